@@ -1,0 +1,47 @@
+// The shape every `forewarn` sub-command has, and the small argument helpers they share.
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+export type CliIo = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Reads all of standard input (for passwords and piped evidence). */
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+};
+
+export type Command = {
+  name: string;
+  summary: string;
+  /** Full help text, printed for `forewarn NAME --help`. */
+  help: string;
+  run: (argv: string[], io: CliIo) => Promise<number>;
+};
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** parseArgs with strict checking, turning its errors into a UsageError the CLI prints with the help. */
+export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+export const processIo = (): CliIo => ({
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  readStdin: async () => {
+    if (process.stdin.isTTY) return "";
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+  env: process.env,
+});

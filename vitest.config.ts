@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Database-backed suites each open their own database; two cores, so keep parallelism modest.
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Browser tests: real Debian Chromium driven by playwright-core against a real server process.
+export default defineConfig({
+  test: {
+    include: ["test/e2e/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+});
