@@ -1,0 +1,140 @@
+// The one way the web shell talks to the server: JSON in and out, the CSRF header on writes,
+// errors turned into ApiError with the server's message, and a hook for "the session is gone".
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | null;
+
+  constructor(status: number, code: string, message: string, requestId: string | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+  }
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type RequestOptions = {
+  /** Query parameters; empty strings, null and undefined are left out. */
+  query?: Record<string, string | number | null | undefined>;
+  /** A 401 from this call is an answer to show (e.g. wrong password), not a lost session. */
+  expectUnauthorized?: boolean;
+  signal?: AbortSignal;
+};
+
+export type ApiClient = {
+  get<T>(path: string, opts?: RequestOptions): Promise<T>;
+  post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  del<T = void>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  setCsrfToken(token: string | null): void;
+  /** Called when any call answers 401 outside the login flow; returns an unsubscribe function. */
+  onUnauthorized(listener: () => void): () => void;
+};
+
+type Deps = { fetch?: typeof globalThis.fetch; baseUrl?: string };
+
+export function makeApiClient({
+  fetch = globalThis.fetch.bind(globalThis),
+  baseUrl = "",
+}: Deps = {}): ApiClient {
+  let csrfToken: string | null = null;
+  const unauthorizedListeners = new Set<() => void>();
+
+  async function request<T>(
+    method: Method,
+    path: string,
+    body: unknown,
+    opts: RequestOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+
+    let res: Response;
+    try {
+      res = await fetch(baseUrl + path + queryString(opts.query), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if ((e as Error).name === "AbortError") throw e;
+      throw new ApiError(
+        0,
+        "network_error",
+        "Cannot reach the Forewarn server. Check your connection and retry.",
+      );
+    }
+
+    if (res.status === 401 && !opts.expectUnauthorized) {
+      for (const listener of unauthorizedListeners) listener();
+    }
+    if (res.status === 204) return undefined as T;
+
+    const payload = await readJson(res);
+    if (!res.ok) throw toApiError(res, payload);
+    return payload as T;
+  }
+
+  return {
+    get: (path, opts) => request("GET", path, undefined, opts),
+    post: (path, body, opts) => request("POST", path, body ?? {}, opts),
+    del: (path, body, opts) => request("DELETE", path, body, opts),
+    setCsrfToken(token) {
+      csrfToken = token;
+    },
+    onUnauthorized(listener) {
+      unauthorizedListeners.add(listener);
+      return () => unauthorizedListeners.delete(listener);
+    },
+  };
+}
+
+function queryString(query: RequestOptions["query"]): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function toApiError(res: Response, payload: unknown): ApiError {
+  const err = (payload as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)
+    ?.error;
+  if (err && typeof err.code === "string" && typeof err.message === "string") {
+    return new ApiError(
+      res.status,
+      err.code,
+      err.message,
+      typeof err.requestId === "string" ? err.requestId : null,
+    );
+  }
+  // Not our error shape: a proxy, an old server, or a route that does not exist yet.
+  return new ApiError(
+    res.status,
+    `http_${res.status}`,
+    `The server answered ${res.status} ${res.statusText}.`.trim(),
+  );
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

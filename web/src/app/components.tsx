@@ -1,0 +1,63 @@
+// Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
+import { Alert, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { IconAlertTriangle } from "@tabler/icons-react";
+import type { ReactNode } from "react";
+import { ApiError } from "./api.ts";
+import { formatLocal, formatRelative, formatUtc } from "./format.ts";
+
+export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  const requestId = error instanceof ApiError ? error.requestId : null;
+  return (
+    <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={title} role="alert">
+      <Text size="sm">{message}</Text>
+      {requestId && (
+        <Text size="xs" c="dimmed" mt={4}>
+          Request ID: {requestId}
+        </Text>
+      )}
+    </Alert>
+  );
+}
+
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
+  return (
+    <Group justify="space-between" align="flex-start" mb="lg" wrap="nowrap">
+      <Stack gap={4}>
+        <Title order={2}>{title}</Title>
+        {description && (
+          <Text c="dimmed" size="sm">
+            {description}
+          </Text>
+        )}
+      </Stack>
+      {actions && <Group gap="sm">{actions}</Group>}
+    </Group>
+  );
+}
+
+/** A time in the viewer's zone; hover shows it in UTC. */
+export function Timestamp({ iso, relative = false }: { iso: string | null; relative?: boolean }) {
+  if (!iso)
+    return (
+      <Text span c="dimmed">
+        —
+      </Text>
+    );
+  return (
+    <Tooltip label={relative ? `${formatLocal(iso)} (${formatUtc(iso)})` : formatUtc(iso)} withArrow>
+      <Text span size="sm" style={{ whiteSpace: "nowrap" }}>
+        <time dateTime={iso}>{relative ? formatRelative(iso) : formatLocal(iso)}</time>
+      </Text>
+    </Tooltip>
+  );
+}

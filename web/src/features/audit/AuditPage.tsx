@@ -1,0 +1,285 @@
+// The audit log for auditors and admins: every change, newest first, hash-chained; filters,
+// pagination by sequence number, and a check that the chain is intact.
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Paper,
+  Select,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from "@mantine/core";
+import { IconChevronDown, IconChevronRight, IconFilter, IconX } from "@tabler/icons-react";
+import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
+import { useApi } from "../../app/auth.tsx";
+import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { localInputToIso } from "../../app/format.ts";
+import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import { VerifyChain } from "./VerifyChain.tsx";
+
+type Filters = { actor: string; type: string | null; from: string; to: string };
+const NO_FILTERS: Filters = { actor: "", type: null, from: "", to: "" };
+const PAGE_SIZE = 50;
+
+export function AuditPage() {
+  const api = useApi();
+  const types = useApiQuery<{ types: string[] }>("/api/audit/types");
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [expanded, setExpanded] = useState<Set<number>>(new Set());
+
+  const load = useCallback(
+    async (filters: Filters, before: number | null) => {
+      setLoading(true);
+      setError(null);
+      try {
+        const page = await api.get<AuditPageData>("/api/audit", {
+          query: {
+            actor: filters.actor.trim(),
+            type: filters.type,
+            from: localInputToIso(filters.from),
+            to: localInputToIso(filters.to),
+            before,
+            limit: PAGE_SIZE,
+          },
+        });
+        setEntries((prev) => (before === null ? page.entries : [...prev, ...page.entries]));
+        setNextBefore(page.nextBefore);
+      } catch (err) {
+        setError(err);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void load(applied, null);
+  }, [load, applied]);
+
+  function apply(e: FormEvent) {
+    e.preventDefault();
+    setExpanded(new Set());
+    setApplied({ ...draft });
+  }
+
+  function reset() {
+    setDraft(NO_FILTERS);
+    setExpanded(new Set());
+    setApplied(NO_FILTERS);
+  }
+
+  function toggle(seq: number) {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(seq)) next.delete(seq);
+      else next.add(seq);
+      return next;
+    });
+  }
+
+  const filtered = JSON.stringify(applied) !== JSON.stringify(NO_FILTERS);
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every change in Forewarn, newest first. Each entry carries the hash of the one before it, so any edit breaks the chain."
+      />
+      <VerifyChain />
+
+      <Paper withBorder radius="md" p="md" mb="md" component="form" onSubmit={apply} aria-label="Filters">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Actor"
+            placeholder="email or user ID"
+            value={draft.actor}
+            onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
+            w={220}
+          />
+          <Select
+            label="Type"
+            placeholder={types.error ? "types unavailable" : "any type"}
+            data={types.data?.types ?? []}
+            value={draft.type}
+            onChange={(type) => setDraft({ ...draft, type })}
+            searchable
+            clearable
+            nothingFoundMessage="No such type"
+            w={240}
+          />
+          <TextInput
+            label="From"
+            type="datetime-local"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+            w={210}
+          />
+          <TextInput
+            label="To"
+            type="datetime-local"
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+            w={210}
+          />
+          <Button type="submit" leftSection={<IconFilter size={16} />}>
+            Apply
+          </Button>
+          {filtered && (
+            <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={reset}>
+              Clear filters
+            </Button>
+          )}
+        </Group>
+        <Text size="xs" c="dimmed" mt={6}>
+          Times are in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); hover a time to
+          see it in UTC.
+        </Text>
+      </Paper>
+
+      <ErrorAlert error={error} />
+
+      <Paper withBorder radius="md">
+        <Table.ScrollContainer minWidth={860}>
+          <Table verticalSpacing="xs" highlightOnHover data-testid="audit-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={36} />
+                <Table.Th w={70}>#</Table.Th>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Type</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>Subject</Table.Th>
+                <Table.Th>Hash</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {entries.map((entry) => {
+                const open = expanded.has(entry.seq);
+                return (
+                  <Fragment key={entry.seq}>
+                    <Table.Tr data-testid="audit-row">
+                      <Table.Td>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          size="sm"
+                          onClick={() => toggle(entry.seq)}
+                          aria-label={
+                            open ? `Hide data of entry ${entry.seq}` : `Show data of entry ${entry.seq}`
+                          }
+                          aria-expanded={open}
+                        >
+                          {open ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+                        </ActionIcon>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" c="dimmed">
+                          {entry.seq}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Timestamp iso={entry.at} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge variant="light" color={typeColor(entry.type)} tt="none" radius="sm">
+                          {entry.type}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">
+                          {entry.actorEmail ?? entry.actorId ?? (
+                            <Text span c="dimmed">
+                              system
+                            </Text>
+                          )}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace">
+                          {entry.subject ?? "—"}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Tooltip label={entry.hash} withArrow maw={520} multiline>
+                          <Code>{entry.hash.slice(0, 12)}</Code>
+                        </Tooltip>
+                      </Table.Td>
+                    </Table.Tr>
+                    {open && (
+                      <Table.Tr>
+                        <Table.Td />
+                        <Table.Td colSpan={6}>
+                          <Text size="xs" c="dimmed" mb={4}>
+                            Data
+                          </Text>
+                          <Code block data-testid="audit-data">
+                            {JSON.stringify(entry.data, null, 2)}
+                          </Code>
+                          <Text size="xs" c="dimmed" mt={6}>
+                            Hash: <Code>{entry.hash}</Code>
+                            {entry.actorId && (
+                              <>
+                                {" "}
+                                · Actor ID: <Code>{entry.actorId}</Code>
+                              </>
+                            )}
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+              {!loading && entries.length === 0 && !error && (
+                <Table.Tr>
+                  <Table.Td colSpan={7}>
+                    <Text size="sm" c="dimmed" ta="center" py="lg">
+                      {filtered ? "No entries match these filters." : "The audit log is empty."}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+
+      <Group justify="center" mt="md">
+        {nextBefore !== null ? (
+          <Button variant="default" loading={loading} onClick={() => void load(applied, nextBefore)}>
+            Load more
+          </Button>
+        ) : (
+          entries.length > 0 && (
+            <Text size="xs" c="dimmed">
+              {loading
+                ? "Loading…"
+                : `End of the log · ${entries.length} ${entries.length === 1 ? "entry" : "entries"} shown`}
+            </Text>
+          )
+        )}
+      </Group>
+    </>
+  );
+}
+
+/** Colour by the noun of `noun.past_tense`, so entries about the same thing look alike. */
+function typeColor(type: string): string {
+  const palette = ["blue", "grape", "teal", "orange", "indigo", "cyan", "pink", "lime", "violet"];
+  if (/fail|denied|revoked|removed|suspended|disabled|broken/.test(type)) return "red";
+  const noun = type.split(".")[0] ?? type;
+  let h = 0;
+  for (const ch of noun) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return palette[h % palette.length] ?? "blue";
+}

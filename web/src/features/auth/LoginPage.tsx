@@ -1,0 +1,218 @@
+// Sign in: email and password, then — for accounts with two-factor authentication — the 6-digit code
+// from the authenticator app, or one of the recovery codes.
+import {
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  ThemeIcon,
+  Title,
+} from "@mantine/core";
+import { IconInfoCircle, IconShieldHalfFilled, IconShieldLock } from "@tabler/icons-react";
+import { type FormEvent, useState } from "react";
+import { useLocation } from "react-router";
+import { ApiError } from "../../app/api.ts";
+import { useAuth } from "../../app/auth.tsx";
+import { ErrorAlert } from "../../app/components.tsx";
+import type { Session } from "../../app/types.ts";
+
+type Step = "password" | "totp" | "recovery";
+
+export function LoginPage() {
+  const { api, signIn } = useAuth();
+  const location = useLocation();
+  const reason = (location.state as { reason?: string } | null)?.reason;
+
+  const [step, setStep] = useState<Step>("password");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [recoveryCode, setRecoveryCode] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const body: Record<string, string> = { email: email.trim(), password };
+      if (step === "totp") body.totp = code.replace(/\s+/g, "");
+      if (step === "recovery") body.recoveryCode = recoveryCode.trim();
+      const session = await api.post<Session>("/api/auth/login", body, { expectUnauthorized: true });
+      signIn(session);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "totp_required" && step === "password") {
+        setStep("totp");
+        setCode("");
+      } else {
+        setError(err);
+        if (step === "totp") setCode("");
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function backToPassword() {
+    setStep("password");
+    setPassword("");
+    setCode("");
+    setRecoveryCode("");
+    setError(null);
+  }
+
+  return (
+    <Center mih="100vh" p="md" bg="var(--mantine-color-body)">
+      <Box w="100%" maw={420}>
+        <Stack align="center" gap={6} mb="lg">
+          <ThemeIcon size={48} radius="xl" variant="filled">
+            <IconShieldHalfFilled size={28} />
+          </ThemeIcon>
+          <Title order={1} size="h2">
+            Forewarn
+          </Title>
+          <Text c="dimmed" size="sm" ta="center">
+            Early vulnerability alerts for vetted partners, with every copy traceable.
+          </Text>
+        </Stack>
+
+        <Paper withBorder shadow="sm" radius="md" p="xl">
+          <form onSubmit={submit} noValidate>
+            {step === "password" ? (
+              <Stack>
+                <Title order={2} size="h4">
+                  Sign in
+                </Title>
+                {reason === "expired" && !error && (
+                  <Alert color="yellow" variant="light" icon={<IconInfoCircle size={18} />}>
+                    Your session has ended. Sign in again to continue.
+                  </Alert>
+                )}
+                {reason === "signed_out" && !error && (
+                  <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />}>
+                    You have signed out.
+                  </Alert>
+                )}
+                <ErrorAlert error={error} />
+                <TextInput
+                  label="Email"
+                  type="email"
+                  name="email"
+                  autoComplete="username"
+                  required
+                  autoFocus
+                  value={email}
+                  onChange={(e) => setEmail(e.currentTarget.value)}
+                />
+                <PasswordInput
+                  label="Password"
+                  name="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                />
+                <Button type="submit" loading={busy} disabled={!email.trim() || !password} fullWidth>
+                  Sign in
+                </Button>
+              </Stack>
+            ) : (
+              <Stack>
+                <Group gap="sm" wrap="nowrap">
+                  <ThemeIcon variant="light" size="lg" radius="md">
+                    <IconShieldLock size={20} />
+                  </ThemeIcon>
+                  <Title order={2} size="h4">
+                    Two-factor authentication
+                  </Title>
+                </Group>
+                <ErrorAlert error={error} />
+                {step === "totp" ? (
+                  <>
+                    <Text size="sm" c="dimmed">
+                      Enter the 6-digit code from the authenticator app for <b>{email.trim()}</b>.
+                    </Text>
+                    <TextInput
+                      label="Authentication code"
+                      name="totp"
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      placeholder="123 456"
+                      maxLength={7}
+                      required
+                      autoFocus
+                      value={code}
+                      onChange={(e) => setCode(e.currentTarget.value.replace(/[^\d ]/g, ""))}
+                      styles={{ input: { fontSize: 20, letterSpacing: 6, textAlign: "center" } }}
+                    />
+                    <Button
+                      type="submit"
+                      loading={busy}
+                      disabled={code.replace(/\s+/g, "").length !== 6}
+                      fullWidth
+                    >
+                      Verify
+                    </Button>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      size="sm"
+                      onClick={() => {
+                        setStep("recovery");
+                        setError(null);
+                      }}
+                    >
+                      Use a recovery code instead
+                    </Anchor>
+                  </>
+                ) : (
+                  <>
+                    <Text size="sm" c="dimmed">
+                      Enter one of the recovery codes you saved when you turned on two-factor authentication.
+                      Each code works once.
+                    </Text>
+                    <TextInput
+                      label="Recovery code"
+                      name="recoveryCode"
+                      autoComplete="off"
+                      required
+                      autoFocus
+                      value={recoveryCode}
+                      onChange={(e) => setRecoveryCode(e.currentTarget.value)}
+                      styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+                    />
+                    <Button type="submit" loading={busy} disabled={!recoveryCode.trim()} fullWidth>
+                      Verify
+                    </Button>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      size="sm"
+                      onClick={() => {
+                        setStep("totp");
+                        setError(null);
+                      }}
+                    >
+                      Use the authenticator app instead
+                    </Anchor>
+                  </>
+                )}
+                <Anchor component="button" type="button" size="sm" c="dimmed" onClick={backToPassword}>
+                  Sign in as someone else
+                </Anchor>
+              </Stack>
+            )}
+          </form>
+        </Paper>
+      </Box>
+    </Center>
+  );
+}

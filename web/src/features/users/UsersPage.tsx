@@ -1,0 +1,214 @@
+// Admin: the accounts on this instance, and creating new ones with an initial password.
+import {
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  PasswordInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconUserPlus } from "@tabler/icons-react";
+import { type FormEvent, useState } from "react";
+import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+
+const ROLE_HELP: Record<Role, string> = {
+  admin: "runs the instance, users and configuration",
+  coordinator: "cases, advisories, release plans and partners",
+  investigator: "leak investigations, canary alerts, telemetry",
+  auditor: "reads and verifies the audit log",
+  partner_admin: "manages a partner organisation",
+  partner_analyst: "receives and acknowledges advisories",
+  researcher: "submits reports and follows their case",
+};
+
+export function UsersPage() {
+  const me = useCurrentUser();
+  const users = useApiQuery<{ users: User[] }>("/api/users");
+  const [creating, setCreating] = useState(false);
+  const list = users.data?.users ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="Everyone who can sign in to this instance, and their role."
+        actions={
+          <Button leftSection={<IconUserPlus size={16} />} onClick={() => setCreating(true)}>
+            Create user
+          </Button>
+        }
+      />
+      <ErrorAlert error={users.error} />
+      <Paper withBorder radius="md">
+        <Table.ScrollContainer minWidth={720}>
+          <Table verticalSpacing="sm" highlightOnHover data-testid="users-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Two-factor</Table.Th>
+                <Table.Th>Created</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((u) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {u.name}
+                      {u.id === me.id && (
+                        <Text span size="xs" c="dimmed">
+                          {" "}
+                          (you)
+                        </Text>
+                      )}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{u.email}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light">{ROLE_LABELS[u.role] ?? u.role}</Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="dot" color={u.totpEnabled ? "teal" : "gray"}>
+                      {u.totpEnabled ? "On" : "Off"}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Timestamp iso={u.createdAt} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {users.data && list.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed" ta="center" py="md">
+                      No users.
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+      <CreateUserModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(u) => {
+          setCreating(false);
+          notifications.show({ color: "teal", message: `${u.name} (${u.email}) can now sign in.` });
+          users.reload();
+        }}
+      />
+    </>
+  );
+}
+
+const EMPTY_FORM = { email: "", name: "", role: "coordinator" as Role, password: "" };
+
+function CreateUserModal({
+  opened,
+  onClose,
+  onCreated,
+}: {
+  opened: boolean;
+  onClose(): void;
+  onCreated(u: User): void;
+}) {
+  const api = useApi();
+  const [form, setForm] = useState(EMPTY_FORM);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await api.post<{ user: User }>("/api/users", {
+        email: form.email.trim(),
+        name: form.name.trim(),
+        role: form.role,
+        password: form.password,
+      });
+      setForm(EMPTY_FORM);
+      onCreated(user);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const close = () => {
+    setError(null);
+    onClose();
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title="Create a user" centered size="md">
+      <form onSubmit={submit}>
+        <Stack>
+          <ErrorAlert error={error} />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            data-autofocus
+            autoComplete="off"
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Name"
+            required
+            maxLength={200}
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          />
+          <Select
+            label="Role"
+            required
+            allowDeselect={false}
+            data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            value={form.role}
+            onChange={(role) => role && setForm({ ...form, role: role as Role })}
+            description={ROLE_HELP[form.role]}
+          />
+          <PasswordInput
+            label="Initial password"
+            description="Share it with the person over a separate channel; they can then turn on two-factor authentication."
+            required
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button
+              type="submit"
+              loading={busy}
+              disabled={!form.email.trim() || !form.name.trim() || !form.password}
+            >
+              Create user
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

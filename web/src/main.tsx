@@ -1,0 +1,27 @@
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import { MantineProvider } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter } from "react-router";
+import { App } from "./app/App.tsx";
+import { makeApiClient } from "./app/api.ts";
+import { AuthProvider } from "./app/auth.tsx";
+import { theme } from "./app/theme.ts";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications position="top-right" />
+      <BrowserRouter>
+        <AuthProvider api={makeApiClient()}>
+          <App />
+        </AuthProvider>
+      </BrowserRouter>
+    </MantineProvider>
+  </StrictMode>,
+);
