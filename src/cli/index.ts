@@ -1,4 +1,8 @@
 // Every sub-command of `forewarn`, in the order `forewarn --help` lists them.
+import { adminCommand } from "./admin.ts";
+import { auditCommand } from "./audit.ts";
 import type { Command } from "./command.ts";
+import { migrateCommand } from "./migrate.ts";
+import { serveCommand } from "./serve.ts";
 
-export const allCommands: Command[] = [];
+export const allCommands: Command[] = [serveCommand, adminCommand, auditCommand, migrateCommand];

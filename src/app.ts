@@ -1,0 +1,129 @@
+// buildApp(deps) -> a Fastify instance with every route. The server and the tests both build it.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { auditRoutes } from "./audit/routes.ts";
+import type { Audit } from "./audit/service.ts";
+import { accountRoutes } from "./modules/accounts/routes.ts";
+import type { Accounts } from "./modules/accounts/service.ts";
+import { systemRoutes } from "./modules/system/routes.ts";
+import { randomSecret } from "./platform/crypto.ts";
+import { AppError } from "./platform/errors.ts";
+import { installAuth } from "./platform/http/auth.ts";
+import { installErrorHandling } from "./platform/http/errors.ts";
+
+export type AppDeps = {
+  services: { accounts: Accounts; audit: Audit };
+  database: "pglite" | "postgresql";
+  version: string;
+  logLevel?: string;
+  trustProxy?: boolean;
+  /** Folder of the built web UI; omitted in API-only tests. */
+  webDist?: string | undefined;
+  /** Logins per minute per client address before 429 (the per-account lockout applies as well). */
+  loginRateLimit?: number;
+};
+
+export const BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: deps.logLevel ?? "info",
+      // Credentials and secrets never reach the log.
+      redact: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+    },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.trustProxy ?? false,
+    genReqId: () => `req_${randomSecret(12)}`,
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine injects its CSS variables as inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: "no-referrer" },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError("rate_limited", `too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(ctx.ttl / 1000),
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Forewarn API",
+        version: deps.version,
+        description:
+          "Run a vulnerability early-alert programme in which every recipient's copy is fingerprinted. Authenticate with the session cookie from POST /api/auth/login (writes then need X-CSRF-Token) or with Authorization: Bearer <API token>. Errors are { error: { code, message, requestId } }.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          session: { type: "apiKey", in: "cookie", name: "fw_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  installAuth(app, deps.services.accounts);
+  accountRoutes(app, deps.services.accounts, { loginRateLimit: deps.loginRateLimit ?? 30 });
+  auditRoutes(app, deps.services.audit);
+  systemRoutes(app, { database: deps.database, version: deps.version });
+
+  const web = deps.webDist;
+  const hasWeb = web !== undefined && existsSync(`${web}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: web, wildcard: false, index: ["index.html"] });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "";
+    if (req.method === "GET" && !path.startsWith("/api/") && path !== "/api") {
+      // The web app routes on the client: any other page path gets index.html.
+      if (hasWeb) return reply.type("text/html").sendFile("index.html");
+      return reply
+        .type("text/plain")
+        .send(
+          "The web UI is not built. Run `npm run build:web` (or start with `npm start`, which builds it).",
+        );
+    }
+    throw new AppError("not_found", `no route ${req.method} ${path}`);
+  });
+  return app;
+}

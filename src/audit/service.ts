@@ -1,0 +1,210 @@
+// Appends typed events to a hash chain inside the caller's transaction, lists them, and verifies
+// the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
+// one PostgreSQL extend one linear chain: never a fork, never a gap.
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { type Actor, authorize } from "../authz/authorize.ts";
+import type { Clock } from "../platform/clock.ts";
+import { sha256Hex } from "../platform/crypto.ts";
+import type { Db, DbOrTx } from "../platform/db/client.ts";
+import type { IdGen } from "../platform/ids.ts";
+import { canonicalJson } from "./canonical.ts";
+import { AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
+import { auditHead, auditLog } from "./schema.ts";
+
+export const GENESIS = "0".repeat(64);
+const APPEND_LOCK = 7_401_902;
+
+export type AuditInput<T extends AuditType> = {
+  type: T;
+  actor: Actor | null;
+  subject?: string | null;
+  data: AuditEvents[T];
+};
+
+export type AuditEntry = {
+  seq: number;
+  id: string;
+  at: Date;
+  type: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  subject: string | null;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+};
+
+/** The hash of an entry: SHA-256 over the canonical JSON of every field but the hash itself. */
+export function entryHash(e: Omit<AuditEntry, "hash">): string {
+  return sha256Hex(
+    canonicalJson({
+      seq: e.seq,
+      id: e.id,
+      at: e.at.toISOString(),
+      type: e.type,
+      actorId: e.actorId,
+      actorEmail: e.actorEmail,
+      subject: e.subject,
+      payload: e.payload,
+      prevHash: e.prevHash,
+    }),
+  );
+}
+
+export type VerifyResult = {
+  ok: boolean;
+  entries: number;
+  head: string;
+  broken: { seq: number; id: string | null; reason: string } | null;
+};
+
+export type AuditFilter = {
+  actor?: string | undefined;
+  type?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  before?: number | undefined;
+  limit?: number | undefined;
+};
+
+type Deps = { db: Db; clock: Clock; ids: IdGen };
+
+export function makeAudit(d: Deps) {
+  function actorFields(actor: Actor | null) {
+    if (!actor) return { actorId: null, actorEmail: null };
+    if (actor.kind === "system") return { actorId: `system:${actor.name}`, actorEmail: null };
+    return { actorId: actor.userId, actorEmail: actor.email };
+  }
+
+  async function record<T extends AuditType>(tx: DbOrTx, input: AuditInput<T>): Promise<AuditEntry> {
+    // A savepoint when `tx` is already a transaction, a transaction otherwise: either way the entry
+    // commits or rolls back with the change it describes.
+    return tx.transaction(async (t) => {
+      await t.execute(sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+      const [head] = await t.select().from(auditHead).where(eq(auditHead.id, 1));
+      const base = {
+        seq: (head?.seq ?? 0) + 1,
+        id: d.ids("audit"),
+        at: d.clock.now(),
+        type: input.type,
+        ...actorFields(input.actor),
+        subject: input.subject ?? null,
+        // Round-trip through JSON so the hash covers exactly what jsonb will give back.
+        payload: JSON.parse(JSON.stringify(input.data)) as unknown,
+        prevHash: head?.hash ?? GENESIS,
+      };
+      const entry: AuditEntry = { ...base, hash: entryHash(base) };
+      await t.insert(auditLog).values(entry);
+      await t
+        .insert(auditHead)
+        .values({ id: 1, seq: entry.seq, hash: entry.hash })
+        .onConflictDoUpdate({ target: auditHead.id, set: { seq: entry.seq, hash: entry.hash } });
+      return entry;
+    });
+  }
+
+  /** Walks the whole chain in order; names the first entry that breaks it. No authorization: callers check. */
+  async function verifyChain(batch = 1000): Promise<VerifyResult> {
+    let expected = 1;
+    let prev = GENESIS;
+    let count = 0;
+    const fail = (seq: number, id: string | null, reason: string): VerifyResult => ({
+      ok: false,
+      entries: count,
+      head: prev,
+      broken: { seq, id, reason },
+    });
+    for (;;) {
+      const rows = await d.db
+        .select()
+        .from(auditLog)
+        .where(gte(auditLog.seq, expected))
+        .orderBy(auditLog.seq)
+        .limit(batch);
+      for (const r of rows) {
+        if (r.seq !== expected) {
+          return fail(
+            expected,
+            null,
+            `entry #${expected} is missing: the chain jumps from #${expected - 1} to #${r.seq}`,
+          );
+        }
+        if (r.prevHash !== prev) {
+          return fail(
+            r.seq,
+            r.id,
+            `entry #${r.seq} (${r.id}) does not follow entry #${r.seq - 1}: its prev_hash does not match (entries removed, inserted or reordered)`,
+          );
+        }
+        if (entryHash(r) !== r.hash) {
+          return fail(
+            r.seq,
+            r.id,
+            `entry #${r.seq} (${r.id}, ${r.type}) was altered: its content does not match its hash`,
+          );
+        }
+        prev = r.hash;
+        expected++;
+        count++;
+      }
+      if (rows.length < batch) break;
+    }
+    const [head] = await d.db.select().from(auditHead).where(eq(auditHead.id, 1));
+    if (head && (head.seq !== count || head.hash !== prev)) {
+      return fail(
+        count + 1,
+        null,
+        `the chain ends at entry #${count} but the head records #${head.seq}: entries were removed from the end`,
+      );
+    }
+    if (!head && count > 0) return fail(count, null, "the chain head record is missing");
+    return { ok: true, entries: count, head: prev, broken: null };
+  }
+
+  return {
+    record,
+    verifyChain,
+
+    async verify(actor: Actor): Promise<VerifyResult> {
+      authorize(actor, "audit:verify");
+      const result = await verifyChain();
+      await record(d.db, {
+        type: "audit.verified",
+        actor,
+        data: { ok: result.ok, entries: result.entries, brokenAt: result.broken?.seq ?? null },
+      });
+      return result;
+    },
+
+    async list(actor: Actor, f: AuditFilter) {
+      authorize(actor, "audit:read");
+      const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+      const where: SQL[] = [];
+      if (f.actor) where.push(eq(auditLog.actorId, f.actor));
+      if (f.type) where.push(eq(auditLog.type, f.type));
+      if (f.from) where.push(gte(auditLog.at, f.from));
+      if (f.to) where.push(lte(auditLog.at, f.to));
+      if (f.before) where.push(lt(auditLog.seq, f.before));
+      const rows = await d.db
+        .select()
+        .from(auditLog)
+        .where(and(...where))
+        .orderBy(desc(auditLog.seq))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const filters: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries(f))
+        if (v !== undefined) filters[k] = v instanceof Date ? v.toISOString() : v;
+      // Reading the audit log is itself recorded (after the read, so the page shows what was there).
+      await record(d.db, { type: "audit.viewed", actor, data: { filters } });
+      return { entries: page, nextBefore: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
+    },
+
+    types(actor: Actor): readonly string[] {
+      authorize(actor, "audit:read");
+      return AUDIT_TYPES;
+    },
+  };
+}
+
+export type Audit = ReturnType<typeof makeAudit>;

@@ -1,0 +1,44 @@
+// Who may do what, as data. A role's list is the whole truth: services call authorize() with one of
+// these actions on their first line, and the web UI reads the same list from GET /api/me.
+
+export const ROLES = [
+  "admin",
+  "coordinator",
+  "investigator",
+  "auditor",
+  "partner_admin",
+  "partner_analyst",
+  "researcher",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles of the programme's own staff (members of the `programme` organisation). */
+export const STAFF_ROLES = [
+  "admin",
+  "coordinator",
+  "investigator",
+  "auditor",
+] as const satisfies readonly Role[];
+export const PARTNER_ROLES = ["partner_admin", "partner_analyst"] as const satisfies readonly Role[];
+
+export const ACTIONS = [
+  "account:self", // own profile, password, second factor, API tokens
+  "users:read",
+  "users:write",
+  "audit:read",
+  "audit:verify",
+  "programme:overview",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const EVERYONE = ["account:self"] as const;
+
+export const ROLE_ACTIONS = {
+  admin: [...EVERYONE, "users:read", "users:write", "audit:read", "audit:verify", "programme:overview"],
+  coordinator: [...EVERYONE, "programme:overview"],
+  investigator: [...EVERYONE, "programme:overview"],
+  auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview"],
+  partner_admin: [...EVERYONE],
+  partner_analyst: [...EVERYONE],
+  researcher: [...EVERYONE],
+} as const satisfies Record<Role, readonly Action[]>;

@@ -1,0 +1,36 @@
+import { type Command, parseFlags, UsageError } from "./command.ts";
+import { cliConfig, runTask } from "./tasks.ts";
+
+const help = `usage: forewarn admin create --email EMAIL [--name NAME] [--data DIR]
+
+Creates an administrator. The password comes from FOREWARN_PASSWORD or, if unset, from the first
+line of standard input (at least 12 characters). Works whether or not the server is running.
+
+options:
+  --email EMAIL   the administrator's email (login name)
+  --name NAME     display name (default: the part of the email before @)
+  --data DIR      data folder of the embedded database (default ./.forewarn; ignored with DATABASE_URL)`;
+
+export const adminCommand: Command = {
+  name: "admin",
+  summary: "create an administrator account",
+  help,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub !== "create") throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command");
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(help);
+      return 0;
+    }
+    const { values } = parseFlags(rest, {
+      email: { type: "string" },
+      name: { type: "string" },
+      data: { type: "string" },
+    });
+    if (!values.email) throw new UsageError("--email is required");
+    const config = cliConfig(io, values.data);
+    const password = config.FOREWARN_PASSWORD ?? (await io.readStdin()).split(/\r?\n/)[0] ?? "";
+    if (!password) throw new UsageError("no password: set FOREWARN_PASSWORD or pipe it on standard input");
+    return runTask(config, "admin-create", { email: values.email, name: values.name, password }, io);
+  },
+};

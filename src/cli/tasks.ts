@@ -1,0 +1,73 @@
+// CLI work that needs the database. It runs on a runtime the CLI opens itself or, while a server
+// holds the embedded database's folder, inside that server (see platform/local-control.ts).
+import { systemActor } from "../authz/authorize.ts";
+import { type Config, loadConfig } from "../config.ts";
+import { runningServer, sendToServer } from "../platform/local-control.ts";
+import { openRuntime, type Runtime } from "../runtime.ts";
+import type { CliIo } from "./command.ts";
+
+type TaskIo = Pick<CliIo, "out" | "err">;
+export type Task = (rt: Runtime, args: Record<string, unknown>, io: TaskIo) => Promise<number>;
+
+export const TASKS: Record<string, Task> = {
+  async "admin-create"(rt, args, io) {
+    const email = String(args.email);
+    const user = await rt.services.accounts.createUser(systemActor("cli"), {
+      email,
+      name: String(args.name ?? email.split("@")[0]),
+      role: "admin",
+      password: String(args.password),
+    });
+    io.out(`created admin ${user.email} (${user.id})`);
+    return 0;
+  },
+
+  async "audit-verify"(rt, _args, io) {
+    // Read-only on purpose: verifying must not change the log it verifies.
+    const r = await rt.services.audit.verifyChain();
+    if (r.ok) {
+      io.out(`ok: ${r.entries} entries, head ${r.head}`);
+      return 0;
+    }
+    io.out(`broken: ${r.broken?.reason}`);
+    io.out(
+      `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
+    );
+    return 1;
+  },
+
+  async migrate(rt, _args, io) {
+    await rt.database.migrate();
+    io.out(`migrations applied (${rt.database.kind})`);
+    return 0;
+  },
+};
+
+export function cliConfig(io: CliIo, dataDir: string | undefined): Config {
+  return loadConfig({ ...io.env, ...(dataDir ? { FOREWARN_DATA_DIR: dataDir } : {}) });
+}
+
+export async function runTask(
+  config: Config,
+  name: keyof typeof TASKS,
+  args: Record<string, unknown>,
+  io: TaskIo,
+) {
+  const task = TASKS[name];
+  if (!task) throw new Error(`unknown task ${name}`);
+  if (!config.DATABASE_URL) {
+    const pid = runningServer(config.FOREWARN_DATA_DIR);
+    if (pid) {
+      const r = await sendToServer(config.FOREWARN_DATA_DIR, name, args);
+      for (const l of r.out) io.out(l);
+      for (const l of r.err) io.err(l);
+      return r.exitCode;
+    }
+  }
+  const rt = await openRuntime(config);
+  try {
+    return await task(rt, args, io);
+  } finally {
+    await rt.close();
+  }
+}

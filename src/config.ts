@@ -1,0 +1,84 @@
+// The only reader of process.env: every setting the server and CLI accept, with its default.
+import { z } from "zod";
+
+const boolish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const ConfigSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .describe(
+      "PostgreSQL connection URL; when unset the embedded PGlite database in the data folder is used",
+    ),
+  FOREWARN_DATA_DIR: z
+    .string()
+    .max(4096)
+    .default("./.forewarn")
+    .describe("Data folder: the embedded database, the master key and the control socket"),
+  FOREWARN_HOST: z.string().max(255).default("127.0.0.1").describe("Address the HTTP server listens on"),
+  FOREWARN_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8080)
+    .describe("HTTP port (0 picks a free one)"),
+  FOREWARN_PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe("External URL of the server, used in links (default http://HOST:PORT)"),
+  FOREWARN_TRUST_PROXY: boolish
+    .default(false)
+    .describe("Trust X-Forwarded-* headers (set when behind a TLS-terminating proxy)"),
+  FOREWARN_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,88}$/, "must be 32 bytes, base64 or base64url")
+    .optional()
+    .describe("Key that encrypts secrets at rest; default: generated once into DATA_DIR/master.key"),
+  FOREWARN_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(12)
+    .describe("Lifetime of a login session in hours"),
+  FOREWARN_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info")
+    .describe("Server log level"),
+  FOREWARN_PASSWORD: z
+    .string()
+    .max(1024)
+    .optional()
+    .describe("Password for `forewarn admin create` (otherwise read from standard input)"),
+  TEST_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .optional()
+    .describe("Tests only: a PostgreSQL server on which each test file creates its own database"),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The configuration table for README and `--help`, straight from the schema. */
+export function configTable(): { name: string; default: string; description: string }[] {
+  return Object.entries(ConfigSchema.shape).map(([name, schema]) => {
+    const def = (schema as z.ZodType).safeParse(undefined);
+    return {
+      name,
+      default: def.success && def.data !== undefined ? String(def.data) : "",
+      description: (schema as z.ZodType).description ?? "",
+    };
+  });
+}

@@ -1,0 +1,57 @@
+// Health and the programme overview.
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { authorize } from "../../authz/authorize.ts";
+import { requireActor } from "../../platform/http/auth.ts";
+import { errors } from "../../platform/http/schemas.ts";
+
+export function systemRoutes(
+  app: FastifyInstance,
+  info: { database: "pglite" | "postgresql"; version: string },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    "/api/health",
+    {
+      schema: {
+        operationId: "health",
+        tags: ["system"],
+        summary: "Liveness, database kind and version (no login)",
+        response: {
+          200: z.object({
+            status: z.literal("ok"),
+            database: z.enum(["pglite", "postgresql"]),
+            version: z.string(),
+          }),
+        },
+      },
+    },
+    async () => ({ status: "ok" as const, ...info }),
+  );
+
+  r.get(
+    "/api/overview",
+    {
+      schema: {
+        operationId: "overview",
+        tags: ["system"],
+        summary: "Counts for the programme dashboard (staff)",
+        response: {
+          200: z.object({
+            partners: z.number(),
+            openCases: z.number(),
+            advisories: z.number(),
+            nextRelease: z.date().nullable(),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      authorize(requireActor(req), "programme:overview");
+      // Partners, cases and advisories arrive with their modules; until then the programme is empty.
+      return { partners: 0, openCases: 0, advisories: 0, nextRelease: null };
+    },
+  );
+}

@@ -1,0 +1,81 @@
+// One Drizzle handle over either the embedded PGlite (data in a local folder) or a PostgreSQL server.
+// Both run the same SQL migrations from drizzle/.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Either the database or an open transaction: services take this so callers can compose them. */
+export type DbOrTx = Db | Tx;
+export type DbKind = "pglite" | "postgresql";
+
+export type Database = {
+  db: Db;
+  kind: DbKind;
+  /** The PGlite instance (pg-boss runs on it through its adapter), or the PostgreSQL URL. */
+  engine: { kind: "pglite"; pglite: PGlite } | { kind: "postgresql"; url: string };
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const MIGRATIONS = fileURLToPath(new URL("../../../drizzle", import.meta.url));
+// Any constant works; it only has to be the same for every Forewarn process on a server.
+const MIGRATION_LOCK = 7_401_901;
+
+export type OpenOptions = { url?: string | undefined; dataDir?: string | undefined; inMemory?: boolean };
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url);
+  let pglite: PGlite;
+  if (opts.inMemory) {
+    pglite = await PGlite.create();
+  } else {
+    if (!opts.dataDir) throw new Error("openDatabase needs a url, a dataDir or inMemory");
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    pglite = await PGlite.create(join(opts.dataDir, "pgdata"));
+  }
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    engine: { kind: "pglite", pglite },
+    migrate: () => migratePglite(drizzlePglite({ client: pglite, schema }), { migrationsFolder: MIGRATIONS }),
+    close: () => pglite.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Surface a wrong URL now, with the server's own words, rather than at the first request.
+  const probe = await pool.connect();
+  probe.release();
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgresql",
+    engine: { kind: "postgresql", url },
+    async migrate() {
+      // Several servers may start at once on one database: migrate under a session lock on one
+      // connection so exactly one of them applies each migration.
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,4 @@
+// Every table, gathered for Drizzle and drizzle-kit. Modules own their tables; only the owning
+// module's service queries them.
+export * from "../../audit/schema.ts";
+export * from "../../modules/accounts/schema.ts";

@@ -1,0 +1,75 @@
+// The composition root: opens the database, derives the master key and builds every service with
+// its narrow dependencies. `forewarn serve`, the CLI and the tests all start here.
+
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeAudit } from "./audit/service.ts";
+import type { Config } from "./config.ts";
+import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
+import { makeAccounts } from "./modules/accounts/service.ts";
+import { type Clock, systemClock } from "./platform/clock.ts";
+import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
+import { type Database, openDatabase } from "./platform/db/client.ts";
+import { makeIds } from "./platform/ids.ts";
+
+export type ServiceDeps = {
+  database: Database;
+  clock: Clock;
+  masterKey: Buffer;
+  passwords: PasswordHasher;
+  sessionHours: number;
+};
+
+export function makeServices(d: ServiceDeps) {
+  const ids = makeIds(d.clock);
+  const db = d.database.db;
+  const audit = makeAudit({ db, clock: d.clock, ids });
+  const sealer = makeSealer(d.masterKey);
+  const accounts = makeAccounts({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    passwords: d.passwords,
+    sealer,
+    sessionHours: d.sessionHours,
+  });
+  return { audit, accounts };
+}
+
+export type Services = ReturnType<typeof makeServices>;
+
+/** The master key from FOREWARN_MASTER_KEY, or DATA_DIR/master.key (created owner-only on first use). */
+export function loadMasterKey(config: Pick<Config, "FOREWARN_MASTER_KEY" | "FOREWARN_DATA_DIR">): Buffer {
+  if (config.FOREWARN_MASTER_KEY) return parseMasterKey(config.FOREWARN_MASTER_KEY);
+  const file = join(config.FOREWARN_DATA_DIR, "master.key");
+  if (existsSync(file)) return parseMasterKey(readFileSync(file, "utf8"));
+  mkdirSync(config.FOREWARN_DATA_DIR, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  return key;
+}
+
+export type Runtime = { database: Database; services: Services; close(): Promise<void> };
+
+export async function openRuntime(
+  config: Config,
+  opts: { clock?: Clock; passwords?: PasswordHasher; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.FOREWARN_DATA_DIR });
+  try {
+    if (opts.migrate ?? true) await database.migrate();
+    const services = makeServices({
+      database,
+      clock: opts.clock ?? systemClock,
+      masterKey: loadMasterKey(config),
+      passwords: opts.passwords ?? makePasswordHasher(),
+      sessionHours: config.FOREWARN_SESSION_HOURS,
+    });
+    return { database, services, close: () => database.close() };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
