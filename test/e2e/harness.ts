@@ -1,0 +1,213 @@
+// Browser-test harness: a real `forewarn serve` process on a free port with its own data folder,
+// Debian's Chromium driven by playwright-core, and a small cookie-keeping API client for set-up steps.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as OTPAuth from "otpauth";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NODE = path.join(ROOT, "node_modules/.bin/node");
+const MAIN = path.join(ROOT, "src/main.ts");
+export const ARTIFACTS = path.join(ROOT, "test-artifacts");
+
+export type RunningServer = {
+  url: string;
+  dataDir: string;
+  /** Everything the server printed so far, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment for the server: the embedded database, whatever the developer's shell has set. */
+function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, FOREWARN_LOG_LEVEL: "warn", ...extra };
+  delete env.DATABASE_URL;
+  return env;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [MAIN, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`forewarn ${args.join(" ")} exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Create the first admin in a fresh data folder, then start `forewarn serve` and wait until it listens. */
+export async function startServer(admin: { email: string; password: string }): Promise<RunningServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "forewarn-e2e-"));
+  await run(
+    ["admin", "create", "--email", admin.email, "--data", dataDir],
+    serverEnv({ FOREWARN_PASSWORD: admin.password }),
+  );
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    NODE,
+    [MAIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--data", dataDir],
+    {
+      cwd: ROOT,
+      env: serverEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const listening = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      if (output.includes(`listening on ${url}`)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      reject(new Error(`forewarn serve exited with ${code} before listening:\n${output}`)),
+    );
+  });
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`forewarn serve did not print "listening on ${url}" in 30 s:\n${output}`)),
+      30_000,
+    ),
+  );
+  try {
+    await Promise.race([listening, timeout]);
+  } catch (e) {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** A JSON client that keeps the session cookie and CSRF token, like the browser does. */
+export class ApiSession {
+  private cookie = "";
+  csrfToken: string | null = null;
+
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
+        ...(this.csrfToken && method !== "GET" ? { "X-CSRF-Token": this.csrfToken } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
+    if (cookies.length > 0) this.cookie = cookies.join("; ");
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async login(email: string, password: string, extra: { totp?: string; recoveryCode?: string } = {}) {
+    const res = await this.request<{ csrfToken: string }>("POST", "/api/auth/login", {
+      email,
+      password,
+      ...extra,
+    });
+    if (res.status !== 200)
+      throw new Error(`login as ${email} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    this.csrfToken = res.body.csrfToken;
+  }
+}
+
+/**
+ * Codes from an authenticator app. A server may refuse a code whose 30-second step was already
+ * used (replay protection), so this waits for a fresh step instead of reusing one.
+ */
+export class Authenticator {
+  private readonly totp: OTPAuth.TOTP;
+  private readonly used = new Set<number>();
+
+  constructor(secret: string) {
+    this.totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  }
+
+  async code(): Promise<string> {
+    let counter = this.totp.counter();
+    while (this.used.has(counter)) {
+      await new Promise((r) => setTimeout(r, this.totp.remaining() + 50));
+      counter = this.totp.counter();
+    }
+    this.used.add(counter);
+    return this.totp.generate();
+  }
+}
