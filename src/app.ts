@@ -55,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // The API speaks JSON only: a text body is refused with 415 rather than half-parsed.
+  app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });

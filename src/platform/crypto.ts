@@ -34,7 +34,8 @@ export function makeSealer(key: Buffer): Sealer {
     },
     open(sealed, context) {
       const [v, iv, body, tag] = sealed.split(".");
-      if (v !== "v1" || !iv || !body || !tag) throw new Error("sealed value has an unknown format");
+      if (v !== "v1" || !iv || body === undefined || !tag)
+        throw new Error("sealed value has an unknown format");
       const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
       d.setAAD(Buffer.from(context));
       d.setAuthTag(Buffer.from(tag, "base64url"));

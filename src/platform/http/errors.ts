@@ -7,7 +7,8 @@ import { AppError, type ErrorCode, STATUS } from "../errors.ts";
 function fromFastify(e: FastifyError): AppError | null {
   if (hasZodFastifySchemaValidationErrors(e)) {
     const issues = e.validation.map((v) => {
-      const where = `${e.validationContext ?? "body"}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""}`;
+      const path = v.instancePath.split("/").filter(Boolean).join(".");
+      const where = `${e.validationContext ?? "body"}${path ? `.${path}` : ""}`;
       return `${where}: ${v.message}`;
     });
     return new AppError("validation_failed", `invalid request: ${issues.join("; ")}`, {

@@ -1,0 +1,108 @@
+// A denied-role test beside every route: each route's allowed roles are listed here, and the test
+// fails when a route exists that the table does not cover.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES, type Role } from "../src/authz/actions.ts";
+import { engines, type TestApp, testApp } from "./harness.ts";
+
+type Case = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  url: string;
+  body?: object;
+  allowed: readonly Role[] | "public" | "everyone";
+};
+
+const ROUTES: Case[] = [
+  { method: "GET", url: "/api/health", allowed: "public" },
+  { method: "POST", url: "/api/auth/login", allowed: "public" },
+  { method: "POST", url: "/api/auth/logout", allowed: "everyone" },
+  { method: "GET", url: "/api/me", allowed: "everyone" },
+  { method: "POST", url: "/api/me/totp", allowed: "everyone" },
+  { method: "POST", url: "/api/me/totp/confirm", body: { code: "123456" }, allowed: "everyone" },
+  { method: "DELETE", url: "/api/me/totp", body: { password: "x" }, allowed: "everyone" },
+  { method: "POST", url: "/api/tokens", body: { name: "t" }, allowed: "everyone" },
+  { method: "GET", url: "/api/tokens", allowed: "everyone" },
+  { method: "DELETE", url: "/api/tokens/tok_00000000000000000000000000", allowed: "everyone" },
+  { method: "GET", url: "/api/users", allowed: ["admin"] },
+  {
+    method: "POST",
+    url: "/api/users",
+    body: { email: "z@example.org", name: "Z", role: "auditor", password: "correct horse battery staple" },
+    allowed: ["admin"],
+  },
+  { method: "GET", url: "/api/organisations", allowed: ["admin"] },
+  { method: "POST", url: "/api/organisations", body: { name: "Acme" }, allowed: ["admin"] },
+  { method: "GET", url: "/api/audit", allowed: ["admin", "auditor"] },
+  { method: "GET", url: "/api/audit/types", allowed: ["admin", "auditor"] },
+  { method: "GET", url: "/api/audit/verify", allowed: ["admin", "auditor"] },
+  { method: "GET", url: "/api/overview", allowed: ["admin", "coordinator", "investigator", "auditor"] },
+];
+
+const template = (url: string) => url.replace(/tok_[0-9A-Z]{26}/, "{id}");
+
+describe.each(engines)("authorization on %s", (engine) => {
+  let t: TestApp;
+  const headers = new Map<Role, Record<string, string>>();
+
+  beforeAll(async () => {
+    t = await testApp(engine);
+    for (const role of ROLES) headers.set(role, await t.bearer((await t.user(role)).email));
+  });
+  afterAll(() => t.close());
+
+  it("covers every route the API has", async () => {
+    const doc = (await t.app.inject({ url: "/api/openapi.json" })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const covered = ROUTES.map((r) => `${r.method} ${template(r.url)}`);
+    expect(documented.sort()).toEqual([...new Set(covered)].sort());
+  });
+
+  for (const r of ROUTES.filter((x) => x.allowed !== "public")) {
+    it(`${r.method} ${r.url} needs a login`, async () => {
+      const res = await t.app.inject({
+        method: r.method,
+        url: r.url,
+        ...(r.body ? { payload: r.body } : {}),
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe("unauthenticated");
+    });
+  }
+
+  for (const r of ROUTES.filter((x) => Array.isArray(x.allowed))) {
+    const denied = ROLES.filter((role) => !(r.allowed as readonly Role[]).includes(role));
+    it(`${r.method} ${r.url} is denied to ${denied.join(", ")}`, async () => {
+      for (const role of denied) {
+        const res = await t.app.inject({
+          method: r.method,
+          url: r.url,
+          headers: headers.get(role),
+          ...(r.body ? { payload: r.body } : {}),
+        });
+        expect(res.statusCode, `${role} got ${res.statusCode}`).toBe(403);
+        expect(res.json().error.code).toBe("forbidden");
+      }
+    });
+    it(`${r.method} ${r.url} is allowed to ${(r.allowed as Role[]).join(", ")}`, async () => {
+      for (const role of r.allowed as readonly Role[]) {
+        const res = await t.app.inject({
+          method: r.method,
+          url: r.url,
+          headers: headers.get(role),
+          ...(r.body
+            ? {
+                payload: {
+                  ...r.body,
+                  ...("email" in r.body ? { email: `${role}-${r.url.length}@example.org` } : {}),
+                },
+              }
+            : {}),
+        });
+        expect(res.statusCode, `${role}: ${res.body}`).toBeLessThan(300);
+      }
+    });
+  }
+});

@@ -1,0 +1,173 @@
+// The `forewarn` command line: help, admin create, audit verify (in-process on each engine), and a
+// real server process with the CLI talking to it while it holds the embedded database.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../src/cli/command.ts";
+import { allCommands } from "../src/cli/index.ts";
+import { registerCommands, runCli } from "../src/main.ts";
+import { openDatabase } from "../src/platform/db/client.ts";
+import { createPgDatabase, engines } from "./harness.ts";
+
+registerCommands(allCommands);
+const PASSWORD = "correct horse battery staple";
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+function fakeIo(env: Record<string, string> = {}, stdin = "") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readStdin: async () => stdin,
+    env: { FOREWARN_LOG_LEVEL: "silent", ...env },
+  };
+  return { io, out, err };
+}
+
+describe("forewarn help", () => {
+  it("lists the commands and gives each sub-command's usage", async () => {
+    const { io, out } = fakeIo();
+    expect(await runCli(["--help"], io)).toBe(0);
+    for (const c of ["serve", "admin", "audit", "migrate"]) expect(out.join("\n")).toContain(`  ${c}`);
+    for (const argv of [
+      ["serve", "--help"],
+      ["admin", "create", "--help"],
+      ["audit", "verify", "--help"],
+      ["migrate", "--help"],
+    ]) {
+      const h = fakeIo();
+      expect(await runCli(argv, h.io)).toBe(0);
+      expect(h.out.join("\n")).toMatch(/^usage: forewarn /);
+    }
+  });
+
+  it("refuses unknown commands and flags with exit 2 and the usage", async () => {
+    const a = fakeIo();
+    expect(await runCli(["frobnicate"], a.io)).toBe(2);
+    expect(a.err.join("\n")).toContain('unknown command "frobnicate"');
+    const b = fakeIo();
+    expect(await runCli(["audit", "verify", "--colour"], b.io)).toBe(2);
+    expect(b.err.join("\n")).toContain("--colour");
+  });
+});
+
+describe.each(engines)("admin create and audit verify on %s", (engine) => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup) await c();
+  });
+
+  async function target(): Promise<{ env: Record<string, string>; args: string[]; url?: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
+    if (engine === "pglite") return { env: {}, args: ["--data", dir] };
+    const created = await createPgDatabase();
+    cleanup.push(created.drop);
+    return { env: { DATABASE_URL: created.url, FOREWARN_DATA_DIR: dir }, args: [], url: created.url };
+  }
+
+  it("creates an admin, refuses the same email twice, verifies, then names a tampered entry", async () => {
+    const tg = await target();
+    const a = fakeIo({ ...tg.env, FOREWARN_PASSWORD: PASSWORD });
+    expect(await runCli(["admin", "create", "--email", "root@example.org", ...tg.args], a.io)).toBe(0);
+    expect(a.out.join("\n")).toMatch(/created admin root@example.org \(usr_/);
+
+    const again = fakeIo({ ...tg.env, FOREWARN_PASSWORD: PASSWORD });
+    expect(await runCli(["admin", "create", "--email", "ROOT@example.org", ...tg.args], again.io)).toBe(1);
+    expect(again.err.join("\n")).toContain("already exists");
+
+    const piped = fakeIo(tg.env, `${PASSWORD}\n`);
+    expect(await runCli(["admin", "create", "--email", "second@example.org", ...tg.args], piped.io)).toBe(0);
+
+    const none = fakeIo(tg.env, "");
+    expect(await runCli(["admin", "create", "--email", "third@example.org", ...tg.args], none.io)).toBe(2);
+
+    const ok = fakeIo(tg.env);
+    expect(await runCli(["audit", "verify", ...tg.args], ok.io)).toBe(0);
+    const m = /^ok: (\d+) entries, head ([0-9a-f]{64})$/.exec(ok.out[0] ?? "");
+    expect(m).not.toBeNull();
+    // organisation.created + two user.created
+    expect(Number(m?.[1])).toBe(3);
+
+    const database = await openDatabase(tg.url ? { url: tg.url } : { dataDir: tg.args[1] });
+    await database.db.execute(sql.raw(`UPDATE audit_log SET payload = '{"role":"auditor"}' WHERE seq = 2`));
+    await database.close();
+
+    const bad = fakeIo(tg.env);
+    expect(await runCli(["audit", "verify", ...tg.args], bad.io)).toBe(1);
+    expect(bad.out.join("\n")).toMatch(/entry #2 \(aud_[0-9A-Z]+, user.created\) was altered/);
+  });
+});
+
+describe("a running server and the CLI beside it", () => {
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill("SIGTERM");
+  });
+
+  const node = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env } });
+      let out = "";
+      p.stdout.on("data", (c) => (out += c));
+      p.stderr.on("data", (c) => (out += c));
+      p.on("exit", (code) => resolve({ code: code ?? 1, out }));
+    });
+
+  it("serves, takes an admin created while it runs, logs in, issues a token, and stops cleanly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-serve-"));
+    server = spawn(process.execPath, [MAIN, "serve", "--port", "0", "--data", dir], {
+      env: { ...process.env, FOREWARN_LOG_LEVEL: "warn", DATABASE_URL: "" },
+    });
+    let log = "";
+    const base = await new Promise<string>((resolve, reject) => {
+      server?.stdout?.on("data", (c) => {
+        log += c;
+        const m = /listening on (http:\/\/[\d.:]+)/.exec(log);
+        if (m?.[1]) resolve(m[1]);
+      });
+      server?.on("exit", () => reject(new Error(`server exited: ${log}`)));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(log).toContain("No administrator yet");
+
+    const created = await node(["admin", "create", "--email", "ops@example.org", "--data", dir], {
+      FOREWARN_PASSWORD: PASSWORD,
+    });
+    expect(created.out).toContain("created admin ops@example.org");
+    expect(created.code).toBe(0);
+
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ops@example.org", password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const tok = await fetch(`${base}/api/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+      body: JSON.stringify({ name: "cli test" }),
+    });
+    const { token } = (await tok.json()) as { token: string };
+    const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { user: { role: string } }).user.role).toBe("admin");
+
+    const verify = await node(["audit", "verify", "--data", dir]);
+    expect(verify.code).toBe(0);
+    expect(verify.out).toMatch(/^ok: \d+ entries, head [0-9a-f]{64}/);
+
+    const exited = new Promise((r) => server?.on("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+    server = undefined;
+    // With the server gone the CLI opens the folder itself and sees the same chain.
+    const after = await node(["audit", "verify", "--data", dir]);
+    expect(after.code).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+// Test harness: a fresh database per suite on each engine under test (PGlite always; PostgreSQL too
+// when TEST_DATABASE_URL names a server), and an app built on it with a frozen clock.
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import pg from "pg";
+import { buildApp } from "../src/app.ts";
+import type { Role } from "../src/authz/actions.ts";
+import { systemActor } from "../src/authz/authorize.ts";
+import { loadConfig } from "../src/config.ts";
+import { makePasswordHasher } from "../src/modules/accounts/passwords.ts";
+import { fixedClock } from "../src/platform/clock.ts";
+import { type Database, type DbKind, openDatabase } from "../src/platform/db/client.ts";
+import { makeServices, type Services } from "../src/runtime.ts";
+
+const config = loadConfig();
+export const TEST_PG_URL = config.TEST_DATABASE_URL;
+export const engines: DbKind[] = TEST_PG_URL ? ["pglite", "postgresql"] : ["pglite"];
+
+/** Still argon2id, with parameters light enough for hundreds of logins in a test run. */
+export const testPasswords = makePasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+export const PASSWORD = "correct horse battery staple";
+
+/** Creates an empty database on the test server and returns its URL and a way to drop it. */
+export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!TEST_PG_URL) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `fw_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: TEST_PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function testDatabase(engine: DbKind): Promise<Database & { dispose(): Promise<void> }> {
+  if (engine === "pglite") {
+    const d = await openDatabase({ inMemory: true });
+    await d.migrate();
+    return { ...d, dispose: () => d.close() };
+  }
+  const created = await createPgDatabase();
+  const d = await openDatabase({ url: created.url });
+  await d.migrate();
+  return {
+    ...d,
+    async dispose() {
+      await d.close();
+      await created.drop();
+    },
+  };
+}
+
+export type TestApp = {
+  app: FastifyInstance;
+  services: Services;
+  database: Database;
+  clock: ReturnType<typeof fixedClock>;
+  close(): Promise<void>;
+  /** Creates a user with the role (partner roles get a fresh partner organisation unless given one). */
+  user(
+    role: Role,
+    opts?: { email?: string; organisationId?: string },
+  ): Promise<{ id: string; email: string; organisationId: string }>;
+  /** Logs in and returns headers that authenticate (cookie + CSRF) for app.inject. */
+  login(email: string, password?: string): Promise<Record<string, string>>;
+  /** A Bearer token for the user. */
+  bearer(email: string): Promise<Record<string, string>>;
+};
+
+let counter = 0;
+
+export async function testApp(
+  engine: DbKind,
+  opts: { loginRateLimit?: number; trustProxy?: boolean } = {},
+): Promise<TestApp> {
+  const database = await testDatabase(engine);
+  const clock = fixedClock("2026-03-01T12:00:00Z");
+  const services = makeServices({
+    database,
+    clock,
+    masterKey: randomBytes(32),
+    passwords: testPasswords,
+    sessionHours: 12,
+  });
+  const app = await buildApp({
+    services,
+    database: database.kind,
+    version: "test",
+    logLevel: "silent",
+    loginRateLimit: opts.loginRateLimit ?? 1000,
+    trustProxy: opts.trustProxy ?? false,
+  });
+  const t: TestApp = {
+    app,
+    services,
+    database,
+    clock,
+    async close() {
+      await app.close();
+      await database.dispose();
+    },
+    async user(role, o = {}) {
+      counter++;
+      let organisationId = o.organisationId;
+      if (!organisationId && !["admin", "coordinator", "investigator", "auditor"].includes(role)) {
+        organisationId = (
+          await services.accounts.createOrganisation(systemActor("test"), { name: `Org ${counter}` })
+        ).id;
+      }
+      const u = await services.accounts.createUser(systemActor("test"), {
+        email: o.email ?? `${role}.${counter}@example.org`,
+        name: `${role} ${counter}`,
+        role,
+        password: PASSWORD,
+        organisationId,
+      });
+      return { id: u.id, email: u.email, organisationId: u.organisationId };
+    },
+    async login(email, password = PASSWORD) {
+      const res = await app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password } });
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+      const cookie = res.cookies.find((c) => c.name === "fw_session");
+      return { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": res.json().csrfToken };
+    },
+    async bearer(email) {
+      const h = await t.login(email);
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/tokens",
+        headers: h,
+        payload: { name: "test" },
+      });
+      return { authorization: `Bearer ${res.json().token}` };
+    },
+  };
+  return t;
+}

@@ -1,0 +1,167 @@
+// The HTTP envelope: one error shape, limits, malformed input that changes nothing, security
+// headers, the generated OpenAPI document and the web app's fallback.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
+import { auditLog } from "../src/audit/schema.ts";
+import { users } from "../src/modules/accounts/schema.ts";
+import { PASSWORD, type TestApp, testApp } from "./harness.ts";
+
+describe("HTTP envelope", () => {
+  let t: TestApp;
+  let admin: Record<string, string>;
+  beforeAll(async () => {
+    t = await testApp("pglite");
+    admin = await t.login((await t.user("admin")).email);
+  });
+  afterAll(() => t.close());
+
+  const counts = async () => ({
+    audit: (await t.database.db.select().from(auditLog)).length,
+    users: (await t.database.db.select().from(users)).length,
+  });
+
+  it("answers malformed JSON with 400 in the error shape and changes nothing", async () => {
+    const before = await counts();
+    const r = await t.app.inject({
+      method: "POST",
+      url: "/api/users",
+      headers: { ...admin, "content-type": "application/json" },
+      payload: '{"email": "a@example.org", "name": ',
+    });
+    expect(r.statusCode).toBe(400);
+    const body = r.json();
+    expect(body.error.code).toBe("malformed_json");
+    expect(body.error.requestId).toBe(r.headers["x-request-id"]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("answers an oversized body with 413 and changes nothing", async () => {
+    const before = await counts();
+    const r = await t.app.inject({
+      method: "POST",
+      url: "/api/users",
+      headers: { ...admin, "content-type": "application/json" },
+      payload: JSON.stringify({
+        email: "big@example.org",
+        name: "x".repeat(2 * 1024 * 1024),
+        role: "auditor",
+        password: PASSWORD,
+      }),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error.code).toBe("payload_too_large");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("names the fields that fail validation, and enforces length limits", async () => {
+    const r = await t.app.inject({
+      method: "POST",
+      url: "/api/users",
+      headers: admin,
+      payload: { email: "not-an-email", name: "x".repeat(201), role: "overlord", password: PASSWORD },
+    });
+    expect(r.statusCode).toBe(400);
+    const msg = r.json().error.message as string;
+    expect(msg).toContain("body.email");
+    expect(msg).toContain("body.name");
+    expect(msg).toContain("body.role");
+  });
+
+  it("answers an unsupported content type with 415", async () => {
+    const r = await t.app.inject({
+      method: "POST",
+      url: "/api/tokens",
+      headers: { ...admin, "content-type": "text/plain" },
+      payload: "name=x",
+    });
+    expect(r.statusCode).toBe(415);
+    expect(r.json().error.code).toBe("unsupported_media_type");
+  });
+
+  it("answers unknown API paths with 404 in the error shape", async () => {
+    const r = await t.app.inject({ url: "/api/nope" });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error).toMatchObject({ code: "not_found", message: "no route GET /api/nope" });
+  });
+
+  it("never shows an unexpected error's text to the client", async () => {
+    const original = t.services.accounts.me;
+    t.services.accounts.me = async () => {
+      throw new Error('duplicate key value violates unique constraint "users_secret"');
+    };
+    try {
+      const r = await t.app.inject({ url: "/api/me", headers: admin });
+      expect(r.statusCode).toBe(500);
+      expect(r.body).not.toContain("users_secret");
+      expect(r.json().error.code).toBe("internal");
+    } finally {
+      t.services.accounts.me = original;
+    }
+  });
+
+  it("sends security headers", async () => {
+    const r = await t.app.inject({ url: "/api/health" });
+    expect(r.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(r.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    expect(r.headers["strict-transport-security"]).toContain("max-age=31536000");
+    expect(r.headers["referrer-policy"]).toBe("no-referrer");
+    expect(r.headers["x-request-id"]).toMatch(/^req_/);
+  });
+
+  it("reports the database kind and version on /api/health", async () => {
+    expect((await t.app.inject({ url: "/api/health" })).json()).toEqual({
+      status: "ok",
+      database: "pglite",
+      version: "test",
+    });
+  });
+
+  it("generates an OpenAPI document in which every operation has an id, a summary and error answers", async () => {
+    const doc = (await t.app.inject({ url: "/api/openapi.json" })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const ops = Object.values(
+      doc.paths as Record<
+        string,
+        Record<string, { operationId?: string; summary?: string; responses: object }>
+      >,
+    ).flatMap((p) => Object.values(p));
+    expect(ops.length).toBeGreaterThan(10);
+    for (const op of ops) {
+      expect(op.operationId).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(op.summary).toBeTruthy();
+    }
+    const ids = ops.map((o) => o.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const docs = await t.app.inject({ url: "/api/docs/" });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers["content-type"]).toContain("text/html");
+  });
+});
+
+describe("web app fallback", () => {
+  it("serves index.html for client-side routes and 404 JSON under /api", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-web-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>Forewarn test shell</title>");
+    const t = await testApp("pglite");
+    const app = await buildApp({
+      services: t.services,
+      database: "pglite",
+      version: "test",
+      logLevel: "silent",
+      webDist: dir,
+    });
+    try {
+      const page = await app.inject({ url: "/partners/ptr_123" });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain("Forewarn test shell");
+      expect((await app.inject({ url: "/api/partners" })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});
