@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 // Browser tests: real Debian Chromium driven by playwright-core against a real server process.
 export default defineConfig({
   test: {
+    reporters: ["default", "json"],
+    outputFile: { json: "test-artifacts/vitest-e2e.json" },
     include: ["test/e2e/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,

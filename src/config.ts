@@ -26,10 +26,6 @@ export const ConfigSchema = z.object({
     .max(65535)
     .default(8080)
     .describe("HTTP port (0 picks a free one)"),
-  FOREWARN_PUBLIC_URL: z
-    .url()
-    .optional()
-    .describe("External URL of the server, used in links (default http://HOST:PORT)"),
   FOREWARN_TRUST_PROXY: boolish
     .default(false)
     .describe("Trust X-Forwarded-* headers (set when behind a TLS-terminating proxy)"),

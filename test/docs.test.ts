@@ -1,0 +1,21 @@
+// README stays true to the code: every setting and every command is documented.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { allCommands } from "../src/cli/index.ts";
+import { configTable } from "../src/config.ts";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+describe("README", () => {
+  it("documents every environment variable with its default", () => {
+    for (const row of configTable()) {
+      const line = readme.split("\n").find((l) => l.startsWith(`| \`${row.name}\` |`));
+      expect(line, `${row.name} is missing from README`).toBeDefined();
+      if (row.default) expect(line).toContain(`\`${row.default}\``);
+    }
+  });
+
+  it("documents every CLI command", () => {
+    for (const c of allCommands) expect(readme).toContain(`forewarn ${c.name}`);
+  });
+});
