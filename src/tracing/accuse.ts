@@ -1,0 +1,383 @@
+// Accusation with a rigorous false-accusation bound. Every decoder scores recipient j as
+// S_j = Σ_i f_i(y_i, X_ji), where f_i depends on the evidence, the biases and codewords of
+// recipients accused at an earlier stage, never on X_j except through its own argument. For an
+// innocent, X_ji ~ Bernoulli(p_i) independently of all of that, so the Chernoff bound
+//   P(S_j ≥ Z) ≤ min_λ exp(−λZ) Π_i E[exp(λ f_i(y_i, X))]
+// holds whatever the leakers did. Decoders share ε₁ by a union bound (weights below).
+
+export type DecoderName = "tardos" | "single" | "robust" | "stage2" | "stage3";
+
+/** How ε₁ is split between decoders (union bound; weights sum to 1). */
+export const DECODER_WEIGHTS: Readonly<Record<DecoderName, number>> = {
+  tardos: 0.2,
+  single: 0.3,
+  robust: 0.2,
+  stage2: 0.15,
+  stage3: 0.15,
+};
+
+/** Noise allowance of the single-leaker likelihood decoder (robust to light edits and misreads). */
+export const SINGLE_NOISE = 0.03;
+/** Noise allowance of the robust likelihood decoder (a leader among 2–3 colluders). */
+export const ROBUST_NOISE = 0.2;
+/** Noise allowance of the conditional (iterative) decoder's collusion model. */
+export const STAGE_NOISE = 0.05;
+
+/** Per observed point: score of a recipient whose symbol there is 0 (f0) or 1 (f1), and the bias. */
+export type Terms = { f0: Float64Array; f1: Float64Array; p: Float64Array };
+
+/** Log of Π_i E[exp(λ f_i(X))] for X_i ~ Bernoulli(p_i), computed stably. */
+export function logMgf(t: Terms, lambda: number): number {
+  let sum = 0;
+  for (let i = 0; i < t.p.length; i++) {
+    const a = lambda * t.f1[i];
+    const b = lambda * t.f0[i];
+    const m = Math.max(a, b);
+    sum += m + Math.log(t.p[i] * Math.exp(a - m) + (1 - t.p[i]) * Math.exp(b - m));
+  }
+  return sum;
+}
+
+const LOG_LAMBDA_MIN = Math.log(1e-6);
+const LOG_LAMBDA_MAX = Math.log(50);
+
+function goldenMin(fn: (x: number) => number, lo: number, hi: number, iterations = 80): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = lo;
+  let b = hi;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = fn(c);
+  let fd = fn(d);
+  for (let k = 0; k < iterations; k++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = fn(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = fn(d);
+    }
+  }
+  return fc < fd ? c : d;
+}
+
+/**
+ * Smallest Z the Chernoff bound certifies: P(innocent score ≥ Z) ≤ ε. Any λ gives a valid Z; we
+ * search for the best one.
+ * @example chernoffThreshold(tardosTerms(y, p), 1e-6)
+ */
+export function chernoffThreshold(t: Terms, epsilon: number): number {
+  if (t.p.length === 0) return Number.POSITIVE_INFINITY;
+  const L = -Math.log(epsilon);
+  const z = (u: number) => {
+    const lambda = Math.exp(u);
+    return (logMgf(t, lambda) + L) / lambda;
+  };
+  return z(goldenMin(z, LOG_LAMBDA_MIN, LOG_LAMBDA_MAX));
+}
+
+/**
+ * Natural log of the Chernoff bound on P(innocent score ≥ score); 0 means no evidence.
+ * @example Math.exp(chernoffLogBound(terms, 12.5)) // ≤ 1
+ */
+export function chernoffLogBound(t: Terms, score: number): number {
+  if (t.p.length === 0) return 0;
+  const h = (u: number) => {
+    const lambda = Math.exp(u);
+    return logMgf(t, lambda) - lambda * score;
+  };
+  return Math.min(0, h(goldenMin(h, LOG_LAMBDA_MIN, LOG_LAMBDA_MAX)));
+}
+
+function observed(symbols: Int8Array): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < symbols.length; i++) if (symbols[i] >= 0) idx.push(i);
+  return idx;
+}
+
+/**
+ * Symmetric Tardos terms: U(1,1,p) = √((1−p)/p), U(1,0,p) = −√(p/(1−p)) and mirrored for y = 0.
+ * @example tardosTerms(Int8Array.of(1), Float64Array.of(0.5)).f1[0] // 1
+ */
+export function tardosTerms(symbols: Int8Array, biases: Float64Array, points = observed(symbols)): Terms {
+  const n = points.length;
+  const f0 = new Float64Array(n);
+  const f1 = new Float64Array(n);
+  const p = new Float64Array(n);
+  points.forEach((i, k) => {
+    const q = biases[i];
+    p[k] = q;
+    const up = Math.sqrt((1 - q) / q);
+    const down = Math.sqrt(q / (1 - q));
+    if (symbols[i] === 1) {
+      f1[k] = up;
+      f0[k] = -down;
+    } else {
+      f0[k] = down;
+      f1[k] = -up;
+    }
+  });
+  return { f0, f1, p };
+}
+
+/**
+ * Single-leaker log-likelihood ratio terms with a noise allowance δ: the evidence copies the
+ * leaker's symbol with probability 1 − δ, against a random recipient's copy.
+ * @example singleTerms(Int8Array.of(1), Float64Array.of(0.5), 0.05).f1[0] > 0 // true
+ */
+export function singleTerms(
+  symbols: Int8Array,
+  biases: Float64Array,
+  noise: number,
+  points = observed(symbols),
+): Terms {
+  const n = points.length;
+  const f0 = new Float64Array(n);
+  const f1 = new Float64Array(n);
+  const p = new Float64Array(n);
+  points.forEach((i, k) => {
+    const q = biases[i];
+    p[k] = q;
+    const q1 = q * (1 - noise) + (1 - q) * noise;
+    if (symbols[i] === 1) {
+      f1[k] = Math.log((1 - noise) / q1);
+      f0[k] = Math.log(noise / q1);
+    } else {
+      const q0 = 1 - q1;
+      f0[k] = Math.log((1 - noise) / q0);
+      f1[k] = Math.log(noise / q0);
+    }
+  });
+  return { f0, f1, p };
+}
+
+/**
+ * Conditional terms given recipients already accused: the candidate joins them as a colluder
+ * (where all colluders agree the evidence shows their symbol with probability 1 − δ, elsewhere
+ * either symbol), against a random recipient joining them.
+ * @example conditionalTerms(y, biases, [codewordOfAccused], 0.05)
+ */
+export function conditionalTerms(
+  symbols: Int8Array,
+  biases: Float64Array,
+  accused: readonly Uint8Array[],
+  noise: number,
+  points = observed(symbols),
+): Terms {
+  const n = points.length;
+  const f0 = new Float64Array(n);
+  const f1 = new Float64Array(n);
+  const p = new Float64Array(n);
+  const c = accused.length + 1;
+  const pOne = (ones: number) => (ones === c ? 1 - noise : ones === 0 ? noise : 0.5);
+  points.forEach((i, k) => {
+    const q = biases[i];
+    p[k] = q;
+    let ones = 0;
+    for (const x of accused) ones += x[i];
+    const y = symbols[i];
+    const like1 = y === 1 ? pOne(ones + 1) : 1 - pOne(ones + 1);
+    const like0 = y === 1 ? pOne(ones) : 1 - pOne(ones);
+    const mix = q * like1 + (1 - q) * like0;
+    f1[k] = Math.log(like1 / mix);
+    f0[k] = Math.log(like0 / mix);
+  });
+  return { f0, f1, p };
+}
+
+/** Scores of many recipients: S_j = Σ f0 + Σ X_ji (f1 − f0). */
+export function scoreAll(t: Terms, points: number[], codewords: readonly Uint8Array[]): Float64Array {
+  let base = 0;
+  const diff = new Float64Array(points.length);
+  for (let k = 0; k < points.length; k++) {
+    base += t.f0[k];
+    diff[k] = t.f1[k] - t.f0[k];
+  }
+  const out = new Float64Array(codewords.length);
+  for (let j = 0; j < codewords.length; j++) {
+    const x = codewords[j];
+    let s = base;
+    for (let k = 0; k < points.length; k++) if (x[points[k]]) s += diff[k];
+    out[j] = s;
+  }
+  return out;
+}
+
+export type RecipientResult = {
+  id: string;
+  /** Score under the decoder that gives this recipient's strongest evidence. */
+  score: number;
+  threshold: number;
+  /** Bound on the chance that an innocent recipient shows evidence this strong (all decoders counted). */
+  bound: number;
+  log10Bound: number;
+  accused: boolean;
+  decoder: DecoderName;
+};
+
+export type Accusation = {
+  verdict: "accused" | "inconclusive";
+  observedPoints: number;
+  epsilon: number;
+  recipientCount: number;
+  accused: string[];
+  /** Roughly how many more observed points would be needed (inconclusive only). */
+  morePointsNeeded: number | null;
+  decoders: { name: DecoderName; weight: number; threshold: number; leader: string | null }[];
+  recipients: RecipientResult[];
+};
+
+export type AccuseOptions = { epsilon?: number };
+
+type DecoderRun = { name: DecoderName; terms: Terms; scores: Float64Array; threshold: number };
+
+/**
+ * Runs every decoder and returns per recipient score, threshold, bound and verdict.
+ * @example
+ * const a = accuse(ids, codewords, biases, reading.symbols, { epsilon: 1e-6 });
+ * a.verdict // "accused" | "inconclusive"
+ */
+export function accuse(
+  ids: readonly string[],
+  codewords: readonly Uint8Array[],
+  biases: Float64Array,
+  symbols: Int8Array,
+  options: AccuseOptions = {},
+): Accusation {
+  const epsilon = options.epsilon ?? 1e-6;
+  if (!(epsilon > 0 && epsilon < 1)) throw new RangeError("epsilon must be in (0, 1)");
+  const points = observed(symbols);
+  const runs: DecoderRun[] = [];
+  const accusedIdx = new Set<number>();
+  const run = (name: DecoderName, terms: Terms) => {
+    const threshold = chernoffThreshold(terms, epsilon * DECODER_WEIGHTS[name]);
+    const scores = scoreAll(terms, points, codewords);
+    runs.push({ name, terms, scores, threshold });
+    for (let j = 0; j < scores.length; j++) if (scores[j] >= threshold) accusedIdx.add(j);
+  };
+  if (points.length > 0) {
+    run("tardos", tardosTerms(symbols, biases, points));
+    run("single", singleTerms(symbols, biases, SINGLE_NOISE, points));
+    run("robust", singleTerms(symbols, biases, ROBUST_NOISE, points));
+    for (const stage of ["stage2", "stage3"] as const) {
+      if (accusedIdx.size === 0) break;
+      const given = [...accusedIdx].sort((a, b) => a - b).map((j) => codewords[j]);
+      const before = accusedIdx.size;
+      const terms = conditionalTerms(symbols, biases, given, STAGE_NOISE, points);
+      const threshold = chernoffThreshold(terms, epsilon * DECODER_WEIGHTS[stage]);
+      const scores = scoreAll(terms, points, codewords);
+      // Recipients already accused keep their earlier verdict; the stage only adds.
+      runs.push({ name: stage, terms, scores, threshold });
+      for (let j = 0; j < scores.length; j++) if (scores[j] >= threshold) accusedIdx.add(j);
+      if (accusedIdx.size === before) break;
+    }
+  }
+
+  const logW = (name: DecoderName) => Math.log(DECODER_WEIGHTS[name]);
+  const best = ids.map(() => ({ logP: 0, run: runs[0] as DecoderRun | undefined, score: 0 }));
+  for (const r of runs) {
+    const logB = boundsFor(r, accusedIdx);
+    for (let j = 0; j < ids.length; j++) {
+      const lp = Math.min(0, logB[j] - logW(r.name));
+      if (best[j].run === undefined || lp < best[j].logP || (lp === best[j].logP && r.name === "tardos")) {
+        best[j] = { logP: lp, run: r, score: r.scores[j] };
+      }
+    }
+  }
+  const recipients: RecipientResult[] = ids.map((id, j) => {
+    const b = best[j];
+    return {
+      id,
+      score: b.run ? b.score : 0,
+      threshold: b.run ? b.run.threshold : Number.POSITIVE_INFINITY,
+      bound: Math.exp(b.logP),
+      log10Bound: b.logP / Math.LN10,
+      accused: accusedIdx.has(j),
+      decoder: b.run?.name ?? "tardos",
+    };
+  });
+  const order = recipients
+    .map((r, j) => ({ r, j }))
+    .sort((a, b) => a.r.log10Bound - b.r.log10Bound || b.r.score - a.r.score || a.j - b.j)
+    .map(({ r }) => r);
+  const accused = order.filter((r) => r.accused).map((r) => r.id);
+  return {
+    verdict: accused.length ? "accused" : "inconclusive",
+    observedPoints: points.length,
+    epsilon,
+    recipientCount: ids.length,
+    accused,
+    morePointsNeeded: accused.length ? null : estimateMore(runs, points.length),
+    decoders: runs.map((r) => {
+      let lead = -1;
+      for (let j = 0; j < r.scores.length; j++) if (lead < 0 || r.scores[j] > r.scores[lead]) lead = j;
+      return {
+        name: r.name,
+        weight: DECODER_WEIGHTS[r.name],
+        threshold: r.threshold,
+        leader: lead >= 0 ? ids[lead] : null,
+      };
+    }),
+    recipients: order,
+  };
+}
+
+// Exact bounds for the strongest scores and every accused recipient; for the rest a conservative
+// grid value (the bound at the nearest grid score below theirs, which is larger).
+function boundsFor(r: DecoderRun, accused: Set<number>): Float64Array {
+  const n = r.scores.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const order = Array.from(r.scores.keys()).sort((a, b) => r.scores[b] - r.scores[a]);
+  const exact = new Set<number>(order.slice(0, 32));
+  for (const j of accused) exact.add(j);
+  for (const j of exact) out[j] = chernoffLogBound(r.terms, r.scores[j]);
+  let mean = 0;
+  for (let k = 0; k < r.terms.p.length; k++)
+    mean += r.terms.p[k] * r.terms.f1[k] + (1 - r.terms.p[k]) * r.terms.f0[k];
+  const top = r.scores[order[0]];
+  const steps = 48;
+  const grid: number[] = [];
+  const gridLog: number[] = [];
+  if (top > mean) {
+    for (let k = 0; k <= steps; k++) {
+      const s = mean + ((top - mean) * k) / steps;
+      grid.push(s);
+      gridLog.push(chernoffLogBound(r.terms, s));
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    if (exact.has(j)) continue;
+    const s = r.scores[j];
+    let v = 0;
+    for (let k = grid.length - 1; k >= 0; k--) {
+      if (grid[k] <= s) {
+        v = gridLog[k];
+        break;
+      }
+    }
+    out[j] = v;
+  }
+  return out;
+}
+
+function estimateMore(runs: DecoderRun[], m: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const r of runs) {
+    let top = Number.NEGATIVE_INFINITY;
+    for (const s of r.scores) if (s > top) top = s;
+    if (!(top > 0) || !Number.isFinite(r.threshold)) continue;
+    // Tardos: mean score grows like m, the threshold like √m. Likelihood decoders: the
+    // threshold stays near ln(1/ε) while the score grows like m.
+    const need = r.name === "tardos" ? m * (r.threshold / top) ** 2 : (m * r.threshold) / top;
+    best = Math.min(best, need);
+  }
+  if (!Number.isFinite(best)) best = Math.max(m, 1) * 2 + 45;
+  return Math.max(1, Math.ceil(best - m));
+}

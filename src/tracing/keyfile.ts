@@ -1,0 +1,127 @@
+// The per-advisory secret as one JSON document: key, plan (the point map), biases and recipients.
+// Everything needed to re-derive any copy and to read and accuse evidence later.
+import { createHash } from "node:crypto";
+import { type Accusation, accuse } from "./accuse.ts";
+import { codeword, codewords, DEFAULT_CUTOFF, deriveBiases, newKey } from "./code.ts";
+import { type Plan, type PlanOptions, planAdvisory } from "./plan.ts";
+import { compileReader, type Reader, type Reading, readEvidence } from "./read.ts";
+import { render } from "./render.ts";
+
+export const KEY_FORMAT = "forewarn-trace-key";
+
+export type KeyFile = {
+  format: typeof KEY_FORMAT;
+  version: 1;
+  notice: string;
+  advisorySha256: string;
+  key: string;
+  cutoff: number;
+  plan: Plan;
+  biases: number[];
+  recipients: string[];
+};
+
+export class KeyFileError extends Error {}
+
+const RECIPIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
+
+export type EmbedOptions = PlanOptions & {
+  recipients: readonly string[];
+  /** Deterministic key for tests and demos; omit in production. */
+  keySeed?: string;
+  cutoff?: number;
+};
+
+/**
+ * Plans the advisory and draws a fresh code for it.
+ * @example const k = createKeyFile(markdown, { recipients: defaultRecipientIds(1000), keySeed: "demo" });
+ */
+export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile {
+  const ids = [...options.recipients];
+  if (ids.length === 0) throw new KeyFileError("no recipients");
+  if (ids.length > 1_000_000) throw new KeyFileError("more than 1,000,000 recipients");
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!RECIPIENT_ID.test(id)) throw new KeyFileError(`recipient ID "${id.slice(0, 40)}" is not a valid ID`);
+    if (seen.has(id)) throw new KeyFileError(`recipient ID "${id}" appears twice`);
+    seen.add(id);
+  }
+  const plan = planAdvisory(markdown, options);
+  if (plan.points.length === 0)
+    throw new KeyFileError("the advisory has no variation points (no prose to vary)");
+  const key = newKey(options.keySeed);
+  const cutoff = options.cutoff ?? DEFAULT_CUTOFF;
+  return {
+    format: KEY_FORMAT,
+    version: 1,
+    notice: "SECRET: this file identifies every recipient's copy. Keep it encrypted and never share it.",
+    advisorySha256: createHash("sha256").update(markdown).digest("hex"),
+    key: key.toString("hex"),
+    cutoff,
+    plan,
+    biases: Array.from(deriveBiases(key, plan.points.length, cutoff)),
+    recipients: ids,
+  };
+}
+
+/** A loaded key: the parsed file plus what is derived from it. */
+export type LoadedKey = {
+  file: KeyFile;
+  key: Buffer;
+  biases: Float64Array;
+  reader: Reader;
+};
+
+/**
+ * Parses and checks a key file (format, consistency of biases with the key, plan shape).
+ * @example const k = loadKey(JSON.parse(readFileSync("key.json", "utf8")));
+ */
+export function loadKey(json: unknown): LoadedKey {
+  const f = json as Partial<KeyFile> | null;
+  if (!f || typeof f !== "object" || f.format !== KEY_FORMAT)
+    throw new KeyFileError("not a Forewarn tracing key file");
+  if (f.version !== 1) throw new KeyFileError(`unsupported key file version ${String(f.version)}`);
+  if (typeof f.key !== "string" || !/^[0-9a-f]{64}$/.test(f.key))
+    throw new KeyFileError("the key is malformed");
+  const plan = f.plan;
+  if (!plan || !Array.isArray(plan.segments) || !Array.isArray(plan.sites) || !Array.isArray(plan.points))
+    throw new KeyFileError("the key file has no valid plan");
+  for (const seg of plan.segments) {
+    if (typeof seg === "number" && !(seg >= 0 && seg < plan.sites.length))
+      throw new KeyFileError("the key file's plan is corrupt");
+  }
+  if (!Array.isArray(f.recipients) || f.recipients.length === 0)
+    throw new KeyFileError("the key file lists no recipients");
+  const key = Buffer.from(f.key, "hex");
+  const biases = deriveBiases(key, plan.points.length, f.cutoff ?? DEFAULT_CUTOFF);
+  if (
+    !Array.isArray(f.biases) ||
+    f.biases.length !== biases.length ||
+    f.biases.some((b, i) => b !== biases[i])
+  )
+    throw new KeyFileError("the key file is corrupt: its biases do not match its key");
+  return { file: f as KeyFile, key, biases, reader: compileReader(plan) };
+}
+
+/** The copy of one recipient. @example copyFor(loaded, "r0001") */
+export function copyFor(k: LoadedKey, id: string): string {
+  return render(k.file.plan, codeword(k.key, id, k.biases));
+}
+
+export type TraceResult = Accusation & { reading: Omit<Reading, "symbols" | "siteSymbols"> };
+
+/**
+ * Reads evidence and accuses: the whole pipeline of `forewarn trace accuse`.
+ * @example traceEvidence(loaded, leakedText, { epsilon: 1e-6 }).accused // ["r0042"]
+ */
+export function traceEvidence(
+  k: LoadedKey,
+  evidence: string,
+  options: { epsilon?: number } = {},
+): TraceResult {
+  const reading = readEvidence(k.reader, evidence);
+  const ids = k.file.recipients;
+  const result = accuse(ids, codewords(k.key, ids, k.biases), k.biases, reading.symbols, options);
+  const { symbols: _s, siteSymbols: _ss, ...summary } = reading;
+  return { ...result, reading: summary };
+}
