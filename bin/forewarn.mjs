@@ -10,7 +10,8 @@ const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const major = Number(process.versions.node.split(".")[0]);
 
 if (major >= 24) {
-  await import(main);
+  const cli = await import(main);
+  process.exitCode = await cli.main(process.argv.slice(2));
 } else {
   const bundled = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
   if (!existsSync(bundled)) {

@@ -46,9 +46,13 @@ export async function runCli(argv: string[], io = processIo()): Promise<number> 
   }
 }
 
-const isEntry = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/main.ts");
-if (isEntry) {
+/** Runs the CLI with every command registered; the bin shim and `node src/main.ts` both call this. */
+export async function main(argv: string[]): Promise<number> {
   const { allCommands } = await import("./cli/index.ts");
-  registerCommands(allCommands);
-  process.exitCode = await runCli(process.argv.slice(2));
+  if (commands.length === 0) registerCommands(allCommands);
+  return runCli(argv);
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
 }

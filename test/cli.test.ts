@@ -1,7 +1,7 @@
 // The `forewarn` command line: help, admin create, audit verify (in-process on each engine), and a
 // real server process with the CLI talking to it while it holds the embedded database.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +54,30 @@ describe("forewarn help", () => {
     expect(await runCli(["audit", "verify", "--colour"], b.io)).toBe(2);
     expect(b.err.join("\n")).toContain("--colour");
   });
+});
+
+describe("the bin shim", () => {
+  const BIN = fileURLToPath(new URL("../bin/forewarn.mjs", import.meta.url));
+  const run = (nodePath: string) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      const p = spawn(nodePath, [BIN, "audit", "verify", "--help"]);
+      let out = "";
+      p.stdout.on("data", (c) => (out += c));
+      p.on("exit", (code) => resolve({ code: code ?? 1, out }));
+    });
+
+  it("runs the CLI on this Node", async () => {
+    const r = await run(process.execPath);
+    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^usage: forewarn audit verify/) });
+  });
+
+  it.runIf(existsSync("/usr/bin/node"))(
+    "hands over to the project's Node 24 from an older system node",
+    async () => {
+      const r = await run("/usr/bin/node");
+      expect(r).toEqual({ code: 0, out: expect.stringMatching(/^usage: forewarn audit verify/) });
+    },
+  );
 });
 
 describe.each(engines)("admin create and audit verify on %s", (engine) => {
