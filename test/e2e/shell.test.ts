@@ -12,6 +12,7 @@ import {
 } from "./harness.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
+const coordinator = { email: "carl@forewarn.test", password: "another long passphrase 7" };
 
 describe("web shell", () => {
   let server: RunningServer;
@@ -49,6 +50,19 @@ describe("web shell", () => {
     await server?.stop();
   });
 
+  /** Runs a browser test; when a step fails, what the browser showed is saved beside the other screenshots. */
+  function inBrowser(name: string, body: (page: Page) => Promise<void>) {
+    test(name, async () => {
+      const page = await newPage();
+      try {
+        await body(page);
+      } catch (e) {
+        await screenshot(page, `failed-${name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+        throw e;
+      }
+    });
+  }
+
   async function newPage(): Promise<Page> {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
     const page = await context.newPage();
@@ -56,88 +70,89 @@ describe("web shell", () => {
     return page;
   }
 
-  async function enterPassword(page: Page, password: string) {
-    await page.getByLabel("Email").fill(admin.email);
+  async function enterPassword(page: Page, email: string, password: string) {
+    await page.getByLabel("Email").fill(email);
     await page.getByLabel(/^Password/).fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
   }
 
-  test("an admin signs in with a TOTP code, sees an empty programme and verifies the audit chain", async () => {
-    const page = await newPage();
-    await page.goto(server.url);
-    await page.waitForURL(/\/login$/);
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-    await screenshot(page, "login");
+  inBrowser(
+    "an admin signs in with a TOTP code, sees an empty programme and verifies the audit chain",
+    async (page) => {
+      await page.goto(server.url);
+      await page.waitForURL(/\/login$/);
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await screenshot(page, "login");
 
-    // A wrong password is refused with the server's message, and the form stays.
-    await enterPassword(page, "not the password");
-    const alert = page.getByRole("alert");
-    await alert.waitFor();
-    expect((await alert.textContent())?.trim()).not.toBe("");
-    expect(page.url()).toMatch(/\/login$/);
+      // A wrong password is refused with the server's message, and the form stays.
+      await enterPassword(page, admin.email, "not the password");
+      const alert = page.getByRole("alert");
+      await alert.waitFor();
+      expect((await alert.textContent())?.trim()).not.toBe("");
+      expect(page.url()).toMatch(/\/login$/);
 
-    // The right password leads to the second step.
-    await enterPassword(page, admin.password);
-    await page.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
-    await page.getByLabel("Authentication code").fill(await authenticator.code());
-    await screenshot(page, "login-totp");
-    await page.getByRole("button", { name: "Verify" }).click();
+      // The right password leads to the second step.
+      await enterPassword(page, admin.email, admin.password);
+      await page.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
+      await page.getByLabel("Authentication code").fill(await authenticator.code());
+      await screenshot(page, "login-totp");
+      await page.getByRole("button", { name: "Verify" }).click();
 
-    // Home: an empty programme.
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
-    expect(await page.getByTestId("stat-partners").textContent()).toBe("0");
-    expect(await page.getByTestId("stat-open-cases").textContent()).toBe("0");
-    expect(await page.getByTestId("stat-advisories").textContent()).toBe("0");
-    expect(await page.getByTestId("stat-next-release").textContent()).toBe("none");
-    const nav = page.getByRole("navigation", { name: "Main navigation" });
-    for (const label of [
-      "Partners",
-      "Cases",
-      "Advisories",
-      "Releases",
-      "Investigations",
-      "Audit log",
-      "Users",
-    ]) {
-      await nav.getByRole("link", { name: label }).waitFor();
-    }
-    await screenshot(page, "overview");
+      // Home: an empty programme.
+      await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+      expect(await page.getByTestId("stat-partners").textContent()).toBe("0");
+      expect(await page.getByTestId("stat-open-cases").textContent()).toBe("0");
+      expect(await page.getByTestId("stat-advisories").textContent()).toBe("0");
+      expect(await page.getByTestId("stat-next-release").textContent()).toBe("none");
+      const nav = page.getByRole("navigation", { name: "Main navigation" });
+      for (const label of [
+        "Partners",
+        "Cases",
+        "Advisories",
+        "Releases",
+        "Investigations",
+        "Audit log",
+        "Users",
+      ]) {
+        await nav.getByRole("link", { name: label }).waitFor();
+      }
+      await screenshot(page, "overview");
 
-    // A capability still to come explains itself instead of breaking.
-    await nav.getByRole("link", { name: "Partners" }).click();
-    await page.getByText("No partners yet").waitFor();
+      // A capability still to come explains itself instead of breaking.
+      await nav.getByRole("link", { name: "Partners" }).click();
+      await page.getByText("No partners yet").waitFor();
 
-    // The audit log lists the sign-ins and the enrolment, and its chain verifies.
-    await nav.getByRole("link", { name: "Audit log" }).click();
-    await page.getByRole("heading", { name: "Audit log" }).waitFor();
-    await page.getByTestId("audit-row").first().waitFor();
-    await page
-      .getByRole("button", { name: /^Show data of entry/ })
-      .first()
-      .click();
-    await page.getByTestId("audit-data").waitFor();
-    await page.getByRole("button", { name: "Verify chain" }).click();
-    const result = page.getByTestId("verify-result");
-    await result.waitFor();
-    expect(await result.getAttribute("data-ok")).toBe("true");
-    expect(await result.textContent()).toContain("Chain intact");
-    await screenshot(page, "audit");
+      // The audit log lists the sign-ins and the enrolment, and its chain verifies.
+      await nav.getByRole("link", { name: "Audit log" }).click();
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
+      await page.getByTestId("audit-row").first().waitFor();
+      await page
+        .getByRole("button", { name: /^Show data of entry/ })
+        .first()
+        .click();
+      await page.getByTestId("audit-data").waitFor();
+      await page.getByRole("button", { name: "Verify chain" }).click();
+      const result = page.getByTestId("verify-result");
+      await result.waitFor();
+      expect(await result.getAttribute("data-ok")).toBe("true");
+      expect(await result.textContent()).toContain("Chain intact");
+      await screenshot(page, "audit");
 
-    // Signing out returns to the login page, and the session is gone.
-    await page.getByTestId("user-menu").click();
-    await page.getByRole("menuitem", { name: "Sign out" }).click();
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-    await page.goto(`${server.url}/audit`);
-    await page.waitForURL(/\/login\?next=%2Faudit$/);
-  });
+      // Signing out returns to the login page, and the session is gone.
+      await page.getByTestId("user-menu").click();
+      await page.getByRole("menuitem", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await page.goto(`${server.url}/audit`);
+      await page.waitForURL(/\/login\?next=%2Faudit$/);
+    },
+  );
 
-  test("a token created on the account page is shown once and works as a bearer token", async () => {
-    const page = await newPage();
+  inBrowser("a token created on the account page is shown once and works as a bearer token", async (page) => {
     await page.goto(`${server.url}/account`);
     await page.waitForURL(/\/login\?next=%2Faccount$/);
 
     // This time with a recovery code instead of the authenticator, landing where we were going.
-    await enterPassword(page, admin.password);
+    await enterPassword(page, admin.email, admin.password);
     await page.getByRole("button", { name: "Use a recovery code instead" }).click();
     await page.getByLabel("Recovery code").fill(recoveryCodes[0] ?? "");
     await page.getByRole("button", { name: "Verify" }).click();
@@ -171,5 +186,35 @@ describe("web shell", () => {
     await page.getByTestId("tokens-table").getByText("Revoked").waitFor();
     const after = await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(after.status).toBe(401);
+  });
+
+  inBrowser("an admin creates a coordinator, who sees only the pages of that role", async (page) => {
+    await page.goto(`${server.url}/users`);
+    await enterPassword(page, admin.email, admin.password);
+    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await page.getByLabel("Recovery code").fill(recoveryCodes[1] ?? "");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { name: "Users" }).waitFor();
+
+    await page.getByRole("button", { name: "Create user" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create a user" });
+    await dialog.getByLabel("Email").fill(coordinator.email);
+    await dialog.getByLabel(/^Name/).fill("Carl Coordinator");
+    await dialog.getByLabel(/^Initial password/).fill(coordinator.password);
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByTestId("users-table").getByText(coordinator.email).waitFor();
+    await screenshot(page, "users");
+
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await enterPassword(page, coordinator.email, coordinator.password);
+    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    const nav = page.getByRole("navigation", { name: "Main navigation" });
+    await nav.getByRole("link", { name: "Releases" }).waitFor();
+    expect(await nav.getByRole("link", { name: "Audit log" }).count()).toBe(0);
+    expect(await nav.getByRole("link", { name: "Users" }).count()).toBe(0);
+    await page.goto(`${server.url}/audit`);
+    await page.getByText("Not available to your role").waitFor();
   });
 });

@@ -2,7 +2,7 @@
 import { Button, Center, Loader, Stack, Text } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import type { ReactNode } from "react";
-import { Navigate, Route, Routes, useLocation } from "react-router";
+import { Link, Navigate, Route, Routes, useLocation } from "react-router";
 import { AccountPage } from "../features/account/AccountPage.tsx";
 import { AdvisoriesPage } from "../features/advisories/AdvisoriesPage.tsx";
 import { AuditPage } from "../features/audit/AuditPage.tsx";
@@ -78,8 +78,10 @@ function RequireSession({ children }: { children: ReactNode }) {
         </FullPage>
       );
     case "anonymous": {
+      // After an expired session, come back to the same page; after signing out, start afresh.
       const here = location.pathname + location.search;
-      const to = here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`;
+      const to =
+        here === "/" || state.reason === "signed_out" ? "/login" : `/login?next=${encodeURIComponent(here)}`;
       return <Navigate to={to} replace state={{ reason: state.reason }} />;
     }
     case "signed_in":
@@ -116,7 +118,11 @@ function ForRoles({ path, page }: { path: string; page: ReactNode }) {
         icon={IconLock}
         title="Not available to your role"
         description="This part of Forewarn is for other roles. If you think you should have access, ask an administrator of this instance."
-      />
+      >
+        <Button component={Link} to="/" variant="light">
+          Go to the programme overview
+        </Button>
+      </EmptyCapability>
     );
   }
   return page;
@@ -127,6 +133,10 @@ function NotFound() {
     <EmptyCapability
       title="Page not found"
       description={<Text span>There is nothing at this address. Use the navigation to find your way.</Text>}
-    />
+    >
+      <Button component={Link} to="/" variant="light">
+        Go to the programme overview
+      </Button>
+    </EmptyCapability>
   );
 }

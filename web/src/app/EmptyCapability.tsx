@@ -9,12 +9,15 @@ export function EmptyCapability({
   description,
   features,
   comingSoon = false,
+  children,
 }: {
   icon?: Icon;
   title: string;
   description: ReactNode;
   features?: string[];
   comingSoon?: boolean;
+  /** Actions, e.g. a way back. */
+  children?: ReactNode;
 }) {
   return (
     <Paper withBorder radius="md" p="xl" maw={760} mx="auto" mt="xl" data-testid="empty-state">
@@ -24,7 +27,7 @@ export function EmptyCapability({
         title={title}
         description={description}
       >
-        {(comingSoon || features) && (
+        {(comingSoon || features || children) && (
           <EmptyState.Actions>
             <Stack gap="sm" align="center">
               {comingSoon && (
@@ -43,6 +46,7 @@ export function EmptyCapability({
                   ))}
                 </List>
               )}
+              {children}
             </Stack>
           </EmptyState.Actions>
         )}

@@ -2,9 +2,11 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader, Timestamp } from "../../app/components.tsx";
-import { ROLE_LABELS } from "../../app/types.ts";
+import { ROLE_LABELS, type Role } from "../../app/types.ts";
 import { ApiTokensSection } from "./ApiTokensSection.tsx";
 import { TwoFactorSection } from "./TwoFactorSection.tsx";
+
+const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
 
 export function AccountPage() {
   const user = useCurrentUser();
@@ -22,7 +24,9 @@ export function AccountPage() {
             <Field label="Role">
               <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
             </Field>
-            <Field label="Organisation">{user.organisationId ?? "—"}</Field>
+            {!STAFF_ROLES.includes(user.role) && (
+              <Field label="Organisation">{user.organisationId ?? "—"}</Field>
+            )}
             <Field label="Member since">
               <Timestamp iso={user.createdAt} />
             </Field>

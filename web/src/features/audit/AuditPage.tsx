@@ -2,6 +2,7 @@
 // pagination by sequence number, and a check that the chain is intact.
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Button,
   Code,
@@ -79,6 +80,13 @@ export function AuditPage() {
     setApplied(NO_FILTERS);
   }
 
+  function filterByActor(actorId: string) {
+    const next = { ...draft, actor: actorId };
+    setDraft(next);
+    setExpanded(new Set());
+    setApplied(next);
+  }
+
   function toggle(seq: number) {
     setExpanded((prev) => {
       const next = new Set(prev);
@@ -102,7 +110,7 @@ export function AuditPage() {
         <Group align="flex-end" gap="sm">
           <TextInput
             label="Actor"
-            placeholder="email or user ID"
+            placeholder="user ID, e.g. usr_…"
             value={draft.actor}
             onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
             w={220}
@@ -143,7 +151,7 @@ export function AuditPage() {
         </Group>
         <Text size="xs" c="dimmed" mt={6}>
           Times are in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); hover a time to
-          see it in UTC.
+          see it in UTC. Click an actor to see only their entries.
         </Text>
       </Paper>
 
@@ -191,19 +199,37 @@ export function AuditPage() {
                       <Table.Td>
                         <Timestamp iso={entry.at} />
                       </Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={typeColor(entry.type)} tt="none" radius="sm">
+                      <Table.Td style={{ whiteSpace: "nowrap" }}>
+                        <Badge
+                          variant="light"
+                          color={typeColor(entry.type)}
+                          tt="none"
+                          radius="sm"
+                          styles={{ root: { maxWidth: "none" }, label: { overflow: "visible" } }}
+                        >
                           {entry.type}
                         </Badge>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">
-                          {entry.actorEmail ?? entry.actorId ?? (
-                            <Text span c="dimmed">
-                              system
-                            </Text>
-                          )}
-                        </Text>
+                        {entry.actorId ? (
+                          <Tooltip
+                            label={`Show only entries by ${entry.actorEmail ?? entry.actorId}`}
+                            withArrow
+                          >
+                            <Anchor
+                              component="button"
+                              type="button"
+                              size="sm"
+                              onClick={() => filterByActor(entry.actorId ?? "")}
+                            >
+                              {entry.actorEmail ?? entry.actorId}
+                            </Anchor>
+                          </Tooltip>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            system
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" ff="monospace">

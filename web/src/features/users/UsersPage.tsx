@@ -30,9 +30,16 @@ const ROLE_HELP: Record<Role, string> = {
   researcher: "submits reports and follows their case",
 };
 
+type Organisation = { id: string; name: string; kind: string; createdAt: string };
+
+/** Staff belong to the programme's own organisation; everyone else to a partner or researcher organisation. */
+const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
+
 export function UsersPage() {
   const me = useCurrentUser();
   const users = useApiQuery<{ users: User[] }>("/api/users");
+  const organisations = useApiQuery<{ organisations: Organisation[] }>("/api/organisations");
+  const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
   const list = users.data?.users ?? [];
 
@@ -56,6 +63,7 @@ export function UsersPage() {
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Email</Table.Th>
                 <Table.Th>Role</Table.Th>
+                <Table.Th>Organisation</Table.Th>
                 <Table.Th>Two-factor</Table.Th>
                 <Table.Th>Created</Table.Th>
               </Table.Tr>
@@ -81,6 +89,11 @@ export function UsersPage() {
                     <Badge variant="light">{ROLE_LABELS[u.role] ?? u.role}</Badge>
                   </Table.Td>
                   <Table.Td>
+                    <Text size="sm">
+                      {(u.organisationId && orgName.get(u.organisationId)) ?? u.organisationId ?? "—"}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
                     <Badge variant="dot" color={u.totpEnabled ? "teal" : "gray"}>
                       {u.totpEnabled ? "On" : "Off"}
                     </Badge>
@@ -92,7 +105,7 @@ export function UsersPage() {
               ))}
               {users.data && list.length === 0 && (
                 <Table.Tr>
-                  <Table.Td colSpan={5}>
+                  <Table.Td colSpan={6}>
                     <Text size="sm" c="dimmed" ta="center" py="md">
                       No users.
                     </Text>
@@ -104,6 +117,8 @@ export function UsersPage() {
         </Table.ScrollContainer>
       </Paper>
       <CreateUserModal
+        organisations={organisations.data?.organisations ?? []}
+        reloadOrganisations={organisations.reload}
         opened={creating}
         onClose={() => setCreating(false)}
         onCreated={(u) => {
@@ -116,13 +131,23 @@ export function UsersPage() {
   );
 }
 
-const EMPTY_FORM = { email: "", name: "", role: "coordinator" as Role, password: "" };
+const EMPTY_FORM = {
+  email: "",
+  name: "",
+  role: "coordinator" as Role,
+  password: "",
+  organisationId: null as string | null,
+};
 
 function CreateUserModal({
+  organisations,
+  reloadOrganisations,
   opened,
   onClose,
   onCreated,
 }: {
+  organisations: Organisation[];
+  reloadOrganisations(): void;
   opened: boolean;
   onClose(): void;
   onCreated(u: User): void;
@@ -131,6 +156,23 @@ function CreateUserModal({
   const [form, setForm] = useState(EMPTY_FORM);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [newOrg, setNewOrg] = useState("");
+  const needsOrganisation = !STAFF_ROLES.includes(form.role);
+  const external = organisations.filter((o) => o.kind !== "programme");
+
+  async function addOrganisation() {
+    setError(null);
+    try {
+      const { organisation } = await api.post<{ organisation: Organisation }>("/api/organisations", {
+        name: newOrg.trim(),
+      });
+      setNewOrg("");
+      setForm((f) => ({ ...f, organisationId: organisation.id }));
+      reloadOrganisations();
+    } catch (err) {
+      setError(err);
+    }
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -142,6 +184,7 @@ function CreateUserModal({
         name: form.name.trim(),
         role: form.role,
         password: form.password,
+        ...(needsOrganisation && form.organisationId ? { organisationId: form.organisationId } : {}),
       });
       setForm(EMPTY_FORM);
       onCreated(user);
@@ -187,6 +230,33 @@ function CreateUserModal({
             onChange={(role) => role && setForm({ ...form, role: role as Role })}
             description={ROLE_HELP[form.role]}
           />
+          {needsOrganisation && (
+            <Stack gap={6}>
+              <Select
+                label="Organisation"
+                description="The partner or researcher organisation this person belongs to."
+                required
+                searchable
+                data={external.map((o) => ({ value: o.id, label: o.name }))}
+                value={form.organisationId}
+                onChange={(organisationId) => setForm({ ...form, organisationId })}
+                nothingFoundMessage="No such organisation yet: add it below"
+              />
+              <Group gap="xs" align="flex-end">
+                <TextInput
+                  aria-label="New organisation name"
+                  placeholder="or add an organisation, e.g. Example Security Ltd"
+                  size="xs"
+                  style={{ flex: 1 }}
+                  value={newOrg}
+                  onChange={(e) => setNewOrg(e.currentTarget.value)}
+                />
+                <Button size="xs" variant="light" disabled={!newOrg.trim()} onClick={addOrganisation}>
+                  Add organisation
+                </Button>
+              </Group>
+            </Stack>
+          )}
           <PasswordInput
             label="Initial password"
             description="Share it with the person over a separate channel; they can then turn on two-factor authentication."
@@ -202,7 +272,12 @@ function CreateUserModal({
             <Button
               type="submit"
               loading={busy}
-              disabled={!form.email.trim() || !form.name.trim() || !form.password}
+              disabled={
+                !form.email.trim() ||
+                !form.name.trim() ||
+                !form.password ||
+                (needsOrganisation && !form.organisationId)
+              }
             >
               Create user
             </Button>
