@@ -476,6 +476,144 @@ const compoundGroups: PhraseGroup[] = [
   ["percent", "per cent"],
 ];
 
+// "does not X" and "fails to X" say the same of software.
+const FAIL_VERBS = [
+  "validate",
+  "check",
+  "verify",
+  "enforce",
+  "restrict",
+  "handle",
+  "free",
+  "limit",
+  "escape",
+  "authenticate",
+  "clear",
+  "terminate",
+  "account for",
+  "properly",
+  "correctly",
+  "prevent",
+  "reject",
+  "invalidate",
+  "encode",
+  "protect",
+] as const;
+// Never "do not X": in an advisory that is usually an imperative ("Do not expose the service").
+const failGroups: PhraseGroup[] = FAIL_VERBS.flatMap((v) => [
+  [`does not ${v}`, `fails to ${v}`],
+  [`did not ${v}`, `failed to ${v}`],
+]);
+
+// Verbs after which "that" may go ("verify that the update is installed" / "verify the update ...").
+const THAT_VERBS = [
+  "verify",
+  "verifies",
+  "confirm",
+  "confirms",
+  "indicates",
+  "indicate",
+  "means",
+  "states",
+  "found",
+  "determined",
+  "reported",
+  "believes",
+  "assumes",
+  "assume",
+  "shows that",
+] as const;
+const thatGroups: PhraseGroup[] = THAT_VERBS.filter((v) => !v.includes(" ")).map((v) => [
+  `${v} that`,
+  `~${v}`,
+]);
+
+const moreGroups: PhraseGroup[] = [
+  ["can be disabled with", "can be disabled by using"],
+  ["can be enabled with", "can be enabled by using"],
+  ["if not in use", "if not being used"],
+  ["is not in use", "is not being used"],
+  ["consult the", "~refer to the"],
+  ["is not clear", "is unclear"],
+  ["the earliest release", "the first release"],
+  ["the earliest releases", "the first releases"],
+  ["perform", "~carry out"],
+  ["performs", "~carries out"],
+  ["performing", "~carrying out"],
+  ["choosing", "selecting"],
+  ["choose", "~select"],
+  ["chooses", "~selects"],
+  ["to learn about", "to find out about"],
+  ["to learn more about", "to find out more about"],
+  ["without additional", "with no additional"],
+  ["without any", "~with no"],
+  ["does not need to be", "need not be"],
+  ["do not need to be", "need not be"],
+  ["for information about", "for information on"],
+  ["the following examples show", "the following examples display"],
+  ["is fixed in", "is resolved in"],
+  ["are fixed in", "are resolved in"],
+  ["was fixed in", "was resolved in"],
+  ["were fixed in", "were resolved in"],
+  ["has been fixed in", "has been resolved in"],
+  ["have been fixed in", "have been resolved in"],
+  ["has been fixed", "has been resolved"],
+  ["have been fixed", "have been resolved"],
+  ["this issue", "this problem"],
+  ["the issue", "the problem"],
+  ["these issues", "these problems"],
+  ["was discovered", "was found"],
+  ["were discovered", "were found"],
+  ["in the default configuration", "in its default configuration"],
+  ["a patched version", "a fixed version"],
+  ["the patched version", "the fixed version"],
+  ["patched versions", "fixed versions"],
+  ["a fixed version", "a patched version"],
+  ["the fixed version", "the patched version"],
+  ["fixed versions", "patched versions"],
+  ["restrict access to", "limit access to"],
+  ["restricting access to", "limiting access to"],
+  ["restricts access to", "limits access to"],
+  ["a specific", "a particular"],
+  ["leading to", "resulting in"],
+  ["leads to", "results in"],
+  ["led to", "resulted in"],
+  ["is caused by", "is due to"],
+  ["are caused by", "are due to"],
+  ["the latest", "the most recent"],
+  ["as a precaution", "as a precautionary measure"],
+  ["temporary workaround", "interim workaround"],
+  ["contains a vulnerability", "has a vulnerability"],
+  ["contain a vulnerability", "have a vulnerability"],
+  ["contains a flaw", "has a flaw"],
+  ["vulnerable to", "susceptible to"],
+  ["susceptible to", "vulnerable to"],
+  ["the ability to", "the capability to"],
+  ["in a way that", "in a manner that"],
+  ["in such a way that", "in such a manner that"],
+  ["when processing", "while processing"],
+  ["when parsing", "while parsing"],
+  ["when handling", "while handling"],
+  ["while processing", "when processing"],
+  ["while parsing", "when parsing"],
+  ["while handling", "when handling"],
+  ["administrator privileges", "administrative privileges"],
+  ["administrative privileges", "administrator privileges"],
+  ["targeted system", "target system"],
+  ["convince a user to", "persuade a user to"],
+  ["convince a victim to", "persuade a victim to"],
+  ["convincing a user to", "persuading a user to"],
+  ["click a link", "click on a link"],
+  ["clicks a link", "clicks on a link"],
+  ["an attacker would need to", "an attacker would have to"],
+  ["would need to", "~would have to"],
+  ["in the meantime", "meanwhile"],
+  ["until then", "~until that time"],
+  ["it is recommended that", "~it is advised that"],
+  ["are strongly encouraged to", "are strongly urged to"],
+  ["upon", "~on"],
+];
+
 /** The whole phrase table (several hundred groups). */
 export const PHRASE_GROUPS: readonly PhraseGroup[] = [
   ...vulnGroups,
@@ -486,6 +624,9 @@ export const PHRASE_GROUPS: readonly PhraseGroup[] = [
   ...remedyGroups,
   ...connectiveGroups,
   ...compoundGroups,
+  ...failGroups,
+  ...thatGroups,
+  ...moreGroups,
 ];
 
 // US/UK spelling families. A family is one variation point: all its occurrences in a copy use the
@@ -714,10 +855,12 @@ const OTHER_FAMILIES: readonly (readonly (readonly [string, string])[])[] = [
 function buildSpellingFamilies(): (readonly [string, string])[][] {
   const families: (readonly [string, string])[][] = [];
   for (const stem of IZE_STEMS) {
-    families.push(IZE_ENDINGS.map((e) => [`${stem}${e}`, `${stem}${e.replace("iz", "is")}`] as const));
+    const root = stem.slice(0, -2); // "authoriz" → "author" + "ize" / "ise"
+    families.push(IZE_ENDINGS.map((e) => [`${root}${e}`, `${root}${e.replace("iz", "is")}`] as const));
   }
   for (const stem of YZE_STEMS) {
-    families.push(YZE_ENDINGS.map((e) => [`${stem}${e}`, `${stem}${e.replace("yz", "ys")}`] as const));
+    const root = stem.slice(0, -1); // "analy" → "anal" + "yze" / "yse"
+    families.push(YZE_ENDINGS.map((e) => [`${root}${e}`, `${root}${e.replace("yz", "ys")}`] as const));
   }
   for (const f of OTHER_FAMILIES) families.push(f.filter(([us, uk]) => us !== uk));
   return families;
@@ -725,6 +868,64 @@ function buildSpellingFamilies(): (readonly [string, string])[][] {
 
 /** US/UK spelling families: each family is a list of [US, UK] word pairs forming one variation point. */
 export const SPELLING_FAMILIES: readonly (readonly (readonly [string, string])[])[] = buildSpellingFamilies();
+
+/**
+ * Introductory phrases after which the comma is optional at the start of a sentence
+ * ("In most cases, this will be" / "In most cases this will be").
+ */
+export const INTRO_PHRASES: readonly string[] = [
+  "in most cases",
+  "in all cases",
+  "in some cases",
+  "in many cases",
+  "in certain cases",
+  "in this case",
+  "in such cases",
+  "in most instances",
+  "in practice",
+  "in general",
+  "in particular",
+  "in the meantime",
+  "in addition",
+  "additionally",
+  "for example",
+  "for instance",
+  "by default",
+  "currently",
+  "at this time",
+  "at present",
+  "at the time of writing",
+  "if applicable",
+  "if necessary",
+  "where applicable",
+  "where possible",
+  "if possible",
+  "as a result",
+  "consequently",
+  "furthermore",
+  "moreover",
+  "alternatively",
+  "optionally",
+  "by design",
+  "as a workaround",
+  "as a precaution",
+  "to date",
+  "until then",
+  "meanwhile",
+  "therefore",
+  "after upgrading",
+  "before upgrading",
+  "after patching",
+  "once patched",
+  "on affected systems",
+  "on affected devices",
+  "on vulnerable systems",
+  "in this advisory",
+  "in these releases",
+  "in some configurations",
+  "in certain configurations",
+  "under certain conditions",
+];
 
 /** Number words that may be written as digits before a plural noun ("seven hops" → "7 hops"). */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = {

@@ -1,13 +1,13 @@
 // Variation planning: markdown advisory → template of fixed text and variation sites, grouped into
 // points (one codeword symbol each). Only prose varies; protected spans are never touched.
 import { INVISIBLE, tokenize } from "./normalize.ts";
-import { NUMBER_WORDS, PHRASE_GROUPS, SPELLING_FAMILIES } from "./phrases.ts";
+import { INTRO_PHRASES, NUMBER_WORDS, PHRASE_GROUPS, SPELLING_FAMILIES } from "./phrases.ts";
 
-export type Layer = "phrase" | "spelling" | "serial-comma" | "number" | "list" | "author" | "invisible";
+export type Layer = "phrase" | "spelling" | "punctuation" | "number" | "list" | "author" | "invisible";
 export const LAYERS: readonly Layer[] = [
   "phrase",
   "spelling",
-  "serial-comma",
+  "punctuation",
   "number",
   "list",
   "author",
@@ -108,6 +108,8 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     ...spellingMatches(text, mask),
     ...numberMatches(text, mask),
     ...serialCommaMatches(text, mask),
+    ...introCommaMatches(text, mask),
+    ...relativeMatches(text, mask),
   ].sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   let reach = 0;
   for (const c of candidates) {
@@ -480,7 +482,7 @@ function serialCommaMatches(text: string, mask: Uint8Array): Edit[] {
     if (prev < 0 || !SHORT_ITEM.test(text.slice(prev + 1, at))) continue;
     if (/[.;:!?\n]/.test(text.slice(prev, at))) continue;
     if (!free(mask, prev, at + 1)) continue;
-    out.push({ start: at, end: at + 1, alts: [",", ""], plain: ",", layer: "serial-comma" });
+    out.push({ start: at, end: at + 1, alts: [",", ""], plain: ",", layer: "punctuation" });
   }
   // "A, B, C and D" → a serial comma may come (two short items before make it a list).
   for (const m of text.matchAll(/(?<=\p{L})(?=[ \t]+(?:and|or)[ \t]+\p{L})/gu)) {
@@ -491,7 +493,115 @@ function serialCommaMatches(text: string, mask: Uint8Array): Edit[] {
     if (c0 < 0 || !SHORT_ITEM.test(text.slice(c0 + 1, c1))) continue;
     if (/[.;:!?\n]/.test(text.slice(c0, at))) continue;
     if (!free(mask, c0, at)) continue;
-    out.push({ start: at, end: at, alts: ["", ","], plain: "", layer: "serial-comma" });
+    out.push({ start: at, end: at, alts: ["", ","], plain: "", layer: "punctuation" });
+  }
+  return out;
+}
+
+let introPattern: RegExp | null = null;
+const CLAUSE_OPENERS = new Set([
+  "the",
+  "a",
+  "an",
+  "this",
+  "these",
+  "those",
+  "it",
+  "its",
+  "they",
+  "there",
+  "we",
+  "you",
+  "customers",
+  "users",
+  "administrators",
+  "attackers",
+  "no",
+  "most",
+  "each",
+  "every",
+  "both",
+  "only",
+]);
+
+/** "In most cases, this …" / "In most cases this …": the comma after a short opener is optional. */
+function introCommaMatches(text: string, mask: Uint8Array): Edit[] {
+  introPattern ??= new RegExp(
+    `(?<![\\p{L}\\p{N}_-])(?:${INTRO_PHRASES.map((p) => escapeRe(p).replace(/ /g, "[ \\t]+")).join("|")})(,?)(?=[ \\t]+\\p{L})`,
+    "giu",
+  );
+  const out: Edit[] = [];
+  for (const m of text.matchAll(introPattern)) {
+    const at = m.index ?? 0;
+    const orig = m[0];
+    const end = at + orig.length;
+    if (!isSentenceStart(text, at) || !free(mask, at, end)) continue;
+    const first = orig[0];
+    if (first !== first.toUpperCase()) continue;
+    // Only where the comma cannot change the parse: the clause must open with a subject
+    // ("In addition, customers" but never "In addition to", "Currently supported versions").
+    const next = /^[ \t]+([\p{L}]+)/u.exec(text.slice(end))?.[1] ?? "";
+    if (!CLAUSE_OPENERS.has(next.toLowerCase()) && !/^\p{Lu}/u.test(next)) continue;
+    if (m[1]) out.push({ start: end - 1, end, alts: [",", ""], plain: ",", layer: "punctuation" });
+    else out.push({ start: end, end, alts: ["", ","], plain: "", layer: "punctuation" });
+  }
+  return out;
+}
+
+const RELATIVE_VERBS =
+  "is|are|was|were|has|have|had|can|could|may|might|will|would|does|do|did|allow|allows|affect|affects|contain|contains|fix|fixes|address|addresses|support|supports|require|requires|run|runs|use|uses|include|includes|provide|provides|describe|describes|impact|impacts|trigger|triggers|appear|appears|identify|identifies|return|returns|handle|handles|process|processes|accept|accepts|expose|exposes|rely|relies|depend|depends|receive|receives|match|matches|enable|enables|resolve|resolves|ship|ships|listen|listens|load|loads|parse|parses";
+const NOT_ANTECEDENT = new Set([
+  "so",
+  "such",
+  "now",
+  "given",
+  "provided",
+  "except",
+  "all",
+  "is",
+  "are",
+  "was",
+  "were",
+  "be",
+  "and",
+  "or",
+  "but",
+  "than",
+  "like",
+  "ensure",
+  "ensures",
+  "confirm",
+  "confirms",
+  "verify",
+  "verifies",
+  "note",
+  "indicates",
+  "shows",
+  "means",
+  "states",
+  "say",
+  "says",
+  "in",
+  "of",
+  "at",
+  "that",
+  "which",
+  "fact",
+  "way",
+]);
+
+/** Restrictive relative pronoun: "the devices that are" / "the devices which are" (no comma before). */
+function relativeMatches(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  const re = new RegExp(
+    `(?<=(\\p{Ll}+)[ \\t]+)(that|which)(?=[ \\t]+(?:${RELATIVE_VERBS})(?![\\p{L}-]))`,
+    "gu",
+  );
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (NOT_ANTECEDENT.has(m[1]) || !free(mask, at, at + m[2].length)) continue;
+    const other = m[2] === "that" ? "which" : "that";
+    out.push({ start: at, end: at + m[2].length, alts: [m[2], other], plain: m[2], layer: "phrase" });
   }
   return out;
 }
