@@ -9,7 +9,7 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 describe("README", () => {
   it("documents every environment variable with its default", () => {
     for (const row of configTable()) {
-      const line = readme.split("\n").find((l) => l.startsWith(`| \`${row.name}\` |`));
+      const line = readme.split("\n").find((l) => l.split("|").map((c) => c.trim())[1] === `\`${row.name}\``);
       expect(line, `${row.name} is missing from README`).toBeDefined();
       if (row.default) expect(line).toContain(`\`${row.default}\``);
     }
