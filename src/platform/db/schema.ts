@@ -2,3 +2,5 @@
 // module's service queries them.
 export * from "../../audit/schema.ts";
 export * from "../../modules/accounts/schema.ts";
+export * from "../../modules/cases/schema.ts";
+export * from "../../modules/advisories/schema.ts";

@@ -1,0 +1,84 @@
+// Tables of the advisories module: an advisory per case, its immutable revisions, reviews and the
+// files of its detection and proof-of-concept sections (sealed at rest).
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const advisories = pgTable(
+  "advisories",
+  {
+    id: text("id").primaryKey(),
+    /** Human tracking ID, also the CSAF document's tracking.id: FW-2026-0001. */
+    trackingId: text("tracking_id").notNull(),
+    caseId: text("case_id").notNull(),
+    state: text("state").notNull(),
+    /** Number of the newest revision (1-based); edits must name it (If-Match) to be accepted. */
+    currentRevision: integer("current_revision").notNull(),
+    /** Set at public release; until then the advisory is embargoed. */
+    publishedAt: ts("published_at"),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("advisories_tracking_key").on(t.trackingId),
+    index("advisories_case_idx").on(t.caseId),
+    index("advisories_published_idx").on(t.publishedAt),
+  ],
+);
+
+export const advisoryRevisions = pgTable(
+  "advisory_revisions",
+  {
+    id: text("id").primaryKey(),
+    advisoryId: text("advisory_id")
+      .notNull()
+      .references(() => advisories.id),
+    number: integer("number").notNull(),
+    title: text("title").notNull(),
+    /** [{ vendor, product, affected: [..], fixed: [..], cpe?, purl? }] */
+    products: jsonb("products").notNull(),
+    /** { summary, details, detection, poc, indicators } in markdown. */
+    sections: jsonb("sections").notNull(),
+    changeNote: text("change_note"),
+    authorId: text("author_id"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("advisory_revisions_number_key").on(t.advisoryId, t.number)],
+);
+
+export const advisoryReviews = pgTable(
+  "advisory_reviews",
+  {
+    id: text("id").primaryKey(),
+    advisoryId: text("advisory_id")
+      .notNull()
+      .references(() => advisories.id),
+    revision: integer("revision").notNull(),
+    reviewerId: text("reviewer_id").notNull(),
+    decision: text("decision").notNull(),
+    comment: text("comment"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("advisory_reviews_advisory_idx").on(t.advisoryId)],
+);
+
+export const advisoryFiles = pgTable(
+  "advisory_files",
+  {
+    id: text("id").primaryKey(),
+    advisoryId: text("advisory_id")
+      .notNull()
+      .references(() => advisories.id),
+    /** `detection` (YARA/Suricata/Snort rules) or `poc`. */
+    section: text("section").notNull(),
+    filename: text("filename").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    sealed: text("sealed").notNull(),
+    uploadedBy: text("uploaded_by"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("advisory_files_advisory_idx").on(t.advisoryId)],
+);

@@ -1,0 +1,177 @@
+// Tables of the cases module: reported vulnerabilities (cases) through their ISO/IEC 30111 phases,
+// the case timeline, researcher messages, sealed attachments, credits, the CVE pool, the programme's
+// OpenPGP intake key and an outbox of notifications (deadline warnings, message emails).
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    product: text("product").notNull(),
+    version: text("version").notNull(),
+    /** Markdown as the researcher wrote it (decrypted if it came OpenPGP-encrypted). */
+    description: text("description").notNull(),
+    /** True when the description arrived encrypted to the programme key. */
+    encrypted: boolean("encrypted").notNull().default(false),
+    phase: text("phase").notNull(),
+    duplicateOf: text("duplicate_of"),
+    /** The researcher's organisation when reported with an account; null for anonymous reports. */
+    reporterOrganisationId: text("reporter_organisation_id"),
+    reporterUserId: text("reporter_user_id"),
+    reporterName: text("reporter_name"),
+    /** Where message notifications go for an anonymous reporter (optional). */
+    reporterEmail: text("reporter_email"),
+    /** SHA-256 of the tracking token handed to an anonymous reporter; the token is never stored. */
+    trackingTokenHash: text("tracking_token_hash"),
+    assigneeId: text("assignee_id"),
+    receivedAt: ts("received_at").notNull(),
+    deadlineAt: ts("deadline_at").notNull(),
+    cvssVector: text("cvss_vector"),
+    cvssVersion: text("cvss_version"),
+    cvssScore: doublePrecision("cvss_score"),
+    cvssSeverity: text("cvss_severity"),
+    cwe: text("cwe"),
+    cveId: text("cve_id"),
+    /** Bounty in minor units of an ISO 4217 currency. */
+    bountyAmount: bigint("bounty_amount", { mode: "number" }),
+    bountyCurrency: text("bounty_currency"),
+    bountyStatus: text("bounty_status"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("cases_cve_key").on(t.cveId).where(sql`${t.cveId} IS NOT NULL`),
+    uniqueIndex("cases_tracking_key").on(t.trackingTokenHash).where(sql`${t.trackingTokenHash} IS NOT NULL`),
+    index("cases_phase_idx").on(t.phase),
+    index("cases_reporter_org_idx").on(t.reporterOrganisationId),
+  ],
+);
+
+/** The case timeline: phase transitions, assignments, scoring, identifiers and internal notes. */
+export const caseEvents = pgTable(
+  "case_events",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    at: ts("at").notNull(),
+    actorId: text("actor_id"),
+    kind: text("kind").notNull(),
+    fromPhase: text("from_phase"),
+    toPhase: text("to_phase"),
+    /** A transition's reason or a note's text. */
+    body: text("body"),
+    data: jsonb("data").notNull().default({}),
+  },
+  (t) => [index("case_events_case_idx").on(t.caseId, t.at)],
+);
+
+export const caseMessages = pgTable(
+  "case_messages",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    /** Threading: the message this one answers. */
+    parentId: text("parent_id"),
+    authorKind: text("author_kind").notNull(),
+    authorUserId: text("author_user_id"),
+    body: text("body").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("case_messages_case_idx").on(t.caseId, t.createdAt)],
+);
+
+/** Files attached to a report or a message; the content is sealed under the master key. */
+export const caseAttachments = pgTable(
+  "case_attachments",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    filename: text("filename").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    sealed: text("sealed").notNull(),
+    uploadedBy: text("uploaded_by"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("case_attachments_case_idx").on(t.caseId)],
+);
+
+export const caseCredits = pgTable(
+  "case_credits",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    userId: text("user_id"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("case_credits_case_idx").on(t.caseId)],
+);
+
+/** CVE IDs the programme holds as a CNA, handed out in order of addition. */
+export const cvePool = pgTable(
+  "cve_pool",
+  {
+    cveId: text("cve_id").primaryKey(),
+    addedAt: ts("added_at").notNull(),
+    caseId: text("case_id"),
+    reservedAt: ts("reserved_at"),
+  },
+  (t) => [index("cve_pool_free_idx").on(t.addedAt).where(sql`${t.caseId} IS NULL`)],
+);
+
+/** Outbox of notifications. `dedupeKey` makes deadline warnings once per case and threshold. */
+export const caseNotifications = pgTable(
+  "case_notifications",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    kind: text("kind").notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    dedupeKey: text("dedupe_key"),
+    createdAt: ts("created_at").notNull(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("case_notifications_dedupe_key").on(t.dedupeKey),
+    index("case_notifications_unsent_idx").on(t.createdAt).where(sql`${t.sentAt} IS NULL`),
+  ],
+);
+
+/** The programme's OpenPGP key pair for encrypted reports; the private key is sealed. */
+export const intakeKeys = pgTable("intake_keys", {
+  id: text("id").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+  publicKey: text("public_key").notNull(),
+  privateKeySealed: text("private_key_sealed").notNull(),
+  createdAt: ts("created_at").notNull(),
+});
