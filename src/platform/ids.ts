@@ -9,6 +9,17 @@ export const ID_PREFIXES = {
   session: "ses",
   token: "tok",
   audit: "aud",
+  case: "cas",
+  caseEvent: "cev",
+  message: "msg",
+  attachment: "att",
+  credit: "crd",
+  notification: "ntf",
+  advisory: "adv",
+  revision: "rev",
+  review: "rvw",
+  advisoryFile: "afl",
+  intakeKey: "pgk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
