@@ -28,17 +28,42 @@ export const ACTIONS = [
   "audit:read",
   "audit:verify",
   "programme:overview",
+  "cases:read", // staff view of cases: description, timeline, notes, messages, attachments
+  "cases:write", // triage: phases, assignment, deadline, scoring, CVE reservation, credits, bounty
+  "cve:manage", // add CVE IDs to the programme's pool
+  "advisories:read", // embargoed advisory content and exports (every read audited)
+  "advisories:write",
+  "advisories:approve", // approve another author's revision
+  "advisories:publish", // set the public release time (the release engine will call this)
+  "report:own", // a researcher: its own organisation's reports and their messages
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const EVERYONE = ["account:self"] as const;
 
 export const ROLE_ACTIONS = {
-  admin: [...EVERYONE, "users:read", "users:write", "audit:read", "audit:verify", "programme:overview"],
-  coordinator: [...EVERYONE, "programme:overview"],
-  investigator: [...EVERYONE, "programme:overview"],
+  admin: [
+    ...EVERYONE,
+    "users:read",
+    "users:write",
+    "audit:read",
+    "audit:verify",
+    "programme:overview",
+    "cve:manage",
+  ],
+  coordinator: [
+    ...EVERYONE,
+    "programme:overview",
+    "cases:read",
+    "cases:write",
+    "advisories:read",
+    "advisories:write",
+    "advisories:approve",
+    "advisories:publish",
+  ],
+  investigator: [...EVERYONE, "programme:overview", "cases:read", "advisories:read"],
   auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview"],
   partner_admin: [...EVERYONE],
   partner_analyst: [...EVERYONE],
-  researcher: [...EVERYONE],
+  researcher: [...EVERYONE, "report:own"],
 } as const satisfies Record<Role, readonly Action[]>;
