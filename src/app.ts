@@ -32,6 +32,16 @@ export type AppDeps = {
 };
 
 export const BODY_LIMIT = 1024 * 1024;
+const SECRET_PARAM = /token|secret|key|password|code|signature/i;
+
+/** A URL as it may appear in logs: values of query parameters that can carry secrets are replaced. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, "[redacted]");
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -45,6 +55,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         'req.headers["x-csrf-token"]',
         'res.headers["set-cookie"]',
       ],
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
     },
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.trustProxy ?? false,

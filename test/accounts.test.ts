@@ -86,6 +86,23 @@ describe.each(engines)("accounts on %s", (engine) => {
     t.clock.advance(121_000);
   });
 
+  it("counts parallel wrong guesses one by one, so they cannot slip past the lockout", async () => {
+    const u = await t.user("auditor");
+    const codes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        post("/api/auth/login", { email: u.email, password: "wrong password!!" }),
+      ),
+    );
+    expect(codes.every((r) => r.statusCode === 401 || r.statusCode === 429)).toBe(true);
+    const locked = await post("/api/auth/login", { email: u.email, password: PASSWORD });
+    expect(locked.statusCode).toBe(429);
+    const failures = (await t.database.db.select().from(auditLog)).filter(
+      (r) => r.type === "login.failed" && r.subject === u.id,
+    );
+    expect(failures.length).toBe(9);
+    t.clock.advance(3_600_000);
+  });
+
   it("audits a login for an unknown email without saying whether the account exists", async () => {
     const r = await post("/api/auth/login", { email: "nobody@example.org", password: PASSWORD });
     expect(r.statusCode).toBe(401);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.ts";
+import { buildApp, redactUrl } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import { users } from "../src/modules/accounts/schema.ts";
 import { PASSWORD, type TestApp, testApp } from "./harness.ts";
@@ -163,5 +163,16 @@ describe("web app fallback", () => {
       await app.close();
       await t.close();
     }
+  });
+});
+
+describe("log redaction", () => {
+  it("hides query values that can carry secrets and keeps the rest", () => {
+    expect(redactUrl("/api/reports/cas_1?token=abc123&limit=5")).toBe(
+      "/api/reports/cas_1?token=%5Bredacted%5D&limit=5",
+    );
+    expect(redactUrl("/api/x?trackingToken=s3cret&apiKey=k")).not.toMatch(/s3cret|=k\b/);
+    expect(redactUrl("/api/audit?type=login.failed")).toBe("/api/audit?type=login.failed");
+    expect(redactUrl("/api/health")).toBe("/api/health");
   });
 });

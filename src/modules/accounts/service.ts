@@ -111,12 +111,20 @@ export function makeAccounts(d: Deps) {
   /** Records a failed attempt and, past the limit, locks the account for a doubling period. */
   async function failLogin(u: UserRow, reason: "wrong_password" | "wrong_totp", ip?: string): Promise<never> {
     const now = clock.now();
-    const failed = u.failedLogins + 1;
-    const lockMs =
-      failed >= LOCKOUT_AFTER ? Math.min(LOCKOUT_BASE_MS * 2 ** (failed - LOCKOUT_AFTER), LOCKOUT_MAX_MS) : 0;
-    const lockedUntil = lockMs ? new Date(now.getTime() + lockMs) : null;
     await db.transaction(async (tx) => {
-      await tx.update(users).set({ failedLogins: failed, lockedUntil }).where(eq(users.id, u.id));
+      // Counted in the database, so parallel guesses cannot all read the same count and slip past the lock.
+      const [row] = await tx
+        .update(users)
+        .set({ failedLogins: sql`${users.failedLogins} + 1` })
+        .where(eq(users.id, u.id))
+        .returning({ failed: users.failedLogins });
+      const failed = row?.failed ?? u.failedLogins + 1;
+      const lockMs =
+        failed >= LOCKOUT_AFTER
+          ? Math.min(LOCKOUT_BASE_MS * 2 ** (failed - LOCKOUT_AFTER), LOCKOUT_MAX_MS)
+          : 0;
+      const lockedUntil = lockMs ? new Date(now.getTime() + lockMs) : null;
+      if (lockedUntil) await tx.update(users).set({ lockedUntil }).where(eq(users.id, u.id));
       await audit.record(tx, {
         type: "login.failed",
         actor: null,
