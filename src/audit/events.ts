@@ -20,6 +20,38 @@ export type AuditEvents = {
   "audit.viewed": { filters: Record<string, string | number> };
   "audit.verified": { ok: boolean; entries: number; brokenAt: number | null };
   "credentials.expired": { sessions: number; tokens: number };
+  "case.reported": { via: "anonymous" | "account"; product: string; encrypted: boolean; attachments: number };
+  "case.viewed": { view: "staff" | "researcher" };
+  "case.transitioned": { from: string; to: string; reason: string | null; duplicateOf?: string };
+  "case.updated": { fields: string[] };
+  "case.note_added": { eventId: string };
+  "case.cvss_set": { vector: string; version: string; score: number; severity: string };
+  "case.cve_assigned": { cveId: string; source: "pool" | "entered" };
+  "case.message_posted": { messageId: string; by: "staff" | "researcher" };
+  "case.attachment_added": {
+    attachmentId: string;
+    filename: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+  };
+  "case.attachment_downloaded": { attachmentId: string };
+  "case.credit_added": { creditId: string; name: string; type: string };
+  "case.credit_removed": { creditId: string };
+  "case.bounty_set": { amount: number; currency: string; status: string };
+  "case.deadline_warned": { threshold: string; deadlineAt: string };
+  "cve.pool_added": { cveIds: string[] };
+  "intake_key.created": { fingerprint: string };
+  "advisory.created": { caseId: string; trackingId: string };
+  "advisory.revised": { revision: number; state: string };
+  "advisory.submitted": { revision: number };
+  "advisory.approved": { revision: number };
+  "advisory.changes_requested": { revision: number };
+  "advisory.published": { publishedAt: string };
+  "advisory.viewed": { revision: number; via: "api" | "diff" | "files" | "cli" };
+  "advisory.exported": { revision: number; format: string };
+  "advisory.file_added": { fileId: string; section: string; filename: string; size: number; sha256: string };
+  "advisory.file_downloaded": { fileId: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -40,6 +72,32 @@ export const AUDIT_TYPES = [
   "audit.viewed",
   "audit.verified",
   "credentials.expired",
+  "case.reported",
+  "case.viewed",
+  "case.transitioned",
+  "case.updated",
+  "case.note_added",
+  "case.cvss_set",
+  "case.cve_assigned",
+  "case.message_posted",
+  "case.attachment_added",
+  "case.attachment_downloaded",
+  "case.credit_added",
+  "case.credit_removed",
+  "case.bounty_set",
+  "case.deadline_warned",
+  "cve.pool_added",
+  "intake_key.created",
+  "advisory.created",
+  "advisory.revised",
+  "advisory.submitted",
+  "advisory.approved",
+  "advisory.changes_requested",
+  "advisory.published",
+  "advisory.viewed",
+  "advisory.exported",
+  "advisory.file_added",
+  "advisory.file_downloaded",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.
