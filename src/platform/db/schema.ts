@@ -4,3 +4,4 @@ export * from "../../audit/schema.ts";
 export * from "../../modules/accounts/schema.ts";
 export * from "../../modules/cases/schema.ts";
 export * from "../../modules/advisories/schema.ts";
+export * from "../../modules/partners/schema.ts";

@@ -1,0 +1,256 @@
+// Tables of the partner programme. A partner IS an organisation (kind `partner`): `partners` holds its
+// programme fields keyed by the organisation's ID, so partner users' organisationId ties them to it.
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { organisations, users } from "../accounts/schema.ts";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export type Contact = { name: string; email: string; role?: string | undefined };
+export type Attestations = {
+  securityVendor: boolean;
+  noOffensiveTools: boolean;
+  publishAtRelease: boolean;
+  reportLeaks: boolean;
+};
+
+export const partners = pgTable(
+  "partners",
+  {
+    organisationId: text("organisation_id")
+      .primaryKey()
+      .references(() => organisations.id),
+    name: text("name").notNull(),
+    legalName: text("legal_name").notNull(),
+    /** ISO 3166-1 alpha-2 of the headquarters. */
+    country: text("country").notNull(),
+    staffCountries: jsonb("staff_countries").$type<string[]>().notNull(),
+    website: text("website").notNull(),
+    kind: text("kind").notNull(),
+    customers: integer("customers").notNull(),
+    contacts: jsonb("contacts").$type<Contact[]>().notNull(),
+    affiliations: jsonb("affiliations").$type<string[]>().notNull(),
+    /** applicant → under_review → active ⇄ suspended → removed; or rejected. */
+    status: text("status").notNull(),
+    tier: text("tier").notNull(),
+    attestations: jsonb("attestations").$type<Attestations>().notNull(),
+    attestedAt: ts("attested_at").notNull(),
+    attestationExpiresAt: ts("attestation_expires_at").notNull(),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("partners_name_key").on(sql`lower(${t.name})`),
+    index("partners_status_idx").on(t.status),
+  ],
+);
+
+/** Every status transition and notable change, with actor, time and reason: the partner's timeline. */
+export const partnerEvents = pgTable(
+  "partner_events",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    type: text("type").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    actorId: text("actor_id"),
+    actorEmail: text("actor_email"),
+    reason: text("reason"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("partner_events_partner_idx").on(t.partnerId, t.at)],
+);
+
+export const partnerApprovals = pgTable(
+  "partner_approvals",
+  {
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    approverId: text("approver_id")
+      .notNull()
+      .references(() => users.id),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.approverId] })],
+);
+
+/** Single-use, expiring invitations; only the SHA-256 of the token is stored. */
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organisationId: text("organisation_id").notNull(),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [uniqueIndex("invites_token_key").on(t.tokenHash), index("invites_user_idx").on(t.userId)],
+);
+
+export const tiers = pgTable("tiers", {
+  name: text("name").primaryKey(),
+  /** ISO 8601 duration as entered, e.g. P5D, PT30S. */
+  leadTime: text("lead_time").notNull(),
+  leadSeconds: integer("lead_seconds").notNull(),
+  content: jsonb("content").$type<string[]>().notNull(),
+  position: integer("position").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+/** Jurisdiction and risk policy as data: condition, effect and the legal reference behind it. */
+export const policyRules = pgTable("policy_rules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  condition: jsonb("condition").$type<Record<string, unknown>>().notNull(),
+  effect: jsonb("effect").$type<Record<string, unknown>>().notNull(),
+  reference: text("reference").notNull(),
+  enabled: boolean("enabled").notNull(),
+  position: integer("position").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+export const ndas = pgTable("ndas", {
+  version: integer("version").primaryKey(),
+  text: text("text").notNull(),
+  sha256: text("sha256").notNull(),
+  createdBy: text("created_by"),
+  createdAt: ts("created_at").notNull(),
+});
+
+export const ndaSignatures = pgTable(
+  "nda_signatures",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    version: integer("version")
+      .notNull()
+      .references(() => ndas.version),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    title: text("title").notNull(),
+    ip: text("ip"),
+    sha256: text("sha256").notNull(),
+    signedAt: ts("signed_at").notNull(),
+  },
+  (t) => [index("nda_signatures_partner_idx").on(t.partnerId, t.version)],
+);
+
+/** Vetting documents, sealed (AES-GCM) as base64 text; type checked by magic bytes. */
+export const evidence = pgTable(
+  "partner_evidence",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    filename: text("filename").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    sealed: text("sealed").notNull(),
+    uploadedBy: text("uploaded_by"),
+    uploadedAt: ts("uploaded_at").notNull(),
+  },
+  (t) => [index("partner_evidence_partner_idx").on(t.partnerId)],
+);
+
+export const incidents = pgTable(
+  "partner_incidents",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    /** self_report (by the partner) or staff. */
+    source: text("source").notNull(),
+    whatLeaked: text("what_leaked").notNull(),
+    toWhom: text("to_whom").notNull(),
+    leakedAt: text("leaked_at").notNull(),
+    details: text("details").notNull(),
+    status: text("status").notNull(),
+    reportedBy: text("reported_by"),
+    reportedAt: ts("reported_at").notNull(),
+    closedAt: ts("closed_at"),
+    resolution: text("resolution"),
+  },
+  (t) => [index("partner_incidents_partner_idx").on(t.partnerId)],
+);
+
+export const memberKeys = pgTable(
+  "member_keys",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    fingerprint: text("fingerprint").notNull(),
+    userIds: jsonb("user_ids").$type<string[]>().notNull(),
+    algorithm: text("algorithm").notNull(),
+    expiresAt: ts("expires_at"),
+    armored: text("armored").notNull(),
+    createdAt: ts("created_at").notNull(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("member_keys_partner_idx").on(t.partnerId), index("member_keys_user_idx").on(t.userId)],
+);
+
+export const webhooks = pgTable(
+  "partner_webhooks",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    url: text("url").notNull(),
+    /** The signing secret, sealed: shown once at creation, used by the release engine to sign. */
+    secretSealed: text("secret_sealed").notNull(),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    disabledAt: ts("disabled_at"),
+  },
+  (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],
+);
+
+/** Outgoing mail waiting for a transport; a stand-in until SMTP exists. dedupeKey makes jobs idempotent. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    /** Sealed: invitation mails carry single-use links. */
+    bodySealed: text("body_sealed").notNull(),
+    kind: text("kind").notNull(),
+    dedupeKey: text("dedupe_key"),
+    createdAt: ts("created_at").notNull(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [uniqueIndex("outbox_dedupe_key").on(t.dedupeKey), index("outbox_created_idx").on(t.createdAt)],
+);
