@@ -233,7 +233,11 @@ export type Accusation = {
   recipients: RecipientResult[];
 };
 
-export type AccuseOptions = { epsilon?: number };
+export type AccuseOptions = {
+  epsilon?: number;
+  /** Compute every recipient's bound (default); false computes bounds for accused recipients only. */
+  bounds?: boolean;
+};
 
 type DecoderRun = { name: DecoderName; terms: Terms; scores: Float64Array; threshold: number };
 
@@ -282,7 +286,7 @@ export function accuse(
   const logW = (name: DecoderName) => Math.log(DECODER_WEIGHTS[name]);
   const best = ids.map(() => ({ logP: 0, run: runs[0] as DecoderRun | undefined, score: 0 }));
   for (const r of runs) {
-    const logB = boundsFor(r, accusedIdx);
+    const logB = options.bounds === false ? accusedBounds(r, accusedIdx) : boundsFor(r, accusedIdx);
     for (let j = 0; j < ids.length; j++) {
       const lp = Math.min(0, logB[j] - logW(r.name));
       if (best[j].run === undefined || lp < best[j].logP || (lp === best[j].logP && r.name === "tardos")) {
@@ -326,6 +330,12 @@ export function accuse(
     }),
     recipients: order,
   };
+}
+
+function accusedBounds(r: DecoderRun, accused: Set<number>): Float64Array {
+  const out = new Float64Array(r.scores.length);
+  for (const j of accused) out[j] = r.scores[j] >= r.threshold ? chernoffLogBound(r.terms, r.scores[j]) : 0;
+  return out;
 }
 
 // Exact bounds for the strongest scores and every accused recipient; for the rest a conservative

@@ -110,6 +110,7 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     ...serialCommaMatches(text, mask),
     ...introCommaMatches(text, mask),
     ...relativeMatches(text, mask),
+    ...reducedRelativeMatches(text, mask),
   ].sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   let reach = 0;
   for (const c of candidates) {
@@ -549,7 +550,7 @@ function introCommaMatches(text: string, mask: Uint8Array): Edit[] {
 }
 
 const RELATIVE_VERBS =
-  "is|are|was|were|has|have|had|can|could|may|might|will|would|does|do|did|allow|allows|affect|affects|contain|contains|fix|fixes|address|addresses|support|supports|require|requires|run|runs|use|uses|include|includes|provide|provides|describe|describes|impact|impacts|trigger|triggers|appear|appears|identify|identifies|return|returns|handle|handles|process|processes|accept|accepts|expose|exposes|rely|relies|depend|depends|receive|receives|match|matches|enable|enables|resolve|resolves|ship|ships|listen|listens|load|loads|parse|parses";
+  "is|are|was|were|has|have|had|can|could|may|might|will|would|does|do|did|allow|allows|affect|affects|contain|contains|fix|fixes|address|addresses|support|supports|require|requires|run|runs|use|uses|include|includes|provide|provides|describe|describes|impact|impacts|trigger|triggers|appear|appears|identify|identifies|return|returns|handle|handles|process|processes|accept|accepts|expose|exposes|rely|relies|depend|depends|receive|receives|match|matches|enable|enables|resolve|resolves|ship|ships|listen|listens|load|loads|parse|parses|should|must|shall|need|needs|omit|omits|open|opens|read|reads|write|writes|call|calls|set|sets|send|sends|create|creates|store|stores|check|checks|exceed|exceeds|carry|carries|sit|sits|make|makes|hold|holds|take|takes|list|lists|point|points|refer|refers|belong|belongs|follow|follows|cause|causes|lead|leads|result|results|link|links|bundle|bundles|manage|manages|connect|connects|trust|trusts";
 const NOT_ANTECEDENT = new Set([
   "so",
   "such",
@@ -606,6 +607,22 @@ function relativeMatches(text: string, mask: Uint8Array): Edit[] {
   return out;
 }
 
+const PARTICIPLE =
+  /^(?:[a-z]+ed|known|shown|given|written|sent|built|run|found|made|held|set|kept|seen|taken|done|bound)$/;
+
+/** "files that are uploaded through" / "files uploaded through": the reduced relative clause. */
+function reducedRelativeMatches(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  const re =
+    /(?<=(\p{Ll}+)[ \t]+)(?:that|which)[ \t]+(?:is|are)[ \t]+(?=(\p{Ll}+)[ \t]+(?:by|in|on|from|through|with|as|to|for|at|under|via)[ \t])/gu;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (NOT_ANTECEDENT.has(m[1]) || !PARTICIPLE.test(m[2]) || !free(mask, at, at + m[0].length)) continue;
+    out.push({ start: at, end: at + m[0].length, alts: [m[0], ""], plain: m[0], layer: "phrase" });
+  }
+  return out;
+}
+
 const ORDER_WORDS =
   /\b(first|firstly|second|secondly|third|then|next|finally|lastly|after|afterwards|before|step|steps|previous|following)\b/i;
 
@@ -655,7 +672,6 @@ function listSwaps(text: string, mask: Uint8Array, directives: Map<number, strin
         const b = items[k + 1];
         const start = starts[i + k];
         const end = start + a.length + 1 + b.length;
-        if (!free(mask, start, end)) continue;
         out.push({ start, end, alts: [`${a}\n${b}`, `${b}\n${a}`], plain: `${a}\n${b}`, layer: "list" });
         markRange(mask, start, end);
       }
