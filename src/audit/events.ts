@@ -52,6 +52,35 @@ export type AuditEvents = {
   "advisory.exported": { revision: number; format: string };
   "advisory.file_added": { fileId: string; section: string; filename: string; size: number; sha256: string };
   "advisory.file_downloaded": { fileId: string };
+  "partner.applied": { name: string; country: string; staffCountries: string[]; kind: string };
+  "partner.approved": { approvals: number; status: string };
+  "partner.status_changed": { from: string; to: string; reason: string };
+  "partner.updated": { fields: string[] };
+  "partner.tier_changed": { from: string; to: string; reason: string | null };
+  "partner.attested": { expiresAt: string };
+  "partner.attestation_reminded": { expiresAt: string; to: string[] };
+  "invite.issued": { userId: string; email: string; role: string; expiresAt: string };
+  "invite.accepted": { userId: string };
+  "member.removed": { userId: string; email: string };
+  "tiers.updated": { tiers: { name: string; leadTime: string; content: string[] }[] };
+  "policy.updated": { rules: number; ids: string[] };
+  "nda.published": { version: number; sha256: string };
+  "nda.signed": { version: number; sha256: string; name: string; title: string; ip: string | null };
+  "evidence.uploaded": {
+    evidenceId: string;
+    filename: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+  };
+  "evidence.downloaded": { evidenceId: string; partnerId: string };
+  "incident.reported": { incidentId: string; source: string };
+  "incident.closed": { incidentId: string; resolution: string };
+  "key.registered": { keyId: string; userId: string; fingerprint: string; expiresAt: string | null };
+  "key.revoked": { keyId: string; fingerprint: string };
+  "webhook.created": { webhookId: string; url: string };
+  "webhook.deleted": { webhookId: string; url: string };
+  "outbox.viewed": { entries: number };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -98,6 +127,29 @@ export const AUDIT_TYPES = [
   "advisory.exported",
   "advisory.file_added",
   "advisory.file_downloaded",
+  "partner.applied",
+  "partner.approved",
+  "partner.status_changed",
+  "partner.updated",
+  "partner.tier_changed",
+  "partner.attested",
+  "partner.attestation_reminded",
+  "invite.issued",
+  "invite.accepted",
+  "member.removed",
+  "tiers.updated",
+  "policy.updated",
+  "nda.published",
+  "nda.signed",
+  "evidence.uploaded",
+  "evidence.downloaded",
+  "incident.reported",
+  "incident.closed",
+  "key.registered",
+  "key.revoked",
+  "webhook.created",
+  "webhook.deleted",
+  "outbox.viewed",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

@@ -36,6 +36,17 @@ export const ACTIONS = [
   "advisories:approve", // approve another author's revision
   "advisories:publish", // set the public release time (the release engine will call this)
   "report:own", // a researcher: its own organisation's reports and their messages
+  "partners:read", // staff: every partner, its timeline, evidence, eligibility and scorecard
+  "partners:write", // staff: tier, members, keys and webhooks of any partner
+  "partners:approve", // one of the two approvals an application needs; rejection
+  "partners:sanction", // suspend, reinstate, remove
+  "incidents:read", // leak reports of every partner
+  "policy:write", // jurisdiction and risk rules
+  "tiers:write",
+  "ndas:write",
+  "outbox:read", // mail waiting for a transport (until SMTP exists)
+  "partner:self", // a partner user: its own organisation's record, eligibility, own keys
+  "partner:manage", // a partner_admin: own members, webhooks, NDA signing, attestations, evidence, leaks
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,6 +61,15 @@ export const ROLE_ACTIONS = {
     "audit:verify",
     "programme:overview",
     "cve:manage",
+    "partners:read",
+    "partners:write",
+    "partners:approve",
+    "partners:sanction",
+    "incidents:read",
+    "policy:write",
+    "tiers:write",
+    "ndas:write",
+    "outbox:read",
   ],
   coordinator: [
     ...EVERYONE,
@@ -60,10 +80,22 @@ export const ROLE_ACTIONS = {
     "advisories:write",
     "advisories:approve",
     "advisories:publish",
+    "partners:read",
+    "partners:write",
+    "partners:approve",
+    "partners:sanction",
+    "incidents:read",
   ],
-  investigator: [...EVERYONE, "programme:overview", "cases:read", "advisories:read"],
-  auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview"],
-  partner_admin: [...EVERYONE],
-  partner_analyst: [...EVERYONE],
+  investigator: [
+    ...EVERYONE,
+    "programme:overview",
+    "cases:read",
+    "advisories:read",
+    "partners:read",
+    "incidents:read",
+  ],
+  auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview", "partners:read"],
+  partner_admin: [...EVERYONE, "partner:self", "partner:manage"],
+  partner_analyst: [...EVERYONE, "partner:self"],
   researcher: [...EVERYONE, "report:own"],
 } as const satisfies Record<Role, readonly Action[]>;

@@ -20,6 +20,15 @@ export const ID_PREFIXES = {
   review: "rvw",
   advisoryFile: "afl",
   intakeKey: "pgk",
+  partnerEvent: "pev",
+  invite: "inv",
+  policyRule: "rul",
+  ndaSignature: "sig",
+  evidence: "evd",
+  incident: "inc",
+  memberKey: "key",
+  webhook: "whk",
+  outbox: "obx",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
