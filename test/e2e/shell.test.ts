@@ -20,6 +20,7 @@ describe("web shell", () => {
   let authenticator: Authenticator;
   let recoveryCodes: string[];
   let context: BrowserContext | undefined;
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startServer(admin);
@@ -53,9 +54,11 @@ describe("web shell", () => {
   /** Runs a browser test; when a step fails, what the browser showed is saved beside the other screenshots. */
   function inBrowser(name: string, body: (page: Page) => Promise<void>) {
     test(name, async () => {
+      pageErrors = [];
       const page = await newPage();
       try {
         await body(page);
+        expect(pageErrors, "errors in the browser console").toEqual([]);
       } catch (e) {
         await screenshot(page, `failed-${name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
         throw e;
@@ -67,6 +70,13 @@ describe("web shell", () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    // Script errors and blocked resources (e.g. by the Content-Security-Policy) fail the test;
+    // HTTP error answers the app handles (401 before login) are not errors of the page.
+    page.on("pageerror", (e) => pageErrors.push(`uncaught: ${e.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
+        pageErrors.push(msg.text());
+    });
     return page;
   }
 

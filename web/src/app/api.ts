@@ -5,17 +5,32 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | null;
+  /** From the Retry-After header of a 429 or 503 answer. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, code: string, message: string, requestId: string | null = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | null = null,
+    retryAfterSeconds: number | null = null,
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * 401 answers that reject a password or code the user just typed (confirming two-factor enrolment,
+ * turning it off) while the session itself is still valid: show them, do not sign the user out.
+ */
+const CREDENTIAL_CHECK_CODES = new Set(["invalid_credentials", "invalid_totp", "totp_required"]);
 
 export type RequestOptions = {
   /** Query parameters; empty strings, null and undefined are left out. */
@@ -71,14 +86,15 @@ export function makeApiClient({
       );
     }
 
-    if (res.status === 401 && !opts.expectUnauthorized) {
-      for (const listener of unauthorizedListeners) listener();
-    }
     if (res.status === 204) return undefined as T;
 
     const payload = await readJson(res);
-    if (!res.ok) throw toApiError(res, payload);
-    return payload as T;
+    if (res.ok) return payload as T;
+    const error = toApiError(res, payload);
+    if (res.status === 401 && !opts.expectUnauthorized && !CREDENTIAL_CHECK_CODES.has(error.code)) {
+      for (const listener of unauthorizedListeners) listener();
+    }
+    throw error;
   }
 
   return {
@@ -119,12 +135,14 @@ async function readJson(res: Response): Promise<unknown> {
 function toApiError(res: Response, payload: unknown): ApiError {
   const err = (payload as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)
     ?.error;
+  const retryAfter = Number.parseInt(res.headers.get("Retry-After") ?? "", 10);
   if (err && typeof err.code === "string" && typeof err.message === "string") {
     return new ApiError(
       res.status,
       err.code,
       err.message,
       typeof err.requestId === "string" ? err.requestId : null,
+      Number.isFinite(retryAfter) ? retryAfter : null,
     );
   }
   // Not our error shape: a proxy, an old server, or a route that does not exist yet.

@@ -16,7 +16,7 @@ import {
   Title,
 } from "@mantine/core";
 import { IconInfoCircle, IconShieldHalfFilled, IconShieldLock } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useLocation } from "react-router";
 import { ApiError } from "../../app/api.ts";
 import { useAuth } from "../../app/auth.tsx";
@@ -37,10 +37,16 @@ export function LoginPage() {
   const [recoveryCode, setRecoveryCode] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A lockout is per account: only the address that was refused waits, another may try at once.
+  const [lockout, setLockout] = useState<{ email: string; until: number } | null>(null);
+  const waitSeconds = useSecondsUntil(lockout?.until ?? null);
+  const blocked = waitSeconds > 0 && lockout?.email === email.trim();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (blocked) return;
     setError(null);
+    setLockout(null);
     setBusy(true);
     try {
       const body: Record<string, string> = { email: email.trim(), password };
@@ -55,6 +61,9 @@ export function LoginPage() {
       } else {
         setError(err);
         if (step === "totp") setCode("");
+        if (err instanceof ApiError && err.retryAfterSeconds) {
+          setLockout({ email: email.trim(), until: Date.now() + err.retryAfterSeconds * 1000 });
+        }
       }
     } finally {
       setBusy(false);
@@ -102,6 +111,7 @@ export function LoginPage() {
                   </Alert>
                 )}
                 <ErrorAlert error={error} />
+                {blocked && <RetryCountdown seconds={waitSeconds} />}
                 <TextInput
                   label="Email"
                   type="email"
@@ -120,7 +130,12 @@ export function LoginPage() {
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                 />
-                <Button type="submit" loading={busy} disabled={!email.trim() || !password} fullWidth>
+                <Button
+                  type="submit"
+                  loading={busy}
+                  disabled={!email.trim() || !password || blocked}
+                  fullWidth
+                >
                   Sign in
                 </Button>
               </Stack>
@@ -135,6 +150,7 @@ export function LoginPage() {
                   </Title>
                 </Group>
                 <ErrorAlert error={error} />
+                {blocked && <RetryCountdown seconds={waitSeconds} />}
                 {step === "totp" ? (
                   <>
                     <Text size="sm" c="dimmed">
@@ -156,7 +172,7 @@ export function LoginPage() {
                     <Button
                       type="submit"
                       loading={busy}
-                      disabled={code.replace(/\s+/g, "").length !== 6}
+                      disabled={code.replace(/\s+/g, "").length !== 6 || blocked}
                       fullWidth
                     >
                       Verify
@@ -189,7 +205,7 @@ export function LoginPage() {
                       onChange={(e) => setRecoveryCode(e.currentTarget.value)}
                       styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
                     />
-                    <Button type="submit" loading={busy} disabled={!recoveryCode.trim()} fullWidth>
+                    <Button type="submit" loading={busy} disabled={!recoveryCode.trim() || blocked} fullWidth>
                       Verify
                     </Button>
                     <Anchor
@@ -214,5 +230,30 @@ export function LoginPage() {
         </Paper>
       </Box>
     </Center>
+  );
+}
+
+/** Whole seconds until `at` (a Date.now() value), ticking down once a second; 0 when past or null. */
+function useSecondsUntil(at: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (at === null) return;
+    setNow(Date.now());
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (Date.now() >= at) clearInterval(timer);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [at]);
+  return at === null ? 0 : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+function RetryCountdown({ seconds }: { seconds: number }) {
+  const m = Math.floor(seconds / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  return (
+    <Text size="sm" c="dimmed" role="status" data-testid="retry-countdown">
+      You can try again in {m}:{s}.
+    </Text>
   );
 }
