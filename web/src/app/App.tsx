@@ -18,6 +18,7 @@ import { ErrorAlert } from "./components.tsx";
 import { EmptyCapability } from "./EmptyCapability.tsx";
 import { rolesFor } from "./nav.tsx";
 import { Shell } from "./Shell.tsx";
+import { safeNext } from "./safeNext.ts";
 
 export function App() {
   return (
@@ -103,11 +104,6 @@ function LoginRoute() {
     return <Navigate to={safeNext(new URLSearchParams(location.search).get("next"))} replace />;
   }
   return <LoginPage />;
-}
-
-/** Only follow same-site paths after login, so a crafted link cannot send the user elsewhere. */
-export function safeNext(next: string | null): string {
-  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/";
 }
 
 function ForRoles({ path, page }: { path: string; page: ReactNode }) {

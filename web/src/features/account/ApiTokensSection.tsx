@@ -218,9 +218,10 @@ function CreateTokenModal({
     setBusy(true);
     setError(null);
     try {
-      const body: { name: string; expiresInDays?: number } = { name: name.trim() };
-      if (typeof days === "number") body.expiresInDays = days;
-      const token = await api.post<CreatedApiToken>("/api/tokens", body);
+      const token = await api.post<CreatedApiToken>("/api/tokens", {
+        name: name.trim(),
+        expiresInDays: days,
+      });
       setName("");
       setDays(90);
       onCreated(token);
@@ -247,9 +248,10 @@ function CreateTokenModal({
           />
           <NumberInput
             label="Expires in (days)"
-            description="Leave empty for a token that never expires."
+            description="From 1 to 365 days. Create a new token before this one expires."
+            required
             min={1}
-            max={3650}
+            max={365}
             allowDecimal={false}
             allowNegative={false}
             value={days}
@@ -259,7 +261,12 @@ function CreateTokenModal({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy} disabled={!name.trim()} leftSection={<IconKey size={16} />}>
+            <Button
+              type="submit"
+              loading={busy}
+              disabled={!name.trim() || typeof days !== "number"}
+              leftSection={<IconKey size={16} />}
+            >
               Create token
             </Button>
           </Group>

@@ -1,0 +1,109 @@
+import { describe, expect, test, vi } from "vitest";
+import { ApiError, makeApiClient } from "./api.ts";
+
+type Call = { url: string; init: RequestInit };
+
+function fakeFetch(answer: (call: Call) => Response) {
+  const calls: Call[] = [];
+  const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+    const call = { url: String(url), init: init ?? {} };
+    calls.push(call);
+    return answer(call);
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+
+const headersOf = (call: Call | undefined) => new Headers(call?.init.headers);
+
+describe("api client", () => {
+  test("sends the CSRF token on writes only", async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, {}));
+    const api = makeApiClient({ fetch });
+    api.setCsrfToken("csrf-1");
+    await api.get("/api/me");
+    await api.post("/api/tokens", { name: "x", expiresInDays: 7 });
+    await api.del("/api/tokens/tok_1");
+    expect(headersOf(calls[0]).get("X-CSRF-Token")).toBeNull();
+    expect(headersOf(calls[1]).get("X-CSRF-Token")).toBe("csrf-1");
+    expect(calls[1]?.init.body).toBe('{"name":"x","expiresInDays":7}');
+    expect(headersOf(calls[2]).get("X-CSRF-Token")).toBe("csrf-1");
+  });
+
+  test("leaves empty query parameters out", async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { entries: [], nextBefore: null }));
+    await makeApiClient({ fetch }).get("/api/audit", {
+      query: { actor: "", type: null, before: 12, limit: 50 },
+    });
+    expect(calls[0]?.url).toBe("/api/audit?before=12&limit=50");
+  });
+
+  test("turns the server's error shape into ApiError with its message, request ID and Retry-After", async () => {
+    const { fetch } = fakeFetch(() =>
+      json(
+        429,
+        { error: { code: "too_many_attempts", message: "try again in 45 s", requestId: "req_1" } },
+        { "Retry-After": "45" },
+      ),
+    );
+    const err = await makeApiClient({ fetch })
+      .post("/api/auth/login", {}, { expectUnauthorized: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({
+      status: 429,
+      code: "too_many_attempts",
+      message: "try again in 45 s",
+      requestId: "req_1",
+      retryAfterSeconds: 45,
+    });
+  });
+
+  test("a 401 outside the login flow ends the session; a rejected code or password does not", async () => {
+    let answer = json(401, { error: { code: "unauthenticated", message: "sign in", requestId: "r" } });
+    const { fetch } = fakeFetch(() => answer);
+    const api = makeApiClient({ fetch });
+    const lost = vi.fn();
+    api.onUnauthorized(lost);
+
+    await expect(api.get("/api/tokens")).rejects.toThrow("sign in");
+    expect(lost).toHaveBeenCalledTimes(1);
+
+    answer = json(401, {
+      error: { code: "invalid_totp", message: "the code does not match", requestId: "r" },
+    });
+    await expect(api.post("/api/me/totp/confirm", { code: "000000" })).rejects.toThrow(
+      "the code does not match",
+    );
+    expect(lost).toHaveBeenCalledTimes(1);
+
+    answer = json(401, { error: { code: "invalid_credentials", message: "wrong", requestId: "r" } });
+    await expect(api.post("/api/auth/login", {}, { expectUnauthorized: true })).rejects.toThrow("wrong");
+    expect(lost).toHaveBeenCalledTimes(1);
+  });
+
+  test("an answer that is not our error shape still gives a readable error", async () => {
+    const { fetch } = fakeFetch(
+      () => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }),
+    );
+    await expect(makeApiClient({ fetch }).get("/api/health")).rejects.toMatchObject({
+      status: 502,
+      code: "http_502",
+      message: "The server answered 502 Bad Gateway.",
+    });
+  });
+
+  test("a network failure says the server cannot be reached", async () => {
+    const fetch = (async () => {
+      throw new TypeError("fetch failed");
+    }) as unknown as typeof globalThis.fetch;
+    await expect(makeApiClient({ fetch }).get("/api/me")).rejects.toMatchObject({ code: "network_error" });
+  });
+
+  test("204 answers resolve to undefined", async () => {
+    const { fetch } = fakeFetch(() => new Response(null, { status: 204 }));
+    await expect(makeApiClient({ fetch }).del("/api/tokens/tok_1")).resolves.toBeUndefined();
+  });
+});
