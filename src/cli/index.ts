@@ -4,5 +4,6 @@ import { auditCommand } from "./audit.ts";
 import type { Command } from "./command.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand } from "./serve.ts";
+import { traceCommand } from "./trace.ts";
 
-export const allCommands: Command[] = [serveCommand, adminCommand, auditCommand, migrateCommand];
+export const allCommands: Command[] = [serveCommand, adminCommand, auditCommand, migrateCommand, traceCommand];

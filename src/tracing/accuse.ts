@@ -17,7 +17,7 @@ export const DECODER_WEIGHTS: Readonly<Record<DecoderName, number>> = {
 };
 
 /** Noise allowance of the single-leaker likelihood decoder (robust to light edits and misreads). */
-export const SINGLE_NOISE = 0.03;
+export const SINGLE_NOISE = 0.01;
 /** Noise allowance of the robust likelihood decoder (a leader among 2–3 colluders). */
 export const ROBUST_NOISE = 0.2;
 /** Noise allowance of the conditional (iterative) decoder's collusion model. */

@@ -2,7 +2,15 @@
 // Everything needed to re-derive any copy and to read and accuse evidence later.
 import { createHash } from "node:crypto";
 import { type Accusation, accuse } from "./accuse.ts";
-import { codeword, codewords, DEFAULT_CUTOFF, deriveBiases, newKey } from "./code.ts";
+import {
+  codeword,
+  codewords,
+  DEFAULT_CUTOFF,
+  deriveBiases,
+  newKey,
+  planCutoffs,
+  VISIBLE_CUTOFF,
+} from "./code.ts";
 import { type Plan, type PlanOptions, planAdvisory } from "./plan.ts";
 import { compileReader, type Reader, type Reading, readEvidence } from "./read.ts";
 import { render } from "./render.ts";
@@ -16,6 +24,7 @@ export type KeyFile = {
   advisorySha256: string;
   key: string;
   cutoff: number;
+  visibleCutoff: number;
   plan: Plan;
   biases: number[];
   recipients: string[];
@@ -51,6 +60,7 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     throw new KeyFileError("the advisory has no variation points (no prose to vary)");
   const key = newKey(options.keySeed);
   const cutoff = options.cutoff ?? DEFAULT_CUTOFF;
+  const visibleCutoff = Math.max(cutoff, VISIBLE_CUTOFF);
   return {
     format: KEY_FORMAT,
     version: 1,
@@ -58,8 +68,9 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     advisorySha256: createHash("sha256").update(markdown).digest("hex"),
     key: key.toString("hex"),
     cutoff,
+    visibleCutoff,
     plan,
-    biases: Array.from(deriveBiases(key, plan.points.length, cutoff)),
+    biases: Array.from(deriveBiases(key, plan.points.length, planCutoffs(plan, cutoff, visibleCutoff))),
     recipients: ids,
   };
 }
@@ -93,7 +104,11 @@ export function loadKey(json: unknown): LoadedKey {
   if (!Array.isArray(f.recipients) || f.recipients.length === 0)
     throw new KeyFileError("the key file lists no recipients");
   const key = Buffer.from(f.key, "hex");
-  const biases = deriveBiases(key, plan.points.length, f.cutoff ?? DEFAULT_CUTOFF);
+  const cutoff = typeof f.cutoff === "number" ? f.cutoff : DEFAULT_CUTOFF;
+  const visibleCutoff = typeof f.visibleCutoff === "number" ? f.visibleCutoff : VISIBLE_CUTOFF;
+  if (!(cutoff > 0 && cutoff < 0.5 && visibleCutoff > 0 && visibleCutoff < 0.5))
+    throw new KeyFileError("the key file's bias cutoffs are out of range");
+  const biases = deriveBiases(key, plan.points.length, planCutoffs(plan, cutoff, visibleCutoff));
   if (
     !Array.isArray(f.biases) ||
     f.biases.length !== biases.length ||

@@ -1,7 +1,15 @@
 // The evaluation protocol of TRACING.md: many random codes, real advisory text, every attack
 // applied to rendered text and read back through the same reader the CLI uses.
 import { accuse } from "./accuse.ts";
-import { codewords, DEFAULT_CUTOFF, defaultRecipientIds, deriveBiases, newKey, Prng } from "./code.ts";
+import {
+  codewords,
+  DEFAULT_CUTOFF,
+  defaultRecipientIds,
+  deriveBiases,
+  newKey,
+  Prng,
+  planCutoffs,
+} from "./code.ts";
 import { type Plan, planAdvisory } from "./plan.ts";
 import { compileReader, EvidenceError, type Reader, readEvidence } from "./read.ts";
 import { render, renderSites } from "./render.ts";
@@ -84,7 +92,11 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
         const seed = `${options.seed ?? "simulate"}/${adv.name}/${attack}/${t}`;
         const key = newKey(seed);
         const rng = new Prng(key.subarray(16));
-        const biases = deriveBiases(key, plan.points.length, options.cutoff ?? DEFAULT_CUTOFF);
+        const biases = deriveBiases(
+          key,
+          plan.points.length,
+          planCutoffs(plan, options.cutoff ?? DEFAULT_CUTOFF),
+        );
         const words = codewords(key, ids, biases);
         const leakers = pickDistinct(rng, n, c);
         const evidence = attackText(

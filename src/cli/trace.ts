@@ -1,0 +1,326 @@
+// `forewarn trace`: capacity, embed, accuse, copy and simulate on files, around the pure tracing library.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { capacity } from "../tracing/capacity.ts";
+import { codeword, defaultRecipientIds } from "../tracing/code.ts";
+import { copyFor, createKeyFile, type LoadedKey, loadKey, traceEvidence } from "../tracing/keyfile.ts";
+import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
+import { render } from "../tracing/render.ts";
+import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
+import { type CliIo, type Command, parseFlags, UsageError, wantsHelp } from "./command.ts";
+
+const HELP = {
+  capacity: `usage: forewarn trace capacity --advisory FILE.md [--epsilon 1e-6] [--recipients N] [--json]
+
+Shows the variation points per layer and what they can trace at epsilon_1.`,
+  embed: `usage: forewarn trace embed --advisory FILE.md (--recipients N | --recipients-file F) --out DIR
+                            [--key-seed S] [--invisible dense|sentences|off] [--protect "Name; Other"]
+
+Writes DIR/key.json (SECRET, mode 0600: key, point map, biases, recipients) and
+DIR/copies/<recipient-id>.md for recipients r0001 ... rNNNN (or the IDs of F, one per line).
+--key-seed makes the key deterministic: for tests and demos only.`,
+  accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--epsilon 1e-6] [--top K] [--json]
+
+Reads the evidence (a leaked copy, an excerpt, reformatted or lightly edited text) and prints
+per recipient: score, threshold, bound on the false-accusation probability, accused.`,
+  copy: `usage: forewarn trace copy --key DIR/key.json --recipient ID
+
+Re-derives the copy a recipient received, from the key file alone.`,
+  simulate: `usage: forewarn trace simulate [--advisory FILE.md ...] [--recipients 1000] [--trials 20]
+                               [--epsilon 1e-6] [--attacks a,b,...] [--seed S] [--json]
+
+Runs the evaluation protocol of TRACING.md on the advisories (default: test/fixtures/advisories)
+and prints the table. Attacks: ${ATTACKS.join(", ")}.`,
+};
+
+const TRACE_HELP = `usage: forewarn trace <capacity|embed|accuse|copy|simulate> [options]
+
+  capacity   variation points of an advisory and what they can trace
+  embed      write a fingerprinted copy per recipient and the secret key file
+  accuse     name the source of a leaked copy or excerpt, with a false-accusation bound
+  copy       re-derive one recipient's copy from the key file
+  simulate   run the evaluation protocol (whole copies, excerpts, normalisation, collusion)
+
+forewarn trace <sub-command> --help for details.`;
+
+function number(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}]`);
+  return n;
+}
+
+/** Reads a text file, refusing binary data and oversize input with a clear message. */
+function readText(path: string, what: string, maxBytes: number): string {
+  let buf: Buffer;
+  try {
+    if (statSync(path).size > maxBytes) throw new Error(`${what} ${path} is larger than ${maxBytes} bytes`);
+    buf = readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT") throw new Error(`${what} ${path} does not exist`);
+    if (err.code === "EISDIR") throw new Error(`${what} ${path} is a directory`);
+    throw e;
+  }
+  return decodeText(buf, `${what} ${path}`);
+}
+
+function decodeText(buf: Buffer, what: string): string {
+  if (buf.includes(0)) throw new Error(`${what} is a binary file, not text`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw new Error(`${what} is not valid UTF-8 text`);
+  }
+}
+
+function loadKeyFile(path: string): LoadedKey {
+  const text = readText(path, "key file", 512 * 1024 * 1024);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`key file ${path} is not JSON`);
+  }
+  return loadKey(json);
+}
+
+async function runCapacity(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    advisory: { type: "string" },
+    epsilon: { type: "string" },
+    recipients: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (!values.advisory) throw new UsageError("--advisory is required");
+  const md = readText(values.advisory, "advisory", MAX_ADVISORY_BYTES);
+  const cap = capacity(md, {
+    epsilon: number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5),
+    recipients: number(values.recipients, "recipients", 1000, 1, 1_000_000),
+  });
+  if (values.json) {
+    io.out(JSON.stringify(cap, null, 2));
+    return 0;
+  }
+  io.out(`${basename(values.advisory)}: ${cap.summary}`);
+  io.out("");
+  io.out("layer         points  sites");
+  for (const [layer, v] of Object.entries(cap.perLayer)) {
+    io.out(`${layer.padEnd(12)}  ${String(v.points).padStart(6)}  ${String(v.sites).padStart(5)}`);
+  }
+  io.out(`${"total".padEnd(12)}  ${String(cap.points).padStart(6)}  ${String(cap.sites).padStart(5)}`);
+  io.out("");
+  io.out(
+    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection)`,
+  );
+  return 0;
+}
+
+async function runEmbed(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    advisory: { type: "string" },
+    recipients: { type: "string" },
+    "recipients-file": { type: "string" },
+    out: { type: "string" },
+    "key-seed": { type: "string" },
+    invisible: { type: "string" },
+    protect: { type: "string" },
+  });
+  if (!values.advisory) throw new UsageError("--advisory is required");
+  if (!values.out) throw new UsageError("--out is required");
+  if (!values.recipients === !values["recipients-file"])
+    throw new UsageError("give exactly one of --recipients N and --recipients-file F");
+  const invisible = values.invisible ?? "dense";
+  if (invisible !== "dense" && invisible !== "sentences" && invisible !== "off")
+    throw new UsageError("--invisible must be dense, sentences or off");
+  const ids = values["recipients-file"]
+    ? readText(values["recipients-file"], "recipients file", 64 * 1024 * 1024)
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !l.startsWith("#"))
+    : defaultRecipientIds(number(values.recipients, "recipients", 0, 1, 1_000_000));
+  const md = readText(values.advisory, "advisory", MAX_ADVISORY_BYTES);
+  const file = createKeyFile(md, {
+    recipients: ids,
+    keySeed: values["key-seed"],
+    invisible,
+    protect: values.protect?.split(";").map((s) => s.trim()),
+  });
+  const loaded = loadKey(file);
+  const dir = join(values.out, "copies");
+  mkdirSync(dir, { recursive: true });
+  const keyPath = join(values.out, "key.json");
+  writeFileSync(keyPath, JSON.stringify(file), { mode: 0o600 });
+  chmodSync(keyPath, 0o600); // the file may have existed with wider permissions
+  const started = Date.now();
+  ids.forEach((id, k) => {
+    writeFileSync(join(dir, `${id}.md`), render(file.plan, codeword(loaded.key, id, loaded.biases)));
+    if ((k + 1) % 250 === 0 || k + 1 === ids.length) io.err(`embed: ${k + 1}/${ids.length} copies`);
+  });
+  const cap = capacity(file.plan);
+  io.out(
+    `wrote ${ids.length} copies to ${dir} and the secret key to ${keyPath} (mode 0600) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  io.out(cap.summary);
+  return 0;
+}
+
+async function runAccuse(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    key: { type: "string" },
+    evidence: { type: "string" },
+    epsilon: { type: "string" },
+    top: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (!values.key) throw new UsageError("--key is required");
+  if (!values.evidence) throw new UsageError("--evidence is required (a file, or - for standard input)");
+  const epsilon = number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5);
+  const top = number(values.top, "top", Number.POSITIVE_INFINITY, 1, Number.POSITIVE_INFINITY);
+  const loaded = loadKeyFile(values.key);
+  const evidence =
+    values.evidence === "-"
+      ? decodeText(Buffer.from(await io.readStdin(), "utf8"), "standard input")
+      : readText(values.evidence, "evidence", 20_000_000);
+  const result = traceEvidence(loaded, evidence, { epsilon });
+  const recipients = result.recipients.slice(0, Number.isFinite(top) ? top : undefined);
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          verdict: result.verdict,
+          observedPoints: result.observedPoints,
+          morePointsNeeded: result.morePointsNeeded,
+          epsilon: result.epsilon,
+          recipientCount: result.recipientCount,
+          accused: result.accused,
+          evidence: result.reading,
+          decoders: result.decoders,
+          recipients: recipients.map((r) => ({
+            id: r.id,
+            score: r.score,
+            threshold: r.threshold,
+            bound: r.bound,
+            log10Bound: r.log10Bound,
+            accused: r.accused,
+            decoder: r.decoder,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const n = result.recipientCount;
+  io.out(
+    `evidence: ${result.reading.evidenceWords} words, ${(result.reading.match * 100).toFixed(0)}% of shingles from this advisory; ${result.observedPoints} points observed`,
+  );
+  if (result.verdict === "accused") {
+    for (const id of result.accused) {
+      const r = result.recipients.find((x) => x.id === id);
+      io.out(
+        `This evidence was produced from ${id}'s copy (false-accusation bound <= ${r ? r.bound.toExponential(2) : "?"}, decoder ${r?.decoder}).`,
+      );
+    }
+    io.out(
+      `Bound per innocent recipient: epsilon_1 = ${epsilon}; over all ${n} recipients <= ${(epsilon * n).toPrecision(2)}. A recipient's copy being the source does not by itself show who leaked it.`,
+    );
+  } else {
+    io.out(
+      `inconclusive: nobody passes the threshold at epsilon_1 = ${epsilon}; roughly ${result.morePointsNeeded} more observed points would be needed.`,
+    );
+  }
+  io.out("");
+  io.out("recipient   score      threshold  bound      accused  decoder");
+  for (const r of recipients.slice(0, Number.isFinite(top) ? undefined : 10)) {
+    io.out(
+      `${r.id.padEnd(10)}  ${r.score.toFixed(2).padStart(9)}  ${r.threshold.toFixed(2).padStart(9)}  ${r.bound.toExponential(2).padStart(9)}  ${String(r.accused).padEnd(7)}  ${r.decoder}`,
+    );
+  }
+  return 0;
+}
+
+async function runCopy(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, { key: { type: "string" }, recipient: { type: "string" } });
+  if (!values.key || !values.recipient) throw new UsageError("--key and --recipient are required");
+  const loaded = loadKeyFile(values.key);
+  if (!loaded.file.recipients.includes(values.recipient))
+    throw new Error(`recipient ${values.recipient} is not in this key file`);
+  io.out(copyFor(loaded, values.recipient));
+  return 0;
+}
+
+async function runSimulate(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(argv, {
+    advisory: { type: "string", multiple: true },
+    recipients: { type: "string" },
+    trials: { type: "string" },
+    epsilon: { type: "string" },
+    attacks: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "boolean" },
+  });
+  const files = values.advisory?.length
+    ? values.advisory
+    : readdirSync("test/fixtures/advisories")
+        .filter((f) => f.endsWith(".md"))
+        .sort()
+        .map((f) => join("test/fixtures/advisories", f));
+  const attacks = values.attacks ? values.attacks.split(",").map((a) => a.trim()) : [...ATTACKS];
+  for (const a of attacks)
+    if (!(ATTACKS as readonly string[]).includes(a)) throw new UsageError(`unknown attack "${a}"`);
+  const advisories = files.map((f) => ({
+    name: basename(f).replace(/\.md$/, ""),
+    markdown: readText(f, "advisory", MAX_ADVISORY_BYTES),
+  }));
+  let last = 0;
+  const rows = runSimulation({
+    advisories,
+    recipients: number(values.recipients, "recipients", 1000, 2, 100_000),
+    trials: number(values.trials, "trials", 20, 1, 100_000),
+    epsilon: number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5),
+    attacks: attacks as Attack[],
+    seed: values.seed,
+    onProgress: (done, total, label) => {
+      const now = Date.now();
+      if (now - last > 2000 || done === total) {
+        last = now;
+        io.err(`simulate: ${done}/${total} trials (${label})`);
+      }
+    },
+  });
+  io.out(values.json ? JSON.stringify(rows, null, 2) : simulationTable(rows));
+  const innocents = rows.reduce((n, r) => n + r.innocentsAccused, 0);
+  if (!values.json) io.out(`\ninnocents accused across all trials: ${innocents}`);
+  return innocents === 0 ? 0 : 1;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  capacity: runCapacity,
+  embed: runEmbed,
+  accuse: runAccuse,
+  copy: runCopy,
+  simulate: runSimulate,
+};
+
+export const traceCommand: Command = {
+  name: "trace",
+  summary: "fingerprint advisory copies and trace leaks to their source",
+  help: TRACE_HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === "help") {
+      io.out(TRACE_HELP);
+      return sub ? 0 : 2;
+    }
+    const fn = SUBCOMMANDS[sub];
+    if (!fn) throw new UsageError(`unknown sub-command "${sub}"`);
+    if (wantsHelp(rest)) {
+      io.out(HELP[sub as keyof typeof HELP]);
+      return 0;
+    }
+    return fn(rest, io);
+  },
+};
