@@ -33,7 +33,13 @@ export type User = {
 
 export type Session = { user: User; csrfToken: string | null };
 
-export type Health = { status: "ok"; database: "pglite" | "postgresql"; version: string };
+export type Health = {
+  status: "ok";
+  database: "pglite" | "postgresql";
+  version: string;
+  /** False on a new instance, so the login page can say how to create the first administrator. */
+  adminExists?: boolean;
+};
 
 export type Overview = {
   partners: number;

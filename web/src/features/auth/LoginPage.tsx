@@ -6,6 +6,7 @@ import {
   Box,
   Button,
   Center,
+  Code,
   Group,
   Paper,
   PasswordInput,
@@ -21,12 +22,16 @@ import { useLocation } from "react-router";
 import { ApiError } from "../../app/api.ts";
 import { useAuth } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
-import type { Session } from "../../app/types.ts";
+import type { Health, Session } from "../../app/types.ts";
 
 type Step = "password" | "totp" | "recovery";
 
 export function LoginPage() {
   const { api, signIn } = useAuth();
+  const [health, setHealth] = useState<Health | null>(null);
+  useEffect(() => {
+    api.get<Health>("/api/health", { expectUnauthorized: true }).then(setHealth, () => {});
+  }, [api]);
   const location = useLocation();
   const reason = (location.state as { reason?: string } | null)?.reason;
 
@@ -100,6 +105,19 @@ export function LoginPage() {
                 <Title order={2} size="h4">
                   Sign in
                 </Title>
+                {health?.adminExists === false && (
+                  <Alert
+                    color="blue"
+                    variant="light"
+                    icon={<IconInfoCircle size={18} />}
+                    title="A new instance"
+                  >
+                    <Text size="sm">No administrator exists yet. On the server, create one:</Text>
+                    <Code block mt={6} style={{ whiteSpace: "pre-wrap" }}>
+                      FOREWARN_PASSWORD='…' npx forewarn admin create --email you@example.org
+                    </Code>
+                  </Alert>
+                )}
                 {reason === "expired" && !error && (
                   <Alert color="yellow" variant="light" icon={<IconInfoCircle size={18} />}>
                     Your session has ended. Sign in again to continue.
