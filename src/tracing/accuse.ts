@@ -317,7 +317,7 @@ export function accuse(
     epsilon,
     recipientCount: ids.length,
     accused,
-    morePointsNeeded: accused.length ? null : estimateMore(runs, points.length),
+    morePointsNeeded: accused.length ? null : estimateMore(runs, points.length, epsilon),
     decoders: runs.map((r) => {
       let lead = -1;
       for (let j = 0; j < r.scores.length; j++) if (lead < 0 || r.scores[j] > r.scores[lead]) lead = j;
@@ -377,17 +377,24 @@ function boundsFor(r: DecoderRun, accused: Set<number>): Float64Array {
   return out;
 }
 
-function estimateMore(runs: DecoderRun[], m: number): number {
+function estimateMore(runs: DecoderRun[], m: number, epsilon: number): number {
   let best = Number.POSITIVE_INFINITY;
   for (const r of runs) {
     let top = Number.NEGATIVE_INFINITY;
     for (const s of r.scores) if (s > top) top = s;
-    if (!(top > 0) || !Number.isFinite(r.threshold)) continue;
-    // Tardos: mean score grows like m, the threshold like √m. Likelihood decoders: the
-    // threshold stays near ln(1/ε) while the score grows like m.
-    const need = r.name === "tardos" ? m * (r.threshold / top) ** 2 : (m * r.threshold) / top;
+    if (!(top > 0) || m === 0) continue;
+    // The leader's score grows like r·m. A likelihood threshold tends to ln(1/ε_d) (at λ = 1 the
+    // moment generating function of a true likelihood ratio is 1); a Tardos threshold grows like
+    // √(2 m ln(1/ε_d)). With few points the exact threshold can be lower only because no score
+    // can reach it yet, so take the larger of the two.
+    const L = -Math.log(epsilon * DECODER_WEIGHTS[r.name]);
+    const rate = top / m;
+    const need =
+      r.name === "tardos"
+        ? Math.max((2 * L) / rate ** 2, m * (r.threshold / top) ** 2)
+        : Math.max(L, r.threshold) / rate;
     best = Math.min(best, need);
   }
-  if (!Number.isFinite(best)) best = Math.max(m, 1) * 2 + 45;
+  if (!Number.isFinite(best)) best = Math.max(2 * m, m + 45);
   return Math.max(1, Math.ceil(best - m));
 }
