@@ -89,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // Upgrading would break a plain-http deployment reached by name or LAN address; HSTS covers TLS.
+        upgradeInsecureRequests: null,
       },
     },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
@@ -126,11 +128,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, deps.services.accounts);
   accountRoutes(app, deps.services.accounts, { loginRateLimit: deps.loginRateLimit ?? 30 });
   auditRoutes(app, deps.services.audit);
-  systemRoutes(app, { database: deps.database, version: deps.version });
+  systemRoutes(app, {
+    database: deps.database,
+    version: deps.version,
+    adminExists: async () => (await deps.services.accounts.countAdmins()) > 0,
+  });
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);
-  if (hasWeb) await app.register(fastifyStatic, { root: web, wildcard: false, index: ["index.html"] });
+  // wildcard: files are looked up per request, so a rebuilt UI is served without a restart.
+  if (hasWeb) await app.register(fastifyStatic, { root: web, wildcard: true, index: ["index.html"] });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split("?")[0] ?? "";
     if (req.method === "GET" && !path.startsWith("/api/") && path !== "/api") {

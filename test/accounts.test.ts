@@ -26,6 +26,7 @@ describe.each(engines)("accounts on %s", (engine) => {
     const me = await t.app.inject({ url: "/api/me", headers: { cookie: `fw_session=${cookie?.value}` } });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(admin.email);
+    expect(me.json().user.organisationName).toBe("Programme");
     expect(me.json().csrfToken).toBe(res.json().csrfToken);
     expect(me.json().actions).toContain("audit:read");
   });
@@ -43,6 +44,20 @@ describe.each(engines)("accounts on %s", (engine) => {
       expect(res.cookies.find((c) => c.name === "fw_session")?.secure).toBe(true);
     } finally {
       await tls.close();
+    }
+  });
+
+  it("lets auditors filter the log by actor ID or email", async () => {
+    const auditor = await t.user("auditor");
+    const someone = await t.user("coordinator");
+    await t.login(someone.email);
+    const h = await t.bearer(auditor.email);
+    for (const actor of [someone.id, someone.email.toUpperCase()]) {
+      const r = await t.app.inject({ url: `/api/audit?actor=${encodeURIComponent(actor)}`, headers: h });
+      expect(r.statusCode).toBe(200);
+      const entries = r.json().entries as { actorId: string; type: string }[];
+      expect(entries.map((e) => e.type)).toContain("session.created");
+      expect(entries.every((e) => e.actorId === someone.id)).toBe(true);
     }
   });
 

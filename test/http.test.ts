@@ -1,6 +1,6 @@
 // The HTTP envelope: one error shape, limits, malformed input that changes nothing, security
 // headers, the generated OpenAPI document and the web app's fallback.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,7 +117,21 @@ describe("HTTP envelope", () => {
       status: "ok",
       database: "pglite",
       version: "test",
+      adminExists: true,
     });
+  });
+
+  it("says when a brand-new instance has no administrator yet", async () => {
+    const fresh = await testApp("pglite");
+    try {
+      expect((await fresh.app.inject({ url: "/api/health" })).json().adminExists).toBe(false);
+      await fresh.user("coordinator");
+      expect((await fresh.app.inject({ url: "/api/health" })).json().adminExists).toBe(false);
+      await fresh.user("admin");
+      expect((await fresh.app.inject({ url: "/api/health" })).json().adminExists).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("generates an OpenAPI document in which every operation has an id, a summary and error answers", async () => {
@@ -158,7 +172,16 @@ describe("web app fallback", () => {
       const page = await app.inject({ url: "/partners/ptr_123" });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain("Forewarn test shell");
-      expect((await app.inject({ url: "/api/partners" })).statusCode).toBe(404);
+      const api404 = await app.inject({ url: "/api/partners" });
+      expect(api404.statusCode).toBe(404);
+      expect(api404.json().error.code).toBe("not_found");
+      // A UI rebuilt while the server runs is served at once.
+      mkdirSync(join(dir, "assets"));
+      writeFileSync(join(dir, "assets", "app-new.js"), "console.log('rebuilt')");
+      const asset = await app.inject({ url: "/assets/app-new.js" });
+      expect(asset.statusCode).toBe(200);
+      expect(asset.body).toContain("rebuilt");
+      expect(page.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
     } finally {
       await app.close();
       await t.close();

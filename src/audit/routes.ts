@@ -37,7 +37,7 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
         tags: ["audit"],
         summary: "Audit entries, newest first (auditor, admin). Reading the log is itself audited.",
         querystring: z.object({
-          actor: z.string().max(100).optional(),
+          actor: z.string().max(320).optional().describe("actor ID (usr_...) or email"),
           type: z.string().max(100).optional(),
           from: IsoDate.optional(),
           to: IsoDate.optional(),

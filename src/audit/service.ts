@@ -1,7 +1,7 @@
 // Appends typed events to a hash chain inside the caller's transaction, lists them, and verifies
 // the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
 // one PostgreSQL extend one linear chain: never a fork, never a gap.
-import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize } from "../authz/authorize.ts";
 import type { Clock } from "../platform/clock.ts";
 import { sha256Hex } from "../platform/crypto.ts";
@@ -180,7 +180,14 @@ export function makeAudit(d: Deps) {
       authorize(actor, "audit:read");
       const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
       const where: SQL[] = [];
-      if (f.actor) where.push(eq(auditLog.actorId, f.actor));
+      // An auditor may know the person by email rather than by ID.
+      if (f.actor)
+        where.push(
+          or(
+            eq(auditLog.actorId, f.actor),
+            sql`lower(${auditLog.actorEmail}) = ${f.actor.toLowerCase()}`,
+          ) as SQL,
+        );
       if (f.type) where.push(eq(auditLog.type, f.type));
       if (f.from) where.push(gte(auditLog.at, f.from));
       if (f.to) where.push(lte(auditLog.at, f.to));

@@ -15,6 +15,7 @@ const UserOut = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   organisationId: z.string(),
+  organisationName: z.string(),
   totpEnabled: z.boolean(),
   createdAt: z.date(),
 });

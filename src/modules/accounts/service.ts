@@ -35,18 +35,20 @@ export type UserView = {
   name: string;
   role: Role;
   organisationId: string;
+  organisationName: string;
   totpEnabled: boolean;
   createdAt: Date;
 };
 
 type UserRow = typeof users.$inferSelect;
 
-const view = (u: UserRow): UserView => ({
+const view = (u: UserRow, organisationName: string): UserView => ({
   id: u.id,
   email: u.email,
   name: u.name,
   role: u.role as Role,
   organisationId: u.organisationId,
+  organisationName,
   totpEnabled: u.totpSecret !== null,
   createdAt: u.createdAt,
 });
@@ -98,6 +100,16 @@ export function makeAccounts(d: Deps) {
       });
       return id;
     });
+  }
+
+  async function loadView(userId: string): Promise<UserView> {
+    const [row] = await db
+      .select()
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, userId));
+    if (!row) throw notFound("user");
+    return view(row.users, row.organisations.name);
   }
 
   async function findByEmail(email: string): Promise<UserRow | undefined> {
@@ -181,7 +193,7 @@ export function makeAccounts(d: Deps) {
         data: { sessionId: id, method },
       });
     });
-    return { user: view(u), token, csrfToken, expiresAt };
+    return { user: await loadView(u.id), token, csrfToken, expiresAt };
   }
 
   return {
@@ -262,12 +274,17 @@ export function makeAccounts(d: Deps) {
         if (await findByEmail(email)) throw conflict(`a user with email ${email} already exists`);
         throw e;
       }
-      return view(row);
+      return loadView(row.id);
     },
 
     async listUsers(actor: Actor): Promise<UserView[]> {
       authorize(actor, "users:read");
-      return (await db.select().from(users).orderBy(asc(users.createdAt))).map(view);
+      const rows = await db
+        .select()
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .orderBy(asc(users.createdAt));
+      return rows.map((r) => view(r.users, r.organisations.name));
     },
 
     async createOrganisation(actor: Actor, input: { name: string }) {
@@ -437,9 +454,7 @@ export function makeAccounts(d: Deps) {
     async me(actor: Actor): Promise<UserView> {
       authorize(actor, "account:self");
       if (actor.kind !== "user") throw notFound("user");
-      const [u] = await db.select().from(users).where(eq(users.id, actor.userId));
-      if (!u) throw notFound("user");
-      return view(u);
+      return loadView(actor.userId);
     },
 
     async createToken(actor: Actor, input: { name: string; expiresInDays?: number | undefined }) {

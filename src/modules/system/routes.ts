@@ -8,7 +8,7 @@ import { errors } from "../../platform/http/schemas.ts";
 
 export function systemRoutes(
   app: FastifyInstance,
-  info: { database: "pglite" | "postgresql"; version: string },
+  info: { database: "pglite" | "postgresql"; version: string; adminExists: () => Promise<boolean> },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -18,16 +18,24 @@ export function systemRoutes(
         operationId: "health",
         tags: ["system"],
         summary: "Liveness, database kind and version (no login)",
+        description:
+          "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator.",
         response: {
           200: z.object({
             status: z.literal("ok"),
             database: z.enum(["pglite", "postgresql"]),
             version: z.string(),
+            adminExists: z.boolean(),
           }),
         },
       },
     },
-    async () => ({ status: "ok" as const, ...info }),
+    async () => ({
+      status: "ok" as const,
+      database: info.database,
+      version: info.version,
+      adminExists: await info.adminExists(),
+    }),
   );
 
   r.get(
