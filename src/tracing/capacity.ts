@@ -117,7 +117,7 @@ export function capacity(
   cap.summary = [
     `${points} points (${visiblePoints} visible) over ${words} words.`,
     ex
-      ? `A single leaker from any ${ex}-word excerpt${exv ? ` (${exv} words once invisible marks are stripped)` : " (whole copy only once invisible marks are stripped)"};`
+      ? `A single leaker from any ${ex}-word excerpt${exv ? ` (${exv} words once invisible marks are stripped)` : ` (once invisible marks are stripped, ${visiblePoints} visible points against about ${single} needed: whole copies only, and not reliably)`};`
       : `Not enough points to trace a single leaker (${single} needed).`,
     `up to ${cap.colludersWholeCopy} colluder(s) from whole copies by the Tardos bound (${cap.colludersWholeCopyVisible} without the invisible layer),`,
     `at epsilon_1 = ${epsilon} per innocent recipient (any of ${recipients} recipients: <= ${(epsilon * recipients).toPrecision(2)}).`,
