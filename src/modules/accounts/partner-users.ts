@@ -1,0 +1,136 @@
+// The accounts operations the partner programme needs, inside the caller's transaction: a partner
+// organisation created by a public application, users invited without a password (they choose one
+// through a single-use link), and members listed or disabled. Callers authorize the partner-level
+// action; these check the narrower rule they own (partner roles only, in a partner organisation).
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import { PARTNER_ROLES, type Role } from "../../authz/actions.ts";
+import { type Actor, can } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
+import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
+import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
+import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
+import { organisations, users } from "./schema.ts";
+
+/** Stored instead of a hash until the invite is accepted: argon2 cannot verify it, so no login. */
+export const INVITED_PASSWORD_HASH = "!invited";
+
+type Deps = { clock: Clock; ids: IdGen; audit: Pick<Audit, "record">; passwords: PasswordHasher };
+
+export function makePartnerUsers(d: Deps) {
+  const mayInvite = (actor: Actor) =>
+    can(actor, "users:write") || can(actor, "partners:write") || can(actor, "partner:manage");
+
+  return {
+    /** A new `partner` organisation; actor null when a public application creates it. */
+    async createPartnerOrganisation(tx: DbOrTx, actor: Actor | null, name: string): Promise<OrganisationId> {
+      const id = d.ids("organisation");
+      await tx.insert(organisations).values({ id, name, kind: "partner", createdAt: d.clock.now() });
+      await d.audit.record(tx, {
+        type: "organisation.created",
+        actor,
+        subject: id,
+        data: { name, kind: "partner" },
+      });
+      return id;
+    },
+
+    async renameOrganisation(tx: DbOrTx, id: string, name: string): Promise<void> {
+      await tx.update(organisations).set({ name }).where(eq(organisations.id, id));
+    },
+
+    /** A partner user who will set a password through an invite; actor null for a public application. */
+    async createInvitedUser(
+      tx: DbOrTx,
+      actor: Actor | null,
+      input: { email: string; name: string; role: Role; organisationId: string },
+    ): Promise<UserId> {
+      if (actor && !mayInvite(actor)) throw forbidden();
+      if (!(PARTNER_ROLES as readonly Role[]).includes(input.role))
+        throw new AppError(
+          "validation_failed",
+          `an invited member must be partner_admin or partner_analyst, not ${input.role}`,
+        );
+      if (
+        actor?.kind === "user" &&
+        can(actor, "partner:manage") &&
+        actor.organisationId !== input.organisationId
+      )
+        throw notFound(`organisation ${input.organisationId}`);
+      const [org] = await tx.select().from(organisations).where(eq(organisations.id, input.organisationId));
+      if (org?.kind !== "partner") throw notFound(`organisation ${input.organisationId}`);
+      const email = input.email.trim();
+      const [dup] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+      if (dup) throw conflict(`a user with email ${email} already exists`);
+      const id = d.ids("user");
+      await tx.insert(users).values({
+        id,
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        organisationId: input.organisationId,
+        passwordHash: INVITED_PASSWORD_HASH,
+        createdAt: d.clock.now(),
+      });
+      await d.audit.record(tx, {
+        type: "user.created",
+        actor,
+        subject: id,
+        data: { email, role: input.role, organisationId: input.organisationId },
+      });
+      return id;
+    },
+
+    /** Sets the first password of an invited user (the caller has checked the invite token). */
+    async setInvitedPassword(tx: DbOrTx, userId: string, password: string): Promise<{ email: string }> {
+      const [u] = await tx.select().from(users).where(eq(users.id, userId));
+      if (!u || u.disabledAt) throw notFound("invite");
+      checkPasswordPolicy(password, u.email);
+      const passwordHash = await d.passwords.hash(password);
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+      return { email: u.email };
+    },
+
+    async listMembers(tx: DbOrTx, organisationId: string) {
+      const rows = await tx
+        .select()
+        .from(users)
+        .where(eq(users.organisationId, organisationId))
+        .orderBy(asc(users.createdAt));
+      return rows.map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role as Role,
+        invited: u.passwordHash === INVITED_PASSWORD_HASH,
+        disabled: u.disabledAt !== null,
+        createdAt: u.createdAt,
+      }));
+    },
+
+    async member(tx: DbOrTx, organisationId: string, userId: string) {
+      const [u] = await tx
+        .select()
+        .from(users)
+        .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)));
+      return u ?? null;
+    },
+
+    /** Disables a member of the organisation: its sessions and tokens stop working at once. */
+    async disableMember(tx: DbOrTx, organisationId: string, userId: string): Promise<{ email: string }> {
+      const [u] = await tx
+        .update(users)
+        .set({ disabledAt: d.clock.now() })
+        .where(and(eq(users.id, userId), eq(users.organisationId, organisationId)))
+        .returning();
+      if (!u) throw notFound(`member ${userId}`);
+      return { email: u.email };
+    },
+  };
+}
+
+export type PartnerUsers = ReturnType<typeof makePartnerUsers>;

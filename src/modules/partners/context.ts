@@ -1,0 +1,91 @@
+// What every partner service file shares: its dependencies, the visibility rule (staff see every
+// partner, a partner user only its own: anything else is 404) and the timeline writer.
+import { eq } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import type { Action } from "../../authz/actions.ts";
+import { type Actor, assertVisible, can } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Sealer } from "../../platform/crypto.ts";
+import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import { forbidden, notFound } from "../../platform/errors.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import type { PartnerUsers } from "../accounts/partner-users.ts";
+import type { Mailer } from "./outbox.ts";
+import { partnerEvents, partners } from "./schema.ts";
+
+export type PartnerDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  sealer: Sealer;
+  partnerUsers: PartnerUsers;
+  mailer: Mailer;
+  /** Base URL for links in mail when no request is at hand (FOREWARN_PUBLIC_URL). */
+  publicUrl?: string | undefined;
+  /** Tests only: accept webhook URLs on loopback and private networks. */
+  allowPrivateWebhooks?: boolean | undefined;
+};
+
+export type PartnerRow = typeof partners.$inferSelect;
+
+/** Passes when the actor may do any one of the actions (the first line of every method). */
+export function authorizeAny(actor: Actor, ...actions: Action[]): void {
+  if (!actions.some((a) => can(actor, a)))
+    throw forbidden(`the ${actor.kind === "user" ? actor.role : ""} role may not ${actions.join(" or ")}`);
+}
+
+export function makeContext(d: PartnerDeps) {
+  /**
+   * The partner if the actor may see it. `staff` is the action that lets staff in for any partner;
+   * `own` the action a member of the partner needs; anyone else (or a missing partner) gets 404.
+   */
+  async function load(
+    tx: DbOrTx,
+    actor: Actor,
+    id: string,
+    opts: { staff: Action; own?: Action | undefined; lock?: boolean },
+  ): Promise<PartnerRow> {
+    const q = tx.select().from(partners).where(eq(partners.organisationId, id));
+    const [p] = opts.lock ? await q.for("update") : await q;
+    if (!p) throw notFound(`partner ${id}`);
+    if (can(actor, opts.staff)) return p;
+    if (opts.own && can(actor, opts.own)) {
+      assertVisible(actor, p.organisationId, `partner ${id}`);
+      return p;
+    }
+    // Reached only by callers the route's actions let through for their own partner.
+    assertVisible(actor, null, `partner ${id}`);
+    return p;
+  }
+
+  async function event(
+    tx: DbOrTx,
+    actor: Actor | null,
+    p: { organisationId: string },
+    e: {
+      type: string;
+      from?: string | null;
+      to?: string | null;
+      reason?: string | null;
+      data?: Record<string, unknown>;
+    },
+  ) {
+    await tx.insert(partnerEvents).values({
+      id: d.ids("partnerEvent"),
+      partnerId: p.organisationId,
+      type: e.type,
+      fromStatus: e.from ?? null,
+      toStatus: e.to ?? null,
+      actorId: actor ? (actor.kind === "user" ? actor.userId : `system:${actor.name}`) : null,
+      actorEmail: actor?.kind === "user" ? actor.email : null,
+      reason: e.reason ?? null,
+      data: e.data ?? {},
+      at: d.clock.now(),
+    });
+  }
+
+  return { ...d, load, event };
+}
+
+export type Ctx = ReturnType<typeof makeContext>;

@@ -1,0 +1,14 @@
+// The partner programme's service: one object built from the use-case files around one context.
+import { makeContext, type PartnerDeps } from "./context.ts";
+import { makeMembers } from "./members.ts";
+import { makeProgramme } from "./programme.ts";
+import { makeRecords } from "./records.ts";
+import { makePartnerLifecycle } from "./service.ts";
+
+export function makePartners(d: PartnerDeps) {
+  const c = makeContext(d);
+  const life = makePartnerLifecycle(c);
+  return { ...life, ...makeProgramme(c, life), ...makeMembers(c, life), ...makeRecords(c, life) };
+}
+
+export type Partners = ReturnType<typeof makePartners>;

@@ -1,0 +1,230 @@
+// What stays on a partner's record: vetting evidence (sealed, type checked by content), incidents
+// (self-reported leaks and staff reports) and the scorecard.
+import { and, asc, desc, eq } from "drizzle-orm";
+import { type Actor, authorize, can } from "../../authz/authorize.ts";
+import { sha256Hex } from "../../platform/crypto.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
+import { authorizeAny, type Ctx } from "./context.ts";
+import { evidence, incidents, ndaSignatures } from "./schema.ts";
+import type { makePartnerLifecycle } from "./service.ts";
+
+export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
+export const NOT_MEASURED = "not yet measured";
+
+/** The media type of an accepted evidence file, judged by its bytes; null when not accepted. */
+export function sniffEvidence(
+  data: Buffer,
+): "application/pdf" | "image/png" | "image/jpeg" | "text/plain" | null {
+  if (data.subarray(0, 5).toString("latin1") === "%PDF-") return "application/pdf";
+  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return "image/png";
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return "image/jpeg";
+  if (data.length === 0 || data.includes(0)) return null;
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+    // Text means text: at most a few control characters besides tab and line breaks.
+    let controls = 0;
+    for (let k = 0; k < text.length; k++) {
+      const code = text.charCodeAt(k);
+      if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 127) controls++;
+    }
+    return controls <= text.length / 100 ? "text/plain" : null;
+  } catch {
+    return null;
+  }
+}
+
+export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle>) {
+  const { db, clock, audit } = c;
+  const sealContext = (id: string) => `partner_evidence.sealed:${id}`;
+
+  return {
+    async uploadEvidence(actor: Actor, id: string, file: { filename: string; data: Buffer }) {
+      authorizeAny(actor, "partners:write", "partner:manage");
+      const p = await c.load(db, actor, id, { staff: "partners:write", own: "partner:manage" });
+      if (file.data.length > EVIDENCE_MAX_BYTES)
+        throw new AppError(
+          "payload_too_large",
+          `evidence files are at most ${EVIDENCE_MAX_BYTES / 1024 / 1024} MiB`,
+        );
+      const mediaType = sniffEvidence(file.data);
+      if (!mediaType)
+        throw new AppError(
+          "unsupported_media_type",
+          `${file.filename} is not a PDF, PNG, JPEG or plain-text file (judged by its content)`,
+        );
+      const evId = c.ids("evidence");
+      const filename =
+        [...file.filename]
+          .map((ch) => (ch < " " || ch === "/" || ch === "\\" ? "_" : ch))
+          .join("")
+          .slice(0, 200) || "evidence";
+      const row = {
+        id: evId,
+        partnerId: p.organisationId,
+        filename,
+        mediaType,
+        size: file.data.length,
+        sha256: sha256Hex(file.data),
+        sealed: c.sealer.seal(file.data.toString("base64"), sealContext(evId)),
+        uploadedBy: actor.kind === "user" ? actor.userId : null,
+        uploadedAt: clock.now(),
+      };
+      await db.transaction(async (tx) => {
+        await tx.insert(evidence).values(row);
+        await c.event(tx, actor, p, { type: "evidence_uploaded", data: { evidenceId: evId, filename } });
+        await audit.record(tx, {
+          type: "evidence.uploaded",
+          actor,
+          subject: evId,
+          data: { evidenceId: evId, filename, mediaType, size: row.size, sha256: row.sha256 },
+        });
+      });
+      const { sealed: _sealed, ...view } = row;
+      return view;
+    },
+
+    async listEvidence(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:manage");
+      await c.load(db, actor, id, { staff: "partners:read", own: "partner:manage" });
+      return db
+        .select({
+          id: evidence.id,
+          partnerId: evidence.partnerId,
+          filename: evidence.filename,
+          mediaType: evidence.mediaType,
+          size: evidence.size,
+          sha256: evidence.sha256,
+          uploadedBy: evidence.uploadedBy,
+          uploadedAt: evidence.uploadedAt,
+        })
+        .from(evidence)
+        .where(eq(evidence.partnerId, id))
+        .orderBy(asc(evidence.uploadedAt));
+    },
+
+    /** The decrypted file; every download is audited. */
+    async downloadEvidence(actor: Actor, id: string, evidenceId: string) {
+      authorizeAny(actor, "partners:read", "partner:manage");
+      await c.load(db, actor, id, { staff: "partners:read", own: "partner:manage" });
+      const [e] = await db
+        .select()
+        .from(evidence)
+        .where(and(eq(evidence.id, evidenceId), eq(evidence.partnerId, id)));
+      if (!e) throw notFound(`evidence ${evidenceId}`);
+      const data = Buffer.from(c.sealer.open(e.sealed, sealContext(e.id)), "base64");
+      await audit.record(db, {
+        type: "evidence.downloaded",
+        actor,
+        subject: e.id,
+        data: { evidenceId: e.id, partnerId: id },
+      });
+      return { filename: e.filename, mediaType: e.mediaType, data };
+    },
+
+    /** A partner_admin self-reports a leak, or staff record one; either opens an incident for investigators. */
+    async reportIncident(
+      actor: Actor,
+      id: string,
+      input: { whatLeaked: string; toWhom: string; when: string; details?: string | undefined },
+    ) {
+      authorizeAny(actor, "partners:sanction", "partner:manage");
+      return db.transaction(async (tx) => {
+        const staff = can(actor, "partners:sanction");
+        const p = await c.load(tx, actor, id, { staff: "partners:sanction", own: "partner:manage" });
+        const incId = c.ids("incident");
+        const row = {
+          id: incId,
+          partnerId: p.organisationId,
+          source: staff ? "staff" : "self_report",
+          whatLeaked: input.whatLeaked,
+          toWhom: input.toWhom,
+          leakedAt: input.when,
+          details: input.details ?? "",
+          status: "open",
+          reportedBy: actor.kind === "user" ? actor.userId : null,
+          reportedAt: clock.now(),
+          closedAt: null,
+          resolution: null,
+        };
+        await tx.insert(incidents).values(row);
+        await c.event(tx, actor, p, {
+          type: "incident_reported",
+          reason: `${row.source === "self_report" ? "self-reported leak" : "leak reported by staff"}: ${input.whatLeaked.slice(0, 200)}`,
+          data: { incidentId: incId },
+        });
+        await audit.record(tx, {
+          type: "incident.reported",
+          actor,
+          subject: incId,
+          data: { incidentId: incId, source: row.source },
+        });
+        return row;
+      });
+    },
+
+    async listIncidents(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      return db
+        .select()
+        .from(incidents)
+        .where(eq(incidents.partnerId, id))
+        .orderBy(desc(incidents.reportedAt));
+    },
+
+    /** Every partner's incidents, newest first, for investigators. */
+    async allIncidents(actor: Actor, status?: string) {
+      authorize(actor, "incidents:read");
+      return db
+        .select()
+        .from(incidents)
+        .where(status ? eq(incidents.status, status) : undefined)
+        .orderBy(desc(incidents.reportedAt))
+        .limit(500);
+    },
+
+    async scorecard(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      const now = clock.now();
+      const compliance = await life.complianceOf(db, p);
+      const [lastSig] = await db
+        .select()
+        .from(ndaSignatures)
+        .where(eq(ndaSignatures.partnerId, id))
+        .orderBy(desc(ndaSignatures.signedAt))
+        .limit(1);
+      const inc = await db.select().from(incidents).where(eq(incidents.partnerId, id));
+      return {
+        partnerId: id,
+        status: p.status,
+        tier: p.tier,
+        nda: {
+          currentVersion: compliance.currentNdaVersion,
+          signedVersion: lastSig?.version ?? null,
+          signedAt: lastSig?.signedAt ?? null,
+          signedBy: lastSig ? `${lastSig.name}, ${lastSig.title}` : null,
+          current:
+            compliance.currentNdaVersion !== null &&
+            compliance.signedNdaVersions.includes(compliance.currentNdaVersion),
+        },
+        attestation: {
+          attestedAt: p.attestedAt,
+          expiresAt: p.attestationExpiresAt,
+          current: p.attestationExpiresAt.getTime() > now.getTime(),
+          daysLeft: Math.floor((p.attestationExpiresAt.getTime() - now.getTime()) / 86_400_000),
+        },
+        incidents: {
+          total: inc.length,
+          open: inc.filter((i) => i.status === "open").length,
+          selfReported: inc.filter((i) => i.source === "self_report").length,
+        },
+        // Filled by the release engine once deliveries exist: no fake zeros until then.
+        acknowledgements: { measured: false as const, note: NOT_MEASURED, count: null, medianSeconds: null },
+        protectionsShipped: { measured: false as const, note: NOT_MEASURED, count: null },
+        eligibility: await life.eligibilityOf(db, p),
+      };
+    },
+  };
+}

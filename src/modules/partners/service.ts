@@ -1,0 +1,501 @@
+// The partner lifecycle: public applications, the directory, two-person approval, rejection,
+// sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
+import { and, asc, count, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import { type Actor, can } from "../../authz/authorize.ts";
+import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
+import { AppError, conflict } from "../../platform/errors.ts";
+import { authorizeAny, type Ctx, type PartnerRow } from "./context.ts";
+import { type Compliance, evaluateEligibility, type Rule, type Tier } from "./eligibility.ts";
+import {
+  invites,
+  ndaSignatures,
+  ndas,
+  partnerApprovals,
+  partnerEvents,
+  partners,
+  policyRules,
+  tiers,
+} from "./schema.ts";
+
+export const PARTNER_KINDS = [
+  "antivirus",
+  "ids_ips",
+  "edr",
+  "managed_security",
+  "cert",
+  "hosting",
+  "other",
+] as const;
+export const STATUSES = ["applicant", "under_review", "active", "suspended", "removed", "rejected"] as const;
+export type PartnerStatus = (typeof STATUSES)[number];
+export const APPROVALS_NEEDED = 2;
+export const INVITE_DAYS = 7;
+export const ATTESTATION_DAYS = 365;
+const DEFAULT_TIER = "standard";
+
+export type ApplicationIn = {
+  organisation: {
+    name: string;
+    legalName: string;
+    country: string;
+    staffCountries: string[];
+    website: string;
+    kind: (typeof PARTNER_KINDS)[number];
+    customers: number;
+    affiliations?: string[] | undefined;
+  };
+  contact: { name: string; email: string };
+  attestations: {
+    securityVendor: boolean;
+    noOffensiveTools: boolean;
+    publishAtRelease: boolean;
+    reportLeaks: boolean;
+  };
+};
+
+const ATTESTATION_TEXT = {
+  securityVendor: "is a commercial security vendor shipping protections to customers",
+  noOffensiveTools: "does not develop or sell offensive tools (penetration-testing or exploit frameworks)",
+  publishAtRelease: "will publish protections only at public release",
+  reportLeaks: "will report any leak at once",
+} as const;
+
+export const partnerView = (p: PartnerRow) => ({
+  id: p.organisationId,
+  name: p.name,
+  legalName: p.legalName,
+  country: p.country,
+  staffCountries: p.staffCountries,
+  website: p.website,
+  kind: p.kind,
+  customers: p.customers,
+  contacts: p.contacts,
+  affiliations: p.affiliations,
+  status: p.status as PartnerStatus,
+  tier: p.tier,
+  attestations: p.attestations,
+  attestedAt: p.attestedAt,
+  attestationExpiresAt: p.attestationExpiresAt,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+export type PartnerView = ReturnType<typeof partnerView>;
+
+export type ListFilter = {
+  status?: string | undefined;
+  country?: string | undefined;
+  tier?: string | undefined;
+  kind?: string | undefined;
+  q?: string | undefined;
+};
+
+export function makePartnerLifecycle(c: Ctx) {
+  const { db, clock, audit } = c;
+
+  async function issueInvite(
+    tx: DbOrTx,
+    actor: Actor | null,
+    input: {
+      userId: string;
+      email: string;
+      role: string;
+      organisationId: string;
+      partnerName: string;
+      origin: string;
+    },
+  ) {
+    const token = randomSecret(32);
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
+    await tx.insert(invites).values({
+      id: c.ids("invite"),
+      tokenHash: sha256Hex(token),
+      userId: input.userId,
+      organisationId: input.organisationId,
+      createdBy: actor?.kind === "user" ? actor.userId : null,
+      createdAt: now,
+      expiresAt,
+    });
+    const base = (c.publicUrl ?? input.origin).replace(/\/+$/, "");
+    const inviteUrl = `${base}/invite/${token}`;
+    await c.mailer.send(tx, {
+      to: input.email,
+      kind: "invite",
+      subject: `You are invited to the ${input.partnerName} team in the Forewarn early-alert programme`,
+      body: `Set your password and join ${input.partnerName} as ${input.role}:\n\n${inviteUrl}\n\nThe link works once and expires on ${expiresAt.toISOString()}.`,
+    });
+    await audit.record(tx, {
+      type: "invite.issued",
+      actor,
+      subject: input.userId,
+      data: {
+        userId: input.userId,
+        email: input.email,
+        role: input.role,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+    return { inviteUrl, expiresAt };
+  }
+
+  async function transition(
+    actor: Actor,
+    id: string,
+    allowedFrom: readonly PartnerStatus[],
+    to: PartnerStatus,
+    reason: string,
+    verb: string,
+  ) {
+    return db.transaction(async (tx) => {
+      const p = await c.load(tx, actor, id, { staff: "partners:sanction", lock: true });
+      if (!allowedFrom.includes(p.status as PartnerStatus))
+        throw new AppError(
+          "invalid_state",
+          `cannot ${verb} a partner that is ${p.status} (only ${allowedFrom.join(" or ")})`,
+        );
+      await tx
+        .update(partners)
+        .set({ status: to, updatedAt: clock.now() })
+        .where(eq(partners.organisationId, id));
+      await c.event(tx, actor, p, { type: verb, from: p.status, to, reason });
+      await audit.record(tx, {
+        type: "partner.status_changed",
+        actor,
+        subject: id,
+        data: { from: p.status, to, reason },
+      });
+      return { id, status: to };
+    });
+  }
+
+  async function complianceOf(tx: DbOrTx, p: PartnerRow): Promise<Compliance> {
+    const [current] = await tx.select({ v: ndas.version }).from(ndas).orderBy(desc(ndas.version)).limit(1);
+    const signed = await tx
+      .select({ v: ndaSignatures.version })
+      .from(ndaSignatures)
+      .where(eq(ndaSignatures.partnerId, p.organisationId));
+    return {
+      currentNdaVersion: current?.v ?? null,
+      signedNdaVersions: signed.map((s) => s.v),
+      attestationExpiresAt: p.attestationExpiresAt,
+    };
+  }
+
+  async function policyInputs(tx: DbOrTx): Promise<{ tiers: Tier[]; rules: Rule[] }> {
+    const t = await tx.select().from(tiers).orderBy(asc(tiers.position));
+    const r = await tx.select().from(policyRules).orderBy(asc(policyRules.position));
+    return {
+      tiers: t.map((x) => ({
+        name: x.name,
+        leadTime: x.leadTime,
+        leadSeconds: x.leadSeconds,
+        content: x.content as Tier["content"],
+      })),
+      rules: r.map((x) => ({
+        id: x.id,
+        name: x.name,
+        condition: x.condition as Rule["condition"],
+        effect: x.effect as Rule["effect"],
+        reference: x.reference,
+        enabled: x.enabled,
+      })),
+    };
+  }
+
+  async function eligibilityOf(tx: DbOrTx, p: PartnerRow, rules?: Rule[]) {
+    const inputs = await policyInputs(tx);
+    return evaluateEligibility({
+      partner: p,
+      tiers: inputs.tiers,
+      rules: rules ?? inputs.rules,
+      compliance: await complianceOf(tx, p),
+      now: clock.now(),
+    });
+  }
+
+  return {
+    issueInvite,
+    complianceOf,
+    policyInputs,
+    eligibilityOf,
+
+    /** Public: no login. Creates the organisation, the applicant and an invite for its first partner_admin. */
+    async apply(input: ApplicationIn, origin: string) {
+      const missing = (Object.keys(ATTESTATION_TEXT) as (keyof typeof ATTESTATION_TEXT)[]).filter(
+        (k) => input.attestations[k] !== true,
+      );
+      if (missing.length)
+        throw new AppError(
+          "validation_failed",
+          `the programme admits only organisations that attest all four statements; not attested: ${missing
+            .map((k) => `${k} (${ATTESTATION_TEXT[k]})`)
+            .join("; ")}`,
+        );
+      const o = input.organisation;
+      const name = o.name.trim();
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        const [dup] = await tx
+          .select({ id: partners.organisationId })
+          .from(partners)
+          .where(sql`lower(${partners.name}) = ${name.toLowerCase()}`);
+        if (dup) throw conflict(`a partner named "${name}" already exists or has applied`);
+        const id = await c.partnerUsers.createPartnerOrganisation(tx, null, name);
+        const row: PartnerRow = {
+          organisationId: id,
+          name,
+          legalName: o.legalName.trim(),
+          country: o.country,
+          staffCountries: [...new Set(o.staffCountries)],
+          website: o.website,
+          kind: o.kind,
+          customers: o.customers,
+          contacts: [
+            { name: input.contact.name.trim(), email: input.contact.email.trim(), role: "applicant" },
+          ],
+          affiliations: o.affiliations ?? [],
+          status: "applicant",
+          tier: DEFAULT_TIER,
+          attestations: input.attestations,
+          attestedAt: now,
+          attestationExpiresAt: new Date(now.getTime() + ATTESTATION_DAYS * 86_400_000),
+          createdAt: now,
+          updatedAt: now,
+        };
+        await tx.insert(partners).values(row);
+        await c.event(tx, null, row, {
+          type: "applied",
+          to: "applicant",
+          reason: `application by ${input.contact.name.trim()} <${input.contact.email.trim()}>`,
+        });
+        await audit.record(tx, {
+          type: "partner.applied",
+          actor: null,
+          subject: id,
+          data: { name, country: o.country, staffCountries: row.staffCountries, kind: o.kind },
+        });
+        const userId = await c.partnerUsers.createInvitedUser(tx, null, {
+          email: input.contact.email,
+          name: input.contact.name,
+          role: "partner_admin",
+          organisationId: id,
+        });
+        await issueInvite(tx, null, {
+          userId,
+          email: input.contact.email.trim(),
+          role: "partner_admin",
+          organisationId: id,
+          partnerName: name,
+          origin,
+        });
+        return { partnerId: id, status: "applicant" as const };
+      });
+    },
+
+    async list(actor: Actor, f: ListFilter = {}) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      const where = [];
+      if (!can(actor, "partners:read") && actor.kind === "user")
+        where.push(eq(partners.organisationId, actor.organisationId));
+      if (f.status) where.push(inArray(partners.status, f.status.split(",")));
+      if (f.tier) where.push(eq(partners.tier, f.tier));
+      if (f.kind) where.push(eq(partners.kind, f.kind));
+      if (f.country)
+        where.push(
+          sql`(${partners.country} = ${f.country} OR ${partners.staffCountries} @> ${JSON.stringify([f.country])}::jsonb)`,
+        );
+      if (f.q) where.push(ilike(partners.name, `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`));
+      const rows = await db
+        .select()
+        .from(partners)
+        .where(and(...where))
+        .orderBy(asc(partners.name));
+      const approvals = await db
+        .select({ id: partnerApprovals.partnerId, n: count() })
+        .from(partnerApprovals)
+        .groupBy(partnerApprovals.partnerId);
+      const byId = new Map(approvals.map((a) => [a.id, Number(a.n)]));
+      return rows.map((p) => ({ ...partnerView(p), approvals: byId.get(p.organisationId) ?? 0 }));
+    },
+
+    async get(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      const approvals = await db
+        .select({ approverId: partnerApprovals.approverId, at: partnerApprovals.at })
+        .from(partnerApprovals)
+        .where(eq(partnerApprovals.partnerId, id))
+        .orderBy(asc(partnerApprovals.at));
+      return { ...partnerView(p), approvals, approvalsNeeded: APPROVALS_NEEDED };
+    },
+
+    async timeline(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      return db
+        .select()
+        .from(partnerEvents)
+        .where(eq(partnerEvents.partnerId, id))
+        .orderBy(asc(partnerEvents.at), asc(partnerEvents.id));
+    },
+
+    async approve(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:approve");
+      if (actor.kind !== "user")
+        throw new AppError("forbidden", "approvals are made by named staff members, not by the system");
+      return db.transaction(async (tx) => {
+        const p = await c.load(tx, actor, id, { staff: "partners:approve", lock: true });
+        if (p.status !== "applicant" && p.status !== "under_review")
+          throw new AppError(
+            "invalid_state",
+            `partner ${id} is ${p.status}; only applicants and partners under review can be approved`,
+          );
+        if (actor.organisationId === p.organisationId)
+          throw conflict("nobody approves their own organisation");
+        if (p.contacts.some((x) => x.email.toLowerCase() === actor.email.toLowerCase()))
+          throw conflict("you are a contact of this applicant, so another staff member must approve it");
+        const mine = await tx
+          .insert(partnerApprovals)
+          .values({ partnerId: id, approverId: actor.userId, at: clock.now() })
+          .onConflictDoNothing()
+          .returning();
+        if (mine.length === 0)
+          throw conflict(`you already approved ${p.name}; a second, different staff member must approve it`);
+        const [n] = await tx
+          .select({ n: count() })
+          .from(partnerApprovals)
+          .where(eq(partnerApprovals.partnerId, id));
+        const approvals = Number(n?.n ?? 0);
+        const to: PartnerStatus = approvals >= APPROVALS_NEEDED ? "active" : "under_review";
+        await c.event(tx, actor, p, {
+          type: "approved",
+          from: p.status,
+          to,
+          reason: `approval ${approvals} of ${APPROVALS_NEEDED}`,
+          data: { approvals },
+        });
+        await audit.record(tx, {
+          type: "partner.approved",
+          actor,
+          subject: id,
+          data: { approvals, status: to },
+        });
+        if (to !== p.status) {
+          await tx
+            .update(partners)
+            .set({ status: to, updatedAt: clock.now() })
+            .where(eq(partners.organisationId, id));
+          await audit.record(tx, {
+            type: "partner.status_changed",
+            actor,
+            subject: id,
+            data: { from: p.status, to, reason: `approval ${approvals} of ${APPROVALS_NEEDED}` },
+          });
+        }
+        return { status: to, approvals, approvalsNeeded: APPROVALS_NEEDED };
+      });
+    },
+
+    reject: (actor: Actor, id: string, reason: string) => {
+      authorizeAny(actor, "partners:approve");
+      return transition(actor, id, ["applicant", "under_review"], "rejected", reason, "rejected");
+    },
+    suspend: (actor: Actor, id: string, reason: string) => {
+      authorizeAny(actor, "partners:sanction");
+      return transition(actor, id, ["active"], "suspended", reason, "suspended");
+    },
+    reinstate: (actor: Actor, id: string, reason: string) => {
+      authorizeAny(actor, "partners:sanction");
+      return transition(actor, id, ["suspended"], "active", reason, "reinstated");
+    },
+    remove: (actor: Actor, id: string, reason: string) => {
+      authorizeAny(actor, "partners:sanction");
+      return transition(
+        actor,
+        id,
+        ["applicant", "under_review", "active", "suspended", "rejected"],
+        "removed",
+        reason,
+        "removed",
+      );
+    },
+
+    async setTier(actor: Actor, id: string, tier: string, reason?: string) {
+      authorizeAny(actor, "partners:write");
+      return db.transaction(async (tx) => {
+        const p = await c.load(tx, actor, id, { staff: "partners:write", lock: true });
+        const known = await tx.select({ name: tiers.name }).from(tiers);
+        if (!known.some((t) => t.name === tier))
+          throw new AppError(
+            "validation_failed",
+            `unknown tier "${tier}"; tiers are ${known.map((t) => t.name).join(", ")}`,
+          );
+        if (p.tier !== tier) {
+          await tx
+            .update(partners)
+            .set({ tier, updatedAt: clock.now() })
+            .where(eq(partners.organisationId, id));
+          await c.event(tx, actor, p, {
+            type: "tier_changed",
+            reason: reason ?? null,
+            data: { from: p.tier, to: tier },
+          });
+          await audit.record(tx, {
+            type: "partner.tier_changed",
+            actor,
+            subject: id,
+            data: { from: p.tier, to: tier, reason: reason ?? null },
+          });
+        }
+        return { id, tier };
+      });
+    },
+
+    /** Staff edit everything; a partner_admin its website, customers, contacts and affiliations. */
+    async update(
+      actor: Actor,
+      id: string,
+      patch: Partial<
+        Pick<
+          PartnerRow,
+          | "legalName"
+          | "country"
+          | "staffCountries"
+          | "website"
+          | "kind"
+          | "customers"
+          | "contacts"
+          | "affiliations"
+        >
+      >,
+    ) {
+      authorizeAny(actor, "partners:write", "partner:manage");
+      return db.transaction(async (tx) => {
+        const p = await c.load(tx, actor, id, { staff: "partners:write", own: "partner:manage", lock: true });
+        const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+        const staffOnly = ["legalName", "country", "staffCountries", "kind"];
+        if (!can(actor, "partners:write") && fields.some((f) => staffOnly.includes(f)))
+          throw new AppError(
+            "forbidden",
+            `only programme staff change ${fields.filter((f) => staffOnly.includes(f)).join(", ")}: they decide the partner's tier and policy; ask your coordinator`,
+          );
+        if (fields.length === 0) return partnerView(p);
+        const [row] = await tx
+          .update(partners)
+          .set({ ...patch, updatedAt: clock.now() })
+          .where(eq(partners.organisationId, id))
+          .returning();
+        await c.event(tx, actor, p, { type: "updated", data: { fields } });
+        await audit.record(tx, { type: "partner.updated", actor, subject: id, data: { fields } });
+        return partnerView(row ?? p);
+      });
+    },
+
+    async eligibility(actor: Actor, id: string) {
+      authorizeAny(actor, "partners:read", "partner:self");
+      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      return eligibilityOf(db, p);
+    },
+  };
+}
