@@ -226,9 +226,14 @@ export function AuditPage() {
                             </Anchor>
                           </Tooltip>
                         ) : (
-                          <Text size="sm" c="dimmed">
-                            system
-                          </Text>
+                          <Tooltip
+                            label="No one was signed in: a login attempt or an automatic event"
+                            withArrow
+                          >
+                            <Text size="sm" c="dimmed">
+                              anonymous
+                            </Text>
+                          </Tooltip>
                         )}
                       </Table.Td>
                       <Table.Td>
