@@ -13,6 +13,11 @@ import { auditRoutes } from "./audit/routes.ts";
 import type { Audit } from "./audit/service.ts";
 import { accountRoutes } from "./modules/accounts/routes.ts";
 import type { Accounts } from "./modules/accounts/service.ts";
+import { caseRoutes } from "./modules/cases/routes.ts";
+import type { Cases } from "./modules/cases/service.ts";
+import type { Partners } from "./modules/partners/index.ts";
+import type { Outbox } from "./modules/partners/outbox.ts";
+import { partnerRoutes } from "./modules/partners/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
@@ -20,7 +25,7 @@ import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 
 export type AppDeps = {
-  services: { accounts: Accounts; audit: Audit };
+  services: { accounts: Accounts; audit: Audit; cases: Cases; partners: Partners; outbox: Outbox };
   database: "pglite" | "postgresql";
   version: string;
   logLevel?: string;
@@ -29,6 +34,8 @@ export type AppDeps = {
   webDist?: string | undefined;
   /** Logins per minute per client address before 429 (the per-account lockout applies as well). */
   loginRateLimit?: number;
+  /** Vulnerability reports per hour per client address before 429. */
+  reportRateLimit?: number;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -133,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     version: deps.version,
     adminExists: async () => (await deps.services.accounts.countAdmins()) > 0,
   });
+  caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
+  partnerRoutes(app, deps.services.partners, deps.services.outbox);
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);

@@ -40,6 +40,20 @@ export const ConfigSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe("Lifetime of a login session in hours"),
+  FOREWARN_REMEDIATION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe("Days from a report's receipt to its remediation deadline"),
+  FOREWARN_REPORT_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(20)
+    .describe("Vulnerability reports per hour per client address before 429"),
   FOREWARN_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info")

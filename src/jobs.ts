@@ -4,6 +4,8 @@ import type { JobDef } from "./platform/jobs/jobs.ts";
 import type { Services } from "./runtime.ts";
 
 export const EXPIRE_CREDENTIALS = "accounts.expire-credentials";
+export const CASE_DEADLINES = "cases.deadline-warnings";
+export const ATTESTATION_REMINDERS = "partners.attestation-reminders";
 
 export function jobDefinitions(services: Services): JobDef[] {
   return [
@@ -12,6 +14,21 @@ export function jobDefinitions(services: Services): JobDef[] {
       cron: "*/5 * * * *",
       handler: async () => {
         await services.accounts.expireCredentials(systemActor("jobs"));
+      },
+    },
+    {
+      name: CASE_DEADLINES,
+      cron: "17 * * * *",
+      handler: async () => {
+        await services.cases.recordDeadlineWarnings(systemActor("jobs"));
+      },
+    },
+    {
+      // Idempotent: one reminder per partner admin per expiry date, however often it runs.
+      name: ATTESTATION_REMINDERS,
+      cron: "41 6 * * *",
+      handler: async () => {
+        await services.partners.remindAttestations(systemActor("jobs"));
       },
     },
   ];

@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
 import type { Config } from "./config.ts";
 import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
+import { makePartnerUsers } from "./modules/accounts/partner-users.ts";
 import { makeAccounts } from "./modules/accounts/service.ts";
+import { makeCases } from "./modules/cases/service.ts";
+import { makePartners } from "./modules/partners/index.ts";
+import { makeOutbox } from "./modules/partners/outbox.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
@@ -19,6 +23,8 @@ export type ServiceDeps = {
   masterKey: Buffer;
   passwords: PasswordHasher;
   sessionHours: number;
+  /** Days from a report's receipt to its remediation deadline (default 90). */
+  remediationDays?: number;
 };
 
 export function makeServices(d: ServiceDeps) {
@@ -35,7 +41,26 @@ export function makeServices(d: ServiceDeps) {
     sealer,
     sessionHours: d.sessionHours,
   });
-  return { audit, accounts };
+  const cases = makeCases({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    accounts,
+    remediationDays: d.remediationDays ?? 90,
+  });
+  const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit });
+  const partners = makePartners({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    mailer: outbox.mailer,
+    partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
+  });
+  return { audit, accounts, cases, partners, outbox };
 }
 
 export type Services = ReturnType<typeof makeServices>;
@@ -66,6 +91,7 @@ export async function openRuntime(
       masterKey: loadMasterKey(config),
       passwords: opts.passwords ?? makePasswordHasher(),
       sessionHours: config.FOREWARN_SESSION_HOURS,
+      remediationDays: config.FOREWARN_REMEDIATION_DAYS,
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

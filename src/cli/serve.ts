@@ -62,6 +62,7 @@ export const serveCommand: Command = {
       version: VERSION,
       logLevel: config.FOREWARN_LOG_LEVEL,
       trustProxy: config.FOREWARN_TRUST_PROXY,
+      reportRateLimit: config.FOREWARN_REPORT_RATE_LIMIT,
       webDist: DEFAULT_WEB_DIST,
     });
     const jobs = await startJobs(rt.database, jobDefinitions(rt.services), {

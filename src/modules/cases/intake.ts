@@ -1,0 +1,135 @@
+// Intake: a report from anyone (with or without a researcher account) becomes a case in phase
+// `received`; an anonymous reporter gets a tracking token (only its SHA-256 is stored) that opens
+// the researcher view and the message thread.
+import { and, desc, eq } from "drizzle-orm";
+import { type Actor, authorize } from "../../authz/authorize.ts";
+import { randomSecret, safeEqual, sha256Hex } from "../../platform/crypto.ts";
+import { AppError, badRequest, notFound } from "../../platform/errors.ts";
+import { makeIntakeKey } from "./pgp.ts";
+import { cases } from "./schema.ts";
+import { addEvent, type CaseRow, type CasesDeps, loadCase, researcherView, summaryView } from "./store.ts";
+
+export type ReportInput = {
+  product: string;
+  version: string;
+  title: string;
+  description?: string | undefined;
+  /** ASCII-armored OpenPGP message to the programme key, instead of `description`. */
+  encryptedDescription?: string | undefined;
+  reporterName?: string | undefined;
+  reporterEmail?: string | undefined;
+};
+
+/** How a researcher proves a case is theirs: the tracking token, or a researcher account. */
+export type ReporterAccess = { token: string } | { actor: Actor };
+
+export const DESCRIPTION_MAX = 100_000;
+const TOKEN_PREFIX = "fwt_";
+
+export function makeIntake(d: CasesDeps) {
+  const key = makeIntakeKey(d);
+
+  async function submit(actor: Actor | null, input: ReportInput) {
+    if (actor) authorize(actor, "report:own");
+    let description = input.description;
+    const encrypted = input.encryptedDescription !== undefined;
+    if (encrypted && description !== undefined)
+      throw badRequest("send either description or encryptedDescription, not both");
+    if (encrypted) description = await key.decrypt(input.encryptedDescription ?? "");
+    if (!description?.trim()) throw badRequest("description is required (or encryptedDescription)");
+    if (description.length > DESCRIPTION_MAX)
+      throw badRequest(`description is longer than ${DESCRIPTION_MAX} characters`);
+    const now = d.clock.now();
+    const id = d.ids("case");
+    const token = actor ? null : `${TOKEN_PREFIX}${randomSecret(32)}`;
+    const user = actor?.kind === "user" ? actor : null;
+    await d.db.transaction(async (tx) => {
+      await tx.insert(cases).values({
+        id,
+        title: input.title,
+        product: input.product,
+        version: input.version,
+        description,
+        encrypted,
+        phase: "received",
+        reporterOrganisationId: user?.organisationId ?? null,
+        reporterUserId: user?.userId ?? null,
+        reporterName: input.reporterName ?? null,
+        reporterEmail: input.reporterEmail ?? user?.email ?? null,
+        trackingTokenHash: token ? sha256Hex(token) : null,
+        receivedAt: now,
+        deadlineAt: new Date(now.getTime() + d.remediationDays * 86_400_000),
+        createdAt: now,
+        updatedAt: now,
+      });
+      await addEvent(d, tx, { caseId: id, actor, kind: "reported", toPhase: "received" });
+      await d.audit.record(tx, {
+        type: "case.reported",
+        actor,
+        subject: id,
+        data: { via: user ? "account" : "anonymous", product: input.product, encrypted, attachments: 0 },
+      });
+    });
+    return { caseId: id, trackingToken: token };
+  }
+
+  /** The case if the access proves it is the reporter's; 404 otherwise, exactly as for a missing case. */
+  async function reporterCase(
+    access: ReporterAccess,
+    caseId: string,
+  ): Promise<{ row: CaseRow; actor: Actor | null }> {
+    if ("actor" in access) authorize(access.actor, "report:own");
+    let row: CaseRow;
+    try {
+      row = await loadCase(d.db, caseId);
+    } catch {
+      throw notFound(`case ${caseId}`);
+    }
+    if ("token" in access) {
+      if (!row.trackingTokenHash || !safeEqual(sha256Hex(access.token), row.trackingTokenHash))
+        throw notFound(`case ${caseId}`);
+      return { row, actor: null };
+    }
+    const a = access.actor;
+    authorize(a, "report:own");
+    if (a.kind === "system") return { row, actor: a };
+    if (!row.reporterOrganisationId || row.reporterOrganisationId !== a.organisationId)
+      throw notFound(`case ${caseId}`);
+    return { row, actor: a };
+  }
+
+  return {
+    submit,
+    reporterCase,
+    publicKey: key.publicKey,
+
+    async viewAsReporter(access: ReporterAccess, caseId: string) {
+      const { row, actor } = await reporterCase(access, caseId);
+      const view = await researcherView(d.db, row);
+      await d.audit.record(d.db, {
+        type: "case.viewed",
+        actor,
+        subject: caseId,
+        data: { view: "researcher" },
+      });
+      return view;
+    },
+
+    /** A researcher account's own organisation's cases. */
+    async listOwn(actor: Actor) {
+      authorize(actor, "report:own");
+      if (actor.kind === "system") throw new AppError("bad_request", "the system has no reports of its own");
+      const rows = await d.db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.reporterOrganisationId, actor.organisationId)))
+        .orderBy(desc(cases.receivedAt))
+        .limit(500);
+      const now = d.clock.now();
+      return rows.map((r) => {
+        const { assigneeId: _a, ...rest } = summaryView(r, now);
+        return rest;
+      });
+    },
+  };
+}

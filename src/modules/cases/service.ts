@@ -1,0 +1,156 @@
+// The cases module's service: intake, reading, triage, conversation and deadline warnings, each in its
+// own file, composed here into one object with narrow dependencies.
+import { and, desc, eq, lte, notInArray, type SQL } from "drizzle-orm";
+import { type Actor, authorize, can } from "../../authz/authorize.ts";
+import { notFound } from "../../platform/errors.ts";
+import { makeConversation } from "./conversation.ts";
+import { makeIntake } from "./intake.ts";
+import { dueWarnings, FINISHED, type Phase } from "./phases.ts";
+import { caseNotifications, cases } from "./schema.ts";
+import {
+  addEvent,
+  type CasesDeps,
+  cvssOf,
+  loadCase,
+  loadCredits,
+  notify,
+  staffView,
+  summaryView,
+} from "./store.ts";
+import { makeTriage } from "./triage.ts";
+
+export type { CasesDeps } from "./store.ts";
+
+export function makeCases(d: CasesDeps) {
+  const intake = makeIntake(d);
+  const triage = makeTriage(d);
+  const conversation = makeConversation(d, intake.reporterCase);
+
+  return {
+    ...intake,
+    ...triage,
+    ...conversation,
+
+    async list(
+      actor: Actor,
+      f: { phase?: Phase | undefined; status?: "overdue" | "near" | "open" | undefined } = {},
+    ) {
+      authorize(actor, "cases:read");
+      const where: SQL[] = [];
+      if (f.phase) where.push(eq(cases.phase, f.phase));
+      if (f.status) where.push(notInArray(cases.phase, [...FINISHED]));
+      const now = d.clock.now();
+      if (f.status === "overdue") where.push(lte(cases.deadlineAt, now));
+      if (f.status === "near") where.push(lte(cases.deadlineAt, new Date(now.getTime() + 14 * 86_400_000)));
+      const rows = await d.db
+        .select()
+        .from(cases)
+        .where(and(...where))
+        .orderBy(desc(cases.receivedAt))
+        .limit(500);
+      // Overdue first, then by nearest deadline: what needs attention stands out.
+      const rank = { overdue: 0, near: 1, on_track: 2, finished: 3 } as const;
+      return rows
+        .map((r) => summaryView(r, now))
+        .sort(
+          (a, b) =>
+            rank[a.deadline.status] - rank[b.deadline.status] ||
+            a.deadline.deadlineAt.getTime() - b.deadline.deadlineAt.getTime(),
+        );
+    },
+
+    /** Staff get the whole case; a researcher account its own case's researcher view; others 404. */
+    async get(actor: Actor, caseId: string) {
+      if (!can(actor, "cases:read")) {
+        authorize(actor, "report:own");
+        return { view: "researcher" as const, case: await intake.viewAsReporter({ actor }, caseId) };
+      }
+      const row = await loadCase(d.db, caseId);
+      const view = await staffView(d.db, row, d.clock.now());
+      await d.audit.record(d.db, { type: "case.viewed", actor, subject: caseId, data: { view: "staff" } });
+      return { view: "staff" as const, case: view };
+    },
+
+    /**
+     * What an advisory export needs from its case (identifiers, scoring, credits). For other
+     * modules' services, which authorize their own callers first.
+     */
+    async facts(caseId: string) {
+      const row = await loadCase(d.db, caseId).catch(() => {
+        throw notFound(`case ${caseId}`);
+      });
+      return {
+        id: row.id,
+        title: row.title,
+        product: row.product,
+        phase: row.phase as Phase,
+        cveId: row.cveId,
+        cwe: row.cwe,
+        cvss: cvssOf(row),
+        receivedAt: row.receivedAt,
+        credits: await loadCredits(d.db, row.id),
+      };
+    },
+
+    /**
+     * Records deadline warnings (14 and 3 days before, and overdue) into the outbox, once per case,
+     * deadline and threshold: running it again, or after a crash, repeats nothing.
+     */
+    async recordDeadlineWarnings(actor: Actor): Promise<{ warned: number }> {
+      authorize(actor, "cases:write");
+      const now = d.clock.now();
+      const soon = new Date(now.getTime() + 14 * 86_400_000);
+      const rows = await d.db
+        .select()
+        .from(cases)
+        .where(and(notInArray(cases.phase, [...FINISHED]), lte(cases.deadlineAt, soon)))
+        .limit(5000);
+      let warned = 0;
+      for (const row of rows) {
+        for (const threshold of dueWarnings(row.phase as Phase, row.deadlineAt, now)) {
+          const deadlineAt = row.deadlineAt.toISOString();
+          await d.db.transaction(async (tx) => {
+            const fresh = await notify(d, tx, {
+              caseId: row.id,
+              kind: `deadline.${threshold}`,
+              recipient: `staff:${row.assigneeId ?? "coordinators"}`,
+              subject:
+                threshold === "overdue"
+                  ? `Case ${row.id} is past its remediation deadline`
+                  : `Case ${row.id}: remediation deadline in ${threshold.replace("d", " days")}`,
+              body: `Case ${row.id} (${row.product}) has its remediation deadline at ${deadlineAt}.`,
+              dedupeKey: `${row.id}:${deadlineAt}:${threshold}`,
+            });
+            if (!fresh) return;
+            warned++;
+            await addEvent(d, tx, {
+              caseId: row.id,
+              actor,
+              kind: "deadline_warning",
+              data: { threshold, deadlineAt },
+            });
+            await d.audit.record(tx, {
+              type: "case.deadline_warned",
+              actor,
+              subject: row.id,
+              data: { threshold, deadlineAt },
+            });
+          });
+        }
+      }
+      return { warned };
+    },
+
+    async notifications(actor: Actor, caseId?: string) {
+      authorize(actor, "cases:read");
+      return d.db
+        .select()
+        .from(caseNotifications)
+        .where(caseId ? eq(caseNotifications.caseId, caseId) : undefined)
+        .orderBy(desc(caseNotifications.createdAt))
+        .limit(500);
+    },
+  };
+}
+
+export type Cases = ReturnType<typeof makeCases>;

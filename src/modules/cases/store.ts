@@ -1,0 +1,219 @@
+// Pieces every cases use case shares: the dependencies, loading a case, its staff and researcher
+// views, timeline entries and the notification outbox. Only this module touches its tables.
+import { asc, eq } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import type { Actor } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Sealer } from "../../platform/crypto.ts";
+import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import { notFound } from "../../platform/errors.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import type { Accounts } from "../accounts/service.ts";
+import { allowedTransitions, deadlineState, type Phase } from "./phases.ts";
+import {
+  caseAttachments,
+  caseCredits,
+  caseEvents,
+  caseMessages,
+  caseNotifications,
+  cases,
+} from "./schema.ts";
+
+export type CasesDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  sealer: Sealer;
+  accounts: Pick<Accounts, "listUsers">;
+  /** Days from receipt to the remediation deadline. */
+  remediationDays: number;
+};
+
+export type CaseRow = typeof cases.$inferSelect;
+
+export const actorId = (actor: Actor | null): string | null =>
+  !actor ? null : actor.kind === "system" ? `system:${actor.name}` : actor.userId;
+
+export async function loadCase(db: DbOrTx, id: string, lock = false): Promise<CaseRow> {
+  const q = db.select().from(cases).where(eq(cases.id, id));
+  const [row] = lock ? await q.for("update") : await q;
+  if (!row) throw notFound(`case ${id}`);
+  return row;
+}
+
+export async function addEvent(
+  d: Pick<CasesDeps, "ids" | "clock">,
+  tx: DbOrTx,
+  e: {
+    caseId: string;
+    actor: Actor | null;
+    kind: string;
+    fromPhase?: string | null;
+    toPhase?: string | null;
+    body?: string | null;
+    data?: Record<string, unknown>;
+  },
+): Promise<string> {
+  const id = d.ids("caseEvent");
+  await tx.insert(caseEvents).values({
+    id,
+    caseId: e.caseId,
+    at: d.clock.now(),
+    actorId: actorId(e.actor),
+    kind: e.kind,
+    fromPhase: e.fromPhase ?? null,
+    toPhase: e.toPhase ?? null,
+    body: e.body ?? null,
+    data: e.data ?? {},
+  });
+  return id;
+}
+
+/** Queues a notification; with a dedupeKey only the first of its kind is kept. Returns whether it was new. */
+export async function notify(
+  d: Pick<CasesDeps, "ids" | "clock">,
+  tx: DbOrTx,
+  n: { caseId: string; kind: string; recipient: string; subject: string; body: string; dedupeKey?: string },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(caseNotifications)
+    .values({ id: d.ids("notification"), ...n, dedupeKey: n.dedupeKey ?? null, createdAt: d.clock.now() })
+    .onConflictDoNothing()
+    .returning({ id: caseNotifications.id });
+  return rows.length > 0;
+}
+
+export function cvssOf(c: CaseRow) {
+  return c.cvssVector && c.cvssVersion && c.cvssScore !== null && c.cvssSeverity
+    ? { vector: c.cvssVector, version: c.cvssVersion, score: c.cvssScore, severity: c.cvssSeverity }
+    : null;
+}
+
+export function summaryView(c: CaseRow, now: Date) {
+  const phase = c.phase as Phase;
+  return {
+    id: c.id,
+    title: c.title,
+    product: c.product,
+    version: c.version,
+    phase,
+    assigneeId: c.assigneeId,
+    receivedAt: c.receivedAt,
+    deadline: deadlineState(phase, c.deadlineAt, now),
+    cveId: c.cveId,
+    cvss: cvssOf(c),
+  };
+}
+
+export async function loadAttachments(db: DbOrTx, caseId: string) {
+  return db
+    .select({
+      id: caseAttachments.id,
+      filename: caseAttachments.filename,
+      mediaType: caseAttachments.mediaType,
+      size: caseAttachments.size,
+      sha256: caseAttachments.sha256,
+      uploadedBy: caseAttachments.uploadedBy,
+      createdAt: caseAttachments.createdAt,
+    })
+    .from(caseAttachments)
+    .where(eq(caseAttachments.caseId, caseId))
+    .orderBy(asc(caseAttachments.createdAt));
+}
+
+export async function loadMessages(db: DbOrTx, caseId: string) {
+  return db
+    .select({
+      id: caseMessages.id,
+      parentId: caseMessages.parentId,
+      authorKind: caseMessages.authorKind,
+      authorUserId: caseMessages.authorUserId,
+      body: caseMessages.body,
+      createdAt: caseMessages.createdAt,
+    })
+    .from(caseMessages)
+    .where(eq(caseMessages.caseId, caseId))
+    .orderBy(asc(caseMessages.createdAt), asc(caseMessages.id));
+}
+
+export async function loadCredits(db: DbOrTx, caseId: string) {
+  return db
+    .select({
+      id: caseCredits.id,
+      name: caseCredits.name,
+      type: caseCredits.type,
+      userId: caseCredits.userId,
+    })
+    .from(caseCredits)
+    .where(eq(caseCredits.caseId, caseId))
+    .orderBy(asc(caseCredits.createdAt), asc(caseCredits.id));
+}
+
+export async function staffView(db: DbOrTx, c: CaseRow, now: Date) {
+  const timeline = await db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, c.id))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+  const phase = c.phase as Phase;
+  return {
+    ...summaryView(c, now),
+    description: c.description,
+    encrypted: c.encrypted,
+    allowedTransitions: [...allowedTransitions(phase)],
+    duplicateOf: c.duplicateOf,
+    reporter: {
+      kind: c.reporterUserId ? ("account" as const) : ("anonymous" as const),
+      name: c.reporterName,
+      email: c.reporterEmail,
+      userId: c.reporterUserId,
+      organisationId: c.reporterOrganisationId,
+    },
+    cwe: c.cwe,
+    bounty:
+      c.bountyAmount !== null && c.bountyCurrency && c.bountyStatus
+        ? { amount: c.bountyAmount, currency: c.bountyCurrency, status: c.bountyStatus }
+        : null,
+    credits: await loadCredits(db, c.id),
+    attachments: await loadAttachments(db, c.id),
+    messages: await loadMessages(db, c.id),
+    timeline: timeline.map((e) => ({
+      id: e.id,
+      at: e.at,
+      actorId: e.actorId,
+      kind: e.kind,
+      fromPhase: e.fromPhase,
+      toPhase: e.toPhase,
+      body: e.body,
+      data: e.data as Record<string, unknown>,
+    })),
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** What a reporter sees: no internal notes, assignee or bounty deliberations, but phase and messages. */
+export async function researcherView(db: DbOrTx, c: CaseRow) {
+  const timeline = await db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, c.id))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+  return {
+    id: c.id,
+    title: c.title,
+    product: c.product,
+    version: c.version,
+    description: c.description,
+    phase: c.phase as Phase,
+    receivedAt: c.receivedAt,
+    cveId: c.cveId,
+    credits: await loadCredits(db, c.id),
+    attachments: (await loadAttachments(db, c.id)).map(({ uploadedBy: _u, ...a }) => a),
+    messages: await loadMessages(db, c.id),
+    phases: timeline
+      .filter((e) => e.kind === "transition" || e.kind === "reported")
+      .map((e) => ({ at: e.at, phase: e.toPhase ?? "received" })),
+  };
+}
