@@ -48,6 +48,11 @@ export async function runCli(argv: string[], io = processIo()): Promise<number> 
 
 /** Runs the CLI with every command registered; the bin shim and `node src/main.ts` both call this. */
 export async function main(argv: string[]): Promise<number> {
+  // `forewarn ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const { allCommands } = await import("./cli/index.ts");
   if (commands.length === 0) registerCommands(allCommands);
   return runCli(argv);
