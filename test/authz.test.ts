@@ -178,7 +178,110 @@ const ROUTES: Case[] = [
   },
   { method: "GET", url: "/api/cve-pool", allowed: ["admin"] },
   { method: "POST", url: "/api/cve-pool", body: { cveIds: ["CVE-2026-0001"] }, allowed: ["admin"] },
+  // partners
+  ...partnerRoutes(),
 ];
+
+/** Partner routes on an unknown partner: allowed roles pass authorization and get 404, others 403. */
+function partnerRoutes(): Case[] {
+  const P = "/api/partners/org_00000000000000000000000000";
+  const STAFF = ["admin", "coordinator", "investigator", "auditor"] as const;
+  const READ = [...STAFF, "partner_admin", "partner_analyst"] as const;
+  const WRITE = ["admin", "coordinator", "partner_admin"] as const;
+  const on = (method: Case["method"], sub: string, allowed: readonly Role[], body?: object): Case => ({
+    method,
+    url: `${P}${sub.replace(/\{\w+\}/g, (m) => ({ "{userId}": "usr_", "{keyId}": "key_", "{webhookId}": "whk_", "{evidenceId}": "evd_" })[m] + "0".repeat(26))}`,
+    path: `/api/partners/{id}${sub}`,
+    allowed,
+    okStatus: 404,
+    ...(body ? { body } : {}),
+  });
+  const attest = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
+  return [
+    {
+      method: "POST",
+      url: "/api/partner-applications",
+      body: {
+        organisation: {
+          name: "Authz Co",
+          legalName: "Authz Co Ltd",
+          country: "US",
+          staffCountries: [],
+          website: "https://authz.example",
+          kind: "edr",
+          customers: 1,
+        },
+        contact: { name: "A", email: "a@authz.example" },
+        attestations: attest,
+      },
+      allowed: "public",
+    },
+    {
+      method: "POST",
+      url: `/api/invites/${"x".repeat(43)}/accept`,
+      path: "/api/invites/{token}/accept",
+      body: { password: "p" },
+      allowed: "public",
+    },
+    { method: "GET", url: "/api/partners", allowed: READ },
+    on("GET", "", READ),
+    on("PATCH", "", WRITE, { website: "https://x.example" }),
+    on("GET", "/events", READ),
+    on("POST", "/approvals", ["admin", "coordinator"]),
+    on("POST", "/reject", ["admin", "coordinator"], { reason: "r" }),
+    on("POST", "/suspend", ["admin", "coordinator"], { reason: "r" }),
+    on("POST", "/reinstate", ["admin", "coordinator"], { reason: "r" }),
+    on("POST", "/remove", ["admin", "coordinator"], { reason: "r" }),
+    on("PUT", "/tier", ["admin", "coordinator"], { tier: "standard" }),
+    on("GET", "/eligibility", READ),
+    on("GET", "/scorecard", READ),
+    on("GET", "/members", READ),
+    on("POST", "/members", WRITE, { email: "m@example.org", role: "partner_analyst" }),
+    on("DELETE", "/members/{userId}", WRITE),
+    on("GET", "/keys", READ),
+    on("POST", "/keys", [...WRITE, "partner_analyst"], { armored: "not yet parsed" }),
+    on("DELETE", "/keys/{keyId}", [...WRITE, "partner_analyst"]),
+    on("GET", "/webhooks", READ),
+    on("POST", "/webhooks", WRITE, { url: "https://hooks.example.com/x" }),
+    on("DELETE", "/webhooks/{webhookId}", WRITE),
+    on("GET", "/nda-signatures", READ),
+    on("POST", "/nda-signatures", ["partner_admin"], { version: 1, name: "N", title: "T" }),
+    on("POST", "/attestations", ["partner_admin"], attest),
+    on("GET", "/evidence", [...STAFF, "partner_admin"]),
+    on("POST", "/evidence", WRITE),
+    on("GET", "/evidence/{evidenceId}", [...STAFF, "partner_admin"]),
+    on("GET", "/incidents", READ),
+    on("POST", "/incidents", WRITE, { whatLeaked: "w", toWhom: "t", when: "now" }),
+    { method: "GET", url: "/api/incidents", allowed: ["admin", "coordinator", "investigator"] },
+    { method: "GET", url: "/api/ndas/current", allowed: "everyone" },
+    { method: "GET", url: "/api/ndas", allowed: "everyone" },
+    {
+      method: "POST",
+      url: "/api/ndas",
+      body: { text: "# NDA\n\nA new version for the authz test." },
+      allowed: ["admin"],
+    },
+    { method: "GET", url: "/api/tiers", allowed: "everyone" },
+    {
+      method: "PUT",
+      url: "/api/tiers",
+      body: [
+        {
+          name: "vetted-plus",
+          leadTime: "P5D",
+          content: ["summary", "details", "detection", "poc", "indicators"],
+        },
+        { name: "standard", leadTime: "P1D", content: ["summary", "details", "detection", "indicators"] },
+        { name: "restricted", leadTime: "PT0S", content: ["summary"] },
+      ],
+      allowed: ["admin"],
+    },
+    { method: "GET", url: "/api/policy/rules", allowed: STAFF },
+    { method: "PUT", url: "/api/policy/rules", body: [], allowed: ["admin"] },
+    { method: "POST", url: "/api/policy/preview", body: { rules: [] }, allowed: ["admin"] },
+    { method: "GET", url: "/api/outbox", allowed: ["admin"] },
+  ];
+}
 
 const template = (r: Case) => r.path ?? r.url.replace(/tok_[0-9A-Z]{26}/, "{id}");
 
@@ -235,14 +338,16 @@ describe.each(engines)("authorization on %s", (engine) => {
           method: r.method,
           url: r.url,
           headers: headers.get(role),
-          ...(r.body
-            ? {
-                payload: {
-                  ...r.body,
-                  ...("email" in r.body ? { email: `${role}-${r.url.length}@example.org` } : {}),
-                },
-              }
-            : {}),
+          ...(Array.isArray(r.body)
+            ? { payload: r.body }
+            : r.body
+              ? {
+                  payload: {
+                    ...r.body,
+                    ...("email" in r.body ? { email: `${role}-${r.url.length}@example.org` } : {}),
+                  },
+                }
+              : {}),
         });
         if (r.okStatus) expect(res.statusCode, `${role}: ${res.body}`).toBe(r.okStatus);
         else expect(res.statusCode, `${role}: ${res.body}`).toBeLessThan(300);

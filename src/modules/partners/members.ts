@@ -189,6 +189,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     async addKey(actor: Actor, id: string, input: { armored: string; userId?: string | undefined }) {
       authorizeAny(actor, "partners:write", "partner:self");
       const now = clock.now();
+      await c.load(db, actor, id, { staff: "partners:write", own: "partner:self" });
       const parsed = await parsePublicKey(input.armored, now);
       return db.transaction(async (tx) => {
         const p = await c.load(tx, actor, id, { staff: "partners:write", own: "partner:self" });

@@ -39,9 +39,11 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
   const sealContext = (id: string) => `partner_evidence.sealed:${id}`;
 
   return {
-    async uploadEvidence(actor: Actor, id: string, file: { filename: string; data: Buffer }) {
+    /** `read` yields the upload; it is called only once the caller may add evidence to this partner. */
+    async uploadEvidence(actor: Actor, id: string, read: () => Promise<{ filename: string; data: Buffer }>) {
       authorizeAny(actor, "partners:write", "partner:manage");
       const p = await c.load(db, actor, id, { staff: "partners:write", own: "partner:manage" });
+      const file = await read();
       if (file.data.length > EVIDENCE_MAX_BYTES)
         throw new AppError(
           "payload_too_large",

@@ -820,19 +820,14 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      if (!req.isMultipart())
-        throw new AppError("unsupported_media_type", "send the document as multipart/form-data");
-      const part = await req.file();
-      if (!part) throw new AppError("validation_failed", "no file in the upload");
-      const data = await part.toBuffer();
-      return reply
-        .code(201)
-        .send(
-          await partners.uploadEvidence(actor, req.params.id, {
-            filename: part.filename || "evidence",
-            data,
-          }),
-        );
+      const read = async () => {
+        if (!req.isMultipart())
+          throw new AppError("unsupported_media_type", "send the document as multipart/form-data");
+        const part = await req.file();
+        if (!part) throw new AppError("validation_failed", "no file in the upload");
+        return { filename: part.filename || "evidence", data: await part.toBuffer() };
+      };
+      return reply.code(201).send(await partners.uploadEvidence(actor, req.params.id, read));
     },
   );
 
