@@ -1,0 +1,98 @@
+// An advisory's content: title, products and markdown sections by content level. Pure functions:
+// input checks and the one place that cuts a revision down to a content level (the release engine
+// renders every recipient's copy from restrictToLevel's output, nowhere else).
+
+export const SECTIONS = ["summary", "details", "detection", "poc", "indicators"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const SECTION_LIMITS: Record<Section, number> = {
+  summary: 5_000,
+  details: 100_000,
+  detection: 100_000,
+  poc: 100_000,
+  indicators: 50_000,
+};
+
+export const SECTION_TITLES: Record<Section, string> = {
+  summary: "Summary",
+  details: "Technical details",
+  detection: "Detection guidance",
+  poc: "Proof of concept",
+  indicators: "Indicators of compromise",
+};
+
+export type Product = {
+  vendor: string;
+  product: string;
+  affected: string[];
+  fixed: string[];
+  cpe?: string | undefined;
+  purl?: string | undefined;
+};
+
+export type AdvisoryContent = {
+  title: string;
+  products: Product[];
+  sections: Record<Section, string>;
+};
+
+/**
+ * Content levels, each the sections a recipient at that level receives. `public` is what the public
+ * advisory page, feed and TLP:CLEAR exports carry; partner tiers name one of the others.
+ */
+export const CONTENT_LEVELS = {
+  public: ["summary", "details"],
+  summary: ["summary"],
+  details: ["summary", "details"],
+  detection: ["summary", "details", "detection", "indicators"],
+  full: ["summary", "details", "detection", "poc", "indicators"],
+} as const satisfies Record<string, readonly Section[]>;
+export type ContentLevel = keyof typeof CONTENT_LEVELS;
+
+/**
+ * The content restricted to a level: sections outside it are emptied.
+ * @example restrictToLevel(c, "summary").sections.poc === ""
+ */
+export function restrictToLevel(content: AdvisoryContent, level: ContentLevel): AdvisoryContent {
+  const keep = new Set<Section>(CONTENT_LEVELS[level]);
+  const sections = Object.fromEntries(
+    SECTIONS.map((s) => [s, keep.has(s) ? content.sections[s] : ""]),
+  ) as Record<Section, string>;
+  return { title: content.title, products: content.products.map((p) => ({ ...p })), sections };
+}
+
+/** Problems with markdown a renderer or a CSAF consumer would trip over; [] when fine. */
+export function markdownProblems(name: string, text: string): string[] {
+  const out: string[] = [];
+  if (text.length > SECTION_LIMITS[name as Section])
+    out.push(`section ${name} is longer than ${SECTION_LIMITS[name as Section]} characters`);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) {
+      out.push(`section ${name} contains a control character (code ${c}) at offset ${i}`);
+      break;
+    }
+  }
+  const fences = text.split("\n").filter((l) => /^\s{0,3}(```|~~~)/.test(l)).length;
+  if (fences % 2 === 1) out.push(`section ${name} has an unclosed code fence (\`\`\`)`);
+  return out;
+}
+
+/** Problems with the products list; [] when fine. */
+export function productProblems(products: Product[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  products.forEach((p, i) => {
+    const key = `${p.vendor.toLowerCase()}\u0000${p.product.toLowerCase()}`;
+    if (seen.has(key)) out.push(`products[${i}]: ${p.vendor} ${p.product} is listed twice`);
+    seen.add(key);
+    if (p.affected.length === 0) out.push(`products[${i}]: affected needs at least one version`);
+    const both = p.affected.filter((v) => p.fixed.includes(v));
+    if (both.length) out.push(`products[${i}]: version ${both[0]} is both affected and fixed`);
+    if (p.purl && !/^pkg:[a-z][a-z0-9.+-]*\/[^\s]+$/.test(p.purl))
+      out.push(`products[${i}].purl is not a package URL (pkg:type/namespace/name)`);
+    if (p.cpe && !/^cpe:2\.3:[aho*-](:[^:\s]+){10}$/.test(p.cpe))
+      out.push(`products[${i}].cpe is not a CPE 2.3 formatted string`);
+  });
+  return out;
+}
