@@ -3,7 +3,15 @@ import { adminCommand } from "./admin.ts";
 import { auditCommand } from "./audit.ts";
 import type { Command } from "./command.ts";
 import { migrateCommand } from "./migrate.ts";
+import { partnersCommand } from "./partners.ts";
 import { serveCommand } from "./serve.ts";
 import { traceCommand } from "./trace.ts";
 
-export const allCommands: Command[] = [serveCommand, adminCommand, auditCommand, migrateCommand, traceCommand];
+export const allCommands: Command[] = [
+  serveCommand,
+  adminCommand,
+  auditCommand,
+  migrateCommand,
+  traceCommand,
+  partnersCommand,
+];

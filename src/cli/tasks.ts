@@ -5,6 +5,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { runningServer, sendToServer } from "../platform/local-control.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
 import type { CliIo } from "./command.ts";
+import { PARTNER_TASKS } from "./partners-task.ts";
 
 type TaskIo = Pick<CliIo, "out" | "err">;
 export type Task = (rt: Runtime, args: Record<string, unknown>, io: TaskIo) => Promise<number>;
@@ -41,6 +42,8 @@ export const TASKS: Record<string, Task> = {
     io.out(`migrations applied (${rt.database.kind})`);
     return 0;
   },
+
+  ...PARTNER_TASKS,
 };
 
 export function cliConfig(io: CliIo, dataDir: string | undefined): Config {

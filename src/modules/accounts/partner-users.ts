@@ -134,3 +134,17 @@ export function makePartnerUsers(d: Deps) {
 }
 
 export type PartnerUsers = ReturnType<typeof makePartnerUsers>;
+
+/** The actor of a named, enabled user (for `forewarn partners approve --as EMAIL` on the local data folder). */
+export async function actorForEmail(tx: DbOrTx, email: string): Promise<Actor | null> {
+  const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+  if (!u || u.disabledAt) return null;
+  return {
+    kind: "user",
+    userId: u.id as UserId,
+    email: u.email,
+    role: u.role as Role,
+    organisationId: u.organisationId as OrganisationId,
+    via: "token",
+  };
+}

@@ -1,0 +1,144 @@
+// `forewarn partners ...`: the partner directory and its sanctions for scripts, against a running
+// server (--url with --token or FOREWARN_TOKEN) or the local data folder (through the runtime).
+import { type CliIo, type Command, parseFlags, UsageError } from "./command.ts";
+import { type Op, render } from "./partners-task.ts";
+import { cliConfig, runTask } from "./tasks.ts";
+
+const help = `usage: forewarn partners <sub-command> [options]
+
+sub-commands:
+  list [--status S[,S]] [--country CC] [--tier T]   the directory (one partner a line)
+  show ID                                           profile, eligibility and timeline
+  approve ID                                        one of the two approvals an application needs
+  suspend ID --reason TEXT                          stop delivery at once
+  reinstate ID --reason TEXT                        resume a suspended partner
+  set-tier ID TIER [--reason TEXT]                  move a partner to another tier
+
+target (one of):
+  --url URL [--token TOKEN]   a running server; the API token may come from FOREWARN_TOKEN
+  --data DIR                  the local data folder (default ./.forewarn; DATABASE_URL is honoured);
+                              runs inside the server when one holds the folder
+options:
+  --as EMAIL   local only: act as this staff user (required for approve: approvals are personal)
+  --json       print the API's JSON instead of text
+
+Exit 0 on success, 1 when the server refuses (its message is printed), 2 on a usage error.`;
+
+async function runRemote(url: string, token: string, op: Op, io: CliIo, json: boolean): Promise<number> {
+  const base = url.replace(/\/+$/, "");
+  const id = encodeURIComponent(op.id ?? "");
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    if (!res.ok) throw new Error(`${res.status}: ${payload?.error?.message ?? res.statusText}`);
+    return payload as unknown;
+  };
+  try {
+    let result: unknown;
+    switch (op.sub) {
+      case "list": {
+        const q = new URLSearchParams(op.filter ?? {}).toString();
+        result = ((await call("GET", `/api/partners${q ? `?${q}` : ""}`)) as { partners: unknown }).partners;
+        break;
+      }
+      case "show":
+        result = {
+          partner: await call("GET", `/api/partners/${id}`),
+          eligibility: await call("GET", `/api/partners/${id}/eligibility`),
+          events: ((await call("GET", `/api/partners/${id}/events`)) as { events: unknown }).events,
+        };
+        break;
+      case "approve":
+        result = await call("POST", `/api/partners/${id}/approvals`);
+        break;
+      case "set-tier":
+        result = await call("PUT", `/api/partners/${id}/tier`, {
+          tier: op.tier,
+          ...(op.reason ? { reason: op.reason } : {}),
+        });
+        break;
+      default:
+        result = await call("POST", `/api/partners/${id}/${op.sub}`, { reason: op.reason });
+    }
+    render(op, result, json, io.out);
+    return 0;
+  } catch (e) {
+    io.err((e as Error).message);
+    return 1;
+  }
+}
+
+export const partnersCommand: Command = {
+  name: "partners",
+  summary: "list, show, approve, suspend, reinstate partners and set their tier",
+  help,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (!sub) throw new UsageError("missing sub-command");
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(help);
+      return 0;
+    }
+    if (!["list", "show", "approve", "suspend", "reinstate", "set-tier"].includes(sub))
+      throw new UsageError(`unknown sub-command "${sub}"`);
+    const { values, positionals } = parseFlags(
+      rest,
+      {
+        url: { type: "string" },
+        token: { type: "string" },
+        data: { type: "string" },
+        as: { type: "string" },
+        reason: { type: "string" },
+        status: { type: "string" },
+        country: { type: "string" },
+        tier: { type: "string" },
+        json: { type: "boolean" },
+      },
+      true,
+    );
+    const [id, tier, ...extra] = positionals;
+    const wantPositionals = sub === "list" ? 0 : sub === "set-tier" ? 2 : 1;
+    if (positionals.length !== wantPositionals || extra.length)
+      throw new UsageError(
+        wantPositionals === 0
+          ? "list takes no arguments"
+          : `${sub} needs ${wantPositionals === 2 ? "ID and TIER" : "the partner ID"}`,
+      );
+    if (id && !/^org_[0-9A-Z]{26}$/.test(id)) throw new UsageError(`"${id}" is not a partner ID (org_...)`);
+    if ((sub === "suspend" || sub === "reinstate") && !values.reason?.trim())
+      throw new UsageError(`${sub} needs --reason: it goes on the partner's timeline`);
+    const filter: Record<string, string> = {};
+    if (values.status) filter.status = values.status;
+    if (values.country) filter.country = values.country.toUpperCase();
+    if (values.tier) filter.tier = values.tier;
+    const op: Op = {
+      sub,
+      ...(id ? { id } : {}),
+      ...(tier ? { tier } : {}),
+      ...(values.reason ? { reason: values.reason } : {}),
+      filter,
+    };
+    const json = values.json === true;
+    if (values.url) {
+      if (values.as)
+        throw new UsageError("--as is for the local data folder; with --url the token says who you are");
+      const token = values.token ?? io.env.FOREWARN_TOKEN;
+      if (!token)
+        throw new UsageError("--url needs --token or FOREWARN_TOKEN (an API token from your account page)");
+      return runRemote(values.url, token, op, io, json);
+    }
+    if (sub === "approve" && !values.as)
+      throw new UsageError(
+        "approve needs --as EMAIL locally (or --url with your token): each approval names its staff member",
+      );
+    return runTask(cliConfig(io, values.data), "partners", { op, as: values.as, json }, io);
+  },
+};
