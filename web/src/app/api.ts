@@ -44,6 +44,8 @@ export type ApiClient = {
   get<T>(path: string, opts?: RequestOptions): Promise<T>;
   post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
   del<T = void>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
+  put<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
+  patch<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
   setCsrfToken(token: string | null): void;
   /** Called when any call answers 401 outside the login flow; returns an unsubscribe function. */
   onUnauthorized(listener: () => void): () => void;
@@ -101,6 +103,8 @@ export function makeApiClient({
     get: (path, opts) => request("GET", path, undefined, opts),
     post: (path, body, opts) => request("POST", path, body ?? {}, opts),
     del: (path, body, opts) => request("DELETE", path, body, opts),
+    put: (path, body, opts) => request("PUT", path, body, opts),
+    patch: (path, body, opts) => request("PATCH", path, body, opts),
     setCsrfToken(token) {
       csrfToken = token;
     },
