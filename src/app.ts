@@ -13,11 +13,14 @@ import { auditRoutes } from "./audit/routes.ts";
 import type { Audit } from "./audit/service.ts";
 import { accountRoutes } from "./modules/accounts/routes.ts";
 import type { Accounts } from "./modules/accounts/service.ts";
+import { advisoryRoutes } from "./modules/advisories/routes.ts";
+import type { Advisories } from "./modules/advisories/service.ts";
 import { caseRoutes } from "./modules/cases/routes.ts";
 import type { Cases } from "./modules/cases/service.ts";
 import type { Partners } from "./modules/partners/index.ts";
 import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
+import { publicRoutes } from "./modules/public/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
@@ -25,7 +28,14 @@ import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 
 export type AppDeps = {
-  services: { accounts: Accounts; audit: Audit; cases: Cases; partners: Partners; outbox: Outbox };
+  services: {
+    accounts: Accounts;
+    audit: Audit;
+    cases: Cases;
+    advisories: Advisories;
+    partners: Partners;
+    outbox: Outbox;
+  };
   database: "pglite" | "postgresql";
   version: string;
   logLevel?: string;
@@ -141,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminExists: async () => (await deps.services.accounts.countAdmins()) > 0,
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
+  advisoryRoutes(app, deps.services.advisories);
+  publicRoutes(app, deps.services.advisories);
   partnerRoutes(app, deps.services.partners, deps.services.outbox);
 
   const web = deps.webDist;

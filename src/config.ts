@@ -54,6 +54,25 @@ export const ConfigSchema = z.object({
     .max(100_000)
     .default(20)
     .describe("Vulnerability reports per hour per client address before 429"),
+  FOREWARN_PUBLIC_URL: z
+    .url()
+    .max(500)
+    .default("http://127.0.0.1:8080")
+    .describe("Public base URL: advisory links, the Atom feed and CSAF provider metadata use it"),
+  FOREWARN_PUBLISHER_NAME: z
+    .string()
+    .max(200)
+    .default("Forewarn programme")
+    .describe("Publisher name in advisories, CSAF documents and the feed"),
+  FOREWARN_CNA_ORG_ID: z
+    .uuid()
+    .default("00000000-0000-4000-8000-000000000000")
+    .describe("The CNA's organisation UUID for CVE JSON 5 records"),
+  FOREWARN_CNA_SHORT_NAME: z
+    .string()
+    .max(32)
+    .default("forewarn")
+    .describe("The CNA's short name for CVE JSON 5 records"),
   FOREWARN_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info")

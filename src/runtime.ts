@@ -6,9 +6,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
 import type { Config } from "./config.ts";
-import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
 import { makePartnerUsers } from "./modules/accounts/partner-users.ts";
+import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
 import { makeAccounts } from "./modules/accounts/service.ts";
+import type { Publisher } from "./modules/advisories/export/input.ts";
+import { makeAdvisories } from "./modules/advisories/service.ts";
 import { makeCases } from "./modules/cases/service.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
@@ -16,6 +18,7 @@ import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
 import { makeIds } from "./platform/ids.ts";
+import { VERSION } from "./version.ts";
 
 export type ServiceDeps = {
   database: Database;
@@ -25,6 +28,15 @@ export type ServiceDeps = {
   sessionHours: number;
   /** Days from a report's receipt to its remediation deadline (default 90). */
   remediationDays?: number;
+  /** Who publishes the advisories (names, public URL, CNA identity); defaults suit tests. */
+  publisher?: Publisher;
+};
+
+export const DEFAULT_PUBLISHER: Publisher = {
+  name: "Forewarn programme",
+  publicUrl: "http://127.0.0.1:8080",
+  cnaOrgId: "00000000-0000-4000-8000-000000000000",
+  cnaShortName: "forewarn",
 };
 
 export function makeServices(d: ServiceDeps) {
@@ -50,6 +62,16 @@ export function makeServices(d: ServiceDeps) {
     accounts,
     remediationDays: d.remediationDays ?? 90,
   });
+  const advisories = makeAdvisories({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    cases,
+    publisher: d.publisher ?? DEFAULT_PUBLISHER,
+    version: VERSION,
+  });
   const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit });
   const partners = makePartners({
     db,
@@ -60,7 +82,7 @@ export function makeServices(d: ServiceDeps) {
     mailer: outbox.mailer,
     partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
   });
-  return { audit, accounts, cases, partners, outbox };
+  return { audit, accounts, cases, advisories, partners, outbox };
 }
 
 export type Services = ReturnType<typeof makeServices>;
@@ -92,6 +114,12 @@ export async function openRuntime(
       passwords: opts.passwords ?? makePasswordHasher(),
       sessionHours: config.FOREWARN_SESSION_HOURS,
       remediationDays: config.FOREWARN_REMEDIATION_DAYS,
+      publisher: {
+        name: config.FOREWARN_PUBLISHER_NAME,
+        publicUrl: config.FOREWARN_PUBLIC_URL,
+        cnaOrgId: config.FOREWARN_CNA_ORG_ID,
+        cnaShortName: config.FOREWARN_CNA_SHORT_NAME,
+      },
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

@@ -1,0 +1,688 @@
+// Advisories: immutable revisions (optimistic concurrency on the revision number), a readable line
+// diff between revisions, review and approval by a second staff member, the public release time, and
+// exports. Every read of embargoed content is audited.
+import { diffLines } from "diff";
+import { and, asc, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import { type Actor, authorize } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
+import type { Db } from "../../platform/db/client.ts";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import { MAX_FILE_BYTES, safeFilename, sniffType } from "../cases/files.ts";
+import type { Cases } from "../cases/service.ts";
+import {
+  type AdvisoryContent,
+  type ContentLevel,
+  markdownProblems,
+  type Product,
+  productProblems,
+  restrictToLevel,
+  SECTIONS,
+  type Section,
+} from "./content.ts";
+import { toCsaf } from "./export/csaf.ts";
+import { CveExportError, toCveRecord } from "./export/cve.ts";
+import { cweWithName } from "./export/cwe.ts";
+import type { ExportInput, Publisher } from "./export/input.ts";
+import { toOsv } from "./export/osv.ts";
+import { advisories, advisoryFiles, advisoryReviews, advisoryRevisions } from "./schema.ts";
+
+export type AdvisoriesDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  sealer: Sealer;
+  cases: Pick<Cases, "facts">;
+  publisher: Publisher;
+  version: string;
+};
+
+export type AdvisoryInput = {
+  caseId: string;
+  title: string;
+  products: Product[];
+  sections: Partial<Record<Section, string>>;
+  changeNote?: string | undefined;
+};
+export type RevisionInput = {
+  title?: string | undefined;
+  products?: Product[] | undefined;
+  sections?: Partial<Record<Section, string>> | undefined;
+  changeNote?: string | undefined;
+};
+export const EXPORT_FORMATS = ["csaf", "cve", "osv"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+type AdvisoryRow = typeof advisories.$inferSelect;
+type RevisionRow = typeof advisoryRevisions.$inferSelect;
+
+const contentOf = (r: RevisionRow): AdvisoryContent => ({
+  title: r.title,
+  products: r.products as Product[],
+  sections: r.sections as Record<Section, string>,
+});
+
+function checkContent(c: AdvisoryContent) {
+  const problems = [
+    ...productProblems(c.products),
+    ...SECTIONS.flatMap((s) => markdownProblems(s, c.sections[s])),
+  ];
+  if (!c.sections.summary.trim()) problems.push("section summary is required");
+  if (problems.length) throw badRequest(problems.join("; "), { problems });
+}
+
+const fullSections = (s: Partial<Record<Section, string>>) =>
+  Object.fromEntries(SECTIONS.map((k) => [k, s[k] ?? ""])) as Record<Section, string>;
+
+export function makeAdvisories(d: AdvisoriesDeps) {
+  async function load(id: string): Promise<AdvisoryRow> {
+    const [row] = await d.db.select().from(advisories).where(eq(advisories.id, id));
+    if (!row) throw notFound(`advisory ${id}`);
+    return row;
+  }
+  async function revision(id: string, n: number): Promise<RevisionRow> {
+    const [r] = await d.db
+      .select()
+      .from(advisoryRevisions)
+      .where(and(eq(advisoryRevisions.advisoryId, id), eq(advisoryRevisions.number, n)));
+    if (!r) throw notFound(`revision ${n} of advisory ${id}`);
+    return r;
+  }
+  const isPublished = (a: AdvisoryRow) => a.publishedAt !== null && a.publishedAt <= d.clock.now();
+
+  async function nextTrackingId(year: number): Promise<string> {
+    const [r] = await d.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(advisories)
+      .where(sql`${advisories.trackingId} LIKE ${`FW-${year}-%`}`);
+    return `FW-${year}-${String((r?.n ?? 0) + 1).padStart(4, "0")}`;
+  }
+
+  async function exportInput(a: AdvisoryRow, rev: RevisionRow, level: ContentLevel): Promise<ExportInput> {
+    const facts = await d.cases.facts(a.caseId);
+    const revs = await d.db
+      .select({
+        number: advisoryRevisions.number,
+        createdAt: advisoryRevisions.createdAt,
+        changeNote: advisoryRevisions.changeNote,
+      })
+      .from(advisoryRevisions)
+      .where(and(eq(advisoryRevisions.advisoryId, a.id), lte(advisoryRevisions.number, rev.number)))
+      .orderBy(asc(advisoryRevisions.number));
+    return {
+      trackingId: a.trackingId,
+      content: restrictToLevel(contentOf(rev), level),
+      revisions: revs,
+      publishedAt: a.publishedAt,
+      now: d.clock.now(),
+      cveId: facts.cveId,
+      cwe: cweWithName(facts.cwe),
+      cvss: facts.cvss,
+      credits: facts.credits,
+      publisher: d.publisher,
+      generatorVersion: d.version,
+    };
+  }
+
+  function render(format: ExportFormat, input: ExportInput) {
+    try {
+      if (format === "csaf") return toCsaf(input);
+      if (format === "cve") return toCveRecord(input);
+      return toOsv(input);
+    } catch (e) {
+      if (e instanceof CveExportError) throw new AppError("invalid_state", e.message);
+      throw e;
+    }
+  }
+
+  async function view(a: AdvisoryRow, rev: RevisionRow) {
+    const [reviews, revisions, files] = await Promise.all([
+      d.db
+        .select()
+        .from(advisoryReviews)
+        .where(eq(advisoryReviews.advisoryId, a.id))
+        .orderBy(asc(advisoryReviews.createdAt)),
+      d.db
+        .select({
+          number: advisoryRevisions.number,
+          authorId: advisoryRevisions.authorId,
+          createdAt: advisoryRevisions.createdAt,
+          changeNote: advisoryRevisions.changeNote,
+          title: advisoryRevisions.title,
+        })
+        .from(advisoryRevisions)
+        .where(eq(advisoryRevisions.advisoryId, a.id))
+        .orderBy(asc(advisoryRevisions.number)),
+      d.db
+        .select({
+          id: advisoryFiles.id,
+          section: advisoryFiles.section,
+          filename: advisoryFiles.filename,
+          mediaType: advisoryFiles.mediaType,
+          size: advisoryFiles.size,
+          sha256: advisoryFiles.sha256,
+          createdAt: advisoryFiles.createdAt,
+        })
+        .from(advisoryFiles)
+        .where(eq(advisoryFiles.advisoryId, a.id))
+        .orderBy(asc(advisoryFiles.createdAt)),
+    ]);
+    return {
+      id: a.id,
+      trackingId: a.trackingId,
+      caseId: a.caseId,
+      state: a.state,
+      currentRevision: a.currentRevision,
+      publishedAt: a.publishedAt,
+      createdAt: a.createdAt,
+      updatedAt: a.updatedAt,
+      revision: {
+        number: rev.number,
+        authorId: rev.authorId,
+        createdAt: rev.createdAt,
+        changeNote: rev.changeNote,
+        ...contentOf(rev),
+      },
+      revisions,
+      reviews: reviews.map((r) => ({
+        revision: r.revision,
+        reviewerId: r.reviewerId,
+        decision: r.decision,
+        comment: r.comment,
+        createdAt: r.createdAt,
+      })),
+      files,
+    };
+  }
+
+  const userId = (actor: Actor) => (actor.kind === "user" ? actor.userId : `system:${actor.name}`);
+
+  return {
+    async create(actor: Actor, input: AdvisoryInput) {
+      authorize(actor, "advisories:write");
+      await d.cases.facts(input.caseId).catch(() => {
+        throw badRequest(`caseId: case ${input.caseId} does not exist`);
+      });
+      const content: AdvisoryContent = {
+        title: input.title,
+        products: input.products,
+        sections: fullSections(input.sections),
+      };
+      checkContent(content);
+      const now = d.clock.now();
+      const id = d.ids("advisory");
+      for (let attempt = 0; ; attempt++) {
+        const trackingId = await nextTrackingId(now.getUTCFullYear());
+        try {
+          await d.db.transaction(async (tx) => {
+            await tx.insert(advisories).values({
+              id,
+              trackingId,
+              caseId: input.caseId,
+              state: "draft",
+              currentRevision: 1,
+              createdBy: userId(actor),
+              createdAt: now,
+              updatedAt: now,
+            });
+            await tx.insert(advisoryRevisions).values({
+              id: d.ids("revision"),
+              advisoryId: id,
+              number: 1,
+              ...content,
+              changeNote: input.changeNote ?? null,
+              authorId: userId(actor),
+              createdAt: now,
+            });
+            await d.audit.record(tx, {
+              type: "advisory.created",
+              actor,
+              subject: id,
+              data: { caseId: input.caseId, trackingId },
+            });
+            await d.audit.record(tx, {
+              type: "advisory.revised",
+              actor,
+              subject: id,
+              data: { revision: 1, state: "draft" },
+            });
+          });
+          return { id, trackingId, revision: 1 };
+        } catch (e) {
+          // Two advisories created at once may pick the same tracking number: take the next.
+          const code =
+            (e as { code?: string; cause?: { code?: string } }).code ??
+            (e as { cause?: { code?: string } }).cause?.code;
+          if (code === "23505" && attempt < 5) continue;
+          throw e;
+        }
+      }
+    },
+
+    async list(actor: Actor) {
+      authorize(actor, "advisories:read");
+      const rows = await d.db
+        .select({
+          id: advisories.id,
+          trackingId: advisories.trackingId,
+          caseId: advisories.caseId,
+          state: advisories.state,
+          currentRevision: advisories.currentRevision,
+          publishedAt: advisories.publishedAt,
+          updatedAt: advisories.updatedAt,
+          title: advisoryRevisions.title,
+        })
+        .from(advisories)
+        .innerJoin(
+          advisoryRevisions,
+          and(
+            eq(advisoryRevisions.advisoryId, advisories.id),
+            eq(advisoryRevisions.number, advisories.currentRevision),
+          ),
+        )
+        .orderBy(desc(advisories.updatedAt))
+        .limit(500);
+      return rows;
+    },
+
+    async get(actor: Actor, id: string, n?: number) {
+      authorize(actor, "advisories:read");
+      const a = await load(id);
+      const rev = await revision(id, n ?? a.currentRevision);
+      const out = await view(a, rev);
+      await d.audit.record(d.db, {
+        type: "advisory.viewed",
+        actor,
+        subject: id,
+        data: { revision: rev.number, via: "api" },
+      });
+      return out;
+    },
+
+    /** A new immutable revision; `expected` must be the current revision number (else 409). */
+    async revise(actor: Actor, id: string, expected: number, input: RevisionInput) {
+      authorize(actor, "advisories:write");
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (a.currentRevision !== expected)
+          throw conflict(
+            `revision ${expected} is stale: the advisory is at revision ${a.currentRevision}; reload and edit that`,
+            {
+              currentRevision: a.currentRevision,
+            },
+          );
+        if (isPublished(a))
+          throw new AppError(
+            "invalid_state",
+            "a published advisory is not edited here (the release engine issues updates)",
+          );
+        const [cur] = await tx
+          .select()
+          .from(advisoryRevisions)
+          .where(and(eq(advisoryRevisions.advisoryId, id), eq(advisoryRevisions.number, a.currentRevision)));
+        if (!cur) throw notFound(`revision ${a.currentRevision}`);
+        const prev = contentOf(cur);
+        const content: AdvisoryContent = {
+          title: input.title ?? prev.title,
+          products: input.products ?? prev.products,
+          sections: {
+            ...prev.sections,
+            ...Object.fromEntries(Object.entries(input.sections ?? {}).filter(([, v]) => v !== undefined)),
+          },
+        };
+        checkContent(content);
+        const number = a.currentRevision + 1;
+        const now = d.clock.now();
+        await tx.insert(advisoryRevisions).values({
+          id: d.ids("revision"),
+          advisoryId: id,
+          number,
+          ...content,
+          changeNote: input.changeNote ?? null,
+          authorId: userId(actor),
+          createdAt: now,
+        });
+        // Any edit, even after approval, needs a fresh review.
+        await tx
+          .update(advisories)
+          .set({ currentRevision: number, state: "draft", updatedAt: now })
+          .where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.revised",
+          actor,
+          subject: id,
+          data: { revision: number, state: "draft" },
+        });
+        return { id, revision: number, state: "draft" as const };
+      });
+    },
+
+    async diff(actor: Actor, id: string, from: number, to: number) {
+      authorize(actor, "advisories:read");
+      await load(id);
+      const [a, b] = [contentOf(await revision(id, from)), contentOf(await revision(id, to))];
+      const fields: { field: string; changes: { added: boolean; removed: boolean; value: string }[] }[] = [];
+      const cmp = (field: string, x: string, y: string) => {
+        if (x === y) return;
+        fields.push({
+          field,
+          changes: diffLines(x, y).map((c) => ({ added: !!c.added, removed: !!c.removed, value: c.value })),
+        });
+      };
+      cmp("title", `${a.title}\n`, `${b.title}\n`);
+      cmp("products", `${JSON.stringify(a.products, null, 2)}\n`, `${JSON.stringify(b.products, null, 2)}\n`);
+      for (const s of SECTIONS) cmp(`sections.${s}`, a.sections[s], b.sections[s]);
+      await d.audit.record(d.db, {
+        type: "advisory.viewed",
+        actor,
+        subject: id,
+        data: { revision: to, via: "diff" },
+      });
+      return { from, to, fields };
+    },
+
+    async submit(actor: Actor, id: string) {
+      authorize(actor, "advisories:write");
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (a.state !== "draft")
+          throw new AppError("invalid_state", `advisory ${id} is ${a.state}, not draft`);
+        await tx
+          .update(advisories)
+          .set({ state: "in_review", updatedAt: d.clock.now() })
+          .where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.submitted",
+          actor,
+          subject: id,
+          data: { revision: a.currentRevision },
+        });
+        return { id, state: "in_review" as const, revision: a.currentRevision };
+      });
+    },
+
+    /**
+     * Approves the current revision (from draft or in review). The approver must not be its author:
+     * two people see every revision before it can be planned for release.
+     */
+    async approve(
+      actor: Actor,
+      id: string,
+      input: { revision?: number | undefined; comment?: string | undefined } = {},
+    ) {
+      authorize(actor, "advisories:approve");
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (input.revision !== undefined && input.revision !== a.currentRevision)
+          throw conflict(`revision ${input.revision} is not the current revision ${a.currentRevision}`, {
+            currentRevision: a.currentRevision,
+          });
+        if (a.state === "approved")
+          throw new AppError("invalid_state", `revision ${a.currentRevision} is already approved`);
+        const [cur] = await tx
+          .select()
+          .from(advisoryRevisions)
+          .where(and(eq(advisoryRevisions.advisoryId, id), eq(advisoryRevisions.number, a.currentRevision)));
+        if (cur?.authorId === userId(actor))
+          throw forbidden("the author of a revision cannot approve it: ask another staff member");
+        const now = d.clock.now();
+        await tx.insert(advisoryReviews).values({
+          id: d.ids("review"),
+          advisoryId: id,
+          revision: a.currentRevision,
+          reviewerId: userId(actor),
+          decision: "approved",
+          comment: input.comment ?? null,
+          createdAt: now,
+        });
+        await tx.update(advisories).set({ state: "approved", updatedAt: now }).where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.approved",
+          actor,
+          subject: id,
+          data: { revision: a.currentRevision },
+        });
+        return { id, state: "approved" as const, revision: a.currentRevision };
+      });
+    },
+
+    async requestChanges(actor: Actor, id: string, comment: string) {
+      authorize(actor, "advisories:approve");
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (a.state !== "in_review")
+          throw new AppError("invalid_state", `advisory ${id} is ${a.state}, not in review`);
+        const now = d.clock.now();
+        await tx.insert(advisoryReviews).values({
+          id: d.ids("review"),
+          advisoryId: id,
+          revision: a.currentRevision,
+          reviewerId: userId(actor),
+          decision: "changes_requested",
+          comment,
+          createdAt: now,
+        });
+        await tx.update(advisories).set({ state: "draft", updatedAt: now }).where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.changes_requested",
+          actor,
+          subject: id,
+          data: { revision: a.currentRevision },
+        });
+        return { id, state: "draft" as const, revision: a.currentRevision };
+      });
+    },
+
+    /** Sets the public release time (the release engine will call this). Only approved advisories. */
+    async publish(actor: Actor, id: string, at?: Date) {
+      authorize(actor, "advisories:publish");
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (a.state !== "approved")
+          throw new AppError("invalid_state", `advisory ${id} is ${a.state}: approve it first`);
+        if (a.publishedAt && a.publishedAt <= d.clock.now())
+          throw new AppError("invalid_state", `advisory ${id} is already public`);
+        const publishedAt = at ?? d.clock.now();
+        await tx
+          .update(advisories)
+          .set({ publishedAt, updatedAt: d.clock.now() })
+          .where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.published",
+          actor,
+          subject: id,
+          data: { publishedAt: publishedAt.toISOString() },
+        });
+        return { id, publishedAt };
+      });
+    },
+
+    /** The staff export of the current (or a given) revision with all sections; audited. */
+    async export(actor: Actor, id: string, format: ExportFormat, n?: number) {
+      authorize(actor, "advisories:read");
+      const a = await load(id);
+      const rev = await revision(id, n ?? a.currentRevision);
+      const doc = render(format, await exportInput(a, rev, "full"));
+      await d.audit.record(d.db, {
+        type: "advisory.exported",
+        actor,
+        subject: id,
+        data: { revision: rev.number, format },
+      });
+      return { doc, trackingId: a.trackingId };
+    },
+
+    /** The content of a revision at a content level, for the release engine (audited as a read). */
+    async contentAtLevel(actor: Actor, id: string, n: number, level: ContentLevel) {
+      authorize(actor, "advisories:read");
+      const rev = await revision(id, n);
+      await d.audit.record(d.db, {
+        type: "advisory.viewed",
+        actor,
+        subject: id,
+        data: { revision: n, via: "api" },
+      });
+      return restrictToLevel(contentOf(rev), level);
+    },
+
+    async addFiles(
+      actor: Actor,
+      id: string,
+      section: "detection" | "poc",
+      read: () => Promise<{ filename: string; bytes: Buffer }[]>,
+    ) {
+      authorize(actor, "advisories:write");
+      await load(id);
+      const files = await read();
+      if (files.length === 0) throw badRequest("no file in the upload");
+      const checked = files.map((f) => {
+        if (f.bytes.length > MAX_FILE_BYTES)
+          throw new AppError("payload_too_large", `${f.filename} is larger than 10 MiB`);
+        const mediaType = sniffType(f.bytes, f.filename);
+        const allowed =
+          section === "detection"
+            ? ["text/plain", "text/markdown"]
+            : ["text/plain", "text/markdown", "application/zip", "application/vnd.tcpdump.pcap"];
+        if (!mediaType || !allowed.includes(mediaType))
+          throw new AppError(
+            "unsupported_media_type",
+            `${f.filename}: ${section} files must be ${section === "detection" ? "text (rules)" : "text, ZIP or pcap"} (judged by content)`,
+          );
+        return { ...f, filename: safeFilename(f.filename), mediaType };
+      });
+      const out: {
+        id: string;
+        filename: string;
+        mediaType: string;
+        size: number;
+        sha256: string;
+        section: string;
+      }[] = [];
+      await d.db.transaction(async (tx) => {
+        for (const f of checked) {
+          const fileId = d.ids("advisoryFile");
+          const sha256 = sha256Hex(f.bytes);
+          await tx.insert(advisoryFiles).values({
+            id: fileId,
+            advisoryId: id,
+            section,
+            filename: f.filename,
+            mediaType: f.mediaType,
+            size: f.bytes.length,
+            sha256,
+            sealed: d.sealer.seal(f.bytes.toString("base64"), `advisory_files:${fileId}`),
+            uploadedBy: userId(actor),
+            createdAt: d.clock.now(),
+          });
+          out.push({
+            id: fileId,
+            filename: f.filename,
+            mediaType: f.mediaType,
+            size: f.bytes.length,
+            sha256,
+            section,
+          });
+          await d.audit.record(tx, {
+            type: "advisory.file_added",
+            actor,
+            subject: id,
+            data: { fileId, section, filename: f.filename, size: f.bytes.length, sha256 },
+          });
+        }
+      });
+      return out;
+    },
+
+    async downloadFile(actor: Actor, id: string, fileId: string) {
+      authorize(actor, "advisories:read");
+      const [f] = await d.db
+        .select()
+        .from(advisoryFiles)
+        .where(and(eq(advisoryFiles.id, fileId), eq(advisoryFiles.advisoryId, id)));
+      if (!f) throw notFound(`file ${fileId}`);
+      const bytes = Buffer.from(d.sealer.open(f.sealed, `advisory_files:${f.id}`), "base64");
+      await d.audit.record(d.db, { type: "advisory.file_downloaded", actor, subject: id, data: { fileId } });
+      return { filename: f.filename, mediaType: f.mediaType, bytes };
+    },
+
+    // ---- public side: only advisories whose release time has passed, at the public content level ----
+
+    publisher: d.publisher,
+    now: () => d.clock.now(),
+
+    async publicList() {
+      const now = d.clock.now();
+      return d.db
+        .select({
+          id: advisories.id,
+          trackingId: advisories.trackingId,
+          publishedAt: advisories.publishedAt,
+          updatedAt: advisories.updatedAt,
+          currentRevision: advisories.currentRevision,
+          title: advisoryRevisions.title,
+          sections: advisoryRevisions.sections,
+          revisionAt: advisoryRevisions.createdAt,
+        })
+        .from(advisories)
+        .innerJoin(
+          advisoryRevisions,
+          and(
+            eq(advisoryRevisions.advisoryId, advisories.id),
+            eq(advisoryRevisions.number, advisories.currentRevision),
+          ),
+        )
+        .where(and(isNotNull(advisories.publishedAt), lte(advisories.publishedAt, now)))
+        .orderBy(desc(advisories.publishedAt))
+        .limit(1000)
+        .then((rows) =>
+          rows.map((r) => ({
+            id: r.id,
+            trackingId: r.trackingId,
+            title: r.title,
+            summary: (r.sections as Record<Section, string>).summary,
+            publishedAt: r.publishedAt as Date,
+            updatedAt: new Date(Math.max(r.revisionAt.getTime(), (r.publishedAt as Date).getTime())),
+          })),
+        );
+    },
+
+    /** A public advisory by tracking ID at the public content level, or 404 (also while embargoed). */
+    async publicAdvisory(trackingId: string) {
+      const [a] = await d.db.select().from(advisories).where(eq(advisories.trackingId, trackingId));
+      if (!a || !isPublished(a)) throw notFound(`advisory ${trackingId}`);
+      const rev = await revision(a.id, a.currentRevision);
+      const facts = await d.cases.facts(a.caseId);
+      const content = restrictToLevel(contentOf(rev), "public");
+      return {
+        trackingId: a.trackingId,
+        title: content.title,
+        products: content.products,
+        summary: content.sections.summary,
+        details: content.sections.details,
+        publishedAt: a.publishedAt as Date,
+        updatedAt: rev.createdAt > (a.publishedAt as Date) ? rev.createdAt : (a.publishedAt as Date),
+        revision: rev.number,
+        cveId: facts.cveId,
+        cwe: facts.cwe,
+        cvss: facts.cvss,
+        credits: facts.credits.map((c) => ({ name: c.name, type: c.type })),
+      };
+    },
+
+    async publicExport(trackingId: string, format: ExportFormat) {
+      const [a] = await d.db.select().from(advisories).where(eq(advisories.trackingId, trackingId));
+      if (!a || !isPublished(a)) throw notFound(`advisory ${trackingId}`);
+      return render(format, await exportInput(a, await revision(a.id, a.currentRevision), "public"));
+    },
+  };
+}
+
+export type Advisories = ReturnType<typeof makeAdvisories>;
