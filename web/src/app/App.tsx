@@ -10,6 +10,8 @@ import { LoginPage } from "../features/auth/LoginPage.tsx";
 import { CasesPage } from "../features/cases/CasesPage.tsx";
 import { InvestigationsPage } from "../features/investigations/InvestigationsPage.tsx";
 import { OverviewPage } from "../features/overview/OverviewPage.tsx";
+import { ApplyPage } from "../features/partners/ApplyPage.tsx";
+import { InvitePage } from "../features/partners/InvitePage.tsx";
 import { PartnersPage } from "../features/partners/PartnersPage.tsx";
 import { ReleasesPage } from "../features/releases/ReleasesPage.tsx";
 import { UsersPage } from "../features/users/UsersPage.tsx";
@@ -24,6 +26,8 @@ export function App() {
   return (
     <Routes>
       <Route path="/login" element={<LoginRoute />} />
+      <Route path="/apply" element={<ApplyPage />} />
+      <Route path="/invite/:token" element={<InvitePage />} />
       <Route
         element={
           <RequireSession>

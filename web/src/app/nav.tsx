@@ -26,7 +26,13 @@ const STAFF = ["admin", "coordinator", "investigator", "auditor"] as const satis
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: "/", label: "Programme overview", icon: IconGauge, roles: ROLES, section: "programme" },
-  { path: "/partners", label: "Partners", icon: IconHeartHandshake, roles: STAFF, section: "programme" },
+  {
+    path: "/partners",
+    label: "Partners",
+    icon: IconHeartHandshake,
+    roles: [...STAFF, "partner_admin", "partner_analyst"],
+    section: "programme",
+  },
   {
     path: "/cases",
     label: "Cases",

@@ -1,25 +1,70 @@
-// The partner programme: the security vendors that receive advisories early.
-// Not built yet: the page says what will live here so the navigation never leads to a broken page.
-import { IconHeartHandshake } from "@tabler/icons-react";
+// The partner programme: staff get the directory, approval queue, tiers, policy and NDA versions;
+// a partner user goes straight to its own organisation's portal.
+import { Tabs } from "@mantine/core";
+import { Navigate, Route, Routes, useNavigate, useSearchParams } from "react-router";
+import { useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader } from "../../app/components.tsx";
-import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+import { ApprovalQueue } from "./ApprovalQueue.tsx";
+import { Directory } from "./Directory.tsx";
+import { NdaVersions } from "./NdaVersions.tsx";
+import { PartnerDetailPage } from "./PartnerDetail.tsx";
+import { PolicyEditor } from "./PolicyEditor.tsx";
+import { TiersEditor } from "./TiersEditor.tsx";
+
+const STAFF = ["admin", "coordinator", "investigator", "auditor"];
 
 export function PartnersPage() {
+  const user = useCurrentUser();
+  const staff = STAFF.includes(user.role);
+  return (
+    <Routes>
+      <Route
+        index
+        element={staff ? <StaffHome /> : <Navigate to={`/partners/${user.organisationId}`} replace />}
+      />
+      <Route path=":id" element={<PartnerDetailPage />} />
+    </Routes>
+  );
+}
+
+function StaffHome() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const tab = params.get("tab") ?? "directory";
   return (
     <>
-      <PageHeader title="Partners" description="Vetted security vendors that receive advisories before T0." />
-      <EmptyCapability
-        icon={IconHeartHandshake}
-        comingSoon
-        title="No partners yet"
-        description="Partners will live here: the security vendors admitted to your programme, their vetting and their tier."
-        features={[
-          "Applications with vetting evidence and attestations, approved by two staff members",
-          "NDA versions and signatures, yearly re-attestation",
-          "Tiers with lead times and content levels, and a jurisdiction policy",
-          "Suspension and removal with reasons, self-reported leaks and scorecards",
-        ]}
+      <PageHeader
+        title="Partners"
+        description="Vetted security vendors that receive advisories before T0: who may know what, and when."
       />
+      <Tabs
+        value={tab}
+        onChange={(v) => navigate(`/partners${v && v !== "directory" ? `?tab=${v}` : ""}`)}
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="directory">Directory</Tabs.Tab>
+          <Tabs.Tab value="queue">Approval queue</Tabs.Tab>
+          <Tabs.Tab value="tiers">Tiers</Tabs.Tab>
+          <Tabs.Tab value="policy">Jurisdiction policy</Tabs.Tab>
+          <Tabs.Tab value="ndas">NDA versions</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="directory">
+          <Directory />
+        </Tabs.Panel>
+        <Tabs.Panel value="queue">
+          <ApprovalQueue />
+        </Tabs.Panel>
+        <Tabs.Panel value="tiers">
+          <TiersEditor />
+        </Tabs.Panel>
+        <Tabs.Panel value="policy">
+          <PolicyEditor />
+        </Tabs.Panel>
+        <Tabs.Panel value="ndas">
+          <NdaVersions />
+        </Tabs.Panel>
+      </Tabs>
     </>
   );
 }

@@ -1,0 +1,112 @@
+// Applications waiting for their two approvals; approve or reject with a reason.
+import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, Textarea } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { Link } from "react-router";
+import { useApi } from "../../app/auth.tsx";
+import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import { StatusBadge } from "./Directory.tsx";
+import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
+
+export function ApprovalQueue() {
+  const api = useApi();
+  const queue = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
+    status: "applicant,under_review",
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [rejecting, setRejecting] = useState<PartnerListItem | null>(null);
+  const [reason, setReason] = useState("");
+
+  async function approve(p: PartnerListItem) {
+    setError(null);
+    try {
+      const r = await api.post<{ status: string; approvals: number; approvalsNeeded: number }>(
+        `/api/partners/${p.id}/approvals`,
+      );
+      notifications.show({
+        color: "green",
+        message:
+          r.status === "active"
+            ? `${p.name} is now active`
+            : `Approved ${p.name} (${r.approvals} of ${r.approvalsNeeded}); another staff member must approve too`,
+      });
+      queue.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function reject() {
+    if (!rejecting) return;
+    try {
+      await api.post(`/api/partners/${rejecting.id}/reject`, { reason });
+      notifications.show({ message: `Rejected ${rejecting.name}` });
+      setRejecting(null);
+      setReason("");
+      queue.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const list = queue.data?.partners ?? [];
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        Each application needs approvals from two different staff members. Nobody approves an organisation
+        they are a contact of.
+      </Text>
+      <ErrorAlert error={error ?? queue.error} />
+      {!queue.loading && list.length === 0 && <Text c="dimmed">No applications are waiting.</Text>}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        {list.map((p) => (
+          <Card key={p.id} withBorder radius="md" data-testid="queue-card">
+            <Group justify="space-between" mb="xs">
+              <Anchor component={Link} to={`/partners/${p.id}`} fw={600}>
+                {p.name}
+              </Anchor>
+              <StatusBadge status={p.status} />
+            </Group>
+            <Text size="sm">
+              {KIND_LABELS[p.kind] ?? p.kind} · {countryName(p.country)}
+              {p.staffCountries.length > 0 && ` · staff in ${p.staffCountries.join(", ")}`} ·{" "}
+              {p.customers.toLocaleString("en")} customers
+            </Text>
+            <Text size="sm" c="dimmed">
+              Applied <Timestamp iso={p.createdAt} relative /> · contact {p.contacts[0]?.email}
+            </Text>
+            <Group mt="md" justify="space-between">
+              <Badge variant="outline">{p.approvals} of 2 approvals</Badge>
+              <Group gap="xs">
+                <Button variant="default" color="red" onClick={() => setRejecting(p)}>
+                  Reject
+                </Button>
+                <Button onClick={() => void approve(p)}>Approve</Button>
+              </Group>
+            </Group>
+          </Card>
+        ))}
+      </SimpleGrid>
+      <Modal
+        opened={rejecting !== null}
+        onClose={() => setRejecting(null)}
+        title={`Reject ${rejecting?.name ?? ""}`}
+      >
+        <Textarea
+          label="Reason"
+          description="Recorded on the applicant's timeline"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          autosize
+          minRows={3}
+        />
+        <Group justify="flex-end" mt="md">
+          <Button color="red" disabled={!reason.trim()} onClick={() => void reject()}>
+            Reject application
+          </Button>
+        </Group>
+      </Modal>
+    </Stack>
+  );
+}

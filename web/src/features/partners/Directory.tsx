@@ -1,0 +1,134 @@
+// The partner directory with filters (status, country, tier, kind, name).
+import { Anchor, Badge, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { IconSearch } from "@tabler/icons-react";
+import { useState } from "react";
+import { Link } from "react-router";
+import { ErrorAlert } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import {
+  COUNTRY_OPTIONS,
+  countryName,
+  KIND_LABELS,
+  KINDS,
+  type PartnerListItem,
+  STATUS_COLORS,
+  STATUSES,
+  statusLabel,
+  type Tier,
+} from "./model.ts";
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={STATUS_COLORS[status] ?? "gray"} variant="light" data-testid="status-badge">
+      {statusLabel(status)}
+    </Badge>
+  );
+}
+
+export function Directory() {
+  const [status, setStatus] = useState<string | null>(null);
+  const [country, setCountry] = useState<string | null>(null);
+  const [tier, setTier] = useState<string | null>(null);
+  const [kind, setKind] = useState<string | null>(null);
+  const [q, setQ] = useState("");
+  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
+  const list = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
+    status,
+    country,
+    tier,
+    kind,
+    q,
+  });
+  const partners = list.data?.partners ?? [];
+  return (
+    <>
+      <Group mb="md" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Name"
+          placeholder="Search"
+          leftSection={<IconSearch size={14} />}
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+        />
+        <Select
+          label="Status"
+          placeholder="Any"
+          clearable
+          data={STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
+          value={status}
+          onChange={setStatus}
+        />
+        <Select
+          label="Country"
+          placeholder="Any"
+          clearable
+          searchable
+          data={COUNTRY_OPTIONS}
+          value={country}
+          onChange={setCountry}
+        />
+        <Select
+          label="Tier"
+          placeholder="Any"
+          clearable
+          data={(tiers.data?.tiers ?? []).map((t) => t.name)}
+          value={tier}
+          onChange={setTier}
+        />
+        <Select
+          label="Kind"
+          placeholder="Any"
+          clearable
+          data={KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))}
+          value={kind}
+          onChange={setKind}
+        />
+      </Group>
+      <ErrorAlert error={list.error} />
+      <Paper withBorder radius="md">
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="sm" highlightOnHover data-testid="partners-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Partner</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Tier</Table.Th>
+                <Table.Th>Headquarters</Table.Th>
+                <Table.Th>Staff countries</Table.Th>
+                <Table.Th>Kind</Table.Th>
+                <Table.Th ta="right">Customers</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {partners.map((p) => (
+                <Table.Tr key={p.id}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/partners/${p.id}`} fw={500}>
+                      {p.name}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {p.legalName}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={p.status} />
+                  </Table.Td>
+                  <Table.Td>{p.tier}</Table.Td>
+                  <Table.Td>{countryName(p.country)}</Table.Td>
+                  <Table.Td>{p.staffCountries.join(", ") || "—"}</Table.Td>
+                  <Table.Td>{KIND_LABELS[p.kind] ?? p.kind}</Table.Td>
+                  <Table.Td ta="right">{p.customers.toLocaleString("en")}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {!list.loading && partners.length === 0 && (
+          <Text c="dimmed" ta="center" p="lg">
+            No partners match these filters. Applications arrive through the public form at /apply.
+          </Text>
+        )}
+      </Paper>
+    </>
+  );
+}

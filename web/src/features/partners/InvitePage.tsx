@@ -1,0 +1,59 @@
+// Accepting an invitation (no login): choose a password, then sign in.
+import { Alert, Anchor, Button, Container, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { Link, useParams } from "react-router";
+import { useApi } from "../../app/auth.tsx";
+import { ErrorAlert } from "../../app/components.tsx";
+
+export function InvitePage() {
+  const { token = "" } = useParams();
+  const api = useApi();
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [email, setEmail] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      setEmail(
+        (await api.post<{ email: string }>(`/api/invites/${encodeURIComponent(token)}/accept`, { password }))
+          .email,
+      );
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <Container size="xs" py="xl">
+      <Title order={2} mb="md">
+        Join your organisation in Forewarn
+      </Title>
+      {email ? (
+        <Alert color="green" title="Your account is ready" data-testid="invite-accepted">
+          <Text size="sm">
+            Sign in as {email}.{" "}
+            <Anchor component={Link} to="/login">
+              Go to sign-in
+            </Anchor>
+          </Text>
+        </Alert>
+      ) : (
+        <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit}>
+          <Stack>
+            <PasswordInput
+              label="Choose a password"
+              description="At least 12 characters"
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              required
+            />
+            <ErrorAlert error={error} />
+            <Button type="submit">Set password</Button>
+          </Stack>
+        </Paper>
+      )}
+    </Container>
+  );
+}

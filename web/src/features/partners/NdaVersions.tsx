@@ -1,0 +1,82 @@
+// NDA versions, newest first, with their SHA-256; admins publish a new version (all must re-sign).
+import { Accordion, Badge, Button, Code, Group, Stack, Text, Textarea } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import type { Nda } from "./model.ts";
+
+export function NdaVersions() {
+  const api = useApi();
+  const user = useCurrentUser();
+  const ndas = useApiQuery<{ ndas: Nda[] }>("/api/ndas");
+  const [text, setText] = useState("");
+  const [error, setError] = useState<unknown>(null);
+
+  async function publish() {
+    setError(null);
+    try {
+      const r = await api.post<{ version: number }>("/api/ndas", { text });
+      notifications.show({
+        color: "green",
+        message: `Published NDA version ${r.version}; every partner must sign it again`,
+      });
+      setText("");
+      ndas.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const list = ndas.data?.ndas ?? [];
+  return (
+    <Stack>
+      <ErrorAlert error={error ?? ndas.error} />
+      <Accordion
+        variant="separated"
+        defaultValue={list[0] ? String(list[0].version) : null}
+        data-testid="nda-versions"
+      >
+        {list.map((n, i) => (
+          <Accordion.Item key={n.version} value={String(n.version)}>
+            <Accordion.Control>
+              <Group gap="sm">
+                <Text fw={600}>Version {n.version}</Text>
+                {i === 0 && <Badge color="green">in force</Badge>}
+                <Text size="sm" c="dimmed">
+                  <Timestamp iso={n.createdAt} />
+                </Text>
+              </Group>
+            </Accordion.Control>
+            <Accordion.Panel>
+              <Text size="xs" c="dimmed" mb="xs">
+                SHA-256 <Code>{n.sha256}</Code>
+              </Text>
+              <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+                {n.text}
+              </Text>
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
+      {user.role === "admin" && (
+        <>
+          <Textarea
+            label="New version (markdown)"
+            description="Publishing makes every partner ineligible until its admin signs the new text."
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autosize
+            minRows={6}
+          />
+          <Group justify="flex-end">
+            <Button disabled={text.trim().length < 20} onClick={() => void publish()}>
+              Publish new version
+            </Button>
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}
