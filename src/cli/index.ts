@@ -1,6 +1,8 @@
 // Every sub-command of `forewarn`, in the order `forewarn --help` lists them.
 import { adminCommand } from "./admin.ts";
+import { advisoriesCommand } from "./advisories.ts";
 import { auditCommand } from "./audit.ts";
+import { casesCommand } from "./cases.ts";
 import type { Command } from "./command.ts";
 import { migrateCommand } from "./migrate.ts";
 import { partnersCommand } from "./partners.ts";
@@ -14,4 +16,6 @@ export const allCommands: Command[] = [
   migrateCommand,
   traceCommand,
   partnersCommand,
+  casesCommand,
+  advisoriesCommand,
 ];
