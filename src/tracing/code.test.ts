@@ -32,8 +32,13 @@ describe("code", () => {
     const p = Float64Array.from({ length: 8 }, (_, i) => 0.1 + i * 0.1);
     const ones = new Float64Array(p.length);
     const n = 4000;
-    for (const id of defaultRecipientIds(n)) codeword(key, id, p).forEach((x, i) => (ones[i] += x));
-    p.forEach((q, i) => expect(Math.abs(ones[i] / n - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n)));
+    for (const id of defaultRecipientIds(n))
+      codeword(key, id, p).forEach((x, i) => {
+        ones[i] += x;
+      });
+    p.forEach((q, i) => {
+      expect(Math.abs(ones[i] / n - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
+    });
   });
 
   it("places positions through a permutation", () => {

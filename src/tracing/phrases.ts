@@ -109,7 +109,8 @@ const ABLE_SUBJECTS: readonly (readonly [string, "is" | "are"])[] = [
   ["applications", "are"],
 ];
 
-const ableGroups: PhraseGroup[] = ABLE_SUBJECTS.map(([s, be]) => [`${s} can`, `${s} ${be} able to`]);
+/** Subjects that take "can" / "is able to" and "cannot" / "is unable to" (see CONTEXT_RULES). */
+export const ABLE_SUBJECT_LIST: readonly (readonly [string, "is" | "are"])[] = ABLE_SUBJECTS;
 
 // Relative pronoun after people: "who" and "that" are both standard.
 const RELATIVE_SUBJECTS = [
@@ -132,6 +133,14 @@ const RELATIVE_SUBJECTS = [
   "vendors",
   "defenders",
   "people",
+  "the user",
+  "a victim",
+  "the victim",
+  "an administrator",
+  "the administrator",
+  "a person",
+  "an individual",
+  "anybody",
 ] as const;
 const relativeGroups: PhraseGroup[] = RELATIVE_SUBJECTS.map((s) => [`${s} who`, `${s} that`]);
 
@@ -338,9 +347,6 @@ const remedyGroups: PhraseGroup[] = [
   ["determines whether", "determines if"],
   ["whether or not", "~whether"],
   ["needs to", "~has to"],
-  ["log in to", "log into"],
-  ["logs in to", "logs into"],
-  ["logged in to", "logged into"],
   ["is in use", "is being used"],
   ["are in use", "are being used"],
   ["has confirmed that", "has verified that"],
@@ -654,12 +660,64 @@ const moreGroups: PhraseGroup[] = [
   ["preinstalled", "pre-installed"],
 ];
 
+// Function-word and connective alternations that hold in any context where they are matched.
+const functionGroups: PhraseGroup[] = [
+  ["a number of", "several"],
+  ["several", "a number of"],
+  ["check whether", "check if"],
+  ["checks whether", "checks if"],
+  ["checking whether", "checking if"],
+  ["check if", "check whether"],
+  ["checks if", "checks whether"],
+  ["checking if", "checking whether"],
+  ["verify whether", "verify if"],
+  ["verifies whether", "verifies if"],
+  ["confirm whether", "confirm if"],
+  ["test whether", "test if"],
+  ["tests whether", "tests if"],
+  ["determine if", "determine whether"],
+  ["determines if", "determines whether"],
+  ["upgrade to", "update to"],
+  ["upgrading to", "updating to"],
+  ["upgraded to", "updated to"],
+  ["update to", "upgrade to"],
+  ["updating to", "upgrading to"],
+  ["updated to", "upgraded to"],
+  ["entirely", "completely"],
+  ["completely", "entirely"],
+  ["often", "frequently"],
+  ["frequently", "often"],
+  ["contains", "includes"],
+  ["includes", "contains"],
+  ["would like to thank", "wishes to thank"],
+  ["wishes to thank", "would like to thank"],
+  ["as soon as they are available", "as soon as they become available"],
+  ["as soon as it is available", "as soon as it becomes available"],
+  ["as soon as they become available", "as soon as they are available"],
+  ["as soon as it becomes available", "as soon as it is available"],
+  ["is larger than", "is greater than"],
+  ["are larger than", "are greater than"],
+  ["is greater than", "is larger than"],
+  ["are greater than", "are larger than"],
+  ["which means that", "meaning that"],
+  ["although", "~though"],
+  ["recommends that", "advises that"],
+  ["recommend that", "advise that"],
+  ["advises that", "recommends that"],
+  ["strongly recommends", "strongly advises"],
+  ["strongly recommend", "strongly advise"],
+  ["in order to", "~so as to"],
+  ["improper handling", "incorrect handling"],
+  ["incorrect handling", "improper handling"],
+  ["described below", "outlined below"],
+  ["outlined below", "described below"],
+];
+
 /** The whole phrase table (several hundred groups). */
 export const PHRASE_GROUPS: readonly PhraseGroup[] = [
   ...vulnGroups,
   ...attackGroups,
   ...modalGroups,
-  ...ableGroups,
   ...relativeGroups,
   ...remedyGroups,
   ...connectiveGroups,
@@ -667,6 +725,7 @@ export const PHRASE_GROUPS: readonly PhraseGroup[] = [
   ...failGroups,
   ...thatGroups,
   ...moreGroups,
+  ...functionGroups,
 ];
 
 // US/UK spelling families. A family is one variation point: all its occurrences in a copy use the
@@ -987,3 +1046,194 @@ export function phraseTableSize(): { groups: number; spellingFamilies: number; s
     spellingPairs: SPELLING_FAMILIES.reduce((n, f) => n + f.length, 0),
   };
 }
+
+/**
+ * A wording that may only be exchanged in a given context. `before` / `after` are regular
+ * expression sources (case-insensitive) the text just before / after the wording must match;
+ * `notBefore` one it must not end with. With `both`, `to` is matched too (same context) and
+ * `from` written instead. `start`: only at the start of a sentence.
+ */
+export type ContextRule = {
+  from: string;
+  to: string;
+  before?: string;
+  notBefore?: string;
+  after?: string;
+  both?: boolean;
+  start?: boolean;
+};
+
+// Nouns for which "vulnerable" and "affected" say the same ("an affected version").
+const VERSIONED_WORDS =
+  "versions?|releases?|systems?|devices?|products?|installations?|instances?|hosts?|servers?|deployments?|builds?|packages?|components?|applications?|appliances?|computers?|machines?|endpoints?|software|firmware|branch(?:es)?|libraries|library|drivers?|agents?|clients?|nodes?|services?|platforms?|routers?|switches|firewalls?";
+const VERSIONED = `(?:${VERSIONED_WORDS})\\b`;
+// Nouns of things that are fixed or patched ("the fixed library" / "the patched library").
+const FIXABLE =
+  "(?:version|versions|release|releases|library|libraries|package|packages|build|builds|driver|drivers|software|firmware|binaries|binary|image|images|component|components|module|modules|code)\\b";
+const NOUN_AFTER = "\\s+(?!(?:by|to|in|on|with|and|or|for|from|so|such|that|which|as|at|via|into)\\b)[a-z]";
+const DETERMINER_WORDS = "the|a|an|any|this|these|those|its|their|your|our|all|each|every|some";
+const DETERMINER = `(?:${DETERMINER_WORDS})\\b`;
+// Verbs after which "through the" and "via the" name the same channel.
+const CHANNEL_VERBS =
+  "(?:uploaded|submitted|sent|accessed|accessible|reachable|exposed|available|delivered|imported|triggered|exploited|exploitable|reached|received|distributed|installed|deployed|configured|managed|uploading|submitting|sending|importing|accessing|delivering|distributing|deploying|installing)\\s+";
+
+const ableRules: ContextRule[] = ABLE_SUBJECTS.flatMap(([s, be]) => [
+  // Never before "be", "not", "also" …: "users can be tricked" must not become "users are able to be tricked".
+  {
+    from: `${s} can`,
+    to: `${s} ${be} able to`,
+    after: "\\s+(?!(?:be|not|also|only|still|then|therefore|thus|easily|now|always|never|either)\\b)[a-z]",
+    both: true,
+  },
+  {
+    from: `${s} cannot`,
+    to: `${s} ${be} unable to`,
+    after: "\\s+(?!(?:be|also|only|still|then|therefore|thus|easily|now|always|never|either)\\b)[a-z]",
+    both: true,
+  },
+  ...(be === "are"
+    ? [
+        {
+          from: `${s} who cannot`,
+          to: `${s} who are unable to`,
+          after: "\\s+(?!(?:be|also|only|still|then|always|never|either)\\b)[a-z]",
+          both: true,
+        },
+      ]
+    : []),
+]);
+
+/** Wordings exchanged only in a context that keeps the grammar and the meaning. */
+export const CONTEXT_RULES: readonly ContextRule[] = [
+  ...ableRules,
+  // "before" as a preposition (never as a conjunction: "before they are opened").
+  {
+    from: "before",
+    to: "prior to",
+    after: `\\s+(?:${DETERMINER_WORDS}|version|versions|release|releases|upgrading|installing|applying|deploying|updating|patching|opening|using|enabling|processing|publication|disclosure|restarting|rebooting)\\b`,
+    notBefore: "(?:long|shortly|just|right|even|immediately|well|never|and|or|not|as)\\s+",
+  },
+  // "once" as a temporal conjunction → "after" (never "only once", "more than once").
+  {
+    from: "once",
+    to: "after",
+    before: "(?:^|[.!?]\\s+|,\\s+|\\n)",
+    after:
+      "\\s+(?:the|a|an|it|they|this|these|that|all|you|we|users|customers|administrators)\\b(?!\\s*[.,;])",
+  },
+  // Affected and vulnerable versions, devices …
+  { from: "a vulnerable", to: "an affected", after: `\\s+${VERSIONED}`, both: true },
+  {
+    from: "vulnerable",
+    to: "affected",
+    after: `\\s+${VERSIONED}`,
+    notBefore: "\\b(?:a|an|most|least|more|less|not|very|are|is|be|been)\\s+",
+    both: true,
+  },
+  {
+    from: "affected",
+    to: "vulnerable",
+    before: `(?:\\b(?:${VERSIONED_WORDS}|and)|[\\p{N}x)])\\s+(?:are|is|were|was|remain|remains)\\s+(?:not\\s+)?`,
+    after: "(?:[.,;:]|\\s+(?:and|but|if|unless|when|because|as|either|too)\\b)",
+    both: true,
+  },
+  { from: "the fixed", to: "the patched", after: `\\s+${FIXABLE}`, both: true },
+  // "specially crafted" before a noun ("a crafted" is in the table).
+  {
+    from: "specially crafted",
+    to: "crafted",
+    notBefore: "\\b(?:an?|is|are|was|were|be|been|being|has|have|had)\\s+",
+    after: NOUN_AFTER,
+    both: true,
+  },
+  // "where" / "in which" after nouns that name cases and containers ("files in which" / "files where").
+  {
+    from: "in which",
+    to: "where",
+    before:
+      "\\b(?:cases|situations|configurations|environments|deployments|scenarios|setups|networks|installations|systems|files|blocks|messages|requests|packets|versions|releases|instances|circumstances|conditions)\\s+",
+    after: `\\s+${DETERMINER}`,
+    both: true,
+  },
+  // "through the" / "via the" for the channel something is sent or reached through.
+  { from: "through the", to: "via the", before: `${CHANNEL_VERBS}`, both: true },
+  { from: "through a", to: "via a", before: `${CHANNEL_VERBS}`, both: true },
+  { from: "through an", to: "via an", before: `${CHANNEL_VERBS}`, both: true },
+  // "due to" as "because of" (not "due to be released"; "is due to" is in the table).
+  { from: "due to", to: "because of", after: "\\s+(?!be\\b)[a-z]", both: true },
+  // "more than" before a number is "over" (never the reverse: "over 80" may be a port).
+  { from: "more than", to: "over", after: "\\s+\\p{N}" },
+  // "larger than" a number.
+  { from: "larger than", to: "greater than", after: "\\s+\\p{N}", both: true },
+  // "each" / "every" before a noun (not "each of", "each other", "not every").
+  {
+    from: "each",
+    to: "every",
+    notBefore: "\\b(?:for|not|almost|nearly|virtually|every|each)\\s+",
+    after:
+      "\\s+(?!(?:of|other|one|and|or|time|in|is|are|has|have|can|must|should)\\b)[a-z]+\\b(?!\\s+(?:of|other)\\b)",
+    both: true,
+  },
+  // "run" / "execute" a command.
+  {
+    from: "run",
+    to: "execute",
+    after: "\\s+(?:the\\s+following\\s+command|the\\s+command\\b|`)",
+    both: true,
+  },
+  // "Note that" at the start of a sentence only ("we note that" must stay).
+  { from: "note that", to: "please note that", start: true },
+  // ", which means that" / ", meaning that".
+  { from: "meaning that", to: "which means that", before: ",\\s*" },
+  // "log in to the portal" / "log into the portal", never "log in to download" (purpose).
+  ...(["log", "logs", "logged", "logging"] as const).map((v) => ({
+    from: `${v} in to`,
+    to: `${v} into`,
+    after: `\\s+${DETERMINER}`,
+    both: true,
+  })),
+  // "therefore" / "thus" inside a clause ("can therefore reach"); the sentence opener is in the table.
+  {
+    from: "therefore",
+    to: "thus",
+    before: "\\b(?:can|could|may|might|will|would|should|must|is|are|was|were|and|it|they|which)\\s+",
+    after: "\\s+[a-z]",
+    both: true,
+  },
+  // "without a valid session" / "with no valid session" (never "without a doubt").
+  { from: "without a", to: "with no", after: `${NOUN_AFTER}(?!doubt)`, notBefore: "\\bdo\\s+" },
+  { from: "without an", to: "with no", after: NOUN_AFTER },
+  // Compound modifiers: hyphenated before the noun they modify.
+  {
+    from: "command line",
+    to: "command-line",
+    after:
+      "\\s+(?:tools?|options?|interfaces?|utility|utilities|arguments?|flags?|switch(?:es)?|parameters?|clients?|programs?|parsers?)\\b",
+    both: true,
+  },
+  {
+    from: "third party",
+    to: "third-party",
+    after:
+      "\\s+(?:librar(?:y|ies)|components?|software|applications?|plug-?ins?|modules?|code|dependenc(?:y|ies)|services?|vendors?|products?|tools?|packages?|drivers?|content|cookies|integrations?|extensions?)\\b",
+    both: true,
+  },
+  {
+    from: "zero day",
+    to: "zero-day",
+    after: "\\s+(?:vulnerabilit(?:y|ies)|exploits?|attacks?|flaws?)\\b",
+    both: true,
+  },
+  {
+    from: "high severity",
+    to: "high-severity",
+    after: "\\s+(?:vulnerabilit(?:y|ies)|issues?|flaws?|bugs?)\\b",
+    both: true,
+  },
+  {
+    from: "low privileged",
+    to: "low-privileged",
+    after: "\\s+(?:users?|accounts?|attackers?|process(?:es)?)\\b",
+    both: true,
+  },
+];

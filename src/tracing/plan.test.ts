@@ -120,6 +120,38 @@ describe("planAdvisory", () => {
     expect(copy).toContain("might allow");
   });
 
+  it("exchanges context-bound wordings only where grammar and meaning allow", () => {
+    const alts = (md: string) => planAdvisory(md, { invisible: "off" }).sites.map((s) => s.alts.join(" | "));
+    // Varied in the right context …
+    expect(alts("Users should apply it before the update window closes.")).toContain("before | prior to");
+    expect(alts("The flaw is present on a vulnerable device.")).toContain("a vulnerable | an affected");
+    expect(alts("The log files always show it, and the service is restarted every day.")).toContain(", | ");
+    expect(alts("On the sensor appliances the reader runs as root.")).toContain(" | ,");
+    expect(alts("It controls both the size and the content of the copy.")).toContain(
+      "the size and the content | the content and the size",
+    );
+    expect(alts("Users can read the file. Users can be tricked easily.")).toContain(
+      "Users can | Users are able to",
+    );
+    // … and never where they would change the grammar or the meaning.
+    const none = [
+      "Scan the files before they are opened by anyone.",
+      "Users can be tricked into opening the file.",
+      "You must log in to download the update.",
+      "The program ran only once in the test.",
+      "For devices running the affected software the fix is needed.",
+      "For more details about the security issue see the page.",
+      "It reads the header and the attacker controls the rest of it.",
+      "It happened first and the last step was the same.",
+    ];
+    for (const md of none) {
+      const found = alts(md).filter(
+        (a) => !/flaw|vulnerab|affected|issue|problem|which|that|details/.test(a),
+      );
+      expect(found, md).toEqual([]);
+    }
+  });
+
   it("rejects empty, binary and oversized advisories with a clear error", () => {
     expect(() => planAdvisory("  \n")).toThrow(PlanError);
     expect(() => planAdvisory("a\u0000b")).toThrow(/not text/);

@@ -1,15 +1,31 @@
 // Variation planning: markdown advisory → template of fixed text and variation sites, grouped into
 // points (one codeword symbol each). Only prose varies; protected spans are never touched.
 import { INVISIBLE, tokenize } from "./normalize.ts";
-import { INTRO_PHRASES, NUMBER_WORDS, PHRASE_GROUPS, SPELLING_FAMILIES } from "./phrases.ts";
+import {
+  CONTEXT_RULES,
+  type ContextRule,
+  INTRO_PHRASES,
+  NUMBER_WORDS,
+  PHRASE_GROUPS,
+  SPELLING_FAMILIES,
+} from "./phrases.ts";
 
-export type Layer = "phrase" | "spelling" | "punctuation" | "number" | "list" | "author" | "invisible";
+export type Layer =
+  | "phrase"
+  | "spelling"
+  | "punctuation"
+  | "number"
+  | "list"
+  | "order"
+  | "author"
+  | "invisible";
 export const LAYERS: readonly Layer[] = [
   "phrase",
   "spelling",
   "punctuation",
   "number",
   "list",
+  "order",
   "author",
   "invisible",
 ];
@@ -105,6 +121,10 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
 
   const candidates = [
     ...phraseMatches(text, mask),
+    ...contextMatches(text, mask),
+    ...clauseCommaMatches(text, mask),
+    ...openerCommaMatches(text, mask),
+    ...coordinationSwaps(text, mask),
     ...spellingMatches(text, mask),
     ...numberMatches(text, mask),
     ...serialCommaMatches(text, mask),
@@ -113,8 +133,13 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     ...reducedRelativeMatches(text, mask),
   ].sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   let reach = 0;
+  let insertedAt = -1; // one insertion per gap: two optional commas at one place would give ",,"
   for (const c of candidates) {
     if (c.start < reach) continue;
+    if (c.start === c.end) {
+      if (c.start === insertedAt) continue;
+      insertedAt = c.start;
+    }
     edits.push(c);
     reach = c.end;
   }
@@ -349,11 +374,16 @@ function matchCase(text: string, at: number, orig: string, alt: string): string 
   return null;
 }
 
-/** a/an must still agree with the word that follows it. */
+/** a/an must still agree with the word that follows it, before and after the site. */
 function articleAgrees(text: string, at: number, orig: string, alt: string): boolean {
   const before = /(?:^|[^\p{L}])(an?)\s+$/iu.exec(text.slice(Math.max(0, at - 6), at));
-  if (!before) return true;
-  return startsWithVowel(orig) === startsWithVowel(alt);
+  if (before && startsWithVowel(orig) !== startsWithVowel(alt)) return false;
+  const trailing = /(?:^|\s)(an?)$/i.exec(alt);
+  if (trailing) {
+    const next = /^\s+(\p{L})/u.exec(text.slice(at + orig.length, at + orig.length + 40))?.[1] ?? "";
+    if (next && startsWithVowel(next) !== (trailing[1].toLowerCase() === "an")) return false;
+  }
+  return true;
 }
 
 type PhraseIndex = { re: RegExp; alt: Map<string, string> };
@@ -388,6 +418,171 @@ function phraseMatches(text: string, mask: Uint8Array): Edit[] {
     if (written === null || !articleAgrees(text, at, orig, written)) continue;
     if (tokenize(written).tokens.join(" ") === tokenize(orig).tokens.join(" ")) continue;
     out.push({ start: at, end: at + orig.length, alts: [orig, written], plain: orig, layer: "phrase" });
+  }
+  return out;
+}
+
+type CompiledRule = { re: RegExp; written: string; start: boolean };
+let contextIndex: CompiledRule[] | null = null;
+
+function compileRule(rule: ContextRule, from: string, to: string): CompiledRule {
+  const body = escapeRe(from).replace(/ /g, "\\s+");
+  const src = [
+    rule.before ? `(?<=${rule.before})` : "",
+    rule.notBefore ? `(?<!${rule.notBefore})` : "",
+    `(?<![\\p{L}\\p{N}_\\-'\u2019])(?:${body})(?![\\p{L}\\p{N}_\\-])`,
+    rule.after ? `(?=${rule.after})` : "",
+  ].join("");
+  return { re: new RegExp(src, "giu"), written: to, start: rule.start ?? false };
+}
+
+function getContextIndex(): CompiledRule[] {
+  contextIndex ??= CONTEXT_RULES.flatMap((r) =>
+    r.both ? [compileRule(r, r.from, r.to), compileRule(r, r.to, r.from)] : [compileRule(r, r.from, r.to)],
+  );
+  return contextIndex;
+}
+
+/** Phrase-table wordings that may only be exchanged in a given context (see CONTEXT_RULES). */
+function contextMatches(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  for (const rule of getContextIndex()) {
+    for (const m of text.matchAll(rule.re)) {
+      const at = m.index ?? 0;
+      const orig = m[0];
+      if (!free(mask, at, at + orig.length)) continue;
+      if (rule.start && !isSentenceStart(text, at)) continue;
+      const written = matchCase(text, at, orig, rule.written);
+      if (written === null || !articleAgrees(text, at, orig, written)) continue;
+      out.push({ start: at, end: at + orig.length, alts: [orig, written], plain: orig, layer: "phrase" });
+    }
+  }
+  return out;
+}
+
+const FINITE =
+  "is|are|was|were|has|have|had|can|could|may|might|will|would|should|must|does|do|did|remains|remain|cannot|needs|need";
+const CLAUSE_SUBJECT = `(?:(?:the|this|these|an?)(?:[ \\t]+\\p{Ll}+){1,2})`;
+const CLAUSE_PRONOUN = "(?:it|they|we|there)";
+
+/**
+ * The comma before "and" / "but" joining two independent clauses is optional:
+ * "…a dedicated user, but it has…" / "…a dedicated user but it has…". Only where the second
+ * clause opens with a subject and a finite verb, so the comma never splits a list or a phrase.
+ */
+function clauseCommaMatches(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  const tail = `[ \\t]+(?:and|but)[ \\t]+(?:${CLAUSE_SUBJECT}[ \\t]+(?:${FINITE})|${CLAUSE_PRONOUN}[ \\t]+(?:${FINITE}|\\p{Ll}+(?:s|ed)))(?![\\p{L}\\p{N}_-])`;
+  const withComma = new RegExp(`(?<=\\p{L}),(?=${tail})`, "gu");
+  const without = new RegExp(`(?<=\\p{L})(?=${tail})`, "gu");
+  const clauseBefore = (at: number) => {
+    let s = at;
+    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1])) s--;
+    const head = text.slice(s, at);
+    // A clause of its own before the conjunction (at least five words), not "between A and B".
+    return (
+      (head.match(/[\p{L}\p{N}]+/gu) ?? []).length >= 5 &&
+      !/\b(?:between|both|either|neither|whether)\b/i.test(head)
+    );
+  };
+  for (const m of text.matchAll(withComma)) {
+    const at = m.index ?? 0;
+    if (!free(mask, at, at + 1) || !clauseBefore(at)) continue;
+    out.push({ start: at, end: at + 1, alts: [",", ""], plain: ",", layer: "punctuation" });
+  }
+  for (const m of text.matchAll(without)) {
+    const at = m.index ?? 0;
+    if (mask[at] || !clauseBefore(at)) continue;
+    // Not after a comma-separated series ("A, B and it is" is still a list).
+    let s = at;
+    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1])) s--;
+    if (text.slice(s, at).includes(",")) continue;
+    out.push({ start: at, end: at, alts: ["", ","], plain: "", layer: "punctuation" });
+  }
+  return out;
+}
+
+const OPENER_FUNCTION = new Set(
+  "of to in on at by for with from into onto over under than as and or but that which who whom whose where when while if is are was were be been has have had not no can could may might will would should must do does did time moment point event way extent fact end case then there it they this these those such so about against across after before during through via within without among around behind below above beyond like near per since until upon toward towards including except regarding concerning between into than".split(
+    " ",
+  ),
+);
+const OPENER_PREPOSITIONS = "On|In|For|With|During|After|Before|Under|Within|Across|Without|Through|Upon";
+const OPENER_CLAUSES = "If|When|Once|Although|Because|Unless|While|Since|Until";
+
+/**
+ * The comma after a short sentence-opening phrase is optional: "On the appliances, automatic
+ * processing can be disabled" / "On the appliances automatic processing can be disabled". Removed
+ * after prepositional phrases and short clauses of at most six words; added only after a
+ * prepositional phrase of plain words that is followed by a subject ("In the default
+ * configuration the service …").
+ */
+function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  const drop = new RegExp(
+    `(?<![\\p{L}\\p{N}_-])(?:${OPENER_PREPOSITIONS}|${OPENER_CLAUSES})[ \\t]+([^,.;:!?\\n"()[\\]]{1,80}?),(?=[ \\t]+(\\p{L}+))`,
+    "gu",
+  );
+  for (const m of text.matchAll(drop)) {
+    const at = m.index ?? 0;
+    const comma = at + m[0].length - 1;
+    if (!isSentenceStart(text, at) || mask[comma]) continue;
+    const words = m[1].trim().split(/[ \t]+/);
+    if (words.length + 1 > 6) continue;
+    const next = m[2];
+    if (!CLAUSE_OPENERS.has(next.toLowerCase()) && !/^\p{Lu}/u.test(next)) continue;
+    out.push({ start: comma, end: comma + 1, alts: [",", ""], plain: ",", layer: "punctuation" });
+  }
+  const add = new RegExp(
+    `(?<![\\p{L}\\p{N}_-])(?:${OPENER_PREPOSITIONS})[ \\t]+((?:[\\p{L}\\p{N}.-]+[ \\t]+){1,4}?)(?=(?:the|it|they|this|these|an?|all|most|users|customers|administrators|attackers)[ \\t]+\\p{Ll})`,
+    "gu",
+  );
+  for (const m of text.matchAll(add)) {
+    const at = m.index ?? 0;
+    if (!isSentenceStart(text, at)) continue;
+    const words = m[1].trim().split(/[ \t]+/);
+    const plainWords = words.every(
+      (w, k) =>
+        !OPENER_FUNCTION.has(w.toLowerCase()) &&
+        !(k > 0 && /^(?:the|a|an|all|each|every|any|its|their)$/i.test(w)) &&
+        /^[\p{L}\p{N}]/u.test(w) &&
+        !/[.]$/.test(w) &&
+        !/(?:ing|ed)$/i.test(w), // "For devices running the …": a participle takes the next phrase
+    );
+    if (!plainWords || words.length > 4) continue;
+    const last = words[words.length - 1];
+    if (/^(?:the|a|an|all|each|every|any|its|their|these|this|some|most)$/i.test(last)) continue;
+    const gap = at + m[0].length - 1; // the space before the subject
+    let end = gap;
+    while (end > at && /[ \t]/.test(text[end - 1])) end--;
+    if (mask[end]) continue;
+    out.push({ start: end, end, alts: ["", ","], plain: "", layer: "punctuation" });
+  }
+  return out;
+}
+
+const ORDERED_WORDS = new Set(
+  "first last second third former latter previous next old new original following latest earliest same other rest former source destination before after start end beginning top bottom left right".split(
+    " ",
+  ),
+);
+
+/**
+ * Two coordinated noun phrases whose order carries nothing swap: "both the size and the content
+ * of the overflow" / "both the content and the size of the overflow". Only "the X and/or the Y"
+ * with single-word heads followed by punctuation or "of", never sequence words.
+ */
+function coordinationSwaps(text: string, mask: Uint8Array): Edit[] {
+  const out: Edit[] = [];
+  const re =
+    /(?<![\p{L}\p{N}_-])the[ \t]+(\p{Ll}{3,})[ \t]+(and|or)[ \t]+the[ \t]+(\p{Ll}{3,})(?=[.,;:)]|[ \t]+of[ \t])/gu;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    const [whole, a, conj, b] = m;
+    if (a === b || ORDERED_WORDS.has(a) || ORDERED_WORDS.has(b)) continue;
+    if (!free(mask, at, at + whole.length)) continue;
+    const swapped = `the ${b} ${conj} the ${a}`;
+    out.push({ start: at, end: at + whole.length, alts: [whole, swapped], plain: whole, layer: "order" });
   }
   return out;
 }
