@@ -125,7 +125,9 @@ export function Directory() {
         </Table.ScrollContainer>
         {!list.loading && partners.length === 0 && (
           <Text c="dimmed" ta="center" p="lg">
-            No partners match these filters. Applications arrive through the public form at /apply.
+            {status || country || tier || kind || q
+              ? "No partners match these filters."
+              : "No partners yet. Applications arrive through the public form at /apply."}
           </Text>
         )}
       </Paper>

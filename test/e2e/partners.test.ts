@@ -1,0 +1,333 @@
+// The partner programme in real Chromium against a real server: the public application form, the
+// directory with filters, the approval queue, tiers / policy preview / NDA versions, a partner's
+// timeline and suspension, and the partner portal (invite, NDA signing, members, keys, webhooks,
+// leak report, scorecard).
+import * as openpgp from "openpgp";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+
+const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
+const coord = { email: "carl@forewarn.test", password: "another long passphrase 7" };
+const partnerAdmin = { email: "sec@shieldworks.example", password: "shieldworks passphrase 1" };
+const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
+
+const application = (name: string, country: string) => ({
+  organisation: {
+    name,
+    legalName: `${name} Inc.`,
+    country,
+    staffCountries: [],
+    website: "https://vendor.example",
+    kind: "edr",
+    customers: 1000,
+  },
+  contact: { name: "Contact", email: `contact@${name.toLowerCase().replace(/\W/g, "")}.example` },
+  attestations: ATTEST,
+});
+
+describe("partner programme in the browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let pageErrors: string[] = [];
+  let adminApi: ApiSession;
+  let coordApi: ApiSession;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startServer(admin);
+    browser = await launchBrowser();
+    adminApi = new ApiSession(server.url);
+    await adminApi.login(admin.email, admin.password);
+    const u = await adminApi.request("POST", "/api/users", {
+      email: coord.email,
+      name: "Carl",
+      role: "coordinator",
+      password: coord.password,
+    });
+    expect(u.status).toBe(201);
+    coordApi = new ApiSession(server.url);
+    await coordApi.login(coord.email, coord.password);
+    for (const [key, name, country] of [
+      ["us", "Shieldworks", "US"],
+      ["cn", "Great Wall Defence", "CN"],
+    ] as const) {
+      const r = await coordApi.request<{ partnerId: string }>(
+        "POST",
+        "/api/partner-applications",
+        application(name, country),
+      );
+      expect(r.status).toBe(201);
+      ids[key] = r.body.partnerId;
+    }
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  function inBrowser(name: string, body: (page: Page) => Promise<void>) {
+    test(name, async () => {
+      pageErrors = [];
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      page.on("pageerror", (e) => pageErrors.push(`uncaught: ${e.message}`));
+      page.on("console", (msg) => {
+        if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
+          pageErrors.push(msg.text());
+      });
+      try {
+        await body(page);
+        expect(pageErrors, "errors in the browser console").toEqual([]);
+      } catch (e) {
+        await screenshot(page, `failed-partners-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => {});
+        throw e;
+      }
+    });
+  }
+
+  async function signIn(page: Page, who: { email: string; password: string }) {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(who.email);
+    await page.getByLabel(/^Password/).fill(who.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+  }
+
+  inBrowser("an organisation applies through the public form without an account", async (page) => {
+    await page.goto(`${server.url}/apply`);
+    await page.getByRole("heading", { name: "Apply to the early-alert programme" }).waitFor();
+    await page.getByLabel("Organisation name").fill("Nordlicht Security");
+    await page.getByLabel("Legal name").fill("Nordlicht Security GmbH");
+    await page.getByLabel("Headquarters country").first().fill("Germ");
+    await page.getByRole("option", { name: "Germany (DE)" }).click();
+    await page.getByLabel("Website").fill("https://nordlicht.example");
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Nora Licht");
+    await page.getByRole("textbox", { name: "Email" }).fill("nora@nordlicht.example");
+    for (const label of [
+      /commercial security vendor/,
+      /offensive tools/,
+      /only at public release/,
+      /report any leak/,
+    ])
+      await page.getByLabel(label).check();
+    await screenshot(page, "partners-apply");
+    await page.getByRole("button", { name: "Submit application" }).click();
+    await page.getByTestId("application-done").waitFor();
+    expect(await page.getByTestId("application-done").textContent()).toContain("nora@nordlicht.example");
+    const list = await coordApi.request<{ partners: { name: string; status: string }[] }>(
+      "GET",
+      "/api/partners?country=DE",
+    );
+    expect(list.body.partners).toEqual([
+      expect.objectContaining({ name: "Nordlicht Security", status: "applicant" }),
+    ]);
+  });
+
+  inBrowser(
+    "staff filter the directory and approve from the queue; the second approver activates",
+    async (page) => {
+      await signIn(page, coord);
+      await page
+        .getByRole("navigation", { name: "Main navigation" })
+        .getByRole("link", { name: "Partners" })
+        .click();
+      const table = page.getByTestId("partners-table");
+      await table.getByRole("link", { name: "Shieldworks" }).waitFor();
+      await page.getByLabel("Country", { exact: true }).first().fill("China");
+      await page.getByRole("option", { name: "China (CN)" }).click();
+      await table.getByRole("link", { name: "Great Wall Defence" }).waitFor();
+      await expect.poll(() => table.getByRole("link", { name: "Shieldworks" }).count()).toBe(0);
+      await screenshot(page, "partners-directory");
+
+      await page.getByRole("tab", { name: "Approval queue" }).click();
+      for (const name of ["Shieldworks", "Great Wall Defence"]) {
+        const card = page.getByTestId("queue-card").filter({ hasText: name });
+        await card.getByRole("button", { name: "Approve" }).click();
+        await card.getByText("1 of 2 approvals").waitFor();
+      }
+      await screenshot(page, "partners-queue");
+      // The same person again is refused with the server's reason.
+      await page
+        .getByTestId("queue-card")
+        .filter({ hasText: "Shieldworks" })
+        .getByRole("button", { name: "Approve" })
+        .click();
+      await page.getByRole("alert").filter({ hasText: "already approved" }).waitFor();
+      for (const key of ["us", "cn"]) {
+        const r = await adminApi.request<{ status: string }>("POST", `/api/partners/${ids[key]}/approvals`);
+        expect(r.body.status).toBe("active");
+      }
+      await page.goto(`${server.url}/partners/${ids.us}`);
+      const timeline = page.getByTestId("timeline");
+      await timeline.getByText("Approved → active").waitFor();
+      await timeline.getByText("Approved → under review").waitFor();
+      await timeline.getByText(admin.email, { exact: false }).waitFor();
+      await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
+      await page
+        .getByTestId("eligibility")
+        .getByText(/current NDA \(version 1\) is not signed/)
+        .waitFor();
+    },
+  );
+
+  inBrowser(
+    "admins edit tiers, preview a policy change over every partner, and read NDA versions",
+    async (page) => {
+      await signIn(page, admin);
+      await page.goto(`${server.url}/partners?tab=tiers`);
+      const lead = page.getByLabel("Lead time of standard");
+      await expect.poll(() => lead.inputValue()).toBe("P1D");
+      await lead.fill("PT36H");
+      await page.getByRole("button", { name: "Save tiers" }).click();
+      await page.getByText("Tiers saved").waitFor();
+      const tiers = await adminApi.request<{ tiers: { name: string; leadTime: string }[] }>(
+        "GET",
+        "/api/tiers",
+      );
+      expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
+      await lead.fill("P1M");
+      await page.getByRole("button", { name: "Save tiers" }).click();
+      await page.getByRole("alert").filter({ hasText: "months" }).waitFor();
+
+      await page.getByRole("tab", { name: "Jurisdiction policy" }).click();
+      await page
+        .getByTestId("rule-card")
+        .getByText("Regulations on the Management of Security Vulnerabilities", { exact: false })
+        .waitFor();
+      const editor = page.getByLabel("Rules (JSON)");
+      const rules = JSON.parse(await editor.inputValue()) as unknown[];
+      rules.push({
+        name: "everyone-summary-only",
+        condition: {},
+        effect: { type: "remove_content", content: ["details"] },
+        reference: "test",
+      });
+      await editor.fill(JSON.stringify(rules, null, 2));
+      await page.getByRole("button", { name: "Preview changes" }).click();
+      const preview = page.getByTestId("policy-preview");
+      await preview.getByText(/partners would change|No partner would change/).waitFor();
+      await screenshot(page, "partners-policy-preview");
+      const saved = await adminApi.request<{ rules: unknown[] }>("GET", "/api/policy/rules");
+      expect(saved.body.rules).toHaveLength(1);
+
+      await page.getByRole("tab", { name: "NDA versions" }).click();
+      await page.getByTestId("nda-versions").getByText("Version 1", { exact: true }).waitFor();
+      await page.getByTestId("nda-versions").getByText("in force").waitFor();
+    },
+  );
+
+  inBrowser(
+    "a partner admin joins by invite and uses the portal: NDA, members, keys, webhooks, leak report, scorecard",
+    async (page) => {
+      const inv = await coordApi.request<{ inviteUrl: string }>("POST", `/api/partners/${ids.us}/members`, {
+        email: partnerAdmin.email,
+        role: "partner_admin",
+      });
+      expect(inv.status).toBe(201);
+      await page.goto(`${server.url}/invite/${inv.body.inviteUrl.split("/invite/")[1]}`);
+      await page.getByLabel("Choose a password").fill(partnerAdmin.password);
+      await page.getByRole("button", { name: "Set password" }).click();
+      await page.getByTestId("invite-accepted").waitFor();
+
+      await signIn(page, partnerAdmin);
+      await page
+        .getByRole("navigation", { name: "Main navigation" })
+        .getByRole("link", { name: "Partners" })
+        .click();
+      await page.getByRole("heading", { name: "Shieldworks" }).waitFor();
+      await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
+
+      await page.getByRole("tab", { name: "NDA" }).click();
+      await page.getByTestId("nda-text").waitFor();
+      await page.getByLabel("Your full name").fill("Sam Shield");
+      await page.getByLabel("Your title").fill("CISO");
+      await page.getByRole("button", { name: "Sign NDA" }).click();
+      await page.getByText("Version 1: Sam Shield, CISO").waitFor();
+
+      await page.getByRole("tab", { name: "Overview" }).click();
+      await page
+        .getByTestId("eligibility")
+        .getByText(/Eligible: standard/)
+        .waitFor();
+      await screenshot(page, "partners-portal-overview");
+
+      await page.getByRole("tab", { name: "Members" }).click();
+      await page.getByLabel("Email").fill("analyst@shieldworks.example");
+      await page.getByRole("button", { name: "Send invite" }).click();
+      await page
+        .getByTestId("invite-result")
+        .getByText(/\/invite\//)
+        .waitFor();
+      await page.getByTestId("members-table").getByText("analyst@shieldworks.example").waitFor();
+
+      await page.getByRole("tab", { name: "Keys" }).click();
+      const { publicKey } = await openpgp.generateKey({
+        userIDs: [{ name: "Sam", email: partnerAdmin.email }],
+        format: "armored",
+      });
+      const fp = (await openpgp.readKey({ armoredKey: publicKey })).getFingerprint().toUpperCase();
+      await page.getByLabel(/OpenPGP public key/).fill(publicKey);
+      await page.getByRole("button", { name: "Register key" }).click();
+      await page.getByTestId("key-card").getByText(fp.slice(0, 4)).first().waitFor();
+      expect(await page.getByTestId("key-card").textContent()).toContain(fp.replace(/(.{4})/g, "$1 ").trim());
+
+      await page.getByRole("tab", { name: "Webhooks" }).click();
+      await page.getByLabel("Endpoint (https)").fill("http://hooks.shieldworks.example/x");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await page.getByRole("alert").filter({ hasText: "https" }).waitFor();
+      await page.getByLabel("Endpoint (https)").fill("https://hooks.shieldworks.example/x");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await page
+        .getByTestId("webhook-secret")
+        .getByText(/whsec_/)
+        .waitFor();
+
+      await page.getByRole("tab", { name: "Incidents" }).click();
+      await page.getByLabel("What leaked").fill("Detection rule for FW-2026-0001");
+      await page.getByLabel("To whom").fill("a contractor's public repository");
+      await page.getByLabel("When").fill("yesterday 09:00 UTC");
+      await page.getByRole("button", { name: "Report leak" }).click();
+      await page.getByTestId("incident-card").getByText("Detection rule for FW-2026-0001").waitFor();
+
+      await page.getByRole("tab", { name: "Scorecard" }).click();
+      const card = page.getByTestId("scorecard");
+      await card.getByText("version 1 signed").waitFor();
+      expect(await card.getByText("not yet measured").count()).toBe(2);
+      await screenshot(page, "partners-portal-scorecard");
+
+      // Another partner's page answers "not found" to a partner user.
+      await page.goto(`${server.url}/partners/${ids.cn}`);
+      await page.getByRole("alert").filter({ hasText: "not found" }).waitFor();
+    },
+  );
+
+  inBrowser(
+    "a coordinator suspends a partner with a reason: delivery stops and the timeline says why",
+    async (page) => {
+      await signIn(page, coord);
+      await page.goto(`${server.url}/partners/${ids.us}`);
+      await page.getByRole("button", { name: "Suspend" }).click();
+      await page.getByLabel("Reason").fill("PoC matching our copy found on a forum");
+      await page.getByRole("button", { name: "Confirm suspend" }).click();
+      await page.getByTestId("status-badge").filter({ hasText: "suspended" }).waitFor();
+      await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
+      await page.getByTestId("eligibility").getByText("the partner is suspended: delivery stopped").waitFor();
+      await page.getByTestId("timeline").getByText("PoC matching our copy found on a forum").waitFor();
+      await screenshot(page, "partners-suspended");
+      const audit = await adminApi.request<{ entries: { type: string; subject: string }[] }>(
+        "GET",
+        "/api/audit?type=partner.status_changed&limit=50",
+      );
+      expect(audit.body.entries.filter((e) => e.subject === ids.us).length).toBe(3);
+    },
+  );
+});
