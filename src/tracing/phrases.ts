@@ -1106,11 +1106,14 @@ const ableRules: ContextRule[] = ABLE_SUBJECTS.flatMap(([s, be]) => [
 /** Wordings exchanged only in a context that keeps the grammar and the meaning. */
 export const CONTEXT_RULES: readonly ContextRule[] = [
   ...ableRules,
-  // "before" as a preposition (never as a conjunction: "before they are opened").
+  // "before" as a preposition, never as a conjunction: "before they are opened", "before the
+  // victim logs in" must stay. So only before a gerund, a version, or a short noun phrase that
+  // is a single noun ending at punctuation or "of" ("before the release of the fix").
   {
     from: "before",
     to: "prior to",
-    after: `\\s+(?:${DETERMINER_WORDS}|version|versions|release|releases|upgrading|installing|applying|deploying|updating|patching|opening|using|enabling|processing|publication|disclosure|restarting|rebooting)\\b`,
+    after:
+      "\\s+(?:(?:upgrading|installing|applying|deploying|updating|patching|opening|using|enabling|processing|restarting|rebooting|publication|disclosure)\\b|(?:versions?|releases?)\\s+\\p{N}|(?:the|a|an|this|these|any|its|their)\\s+[\\p{Ll}-]+(?=[.,;:)]|\\s+(?:of|for|from)\\b))",
     notBefore: "(?:long|shortly|just|right|even|immediately|well|never|and|or|not|as)\\s+",
   },
   // "once" as a temporal conjunction → "after" (never "only once", "more than once").

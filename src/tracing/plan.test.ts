@@ -123,7 +123,7 @@ describe("planAdvisory", () => {
   it("exchanges context-bound wordings only where grammar and meaning allow", () => {
     const alts = (md: string) => planAdvisory(md, { invisible: "off" }).sites.map((s) => s.alts.join(" | "));
     // Varied in the right context …
-    expect(alts("Users should apply it before the update window closes.")).toContain("before | prior to");
+    expect(alts("Users should apply it before the end of the week.")).toContain("before | prior to");
     expect(alts("The flaw is present on a vulnerable device.")).toContain("a vulnerable | an affected");
     expect(alts("The log files always show it, and the service is restarted every day.")).toContain(", | ");
     expect(alts("On the sensor appliances the reader runs as root.")).toContain(" | ,");
@@ -136,6 +136,9 @@ describe("planAdvisory", () => {
     // … and never where they would change the grammar or the meaning.
     const none = [
       "Scan the files before they are opened by anyone.",
+      "The attacker fixes the identifier before the victim logs in to the site.",
+      "When a user authenticates, the server issues a new identifier.",
+      "After upgrading, customers should restart the service.",
       "Users can be tricked into opening the file.",
       "You must log in to download the update.",
       "The program ran only once in the test.",
@@ -146,7 +149,7 @@ describe("planAdvisory", () => {
     ];
     for (const md of none) {
       const found = alts(md).filter(
-        (a) => !/flaw|vulnerab|affected|issue|problem|which|that|details/.test(a),
+        (a) => !/flaw|vulnerab|affected|issue|problem|which|that|details|into/.test(a),
       );
       expect(found, md).toEqual([]);
     }

@@ -508,19 +508,20 @@ const OPENER_FUNCTION = new Set(
   ),
 );
 const OPENER_PREPOSITIONS = "On|In|For|With|During|After|Before|Under|Within|Across|Without|Through|Upon";
-const OPENER_CLAUSES = "If|When|Once|Although|Because|Unless|While|Since|Until";
 
 /**
  * The comma after a short sentence-opening phrase is optional: "On the appliances, automatic
  * processing can be disabled" / "On the appliances automatic processing can be disabled". Removed
- * after prepositional phrases and short clauses of at most six words; added only after a
+ * after prepositional phrases and (never after a clause) of at most six words; added only after a
  * prepositional phrase of plain words that is followed by a subject ("In the default
  * configuration the service …").
  */
 function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
   const out: Edit[] = [];
+  // Never after a clause ("When a user authenticates, the server …" would read "authenticates the
+  // server"), nor after a phrase ending in a participle or a preposition.
   const drop = new RegExp(
-    `(?<![\\p{L}\\p{N}_-])(?:${OPENER_PREPOSITIONS}|${OPENER_CLAUSES})[ \\t]+([^,.;:!?\\n"()[\\]]{1,80}?),(?=[ \\t]+(\\p{L}+))`,
+    `(?<![\\p{L}\\p{N}_-])(?:${OPENER_PREPOSITIONS})[ \\t]+([^,.;:!?\\n"()[\\]]{1,80}?),(?=[ \\t]+(\\p{L}+))`,
     "gu",
   );
   for (const m of text.matchAll(drop)) {
@@ -529,6 +530,10 @@ function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
     if (!isSentenceStart(text, at) || mask[comma]) continue;
     const words = m[1].trim().split(/[ \t]+/);
     if (words.length + 1 > 6) continue;
+    const lastWord = words[words.length - 1].toLowerCase();
+    if (OPENER_FUNCTION.has(lastWord) || /(?:ing|ed)$/.test(lastWord)) continue;
+    if (words.some((w) => /^(?:that|which|who|is|are|was|were|can|could|may|might|will|would)$/i.test(w)))
+      continue;
     const next = m[2];
     if (!CLAUSE_OPENERS.has(next.toLowerCase()) && !/^\p{Lu}/u.test(next)) continue;
     out.push({ start: comma, end: comma + 1, alts: [",", ""], plain: ",", layer: "punctuation" });

@@ -27,6 +27,8 @@ export const ATTACKS = [
   "merge3-majority",
   "merge3-minority",
   "merge3-random",
+  "merge2-random-normalised",
+  "merge3-majority-normalised",
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 
@@ -191,6 +193,10 @@ function attackText(
   rng: Prng,
 ): string {
   const m = plan.points.length;
+  if (attack.startsWith("merge") && attack.endsWith("-normalised"))
+    return normaliseAttack(
+      attackText(attack.slice(0, -"-normalised".length) as Attack, plan, leakers, sentenceOf, rng),
+    );
   switch (attack) {
     case "whole":
       return render(plan, leakers[0]);
