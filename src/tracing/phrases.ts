@@ -1012,10 +1012,8 @@ export const INTRO_PHRASES: readonly string[] = [
   "until then",
   "meanwhile",
   "therefore",
-  "after upgrading",
-  "before upgrading",
-  "after patching",
-  "once patched",
+  // Not "after upgrading" / "once patched": without the comma, "After upgrading customers should"
+  // reads as "upgrading customers".
   "on affected systems",
   "on affected devices",
   "on vulnerable systems",
