@@ -25,7 +25,7 @@ export function atomFeed(p: Publisher, entries: PublicEntry[], now: Date): strin
     `  <title>${xml(`${p.name} security advisories`)}</title>`,
     `  <updated>${(entries.length ? updated : now).toISOString()}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${xml(`${base(p)}/feeds/advisories.atom`)}"/>`,
-    `  <link rel="alternate" type="text/html" href="${xml(`${base(p)}/advisories`)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${xml(`${base(p)}/security/advisories`)}"/>`,
     `  <author><name>${xml(p.name)}</name></author>`,
   ];
   for (const e of entries) {

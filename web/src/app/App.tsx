@@ -13,6 +13,8 @@ import { OverviewPage } from "../features/overview/OverviewPage.tsx";
 import { ApplyPage } from "../features/partners/ApplyPage.tsx";
 import { InvitePage } from "../features/partners/InvitePage.tsx";
 import { PartnersPage } from "../features/partners/PartnersPage.tsx";
+import { PublicAdvisoryList, PublicAdvisoryPage } from "../features/public/PublicAdvisories.tsx";
+import { ReportPage, TrackPage } from "../features/public/ReportPage.tsx";
 import { ReleasesPage } from "../features/releases/ReleasesPage.tsx";
 import { UsersPage } from "../features/users/UsersPage.tsx";
 import { useAuth, useCurrentUser } from "./auth.tsx";
@@ -28,6 +30,10 @@ export function App() {
       <Route path="/login" element={<LoginRoute />} />
       <Route path="/apply" element={<ApplyPage />} />
       <Route path="/invite/:token" element={<InvitePage />} />
+      <Route path="/report" element={<ReportPage />} />
+      <Route path="/report/:caseId" element={<TrackPage />} />
+      <Route path="/security/advisories" element={<PublicAdvisoryList />} />
+      <Route path="/security/advisories/:trackingId" element={<PublicAdvisoryPage />} />
       <Route
         element={
           <RequireSession>

@@ -34,7 +34,7 @@ export const csafFilename = (trackingId: string) =>
   `${trackingId.toLowerCase().replace(/[^+\-a-z0-9]+/g, "_")}.json`;
 
 export const publicAdvisoryUrl = (p: Publisher, trackingId: string) =>
-  `${p.publicUrl.replace(/\/$/, "")}/advisories/${encodeURIComponent(trackingId)}`;
+  `${p.publicUrl.replace(/\/$/, "")}/security/advisories/${encodeURIComponent(trackingId)}`;
 
 export const csafUrl = (p: Publisher, trackingId: string, year: number) =>
   `${p.publicUrl.replace(/\/$/, "")}/.well-known/csaf/white/${year}/${csafFilename(trackingId)}`;

@@ -1,28 +1,102 @@
-// Advisories: written once, released in waves, each copy fingerprinted.
-// Not built yet: the page says what will live here so the navigation never leads to a broken page.
-import { IconFileDescription } from "@tabler/icons-react";
-import { PageHeader } from "../../app/components.tsx";
+// Advisories: the list, a new advisory for a case, and the editor.
+import { Anchor, Badge, Button, Skeleton, Table } from "@mantine/core";
+import { IconFileDescription, IconPlus } from "@tabler/icons-react";
+import { Link, Route, Routes } from "react-router";
+import { useCurrentUser } from "../../app/auth.tsx";
+import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import { AdvisoryEditor, NewAdvisory } from "./AdvisoryEditor.tsx";
+import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
 
 export function AdvisoriesPage() {
+  return (
+    <Routes>
+      <Route index element={<AdvisoryList />} />
+      <Route path="new" element={<NewAdvisory />} />
+      <Route path=":id" element={<AdvisoryEditor />} />
+    </Routes>
+  );
+}
+
+function AdvisoryList() {
+  const user = useCurrentUser();
+  const staff = ["coordinator", "investigator"].includes(user.role);
+  const q = useApiQuery<AdvisorySummary[]>(staff ? "/api/advisories" : null);
+  if (!staff)
+    return (
+      <>
+        <PageHeader title="Advisories" description="What partners receive before public release." />
+        <EmptyCapability
+          icon={IconFileDescription}
+          comingSoon
+          title="Advisories for partners arrive with the release engine"
+          description="Partners will receive fingerprinted copies here, wave by wave."
+        />
+      </>
+    );
   return (
     <>
       <PageHeader
         title="Advisories"
-        description="What partners receive: summaries, technical details, detection guidance and proof of concept."
+        description="Written once with content levels; every edit is a revision, approved by a second person."
+        actions={
+          user.role === "coordinator" && (
+            <Button component={Link} to="/advisories/new" leftSection={<IconPlus size={16} />}>
+              New advisory
+            </Button>
+          )
+        }
       />
-      <EmptyCapability
-        icon={IconFileDescription}
-        comingSoon
-        title="No advisories yet"
-        description="Advisories will live here: written once with content levels, and exported in standard formats."
-        features={[
-          "Content levels: summary, technical details, detection guidance, proof of concept, indicators",
-          "Detection rules (YARA, Suricata, Snort) and files in traceable variants",
-          "Exports as CSAF 2.0, CVE JSON 5 and OSV",
-          "For partners: acknowledge receipt and report protection shipped",
-        ]}
-      />
+      <ErrorAlert error={q.error} />
+      {q.loading && !q.data && <Skeleton h={200} />}
+      {q.data?.length === 0 && (
+        <EmptyCapability
+          icon={IconFileDescription}
+          title="No advisories yet"
+          description="Write one for a verified case."
+        />
+      )}
+      {q.data && q.data.length > 0 && (
+        <Table striped aria-label="Advisories">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Advisory</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Revision</Table.Th>
+              <Table.Th>Public</Table.Th>
+              <Table.Th>Updated</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {q.data.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/advisories/${a.id}`}>
+                    {a.trackingId}: {a.title}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={STATE_COLORS[a.state]}>{a.state.replace("_", " ")}</Badge>
+                </Table.Td>
+                <Table.Td>{a.currentRevision}</Table.Td>
+                <Table.Td>
+                  {a.publishedAt ? (
+                    <Timestamp iso={a.publishedAt} />
+                  ) : (
+                    <Badge color="orange" variant="light">
+                      embargoed
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Timestamp iso={a.updatedAt} relative />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
     </>
   );
 }

@@ -1,24 +1,13 @@
-// Vulnerability cases: from report to fix (ISO/IEC 30111).
-// Not built yet: the page says what will live here so the navigation never leads to a broken page.
-import { IconBug } from "@tabler/icons-react";
-import { PageHeader } from "../../app/components.tsx";
-import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+// Vulnerability cases: the list with deadlines (overdue first) and one case with its timeline.
+import { Route, Routes } from "react-router";
+import { CaseDetail } from "./CaseDetail.tsx";
+import { CaseList } from "./CaseList.tsx";
 
 export function CasesPage() {
   return (
-    <>
-      <PageHeader title="Cases" description="Reported vulnerabilities, from intake to the fix." />
-      <EmptyCapability
-        icon={IconBug}
-        comingSoon
-        title="No cases yet"
-        description="Cases will live here: each reported vulnerability, tracked from received to released against its deadline."
-        features={[
-          "Intake of researcher reports with attachments",
-          "Phases: received, verified, remediation, pre-release, released, closed",
-          "CVSS 4.0 scoring, CVE IDs, credit for the finder and the bounty",
-        ]}
-      />
-    </>
+    <Routes>
+      <Route index element={<CaseList />} />
+      <Route path=":id" element={<CaseDetail />} />
+    </Routes>
   );
 }

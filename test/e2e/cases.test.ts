@@ -1,0 +1,216 @@
+// Cases and advisories in real Chromium against a real server: the public report form and tracking
+// page, the case list with deadlines, case detail with timeline and messages, the advisory editor with
+// preview per content level and revision diff, and the public advisory page after release.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+
+const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
+const alice = { email: "alice@forewarn.test", password: "alice long passphrase 1" };
+const bob = { email: "bob@forewarn.test", password: "bob long passphrase 22" };
+
+describe("cases and advisories in the browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let pageErrors: string[] = [];
+  let caseId = "";
+  let trackingLink = "";
+  let advisoryId = "";
+  let trackingId = "";
+
+  beforeAll(async () => {
+    server = await startServer(admin);
+    browser = await launchBrowser();
+    const api = new ApiSession(server.url);
+    await api.login(admin.email, admin.password);
+    for (const u of [alice, bob]) {
+      const r = await api.request("POST", "/api/users", {
+        email: u.email,
+        name: u.email.split("@")[0],
+        role: "coordinator",
+        password: u.password,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on("pageerror", (e) => pageErrors.push(`uncaught: ${e.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
+        pageErrors.push(msg.text());
+    });
+    return page;
+  }
+  function inBrowser(name: string, body: (page: Page) => Promise<void>) {
+    test(name, async () => {
+      pageErrors = [];
+      const page = await newPage();
+      try {
+        await body(page);
+        expect(pageErrors, "errors in the browser console").toEqual([]);
+      } catch (e) {
+        await screenshot(page, `failed-${name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+        throw e;
+      }
+    });
+  }
+  async function signIn(page: Page, u: { email: string; password: string }, path: string) {
+    await page.goto(`${server.url}${path}`);
+    await page.getByLabel("Email").fill(u.email);
+    await page.getByLabel(/^Password/).fill(u.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === path);
+  }
+
+  inBrowser(
+    "a researcher reports without an account and follows the case by its private link",
+    async (page) => {
+      await page.goto(`${server.url}/report`);
+      await page.getByRole("heading", { name: "Report a vulnerability" }).waitFor();
+      await page.getByLabel("Product").fill("Acme Gateway");
+      await page.getByLabel("Version").fill("4.2.1");
+      await page.getByLabel("Title").fill("Admin console authentication bypass");
+      await page
+        .getByLabel("Description (markdown)")
+        .fill("# Steps\n\nSend `X-Forwarded-User: admin` to `/admin`.");
+      await page.getByLabel("Email for notifications (optional)").fill("finder@example.net");
+      await screenshot(page, "report-form");
+      await page.getByRole("button", { name: "Submit report" }).click();
+      trackingLink = ((await page.getByTestId("tracking-link").textContent()) ?? "").trim();
+      expect(trackingLink).toMatch(/\/report\/cas_[0-9A-Z]{26}#token=fwt_/);
+      caseId = /cas_[0-9A-Z]{26}/.exec(trackingLink)?.[0] ?? "";
+
+      await page.goto(trackingLink);
+      expect(await page.getByTestId("case-phase").textContent()).toBe("received");
+      await page.getByLabel("New message").fill("Happy to help test the fix.");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText("Happy to help test the fix.").waitFor();
+      await screenshot(page, "report-tracking");
+    },
+  );
+
+  inBrowser(
+    "staff see the case with its deadline, move it, score it and answer the reporter",
+    async (page) => {
+      await signIn(page, alice, "/cases");
+      const row = page.getByTestId(`case-row-${caseId}`);
+      await row.waitFor();
+      expect(await row.textContent()).toContain("90 d left");
+      await screenshot(page, "case-list");
+      await row.getByRole("link").click();
+      await page.getByRole("heading", { name: "Admin console authentication bypass" }).waitFor();
+      // An illegal jump is not even offered; the legal next phases are.
+      await page.getByRole("button", { name: "verified", exact: true }).click();
+      await page.getByTestId("case-phase").getByText("verified").waitFor();
+      await page
+        .getByLabel("CVSS 4.0 or 3.1 vector")
+        .fill("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
+      await page.getByRole("button", { name: "Score" }).click();
+      await page.getByTestId("cvss-score").getByText("9.3 critical").waitFor();
+      await page.getByLabel("CVSS 4.0 or 3.1 vector").fill("CVSS:4.0/AV:Q");
+      await page.getByRole("button", { name: "Score" }).click();
+      await page.getByRole("alert").getByText(/AV/).waitFor();
+      await page.getByLabel("New message").fill("Thanks, we reproduced it.");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText("Thanks, we reproduced it.").waitFor();
+      const timeline = page.getByLabel("Case timeline");
+      await timeline.getByText("received → verified").waitFor();
+      await timeline.getByText(/CVSS 4\.0 scored 9\.3/).waitFor();
+      await screenshot(page, "case-detail");
+    },
+  );
+
+  inBrowser("the reporter sees the answer on the tracking page", async (page) => {
+    await page.goto(trackingLink);
+    await page.getByText("Thanks, we reproduced it.").waitFor();
+    expect(await page.getByTestId("case-phase").textContent()).toBe("verified");
+  });
+
+  inBrowser("the advisory editor previews each content level and diffs revisions", async (page) => {
+    const api = new ApiSession(server.url);
+    await api.login(alice.email, alice.password);
+    const created = await api.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
+      caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [
+        { vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] },
+        { vendor: "Acme", product: "SDK", affected: ["1.8.0"], fixed: ["1.8.3"] },
+      ],
+      sections: {
+        summary: "Remote attackers can act as administrators.",
+        details: "The console trusts `X-Forwarded-User`.",
+        detection: "Alert on X-Forwarded-User from outside.",
+        poc: "curl -H 'X-Forwarded-User: admin' https://gw/admin",
+        indicators: "- 203.0.113.7",
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    advisoryId = created.body.id;
+    trackingId = created.body.trackingId;
+
+    await signIn(page, alice, `/advisories/${advisoryId}`);
+    await page
+      .getByLabel("Summary (markdown)")
+      .fill("Remote attackers can act as administrators.\n\nUpgrade to 4.2.2.");
+    await page.getByRole("button", { name: "Save as revision 2" }).click();
+    await page.getByRole("button", { name: "Save as revision 3" }).waitFor();
+
+    await page.getByRole("tab", { name: "Preview by content level" }).click();
+    const preview = page.getByTestId("preview");
+    await preview.getByText("Remote attackers can act as administrators.").waitFor();
+    expect(await preview.textContent()).not.toContain("curl -H");
+    await page.getByRole("radiogroup", { name: "Content level" }).getByText("full").click();
+    await preview.getByText(/curl -H/).waitFor();
+    await screenshot(page, "advisory-preview");
+
+    await page.getByRole("tab", { name: "Revisions and diff" }).click();
+    const diff = page.getByTestId("diff-field");
+    await diff.getByText("sections.summary").waitFor();
+    expect(await diff.locator('[data-diff="added"]').first().textContent()).toContain("Upgrade to 4.2.2.");
+    await screenshot(page, "advisory-diff");
+
+    // The author cannot approve their own revision.
+    await page.getByRole("tab", { name: "Review, release and export" }).click();
+    expect(await page.getByRole("button", { name: "Approve revision 2" }).isDisabled()).toBe(true);
+  });
+
+  inBrowser(
+    "nothing is public before release; after a second person approves and it is published, it is",
+    async (page) => {
+      const before = await fetch(`${server.url}/api/public/advisories`);
+      expect(await before.text()).toBe("[]");
+      await page.goto(`${server.url}/security/advisories/${trackingId}`);
+      await page.getByRole("alert").waitFor();
+
+      await signIn(page, bob, `/advisories/${advisoryId}`);
+      await page.getByRole("tab", { name: "Review, release and export" }).click();
+      await page.getByRole("button", { name: "Approve revision 2" }).click();
+      await page.getByTestId("advisory-state").getByText("approved").waitFor();
+      await page.getByRole("button", { name: "Publish now (ends the embargo)" }).click();
+      await page.getByText("public", { exact: true }).waitFor();
+
+      await page.goto(`${server.url}/security/advisories`);
+      await page.getByRole("link", { name: new RegExp(trackingId) }).click();
+      await page.getByRole("heading", { name: "Acme Gateway: authentication bypass" }).waitFor();
+      await page.getByText("CVSS 4.0 9.3 critical").waitFor();
+      await page.getByText("Upgrade to 4.2.2.").waitFor();
+      expect(await page.content()).not.toContain("curl -H");
+      await screenshot(page, "public-advisory");
+      const feed = await (await fetch(`${server.url}/feeds/advisories.atom`)).text();
+      expect(feed).toContain(trackingId);
+    },
+  );
+});
