@@ -172,7 +172,7 @@ describe("web app fallback", () => {
       const page = await app.inject({ url: "/partners/ptr_123" });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain("Forewarn test shell");
-      const api404 = await app.inject({ url: "/api/partners" });
+      const api404 = await app.inject({ url: "/api/no-such-route" });
       expect(api404.statusCode).toBe(404);
       expect(api404.json().error.code).toBe("not_found");
       // A UI rebuilt while the server runs is served at once.
