@@ -241,7 +241,7 @@ export function PartnerTimeline({ events }: { events: PartnerEvent[] }) {
               <IconClock size={12} />
             )
           }
-          title={`${EVENT_LABELS[e.type] ?? e.type}${e.toStatus && e.toStatus !== e.fromStatus ? ` → ${e.toStatus.replace("_", " ")}` : ""}`}
+          title={`${EVENT_LABELS[e.type] ?? e.type}${e.toStatus && (e.type === "approved" || e.type === "applied") ? ` → ${e.toStatus.replace("_", " ")}` : ""}`}
         >
           {e.reason && <Text size="sm">{e.reason}</Text>}
           {e.type === "tier_changed" && (
