@@ -80,6 +80,7 @@ export function makeServices(d: ServiceDeps) {
     audit,
     sealer,
     mailer: outbox.mailer,
+    publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
   });
   return { audit, accounts, cases, advisories, partners, outbox };

@@ -277,6 +277,24 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect((await req("GET", `/api/partners/${ids.cn}`, partnerHeaders.cn)).statusCode).toBe(200);
   });
 
+  it("mails an applicant's invite under the configured public URL, whatever Host the request named", async () => {
+    const res = await req(
+      "POST",
+      "/api/partner-applications",
+      { host: "evil.example" },
+      application("Host Forgers", "NL"),
+    );
+    expect(res.statusCode).toBe(201);
+    const mail = (await req("GET", "/api/outbox", admin)).json().messages as { to: string; body: string }[];
+    const body = mail.find((m) => m.to === "security@hostforgers.example")?.body ?? "";
+    expect(body).toMatch(/http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{43}/);
+    expect(body).not.toContain("evil.example");
+    expect(
+      (await req("POST", `/api/partners/${res.json().partnerId}/remove`, coord, { reason: "test data" }))
+        .statusCode,
+    ).toBe(200);
+  });
+
   it("refuses bad applications with a clear 4xx and stores nothing", async () => {
     const before = (await req("GET", "/api/partners", coord)).json().partners.length;
     const unknown = await req("POST", "/api/partner-applications", {}, application("Nowhere Inc", "XX"));
@@ -615,7 +633,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       (await req("POST", `/api/partners/${ids.de}/reinstate`, coord, { reason: "oops" })).statusCode,
     ).toBe(409);
     expect((await req("GET", "/api/partners?status=removed,rejected", coord)).json().partners).toHaveLength(
-      2,
+      3,
     );
     expect(
       (await req("GET", "/api/partners?country=CN", coord)).json().partners.map((p: { id: string }) => p.id),

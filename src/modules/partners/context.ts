@@ -21,7 +21,10 @@ export type PartnerDeps = {
   sealer: Sealer;
   partnerUsers: PartnerUsers;
   mailer: Mailer;
-  /** Base URL for links in mail when no request is at hand (FOREWARN_PUBLIC_URL). */
+  /**
+   * FOREWARN_PUBLIC_URL: the base of links mailed on behalf of anonymous callers (the public
+   * application), so a forged Host header cannot point an invitation at another site.
+   */
   publicUrl?: string | undefined;
   /** Tests only: accept webhook URLs on loopback and private networks. */
   allowPrivateWebhooks?: boolean | undefined;

@@ -117,7 +117,9 @@ export function makePartnerLifecycle(c: Ctx) {
       createdAt: now,
       expiresAt,
     });
-    const base = (c.publicUrl ?? input.origin).replace(/\/+$/, "");
+    // An anonymous caller's Host header is not trusted for links in mail; a staff member's or partner
+    // admin's request origin is (they get the link back in the answer as well).
+    const base = ((actor === null ? c.publicUrl : undefined) ?? input.origin).replace(/\/+$/, "");
     const inviteUrl = `${base}/invite/${token}`;
     await c.mailer.send(tx, {
       to: input.email,
