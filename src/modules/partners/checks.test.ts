@@ -1,0 +1,75 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { webhookUrlProblem } from "./members.ts";
+import { sniffEvidence } from "./records.ts";
+
+describe("webhook URLs", () => {
+  it("accepts https on public names and addresses", () => {
+    for (const ok of [
+      "https://hooks.acme.example/forewarn",
+      "https://8.8.8.8:8443/x?y=1",
+      "https://[2001:db8::1]/x",
+    ])
+      expect(webhookUrlProblem(ok), ok).toBeNull();
+  });
+
+  it("refuses plain http, credentials, fragments and private, loopback or link-local hosts", () => {
+    const cases: [string, RegExp][] = [
+      ["http://hooks.acme.example/", /https/],
+      ["ftp://hooks.acme.example/", /https/],
+      ["https://u:p@hooks.acme.example/", /credentials/],
+      ["https://hooks.acme.example/#x", /fragment/],
+      ["https://localhost/", /not public/],
+      ["https://api.localhost/", /not public/],
+      ["https://printer.local/", /not public/],
+      ["https://db.internal/", /not public/],
+      ["https://intranet/", /not a public domain/],
+      ["https://127.0.0.1/", /loopback/],
+      ["https://10.0.0.1/", /private/],
+      ["https://172.16.5.5/", /private/],
+      ["https://192.168.1.1/", /private/],
+      ["https://169.254.169.254/", /reserved/],
+      ["https://100.64.0.1/", /private/],
+      ["https://0.0.0.0/", /reserved/],
+      ["https://[::1]/", /loopback/],
+      ["https://[fd00::1]/", /private/],
+      ["https://[fe80::1]/", /reserved/],
+      ["https://[::ffff:127.0.0.1]/", /loopback/],
+      ["not a url", /not a URL/],
+    ];
+    for (const [url, why] of cases) expect(webhookUrlProblem(url), url).toMatch(why);
+    expect(webhookUrlProblem("https://127.0.0.1/", true)).toBeNull();
+    expect(webhookUrlProblem("http://127.0.0.1/", true)).toMatch(/https/);
+  });
+});
+
+describe("evidence types by content", () => {
+  it("recognises PDF, PNG, JPEG and text whatever the file is called", () => {
+    expect(sniffEvidence(Buffer.from("%PDF-1.4\n..."))).toBe("application/pdf");
+    expect(sniffEvidence(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]))).toBe(
+      "image/png",
+    );
+    expect(sniffEvidence(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toBe("image/jpeg");
+    expect(sniffEvidence(Buffer.from("ISO 27001 certificate no. 1234\r\nvalid until 2027\tok\n"))).toBe(
+      "text/plain",
+    );
+    expect(sniffEvidence(Buffer.from("Überprüfung bestanden ✓"))).toBe("text/plain");
+  });
+
+  it("refuses executables, archives, empty files and binary noise", () => {
+    expect(sniffEvidence(Buffer.from("MZ\x90\x00\x03"))).toBeNull();
+    expect(sniffEvidence(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toBeNull();
+    expect(sniffEvidence(Buffer.alloc(0))).toBeNull();
+    expect(sniffEvidence(Buffer.from([0xc3, 0x28]))).toBeNull();
+  });
+
+  it("never calls text anything that holds a NUL byte", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.nat(199), (bytes, at) => {
+        const b = Buffer.from(bytes);
+        b[at % b.length] = 0;
+        expect(sniffEvidence(b)).not.toBe("text/plain");
+      }),
+    );
+  });
+});
