@@ -369,6 +369,14 @@ function partnerRoutes(): Case[] {
     on("GET", "/incidents", READ),
     on("POST", "/incidents", WRITE, { whatLeaked: "w", toWhom: "t", when: "now" }),
     { method: "GET", url: "/api/incidents", allowed: ["admin", "coordinator", "investigator"] },
+    {
+      method: "POST",
+      url: "/api/incidents/inc_00000000000000000000000000/close",
+      path: "/api/incidents/{id}/close",
+      body: { resolution: "r" },
+      allowed: ["admin", "coordinator", "investigator"],
+      okStatus: 404,
+    },
     { method: "GET", url: "/api/ndas/current", allowed: "everyone" },
     { method: "GET", url: "/api/ndas", allowed: "everyone" },
     {

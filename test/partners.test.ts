@@ -585,8 +585,24 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect(
       (await req("GET", "/api/incidents", inv)).json().incidents.map((i: { id: string }) => i.id),
     ).toContain(r.json().id);
-    const sc = (await req("GET", `/api/partners/${ids.cn}/scorecard`, partnerHeaders.cn)).json();
+    let sc = (await req("GET", `/api/partners/${ids.cn}/scorecard`, partnerHeaders.cn)).json();
     expect(sc.incidents).toEqual({ total: 1, open: 1, selfReported: 1 });
+    expect(
+      (await req("POST", `/api/incidents/${r.json().id}/close`, partnerHeaders.cn, { resolution: "x" }))
+        .statusCode,
+    ).toBe(403);
+    const closed = await req("POST", `/api/incidents/${r.json().id}/close`, inv, {
+      resolution: "blog post removed; no exploit seen",
+    });
+    expect(closed.json()).toMatchObject({
+      status: "closed",
+      resolution: "blog post removed; no exploit seen",
+    });
+    expect(
+      (await req("POST", `/api/incidents/${r.json().id}/close`, inv, { resolution: "again" })).statusCode,
+    ).toBe(409);
+    sc = (await req("GET", `/api/partners/${ids.cn}/scorecard`, partnerHeaders.cn)).json();
+    expect(sc.incidents).toEqual({ total: 1, open: 0, selfReported: 1 });
     expect(sc.nda).toMatchObject({ currentVersion: 2, signedVersion: 1, current: false });
     expect(sc.acknowledgements).toEqual({
       measured: false,

@@ -41,6 +41,7 @@ export const ACTIONS = [
   "partners:approve", // one of the two approvals an application needs; rejection
   "partners:sanction", // suspend, reinstate, remove
   "incidents:read", // leak reports of every partner
+  "incidents:manage", // close an incident with its resolution
   "policy:write", // jurisdiction and risk rules
   "tiers:write",
   "ndas:write",
@@ -66,6 +67,7 @@ export const ROLE_ACTIONS = {
     "partners:approve",
     "partners:sanction",
     "incidents:read",
+    "incidents:manage",
     "policy:write",
     "tiers:write",
     "ndas:write",
@@ -85,6 +87,7 @@ export const ROLE_ACTIONS = {
     "partners:approve",
     "partners:sanction",
     "incidents:read",
+    "incidents:manage",
   ],
   investigator: [
     ...EVERYONE,
@@ -93,6 +96,7 @@ export const ROLE_ACTIONS = {
     "advisories:read",
     "partners:read",
     "incidents:read",
+    "incidents:manage",
   ],
   auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview", "partners:read"],
   partner_admin: [...EVERYONE, "partner:self", "partner:manage"],

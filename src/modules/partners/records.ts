@@ -186,6 +186,40 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         .limit(500);
     },
 
+    /** Closes an open incident with its resolution; it stays on the partner's record. */
+    async closeIncident(actor: Actor, incidentId: string, resolution: string) {
+      authorize(actor, "incidents:manage");
+      return db.transaction(async (tx) => {
+        const [inc] = await tx.select().from(incidents).where(eq(incidents.id, incidentId)).for("update");
+        if (!inc) throw notFound(`incident ${incidentId}`);
+        if (inc.status !== "open")
+          throw new AppError("invalid_state", `incident ${incidentId} is already closed`);
+        const now = clock.now();
+        const [row] = await tx
+          .update(incidents)
+          .set({ status: "closed", closedAt: now, resolution })
+          .where(eq(incidents.id, incidentId))
+          .returning();
+        await c.event(
+          tx,
+          actor,
+          { organisationId: inc.partnerId },
+          {
+            type: "incident_closed",
+            reason: resolution.slice(0, 500),
+            data: { incidentId },
+          },
+        );
+        await audit.record(tx, {
+          type: "incident.closed",
+          actor,
+          subject: incidentId,
+          data: { incidentId, resolution },
+        });
+        return row ?? inc;
+      });
+    },
+
     async scorecard(actor: Actor, id: string) {
       authorizeAny(actor, "partners:read", "partner:self");
       const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });

@@ -903,6 +903,21 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     async (req) => ({ incidents: await partners.allIncidents(requireActor(req), req.query.status) }),
   );
 
+  r.post(
+    "/api/incidents/:id/close",
+    {
+      schema: {
+        operationId: "closeIncident",
+        tags,
+        summary: "Close an incident with its resolution (it stays on the partner's record)",
+        params: z.object({ id: idOf("inc", "incident") }),
+        body: z.object({ resolution: Text(5000) }),
+        response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => partners.closeIncident(requireActor(req), req.params.id, req.body.resolution),
+  );
+
   r.get(
     "/api/outbox",
     {

@@ -175,4 +175,5 @@ export const EVENT_LABELS: Record<string, string> = {
   member_removed: "Member removed",
   evidence_uploaded: "Evidence uploaded",
   incident_reported: "Incident reported",
+  incident_closed: "Incident closed",
 };
