@@ -53,6 +53,7 @@ export function makeServices(d: ServiceDeps) {
     sealer,
     sessionHours: d.sessionHours,
   });
+  const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit });
   const cases = makeCases({
     db,
     clock: d.clock,
@@ -61,6 +62,7 @@ export function makeServices(d: ServiceDeps) {
     sealer,
     accounts,
     remediationDays: d.remediationDays ?? 90,
+    mailer: outbox.mailer,
   });
   const advisories = makeAdvisories({
     db,
@@ -72,7 +74,6 @@ export function makeServices(d: ServiceDeps) {
     publisher: d.publisher ?? DEFAULT_PUBLISHER,
     version: VERSION,
   });
-  const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit });
   const partners = makePartners({
     db,
     clock: d.clock,

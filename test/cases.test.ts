@@ -265,6 +265,11 @@ describe.each(engines)("cases on %s", (engine) => {
       "finder@example.net",
       "staff:coordinators",
     ]);
+    // Both are queued as mail in the shared outbox: to the reporter, and to every coordinator.
+    const mail = await t.services.outbox.list(systemActor("t"));
+    const mine = mail.filter((m) => m.subject === `New message on case ${caseId}`).map((m) => m.to);
+    expect(mine).toContain("finder@example.net");
+    expect(mine.filter((to) => to.startsWith("coordinator."))).not.toHaveLength(0);
   });
 
   it("accepts attachments by content, seals them, audits downloads and refuses the rest storing nothing", async () => {

@@ -51,6 +51,7 @@ const base = (over: Partial<ExportInput> = {}): ExportInput => ({
     { number: 1, createdAt: new Date("2026-03-01T12:00:00Z"), changeNote: null },
     { number: 2, createdAt: new Date("2026-03-02T09:30:00Z"), changeNote: "Fixed versions added." },
   ],
+  level: "full",
   publishedAt: null,
   now: new Date("2026-03-03T00:00:00Z"),
   cveId: "CVE-2026-10001",
@@ -112,6 +113,7 @@ describe("CSAF 2.0", () => {
       base({
         publishedAt: new Date("2026-03-02T18:00:00Z"),
         content: restrictToLevel(base().content, "public"),
+        level: "public",
         cvss: {
           version: "3.1",
           vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
@@ -129,6 +131,13 @@ describe("CSAF 2.0", () => {
     );
     expect(doc.vulnerabilities[0].scores[0].cvss_v3.baseScore).toBe(9.8);
     expect(JSON.stringify(doc)).not.toContain("curl -H");
+  });
+
+  it("a published advisory exported with unpublished sections stays AMBER", async () => {
+    const doc = toCsaf(base({ publishedAt: new Date("2026-03-02T18:00:00Z") })) as Json;
+    expect(doc.document.distribution.tlp.label).toBe("AMBER");
+    expect(doc.document.tracking.status).toBe("final");
+    expect(await csafMandatory(doc)).toEqual([]);
   });
 
   it("a wrong CWE name or a contradicting status fails the mandatory tests (so they would catch our bugs)", async () => {

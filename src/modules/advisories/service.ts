@@ -115,6 +115,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     return {
       trackingId: a.trackingId,
       content: restrictToLevel(contentOf(rev), level),
+      level,
       revisions: revs,
       publishedAt: a.publishedAt,
       now: d.clock.now(),

@@ -7,7 +7,7 @@ import { AppError, badRequest, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "./files.ts";
 import type { ReporterAccess } from "./intake.ts";
 import { caseAttachments, caseMessages, cases } from "./schema.ts";
-import { actorId, type CaseRow, type CasesDeps, loadCase, notify } from "./store.ts";
+import { actorId, type CaseRow, type CasesDeps, emailsOf, loadCase, notify } from "./store.ts";
 
 export const MESSAGE_MAX = 20_000;
 export const ATTACHMENTS_PER_CASE = 50;
@@ -26,6 +26,9 @@ export function makeConversation(
   ) {
     if (!input.body.trim()) throw badRequest("body is empty");
     if (input.body.length > MESSAGE_MAX) throw badRequest(`body is longer than ${MESSAGE_MAX} characters`);
+    // The email itself goes out from the outbox; it names the case, never its content.
+    const recipient = by === "staff" ? row.reporterEmail : `staff:${row.assigneeId ?? "coordinators"}`;
+    const emails = await emailsOf(d, recipient);
     const id = d.ids("message");
     const now = d.clock.now();
     await d.db.transaction(async (tx) => {
@@ -45,16 +48,19 @@ export function makeConversation(
         body: input.body,
         createdAt: now,
       });
-      // The email itself goes out from the outbox; it names the case, never its content.
-      const recipient = by === "staff" ? row.reporterEmail : `staff:${row.assigneeId ?? "coordinators"}`;
       if (recipient)
-        await notify(d, tx, {
-          caseId: row.id,
-          kind: "message",
-          recipient,
-          subject: `New message on case ${row.id}`,
-          body: `There is a new message on case ${row.id}. Open the case to read it.`,
-        });
+        await notify(
+          d,
+          tx,
+          {
+            caseId: row.id,
+            kind: "message",
+            recipient,
+            subject: `New message on case ${row.id}`,
+            body: `There is a new message on case ${row.id}. Open the case to read it.`,
+          },
+          emails,
+        );
       await d.audit.record(tx, {
         type: "case.message_posted",
         actor,

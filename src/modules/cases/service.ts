@@ -11,6 +11,7 @@ import {
   addEvent,
   type CasesDeps,
   cvssOf,
+  emailsOf,
   loadCase,
   loadCredits,
   notify,
@@ -107,20 +108,28 @@ export function makeCases(d: CasesDeps) {
         .limit(5000);
       let warned = 0;
       for (const row of rows) {
-        for (const threshold of dueWarnings(row.phase as Phase, row.deadlineAt, now)) {
+        const due = dueWarnings(row.phase as Phase, row.deadlineAt, now);
+        const recipient = `staff:${row.assigneeId ?? "coordinators"}`;
+        const emails = due.length ? await emailsOf(d, recipient) : [];
+        for (const threshold of due) {
           const deadlineAt = row.deadlineAt.toISOString();
           await d.db.transaction(async (tx) => {
-            const fresh = await notify(d, tx, {
-              caseId: row.id,
-              kind: `deadline.${threshold}`,
-              recipient: `staff:${row.assigneeId ?? "coordinators"}`,
-              subject:
-                threshold === "overdue"
-                  ? `Case ${row.id} is past its remediation deadline`
-                  : `Case ${row.id}: remediation deadline in ${threshold.replace("d", " days")}`,
-              body: `Case ${row.id} (${row.product}) has its remediation deadline at ${deadlineAt}.`,
-              dedupeKey: `${row.id}:${deadlineAt}:${threshold}`,
-            });
+            const fresh = await notify(
+              d,
+              tx,
+              {
+                caseId: row.id,
+                kind: `deadline.${threshold}`,
+                recipient,
+                subject:
+                  threshold === "overdue"
+                    ? `Case ${row.id} is past its remediation deadline`
+                    : `Case ${row.id}: remediation deadline in ${threshold.replace("d", " days")}`,
+                body: `Case ${row.id} (${row.product}) has its remediation deadline at ${deadlineAt}.`,
+                dedupeKey: `${row.id}:${deadlineAt}:${threshold}`,
+              },
+              emails,
+            );
             if (!fresh) return;
             warned++;
             await addEvent(d, tx, {

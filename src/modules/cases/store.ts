@@ -9,6 +9,7 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { Accounts } from "../accounts/service.ts";
+import type { Mailer } from "../partners/outbox.ts";
 import { allowedTransitions, deadlineState, type Phase } from "./phases.ts";
 import {
   caseAttachments,
@@ -26,6 +27,8 @@ export type CasesDeps = {
   audit: Pick<Audit, "record">;
   sealer: Sealer;
   accounts: Pick<Accounts, "listUsers">;
+  /** The shared mail outbox (partners module); notifications to people are queued there as mail. */
+  mailer?: Pick<Mailer, "send"> | undefined;
   /** Days from receipt to the remediation deadline. */
   remediationDays: number;
 };
@@ -70,18 +73,45 @@ export async function addEvent(
   return id;
 }
 
-/** Queues a notification; with a dedupeKey only the first of its kind is kept. Returns whether it was new. */
+/**
+ * The email addresses behind a recipient: an address as is; `staff:<userId>` that user's;
+ * `staff:coordinators` every coordinator's. Resolve before opening the transaction.
+ */
+export async function emailsOf(d: Pick<CasesDeps, "accounts">, recipient: string | null): Promise<string[]> {
+  if (!recipient) return [];
+  if (!recipient.startsWith("staff:")) return recipient.includes("@") ? [recipient] : [];
+  const who = recipient.slice("staff:".length);
+  const users = await d.accounts.listUsers({ kind: "system", name: "cases" });
+  return users
+    .filter((u) => (who === "coordinators" ? u.role === "coordinator" : u.id === who))
+    .map((u) => u.email);
+}
+
+/**
+ * Records a notification for the case and queues it as mail to `emails`; with a dedupeKey only the
+ * first of its kind is kept. Returns whether it was new.
+ */
 export async function notify(
-  d: Pick<CasesDeps, "ids" | "clock">,
+  d: Pick<CasesDeps, "ids" | "clock" | "mailer">,
   tx: DbOrTx,
   n: { caseId: string; kind: string; recipient: string; subject: string; body: string; dedupeKey?: string },
+  emails: string[] = [],
 ): Promise<boolean> {
   const rows = await tx
     .insert(caseNotifications)
     .values({ id: d.ids("notification"), ...n, dedupeKey: n.dedupeKey ?? null, createdAt: d.clock.now() })
     .onConflictDoNothing()
     .returning({ id: caseNotifications.id });
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  for (const to of emails)
+    await d.mailer?.send(tx, {
+      to,
+      subject: n.subject,
+      body: n.body,
+      kind: `case.${n.kind}`,
+      ...(n.dedupeKey ? { dedupeKey: `${n.dedupeKey}:${to}` } : {}),
+    });
+  return true;
 }
 
 export function cvssOf(c: CaseRow) {

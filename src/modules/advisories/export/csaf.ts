@@ -2,7 +2,7 @@
 // (TLP 2.0 calls it CLEAR; CSAF 2.0's schema only knows WHITE). Valid under the mandatory tests of
 // csaf-validator-lib (see test/exports.test.ts).
 import { SECTION_TITLES, SECTIONS, type Section } from "../content.ts";
-import { csafUrl, type ExportInput, isPublic } from "./input.ts";
+import { csafUrl, type ExportInput, isClear, isPublic } from "./input.ts";
 
 const NOTE_CATEGORY: Record<Section, string> = {
   summary: "summary",
@@ -36,6 +36,7 @@ function versionBranch(v: string): { category: string; name: string } {
 
 export function toCsaf(i: ExportInput): Record<string, unknown> {
   const pub = isPublic(i);
+  const clear = isClear(i);
   const revs = [...i.revisions].sort((a, b) => a.number - b.number);
   const last = revs.at(-1);
   if (!last) throw new Error("an advisory has at least one revision");
@@ -132,8 +133,14 @@ export function toCsaf(i: ExportInput): Record<string, unknown> {
       lang: "en",
       publisher: { category: "vendor", name: i.publisher.name, namespace: i.publisher.publicUrl },
       distribution: {
-        tlp: { label: pub ? "WHITE" : "AMBER", url: "https://www.first.org/tlp/" },
-        ...(pub ? {} : { text: "Embargoed: not for further distribution before public release." }),
+        tlp: { label: clear ? "WHITE" : "AMBER", url: "https://www.first.org/tlp/" },
+        ...(clear
+          ? {}
+          : {
+              text: pub
+                ? "Contains sections that were not published: not for further distribution."
+                : "Embargoed: not for further distribution before public release.",
+            }),
       },
       notes,
       ...(pub

@@ -1,6 +1,6 @@
 // What every export format is rendered from: one revision's content (already restricted to the
 // level the caller may see), the advisory's history and the case's identifiers, scoring and credits.
-import type { AdvisoryContent } from "../content.ts";
+import type { AdvisoryContent, ContentLevel } from "../content.ts";
 
 export type Publisher = {
   name: string;
@@ -14,6 +14,8 @@ export type Publisher = {
 export type ExportInput = {
   trackingId: string;
   content: AdvisoryContent;
+  /** The level `content` was restricted to; only `public` content of a published advisory is TLP:CLEAR. */
+  level: ContentLevel;
   revisions: { number: number; createdAt: Date; changeNote: string | null }[];
   publishedAt: Date | null;
   now: Date;
@@ -28,6 +30,13 @@ export type ExportInput = {
 
 export const isPublic = (i: Pick<ExportInput, "publishedAt" | "now">) =>
   i.publishedAt !== null && i.publishedAt.getTime() <= i.now.getTime();
+
+/**
+ * TLP:CLEAR (WHITE in CSAF 2.0) only for the public sections of a published advisory: a staff export
+ * of a released advisory still carries detection rules and PoC that were never published.
+ */
+export const isClear = (i: Pick<ExportInput, "publishedAt" | "now" | "level">) =>
+  isPublic(i) && i.level === "public";
 
 /** The CSAF file name for a tracking ID (CSAF 2.0 section 5.1): lower case, [+\-a-z0-9] and _. */
 export const csafFilename = (trackingId: string) =>

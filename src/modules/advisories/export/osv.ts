@@ -1,6 +1,6 @@
 // OSV from an advisory revision. Products with a package URL become packages of the matching OSV
 // ecosystem; others keep vendor/product in database_specific (OSV has no ecosystem for them).
-import { type ExportInput, isPublic, publicAdvisoryUrl } from "./input.ts";
+import { type ExportInput, isClear, isPublic, publicAdvisoryUrl } from "./input.ts";
 
 export const OSV_SCHEMA_VERSION = "1.7.0";
 
@@ -81,7 +81,7 @@ export function toOsv(i: ExportInput): Record<string, unknown> {
     database_specific: {
       tracking_id: i.trackingId,
       ...(i.cwe ? { cwe_ids: [i.cwe.id] } : {}),
-      tlp: pub ? "CLEAR" : "AMBER",
+      tlp: isClear(i) ? "CLEAR" : "AMBER",
     },
   };
 }
