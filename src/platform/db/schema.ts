@@ -2,6 +2,6 @@
 // module's service queries them.
 export * from "../../audit/schema.ts";
 export * from "../../modules/accounts/schema.ts";
-export * from "../../modules/cases/schema.ts";
 export * from "../../modules/advisories/schema.ts";
+export * from "../../modules/cases/schema.ts";
 export * from "../../modules/partners/schema.ts";
