@@ -2,7 +2,7 @@
 // tests and the OASIS JSON schema, OSV by its JSON schema (both with ajv); CVE JSON 5 has no schema
 // package on npm, so its required structure is asserted by hand.
 import { describe, expect, it } from "vitest";
-import { restrictToLevel } from "../src/modules/advisories/content.ts";
+import { restrictToLevel, restrictToSections } from "../src/modules/advisories/content.ts";
 import { toCsaf } from "../src/modules/advisories/export/csaf.ts";
 import { toCveRecord } from "../src/modules/advisories/export/cve.ts";
 import type { ExportInput } from "../src/modules/advisories/export/input.ts";
@@ -222,5 +222,11 @@ describe("content levels", () => {
     expect(restrictToLevel(c, "detection").sections.poc).toBe("");
     expect(restrictToLevel(c, "detection").sections.indicators).toBe(c.sections.indicators);
     expect(restrictToLevel(c, "full")).toEqual(c);
+    const tier = restrictToSections(c, ["summary", "poc"]);
+    expect(
+      Object.entries(tier.sections)
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+    ).toEqual(["summary", "poc"]);
   });
 });

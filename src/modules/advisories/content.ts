@@ -54,7 +54,18 @@ export type ContentLevel = keyof typeof CONTENT_LEVELS;
  * @example restrictToLevel(c, "summary").sections.poc === ""
  */
 export function restrictToLevel(content: AdvisoryContent, level: ContentLevel): AdvisoryContent {
-  const keep = new Set<Section>(CONTENT_LEVELS[level]);
+  return restrictToSections(content, CONTENT_LEVELS[level]);
+}
+
+/**
+ * The content keeping only the given sections (a partner tier's content list), the others emptied.
+ * @example restrictToSections(c, ["summary", "detection"]).sections.details === ""
+ */
+export function restrictToSections(
+  content: AdvisoryContent,
+  keepSections: readonly Section[],
+): AdvisoryContent {
+  const keep = new Set<Section>(keepSections);
   const sections = Object.fromEntries(
     SECTIONS.map((s) => [s, keep.has(s) ? content.sections[s] : ""]),
   ) as Record<Section, string>;
