@@ -252,12 +252,27 @@ describe("partner programme in the browser", () => {
       await page.getByLabel("Your title").fill("CISO");
       await page.getByRole("button", { name: "Sign NDA" }).click();
       await page.getByText("Version 1: Sam Shield, CISO").waitFor();
+      const attestation = page.getByTestId("attestation");
+      await attestation.getByText(/\d+ days left/).waitFor();
+      for (const label of [
+        /commercial security vendor/,
+        /offensive tools/,
+        /only at public release/,
+        /report any leak/,
+      ])
+        await attestation.getByLabel(label).check();
+      await attestation.getByRole("button", { name: "Renew attestation" }).click();
+      await page.getByText("Attestation renewed for a year").waitFor();
 
       await page.getByRole("tab", { name: "Overview" }).click();
       await page
         .getByTestId("eligibility")
         .getByText(/Eligible: standard/)
         .waitFor();
+      await page.getByRole("button", { name: "Edit profile" }).click();
+      await page.getByLabel("Affiliations").fill("FIRST member, Virus Bulletin");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Affiliations: FIRST member, Virus Bulletin").waitFor();
       await screenshot(page, "partners-portal-overview");
 
       await page.getByRole("tab", { name: "Members" }).click();
@@ -323,6 +338,14 @@ describe("partner programme in the browser", () => {
       await page.getByTestId("eligibility").getByText("the partner is suspended: delivery stopped").waitFor();
       await page.getByTestId("timeline").getByText("PoC matching our copy found on a forum").waitFor();
       await screenshot(page, "partners-suspended");
+      await page.goto(`${server.url}/partners?tab=incidents`);
+      const incident = page
+        .getByTestId("incident-card")
+        .filter({ hasText: "Detection rule for FW-2026-0001" });
+      await incident.getByLabel("Resolution").fill("repository taken down within the hour");
+      await incident.getByRole("button", { name: "Close incident" }).click();
+      await page.getByText("Closed", { exact: true }).click();
+      await page.getByText("Resolution: repository taken down within the hour").waitFor();
       const audit = await adminApi.request<{ entries: { type: string; subject: string }[] }>(
         "GET",
         "/api/audit?type=partner.status_changed&limit=50",

@@ -9,12 +9,15 @@ import {
   Card,
   Group,
   Modal,
+  MultiSelect,
+  NumberInput,
   Select,
   SimpleGrid,
   Stack,
   Tabs,
   Text,
   Textarea,
+  TextInput,
   Timeline,
   Title,
 } from "@mantine/core";
@@ -35,6 +38,7 @@ import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { StatusBadge } from "./Directory.tsx";
 import {
+  COUNTRY_OPTIONS,
   countryName,
   type Eligibility,
   EVENT_LABELS,
@@ -110,7 +114,7 @@ export function PartnerDetailPage() {
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
             <Stack>
               <EligibilityCard e={eligibility.data} error={eligibility.error} />
-              <ProfileCard p={p} />
+              <ProfileCard p={p} canEdit={partnerAdmin || sanction} staff={sanction} onSaved={reloadAll} />
             </Stack>
             <Card withBorder radius="md">
               <Title order={4} mb="md">
@@ -137,7 +141,12 @@ export function PartnerDetailPage() {
           <EvidenceSection partnerId={id} canUpload={partnerAdmin || sanction} />
         </Tabs.Panel>
         <Tabs.Panel value="incidents">
-          <IncidentsSection partnerId={id} canReport={partnerAdmin || sanction} onReported={reloadAll} />
+          <IncidentsSection
+            partnerId={id}
+            canReport={partnerAdmin || sanction}
+            canClose={["admin", "coordinator", "investigator"].includes(user.role)}
+            onReported={reloadAll}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="scorecard">
           <ScorecardSection partnerId={id} />
@@ -198,12 +207,90 @@ function EligibilityCard({ e, error }: { e: Eligibility | undefined; error: unkn
   );
 }
 
-function ProfileCard({ p }: { p: PartnerDetail }) {
+function ProfileEditor({ p, staff, onSaved }: { p: PartnerDetail; staff: boolean; onSaved: () => void }) {
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [website, setWebsite] = useState(p.website);
+  const [customers, setCustomers] = useState<number | string>(p.customers);
+  const [affiliations, setAffiliations] = useState(p.affiliations.join(", "));
+  const [staffCountries, setStaffCountries] = useState<string[]>(p.staffCountries);
+  const [error, setError] = useState<unknown>(null);
+  async function save() {
+    setError(null);
+    try {
+      await api.patch(`/api/partners/${p.id}`, {
+        website,
+        customers: Number(customers),
+        affiliations: affiliations
+          .split(",")
+          .map((a) => a.trim())
+          .filter(Boolean),
+        ...(staff ? { staffCountries } : {}),
+      });
+      notifications.show({ color: "green", message: "Profile saved" });
+      setOpen(false);
+      onSaved();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <>
+      <Button size="xs" variant="light" onClick={() => setOpen(true)}>
+        Edit profile
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Edit ${p.name}`}>
+        <Stack>
+          <TextInput label="Website" value={website} onChange={(e) => setWebsite(e.currentTarget.value)} />
+          <NumberInput label="Protected customers" min={0} value={customers} onChange={setCustomers} />
+          <TextInput
+            label="Affiliations"
+            description="Comma-separated, e.g. membership of a government vulnerability database"
+            value={affiliations}
+            onChange={(e) => setAffiliations(e.currentTarget.value)}
+          />
+          {staff && (
+            <MultiSelect
+              label="Countries where staff work"
+              searchable
+              data={COUNTRY_OPTIONS}
+              value={staffCountries}
+              onChange={setStaffCountries}
+            />
+          )}
+          {!staff && (
+            <Text size="xs" c="dimmed">
+              Headquarters, staff countries and kind decide the partner's tier and policy: ask your
+              coordinator to change them.
+            </Text>
+          )}
+          <ErrorAlert error={error} />
+          <Group justify="flex-end">
+            <Button onClick={() => void save()}>Save</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+function ProfileCard({
+  p,
+  canEdit,
+  staff,
+  onSaved,
+}: {
+  p: PartnerDetail;
+  canEdit: boolean;
+  staff: boolean;
+  onSaved: () => void;
+}) {
   return (
     <Card withBorder radius="md">
-      <Title order={4} mb="xs">
-        Profile
-      </Title>
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>Profile</Title>
+        {canEdit && <ProfileEditor key={p.updatedAt} p={p} staff={staff} onSaved={onSaved} />}
+      </Group>
       <Stack gap={4}>
         <Text size="sm">
           Website:{" "}

@@ -4,6 +4,7 @@ import { Tabs } from "@mantine/core";
 import { Navigate, Route, Routes, useNavigate, useSearchParams } from "react-router";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader } from "../../app/components.tsx";
+import { AllIncidents } from "./AllIncidents.tsx";
 import { ApprovalQueue } from "./ApprovalQueue.tsx";
 import { Directory } from "./Directory.tsx";
 import { NdaVersions } from "./NdaVersions.tsx";
@@ -28,6 +29,8 @@ export function PartnersPage() {
 }
 
 function StaffHome() {
+  const user = useCurrentUser();
+  const investigates = ["admin", "coordinator", "investigator"].includes(user.role);
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const tab = params.get("tab") ?? "directory";
@@ -48,6 +51,7 @@ function StaffHome() {
           <Tabs.Tab value="tiers">Tiers</Tabs.Tab>
           <Tabs.Tab value="policy">Jurisdiction policy</Tabs.Tab>
           <Tabs.Tab value="ndas">NDA versions</Tabs.Tab>
+          {investigates && <Tabs.Tab value="incidents">Incidents</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="directory">
           <Directory />
@@ -64,6 +68,11 @@ function StaffHome() {
         <Tabs.Panel value="ndas">
           <NdaVersions />
         </Tabs.Panel>
+        {investigates && (
+          <Tabs.Panel value="incidents">
+            <AllIncidents />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </>
   );

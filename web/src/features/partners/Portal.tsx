@@ -6,6 +6,7 @@ import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Code,
   CopyButton,
   FileInput,
@@ -26,7 +27,18 @@ import { ApiError } from "../../app/api.ts";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
-import type { Evidence, Incident, Member, MemberKey, Nda, Scorecard, Signature, Webhook } from "./model.ts";
+import {
+  ATTESTATION_LABELS,
+  type Attestations,
+  type Evidence,
+  type Incident,
+  type Member,
+  type MemberKey,
+  type Nda,
+  type Scorecard,
+  type Signature,
+  type Webhook,
+} from "./model.ts";
 
 function useAction() {
   const [error, setError] = useState<unknown>(null);
@@ -382,6 +394,7 @@ export function NdaSection({
             </Button>
           </Card>
         )}
+        <AttestationSection partnerId={partnerId} canRenew={canSign} />
         <Card withBorder radius="md">
           <Title order={5} mb="xs">
             Signatures
@@ -395,6 +408,65 @@ export function NdaSection({
         </Card>
       </Stack>
     </SimpleGrid>
+  );
+}
+
+export function AttestationSection({ partnerId, canRenew }: { partnerId: string; canRenew: boolean }) {
+  const api = useApi();
+  const sc = useApiQuery<Scorecard>(`/api/partners/${partnerId}/scorecard`);
+  const { error, run } = useAction();
+  const [checked, setChecked] = useState<Attestations>({
+    securityVendor: false,
+    noOffensiveTools: false,
+    publishAtRelease: false,
+    reportLeaks: false,
+  });
+  const a = sc.data?.attestation;
+  const all = Object.values(checked).every(Boolean);
+  return (
+    <Card withBorder radius="md" data-testid="attestation">
+      <Group justify="space-between" mb="xs">
+        <Title order={5}>Yearly attestation</Title>
+        {a &&
+          (a.current ? (
+            <Badge color={a.daysLeft > 30 ? "green" : "orange"}>{a.daysLeft} days left</Badge>
+          ) : (
+            <Badge color="red">expired</Badge>
+          ))}
+      </Group>
+      {a && (
+        <Text size="sm" mb="xs">
+          Attested <Timestamp iso={a.attestedAt} />, valid until <Timestamp iso={a.expiresAt} />. Without a
+          current attestation nothing is delivered.
+        </Text>
+      )}
+      {canRenew && (
+        <Stack gap={6}>
+          {(Object.keys(ATTESTATION_LABELS) as (keyof Attestations)[]).map((k) => (
+            <Checkbox
+              key={k}
+              label={ATTESTATION_LABELS[k]}
+              checked={checked[k]}
+              onChange={(e) => setChecked({ ...checked, [k]: e.currentTarget.checked })}
+            />
+          ))}
+          <ErrorAlert error={error} />
+          <Group justify="flex-end">
+            <Button
+              disabled={!all}
+              onClick={async () => {
+                if (await run(() => api.post(`/api/partners/${partnerId}/attestations`, checked))) {
+                  notifications.show({ color: "green", message: "Attestation renewed for a year" });
+                  sc.reload();
+                }
+              }}
+            >
+              Renew attestation
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Card>
   );
 }
 
@@ -464,13 +536,66 @@ export function EvidenceSection({ partnerId, canUpload }: { partnerId: string; c
   );
 }
 
+export function IncidentCard({
+  incident: i,
+  canClose,
+  onClosed,
+}: {
+  incident: Incident;
+  canClose: boolean;
+  onClosed: () => void;
+}) {
+  const api = useApi();
+  const { error, run } = useAction();
+  const [resolution, setResolution] = useState("");
+  return (
+    <Card withBorder radius="md" data-testid="incident-card">
+      <Group justify="space-between">
+        <Text fw={600}>{i.whatLeaked}</Text>
+        <Badge color={i.status === "open" ? "red" : "gray"}>{i.status}</Badge>
+      </Group>
+      <Text size="sm">
+        To {i.toWhom}, {i.leakedAt} · {i.source === "self_report" ? "self-reported" : "reported by staff"}{" "}
+        <Timestamp iso={i.reportedAt} />
+      </Text>
+      {i.resolution && (
+        <Text size="sm" c="dimmed">
+          Resolution: {i.resolution}
+        </Text>
+      )}
+      {canClose && i.status === "open" && (
+        <Group align="flex-end" mt="xs">
+          <TextInput
+            label="Resolution"
+            value={resolution}
+            onChange={(e) => setResolution(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
+          <Button
+            variant="default"
+            disabled={!resolution.trim()}
+            onClick={async () => {
+              if (await run(() => api.post(`/api/incidents/${i.id}/close`, { resolution }))) onClosed();
+            }}
+          >
+            Close incident
+          </Button>
+        </Group>
+      )}
+      <ErrorAlert error={error} />
+    </Card>
+  );
+}
+
 export function IncidentsSection({
   partnerId,
   canReport,
+  canClose,
   onReported,
 }: {
   partnerId: string;
   canReport: boolean;
+  canClose: boolean;
   onReported: () => void;
 }) {
   const api = useApi();
@@ -481,16 +606,7 @@ export function IncidentsSection({
     <Stack>
       <ErrorAlert error={error ?? list.error} />
       {(list.data?.incidents ?? []).map((i) => (
-        <Card key={i.id} withBorder radius="md" data-testid="incident-card">
-          <Group justify="space-between">
-            <Text fw={600}>{i.whatLeaked}</Text>
-            <Badge color={i.status === "open" ? "red" : "gray"}>{i.status}</Badge>
-          </Group>
-          <Text size="sm">
-            To {i.toWhom}, {i.leakedAt} · {i.source === "self_report" ? "self-reported" : "reported by staff"}{" "}
-            <Timestamp iso={i.reportedAt} />
-          </Text>
-        </Card>
+        <IncidentCard key={i.id} incident={i} canClose={canClose} onClosed={list.reload} />
       ))}
       {(list.data?.incidents ?? []).length === 0 && <Text c="dimmed">No incidents on record.</Text>}
       {canReport && (

@@ -137,6 +137,7 @@ export type Incident = {
   details: string;
   status: string;
   reportedAt: string;
+  resolution: string | null;
 };
 export type Evidence = {
   id: string;

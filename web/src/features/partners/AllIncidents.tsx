@@ -1,0 +1,42 @@
+// Every partner's incidents for investigators: self-reported leaks and staff reports, open first.
+import { Anchor, SegmentedControl, Stack, Text } from "@mantine/core";
+import { useState } from "react";
+import { Link } from "react-router";
+import { ErrorAlert } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/useApiQuery.ts";
+import type { Incident, PartnerListItem } from "./model.ts";
+import { IncidentCard } from "./Portal.tsx";
+
+export function AllIncidents() {
+  const [status, setStatus] = useState("open");
+  const list = useApiQuery<{ incidents: (Incident & { partnerId: string })[] }>("/api/incidents", {
+    status: status === "all" ? null : status,
+  });
+  const partners = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners");
+  const names = new Map((partners.data?.partners ?? []).map((p) => [p.id, p.name]));
+  const incidents = list.data?.incidents ?? [];
+  return (
+    <Stack>
+      <SegmentedControl
+        w={280}
+        value={status}
+        onChange={setStatus}
+        data={[
+          { value: "open", label: "Open" },
+          { value: "closed", label: "Closed" },
+          { value: "all", label: "All" },
+        ]}
+      />
+      <ErrorAlert error={list.error} />
+      {!list.loading && incidents.length === 0 && <Text c="dimmed">No incidents.</Text>}
+      {incidents.map((i) => (
+        <Stack key={i.id} gap={4}>
+          <Anchor component={Link} to={`/partners/${i.partnerId}`} size="sm" fw={600}>
+            {names.get(i.partnerId) ?? i.partnerId}
+          </Anchor>
+          <IncidentCard incident={i} canClose onClosed={list.reload} />
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
