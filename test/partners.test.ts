@@ -334,6 +334,8 @@ describe.each(engines)("partner programme on %s", (engine) => {
     });
     expect(pub.statusCode).toBe(201);
     expect(pub.json().version).toBe(2);
+    const mail = (await req("GET", "/api/outbox", admin)).json().messages as { to: string; kind: string }[];
+    expect(mail.filter((m) => m.kind === "nda_published").map((m) => m.to)).toContain("admin@cn.example");
     expect((await req("GET", `/api/partners/${ids.us}/eligibility`, coord)).json().reasons).toContainEqual(
       expect.objectContaining({ rule: "nda", message: expect.stringContaining("version 2") }),
     );

@@ -183,6 +183,23 @@ export function makeProgramme(c: Ctx, life: ReturnType<typeof makePartnerLifecyc
           subject: String(version),
           data: { version, sha256 },
         });
+        // Every partner admin hears of it: until they sign, their organisation receives nothing.
+        const live = await tx
+          .select()
+          .from(partners)
+          .where(inArray(partners.status, ["active", "suspended", "under_review", "applicant"]));
+        for (const p of live) {
+          for (const m of await c.partnerUsers.listMembers(tx, p.organisationId)) {
+            if (m.role !== "partner_admin" || m.disabled) continue;
+            await c.mailer.send(tx, {
+              to: m.email,
+              kind: "nda_published",
+              dedupeKey: `nda:${version}:${m.id}`,
+              subject: `NDA version ${version}: ${p.name} must sign it to keep receiving advisories`,
+              body: `A new version (${version}) of the early-alert programme's NDA is in force. Until an admin of ${p.name} signs it in the partner portal, ${p.name} receives nothing.\n\nSHA-256 of the text: ${sha256}`,
+            });
+          }
+        }
         return { version, sha256, createdAt: clock.now() };
       });
     },
