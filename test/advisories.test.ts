@@ -295,6 +295,12 @@ describe.each(engines)("advisories on %s", (engine) => {
   it("restricts content to a level, keeps detection and PoC files sealed, audits every read", async () => {
     const { caseId } = await newCase();
     const { id } = (await newAdvisory(caseId)).json();
+    // Sections (the PoC above all) are sealed at rest.
+    const raw = JSON.stringify(
+      await t.database.db.execute(`SELECT sections FROM advisory_revisions WHERE advisory_id = '${id}'`),
+    );
+    expect(raw).not.toContain("curl -H");
+    expect(raw).not.toContain("203.0.113.7");
     const lvl = (
       await t.app.inject({ url: `/api/advisories/${id}/content?level=detection`, headers: alice })
     ).json();

@@ -79,6 +79,10 @@ describe.each(engines)("cases on %s", (engine) => {
     expect(body.case.deadline.status).toBe("on_track");
     const audit = await t.services.audit.list(systemActor("t"), { type: "case.viewed" });
     expect(audit.entries.some((e) => e.subject === caseId)).toBe(true);
+    // The description is sealed at rest.
+    const raw = await t.database.db.execute(`SELECT description FROM cases WHERE id = '${caseId}'`);
+    expect(JSON.stringify(raw)).toContain("v1.");
+    expect(JSON.stringify(raw)).not.toContain("X-Forwarded-User");
   });
 
   it("refuses an illegal jump naming the allowed phases, and follows the legal path", async () => {
@@ -415,6 +419,9 @@ describe.each(engines)("cases on %s", (engine) => {
     const res = await report({ ...REPORT, title: "x".repeat(201) });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain("title");
+    const control = await report({ ...REPORT, description: "a\u0000b" });
+    expect(control.statusCode).toBe(400);
+    expect(control.json().error.message).toContain("control character");
     const notJson = await t.app.inject({
       method: "POST",
       url: "/api/reports",

@@ -59,11 +59,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 type AdvisoryRow = typeof advisories.$inferSelect;
 type RevisionRow = typeof advisoryRevisions.$inferSelect;
 
-const contentOf = (r: RevisionRow): AdvisoryContent => ({
-  title: r.title,
-  products: r.products as Product[],
-  sections: r.sections as Record<Section, string>,
-});
+/** Sections are sealed one by one, each bound to its revision and name. */
+const sectionContext = (revisionId: string, s: Section) => `advisory_revisions:${revisionId}:sections.${s}`;
 
 function checkContent(c: AdvisoryContent) {
   const problems = [
@@ -78,6 +75,20 @@ const fullSections = (s: Partial<Record<Section, string>>) =>
   Object.fromEntries(SECTIONS.map((k) => [k, s[k] ?? ""])) as Record<Section, string>;
 
 export function makeAdvisories(d: AdvisoriesDeps) {
+  const openSections = (revisionId: string, sealed: unknown) =>
+    Object.fromEntries(
+      SECTIONS.map((s) => [
+        s,
+        d.sealer.open((sealed as Record<Section, string>)[s], sectionContext(revisionId, s)),
+      ]),
+    ) as Record<Section, string>;
+  const sealSections = (revisionId: string, sections: Record<Section, string>) =>
+    Object.fromEntries(SECTIONS.map((s) => [s, d.sealer.seal(sections[s], sectionContext(revisionId, s))]));
+  const contentOf = (r: RevisionRow): AdvisoryContent => ({
+    title: r.title,
+    products: r.products as Product[],
+    sections: openSections(r.id, r.sections),
+  });
   async function load(id: string): Promise<AdvisoryRow> {
     const [row] = await d.db.select().from(advisories).where(eq(advisories.id, id));
     if (!row) throw notFound(`advisory ${id}`);
@@ -229,11 +240,14 @@ export function makeAdvisories(d: AdvisoriesDeps) {
               createdAt: now,
               updatedAt: now,
             });
+            const revisionId = d.ids("revision");
             await tx.insert(advisoryRevisions).values({
-              id: d.ids("revision"),
+              id: revisionId,
               advisoryId: id,
               number: 1,
-              ...content,
+              title: content.title,
+              products: content.products,
+              sections: sealSections(revisionId, content.sections),
               changeNote: input.changeNote ?? null,
               authorId: userId(actor),
               createdAt: now,
@@ -338,11 +352,14 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         checkContent(content);
         const number = a.currentRevision + 1;
         const now = d.clock.now();
+        const revisionId = d.ids("revision");
         await tx.insert(advisoryRevisions).values({
-          id: d.ids("revision"),
+          id: revisionId,
           advisoryId: id,
           number,
-          ...content,
+          title: content.title,
+          products: content.products,
+          sections: sealSections(revisionId, content.sections),
           changeNote: input.changeNote ?? null,
           authorId: userId(actor),
           createdAt: now,
@@ -630,6 +647,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           currentRevision: advisories.currentRevision,
           title: advisoryRevisions.title,
           sections: advisoryRevisions.sections,
+          revisionId: advisoryRevisions.id,
           revisionAt: advisoryRevisions.createdAt,
         })
         .from(advisories)
@@ -648,7 +666,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             id: r.id,
             trackingId: r.trackingId,
             title: r.title,
-            summary: (r.sections as Record<Section, string>).summary,
+            summary: d.sealer.open(
+              (r.sections as Record<Section, string>).summary,
+              sectionContext(r.revisionId, "summary"),
+            ),
             publishedAt: r.publishedAt as Date,
             updatedAt: new Date(Math.max(r.revisionAt.getTime(), (r.publishedAt as Date).getTime())),
           })),

@@ -7,7 +7,15 @@ import { AppError, badRequest, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "./files.ts";
 import type { ReporterAccess } from "./intake.ts";
 import { caseAttachments, caseMessages, cases } from "./schema.ts";
-import { actorId, type CaseRow, type CasesDeps, emailsOf, loadCase, notify } from "./store.ts";
+import {
+  actorId,
+  type CaseRow,
+  type CasesDeps,
+  emailsOf,
+  loadCase,
+  messageContext,
+  notify,
+} from "./store.ts";
 
 export const MESSAGE_MAX = 20_000;
 export const ATTACHMENTS_PER_CASE = 50;
@@ -45,7 +53,7 @@ export function makeConversation(
         parentId: input.parentId ?? null,
         authorKind: by,
         authorUserId: actor?.kind === "user" ? actor.userId : null,
-        body: input.body,
+        body: d.sealer.seal(input.body, messageContext(id)),
         createdAt: now,
       });
       if (recipient)

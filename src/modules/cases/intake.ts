@@ -7,7 +7,15 @@ import { randomSecret, safeEqual, sha256Hex } from "../../platform/crypto.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
 import { makeIntakeKey } from "./pgp.ts";
 import { cases } from "./schema.ts";
-import { addEvent, type CaseRow, type CasesDeps, loadCase, researcherView, summaryView } from "./store.ts";
+import {
+  addEvent,
+  type CaseRow,
+  type CasesDeps,
+  descriptionContext,
+  loadCase,
+  researcherView,
+  summaryView,
+} from "./store.ts";
 
 export type ReportInput = {
   product: string;
@@ -39,6 +47,14 @@ export function makeIntake(d: CasesDeps) {
     if (!description?.trim()) throw badRequest("description is required (or encryptedDescription)");
     if (description.length > DESCRIPTION_MAX)
       throw badRequest(`description is longer than ${DESCRIPTION_MAX} characters`);
+    const bad = [...description].findIndex((ch) => {
+      const c = ch.charCodeAt(0);
+      return (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127;
+    });
+    if (bad >= 0)
+      throw badRequest(
+        `description contains a control character (code ${description.charCodeAt(bad)}): send markdown text`,
+      );
     const now = d.clock.now();
     const id = d.ids("case");
     const token = actor ? null : `${TOKEN_PREFIX}${randomSecret(32)}`;
@@ -49,7 +65,7 @@ export function makeIntake(d: CasesDeps) {
         title: input.title,
         product: input.product,
         version: input.version,
-        description,
+        description: d.sealer.seal(description, descriptionContext(id)),
         encrypted,
         phase: "received",
         reporterOrganisationId: user?.organisationId ?? null,
@@ -105,7 +121,7 @@ export function makeIntake(d: CasesDeps) {
 
     async viewAsReporter(access: ReporterAccess, caseId: string) {
       const { row, actor } = await reporterCase(access, caseId);
-      const view = await researcherView(d.db, row);
+      const view = await researcherView(d.db, d.sealer, row);
       await d.audit.record(d.db, {
         type: "case.viewed",
         actor,

@@ -67,7 +67,7 @@ export function makeCases(d: CasesDeps) {
         return { view: "researcher" as const, case: await intake.viewAsReporter({ actor }, caseId) };
       }
       const row = await loadCase(d.db, caseId);
-      const view = await staffView(d.db, row, d.clock.now());
+      const view = await staffView(d.db, d.sealer, row, d.clock.now());
       await d.audit.record(d.db, { type: "case.viewed", actor, subject: caseId, data: { view: "staff" } });
       return { view: "staff" as const, case: view };
     },

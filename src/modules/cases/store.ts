@@ -152,8 +152,12 @@ export async function loadAttachments(db: DbOrTx, caseId: string) {
     .orderBy(asc(caseAttachments.createdAt));
 }
 
-export async function loadMessages(db: DbOrTx, caseId: string) {
-  return db
+/** Seal contexts: a sealed value copied to another row or column does not open. */
+export const descriptionContext = (caseId: string) => `cases:${caseId}:description`;
+export const messageContext = (messageId: string) => `case_messages:${messageId}:body`;
+
+export async function loadMessages(db: DbOrTx, sealer: Sealer, caseId: string) {
+  const rows = await db
     .select({
       id: caseMessages.id,
       parentId: caseMessages.parentId,
@@ -165,6 +169,7 @@ export async function loadMessages(db: DbOrTx, caseId: string) {
     .from(caseMessages)
     .where(eq(caseMessages.caseId, caseId))
     .orderBy(asc(caseMessages.createdAt), asc(caseMessages.id));
+  return rows.map((m) => ({ ...m, body: sealer.open(m.body, messageContext(m.id)) }));
 }
 
 export async function loadCredits(db: DbOrTx, caseId: string) {
@@ -180,7 +185,7 @@ export async function loadCredits(db: DbOrTx, caseId: string) {
     .orderBy(asc(caseCredits.createdAt), asc(caseCredits.id));
 }
 
-export async function staffView(db: DbOrTx, c: CaseRow, now: Date) {
+export async function staffView(db: DbOrTx, sealer: Sealer, c: CaseRow, now: Date) {
   const timeline = await db
     .select()
     .from(caseEvents)
@@ -189,7 +194,7 @@ export async function staffView(db: DbOrTx, c: CaseRow, now: Date) {
   const phase = c.phase as Phase;
   return {
     ...summaryView(c, now),
-    description: c.description,
+    description: sealer.open(c.description, descriptionContext(c.id)),
     encrypted: c.encrypted,
     allowedTransitions: [...allowedTransitions(phase)],
     duplicateOf: c.duplicateOf,
@@ -207,7 +212,7 @@ export async function staffView(db: DbOrTx, c: CaseRow, now: Date) {
         : null,
     credits: await loadCredits(db, c.id),
     attachments: await loadAttachments(db, c.id),
-    messages: await loadMessages(db, c.id),
+    messages: await loadMessages(db, sealer, c.id),
     timeline: timeline.map((e) => ({
       id: e.id,
       at: e.at,
@@ -224,7 +229,7 @@ export async function staffView(db: DbOrTx, c: CaseRow, now: Date) {
 }
 
 /** What a reporter sees: no internal notes, assignee or bounty deliberations, but phase and messages. */
-export async function researcherView(db: DbOrTx, c: CaseRow) {
+export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow) {
   const timeline = await db
     .select()
     .from(caseEvents)
@@ -235,13 +240,13 @@ export async function researcherView(db: DbOrTx, c: CaseRow) {
     title: c.title,
     product: c.product,
     version: c.version,
-    description: c.description,
+    description: sealer.open(c.description, descriptionContext(c.id)),
     phase: c.phase as Phase,
     receivedAt: c.receivedAt,
     cveId: c.cveId,
     credits: await loadCredits(db, c.id),
     attachments: (await loadAttachments(db, c.id)).map(({ uploadedBy: _u, ...a }) => a),
-    messages: await loadMessages(db, c.id),
+    messages: await loadMessages(db, sealer, c.id),
     phases: timeline
       .filter((e) => e.kind === "transition" || e.kind === "reported")
       .map((e) => ({ at: e.at, phase: e.toPhase ?? "received" })),
