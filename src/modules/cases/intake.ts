@@ -47,14 +47,13 @@ export function makeIntake(d: CasesDeps) {
     if (!description?.trim()) throw badRequest("description is required (or encryptedDescription)");
     if (description.length > DESCRIPTION_MAX)
       throw badRequest(`description is longer than ${DESCRIPTION_MAX} characters`);
-    const bad = [...description].findIndex((ch) => {
-      const c = ch.charCodeAt(0);
-      return (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127;
-    });
-    if (bad >= 0)
-      throw badRequest(
-        `description contains a control character (code ${description.charCodeAt(bad)}): send markdown text`,
-      );
+    for (let i = 0; i < description.length; i++) {
+      const c = description.charCodeAt(i);
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127)
+        throw badRequest(
+          `description contains a control character (code ${c}) at offset ${i}: send markdown text`,
+        );
+    }
     const now = d.clock.now();
     const id = d.ids("case");
     const token = actor ? null : `${TOKEN_PREFIX}${randomSecret(32)}`;
