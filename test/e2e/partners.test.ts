@@ -180,52 +180,6 @@ describe("partner programme in the browser", () => {
   );
 
   inBrowser(
-    "admins edit tiers, preview a policy change over every partner, and read NDA versions",
-    async (page) => {
-      await signIn(page, admin);
-      await page.goto(`${server.url}/partners?tab=tiers`);
-      const lead = page.getByLabel("Lead time of standard");
-      await expect.poll(() => lead.inputValue()).toBe("P1D");
-      await lead.fill("PT36H");
-      await page.getByRole("button", { name: "Save tiers" }).click();
-      await page.getByText("Tiers saved").waitFor();
-      const tiers = await adminApi.request<{ tiers: { name: string; leadTime: string }[] }>(
-        "GET",
-        "/api/tiers",
-      );
-      expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
-      await lead.fill("P1M");
-      await page.getByRole("button", { name: "Save tiers" }).click();
-      await page.getByRole("alert").filter({ hasText: "months" }).waitFor();
-
-      await page.getByRole("tab", { name: "Jurisdiction policy" }).click();
-      await page
-        .getByTestId("rule-card")
-        .getByText("Regulations on the Management of Security Vulnerabilities", { exact: false })
-        .waitFor();
-      const editor = page.getByLabel("Rules (JSON)");
-      const rules = JSON.parse(await editor.inputValue()) as unknown[];
-      rules.push({
-        name: "everyone-summary-only",
-        condition: {},
-        effect: { type: "remove_content", content: ["details"] },
-        reference: "test",
-      });
-      await editor.fill(JSON.stringify(rules, null, 2));
-      await page.getByRole("button", { name: "Preview changes" }).click();
-      const preview = page.getByTestId("policy-preview");
-      await preview.getByText(/partners would change|No partner would change/).waitFor();
-      await screenshot(page, "partners-policy-preview");
-      const saved = await adminApi.request<{ rules: unknown[] }>("GET", "/api/policy/rules");
-      expect(saved.body.rules).toHaveLength(1);
-
-      await page.getByRole("tab", { name: "NDA versions" }).click();
-      await page.getByTestId("nda-versions").getByText("Version 1", { exact: true }).waitFor();
-      await page.getByTestId("nda-versions").getByText("in force").waitFor();
-    },
-  );
-
-  inBrowser(
     "a partner admin joins by invite and uses the portal: NDA, members, keys, webhooks, leak report, scorecard",
     async (page) => {
       const inv = await coordApi.request<{ inviteUrl: string }>("POST", `/api/partners/${ids.us}/members`, {
@@ -322,6 +276,58 @@ describe("partner programme in the browser", () => {
       // Another partner's page answers "not found" to a partner user.
       await page.goto(`${server.url}/partners/${ids.cn}`);
       await page.getByRole("alert").filter({ hasText: "not found" }).waitFor();
+    },
+  );
+
+  inBrowser(
+    "admins edit tiers, preview a policy change over every partner, and read NDA versions",
+    async (page) => {
+      await signIn(page, admin);
+      await page.goto(`${server.url}/partners?tab=tiers`);
+      const lead = page.getByLabel("Lead time of standard");
+      await expect.poll(() => lead.inputValue()).toBe("P1D");
+      await lead.fill("PT36H");
+      await page.getByRole("button", { name: "Save tiers" }).click();
+      await page.getByText("Tiers saved").waitFor();
+      const tiers = await adminApi.request<{ tiers: { name: string; leadTime: string }[] }>(
+        "GET",
+        "/api/tiers",
+      );
+      expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
+      await lead.fill("P1M");
+      await page.getByRole("button", { name: "Save tiers" }).click();
+      await page.getByRole("alert").filter({ hasText: "months" }).waitFor();
+
+      await page.getByRole("tab", { name: "Jurisdiction policy" }).click();
+      const rulesShown = page.getByTestId("rule-card");
+      await expect
+        .poll(() => rulesShown.first().getByLabel("Rule name").inputValue())
+        .toBe("mandatory-government-vulnerability-reporting");
+      await page.getByRole("button", { name: "Add rule" }).click();
+      const rule = rulesShown.nth(1);
+      await rule.getByLabel("Rule name").fill("no-details-for-us");
+      await rule.getByLabel("Headquarters or staff in").first().click();
+      await page.keyboard.type("United St");
+      await page.getByRole("option", { name: "United States (US)" }).click();
+      await rule.getByLabel("Effect").first().click();
+      await page.getByRole("option", { name: "Remove content" }).click();
+      await page.keyboard.press("Escape");
+      // The second multi-select of the card (the first is the country list).
+      await rule.locator(".mantine-MultiSelect-input").nth(1).click();
+      await page.getByRole("option", { name: "details", exact: true }).click();
+      await rule.getByLabel("Legal reference").fill("illustrative export-control clause");
+      await page.getByRole("button", { name: "Preview changes" }).click();
+      const preview = page.getByTestId("policy-preview");
+      await preview.getByText("1 of 3 partners would change:").waitFor();
+      await preview.getByRole("cell", { name: "Shieldworks" }).waitFor();
+      await preview.getByRole("cell", { name: /summary, detection, indicators$/ }).waitFor();
+      await screenshot(page, "partners-policy-preview");
+      const saved = await adminApi.request<{ rules: unknown[] }>("GET", "/api/policy/rules");
+      expect(saved.body.rules).toHaveLength(1);
+
+      await page.getByRole("tab", { name: "NDA versions" }).click();
+      await page.getByTestId("nda-versions").getByText("Version 1", { exact: true }).waitFor();
+      await page.getByTestId("nda-versions").getByText("in force").waitFor();
     },
   );
 
