@@ -126,6 +126,17 @@ describe("cases and advisories in the browser", () => {
       await page.getByLabel("New message").fill("Thanks, we reproduced it.");
       await page.getByRole("button", { name: "Send" }).click();
       await page.getByText("Thanks, we reproduced it.").waitFor();
+      await page.getByRole("button", { name: "Assign to me" }).click();
+      await page.getByText("Assignee: you").waitFor();
+      await page
+        .locator('input[type="file"]')
+        .setInputFiles({
+          name: "crash.txt",
+          mimeType: "text/plain",
+          buffer: Buffer.from("segfault at 0x41414141\n"),
+        });
+      await page.getByRole("button", { name: "Upload" }).click();
+      await page.getByRole("link", { name: "crash.txt" }).waitFor();
       const timeline = page.getByLabel("Case timeline");
       await timeline.getByText("received → verified").waitFor();
       await timeline.getByText(/CVSS 4\.0 scored 9\.3/).waitFor();

@@ -5,8 +5,10 @@ import {
   Badge,
   Button,
   Card,
+  FileInput,
   Grid,
   Group,
+  NumberInput,
   Paper,
   Select,
   SimpleGrid,
@@ -22,7 +24,7 @@ import { notifications } from "@mantine/notifications";
 import { IconArrowRight, IconMessage, IconNote, IconPaperclip } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
-import { useApi } from "../../app/auth.tsx";
+import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { Markdown } from "../public/Markdown.tsx";
@@ -63,6 +65,9 @@ function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
         }
         actions={
           <Group gap="xs">
+            <Button component={Link} to={`/advisories/new?case=${c.id}`} variant="light" size="xs">
+              Write advisory
+            </Button>
             <Badge size="lg" color={PHASE_COLORS[c.phase]} data-testid="case-phase">
               {c.phase}
             </Badge>
@@ -114,6 +119,7 @@ function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
             <Scoring c={c} reload={reload} />
+            <Triage c={c} reload={reload} />
             <Card withBorder>
               <Title order={4} mb="sm">
                 Timeline
@@ -289,6 +295,141 @@ function Scoring({ c, reload }: { c: StaffCase; reload(): void }) {
             onClick={() => void run(() => api.patch(`/api/cases/${c.id}`, { cwe: cwe || null }))}
           >
             Save
+          </Button>
+        </Group>
+        <ErrorAlert error={error} />
+      </Stack>
+    </Card>
+  );
+}
+
+function Triage({ c, reload }: { c: StaffCase; reload(): void }) {
+  const api = useApi();
+  const user = useCurrentUser();
+  const [deadline, setDeadline] = useState(c.deadline.deadlineAt.slice(0, 10));
+  const [amount, setAmount] = useState<string | number>(c.bounty ? c.bounty.amount / 100 : "");
+  const [currency, setCurrency] = useState(c.bounty?.currency ?? "EUR");
+  const [status, setStatus] = useState<string | null>(c.bounty?.status ?? "proposed");
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (f: () => Promise<unknown>, message: string) => {
+    setError(null);
+    try {
+      await f();
+      notifications.show({ message });
+      reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  async function upload() {
+    const fd = new FormData();
+    for (const f of files) fd.append("file", f, f.name);
+    // The API client speaks JSON only: multipart goes through fetch, with the session's CSRF token.
+    const { csrfToken } = await api.get<{ csrfToken: string | null }>("/api/me");
+    const res = await fetch(`/api/cases/${c.id}/attachments`, {
+      method: "POST",
+      body: fd,
+      credentials: "same-origin",
+      headers: csrfToken ? { "X-CSRF-Token": csrfToken } : {},
+    });
+    if (!res.ok)
+      throw new Error(
+        ((await res.json()) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`,
+      );
+    setFiles([]);
+  }
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
+        Triage
+      </Title>
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text size="sm">
+            Assignee: {c.assigneeId ? (c.assigneeId === user.id ? "you" : c.assigneeId) : "nobody"}
+          </Text>
+          {c.assigneeId !== user.id && (
+            <Button
+              size="xs"
+              variant="light"
+              onClick={() =>
+                void run(() => api.patch(`/api/cases/${c.id}`, { assigneeId: user.id }), "Assigned to you")
+              }
+            >
+              Assign to me
+            </Button>
+          )}
+        </Group>
+        <Group gap="xs" align="flex-end">
+          <TextInput
+            style={{ flex: 1 }}
+            type="date"
+            label="Remediation deadline"
+            value={deadline}
+            onChange={(e) => setDeadline(e.currentTarget.value)}
+          />
+          <Button
+            variant="light"
+            onClick={() =>
+              void run(
+                () => api.patch(`/api/cases/${c.id}`, { deadlineAt: `${deadline}T00:00:00Z` }),
+                "Deadline moved",
+              )
+            }
+          >
+            Set
+          </Button>
+        </Group>
+        <Group gap="xs" align="flex-end">
+          <NumberInput w={110} label="Bounty" min={0} decimalScale={2} value={amount} onChange={setAmount} />
+          <TextInput
+            w={70}
+            label="Currency"
+            maxLength={3}
+            value={currency}
+            onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
+          />
+          <Select
+            w={120}
+            label="Status"
+            data={["proposed", "approved", "paid", "declined"]}
+            value={status}
+            onChange={setStatus}
+          />
+          <Button
+            variant="light"
+            disabled={amount === "" || !status}
+            onClick={() =>
+              void run(
+                () =>
+                  api.put(`/api/cases/${c.id}/bounty`, {
+                    amount: Math.round(Number(amount) * 100),
+                    currency,
+                    status,
+                  }),
+                "Bounty saved",
+              )
+            }
+          >
+            Save
+          </Button>
+        </Group>
+        <Group gap="xs" align="flex-end">
+          <FileInput
+            style={{ flex: 1 }}
+            label="Attach files"
+            multiple
+            value={files}
+            onChange={(f) => setFiles(f.slice(0, 5))}
+            clearable
+          />
+          <Button
+            variant="light"
+            disabled={files.length === 0}
+            onClick={() => void run(upload, "Files attached")}
+          >
+            Upload
           </Button>
         </Group>
         <ErrorAlert error={error} />
