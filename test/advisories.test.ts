@@ -162,6 +162,11 @@ describe.each(engines)("advisories on %s", (engine) => {
     expect(cve.containers.cna.affected).toHaveLength(2);
     expect(cve.containers.cna.metrics[0].cvssV4_0.baseScore).toBe(9.3);
 
+    // The dashboard counts it.
+    const overview = (await t.app.inject({ url: "/api/overview", headers: alice })).json();
+    expect(overview.openCases).toBeGreaterThanOrEqual(1);
+    expect(overview.advisories).toBeGreaterThanOrEqual(1);
+
     // Nothing of it is public before release.
     const publicSide = [
       "/api/public/advisories",

@@ -636,6 +636,12 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     publisher: d.publisher,
     now: () => d.clock.now(),
 
+    /** How many advisories exist (a dashboard count; no content). */
+    async count(): Promise<number> {
+      const [r] = await d.db.select({ n: sql<number>`count(*)::int` }).from(advisories);
+      return r?.n ?? 0;
+    },
+
     async publicList() {
       const now = d.clock.now();
       return d.db

@@ -1,6 +1,6 @@
 // The cases module's service: intake, reading, triage, conversation and deadline warnings, each in its
 // own file, composed here into one object with narrow dependencies.
-import { and, desc, eq, lte, notInArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import { notFound } from "../../platform/errors.ts";
 import { makeConversation } from "./conversation.ts";
@@ -70,6 +70,15 @@ export function makeCases(d: CasesDeps) {
       const view = await staffView(d.db, d.sealer, row, d.clock.now());
       await d.audit.record(d.db, { type: "case.viewed", actor, subject: caseId, data: { view: "staff" } });
       return { view: "staff" as const, case: view };
+    },
+
+    /** Cases not yet released, closed, declined or duplicate (a dashboard count; no content). */
+    async countOpen(): Promise<number> {
+      const [r] = await d.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(cases)
+        .where(notInArray(cases.phase, [...FINISHED]));
+      return r?.n ?? 0;
     },
 
     /**

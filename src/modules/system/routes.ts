@@ -8,7 +8,13 @@ import { errors } from "../../platform/http/schemas.ts";
 
 export function systemRoutes(
   app: FastifyInstance,
-  info: { database: "pglite" | "postgresql"; version: string; adminExists: () => Promise<boolean> },
+  info: {
+    database: "pglite" | "postgresql";
+    version: string;
+    adminExists: () => Promise<boolean>;
+    /** Dashboard counts from the modules that have them; a missing one counts 0. */
+    counts?: Partial<Record<"partners" | "openCases" | "advisories", () => Promise<number>>>;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -58,8 +64,16 @@ export function systemRoutes(
     },
     async (req) => {
       authorize(requireActor(req), "programme:overview");
-      // Partners, cases and advisories arrive with their modules; until then the programme is empty.
-      return { partners: 0, openCases: 0, advisories: 0, nextRelease: null };
+      const c = info.counts ?? {};
+      const [partners, openCases, advisories] = await Promise.all(
+        [c.partners, c.openCases, c.advisories].map((f) => (f ? f() : Promise.resolve(0))),
+      );
+      return {
+        partners: partners ?? 0,
+        openCases: openCases ?? 0,
+        advisories: advisories ?? 0,
+        nextRelease: null,
+      };
     },
   );
 }
