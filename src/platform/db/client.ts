@@ -32,10 +32,16 @@ const MIGRATIONS = fileURLToPath(new URL("../../../drizzle", import.meta.url));
 // Any constant works; it only has to be the same for every Forewarn process on a server.
 const MIGRATION_LOCK = 7_401_901;
 
-export type OpenOptions = { url?: string | undefined; dataDir?: string | undefined; inMemory?: boolean };
+export type OpenOptions = {
+  url?: string | undefined;
+  dataDir?: string | undefined;
+  inMemory?: boolean;
+  /** Errors of idle PostgreSQL connections (server restart, admin kill); the pool replaces them. */
+  onIdleError?: (e: Error) => void;
+};
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url);
+  if (opts.url) return openPostgres(opts.url, opts.onIdleError);
   let pglite: PGlite;
   if (opts.inMemory) {
     pglite = await PGlite.create();
@@ -54,8 +60,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onIdleError?: (e: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener an idle connection dropped by the server (a restart, a terminated backend)
+  // would crash the process; the pool simply opens a new one on the next query.
+  pool.on("error", (e) => {
+    if (onIdleError) onIdleError(e);
+    else process.stderr.write(`database connection lost (the pool reconnects): ${e.message}\n`);
+  });
   // Surface a wrong URL now, with the server's own words, rather than at the first request.
   const probe = await pool.connect();
   probe.release();
