@@ -128,13 +128,11 @@ describe("cases and advisories in the browser", () => {
       await page.getByText("Thanks, we reproduced it.").waitFor();
       await page.getByRole("button", { name: "Assign to me" }).click();
       await page.getByText("Assignee: you").waitFor();
-      await page
-        .locator('input[type="file"]')
-        .setInputFiles({
-          name: "crash.txt",
-          mimeType: "text/plain",
-          buffer: Buffer.from("segfault at 0x41414141\n"),
-        });
+      await page.locator('input[type="file"]').setInputFiles({
+        name: "crash.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("segfault at 0x41414141\n"),
+      });
       await page.getByRole("button", { name: "Upload" }).click();
       await page.getByRole("link", { name: "crash.txt" }).waitFor();
       const timeline = page.getByLabel("Case timeline");
