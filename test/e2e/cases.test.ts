@@ -194,6 +194,15 @@ describe("cases and advisories in the browser", () => {
     // The author cannot approve their own revision.
     await page.getByRole("tab", { name: "Review, release and export" }).click();
     expect(await page.getByRole("button", { name: "Approve revision 2" }).isDisabled()).toBe(true);
+
+    // A detection rule as a file, listed with its hash.
+    await page.locator('input[type="file"]').setInputFiles({
+      name: "acme.rules",
+      mimeType: "text/plain",
+      buffer: Buffer.from('alert http any any -> any any (msg:"Acme bypass"; sid:1;)\n'),
+    });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("link", { name: "acme.rules" }).waitFor();
   });
 
   inBrowser(

@@ -7,6 +7,7 @@ import {
   Button,
   Card,
   Code,
+  FileInput,
   Group,
   Paper,
   SegmentedControl,
@@ -327,6 +328,7 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                 ))}
               </Stack>
             </Card>
+            <Files a={a} reload={reload} />
             <Card withBorder>
               <Title order={4} mb="xs">
                 Export
@@ -348,6 +350,86 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
         </Tabs.Panel>
       </Tabs>
     </>
+  );
+}
+
+/** Detection rules and proof-of-concept files: sealed on the server, every download audited. */
+function Files({ a, reload }: { a: Advisory; reload(): void }) {
+  const api = useApi();
+  const [section, setSection] = useState<string | null>("detection");
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  async function upload() {
+    setError(null);
+    try {
+      const fd = new FormData();
+      for (const f of files) fd.append("file", f, f.name);
+      // The API client speaks JSON only: multipart goes through fetch, with the session's CSRF token.
+      const { csrfToken } = await api.get<{ csrfToken: string | null }>("/api/me");
+      const res = await fetch(`/api/advisories/${a.id}/files?section=${section}`, {
+        method: "POST",
+        body: fd,
+        credentials: "same-origin",
+        headers: csrfToken ? { "X-CSRF-Token": csrfToken } : {},
+      });
+      if (!res.ok)
+        throw new Error(
+          ((await res.json()) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`,
+        );
+      setFiles([]);
+      reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
+        Files
+      </Title>
+      <Stack gap={4}>
+        {a.files.length === 0 && (
+          <Text size="sm" c="dimmed">
+            No detection rules or PoC files yet.
+          </Text>
+        )}
+        {a.files.map((f) => (
+          <Group key={f.id} gap="xs">
+            <Badge variant="light">{f.section}</Badge>
+            <Anchor href={`/api/advisories/${a.id}/files/${f.id}`} size="sm">
+              {f.filename}
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              {f.size} bytes · sha256 {f.sha256.slice(0, 12)}…
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+      <Group gap="xs" mt="sm" align="flex-end">
+        <Select
+          w={150}
+          label="Section"
+          data={[
+            { value: "detection", label: "Detection rules" },
+            { value: "poc", label: "Proof of concept" },
+          ]}
+          value={section}
+          onChange={setSection}
+        />
+        <FileInput
+          style={{ flex: 1 }}
+          label="Files"
+          multiple
+          value={files}
+          onChange={(f) => setFiles(f.slice(0, 5))}
+          clearable
+        />
+        <Button variant="light" disabled={files.length === 0 || !section} onClick={() => void upload()}>
+          Upload
+        </Button>
+      </Group>
+      <ErrorAlert error={error} />
+    </Card>
   );
 }
 
