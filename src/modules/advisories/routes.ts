@@ -255,11 +255,13 @@ function register(app: FastifyInstance, advisories: Advisories) {
         },
       },
     },
-    async (req) => {
-      const actor = requireActor(req);
-      const n = req.query.revision ?? (await advisories.get(actor, req.params.id)).currentRevision;
-      return advisories.contentAtLevel(actor, req.params.id, n, req.query.level) as never;
-    },
+    async (req) =>
+      advisories.contentAtLevel(
+        requireActor(req),
+        req.params.id,
+        req.query.revision,
+        req.query.level,
+      ) as never,
   );
 
   for (const [path, op, summary] of [

@@ -539,14 +539,14 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     },
 
     /** The content of a revision at a content level, for the release engine (audited as a read). */
-    async contentAtLevel(actor: Actor, id: string, n: number, level: ContentLevel) {
+    async contentAtLevel(actor: Actor, id: string, n: number | undefined, level: ContentLevel) {
       authorize(actor, "advisories:read");
-      const rev = await revision(id, n);
+      const rev = await revision(id, n ?? (await load(id)).currentRevision);
       await d.audit.record(d.db, {
         type: "advisory.viewed",
         actor,
         subject: id,
-        data: { revision: n, via: "api" },
+        data: { revision: rev.number, via: "api" },
       });
       return restrictToLevel(contentOf(rev), level);
     },
