@@ -295,6 +295,38 @@ describe.each(engines)("partner programme on %s", (engine) => {
     ).toBe(200);
   });
 
+  it("reads unambiguous variants of codes generously", async () => {
+    const res = await req(
+      "POST",
+      "/api/partner-applications",
+      {},
+      {
+        organisation: {
+          name: "Lenient Ltd",
+          legalName: "Lenient Ltd",
+          country: "de",
+          website: "lenient.example",
+          kind: "IDS/IPS",
+          customers: "42",
+        },
+        contact: { name: "L", email: "l@lenient.example" },
+        attestations: ATTEST,
+      },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const p = (await req("GET", `/api/partners/${res.json().partnerId}`, coord)).json();
+    expect(p).toMatchObject({
+      country: "DE",
+      staffCountries: [],
+      website: "https://lenient.example",
+      kind: "ids_ips",
+      customers: 42,
+    });
+    expect(
+      (await req("POST", `/api/partners/${p.id}/remove`, coord, { reason: "test data" })).statusCode,
+    ).toBe(200);
+  });
+
   it("refuses bad applications with a clear 4xx and stores nothing", async () => {
     const before = (await req("GET", "/api/partners", coord)).json().partners.length;
     const unknown = await req("POST", "/api/partner-applications", {}, application("Nowhere Inc", "XX"));
@@ -651,7 +683,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       (await req("POST", `/api/partners/${ids.de}/reinstate`, coord, { reason: "oops" })).statusCode,
     ).toBe(409);
     expect((await req("GET", "/api/partners?status=removed,rejected", coord)).json().partners).toHaveLength(
-      3,
+      4,
     );
     expect(
       (await req("GET", "/api/partners?country=CN", coord)).json().partners.map((p: { id: string }) => p.id),

@@ -17,13 +17,36 @@ import { PARTNER_KINDS, STATUSES } from "./service.ts";
 const idOf = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not a ${what} ID (${prefix}_...)`);
 const PartnerParams = z.object({ id: idOf("org", "partner") });
-const Country = z
-  .string()
-  .length(2)
-  .refine(isCountryCode, { message: "not an ISO 3166-1 alpha-2 country code (e.g. US, DE, CN)" });
+// Inputs are read generously where the meaning is unambiguous ("us" is US, "IDS/IPS" is ids_ips,
+// "acme.example" is https://acme.example) and refused with a clear message otherwise.
+const Country = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
+  z
+    .string()
+    .length(2, "a two-letter ISO 3166-1 code")
+    .refine(isCountryCode, { message: "not an ISO 3166-1 alpha-2 country code (e.g. US, DE, CN)" }),
+);
+const Website = z.preprocess(
+  (v) =>
+    typeof v === "string" && v.trim() && !/^[a-z][a-z0-9+.-]*:/i.test(v.trim()) ? `https://${v.trim()}` : v,
+  z.url({ protocol: /^https?$/ }).max(500),
+);
+const Kind = z.preprocess(
+  (v) =>
+    typeof v === "string"
+      ? v
+          .trim()
+          .toLowerCase()
+          .replace(/[\s/-]+/g, "_")
+      : v,
+  z.enum(PARTNER_KINDS),
+);
+const Customers = z.preprocess(
+  (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v),
+  z.number().int().min(0).max(10_000_000_000),
+);
 const Reason = z.object({ reason: z.string().trim().min(1).max(2000) });
 const Text = (max: number) => z.string().trim().min(1).max(max);
-const Website = z.url({ protocol: /^https?$/ }).max(500);
 const Content = z.array(z.enum(CONTENT_LEVELS)).max(CONTENT_LEVELS.length);
 const Attest = z.object({
   securityVendor: z.boolean(),
@@ -204,10 +227,10 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
             name: Name,
             legalName: Name,
             country: Country,
-            staffCountries: z.array(Country).max(249),
+            staffCountries: z.array(Country).max(249).default([]),
             website: Website,
-            kind: z.enum(PARTNER_KINDS),
-            customers: z.number().int().min(0).max(10_000_000_000),
+            kind: Kind,
+            customers: Customers,
             affiliations: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
           }),
           contact: z.object({ name: Name, email: Email }),
@@ -282,8 +305,8 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
             country: Country.optional(),
             staffCountries: z.array(Country).max(249).optional(),
             website: Website.optional(),
-            kind: z.enum(PARTNER_KINDS).optional(),
-            customers: z.number().int().min(0).max(10_000_000_000).optional(),
+            kind: Kind.optional(),
+            customers: Customers.optional(),
             contacts: z.array(ContactIn).min(1).max(20).optional(),
             affiliations: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
           })
