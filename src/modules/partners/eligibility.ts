@@ -162,7 +162,7 @@ export function evaluateEligibility(input: {
       rule: r.name,
       effect: effectLabel(e),
       reference: r.reference,
-      message: `rule "${r.name}" caps the partner at ${cap.name} (${formatDays(cap.leadSeconds)} before release)`,
+      message: `rule "${r.name}" caps the partner at ${cap.name} (${cap.leadSeconds === 0 ? "at release" : `${formatDays(cap.leadSeconds)} before release`})`,
     });
   }
 
