@@ -81,7 +81,7 @@ describe.each(engines)("advisories on %s", (engine) => {
     const { caseId, trackingToken } = rep.json();
     expect(trackingToken).toEqual(expect.any(String));
     const got = await t.app.inject({ url: `/api/cases/${caseId}`, headers: alice });
-    expect(got.json().case.phase).toBe("received");
+    expect(got.json().phase).toBe("received");
 
     // Phases: an illegal jump is refused naming the allowed ones, the legal path works.
     const jump = await t.app.inject({

@@ -73,10 +73,10 @@ describe.each(engines)("cases on %s", (engine) => {
     expect(c.statusCode).toBe(200);
     const body = c.json();
     expect(body.view).toBe("staff");
-    expect(body.case.description).toBe(REPORT.description);
+    expect(body.description).toBe(REPORT.description);
     // 90 days from the frozen clock's 2026-03-01T12:00Z.
-    expect(body.case.deadline.deadlineAt).toBe("2026-05-30T12:00:00.000Z");
-    expect(body.case.deadline.status).toBe("on_track");
+    expect(body.deadline.deadlineAt).toBe("2026-05-30T12:00:00.000Z");
+    expect(body.deadline.status).toBe("on_track");
     const audit = await t.services.audit.list(systemActor("t"), { type: "case.viewed" });
     expect(audit.entries.some((e) => e.subject === caseId)).toBe(true);
     // The description is sealed at rest.
@@ -104,7 +104,7 @@ describe.each(engines)("cases on %s", (engine) => {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().phase).toBe(to);
     }
-    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json();
     expect(
       c.timeline
         .filter((e: { kind: string }) => e.kind === "transition")
@@ -129,7 +129,7 @@ describe.each(engines)("cases on %s", (engine) => {
       payload: { to: "duplicate", duplicateOf: a },
     });
     expect(ok.statusCode).toBe(200);
-    const c = (await t.app.inject({ url: `/api/cases/${b}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${b}`, headers: staff })).json();
     expect(c.duplicateOf).toBe(a);
   });
 
@@ -168,7 +168,7 @@ describe.each(engines)("cases on %s", (engine) => {
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.details.metric).toBe("SA");
     // The bad vectors changed nothing: the last good one stands.
-    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json();
     expect(c.cvss).toMatchObject({ score: 6.1, version: "3.1" });
   });
 
@@ -222,7 +222,7 @@ describe.each(engines)("cases on %s", (engine) => {
     const own = await t.app.inject({ url: `/api/cases/${id}`, headers: h1 });
     expect(own.statusCode).toBe(200);
     expect(own.json().view).toBe("researcher");
-    expect(own.json().case).not.toHaveProperty("timeline");
+    expect(own.json()).not.toHaveProperty("timeline");
     expect((await t.app.inject({ url: `/api/cases/${id}`, headers: h2 })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/reports/${id}`, headers: h2 })).statusCode).toBe(404);
     const anon = (await report()).json().caseId;
@@ -321,7 +321,7 @@ describe.each(engines)("cases on %s", (engine) => {
       payload: big.payload,
     });
     expect(tooBig.statusCode).toBe(413);
-    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json();
     expect(c.attachments).toHaveLength(2);
     // Sealed at rest: the stored text does not contain the PDF.
     const raw = await t.database.db.execute(
@@ -361,7 +361,7 @@ describe.each(engines)("cases on %s", (engine) => {
       payload: { amount: 250000, currency: "EUR", status: "approved" },
     });
     expect(b.statusCode).toBe(200);
-    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${caseId}`, headers: staff })).json();
     expect(c.credits).toEqual([expect.objectContaining({ name: "Jane Finder", type: "finder" })]);
     expect(c.bounty).toEqual({ amount: 250000, currency: "EUR", status: "approved" });
   });
@@ -403,7 +403,7 @@ describe.each(engines)("cases on %s", (engine) => {
     const { description: _d, ...rest } = REPORT;
     const res = await report({ ...rest, encryptedDescription: encrypted });
     expect(res.statusCode, res.body).toBe(201);
-    const c = (await t.app.inject({ url: `/api/cases/${res.json().caseId}`, headers: staff })).json().case;
+    const c = (await t.app.inject({ url: `/api/cases/${res.json().caseId}`, headers: staff })).json();
     expect(c.description).toBe(secret);
     expect(c.encrypted).toBe(true);
     const garbage = await report({

@@ -45,7 +45,7 @@ Object.assign(TASKS, {
   },
 
   async "cases-show"(rt, args, io) {
-    const { case: c } = await rt.services.cases.get(systemActor("cli"), String(args.id));
+    const { view: _view, ...c } = await rt.services.cases.get(systemActor("cli"), String(args.id));
     if (args.json) {
       io.out(JSON.stringify(c, null, 2));
       return 0;

@@ -326,8 +326,8 @@ function register(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: n
         params: CaseParams,
         response: {
           200: z.union([
-            z.object({ view: z.literal("staff"), case: StaffCase }),
-            z.object({ view: z.literal("researcher"), case: ResearcherCase }),
+            StaffCase.extend({ view: z.literal("staff") }),
+            ResearcherCase.extend({ view: z.literal("researcher") }),
           ]),
           ...errors(401, 403, 404),
         },

@@ -64,12 +64,12 @@ export function makeCases(d: CasesDeps) {
     async get(actor: Actor, caseId: string) {
       if (!can(actor, "cases:read")) {
         authorize(actor, "report:own");
-        return { view: "researcher" as const, case: await intake.viewAsReporter({ actor }, caseId) };
+        return { view: "researcher" as const, ...(await intake.viewAsReporter({ actor }, caseId)) };
       }
       const row = await loadCase(d.db, caseId);
       const view = await staffView(d.db, d.sealer, row, d.clock.now());
       await d.audit.record(d.db, { type: "case.viewed", actor, subject: caseId, data: { view: "staff" } });
-      return { view: "staff" as const, case: view };
+      return { view: "staff" as const, ...view };
     },
 
     /** Cases not yet released, closed, declined or duplicate (a dashboard count; no content). */

@@ -38,15 +38,15 @@ import {
   timelineText,
 } from "./model.ts";
 
-type CaseAnswer = { view: "staff"; case: StaffCase } | { view: "researcher"; case: ResearcherCase };
+type CaseAnswer = ({ view: "staff" } & StaffCase) | ({ view: "researcher" } & ResearcherCase);
 
 export function CaseDetail() {
   const { id = "" } = useParams();
   const q = useApiQuery<CaseAnswer>(`/api/cases/${id}`);
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return <Skeleton h={300} />;
-  if (q.data.view === "researcher") return <ReporterCase c={q.data.case} reload={q.reload} />;
-  return <StaffCaseView c={q.data.case} reload={q.reload} />;
+  if (q.data.view === "researcher") return <ReporterCase c={q.data} reload={q.reload} />;
+  return <StaffCaseView c={q.data} reload={q.reload} />;
 }
 
 function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
