@@ -149,7 +149,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database: deps.database,
     version: deps.version,
     adminExists: async () => (await deps.services.accounts.countAdmins()) > 0,
-    counts: { openCases: deps.services.cases.countOpen, advisories: deps.services.advisories.count },
+    counts: {
+      openCases: deps.services.cases.countOpen,
+      advisories: deps.services.advisories.count,
+      partners: deps.services.partners.countActive,
+    },
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
   advisoryRoutes(app, deps.services.advisories);

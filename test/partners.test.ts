@@ -139,6 +139,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       "approved:active",
     ]);
     expect(timeline[1].actorEmail).not.toBe(timeline[2].actorEmail);
+    expect((await req("GET", "/api/overview", coord)).json().partners).toBe(3);
   });
 
   it("does not deliver to an active partner that has not signed the NDA", async () => {

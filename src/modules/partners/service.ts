@@ -222,6 +222,12 @@ export function makePartnerLifecycle(c: Ctx) {
     policyInputs,
     eligibilityOf,
 
+    /** Active partners, for the programme overview (a count only; callers need no action). */
+    async countActive(): Promise<number> {
+      const [r] = await db.select({ n: count() }).from(partners).where(eq(partners.status, "active"));
+      return Number(r?.n ?? 0);
+    },
+
     /** Public: no login. Creates the organisation, the applicant and an invite for its first partner_admin. */
     async apply(input: ApplicationIn, origin: string) {
       const missing = (Object.keys(ATTESTATION_TEXT) as (keyof typeof ATTESTATION_TEXT)[]).filter(
