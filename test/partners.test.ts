@@ -475,6 +475,38 @@ describe.each(engines)("partner programme on %s", (engine) => {
       {},
       { password: PW },
     );
+    // Inviting someone who has not accepted yet sends a fresh link and retires the old one.
+    const first = await req("POST", `/api/partners/${ids.us}/members`, partnerHeaders.us, {
+      email: "late@acme.example",
+      role: "partner_analyst",
+    });
+    const again = await req("POST", `/api/partners/${ids.us}/members`, partnerHeaders.us, {
+      email: "late@acme.example",
+      role: "partner_analyst",
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().userId).toBe(first.json().userId);
+    const oldToken = first.json().inviteUrl.split("/invite/")[1];
+    expect((await req("POST", `/api/invites/${oldToken}/accept`, {}, { password: PW })).statusCode).toBe(409);
+    expect(
+      (
+        await req(
+          "POST",
+          `/api/invites/${again.json().inviteUrl.split("/invite/")[1]}/accept`,
+          {},
+          { password: PW },
+        )
+      ).statusCode,
+    ).toBe(200);
+    // Once accepted, the address is taken.
+    expect(
+      (
+        await req("POST", `/api/partners/${ids.us}/members`, partnerHeaders.us, {
+          email: "late@acme.example",
+          role: "partner_analyst",
+        })
+      ).statusCode,
+    ).toBe(409);
     const analyst = await t.login("analyst@acme.example", PW);
     expect(
       (

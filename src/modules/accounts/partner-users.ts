@@ -112,6 +112,20 @@ export function makePartnerUsers(d: Deps) {
       }));
     },
 
+    /** A member of the organisation who was invited and never chose a password, by email. */
+    async pendingInvitee(tx: DbOrTx, organisationId: string, email: string) {
+      const [u] = await tx
+        .select({ id: users.id, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+        .from(users)
+        .where(
+          and(
+            eq(users.organisationId, organisationId),
+            sql`lower(${users.email}) = ${email.trim().toLowerCase()}`,
+          ),
+        );
+      return u && u.passwordHash === INVITED_PASSWORD_HASH && !u.disabledAt ? { id: u.id } : null;
+    },
+
     async member(tx: DbOrTx, organisationId: string, userId: string) {
       const [u] = await tx
         .select()

@@ -120,12 +120,21 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         const p = await c.load(tx, actor, id, { staff: "partners:write", own: "partner:manage" });
         if (p.status === "removed" || p.status === "rejected")
           throw new AppError("invalid_state", `partner ${p.name} is ${p.status}; it takes no new members`);
-        const userId = await c.partnerUsers.createInvitedUser(tx, actor, {
-          email: input.email,
-          name: input.name ?? input.email.split("@")[0] ?? input.email,
-          role: input.role,
-          organisationId: id,
-        });
+        // Someone invited before who never accepted gets a fresh link; the old ones stop working.
+        const pending = await c.partnerUsers.pendingInvitee(tx, id, input.email);
+        if (pending)
+          await tx
+            .update(invites)
+            .set({ usedAt: clock.now() })
+            .where(and(eq(invites.userId, pending.id), isNull(invites.usedAt)));
+        const userId =
+          pending?.id ??
+          (await c.partnerUsers.createInvitedUser(tx, actor, {
+            email: input.email,
+            name: input.name ?? input.email.split("@")[0] ?? input.email,
+            role: input.role,
+            organisationId: id,
+          }));
         const { inviteUrl, expiresAt } = await life.issueInvite(tx, actor, {
           userId,
           email: input.email.trim(),
