@@ -241,6 +241,11 @@ describe.each(engines)("advisories on %s", (engine) => {
       .filter((c: { added: boolean }) => c.added)
       .map((c: { value: string }) => c.value);
     expect(added.join("")).toContain("Also affects the API port.");
+    // This case has no CVE ID: the CVE export gives the CNA container and says what is missing.
+    const cve = await t.app.inject({ url: `/api/advisories/${id}/export?format=cve`, headers: alice });
+    expect(cve.statusCode).toBe(200);
+    expect(cve.headers.warning).toContain("no CVE ID yet");
+    expect(cve.json().containers.cna.affected).toHaveLength(2);
     const bad = await edit(2, { sections: { poc: "```sh\nno closing fence\n" } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain("unclosed code fence");

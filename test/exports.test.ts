@@ -204,8 +204,10 @@ describe("CVE JSON 5", () => {
     expect(r.containers.cna.affected.map((a: Json) => a.product)).toEqual(["Gateway", "gateway-sdk"]);
   });
 
-  it("needs a CVE ID", () => {
-    expect(() => toCveRecord(base({ cveId: null }))).toThrow(/CVE ID/);
+  it("without a CVE ID still gives the CNA container, but no cveMetadata", () => {
+    const r = toCveRecord(base({ cveId: null })) as Json;
+    expect(r).not.toHaveProperty("cveMetadata");
+    expect(r.containers.cna.affected).toHaveLength(2);
   });
 });
 

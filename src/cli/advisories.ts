@@ -2,6 +2,7 @@
 // while embargoed), audited like the API's.
 import { writeFileSync } from "node:fs";
 import { systemActor } from "../authz/authorize.ts";
+import { CVE_ID_MISSING } from "../modules/advisories/export/cve.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/service.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
@@ -25,6 +26,7 @@ Object.assign(TASKS, {
       args.format as ExportFormat,
       args.revision === undefined ? undefined : Number(args.revision),
     );
+    if (args.format === "cve" && !("cveMetadata" in doc)) io.err(`warning: ${CVE_ID_MISSING}`);
     const text = JSON.stringify(doc, null, 2);
     if (args.out) {
       writeFileSync(String(args.out), `${text}\n`, { mode: 0o600 });

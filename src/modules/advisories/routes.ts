@@ -9,6 +9,7 @@ import { requireActor } from "../../platform/http/auth.ts";
 import { errors, IsoDate, Name } from "../../platform/http/schemas.ts";
 import { MAX_FILE_BYTES, MAX_FILES } from "../cases/files.ts";
 import { CONTENT_LEVELS, SECTION_LIMITS, SECTIONS } from "./content.ts";
+import { CVE_ID_MISSING } from "./export/cve.ts";
 import { csafFilename } from "./export/input.ts";
 import { type Advisories, EXPORT_FORMATS } from "./service.ts";
 
@@ -361,6 +362,8 @@ function register(app: FastifyInstance, advisories: Advisories) {
           ? csafFilename(trackingId)
           : `${trackingId.toLowerCase()}.${req.query.format}.json`;
       reply.header("content-disposition", `inline; filename="${name}"`);
+      if (req.query.format === "cve" && !("cveMetadata" in doc))
+        reply.header("warning", `199 - "${CVE_ID_MISSING}"`);
       return doc;
     },
   );

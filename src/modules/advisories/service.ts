@@ -23,7 +23,7 @@ import {
   type Section,
 } from "./content.ts";
 import { toCsaf } from "./export/csaf.ts";
-import { CveExportError, toCveRecord } from "./export/cve.ts";
+import { toCveRecord } from "./export/cve.ts";
 import { cweWithName } from "./export/cwe.ts";
 import type { ExportInput, Publisher } from "./export/input.ts";
 import { toOsv } from "./export/osv.ts";
@@ -140,14 +140,9 @@ export function makeAdvisories(d: AdvisoriesDeps) {
   }
 
   function render(format: ExportFormat, input: ExportInput) {
-    try {
-      if (format === "csaf") return toCsaf(input);
-      if (format === "cve") return toCveRecord(input);
-      return toOsv(input);
-    } catch (e) {
-      if (e instanceof CveExportError) throw new AppError("invalid_state", e.message);
-      throw e;
-    }
+    if (format === "csaf") return toCsaf(input);
+    if (format === "cve") return toCveRecord(input);
+    return toOsv(input);
   }
 
   async function view(a: AdvisoryRow, rev: RevisionRow) {

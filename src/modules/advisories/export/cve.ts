@@ -3,10 +3,15 @@
 // required structure by hand.
 import { type ExportInput, isPublic, publicAdvisoryUrl } from "./input.ts";
 
-export class CveExportError extends Error {}
+/** Said with an export whose case has no CVE ID yet. */
+export const CVE_ID_MISSING =
+  "the case has no CVE ID yet: cveMetadata is left out until one is reserved or entered (PUT /api/cases/:id/cve)";
 
+/**
+ * The record; without a CVE ID only the CNA container we author (the record's cveMetadata needs
+ * the ID), so the content can be reviewed before an ID is reserved.
+ */
 export function toCveRecord(i: ExportInput): Record<string, unknown> {
-  if (!i.cveId) throw new CveExportError("the case has no CVE ID yet: reserve or enter one first");
   const pub = isPublic(i);
   const lastRevision = [...i.revisions].sort((a, b) => b.number - a.number)[0];
   const updated = lastRevision?.createdAt ?? i.now;
@@ -30,14 +35,18 @@ export function toCveRecord(i: ExportInput): Record<string, unknown> {
   return {
     dataType: "CVE_RECORD",
     dataVersion: "5.1",
-    cveMetadata: {
-      cveId: i.cveId,
-      assignerOrgId: i.publisher.cnaOrgId,
-      assignerShortName: i.publisher.cnaShortName,
-      state: "PUBLISHED",
-      ...(pub && i.publishedAt ? { datePublished: i.publishedAt.toISOString() } : {}),
-      dateUpdated: updated.toISOString(),
-    },
+    ...(i.cveId
+      ? {
+          cveMetadata: {
+            cveId: i.cveId,
+            assignerOrgId: i.publisher.cnaOrgId,
+            assignerShortName: i.publisher.cnaShortName,
+            state: "PUBLISHED",
+            ...(pub && i.publishedAt ? { datePublished: i.publishedAt.toISOString() } : {}),
+            dateUpdated: updated.toISOString(),
+          },
+        }
+      : {}),
     containers: {
       cna: {
         providerMetadata: {
