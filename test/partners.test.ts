@@ -700,6 +700,28 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect((await req("GET", `/api/partners/${ids.us}/eligibility`, coord)).json().eligible).toBe(true);
   });
 
+  it("counts concurrent approvals exactly: two staff at once activate once; one person twice gets one 409", async () => {
+    const a = (await req("POST", "/api/partner-applications", {}, application("Race One", "JP"))).json()
+      .partnerId;
+    const b = (await req("POST", "/api/partner-applications", {}, application("Race Two", "JP"))).json()
+      .partnerId;
+    const [x, y] = await Promise.all([
+      req("POST", `/api/partners/${a}/approvals`, coord),
+      req("POST", `/api/partners/${a}/approvals`, admin),
+    ]);
+    expect([x.statusCode, y.statusCode]).toEqual([200, 200]);
+    expect([x.json().status, y.json().status].sort()).toEqual(["active", "under_review"]);
+    const events = (await req("GET", `/api/partners/${a}/events`, coord)).json().events;
+    expect(events.filter((e: { toStatus: string }) => e.toStatus === "active")).toHaveLength(1);
+    const same = await Promise.all([1, 2, 3].map(() => req("POST", `/api/partners/${b}/approvals`, coord)));
+    expect(same.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    expect((await req("GET", `/api/partners/${b}`, coord)).json()).toMatchObject({
+      status: "under_review",
+      approvals: [expect.anything()],
+    });
+    for (const id of [a, b]) await req("POST", `/api/partners/${id}/remove`, coord, { reason: "test data" });
+  });
+
   it("removes permanently and rejects with a reason", async () => {
     const app = await req("POST", "/api/partner-applications", {}, application("Late Comer", "FR"));
     const id = app.json().partnerId;
@@ -716,7 +738,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       (await req("POST", `/api/partners/${ids.de}/reinstate`, coord, { reason: "oops" })).statusCode,
     ).toBe(409);
     expect((await req("GET", "/api/partners?status=removed,rejected", coord)).json().partners).toHaveLength(
-      4,
+      6,
     );
     expect(
       (await req("GET", "/api/partners?country=CN", coord)).json().partners.map((p: { id: string }) => p.id),
