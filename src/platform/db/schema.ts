@@ -5,3 +5,4 @@ export * from "../../modules/accounts/schema.ts";
 export * from "../../modules/advisories/schema.ts";
 export * from "../../modules/cases/schema.ts";
 export * from "../../modules/partners/schema.ts";
+export * from "../../modules/releases/schema.ts";

@@ -1,0 +1,189 @@
+// Tables of the release engine: one plan per advisory (public time T0, state), its waves (time,
+// partners, sections), exclusions with reasons, one delivery per recipient per advisory (the stored
+// per-recipient copy, written with its idempotency key in one transaction), acknowledgements, and the
+// webhook messages with every attempt.
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organisations } from "../accounts/schema.ts";
+import { advisories } from "../advisories/schema.ts";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const releasePlans = pgTable(
+  "release_plans",
+  {
+    id: text("id").primaryKey(),
+    advisoryId: text("advisory_id")
+      .notNull()
+      .references(() => advisories.id),
+    /** The advisory revision every copy is rendered from (the approved one when armed). */
+    revision: integer("revision").notNull(),
+    /** T0: the public release. */
+    publicAt: ts("public_at").notNull(),
+    /** IANA zone of the coordinator who planned it, to show T0 as they meant it (UTC is shown too). */
+    timeZone: text("time_zone").notNull(),
+    /** draft → (approved →) armed → fired; cancelled until a wave has gone; broken on an embargo break. */
+    state: text("state").notNull(),
+    /** Bumped whenever times change: a job carrying an older version does nothing. */
+    version: integer("version").notNull(),
+    /** The request as given (extra waves, exclusions), so moving T0 re-derives the same plan. */
+    request: jsonb("request").notNull(),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+    armedBy: text("armed_by"),
+    armedAt: ts("armed_at"),
+    cancelledAt: ts("cancelled_at"),
+    cancelReason: text("cancel_reason"),
+    brokenAt: ts("broken_at"),
+    breakReason: text("break_reason"),
+    breakEvidence: text("break_evidence"),
+    /** When the engine published the advisory (T0, or the embargo break). */
+    publishedAt: ts("published_at"),
+  },
+  (t) => [
+    uniqueIndex("release_plans_advisory_key").on(t.advisoryId),
+    index("release_plans_state_idx").on(t.state, t.publicAt),
+  ],
+);
+
+export const releaseWaves = pgTable(
+  "release_waves",
+  {
+    id: text("id").primaryKey(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => releasePlans.id),
+    position: integer("position").notNull(),
+    at: ts("at").notNull(),
+    /** `tier` (derived from a tier's lead time) or `extra` (added by a coordinator for named partners). */
+    kind: text("kind").notNull(),
+    tier: text("tier"),
+    partnerIds: jsonb("partner_ids").$type<string[]>().notNull(),
+    /** Sections of the advisory this wave carries (each partner's eligibility may take some away). */
+    content: jsonb("content").$type<string[]>().notNull(),
+    reason: text("reason"),
+    /** Set once every recipient of the wave has its delivery (or a recorded withholding). */
+    firedAt: ts("fired_at"),
+    delivered: integer("delivered").notNull().default(0),
+    withheld: integer("withheld").notNull().default(0),
+  },
+  (t) => [index("release_waves_plan_idx").on(t.planId), index("release_waves_due_idx").on(t.firedAt, t.at)],
+);
+
+export const releaseExclusions = pgTable(
+  "release_exclusions",
+  {
+    id: text("id").primaryKey(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => releasePlans.id),
+    partnerId: text("partner_id").notNull(),
+    /** coordinator (named in the plan), ineligible (at planning), withheld (ineligible at fire time). */
+    kind: text("kind").notNull(),
+    reason: text("reason").notNull(),
+    /** The eligibility reasons (rule, effect, legal reference) when the policy decided. */
+    details: jsonb("details").notNull(),
+    waveId: text("wave_id"),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("release_exclusions_key").on(t.planId, t.partnerId, t.kind)],
+);
+
+export const releaseDeliveries = pgTable(
+  "release_deliveries",
+  {
+    id: text("id").primaryKey(),
+    /** `${planId}:${recipientId}`: inserted in the same transaction as the copy, so nothing goes twice. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => releasePlans.id),
+    waveId: text("wave_id").notNull(),
+    advisoryId: text("advisory_id").notNull(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => organisations.id),
+    /** `organisation` (the partner itself: anchors webhooks and acknowledgements) or `user` (a member). */
+    recipientKind: text("recipient_kind").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    revision: integer("revision").notNull(),
+    sections: jsonb("sections").$type<string[]>().notNull(),
+    /** The rendered copy (JSON), sealed and bound to this row. */
+    copySealed: text("copy_sealed").notNull(),
+    copySha256: text("copy_sha256").notNull(),
+    /** The recipient's fingerprint codeword, sealed; filled once tracing is wired into renderCopy. */
+    codewordSealed: text("codeword_sealed"),
+    deliveredAt: ts("delivered_at").notNull(),
+    firstReadAt: ts("first_read_at"),
+  },
+  (t) => [
+    uniqueIndex("release_deliveries_idempotency_key").on(t.idempotencyKey),
+    uniqueIndex("release_deliveries_recipient_key").on(t.advisoryId, t.recipientId),
+    index("release_deliveries_partner_idx").on(t.partnerId, t.deliveredAt),
+    index("release_deliveries_wave_idx").on(t.waveId),
+  ],
+);
+
+export const releaseAcks = pgTable(
+  "release_acks",
+  {
+    id: text("id").primaryKey(),
+    advisoryId: text("advisory_id").notNull(),
+    partnerId: text("partner_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    userId: text("user_id").notNull(),
+    /** received | in_progress | shipped */
+    status: text("status").notNull(),
+    note: text("note"),
+    product: text("product"),
+    signatureIds: jsonb("signature_ids").$type<string[]>().notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("release_acks_partner_idx").on(t.advisoryId, t.partnerId, t.createdAt)],
+);
+
+/** One webhook message per event per endpoint; `id` is the Standard Webhooks `webhook-id`. */
+export const releaseWebhookMessages = pgTable(
+  "release_webhook_messages",
+  {
+    id: text("id").primaryKey(),
+    dedupeKey: text("dedupe_key").notNull(),
+    partnerId: text("partner_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    url: text("url").notNull(),
+    eventType: text("event_type").notNull(),
+    advisoryId: text("advisory_id").notNull(),
+    deliveryId: text("delivery_id"),
+    payload: jsonb("payload").notNull(),
+    /** pending | succeeded | failed */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull(),
+    lastAttemptAt: ts("last_attempt_at"),
+    succeededAt: ts("succeeded_at"),
+  },
+  (t) => [
+    uniqueIndex("release_webhook_messages_dedupe_key").on(t.dedupeKey),
+    index("release_webhook_messages_status_idx").on(t.status, t.createdAt),
+    index("release_webhook_messages_partner_idx").on(t.partnerId, t.createdAt),
+  ],
+);
+
+export const releaseWebhookAttempts = pgTable(
+  "release_webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id")
+      .notNull()
+      .references(() => releaseWebhookMessages.id),
+    attempt: integer("attempt").notNull(),
+    at: ts("at").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("release_webhook_attempts_message_idx").on(t.messageId, t.attempt)],
+);
