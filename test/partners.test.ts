@@ -522,6 +522,18 @@ describe.each(engines)("partner programme on %s", (engine) => {
       date: new Date("2026-01-01T00:00:00Z"),
       format: "armored",
     });
+    // A key that expires in 90 days: usable now, refused for delivery once the date passes.
+    const yearly = await openpgp.generateKey({
+      userIDs: [{ email: "security@acmesecurity.example" }],
+      date: new Date("2026-02-01T00:00:00Z"),
+      keyExpirationTime: 120 * 86400,
+      format: "armored",
+    });
+    const expiring = await req("POST", `/api/partners/${ids.us}/keys`, partnerHeaders.us, {
+      armored: yearly.publicKey,
+    });
+    expect(expiring.statusCode, expiring.body).toBe(201);
+    expect(expiring.json()).toMatchObject({ usable: true, expiresAt: "2026-06-01T00:00:00.000Z" });
     const key = await req("POST", `/api/partners/${ids.us}/keys`, analyst, { armored: publicKey });
     expect(key.statusCode, key.body).toBe(201);
     const fp = (await openpgp.readKey({ armoredKey: publicKey })).getFingerprint().toUpperCase();
@@ -563,9 +575,11 @@ describe.each(engines)("partner programme on %s", (engine) => {
       (await req("DELETE", `/api/partners/${ids.us}/members/${a.id}`, partnerHeaders.us)).statusCode,
     ).toBe(204);
     expect((await req("GET", "/api/me", analyst)).statusCode).toBe(401);
-    expect((await req("GET", `/api/partners/${ids.us}/keys`, coord)).json().keys[0]).toMatchObject({
-      usable: false,
-    });
+    expect(
+      (await req("GET", `/api/partners/${ids.us}/keys`, coord))
+        .json()
+        .keys.find((k: { fingerprint: string }) => k.fingerprint === fp),
+    ).toMatchObject({ usable: false, revokedAt: expect.any(String) });
   });
 
   it("registers https webhooks on public hosts only, showing the secret once", async () => {
@@ -683,6 +697,8 @@ describe.each(engines)("partner programme on %s", (engine) => {
   it("queues one attestation reminder per admin 30 days before expiry, however often the job runs", async () => {
     t.clock.advance(340 * 86_400_000);
     const first = await t.services.partners.remindAttestations(systemActor("jobs"));
+    const keys = await t.services.partners.listKeys(systemActor("test"), ids.us as string);
+    expect(keys.find((k) => k.expiresAt?.toISOString() === "2026-06-01T00:00:00.000Z")?.usable).toBe(false);
     const again = await t.services.partners.remindAttestations(systemActor("jobs"));
     expect(first.queued).toBeGreaterThanOrEqual(3);
     expect(again.queued).toBe(0);
