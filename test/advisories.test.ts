@@ -201,6 +201,21 @@ describe.each(engines)("advisories on %s", (engine) => {
     expect(list.map((a: { trackingId: string }) => a.trackingId)).toEqual([tid]);
     const feed = (await t.app.inject({ url: "/feeds/advisories.atom" })).body;
     expect(feed).toContain(`<title>${tid}: Acme Gateway: authentication bypass</title>`);
+    // Provider metadata with the fields CSAF 2.0 section 7.1.20 requires (no schema package ships it).
+    const meta = (await t.app.inject({ url: "/.well-known/csaf/provider-metadata.json" })).json();
+    expect(Object.keys(meta).sort()).toEqual([
+      "canonical_url",
+      "distributions",
+      "last_updated",
+      "list_on_CSAF_aggregators",
+      "metadata_version",
+      "mirror_on_CSAF_aggregators",
+      "publisher",
+      "role",
+    ]);
+    expect(meta).toMatchObject({ metadata_version: "2.0", role: "csaf_provider" });
+    expect(meta.canonical_url).toMatch(/^https?:\/\/.+\/\.well-known\/csaf\/provider-metadata\.json$/);
+    expect(meta.distributions[0].directory_url).toMatch(/\/\.well-known\/csaf\/white\/$/);
     const index = (await t.app.inject({ url: "/.well-known/csaf/white/index.txt" })).body;
     expect(index).toBe(`2026/${tid.toLowerCase()}.json\n`);
     const doc = (await t.app.inject({ url: `/.well-known/csaf/white/${index.trim()}` })).json();
