@@ -59,6 +59,9 @@ export const ConfigSchema = z.object({
     .max(500)
     .default("http://127.0.0.1:8080")
     .describe("Public base URL: advisory links, the Atom feed and CSAF provider metadata use it"),
+  FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
+    .default(false)
+    .describe("Accept partner webhook URLs on loopback and private networks (tests and labs only)"),
   FOREWARN_PUBLISHER_NAME: z
     .string()
     .max(200)

@@ -28,6 +28,8 @@ export type ServiceDeps = {
   sessionHours: number;
   /** Days from a report's receipt to its remediation deadline (default 90). */
   remediationDays?: number;
+  /** Accept partner webhook URLs on loopback and private networks (FOREWARN_WEBHOOKS_ALLOW_PRIVATE). */
+  allowPrivateWebhooks?: boolean;
   /** Who publishes the advisories (names, public URL, CNA identity); defaults suit tests. */
   publisher?: Publisher;
 };
@@ -82,6 +84,7 @@ export function makeServices(d: ServiceDeps) {
     sealer,
     mailer: outbox.mailer,
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
+    allowPrivateWebhooks: d.allowPrivateWebhooks ?? false,
     partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
   });
   return { audit, accounts, cases, advisories, partners, outbox };
@@ -116,6 +119,7 @@ export async function openRuntime(
       passwords: opts.passwords ?? makePasswordHasher(),
       sessionHours: config.FOREWARN_SESSION_HOURS,
       remediationDays: config.FOREWARN_REMEDIATION_DAYS,
+      allowPrivateWebhooks: config.FOREWARN_WEBHOOKS_ALLOW_PRIVATE,
       publisher: {
         name: config.FOREWARN_PUBLISHER_NAME,
         publicUrl: config.FOREWARN_PUBLIC_URL,

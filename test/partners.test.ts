@@ -1,12 +1,13 @@
 // The partner programme through HTTP on every engine: the acceptance journey first (tiers, three
 // applications, two-person approval, NDA, eligibility with the jurisdiction cap, suspension, audit),
 // then the refusals, members, keys, webhooks, evidence, incidents, policy preview and reminders.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
 import { systemActor } from "../src/authz/authorize.ts";
-import { engines, type TestApp, testApp } from "./harness.ts";
+import { makeServices } from "../src/runtime.ts";
+import { engines, type TestApp, testApp, testPasswords } from "./harness.ts";
 
 const RMSV =
   "PRC Regulations on the Management of Security Vulnerabilities in Network Products (RMSV, 2021), art. 7 (report to MIIT within 2 days); art. 9 (no disclosure abroad)";
@@ -608,6 +609,24 @@ describe.each(engines)("partner programme on %s", (engine) => {
       JSON.stringify(await t.database.db.execute("select * from partner_webhooks" as never)),
     ).not.toContain(ok.json().secret);
     expect((await t.services.partners.deliveryWebhooks(ids.us as string))[0]?.secret).toBe(ok.json().secret);
+    // FOREWARN_WEBHOOKS_ALLOW_PRIVATE lets a lab register a local receiver; still https only.
+    const lab = makeServices({
+      database: t.database,
+      clock: t.clock,
+      masterKey: randomBytes(32),
+      passwords: testPasswords,
+      sessionHours: 12,
+      allowPrivateWebhooks: true,
+    });
+    const local = await lab.partners.addWebhook(
+      systemActor("test"),
+      ids.us as string,
+      "https://127.0.0.1:9443/hook",
+    );
+    expect(local.url).toBe("https://127.0.0.1:9443/hook");
+    await expect(
+      lab.partners.addWebhook(systemActor("test"), ids.us as string, "http://127.0.0.1/x"),
+    ).rejects.toThrow(/https/);
   });
 
   it("stores evidence sealed, checks its type by content and size, and audits downloads", async () => {
