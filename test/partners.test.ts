@@ -154,6 +154,21 @@ describe.each(engines)("partner programme on %s", (engine) => {
     const invite = mail.find((m) => m.to === "security@acmesecurity.example");
     const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(invite?.body ?? "")?.[1];
     expect(token).toBeTruthy();
+    // Until the invite is accepted the account has no password anyone could guess.
+    for (const pw of [PW, "!invited", ""])
+      expect(
+        (
+          await req(
+            "POST",
+            "/api/auth/login",
+            {},
+            { email: "security@acmesecurity.example", password: pw || "x" },
+          )
+        ).statusCode,
+      ).toBe(401);
+    expect((await req("POST", `/api/invites/${token}/accept`, {}, { password: "short" })).statusCode).toBe(
+      400,
+    );
     const accepted = await req("POST", `/api/invites/${token}/accept`, {}, { password: PW });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect((await req("POST", `/api/invites/${token}/accept`, {}, { password: PW })).statusCode).toBe(409);
