@@ -328,6 +328,14 @@ describe("partner programme in the browser", () => {
       await page.getByRole("tab", { name: "NDA versions" }).click();
       await page.getByTestId("nda-versions").getByText("Version 1", { exact: true }).waitFor();
       await page.getByTestId("nda-versions").getByText("in force").waitFor();
+      // The mail outbox stands in for a transport: the applicant's invitation waits there.
+      await page.getByRole("tab", { name: "Mail outbox" }).click();
+      await page.getByTestId("outbox").getByText("nora@nordlicht.example").click();
+      await page
+        .getByTestId("outbox")
+        .getByText(/\/invite\/[A-Za-z0-9_-]{43}/)
+        .filter({ visible: true })
+        .waitFor();
     },
   );
 

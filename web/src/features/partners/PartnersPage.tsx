@@ -8,6 +8,7 @@ import { AllIncidents } from "./AllIncidents.tsx";
 import { ApprovalQueue } from "./ApprovalQueue.tsx";
 import { Directory } from "./Directory.tsx";
 import { NdaVersions } from "./NdaVersions.tsx";
+import { Outbox } from "./Outbox.tsx";
 import { PartnerDetailPage } from "./PartnerDetail.tsx";
 import { PolicyEditor } from "./PolicyEditor.tsx";
 import { TiersEditor } from "./TiersEditor.tsx";
@@ -52,6 +53,7 @@ function StaffHome() {
           <Tabs.Tab value="policy">Jurisdiction policy</Tabs.Tab>
           <Tabs.Tab value="ndas">NDA versions</Tabs.Tab>
           {investigates && <Tabs.Tab value="incidents">Incidents</Tabs.Tab>}
+          {user.role === "admin" && <Tabs.Tab value="outbox">Mail outbox</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="directory">
           <Directory />
@@ -71,6 +73,11 @@ function StaffHome() {
         {investigates && (
           <Tabs.Panel value="incidents">
             <AllIncidents />
+          </Tabs.Panel>
+        )}
+        {user.role === "admin" && (
+          <Tabs.Panel value="outbox">
+            <Outbox />
           </Tabs.Panel>
         )}
       </Tabs>
