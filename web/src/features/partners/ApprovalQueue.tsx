@@ -3,7 +3,7 @@ import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, Tex
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
-import { useApi } from "../../app/auth.tsx";
+import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { StatusBadge } from "./Directory.tsx";
@@ -11,6 +11,8 @@ import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
 
 export function ApprovalQueue() {
   const api = useApi();
+  const user = useCurrentUser();
+  const approver = user.role === "admin" || user.role === "coordinator";
   const queue = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
     status: "applicant,under_review",
   });
@@ -78,12 +80,14 @@ export function ApprovalQueue() {
             </Text>
             <Group mt="md" justify="space-between">
               <Badge variant="outline">{p.approvals} of 2 approvals</Badge>
-              <Group gap="xs">
-                <Button variant="default" color="red" onClick={() => setRejecting(p)}>
-                  Reject
-                </Button>
-                <Button onClick={() => void approve(p)}>Approve</Button>
-              </Group>
+              {approver && (
+                <Group gap="xs">
+                  <Button variant="default" color="red" onClick={() => setRejecting(p)}>
+                    Reject
+                  </Button>
+                  <Button onClick={() => void approve(p)}>Approve</Button>
+                </Group>
+              )}
             </Group>
           </Card>
         ))}
