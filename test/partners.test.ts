@@ -273,6 +273,34 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect((await req("GET", "/api/audit/verify", admin)).json().ok).toBe(true);
   });
 
+  it("keeps profile edits on the timeline with what changed; headquarters and staff countries are staff-only", async () => {
+    const own = await req("PATCH", `/api/partners/${ids.de}`, partnerHeaders.de, {
+      website: "https://bergwacht.example",
+      customers: 7,
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    const denied = await req("PATCH", `/api/partners/${ids.de}`, partnerHeaders.de, { staffCountries: [] });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.message).toContain("staffCountries");
+    t.clock.advance(60_000);
+    const staff = await req("PATCH", `/api/partners/${ids.de}`, coord, { staffCountries: ["CN"] });
+    expect(staff.json().staffCountries).toEqual(["CN"]);
+    // Staff in CN: the reporting-law cap now applies to the German partner too.
+    expect((await req("GET", `/api/partners/${ids.de}/eligibility`, coord)).json().reasons).toContainEqual(
+      expect.objectContaining({ effect: "cap_tier:restricted" }),
+    );
+    const last = (await req("GET", `/api/partners/${ids.de}/events`, coord)).json().events.at(-1);
+    expect(last).toMatchObject({
+      type: "updated",
+      data: { changes: { staffCountries: { from: [], to: ["CN"] } } },
+    });
+    await req("PATCH", `/api/partners/${ids.de}`, coord, { staffCountries: [] });
+    expect(
+      (await req("PATCH", `/api/partners/${ids.us}`, partnerHeaders.de, { website: "https://x.example" }))
+        .statusCode,
+    ).toBe(404);
+  });
+
   it("shows a partner user only its own organisation", async () => {
     const list = (await req("GET", "/api/partners", partnerHeaders.cn)).json().partners;
     expect(list.map((p: { id: string }) => p.id)).toEqual([ids.cn]);

@@ -494,7 +494,18 @@ export function makePartnerLifecycle(c: Ctx) {
           .set({ ...patch, updatedAt: clock.now() })
           .where(eq(partners.organisationId, id))
           .returning();
-        await c.event(tx, actor, p, { type: "updated", data: { fields } });
+        // The timeline keeps what changed: headquarters, staff countries and kind move policy outcomes.
+        const changes = Object.fromEntries(
+          fields.map((f) => [
+            f,
+            { from: p[f as keyof PartnerRow], to: (patch as Record<string, unknown>)[f] },
+          ]),
+        );
+        await c.event(tx, actor, p, {
+          type: "updated",
+          reason: `changed ${fields.join(", ")}`,
+          data: { fields, changes },
+        });
         await audit.record(tx, { type: "partner.updated", actor, subject: id, data: { fields } });
         return partnerView(row ?? p);
       });
