@@ -9,8 +9,8 @@ import type { Clock } from "../../platform/clock.ts";
 import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
+import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { IdGen } from "../../platform/ids.ts";
-import { MAX_FILE_BYTES, safeFilename, sniffType } from "../cases/files.ts";
 import type { Cases } from "../cases/service.ts";
 import {
   type AdvisoryContent,

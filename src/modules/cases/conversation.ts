@@ -4,7 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
-import { MAX_FILE_BYTES, safeFilename, sniffType } from "./files.ts";
+import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { ReporterAccess } from "./intake.ts";
 import { caseAttachments, caseMessages, cases } from "./schema.ts";
 import {

@@ -4,6 +4,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
+import { sniffType } from "../../platform/files.ts";
 import { authorizeAny, type Ctx } from "./context.ts";
 import { evidence, incidents, ndaSignatures } from "./schema.ts";
 import type { makePartnerLifecycle } from "./service.ts";
@@ -11,27 +12,13 @@ import type { makePartnerLifecycle } from "./service.ts";
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024;
 export const NOT_MEASURED = "not yet measured";
 
+const EVIDENCE_TYPES = ["application/pdf", "image/png", "image/jpeg", "text/plain"] as const;
+type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
 /** The media type of an accepted evidence file, judged by its bytes; null when not accepted. */
-export function sniffEvidence(
-  data: Buffer,
-): "application/pdf" | "image/png" | "image/jpeg" | "text/plain" | null {
-  if (data.subarray(0, 5).toString("latin1") === "%PDF-") return "application/pdf";
-  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return "image/png";
-  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return "image/jpeg";
-  if (data.length === 0 || data.includes(0)) return null;
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(data);
-    // Text means text: at most a few control characters besides tab and line breaks.
-    let controls = 0;
-    for (let k = 0; k < text.length; k++) {
-      const code = text.charCodeAt(k);
-      if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 127) controls++;
-    }
-    return controls <= text.length / 100 ? "text/plain" : null;
-  } catch {
-    return null;
-  }
+export function sniffEvidence(data: Buffer): EvidenceType | null {
+  const type = sniffType(data);
+  return (EVIDENCE_TYPES as readonly string[]).includes(type ?? "") ? (type as EvidenceType) : null;
 }
 
 export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle>) {

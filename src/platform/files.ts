@@ -1,4 +1,5 @@
-// Upload checks by content: the declared type counts for nothing, the first bytes decide.
+// Upload checks shared by every module that takes files: the declared type counts for nothing,
+// the first bytes decide; each module then says which of these types it accepts.
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 5;
@@ -38,10 +39,10 @@ function isText(bytes: Buffer): boolean {
   if (bytes.length === 0) return false;
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   if (text.includes("\uFFFD")) return false;
-  // Tabs, newlines and carriage returns only among the C0 controls (and no DEL).
+  // Tabs, newlines, form feeds and carriage returns only among the C0 controls (and no DEL).
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) return false;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 127) return false;
   }
   return true;
 }
