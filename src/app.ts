@@ -21,6 +21,8 @@ import type { Partners } from "./modules/partners/index.ts";
 import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
 import { publicRoutes } from "./modules/public/routes.ts";
+import { releaseRoutes } from "./modules/releases/routes.ts";
+import type { Releases } from "./modules/releases/service.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
@@ -35,6 +37,7 @@ export type AppDeps = {
     advisories: Advisories;
     partners: Partners;
     outbox: Outbox;
+    releases: Releases;
   };
   database: "pglite" | "postgresql";
   version: string;
@@ -159,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   advisoryRoutes(app, deps.services.advisories);
   publicRoutes(app, deps.services.advisories);
   partnerRoutes(app, deps.services.partners, deps.services.outbox);
+  releaseRoutes(app, deps.services.releases);
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);

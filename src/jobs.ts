@@ -1,5 +1,6 @@
 // The server's background jobs. Each handler is idempotent: pg-boss may run it again after a crash.
 import { systemActor } from "./authz/authorize.ts";
+import { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./modules/releases/service.ts";
 import type { JobDef } from "./platform/jobs/jobs.ts";
 import type { Services } from "./runtime.ts";
 
@@ -29,6 +30,19 @@ export function jobDefinitions(services: Services): JobDef[] {
       cron: "41 6 * * *",
       handler: async () => {
         await services.partners.remindAttestations(systemActor("jobs"));
+      },
+    },
+    // The release engine: waves at their time (jobs sent with startAfter when a plan is armed), the
+    // public release at T0, webhook attempts with back-off, and a sweep each minute that catches up
+    // anything due that a lost or early job left (every handler is idempotent).
+    { name: FIRE_WAVE, handler: (data) => services.releases.onFireJob(data) },
+    { name: PUBLISH, handler: (data) => services.releases.onPublishJob(data) },
+    { name: SEND_WEBHOOK, handler: (data) => services.releases.onWebhookJob(data) },
+    {
+      name: SWEEP,
+      cron: "* * * * *",
+      handler: async () => {
+        await services.releases.sweep();
       },
     },
   ];

@@ -14,6 +14,8 @@ import { makeAdvisories } from "./modules/advisories/service.ts";
 import { makeCases } from "./modules/cases/service.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
+import { makeReleases } from "./modules/releases/service.ts";
+import type { Transport } from "./modules/releases/webhooks.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
@@ -32,6 +34,8 @@ export type ServiceDeps = {
   allowPrivateWebhooks?: boolean;
   /** Who publishes the advisories (names, public URL, CNA identity); defaults suit tests. */
   publisher?: Publisher;
+  /** Tests only: the transport that reaches webhook endpoints (e.g. trusting a test certificate). */
+  webhookTransport?: Transport;
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -87,7 +91,19 @@ export function makeServices(d: ServiceDeps) {
     allowPrivateWebhooks: d.allowPrivateWebhooks ?? false,
     partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
   });
-  return { audit, accounts, cases, advisories, partners, outbox };
+  const releases = makeReleases({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    advisories,
+    partners,
+    mailer: outbox.mailer,
+    publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
+    transport: d.webhookTransport,
+  });
+  return { audit, accounts, cases, advisories, partners, outbox, releases };
 }
 
 export type Services = ReturnType<typeof makeServices>;

@@ -296,6 +296,7 @@ const ROUTES: Case[] = [
   { method: "POST", url: "/api/cve-pool", body: { cveIds: ["CVE-2026-0001"] }, allowed: ["admin"] },
   // partners
   ...partnerRoutes(),
+  ...releaseRoutes(),
 ];
 
 /** Partner routes on an unknown partner: allowed roles pass authorization and get 404, others 403. */
@@ -479,3 +480,57 @@ describe.each(engines)("authorization on %s", (engine) => {
     });
   }
 });
+
+/** Release engine routes on an unknown advisory: allowed roles pass authorization and get 404. */
+function releaseRoutes(): Case[] {
+  const ADV = "/api/advisories/adv_00000000000000000000000000";
+  const READ = ["coordinator", "investigator"] as const;
+  const PARTNER = ["partner_admin", "partner_analyst"] as const;
+  const plan = { publicAt: "2030-01-01T00:00:00Z" };
+  const on = (
+    method: Case["method"],
+    sub: string,
+    allowed: readonly Role[],
+    body?: object,
+    okStatus = 404,
+  ) => ({
+    method,
+    url: `${ADV}${sub}`,
+    path: `/api/advisories/{id}${sub}`,
+    allowed,
+    okStatus,
+    ...(body ? { body } : {}),
+  });
+  return [
+    { method: "GET", url: "/api/releases", allowed: READ },
+    on("POST", "/release-plan", ["coordinator"], plan),
+    on("GET", "/release-plan", READ),
+    on("PATCH", "/release-plan", ["coordinator"], plan),
+    on("POST", "/release-plan/preview", READ, plan),
+    on("POST", "/release-plan/arm", ["coordinator"]),
+    on("POST", "/release-plan/cancel", ["coordinator"], { reason: "r" }),
+    on("POST", "/embargo-break", ["coordinator"], { reason: "exploited in the wild" }),
+    {
+      method: "GET",
+      url: `${ADV}/release-plan/webhooks`,
+      path: "/api/advisories/{id}/release-plan/webhooks",
+      allowed: READ,
+    },
+    { method: "GET", url: "/api/partner/advisories", allowed: PARTNER },
+    {
+      method: "GET",
+      url: "/api/partner/advisories/adv_00000000000000000000000000",
+      path: "/api/partner/advisories/{id}",
+      allowed: PARTNER,
+      okStatus: 404,
+    },
+    {
+      method: "POST",
+      url: "/api/partner/advisories/adv_00000000000000000000000000/acks",
+      path: "/api/partner/advisories/{id}/acks",
+      body: { status: "received" },
+      allowed: PARTNER,
+      okStatus: 404,
+    },
+  ];
+}

@@ -81,6 +81,25 @@ export type AuditEvents = {
   "webhook.created": { webhookId: string; url: string };
   "webhook.deleted": { webhookId: string; url: string };
   "outbox.viewed": { entries: number };
+  "release.planned": { planId: string; publicAt: string; waves: number; excluded: number };
+  "release.armed": { planId: string; publicAt: string; revision: number; version: number };
+  "release.moved": { planId: string; from: string; to: string; version: number };
+  "release.cancelled": { planId: string; reason: string };
+  "release.wave_fired": { planId: string; waveId: string; at: string; delivered: number; withheld: number };
+  "release.delivered": {
+    planId: string;
+    waveId: string;
+    deliveryId: string;
+    partnerId: string;
+    recipient: string;
+  };
+  "release.withheld": { planId: string; waveId: string; partnerId: string; reason: string };
+  "release.published": { planId: string; publishedAt: string; broken: boolean };
+  "release.embargo_broken": { planId: string; reason: string; evidence: string | null; pendingWaves: number };
+  "release.copy_read": { deliveryId: string; revision: number };
+  "release.inbox_viewed": { entries: number };
+  "release.webhook_failed": { messageId: string; endpointId: string; attempts: number; lastError: string };
+  "release.acknowledged": { ackId: string; status: string; product: string | null };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -150,6 +169,19 @@ export const AUDIT_TYPES = [
   "webhook.created",
   "webhook.deleted",
   "outbox.viewed",
+  "release.planned",
+  "release.armed",
+  "release.moved",
+  "release.cancelled",
+  "release.wave_fired",
+  "release.delivered",
+  "release.withheld",
+  "release.published",
+  "release.embargo_broken",
+  "release.copy_read",
+  "release.inbox_viewed",
+  "release.webhook_failed",
+  "release.acknowledged",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

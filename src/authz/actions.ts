@@ -48,6 +48,8 @@ export const ACTIONS = [
   "outbox:read", // mail waiting for a transport (until SMTP exists)
   "partner:self", // a partner user: its own organisation's record, eligibility, own keys
   "partner:manage", // a partner_admin: own members, webhooks, NDA signing, attestations, evidence, leaks
+  "releases:read", // release plans, waves, deliveries and acknowledgements (no advisory content)
+  "releases:write", // plan, arm, move T0, cancel, break an embargo
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -82,6 +84,8 @@ export const ROLE_ACTIONS = {
     "advisories:write",
     "advisories:approve",
     "advisories:publish",
+    "releases:read",
+    "releases:write",
     "partners:read",
     "partners:write",
     "partners:approve",
@@ -94,6 +98,7 @@ export const ROLE_ACTIONS = {
     "programme:overview",
     "cases:read",
     "advisories:read",
+    "releases:read",
     "partners:read",
     "incidents:read",
     "incidents:manage",

@@ -29,6 +29,13 @@ export const ID_PREFIXES = {
   memberKey: "key",
   webhook: "whk",
   outbox: "obx",
+  releasePlan: "rpl",
+  wave: "wav",
+  releaseExclusion: "rex",
+  delivery: "dlv",
+  ack: "ack",
+  webhookMessage: "whm",
+  webhookAttempt: "wha",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,154 @@
+// Who gets what when: a pure function from T0, each partner's eligibility (tier, lead time,
+// content), the coordinator's extra waves and exclusions, and now. Every refusal names what was wrong.
+import { SECTIONS, type Section } from "../advisories/content.ts";
+
+export type PartnerEligibility = {
+  id: string;
+  name: string;
+  eligible: boolean;
+  tier: string | null;
+  leadSeconds: number | null;
+  content: readonly string[];
+  reasons: readonly { rule: string; effect: string; reference: string | null; message: string }[];
+};
+
+export type ExtraWaveIn = {
+  at: Date;
+  partnerIds: string[];
+  content?: string[] | undefined;
+  reason?: string | undefined;
+};
+export type ExclusionIn = { partnerId: string; reason: string };
+
+export type PlanRequest = {
+  publicAt: Date;
+  extraWaves: ExtraWaveIn[];
+  exclude: ExclusionIn[];
+};
+
+export type DerivedWave = {
+  at: Date;
+  kind: "tier" | "extra";
+  tier: string | null;
+  partnerIds: string[];
+  content: Section[];
+  reason: string | null;
+};
+
+export type DerivedExclusion = {
+  partnerId: string;
+  kind: "coordinator" | "ineligible";
+  reason: string;
+  details: PartnerEligibility["reasons"];
+};
+
+export class PlanError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join("; "));
+    this.problems = problems;
+  }
+}
+
+const ordered = (xs: readonly string[]) => SECTIONS.filter((s) => xs.includes(s));
+
+export function derivePlan(
+  req: PlanRequest,
+  partners: readonly PartnerEligibility[],
+  now: Date,
+): { waves: DerivedWave[]; exclusions: DerivedExclusion[] } {
+  const problems: string[] = [];
+  const T0 = req.publicAt.getTime();
+  if (T0 <= now.getTime())
+    problems.push(`publicAt ${req.publicAt.toISOString()} is not in the future (now ${now.toISOString()})`);
+  const byId = new Map(partners.map((p) => [p.id, p]));
+  const unknown = [
+    ...req.exclude.map((e) => e.partnerId),
+    ...req.extraWaves.flatMap((w) => w.partnerIds),
+  ].filter((id) => !byId.has(id));
+  if (unknown.length) problems.push(`unknown or inactive partners: ${[...new Set(unknown)].join(", ")}`);
+
+  const excluded = new Map<string, DerivedExclusion>();
+  for (const e of req.exclude) {
+    if (!byId.has(e.partnerId)) continue;
+    excluded.set(e.partnerId, { partnerId: e.partnerId, kind: "coordinator", reason: e.reason, details: [] });
+  }
+  for (const p of partners) {
+    if (p.eligible || excluded.has(p.id)) continue;
+    excluded.set(p.id, {
+      partnerId: p.id,
+      kind: "ineligible",
+      reason: p.reasons
+        .filter((r) => r.effect === "not_eligible")
+        .map((r) => r.message)
+        .join("; "),
+      details: p.reasons,
+    });
+  }
+
+  // Each partner's earliest slot: an extra wave or its tier's wave.
+  type Slot = { at: number; key: string; wave: Omit<DerivedWave, "partnerIds"> };
+  const slot = new Map<string, Slot>();
+  const offer = (partnerId: string, s: Slot) => {
+    const cur = slot.get(partnerId);
+    if (!cur || s.at < cur.at) slot.set(partnerId, s);
+  };
+
+  req.extraWaves.forEach((w, i) => {
+    const at = w.at.getTime();
+    if (at > T0) problems.push(`extraWaves[${i}].at ${w.at.toISOString()} is after publicAt`);
+    if (at <= now.getTime()) problems.push(`extraWaves[${i}].at ${w.at.toISOString()} is in the past`);
+    if (w.partnerIds.length === 0) problems.push(`extraWaves[${i}] names no partner`);
+    if (w.content) {
+      const bad = w.content.filter((c) => !(SECTIONS as readonly string[]).includes(c));
+      if (bad.length) problems.push(`extraWaves[${i}].content: unknown sections ${bad.join(", ")}`);
+    }
+    for (const id of w.partnerIds) {
+      const p = byId.get(id);
+      if (!p) continue;
+      if (excluded.has(id)) {
+        const ex = excluded.get(id);
+        problems.push(
+          `extraWaves[${i}]: partner ${p.name} (${id}) is ${ex?.kind === "coordinator" ? "excluded by this plan" : `not eligible (${ex?.reason})`}`,
+        );
+        continue;
+      }
+      const allowed = ordered(p.content);
+      const content = w.content ? ordered(w.content) : allowed;
+      const beyond = content.filter((c) => !allowed.includes(c));
+      if (beyond.length)
+        problems.push(
+          `extraWaves[${i}]: partner ${p.name} (${id}) may not receive ${beyond.join(", ")} (its eligibility allows ${allowed.join(", ")})`,
+        );
+      offer(id, {
+        at,
+        key: `extra:${i}:${content.join(",")}`,
+        wave: { at: w.at, kind: "extra", tier: null, content: ordered(content), reason: w.reason ?? null },
+      });
+    }
+  });
+
+  for (const p of partners) {
+    if (!p.eligible || excluded.has(p.id) || p.leadSeconds === null) continue;
+    const at = T0 - p.leadSeconds * 1000;
+    const content = ordered(p.content);
+    offer(p.id, {
+      at,
+      key: `tier:${p.tier}:${at}:${content.join(",")}`,
+      wave: { at: new Date(at), kind: "tier", tier: p.tier, content, reason: null },
+    });
+  }
+  if (problems.length) throw new PlanError(problems);
+
+  const waves = new Map<string, DerivedWave>();
+  for (const [partnerId, s] of slot) {
+    const w = waves.get(s.key) ?? { ...s.wave, partnerIds: [] };
+    w.partnerIds.push(partnerId);
+    waves.set(s.key, w);
+  }
+  const list = [...waves.values()].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || (a.tier ?? "").localeCompare(b.tier ?? ""),
+  );
+  for (const w of list) w.partnerIds.sort();
+  return { waves: list, exclusions: [...excluded.values()] };
+}

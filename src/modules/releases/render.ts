@@ -1,0 +1,127 @@
+// THE one place that turns advisory content into what a partner recipient receives. Every channel
+// (portal, API, webhooks, email) serves the copy this function made and the delivery stored; nothing
+// else renders advisory content for partners.
+//
+// Tracing seam: `fingerprint` is called on every copy with its recipient. Today it is
+// NO_FINGERPRINT (the copy unchanged, no codeword); the tracing issue passes a function that varies
+// the wording per recipient (src/tracing) and returns the recipient's codeword, which the engine
+// stores sealed beside the copy (release_deliveries.codeword_sealed).
+import {
+  type AdvisoryContent,
+  type Product,
+  restrictToSections,
+  SECTION_TITLES,
+  SECTIONS,
+  type Section,
+} from "../advisories/content.ts";
+
+export type Recipient = {
+  kind: "organisation" | "user";
+  /** The partner organisation's ID or the member's user ID. */
+  id: string;
+  partnerId: string;
+  /** Shown on the copy ("Prepared for ..."), so a reader knows it is theirs alone. */
+  partnerName: string;
+};
+
+/** A file of the advisory (detection rules, proof of concept). Text files travel inside the copy. */
+export type SourceFile = {
+  id: string;
+  section: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  /** UTF-8 text of a text file; binary files (ZIP, pcap) are listed by reference only. */
+  text?: string | undefined;
+};
+
+export type RenderSource = {
+  advisoryId: string;
+  trackingId: string;
+  revision: number;
+  content: AdvisoryContent;
+  files: readonly SourceFile[];
+};
+
+export type CopyFile = {
+  id: string;
+  section: Section;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  /** The file's text (text files only). */
+  text: string | null;
+};
+
+export type Copy = {
+  advisoryId: string;
+  trackingId: string;
+  revision: number;
+  recipient: { kind: Recipient["kind"]; id: string; partnerId: string };
+  title: string;
+  products: Product[];
+  /** Only the sections this recipient receives (absent ones are not sent at all). */
+  sections: Partial<Record<Section, string>>;
+  /** The whole copy as one markdown document. */
+  markdown: string;
+  files: CopyFile[];
+};
+
+export type Fingerprint = (copy: Copy, recipient: Recipient) => { copy: Copy; codeword: Uint8Array | null };
+
+/** Until tracing is wired in: the copy as rendered, no codeword. */
+export const NO_FINGERPRINT: Fingerprint = (copy) => ({ copy, codeword: null });
+
+const productLine = (p: Product) =>
+  `- ${p.vendor} ${p.product}: affected ${p.affected.join(", ")}${p.fixed.length ? `; fixed in ${p.fixed.join(", ")}` : ""}`;
+
+/**
+ * The recipient's copy of a revision, restricted to `sections`, with the files those sections allow.
+ * Pure: the same inputs give the same copy (the fingerprint function is the only per-recipient change).
+ */
+export function renderCopy(
+  source: RenderSource,
+  sections: readonly Section[],
+  recipient: Recipient,
+  fingerprint: Fingerprint = NO_FINGERPRINT,
+): { copy: Copy; codeword: Uint8Array | null } {
+  const keep = SECTIONS.filter((s) => sections.includes(s));
+  const restricted = restrictToSections(source.content, keep);
+  const kept: Partial<Record<Section, string>> = {};
+  for (const s of keep) if (restricted.sections[s].trim()) kept[s] = restricted.sections[s];
+  const files: CopyFile[] = source.files
+    .filter((f) => (keep as readonly string[]).includes(f.section))
+    .map((f) => ({
+      id: f.id,
+      section: f.section as Section,
+      filename: f.filename,
+      mediaType: f.mediaType,
+      size: f.size,
+      sha256: f.sha256,
+      text: f.text ?? null,
+    }));
+  const parts = [
+    `# ${restricted.title}`,
+    `${source.trackingId}, revision ${source.revision}. TLP:AMBER, embargoed until public release. Prepared for ${recipient.partnerName} alone: do not forward.`,
+    `## Affected products\n\n${restricted.products.map(productLine).join("\n")}`,
+    ...keep.filter((s) => kept[s] !== undefined).map((s) => `## ${SECTION_TITLES[s]}\n\n${kept[s]?.trim()}`),
+  ];
+  if (files.length)
+    parts.push(
+      `## Files\n\n${files.map((f) => `- ${f.filename} (${f.section}, ${f.size} bytes, SHA-256 ${f.sha256})`).join("\n")}`,
+    );
+  const copy: Copy = {
+    advisoryId: source.advisoryId,
+    trackingId: source.trackingId,
+    revision: source.revision,
+    recipient: { kind: recipient.kind, id: recipient.id, partnerId: recipient.partnerId },
+    title: restricted.title,
+    products: restricted.products,
+    sections: kept,
+    markdown: `${parts.join("\n\n")}\n`,
+    files,
+  };
+  return fingerprint(copy, recipient);
+}

@@ -1,0 +1,374 @@
+// HTTP routes of the release engine: staff plan, preview, arm, move, cancel and break the embargo;
+// partner users read their own released copies and acknowledge them.
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireActor } from "../../platform/http/auth.ts";
+import { errors, IsoDate } from "../../platform/http/schemas.ts";
+import { SECTIONS } from "../advisories/content.ts";
+import { ACK_STATUSES, type Releases } from "./service.ts";
+
+const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
+const PartnerId = z.string().regex(/^org_[0-9A-HJKMNP-TV-Z]{26}$/, "not a partner ID");
+const IdParams = z.object({ id: AdvisoryId });
+const Section = z.enum(SECTIONS);
+const Reason = z.string().trim().min(1).max(2000);
+
+const PlanIn = z
+  .object({
+    publicAt: IsoDate.describe("T0, the public release, with its offset (e.g. 2026-03-10T17:00:00Z)"),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("IANA zone the plan was made in (shown with UTC)"),
+    extraWaves: z
+      .array(
+        z
+          .object({
+            at: IsoDate,
+            partnerIds: z.array(PartnerId).min(1).max(5000),
+            content: z.array(Section).min(1).max(SECTIONS.length).optional(),
+            reason: z.string().trim().max(2000).optional(),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
+    exclude: z
+      .array(z.union([PartnerId, z.object({ partnerId: PartnerId, reason: Reason }).strict()]))
+      .max(10_000)
+      .optional(),
+  })
+  .strict();
+
+const WaveOut = z.object({
+  id: z.string().nullable(),
+  at: z.date(),
+  kind: z.enum(["tier", "extra"]),
+  tier: z.string().nullable(),
+  partnerIds: z.array(z.string()),
+  content: z.array(z.string()),
+  reason: z.string().nullable(),
+});
+const PlanOut = z.object({
+  id: z.string(),
+  advisoryId: z.string(),
+  revision: z.number(),
+  publicAt: z.date(),
+  timeZone: z.string(),
+  publicAtLocal: z.string(),
+  state: z.string(),
+  version: z.number(),
+  armedAt: z.date().nullable(),
+  cancelledAt: z.date().nullable(),
+  cancelReason: z.string().nullable(),
+  brokenAt: z.date().nullable(),
+  breakReason: z.string().nullable(),
+  publishedAt: z.date().nullable(),
+  waves: z.array(
+    WaveOut.extend({
+      id: z.string(),
+      firedAt: z.date().nullable(),
+      delivered: z.number(),
+      withheld: z.number(),
+    }),
+  ),
+  exclusions: z.array(
+    z.object({
+      partnerId: z.string(),
+      kind: z.string(),
+      reason: z.string(),
+      waveId: z.string().nullable(),
+      createdAt: z.date(),
+    }),
+  ),
+});
+const AckOut = z.object({ status: z.enum(ACK_STATUSES), at: z.date() }).nullable();
+const CopyOut = z.object({
+  advisoryId: z.string(),
+  trackingId: z.string(),
+  revision: z.number(),
+  recipient: z.object({ kind: z.enum(["organisation", "user"]), id: z.string(), partnerId: z.string() }),
+  title: z.string(),
+  products: z.array(
+    z.object({
+      vendor: z.string(),
+      product: z.string(),
+      affected: z.array(z.string()),
+      fixed: z.array(z.string()),
+      cpe: z.string().optional(),
+      purl: z.string().optional(),
+    }),
+  ),
+  sections: z.record(z.string(), z.string()),
+  markdown: z.string(),
+  files: z.array(
+    z.object({
+      id: z.string(),
+      section: z.string(),
+      filename: z.string(),
+      mediaType: z.string(),
+      size: z.number(),
+      sha256: z.string(),
+      text: z.string().nullable(),
+    }),
+  ),
+});
+
+const planInput = (b: z.infer<typeof PlanIn>) => ({
+  publicAt: new Date(b.publicAt),
+  timeZone: b.timeZone,
+  extraWaves: b.extraWaves?.map((w) => ({ ...w, at: new Date(w.at) })),
+  exclude: b.exclude,
+});
+
+export function releaseRoutes(app: FastifyInstance, releases: Releases) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ["releases"];
+
+  r.get(
+    "/api/releases",
+    {
+      schema: {
+        operationId: "listReleasePlans",
+        tags,
+        summary: "Every release plan by public time (the release calendar)",
+        response: { 200: z.object({ plans: z.array(PlanOut) }), ...errors(401, 403) },
+      },
+    },
+    async (req) => ({ plans: await releases.listPlans(requireActor(req)) }),
+  );
+
+  r.post(
+    "/api/advisories/:id/release-plan",
+    {
+      schema: {
+        operationId: "createReleasePlan",
+        tags,
+        summary:
+          "Plan the release: waves derived from tiers and each partner's eligibility, extra waves, exclusions",
+        params: IdParams,
+        body: PlanIn,
+        response: { 201: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await releases.createPlan(requireActor(req), req.params.id, planInput(req.body))),
+  );
+
+  r.post(
+    "/api/advisories/:id/release-plan/preview",
+    {
+      schema: {
+        operationId: "previewReleasePlan",
+        tags,
+        summary: "Who would get what when, saving nothing",
+        params: IdParams,
+        body: PlanIn,
+        response: {
+          200: z.object({
+            publicAt: z.date(),
+            waves: z.array(WaveOut),
+            exclusions: z.array(z.object({ partnerId: z.string(), kind: z.string(), reason: z.string() })),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => releases.preview(requireActor(req), req.params.id, planInput(req.body)),
+  );
+
+  r.get(
+    "/api/advisories/:id/release-plan",
+    {
+      schema: {
+        operationId: "getReleasePlan",
+        tags,
+        summary: "The release plan with its waves, their progress and the exclusions",
+        params: IdParams,
+        response: { 200: PlanOut, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => releases.getPlan(requireActor(req), req.params.id),
+  );
+
+  r.patch(
+    "/api/advisories/:id/release-plan",
+    {
+      schema: {
+        operationId: "moveReleasePlan",
+        tags,
+        summary: "Move T0 (waves move with it) until a wave has gone out",
+        params: IdParams,
+        body: z.object({ publicAt: IsoDate }).strict(),
+        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.move(requireActor(req), req.params.id, new Date(req.body.publicAt)),
+  );
+
+  r.post(
+    "/api/advisories/:id/release-plan/arm",
+    {
+      schema: {
+        operationId: "armReleasePlan",
+        tags,
+        summary: "Arm the plan of an approved advisory: its waves are scheduled",
+        params: IdParams,
+        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.arm(requireActor(req), req.params.id),
+  );
+
+  r.post(
+    "/api/advisories/:id/release-plan/cancel",
+    {
+      schema: {
+        operationId: "cancelReleasePlan",
+        tags,
+        summary: "Cancel the plan until a wave has gone out",
+        params: IdParams,
+        body: z.object({ reason: Reason }).strict(),
+        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.cancel(requireActor(req), req.params.id, req.body.reason),
+  );
+
+  r.post(
+    "/api/advisories/:id/embargo-break",
+    {
+      schema: {
+        operationId: "breakEmbargo",
+        tags,
+        summary: "Exploited in the wild: every pending wave now, then public, then every partner told",
+        params: IdParams,
+        body: z.object({ reason: Reason, evidence: z.string().trim().max(10_000).optional() }).strict(),
+        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.breakEmbargo(requireActor(req), req.params.id, req.body),
+  );
+
+  r.get(
+    "/api/advisories/:id/release-plan/webhooks",
+    {
+      schema: {
+        operationId: "listReleaseWebhooks",
+        tags,
+        summary: "The webhook delivery log of an advisory (messages, attempts, status)",
+        params: IdParams,
+        response: {
+          200: z.object({
+            messages: z.array(
+              z.object({
+                id: z.string(),
+                partnerId: z.string(),
+                endpointId: z.string(),
+                url: z.string(),
+                eventType: z.string(),
+                status: z.string(),
+                attempts: z.number(),
+                lastStatusCode: z.number().nullable(),
+                lastError: z.string().nullable(),
+                createdAt: z.date(),
+                succeededAt: z.date().nullable(),
+              }),
+            ),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (req) => ({ messages: await releases.webhookLog(requireActor(req), req.params.id) }),
+  );
+
+  // ---- partner side ----
+
+  r.get(
+    "/api/partner/advisories",
+    {
+      schema: {
+        operationId: "listPartnerAdvisories",
+        tags: ["partner portal"],
+        summary: "Advisories released to the caller's organisation (nothing about future ones)",
+        response: {
+          200: z.object({
+            advisories: z.array(
+              z.object({
+                advisoryId: z.string(),
+                trackingId: z.string(),
+                title: z.string(),
+                revision: z.number(),
+                sections: z.array(z.string()),
+                deliveredAt: z.date(),
+                acknowledgement: AckOut,
+              }),
+            ),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (req) => ({ advisories: await releases.inbox(requireActor(req)) }),
+  );
+
+  r.get(
+    "/api/partner/advisories/:id",
+    {
+      schema: {
+        operationId: "getPartnerAdvisory",
+        tags: ["partner portal"],
+        summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
+        params: IdParams,
+        response: {
+          200: z.object({
+            deliveryId: z.string(),
+            deliveredAt: z.date(),
+            copy: CopyOut,
+            acknowledgement: AckOut,
+          }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    async (req) => releases.copy(requireActor(req), req.params.id),
+  );
+
+  r.post(
+    "/api/partner/advisories/:id/acks",
+    {
+      schema: {
+        operationId: "acknowledgePartnerAdvisory",
+        tags: ["partner portal"],
+        summary: "Mark the advisory received, protection in progress, or protection shipped",
+        params: IdParams,
+        body: z
+          .object({
+            status: z.enum(ACK_STATUSES),
+            note: z.string().trim().max(2000).optional(),
+            product: z.string().trim().min(1).max(200).optional(),
+            signatureIds: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+          })
+          .strict(),
+        response: {
+          201: z.object({
+            id: z.string(),
+            advisoryId: z.string(),
+            status: z.enum(ACK_STATUSES),
+            note: z.string().nullable(),
+            product: z.string().nullable(),
+            signatureIds: z.array(z.string()),
+            createdAt: z.date(),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await releases.acknowledge(requireActor(req), req.params.id, req.body)),
+  );
+}

@@ -1,0 +1,1244 @@
+// The release engine: plans (derived from tiers and each partner's eligibility), arming, moving T0,
+// cancelling, the waves firing on time and never early, exactly once per recipient, the public
+// release at T0, the embargo break, the partner's inbox and acknowledgements, and signed webhooks.
+//
+// Exactly once: a recipient's delivery row (UNIQUE idempotency key plan:recipient) is inserted in
+// the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
+// only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
+// by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import { type Actor, authorize, systemActor } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
+import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import { AppError, conflict, notFound } from "../../platform/errors.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import type { Section } from "../advisories/content.ts";
+import type { Advisories } from "../advisories/service.ts";
+import type { Partners } from "../partners/index.ts";
+import type { Mailer } from "../partners/outbox.ts";
+import {
+  derivePlan,
+  type ExclusionIn,
+  type ExtraWaveIn,
+  type PartnerEligibility,
+  PlanError,
+  type PlanRequest,
+} from "./plan.ts";
+import {
+  type Copy,
+  type Fingerprint,
+  NO_FINGERPRINT,
+  type Recipient,
+  type RenderSource,
+  renderCopy,
+} from "./render.ts";
+import {
+  releaseAcks,
+  releaseDeliveries,
+  releaseExclusions,
+  releasePlans,
+  releaseWaves,
+  releaseWebhookAttempts,
+  releaseWebhookMessages,
+} from "./schema.ts";
+import {
+  httpTransport,
+  signedHeaders,
+  type Transport,
+  WEBHOOK_RETRY,
+  WEBHOOK_RETRY_WINDOW_MS,
+} from "./webhooks.ts";
+
+export const FIRE_WAVE = "releases.fire-wave";
+export const PUBLISH = "releases.publish";
+export const SEND_WEBHOOK = "releases.webhook";
+export const SWEEP = "releases.sweep";
+
+export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
+
+/** What the engine needs of a job queue (pg-boss's `send`); attached when the jobs start. */
+export type Queue = {
+  send(name: string, data: object, options: Record<string, unknown>): Promise<unknown>;
+};
+
+export type ReleaseDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  sealer: Sealer;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
+  partners: Pick<Partners, "list" | "eligibility" | "listMembers" | "deliveryWebhooks">;
+  mailer: Mailer;
+  /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
+  publicUrl: string;
+  /** The tracing seam (see render.ts); NO_FINGERPRINT until the tracing issue wires it. */
+  fingerprint?: Fingerprint | undefined;
+  transport?: Transport | undefined;
+  /**
+   * Time written into `webhook-timestamp`: receivers check it against their own real clock for
+   * replay protection, so it is wall time even when the engine runs on a frozen or accelerated clock.
+   */
+  wallClock?: Clock | undefined;
+};
+
+export type PlanInput = {
+  publicAt: Date;
+  timeZone?: string | undefined;
+  extraWaves?: ExtraWaveIn[] | undefined;
+  exclude?: (string | ExclusionIn)[] | undefined;
+};
+
+type PlanRow = typeof releasePlans.$inferSelect;
+type WaveRow = typeof releaseWaves.$inferSelect;
+type StoredRequest = {
+  extraWaves: {
+    at: string;
+    partnerIds: string[];
+    content?: string[] | undefined;
+    reason?: string | undefined;
+  }[];
+  exclude: ExclusionIn[];
+};
+
+const ENGINE = systemActor("releases");
+const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
+const LIVE_STATES = ["draft", "approved", "armed"];
+
+function checkTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    throw new AppError(
+      "validation_failed",
+      `timeZone: "${tz}" is not an IANA time zone (e.g. Europe/Berlin)`,
+    );
+  }
+}
+
+function localTime(at: Date, tz: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: tz,
+    dateStyle: "medium",
+    timeStyle: "long",
+  }).format(at);
+}
+
+export function makeReleases(d: ReleaseDeps) {
+  const { db, clock, audit } = d;
+  const fingerprint = d.fingerprint ?? NO_FINGERPRINT;
+  const transport = d.transport ?? httpTransport();
+  const wall = d.wallClock ?? { now: () => new Date() };
+  let queue: Queue | null = null;
+
+  // ---- adapters over the other modules' services ----
+
+  async function advisoryOf(actor: Actor, advisoryId: string, revision?: number) {
+    return d.advisories.get(actor, advisoryId, revision);
+  }
+
+  /** Active and suspended partners with their eligibility now (suspended ones come out ineligible). */
+  async function eligibilities(): Promise<PartnerEligibility[]> {
+    const list = await d.partners.list(ENGINE, { status: "active,suspended" });
+    const out: PartnerEligibility[] = [];
+    for (const p of list) {
+      const e = await d.partners.eligibility(ENGINE, p.id);
+      out.push({
+        id: p.id,
+        name: p.name,
+        eligible: e.eligible,
+        tier: e.tier,
+        leadSeconds: e.leadSeconds,
+        content: e.content,
+        reasons: e.reasons,
+      });
+    }
+    return out;
+  }
+
+  async function renderSource(plan: PlanRow): Promise<RenderSource> {
+    const a = await advisoryOf(ENGINE, plan.advisoryId, plan.revision);
+    const files = [];
+    for (const f of a.files) {
+      const isText = f.mediaType.startsWith("text/");
+      const text = isText
+        ? (await d.advisories.downloadFile(ENGINE, plan.advisoryId, f.id)).bytes.toString("utf8")
+        : undefined;
+      files.push({ ...f, text });
+    }
+    return {
+      advisoryId: a.id,
+      trackingId: a.trackingId,
+      revision: a.revision.number,
+      content: { title: a.revision.title, products: a.revision.products, sections: a.revision.sections },
+      files,
+    };
+  }
+
+  // ---- plans ----
+
+  function normalise(input: PlanInput): PlanRequest {
+    return {
+      publicAt: input.publicAt,
+      extraWaves: input.extraWaves ?? [],
+      exclude: (input.exclude ?? []).map((e) =>
+        typeof e === "string" ? { partnerId: e, reason: "excluded by the coordinator" } : e,
+      ),
+    };
+  }
+
+  async function derive(req: PlanRequest) {
+    try {
+      return derivePlan(req, await eligibilities(), clock.now());
+    } catch (e) {
+      if (e instanceof PlanError)
+        throw new AppError("validation_failed", e.message, { problems: e.problems });
+      throw e;
+    }
+  }
+
+  async function planRow(tx: DbOrTx, advisoryId: string, lock = false): Promise<PlanRow | undefined> {
+    const q = tx.select().from(releasePlans).where(eq(releasePlans.advisoryId, advisoryId));
+    const [p] = lock ? await q.for("update") : await q;
+    return p;
+  }
+
+  /** A wave has gone out (some recipient has its copy, or a wave is complete). */
+  async function anyDelivered(tx: DbOrTx, planId: string): Promise<boolean> {
+    const [dl] = await tx
+      .select({ id: releaseDeliveries.id })
+      .from(releaseDeliveries)
+      .where(eq(releaseDeliveries.planId, planId))
+      .limit(1);
+    if (dl) return true;
+    const [w] = await tx
+      .select({ id: releaseWaves.id })
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNotNull(releaseWaves.firedAt)))
+      .limit(1);
+    return Boolean(w);
+  }
+
+  async function writeWaves(
+    tx: DbOrTx,
+    actor: Actor,
+    planId: string,
+    derived: Awaited<ReturnType<typeof derive>>,
+  ) {
+    await tx.delete(releaseWaves).where(eq(releaseWaves.planId, planId));
+    await tx
+      .delete(releaseExclusions)
+      .where(
+        and(
+          eq(releaseExclusions.planId, planId),
+          inArray(releaseExclusions.kind, ["coordinator", "ineligible"]),
+        ),
+      );
+    const now = clock.now();
+    if (derived.waves.length)
+      await tx.insert(releaseWaves).values(
+        derived.waves.map((w, i) => ({
+          id: d.ids("wave"),
+          planId,
+          position: i,
+          at: w.at,
+          kind: w.kind,
+          tier: w.tier,
+          partnerIds: w.partnerIds,
+          content: w.content,
+          reason: w.reason,
+        })),
+      );
+    if (derived.exclusions.length)
+      await tx.insert(releaseExclusions).values(
+        derived.exclusions.map((x) => ({
+          id: d.ids("releaseExclusion"),
+          planId,
+          partnerId: x.partnerId,
+          kind: x.kind,
+          reason: x.reason,
+          details: x.details,
+          createdBy: actorId(actor),
+          createdAt: now,
+        })),
+      );
+  }
+
+  async function view(plan: PlanRow) {
+    const waves = await db
+      .select()
+      .from(releaseWaves)
+      .where(eq(releaseWaves.planId, plan.id))
+      .orderBy(asc(releaseWaves.position));
+    const exclusions = await db
+      .select()
+      .from(releaseExclusions)
+      .where(eq(releaseExclusions.planId, plan.id))
+      .orderBy(asc(releaseExclusions.createdAt), asc(releaseExclusions.partnerId));
+    return {
+      id: plan.id,
+      advisoryId: plan.advisoryId,
+      revision: plan.revision,
+      publicAt: plan.publicAt,
+      timeZone: plan.timeZone,
+      publicAtLocal: localTime(plan.publicAt, plan.timeZone),
+      state: plan.state,
+      version: plan.version,
+      armedAt: plan.armedAt,
+      cancelledAt: plan.cancelledAt,
+      cancelReason: plan.cancelReason,
+      brokenAt: plan.brokenAt,
+      breakReason: plan.breakReason,
+      publishedAt: plan.publishedAt,
+      waves: waves.map(waveView),
+      exclusions: exclusions.map((x) => ({
+        partnerId: x.partnerId,
+        kind: x.kind,
+        reason: x.reason,
+        waveId: x.waveId,
+        createdAt: x.createdAt,
+      })),
+    };
+  }
+
+  const waveView = (w: WaveRow) => ({
+    id: w.id,
+    at: w.at,
+    kind: w.kind as "tier" | "extra",
+    tier: w.tier,
+    partnerIds: w.partnerIds,
+    content: w.content,
+    reason: w.reason,
+    firedAt: w.firedAt,
+    delivered: w.delivered,
+    withheld: w.withheld,
+  });
+
+  // ---- scheduling ----
+
+  const secondsUntil = (at: Date) => Math.max(0, Math.ceil((at.getTime() - clock.now().getTime()) / 1000));
+
+  async function schedule(planId: string) {
+    if (!queue) return;
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) return;
+    const waves = await db
+      .select()
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNull(releaseWaves.firedAt)));
+    for (const w of waves)
+      await queue.send(
+        FIRE_WAVE,
+        { waveId: w.id, version: plan.version },
+        { startAfter: secondsUntil(w.at), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+      );
+    await queue.send(
+      PUBLISH,
+      { planId, version: plan.version },
+      { startAfter: secondsUntil(plan.publicAt), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+    );
+  }
+
+  async function enqueueWebhooks(ids: string[]) {
+    if (!queue) return;
+    for (const id of ids)
+      await queue.send(SEND_WEBHOOK, { messageId: id }, { ...WEBHOOK_RETRY, singletonKey: id });
+  }
+
+  // ---- the engine ----
+
+  type Member = { id: string; role: string; disabled: boolean };
+
+  /**
+   * One recipient's delivery: the copy, its idempotency key, its audit entry and (for the partner
+   * itself) its webhook messages in one transaction. Returns the new row's ID, or null when the
+   * recipient already had it or the plan stopped (cancelled, moved) meanwhile.
+   */
+  async function deliverOne(
+    plan: PlanRow,
+    wave: WaveRow,
+    source: RenderSource,
+    sections: Section[],
+    recipient: Recipient,
+    endpoints: { id: string; url: string }[],
+  ): Promise<{ deliveryId: string; messages: string[] } | null> {
+    const id = d.ids("delivery");
+    const { copy, codeword } = renderCopy(source, sections, recipient, fingerprint);
+    const json = JSON.stringify(copy);
+    const messages: string[] = [];
+    const inserted = await db.transaction(async (tx) => {
+      const [p] = await tx
+        .select({ state: releasePlans.state, version: releasePlans.version })
+        .from(releasePlans)
+        .where(eq(releasePlans.id, plan.id))
+        .for("share");
+      if (
+        !p ||
+        (p.state !== "armed" && p.state !== "broken" && p.state !== "fired") ||
+        p.version !== plan.version
+      )
+        return false;
+      const now = clock.now();
+      if (p.state !== "broken" && now.getTime() < wave.at.getTime()) return false;
+      const rows = await tx
+        .insert(releaseDeliveries)
+        .values({
+          id,
+          idempotencyKey: `${plan.id}:${recipient.id}`,
+          planId: plan.id,
+          waveId: wave.id,
+          advisoryId: plan.advisoryId,
+          partnerId: recipient.partnerId,
+          recipientKind: recipient.kind,
+          recipientId: recipient.id,
+          revision: source.revision,
+          sections,
+          copySealed: d.sealer.seal(json, `release_deliveries.copy:${id}`),
+          copySha256: sha256Hex(json),
+          codewordSealed: codeword
+            ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
+            : null,
+          deliveredAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: releaseDeliveries.id });
+      if (rows.length === 0) return false;
+      await audit.record(tx, {
+        type: "release.delivered",
+        actor: ENGINE,
+        subject: plan.advisoryId,
+        data: {
+          planId: plan.id,
+          waveId: wave.id,
+          deliveryId: id,
+          partnerId: recipient.partnerId,
+          recipient: `${recipient.kind}:${recipient.id}`,
+        },
+      });
+      if (recipient.kind === "organisation") {
+        for (const ep of endpoints) {
+          const messageId = d.ids("webhookMessage");
+          const payload = {
+            type: "advisory.released",
+            timestamp: now.toISOString(),
+            data: {
+              advisoryId: plan.advisoryId,
+              trackingId: source.trackingId,
+              partnerId: recipient.partnerId,
+              deliveredAt: now.toISOString(),
+              url: `${d.publicUrl.replace(/\/+$/, "")}/api/partner/advisories/${plan.advisoryId}`,
+            },
+          };
+          const made = await tx
+            .insert(releaseWebhookMessages)
+            .values({
+              id: messageId,
+              dedupeKey: `advisory.released:${id}:${ep.id}`,
+              partnerId: recipient.partnerId,
+              endpointId: ep.id,
+              url: ep.url,
+              eventType: "advisory.released",
+              advisoryId: plan.advisoryId,
+              deliveryId: id,
+              payload,
+              status: "pending",
+              createdAt: now,
+            })
+            .onConflictDoNothing()
+            .returning({ id: releaseWebhookMessages.id });
+          if (made.length) messages.push(messageId);
+        }
+      }
+      return true;
+    });
+    return inserted ? { deliveryId: id, messages } : null;
+  }
+
+  async function recipientsOf(partnerId: string, partnerName: string): Promise<Recipient[]> {
+    const members = (await d.partners.listMembers(ENGINE, partnerId)) as Member[];
+    return [
+      { kind: "organisation", id: partnerId, partnerId, partnerName },
+      ...members
+        .filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"))
+        .map((m) => ({ kind: "user" as const, id: m.id, partnerId, partnerName })),
+    ];
+  }
+
+  async function partnerName(partnerId: string): Promise<string> {
+    const [p] = await d.partners.list(ENGINE, {}).then((all) => all.filter((x) => x.id === partnerId));
+    return p?.name ?? partnerId;
+  }
+
+  /**
+   * Fires a wave: idempotent, never early. Returns what happened so a job can reschedule an early run.
+   */
+  async function fireWave(
+    waveId: string,
+    version?: number,
+  ): Promise<{ status: "fired" | "done" | "early" | "stale"; at?: Date; delivered?: number }> {
+    const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
+    if (!wave) return { status: "stale" };
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, wave.planId));
+    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) return { status: "stale" };
+    if (version !== undefined && version !== plan.version) return { status: "stale" };
+    if (wave.firedAt) return { status: "done" };
+    if (plan.state !== "broken" && clock.now().getTime() < wave.at.getTime())
+      return { status: "early", at: wave.at };
+
+    const source = await renderSource(plan);
+    const allPartners = await d.partners.list(ENGINE, {});
+    const names = new Map(allPartners.map((p) => [p.id, p.name]));
+    const newMessages: string[] = [];
+    for (const partnerId of wave.partnerIds) {
+      const [already] = await db
+        .select({ id: releaseDeliveries.id })
+        .from(releaseDeliveries)
+        .where(and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientId, partnerId)));
+      let sections = wave.content as Section[];
+      if (!already) {
+        // Eligibility again, now: a partner suspended since planning gets nothing.
+        const e = await d.partners.eligibility(ENGINE, partnerId).catch(() => null);
+        if (!e?.eligible) {
+          const reason = e
+            ? e.reasons
+                .filter((r) => r.effect === "not_eligible")
+                .map((r) => r.message)
+                .join("; ")
+            : "the partner no longer exists";
+          await db.transaction(async (tx) => {
+            const made = await tx
+              .insert(releaseExclusions)
+              .values({
+                id: d.ids("releaseExclusion"),
+                planId: plan.id,
+                partnerId,
+                kind: "withheld",
+                reason,
+                details: e?.reasons ?? [],
+                waveId: wave.id,
+                createdBy: actorId(ENGINE),
+                createdAt: clock.now(),
+              })
+              .onConflictDoNothing()
+              .returning({ id: releaseExclusions.id });
+            if (made.length)
+              await audit.record(tx, {
+                type: "release.withheld",
+                actor: ENGINE,
+                subject: plan.advisoryId,
+                data: { planId: plan.id, waveId: wave.id, partnerId, reason },
+              });
+          });
+          continue;
+        }
+        // Content only ever shrinks to what the partner may receive today.
+        sections = sections.filter((s) => e.content.includes(s));
+      } else {
+        const [row] = await db
+          .select({ sections: releaseDeliveries.sections })
+          .from(releaseDeliveries)
+          .where(eq(releaseDeliveries.id, already.id));
+        sections = (row?.sections ?? sections) as Section[];
+      }
+      const endpoints = already ? [] : await d.partners.deliveryWebhooks(partnerId);
+      for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId)) {
+        const done = await deliverOne(plan, wave, source, sections, r, endpoints);
+        if (done) newMessages.push(...done.messages);
+      }
+    }
+    // Webhooks of deliveries made by an earlier, interrupted run are still pending: send them too.
+    const pending = await db
+      .select({ id: releaseWebhookMessages.id })
+      .from(releaseWebhookMessages)
+      .innerJoin(releaseDeliveries, eq(releaseDeliveries.id, releaseWebhookMessages.deliveryId))
+      .where(
+        and(
+          eq(releaseDeliveries.waveId, wave.id),
+          eq(releaseWebhookMessages.status, "pending"),
+          eq(releaseWebhookMessages.attempts, 0),
+        ),
+      );
+    const delivered = await db
+      .select({ id: releaseDeliveries.id })
+      .from(releaseDeliveries)
+      .where(and(eq(releaseDeliveries.waveId, wave.id), eq(releaseDeliveries.recipientKind, "organisation")));
+    const withheld = await db
+      .select({ id: releaseExclusions.id })
+      .from(releaseExclusions)
+      .where(and(eq(releaseExclusions.waveId, wave.id), eq(releaseExclusions.kind, "withheld")));
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(releaseWaves)
+        .set({ firedAt: clock.now(), delivered: delivered.length, withheld: withheld.length })
+        .where(and(eq(releaseWaves.id, wave.id), isNull(releaseWaves.firedAt)))
+        .returning({ id: releaseWaves.id });
+      if (rows.length)
+        await audit.record(tx, {
+          type: "release.wave_fired",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: {
+            planId: plan.id,
+            waveId: wave.id,
+            at: wave.at.toISOString(),
+            delivered: delivered.length,
+            withheld: withheld.length,
+          },
+        });
+    });
+    await enqueueWebhooks([...new Set([...newMessages, ...pending.map((p) => p.id)])]);
+    return { status: "fired", delivered: delivered.length };
+  }
+
+  /** The public release: at T0 (or at once after an embargo break), after every wave. Idempotent. */
+  async function publish(
+    planId: string,
+    version?: number,
+  ): Promise<{ status: "published" | "early" | "stale" | "done"; at?: Date }> {
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) {
+      return { status: plan?.state === "fired" ? "done" : "stale" };
+    }
+    if (version !== undefined && version !== plan.version) return { status: "stale" };
+    const broken = plan.state === "broken";
+    const now = clock.now();
+    if (!broken && now.getTime() < plan.publicAt.getTime()) return { status: "early", at: plan.publicAt };
+    // Every wave goes before the public does.
+    const open = await db
+      .select()
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNull(releaseWaves.firedAt)))
+      .orderBy(asc(releaseWaves.at));
+    for (const w of open) await fireWave(w.id);
+    const publishedAt = broken ? now : plan.publicAt;
+    try {
+      await d.advisories.publish(ENGINE, plan.advisoryId, publishedAt);
+    } catch (e) {
+      // Published by an earlier run that stopped before recording it here: that is success.
+      if (!(e instanceof AppError && /already public/.test(e.message))) throw e;
+    }
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(releasePlans)
+        .set({ state: "fired", publishedAt, updatedAt: now })
+        .where(and(eq(releasePlans.id, planId), inArray(releasePlans.state, ["armed", "broken"])))
+        .returning({ id: releasePlans.id });
+      if (rows.length)
+        await audit.record(tx, {
+          type: "release.published",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: { planId, publishedAt: publishedAt.toISOString(), broken },
+        });
+    });
+    return { status: "published" };
+  }
+
+  /** Catches up whatever is due by the clock: waves, public releases, unsent webhooks. Idempotent. */
+  async function sweep() {
+    const now = clock.now();
+    const plans = await db
+      .select()
+      .from(releasePlans)
+      .where(inArray(releasePlans.state, ["armed", "broken"]));
+    let waves = 0;
+    let published = 0;
+    for (const plan of plans) {
+      const due = await db
+        .select()
+        .from(releaseWaves)
+        .where(
+          and(
+            eq(releaseWaves.planId, plan.id),
+            isNull(releaseWaves.firedAt),
+            plan.state === "broken" ? undefined : lte(releaseWaves.at, now),
+          ),
+        )
+        .orderBy(asc(releaseWaves.at));
+      for (const w of due) if ((await fireWave(w.id)).status === "fired") waves++;
+      if (plan.state === "broken" || plan.publicAt.getTime() <= now.getTime())
+        if ((await publish(plan.id)).status === "published") published++;
+    }
+    const unsent = await db
+      .select({ id: releaseWebhookMessages.id })
+      .from(releaseWebhookMessages)
+      .where(and(eq(releaseWebhookMessages.status, "pending"), eq(releaseWebhookMessages.attempts, 0)));
+    await enqueueWebhooks(unsent.map((m) => m.id));
+    return { waves, published, webhooks: unsent.length };
+  }
+
+  /**
+   * One attempt at a webhook message, signed per Standard Webhooks. Throws on failure so the job
+   * queue retries with back-off; after 24 h the message is marked failed and no longer retried.
+   */
+  async function sendWebhook(
+    messageId: string,
+  ): Promise<{ status: "succeeded" | "failed" | "retry" | "done" }> {
+    const [m] = await db
+      .select()
+      .from(releaseWebhookMessages)
+      .where(eq(releaseWebhookMessages.id, messageId));
+    if (m === undefined || m.status !== "pending") return { status: "done" };
+    const endpoint = (await d.partners.deliveryWebhooks(m.partnerId)).find((e) => e.id === m.endpointId);
+    const attempt = m.attempts + 1;
+    const started = Date.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    if (!endpoint) {
+      error = "the endpoint was deleted";
+    } else {
+      const body = JSON.stringify(m.payload);
+      try {
+        const res = await transport(
+          endpoint.url,
+          signedHeaders(endpoint.secret, m.id, wall.now(), body),
+          body,
+        );
+        statusCode = res.status;
+        if (res.status < 200 || res.status >= 300) error = `answered HTTP ${res.status}`;
+      } catch (e) {
+        error = (e as Error).message.slice(0, 500);
+      }
+    }
+    const now = clock.now();
+    const expired = now.getTime() - m.createdAt.getTime() >= WEBHOOK_RETRY_WINDOW_MS || !endpoint;
+    const status = error === null ? "succeeded" : expired ? "failed" : "pending";
+    await db.transaction(async (tx) => {
+      await tx.insert(releaseWebhookAttempts).values({
+        id: d.ids("webhookAttempt"),
+        messageId: m.id,
+        attempt,
+        at: now,
+        statusCode,
+        error,
+        durationMs: Date.now() - started,
+      });
+      await tx
+        .update(releaseWebhookMessages)
+        .set({
+          attempts: attempt,
+          status,
+          lastStatusCode: statusCode,
+          lastError: error,
+          lastAttemptAt: now,
+          ...(status === "succeeded" ? { succeededAt: now } : {}),
+        })
+        .where(eq(releaseWebhookMessages.id, m.id));
+      if (status === "failed")
+        await audit.record(tx, {
+          type: "release.webhook_failed",
+          actor: ENGINE,
+          subject: m.partnerId,
+          data: { messageId: m.id, endpointId: m.endpointId, attempts: attempt, lastError: error ?? "" },
+        });
+    });
+    if (status === "pending") return { status: "retry" };
+    return { status };
+  }
+
+  // ---- partner side ----
+
+  async function deliveryFor(tx: DbOrTx, advisoryId: string, recipientId: string) {
+    const [row] = await tx
+      .select()
+      .from(releaseDeliveries)
+      .where(
+        and(eq(releaseDeliveries.advisoryId, advisoryId), eq(releaseDeliveries.recipientId, recipientId)),
+      );
+    return row;
+  }
+
+  function openCopy(row: typeof releaseDeliveries.$inferSelect): Copy {
+    return JSON.parse(d.sealer.open(row.copySealed, `release_deliveries.copy:${row.id}`)) as Copy;
+  }
+
+  /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
+  async function ownCopy(actor: Actor, advisoryId: string) {
+    if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+    const mine = await deliveryFor(db, advisoryId, actor.userId);
+    if (mine) return mine;
+    const org = await deliveryFor(db, advisoryId, actor.organisationId);
+    if (!org) throw notFound(`advisory ${advisoryId}`);
+    const e = await d.partners.eligibility(ENGINE, actor.organisationId);
+    if (!e.eligible) throw notFound(`advisory ${advisoryId}`);
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, org.planId));
+    const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, org.waveId));
+    if (!plan || !wave) throw notFound(`advisory ${advisoryId}`);
+    await deliverOne(
+      plan,
+      wave,
+      await renderSource(plan),
+      org.sections as Section[],
+      {
+        kind: "user",
+        id: actor.userId,
+        partnerId: actor.organisationId,
+        partnerName: await partnerName(actor.organisationId),
+      },
+      [],
+    );
+    const made = await deliveryFor(db, advisoryId, actor.userId);
+    if (!made) throw notFound(`advisory ${advisoryId}`);
+    return made;
+  }
+
+  async function latestAck(advisoryId: string, partnerId: string) {
+    const [a] = await db
+      .select()
+      .from(releaseAcks)
+      .where(and(eq(releaseAcks.advisoryId, advisoryId), eq(releaseAcks.partnerId, partnerId)))
+      .orderBy(desc(releaseAcks.createdAt), desc(releaseAcks.id))
+      .limit(1);
+    return a ?? null;
+  }
+
+  return {
+    attachQueue(q: Queue) {
+      queue = q;
+    },
+    fireWave,
+    publish,
+    sweep,
+    sendWebhook,
+
+    /** Job handler: fires the wave; a run that came early (clock behind the queue) is rescheduled. */
+    async onFireJob(data: unknown) {
+      const { waveId, version } = data as { waveId: string; version?: number };
+      const r = await fireWave(waveId, version);
+      if (r.status === "early" && r.at && queue)
+        await queue.send(
+          FIRE_WAVE,
+          { waveId, version },
+          { startAfter: Math.max(1, secondsUntil(r.at)), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+        );
+    },
+    async onPublishJob(data: unknown) {
+      const { planId, version } = data as { planId: string; version?: number };
+      const r = await publish(planId, version);
+      if (r.status === "early" && r.at && queue)
+        await queue.send(
+          PUBLISH,
+          { planId, version },
+          { startAfter: Math.max(1, secondsUntil(r.at)), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+        );
+    },
+    /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
+    async onWebhookJob(data: unknown) {
+      const { messageId } = data as { messageId: string };
+      const r = await sendWebhook(messageId);
+      if (r.status === "retry") throw new Error(`webhook message ${messageId} not accepted yet; retrying`);
+    },
+
+    async preview(actor: Actor, advisoryId: string, input: PlanInput) {
+      authorize(actor, "releases:read");
+      await advisoryOf(actor, advisoryId);
+      const derived = await derive(normalise(input));
+      return {
+        publicAt: input.publicAt,
+        waves: derived.waves.map((w) => ({ ...w, id: null })),
+        exclusions: derived.exclusions,
+      };
+    },
+
+    async createPlan(actor: Actor, advisoryId: string, input: PlanInput) {
+      authorize(actor, "releases:write");
+      const tz = checkTimeZone(input.timeZone ?? "UTC");
+      const a = await advisoryOf(actor, advisoryId);
+      if (a.publishedAt && a.publishedAt.getTime() <= clock.now().getTime())
+        throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
+      const req = normalise(input);
+      const derived = await derive(req);
+      const stored: StoredRequest = {
+        extraWaves: req.extraWaves.map((w) => ({ ...w, at: w.at.toISOString() })),
+        exclude: req.exclude,
+      };
+      const planId = await db.transaction(async (tx) => {
+        const existing = await planRow(tx, advisoryId, true);
+        if (existing && !["draft", "approved", "cancelled"].includes(existing.state))
+          throw conflict(
+            `the release plan is ${existing.state}: move T0 with PATCH or cancel it before planning again`,
+          );
+        const now = clock.now();
+        const id = existing?.id ?? d.ids("releasePlan");
+        const values = {
+          revision: a.currentRevision,
+          publicAt: req.publicAt,
+          timeZone: tz,
+          state: "draft",
+          version: (existing?.version ?? 0) + 1,
+          request: stored,
+          updatedAt: now,
+          cancelledAt: null,
+          cancelReason: null,
+        };
+        if (existing) await tx.update(releasePlans).set(values).where(eq(releasePlans.id, id));
+        else
+          await tx
+            .insert(releasePlans)
+            .values({ id, advisoryId, createdBy: actorId(actor), createdAt: now, ...values });
+        await writeWaves(tx, actor, id, derived);
+        await audit.record(tx, {
+          type: "release.planned",
+          actor,
+          subject: advisoryId,
+          data: {
+            planId: id,
+            publicAt: req.publicAt.toISOString(),
+            waves: derived.waves.length,
+            excluded: derived.exclusions.length,
+          },
+        });
+        return id;
+      });
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    async getPlan(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:read");
+      const p = await planRow(db, advisoryId);
+      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+      return view(p);
+    },
+
+    async listPlans(actor: Actor) {
+      authorize(actor, "releases:read");
+      const plans = await db.select().from(releasePlans).orderBy(asc(releasePlans.publicAt)).limit(500);
+      const out = [];
+      for (const p of plans) out.push(await view(p));
+      return out;
+    },
+
+    async arm(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:write");
+      const a = await advisoryOf(actor, advisoryId);
+      const plan = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (p.state !== "draft" && p.state !== "approved")
+          throw new AppError("invalid_state", `the release plan is ${p.state}; only a draft plan is armed`);
+        if (a.state !== "approved")
+          throw new AppError(
+            "invalid_state",
+            `advisory ${a.trackingId} is ${a.state}: a plan is armed only for an approved advisory`,
+          );
+        if (a.currentRevision !== p.revision)
+          throw conflict(
+            `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again`,
+          );
+        const now = clock.now();
+        if (p.publicAt.getTime() <= now.getTime())
+          throw new AppError(
+            "validation_failed",
+            `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
+          );
+        const stale = (p.request as StoredRequest).extraWaves.filter(
+          (w) => new Date(w.at).getTime() <= now.getTime(),
+        );
+        if (stale.length)
+          throw new AppError(
+            "validation_failed",
+            `extra waves at ${stale.map((w) => w.at).join(", ")} have passed: plan again`,
+          );
+        const version = p.version + 1;
+        await tx
+          .update(releasePlans)
+          .set({ state: "armed", version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.armed",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, publicAt: p.publicAt.toISOString(), revision: p.revision, version },
+        });
+        return { ...p, state: "armed", version, armedAt: now };
+      });
+      await schedule(plan.id);
+      return view(plan);
+    },
+
+    async move(actor: Actor, advisoryId: string, publicAt: Date) {
+      authorize(actor, "releases:write");
+      const p0 = await planRow(db, advisoryId);
+      if (!p0) throw notFound(`release plan of advisory ${advisoryId}`);
+      const stored = p0.request as StoredRequest;
+      const derived = await derive({
+        publicAt,
+        extraWaves: stored.extraWaves.map((w) => ({ ...w, at: new Date(w.at) })),
+        exclude: stored.exclude,
+      });
+      const planId = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (!LIVE_STATES.includes(p.state))
+          throw new AppError("invalid_state", `the release plan is ${p.state}; T0 can no longer move`);
+        if (await anyDelivered(tx, p.id))
+          throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
+        const version = p.version + 1;
+        await tx
+          .update(releasePlans)
+          .set({ publicAt, version, updatedAt: clock.now() })
+          .where(eq(releasePlans.id, p.id));
+        await writeWaves(tx, actor, p.id, derived);
+        await audit.record(tx, {
+          type: "release.moved",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, from: p.publicAt.toISOString(), to: publicAt.toISOString(), version },
+        });
+        return p.id;
+      });
+      await schedule(planId);
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    async cancel(actor: Actor, advisoryId: string, reason: string) {
+      authorize(actor, "releases:write");
+      const planId = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (!LIVE_STATES.includes(p.state))
+          throw new AppError("invalid_state", `the release plan is ${p.state}; it cannot be cancelled`);
+        if (await anyDelivered(tx, p.id))
+          throw new AppError(
+            "invalid_state",
+            "a wave has already gone out: the plan can no longer be cancelled",
+          );
+        const now = clock.now();
+        await tx
+          .update(releasePlans)
+          .set({
+            state: "cancelled",
+            version: p.version + 1,
+            cancelledAt: now,
+            cancelReason: reason,
+            updatedAt: now,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.cancelled",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, reason },
+        });
+        return p.id;
+      });
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    /** Exploited in the wild: every pending wave now, then public, then every partner told. */
+    async breakEmbargo(
+      actor: Actor,
+      advisoryId: string,
+      input: { reason: string; evidence?: string | undefined },
+    ) {
+      authorize(actor, "releases:write");
+      const a = await advisoryOf(actor, advisoryId);
+      if (a.state !== "approved")
+        throw new AppError(
+          "invalid_state",
+          `advisory ${a.trackingId} is ${a.state}: approve it before publishing it (embargo break)`,
+        );
+      const planId = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (!LIVE_STATES.includes(p.state))
+          throw new AppError(
+            "invalid_state",
+            `the release plan is ${p.state}; there is no embargo left to break`,
+          );
+        const pending = await tx
+          .select({ id: releaseWaves.id })
+          .from(releaseWaves)
+          .where(and(eq(releaseWaves.planId, p.id), isNull(releaseWaves.firedAt)));
+        const now = clock.now();
+        await tx
+          .update(releasePlans)
+          .set({
+            state: "broken",
+            version: p.version + 1,
+            brokenAt: now,
+            breakReason: input.reason,
+            breakEvidence: input.evidence ?? null,
+            updatedAt: now,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.embargo_broken",
+          actor,
+          subject: advisoryId,
+          data: {
+            planId: p.id,
+            reason: input.reason,
+            evidence: input.evidence ?? null,
+            pendingWaves: pending.length,
+          },
+        });
+        return p.id;
+      });
+      await publish(planId);
+      // Every partner hears that the embargo is over (one mail per member, however often this runs).
+      const partners = await d.partners.list(ENGINE, { status: "active,suspended" });
+      for (const p of partners) {
+        const members = (await d.partners.listMembers(ENGINE, p.id)) as (Member & { email: string })[];
+        await db.transaction(async (tx) => {
+          for (const m of members.filter((x) => !x.disabled))
+            await d.mailer.send(tx, {
+              to: m.email,
+              kind: "embargo_broken",
+              dedupeKey: `embargo:${planId}:${m.id}`,
+              subject: `Embargo over: ${a.trackingId} is public now`,
+              body: `${a.trackingId} was released to the public ahead of plan because ${input.reason}.\n\nThe embargo is over: you may publish your protections now. Details: ${d.publicUrl.replace(/\/+$/, "")}/advisories/${a.trackingId}`,
+            });
+        });
+      }
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    // ---- partner API ----
+
+    async inbox(actor: Actor) {
+      authorize(actor, "partner:self");
+      if (actor.kind !== "user") return [];
+      const rows = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          or(
+            eq(releaseDeliveries.recipientId, actor.userId),
+            and(
+              eq(releaseDeliveries.recipientId, actor.organisationId),
+              eq(releaseDeliveries.recipientKind, "organisation"),
+            ),
+          ),
+        )
+        .orderBy(desc(releaseDeliveries.deliveredAt))
+        .limit(500);
+      const byAdvisory = new Map<string, (typeof rows)[number]>();
+      // The member's own copy wins over the partner's when both exist.
+      for (const r of rows)
+        if (!byAdvisory.has(r.advisoryId) || r.recipientKind === "user") byAdvisory.set(r.advisoryId, r);
+      const out = [];
+      for (const r of byAdvisory.values()) {
+        const c = openCopy(r);
+        const ack = await latestAck(r.advisoryId, r.partnerId);
+        out.push({
+          advisoryId: r.advisoryId,
+          trackingId: c.trackingId,
+          title: c.title,
+          revision: r.revision,
+          sections: r.sections,
+          deliveredAt: r.deliveredAt,
+          acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        });
+      }
+      await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: out.length } });
+      return out;
+    },
+
+    async copy(actor: Actor, advisoryId: string) {
+      authorize(actor, "partner:self");
+      const row = await ownCopy(actor, advisoryId);
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        if (!row.firstReadAt)
+          await tx
+            .update(releaseDeliveries)
+            .set({ firstReadAt: now })
+            .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
+        await audit.record(tx, {
+          type: "release.copy_read",
+          actor,
+          subject: advisoryId,
+          data: { deliveryId: row.id, revision: row.revision },
+        });
+      });
+      const ack = await latestAck(advisoryId, row.partnerId);
+      return {
+        deliveryId: row.id,
+        deliveredAt: row.deliveredAt,
+        copy: openCopy(row),
+        acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+      };
+    },
+
+    async acknowledge(
+      actor: Actor,
+      advisoryId: string,
+      input: {
+        status: AckStatus;
+        note?: string | undefined;
+        product?: string | undefined;
+        signatureIds?: string[] | undefined;
+      },
+    ) {
+      authorize(actor, "partner:self");
+      if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+      const org = await deliveryFor(db, advisoryId, actor.organisationId);
+      if (!org) throw notFound(`advisory ${advisoryId}`);
+      const id = d.ids("ack");
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await tx.insert(releaseAcks).values({
+          id,
+          advisoryId,
+          partnerId: actor.organisationId,
+          deliveryId: org.id,
+          userId: actor.userId,
+          status: input.status,
+          note: input.note ?? null,
+          product: input.product ?? null,
+          signatureIds: input.signatureIds ?? [],
+          createdAt: now,
+        });
+        await audit.record(tx, {
+          type: "release.acknowledged",
+          actor,
+          subject: advisoryId,
+          data: { ackId: id, status: input.status, product: input.product ?? null },
+        });
+      });
+      return {
+        id,
+        advisoryId,
+        status: input.status,
+        note: input.note ?? null,
+        product: input.product ?? null,
+        signatureIds: input.signatureIds ?? [],
+        createdAt: now,
+      };
+    },
+
+    /** Staff: the webhook messages of an advisory with their attempts (the delivery log). */
+    async webhookLog(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:read");
+      const msgs = await db
+        .select()
+        .from(releaseWebhookMessages)
+        .where(eq(releaseWebhookMessages.advisoryId, advisoryId))
+        .orderBy(asc(releaseWebhookMessages.createdAt));
+      return msgs.map((m) => ({
+        id: m.id,
+        partnerId: m.partnerId,
+        endpointId: m.endpointId,
+        url: m.url,
+        eventType: m.eventType,
+        status: m.status,
+        attempts: m.attempts,
+        lastStatusCode: m.lastStatusCode,
+        lastError: m.lastError,
+        createdAt: m.createdAt,
+        succeededAt: m.succeededAt,
+      }));
+    },
+  };
+}
+
+export type Releases = ReturnType<typeof makeReleases>;

@@ -1,0 +1,73 @@
+// Standard Webhooks signing and the HTTP transport for partner endpoints.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { Webhook } from "standardwebhooks";
+
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Retries go on for this long after the event (then the message is marked failed). */
+export const WEBHOOK_RETRY_WINDOW_MS = 24 * 3600 * 1000;
+/**
+ * pg-boss retry options for a webhook job: 60 s doubling (with pg-boss's jitter) up to 2 h between
+ * attempts; 20 retries reach past 24 h, where the sender stops on its own.
+ */
+export const WEBHOOK_RETRY = { retryLimit: 20, retryDelay: 60, retryBackoff: true, retryDelayMax: 7200 };
+
+/**
+ * The secret in the form the Standard Webhooks libraries read: `whsec_` + standard base64. The
+ * partner module issues `whsec_` + base64url; the bytes are the same, so both spellings verify.
+ */
+export function standardSecret(secret: string): string {
+  const raw = secret.startsWith("whsec_") ? secret.slice(6) : secret;
+  return `whsec_${Buffer.from(raw, "base64url").toString("base64")}`;
+}
+
+/** The three Standard Webhooks headers for a message. */
+export function signedHeaders(
+  secret: string,
+  messageId: string,
+  at: Date,
+  body: string,
+): Record<string, string> {
+  const signature = new Webhook(standardSecret(secret)).sign(messageId, at, body);
+  return {
+    "webhook-id": messageId,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": signature,
+  };
+}
+
+export type Transport = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<{ status: number }>;
+
+/** POSTs with node:http(s): no redirects followed, a timeout, the answer body discarded. */
+export function httpTransport(opts: { ca?: string | undefined; timeoutMs?: number } = {}): Transport {
+  return (url, headers, body) =>
+    new Promise((resolve, reject) => {
+      const u = new URL(url);
+      const send = u.protocol === "https:" ? httpsRequest : httpRequest;
+      const req = send(
+        u,
+        {
+          method: "POST",
+          headers: {
+            ...headers,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "user-agent": "Forewarn-Webhooks/1",
+          },
+          timeout: opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+          ...(opts.ca ? { ca: opts.ca } : {}),
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timed out")));
+      req.on("error", reject);
+      req.end(body);
+    });
+}

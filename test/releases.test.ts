@@ -1,0 +1,593 @@
+// The release engine on every engine with a frozen clock: the acceptance journey (three tiers; before
+// each wave 404 and an empty inbox; after it exactly one copy per recipient; a suspended partner gets
+// nothing; webhook signatures verify with the standardwebhooks library), a wave resumed after an
+// interruption, bad input that changes nothing, moving T0, cancelling, and the embargo break.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
+import { auditLog } from "../src/audit/schema.ts";
+import type { Role } from "../src/authz/actions.ts";
+import { type Actor, systemActor } from "../src/authz/authorize.ts";
+import { outbox } from "../src/modules/partners/schema.ts";
+import {
+  releaseDeliveries,
+  releaseExclusions,
+  releaseWaves,
+  releaseWebhookAttempts,
+  releaseWebhookMessages,
+} from "../src/modules/releases/schema.ts";
+import { httpTransport, standardSecret } from "../src/modules/releases/webhooks.ts";
+import { fixedClock } from "../src/platform/clock.ts";
+import type { DbKind } from "../src/platform/db/client.ts";
+import { makeServices, type Services } from "../src/runtime.ts";
+import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
+
+const SYS = systemActor("test");
+const DAY = 86_400_000;
+const START = "2026-03-01T12:00:00.000Z";
+const T0 = "2026-03-10T12:00:00.000Z";
+const at = (iso: string, deltaMs = 0) => new Date(new Date(iso).getTime() + deltaMs);
+const SECTIONS = {
+  summary: "An authentication bypass in the Acme Gateway admin console.",
+  details: "## Root cause\n\nThe console trusts `X-Forwarded-User` from any client.",
+  detection: "Look for `X-Forwarded-User` in requests to /admin.",
+  poc: "```sh\ncurl -H 'X-Forwarded-User: admin' https://gateway/admin\n```",
+  indicators: "- 203.0.113.7",
+};
+const RULE =
+  'alert http any any -> any any (msg:"Acme admin bypass"; content:"X-Forwarded-User"; sid:1000001;)\n';
+
+/** A self-signed certificate for 127.0.0.1, made for this run. */
+function testCertificate() {
+  const dir = mkdtempSync(join(tmpdir(), "fw-sink-"));
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  return {
+    key: readFileSync(join(dir, "key.pem"), "utf8"),
+    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+  };
+}
+
+type Hit = { headers: Record<string, string>; body: string };
+
+describe.each(engines)("release engine on %s", (engine: DbKind) => {
+  let app: FastifyInstance;
+  let s: Services;
+  let db: Awaited<ReturnType<typeof testDatabase>>;
+  const clock = fixedClock(START);
+  let sink: Server;
+  let sinkUrl = "";
+  const hits: Hit[] = [];
+  let sinkStatus = 204;
+  let counter = 0;
+
+  const users: Record<
+    string,
+    { id: string; email: string; orgId: string; headers: Record<string, string>; actor: Actor }
+  > = {};
+  const partner: Record<string, string> = {};
+  let secret = "";
+  const staff: Record<string, Actor> = {};
+
+  const req = (method: "GET" | "POST" | "PATCH", url: string, headers: object, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: headers as Record<string, string>,
+      ...(payload ? { payload } : {}),
+    });
+
+  async function makeUser(role: Role, organisationId?: string) {
+    counter++;
+    const u = await s.accounts.createUser(SYS, {
+      email: `${role}.${counter}@example.org`,
+      name: `${role} ${counter}`,
+      role,
+      password: PASSWORD,
+      organisationId,
+    });
+    const login = await app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: u.email, password: PASSWORD },
+    });
+    const cookie = login.cookies.find((c) => c.name === "fw_session");
+    // A year-long API token: the clock jumps days ahead, past any session.
+    const token = await app.inject({
+      method: "POST",
+      url: "/api/tokens",
+      headers: { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": login.json().csrfToken },
+      payload: { name: "test", expiresInDays: 365 },
+    });
+    const headers = { authorization: `Bearer ${token.json().token}` };
+    const actor: Actor = {
+      kind: "user",
+      userId: u.id as `usr_${string}`,
+      email: u.email,
+      role,
+      organisationId: u.organisationId as `org_${string}`,
+      via: "session",
+    };
+    return { id: u.id, email: u.email, orgId: u.organisationId, headers, actor };
+  }
+
+  async function newPartner(key: string, tier: string) {
+    const res = await s.partners.apply(
+      {
+        organisation: {
+          name: `Partner ${key}`,
+          legalName: `Partner ${key} Ltd`,
+          country: "DE",
+          staffCountries: [],
+          website: `https://${key}.example`,
+          kind: "antivirus",
+          customers: 1000,
+        },
+        contact: { name: `Contact ${key}`, email: `contact@${key}.example` },
+        attestations: {
+          securityVendor: true,
+          noOffensiveTools: true,
+          publishAtRelease: true,
+          reportLeaks: true,
+        },
+      },
+      "http://127.0.0.1",
+    );
+    const id = res.partnerId;
+    await s.partners.approve(staff.c1 as Actor, id);
+    await s.partners.approve(staff.c2 as Actor, id);
+    await s.partners.setTier(SYS, id, tier);
+    const admin = await makeUser("partner_admin", id);
+    await s.partners.signNda(
+      admin.actor,
+      id,
+      { version: (await s.partners.currentNda()).version, name: "Ada Admin", title: "CISO" },
+      null,
+    );
+    users[`${key}Admin`] = admin;
+    partner[key] = id;
+    return { id, admin };
+  }
+
+  async function newAdvisory(approve = true) {
+    const rep = await app.inject({
+      method: "POST",
+      url: "/api/reports",
+      payload: {
+        product: "Acme Gateway",
+        version: "4.2.1",
+        title: "Admin bypass",
+        description: "Send the header.",
+      },
+    });
+    const a = await s.advisories.create(staff.c1 as Actor, {
+      caseId: rep.json().caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
+      sections: SECTIONS,
+    });
+    await s.advisories.addFiles(staff.c1 as Actor, a.id, "detection", async () => [
+      { filename: "acme.rules", bytes: Buffer.from(RULE) },
+    ]);
+    if (approve) await s.advisories.approve(staff.c2 as Actor, a.id);
+    return a;
+  }
+
+  const deliveriesOf = async (advisoryId: string) =>
+    (await db.db.select().from(releaseDeliveries)).filter((d) => d.advisoryId === advisoryId);
+  const auditTypes = async (subject: string) =>
+    (await db.db.select().from(auditLog)).filter((e) => e.subject === subject).map((e) => e.type);
+  const membersOf = async (partnerId: string) =>
+    (await s.partners.listMembers(SYS, partnerId)).filter((m) => !m.disabled).map((m) => m.id);
+
+  beforeAll(async () => {
+    const tls = testCertificate();
+    sink = createServer({ key: tls.key, cert: tls.cert }, (rq, rs) => {
+      const chunks: Buffer[] = [];
+      rq.on("data", (c: Buffer) => chunks.push(c));
+      rq.on("end", () => {
+        hits.push({
+          headers: rq.headers as Record<string, string>,
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
+        rs.statusCode = sinkStatus;
+        rs.end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", () => r()));
+    const addr = sink.address();
+    sinkUrl = `https://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hooks/forewarn`;
+
+    db = await testDatabase(engine);
+    s = makeServices({
+      database: db,
+      clock,
+      masterKey: randomBytes(32),
+      passwords: testPasswords,
+      sessionHours: 12,
+      allowPrivateWebhooks: true,
+      webhookTransport: httpTransport({ ca: tls.cert }),
+    });
+    app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+    for (const k of ["c1", "c2"]) {
+      const u = await makeUser("coordinator");
+      staff[k] = u.actor;
+      users[k] = u;
+    }
+    users.investigator = await makeUser("investigator");
+    await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
+    await newPartner("gold", "vetted-plus");
+    await newPartner("silver", "standard");
+    await newPartner("bronze", "restricted");
+    await newPartner("lapsed", "standard");
+    users.goldAnalyst = await makeUser("partner_analyst", partner.gold);
+    users.bronzeAnalyst = await makeUser("partner_analyst", partner.bronze);
+    secret = (await s.partners.addWebhook(users.goldAdmin?.actor as Actor, partner.gold as string, sinkUrl))
+      .secret;
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.dispose();
+    await new Promise((r) => sink.close(r));
+  });
+
+  let adv = "";
+  let waves: { id: string; at: string; tier: string; partnerIds: string[]; content: string[] }[] = [];
+  const c1 = () => users.c1?.headers ?? {};
+
+  it("plans three tier waves from tiers and eligibility; bad input is refused and changes nothing", async () => {
+    adv = (await newAdvisory(false)).id;
+    const url = `/api/advisories/${adv}/release-plan`;
+    const bad = [
+      [{ publicAt: "2026-02-01T00:00:00Z" }, /publicAt .* is not in the future/],
+      [
+        { publicAt: T0, extraWaves: [{ at: "2026-03-11T00:00:00Z", partnerIds: [partner.gold] }] },
+        /extraWaves\[0\]\.at .* is after publicAt/,
+      ],
+      [{ publicAt: T0, exclude: ["org_00000000000000000000000000"] }, /unknown or inactive partners: org_0+/],
+      [
+        {
+          publicAt: T0,
+          extraWaves: [{ at: "2026-03-03T00:00:00Z", partnerIds: [partner.bronze], content: ["poc"] }],
+        },
+        /may not receive poc/,
+      ],
+    ] as const;
+    for (const [body, message] of bad) {
+      const r = await req("POST", url, c1(), body);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().error.message).toMatch(message);
+    }
+    expect((await req("GET", url, c1())).statusCode).toBe(404);
+    const bogus = await req("POST", url, c1(), { publicAt: "tomorrow" });
+    expect(bogus.statusCode).toBe(400);
+
+    const res = await req("POST", url, c1(), { publicAt: T0, timeZone: "Europe/Berlin" });
+    expect(res.statusCode, res.body).toBe(201);
+    const plan = res.json();
+    expect(plan.state).toBe("draft");
+    expect(plan.publicAtLocal).toContain("13:00:00");
+    waves = plan.waves;
+    expect(waves.map((w) => [w.at, w.tier, w.partnerIds, w.content])).toEqual([
+      [
+        "2026-03-05T12:00:00.000Z",
+        "vetted-plus",
+        [partner.gold],
+        ["summary", "details", "detection", "poc", "indicators"],
+      ],
+      [
+        "2026-03-09T12:00:00.000Z",
+        "standard",
+        [partner.lapsed, partner.silver].sort(),
+        ["summary", "details", "detection", "indicators"],
+      ],
+      ["2026-03-10T12:00:00.000Z", "restricted", [partner.bronze], ["summary"]],
+    ]);
+    expect(waves.every((w) => /^wav_/.test(w.id))).toBe(true);
+  });
+
+  it("arms only an approved advisory, then schedules nothing early", async () => {
+    const arm = await req("POST", `/api/advisories/${adv}/release-plan/arm`, c1());
+    expect(arm.statusCode).toBe(409);
+    expect(arm.json().error.message).toMatch(/is draft: a plan is armed only for an approved advisory/);
+    expect((await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json().state).toBe("draft");
+    await s.advisories.approve(staff.c2 as Actor, adv);
+    const ok = await req("POST", `/api/advisories/${adv}/release-plan/arm`, c1());
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().state).toBe("armed");
+    expect(await auditTypes(adv)).toEqual(expect.arrayContaining(["release.planned", "release.armed"]));
+    // The investigator reads the plan, may not arm it.
+    expect(
+      (await req("GET", `/api/advisories/${adv}/release-plan`, users.investigator?.headers ?? {})).statusCode,
+    ).toBe(200);
+    // Suspended after planning: must get nothing at its wave.
+    await s.partners.suspend(SYS, partner.lapsed as string, "leaked a PoC");
+  });
+
+  const partnerSees = async (key: string) => {
+    const h = users[key]?.headers ?? {};
+    const inbox = await req("GET", "/api/partner/advisories", h);
+    const one = await req("GET", `/api/partner/advisories/${adv}`, h);
+    return {
+      inbox: inbox.json().advisories as { advisoryId: string; title: string }[],
+      status: one.statusCode,
+      one,
+    };
+  };
+
+  it("before the first wave: 404 and an empty inbox for everyone, even when the sweep and an early job run", async () => {
+    clock.set(at("2026-03-05T12:00:00Z", -1000));
+    expect(await s.releases.sweep()).toMatchObject({ waves: 0, published: 0 });
+    expect(await s.releases.fireWave(waves[0]?.id as string)).toMatchObject({ status: "early" });
+    for (const k of ["goldAdmin", "goldAnalyst", "silverAdmin", "bronzeAdmin"]) {
+      const seen = await partnerSees(k);
+      expect(seen.status, k).toBe(404);
+      expect(seen.inbox, k).toEqual([]);
+      expect(seen.one.body).not.toContain("Acme");
+    }
+    expect(await deliveriesOf(adv)).toEqual([]);
+  });
+
+  it("wave 1 (T-5 d): exactly one copy per recipient of the vetted-plus partner, with PoC and rules", async () => {
+    clock.set("2026-03-05T12:00:00Z");
+    expect(await s.releases.sweep()).toMatchObject({ waves: 1 });
+    expect(await s.releases.sweep()).toMatchObject({ waves: 0 });
+    await s.releases.fireWave(waves[0]?.id as string);
+    const rows = await deliveriesOf(adv);
+    const expected = [partner.gold, ...(await membersOf(partner.gold as string))].sort();
+    expect(rows.map((r) => r.recipientId).sort()).toEqual(expected);
+    expect(expected).toHaveLength(4); // the partner, its invited contact, its admin, its analyst
+
+    const gold = await partnerSees("goldAnalyst");
+    expect(gold.status).toBe(200);
+    const copy = gold.one.json().copy;
+    expect(Object.keys(copy.sections)).toEqual(["summary", "details", "detection", "poc", "indicators"]);
+    expect(copy.markdown).toContain("curl -H 'X-Forwarded-User: admin'");
+    expect(copy.markdown).toContain("Prepared for Partner gold");
+    expect(copy.files).toEqual([
+      expect.objectContaining({ filename: "acme.rules", section: "detection", text: RULE }),
+    ]);
+    expect(copy.recipient).toEqual({ kind: "user", id: users.goldAnalyst?.id, partnerId: partner.gold });
+    expect(gold.inbox.map((a) => a.advisoryId)).toEqual([adv]);
+    const admin = (await partnerSees("goldAdmin")).one.json();
+    expect(admin.deliveryId).not.toBe(gold.one.json().deliveryId);
+    for (const k of ["silverAdmin", "bronzeAdmin", "bronzeAnalyst"]) {
+      const seen = await partnerSees(k);
+      expect(seen.status, k).toBe(404);
+      expect(seen.inbox, k).toEqual([]);
+    }
+    expect(await auditTypes(adv)).toContain("release.copy_read");
+  });
+
+  it("signs the partner's webhook per Standard Webhooks with a link, not the content", async () => {
+    const msgs = (await db.db.select().from(releaseWebhookMessages)).filter((m) => m.advisoryId === adv);
+    expect(msgs.map((m) => [m.partnerId, m.status])).toEqual([[partner.gold, "pending"]]);
+    expect(await s.releases.sendWebhook(msgs[0]?.id as string)).toEqual({ status: "succeeded" });
+    expect(hits).toHaveLength(1);
+    const hit = hits[0] as Hit;
+    const event = new Webhook(standardSecret(secret)).verify(hit.body, hit.headers) as {
+      type: string;
+      data: { advisoryId: string; url: string };
+    };
+    expect(event.type).toBe("advisory.released");
+    expect(event.data.advisoryId).toBe(adv);
+    expect(event.data.url).toMatch(new RegExp(`/api/partner/advisories/${adv}$`));
+    expect(hit.headers["webhook-id"]).toBe(msgs[0]?.id);
+    expect(hit.body).not.toContain("X-Forwarded-User");
+    expect(() =>
+      new Webhook(standardSecret("whsec_d3JvbmcgaW5kZWVk")).verify(hit.body, hit.headers),
+    ).toThrow();
+    // Sent once: a second run does nothing.
+    expect(await s.releases.sendWebhook(msgs[0]?.id as string)).toEqual({ status: "done" });
+    expect(hits).toHaveLength(1);
+  });
+
+  it("resumes an interrupted wave: only the missing recipient gets a copy, nobody a second one", async () => {
+    const before = await deliveriesOf(adv);
+    const lost = before.find((r) => r.recipientId === users.goldAdmin?.id);
+    // As if the process died after three recipients' transactions and before the fourth's.
+    await db.db.delete(releaseDeliveries).where(eq(releaseDeliveries.id, lost?.id as string));
+    await db.db
+      .update(releaseWaves)
+      .set({ firedAt: null })
+      .where(eq(releaseWaves.id, waves[0]?.id as string));
+    await s.releases.fireWave(waves[0]?.id as string);
+    await s.releases.fireWave(waves[0]?.id as string);
+    const after = await deliveriesOf(adv);
+    expect(after).toHaveLength(before.length);
+    const kept = before.filter((r) => r.id !== lost?.id).map((r) => r.id);
+    expect(after.filter((r) => kept.includes(r.id))).toHaveLength(kept.length);
+    expect(after.find((r) => r.recipientId === users.goldAdmin?.id)?.id).not.toBe(lost?.id);
+  });
+
+  it("acknowledgements: received, then shipped with product and signature IDs; refused before the wave", async () => {
+    const h = users.goldAnalyst?.headers ?? {};
+    const r1 = await req("POST", `/api/partner/advisories/${adv}/acks`, h, { status: "received" });
+    expect(r1.statusCode, r1.body).toBe(201);
+    clock.advance(3_600_000);
+    const r2 = await req("POST", `/api/partner/advisories/${adv}/acks`, h, {
+      status: "shipped",
+      product: "Gold IPS",
+      signatureIds: ["GOLD-2026-0042"],
+    });
+    expect(r2.json()).toMatchObject({
+      status: "shipped",
+      product: "Gold IPS",
+      signatureIds: ["GOLD-2026-0042"],
+    });
+    expect((await req("POST", `/api/partner/advisories/${adv}/acks`, h, { status: "done" })).statusCode).toBe(
+      400,
+    );
+    const early = await req("POST", `/api/partner/advisories/${adv}/acks`, users.silverAdmin?.headers ?? {}, {
+      status: "received",
+    });
+    expect(early.statusCode).toBe(404);
+    expect((await partnerSees("goldAdmin")).one.json().acknowledgement.status).toBe("shipped");
+  });
+
+  it("T0 can no longer move and the plan no longer be cancelled once a wave went out", async () => {
+    const mv = await req("PATCH", `/api/advisories/${adv}/release-plan`, c1(), {
+      publicAt: "2026-03-20T12:00:00Z",
+    });
+    expect(mv.statusCode).toBe(409);
+    const cn = await req("POST", `/api/advisories/${adv}/release-plan/cancel`, c1(), { reason: "r" });
+    expect(cn.statusCode).toBe(409);
+    expect((await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json().publicAt).toBe(T0);
+  });
+
+  it("wave 2 (T-1 d): the standard partner gets its level; the partner suspended since planning gets nothing", async () => {
+    clock.set(at("2026-03-09T12:00:00Z", -1));
+    await s.releases.sweep();
+    expect((await partnerSees("silverAdmin")).status).toBe(404);
+    clock.set("2026-03-09T12:00:00Z");
+    await s.releases.sweep();
+    const silver = await partnerSees("silverAdmin");
+    expect(silver.status).toBe(200);
+    expect(Object.keys(silver.one.json().copy.sections)).toEqual([
+      "summary",
+      "details",
+      "detection",
+      "indicators",
+    ]);
+    expect(silver.one.json().copy.markdown).not.toContain("curl");
+    const lapsed = (await deliveriesOf(adv)).filter((d) => d.partnerId === partner.lapsed);
+    expect(lapsed).toEqual([]);
+    const withheld = (await db.db.select().from(releaseExclusions)).filter(
+      (x) => x.partnerId === partner.lapsed && x.kind === "withheld",
+    );
+    expect(withheld).toHaveLength(1);
+    expect(withheld[0]?.reason).toMatch(/suspended/);
+    expect(await auditTypes(adv)).toContain("release.withheld");
+    expect((await partnerSees("bronzeAdmin")).status).toBe(404);
+  });
+
+  it("T0: the restricted partner gets the summary only and the advisory is public", async () => {
+    clock.set(T0);
+    await s.releases.sweep();
+    const bronze = await partnerSees("bronzeAnalyst");
+    expect(bronze.status).toBe(200);
+    expect(Object.keys(bronze.one.json().copy.sections)).toEqual(["summary"]);
+    expect(bronze.one.json().copy.files).toEqual([]);
+    const plan = (await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json();
+    expect(plan.state).toBe("fired");
+    expect(plan.publishedAt).toBe(T0);
+    expect(plan.waves.map((w: { delivered: number; withheld: number }) => [w.delivered, w.withheld])).toEqual(
+      [
+        [1, 0],
+        [1, 1],
+        [1, 0],
+      ],
+    );
+    const a = await s.advisories.get(SYS, adv);
+    expect(a.publishedAt?.toISOString()).toBe(T0);
+    // Exactly one delivery per recipient across the whole release.
+    const rows = await deliveriesOf(adv);
+    expect(new Set(rows.map((r) => r.recipientId)).size).toBe(rows.length);
+  });
+
+  it("moves T0 and cancels a plan before any wave; a cancelled plan fires nothing", async () => {
+    const a2 = (await newAdvisory()).id;
+    const url = `/api/advisories/${a2}/release-plan`;
+    expect((await req("POST", url, c1(), { publicAt: "2026-03-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    const mv = await req("PATCH", url, c1(), { publicAt: "2026-03-25T12:00:00Z" });
+    expect(mv.statusCode, mv.body).toBe(200);
+    expect(mv.json().waves.map((w: { at: string }) => w.at)).toEqual([
+      "2026-03-20T12:00:00.000Z",
+      "2026-03-24T12:00:00.000Z",
+      "2026-03-25T12:00:00.000Z",
+    ]);
+    const past = await req("PATCH", url, c1(), { publicAt: "2026-03-01T12:00:00Z" });
+    expect(past.statusCode).toBe(400);
+    expect((await req("GET", url, c1())).json().publicAt).toBe("2026-03-25T12:00:00.000Z");
+    const cn = await req("POST", `${url}/cancel`, c1(), { reason: "vendor slipped the fix" });
+    expect(cn.json().state).toBe("cancelled");
+    clock.set("2026-03-26T00:00:00Z");
+    await s.releases.sweep();
+    expect(await deliveriesOf(a2)).toEqual([]);
+    expect(await auditTypes(a2)).toEqual(expect.arrayContaining(["release.moved", "release.cancelled"]));
+  });
+
+  it("embargo break: every pending wave now, then public, the reason audited, every partner told", async () => {
+    const a3 = (await newAdvisory()).id;
+    const url = `/api/advisories/${a3}/release-plan`;
+    expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    const empty = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "" });
+    expect(empty.statusCode).toBe(400);
+    const br = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), {
+      reason: "exploited in the wild",
+      evidence: "https://cert.example/alert/1",
+    });
+    expect(br.statusCode, br.body).toBe(200);
+    expect(br.json().state).toBe("fired");
+    expect(br.json().breakReason).toBe("exploited in the wild");
+    const partnersReached = new Set((await deliveriesOf(a3)).map((d) => d.partnerId));
+    expect([...partnersReached].sort()).toEqual([partner.bronze, partner.gold, partner.silver].sort());
+    expect((await s.advisories.get(SYS, a3)).publishedAt?.toISOString()).toBe("2026-03-26T00:00:00.000Z");
+    const audit = (await db.db.select().from(auditLog)).filter(
+      (e) => e.subject === a3 && e.type === "release.embargo_broken",
+    );
+    expect(audit[0]?.payload).toMatchObject({
+      reason: "exploited in the wild",
+      evidence: "https://cert.example/alert/1",
+    });
+    const mails = (await db.db.select().from(outbox)).filter((m) => m.kind === "embargo_broken");
+    expect(mails.map((m) => m.to)).toContain(users.silverAdmin?.email);
+    const again = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "again" });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it("a webhook endpoint that fails is retried, every attempt logged, and given up after 24 hours", async () => {
+    const a4 = (await newAdvisory()).id;
+    const url = `/api/advisories/${a4}/release-plan`;
+    expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    clock.set("2026-04-15T12:00:00Z");
+    await s.releases.sweep();
+    const [m] = (await db.db.select().from(releaseWebhookMessages)).filter((x) => x.advisoryId === a4);
+    sinkStatus = 503;
+    expect(await s.releases.sendWebhook(m?.id as string)).toEqual({ status: "retry" });
+    await expect(s.releases.onWebhookJob({ messageId: m?.id })).rejects.toThrow(/retrying/);
+    clock.advance(DAY + 1);
+    expect(await s.releases.sendWebhook(m?.id as string)).toEqual({ status: "failed" });
+    const attempts = (await db.db.select().from(releaseWebhookAttempts)).filter((x) => x.messageId === m?.id);
+    expect(attempts.map((x) => [x.attempt, x.statusCode])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 503],
+    ]);
+    const log = await req("GET", `${url}/webhooks`, c1());
+    expect(log.json().messages[0]).toMatchObject({ status: "failed", attempts: 3, lastStatusCode: 503 });
+    sinkStatus = 204;
+  });
+});
