@@ -68,6 +68,7 @@ export const serveCommand: Command = {
     const jobs = await startJobs(rt.database, jobDefinitions(rt.services), {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
     });
+    rt.services.releases.attachQueue({ send: (name, data, options) => jobs.boss.send(name, data, options) });
     const address = await app.listen({ host: config.FOREWARN_HOST, port: config.FOREWARN_PORT });
     io.out(
       `forewarn ${VERSION} listening on ${address} (database: ${rt.database.kind}${config.DATABASE_URL ? "" : `, data in ${config.FOREWARN_DATA_DIR}`})`,
