@@ -663,10 +663,17 @@ export function makeReleases(d: ReleaseDeps) {
       if (plan.state === "broken" || plan.publicAt.getTime() <= now.getTime())
         if ((await publish(plan.id)).status === "published") published++;
     }
+    // Messages never tried for a while: their job was lost between the delivery's commit and sending.
     const unsent = await db
       .select({ id: releaseWebhookMessages.id })
       .from(releaseWebhookMessages)
-      .where(and(eq(releaseWebhookMessages.status, "pending"), eq(releaseWebhookMessages.attempts, 0)));
+      .where(
+        and(
+          eq(releaseWebhookMessages.status, "pending"),
+          eq(releaseWebhookMessages.attempts, 0),
+          lte(releaseWebhookMessages.createdAt, new Date(now.getTime() - 5 * 60_000)),
+        ),
+      );
     await enqueueWebhooks(unsent.map((m) => m.id));
     return { waves, published, webhooks: unsent.length };
   }
@@ -1052,6 +1059,10 @@ export function makeReleases(d: ReleaseDeps) {
           throw new AppError(
             "invalid_state",
             `the release plan is ${p.state}; there is no embargo left to break`,
+          );
+        if (a.currentRevision !== p.revision)
+          throw conflict(
+            `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again, then break`,
           );
         const pending = await tx
           .select({ id: releaseWaves.id })
