@@ -4,6 +4,7 @@ import { advisoriesCommand } from "./advisories.ts";
 import { auditCommand } from "./audit.ts";
 import { casesCommand } from "./cases.ts";
 import type { Command } from "./command.ts";
+import { demoCommand } from "./demo.ts";
 import { migrateCommand } from "./migrate.ts";
 import { partnersCommand } from "./partners.ts";
 import { serveCommand } from "./serve.ts";
@@ -18,4 +19,5 @@ export const allCommands: Command[] = [
   partnersCommand,
   casesCommand,
   advisoriesCommand,
+  demoCommand,
 ];

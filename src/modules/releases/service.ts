@@ -320,7 +320,10 @@ export function makeReleases(d: ReleaseDeps) {
 
   // ---- scheduling ----
 
-  const secondsUntil = (at: Date) => Math.max(0, Math.ceil((at.getTime() - clock.now().getTime()) / 1000));
+  // The queue waits in real seconds; an accelerated clock (the demo) states how much faster it runs.
+  const rate = (clock as Clock & { rate?: number }).rate ?? 1;
+  const secondsUntil = (at: Date) =>
+    Math.max(0, Math.ceil((at.getTime() - clock.now().getTime()) / 1000 / rate));
 
   async function schedule(planId: string) {
     if (!queue) return;
