@@ -484,7 +484,7 @@ describe.each(engines)("authorization on %s", (engine) => {
 /** Release engine routes on an unknown advisory: allowed roles pass authorization and get 404. */
 function releaseRoutes(): Case[] {
   const ADV = "/api/advisories/adv_00000000000000000000000000";
-  const READ = ["coordinator", "investigator"] as const;
+  const READ = ["admin", "coordinator", "investigator", "auditor"] as const;
   const PARTNER = ["partner_admin", "partner_analyst"] as const;
   const plan = { publicAt: "2030-01-01T00:00:00Z" };
   const on = (
@@ -506,7 +506,7 @@ function releaseRoutes(): Case[] {
     on("POST", "/release-plan", ["coordinator"], plan),
     on("GET", "/release-plan", READ),
     on("PATCH", "/release-plan", ["coordinator"], plan),
-    on("POST", "/release-plan/preview", READ, plan),
+    on("POST", "/release-plan/preview", ["coordinator", "investigator"], plan),
     on("POST", "/release-plan/arm", ["coordinator"]),
     on("POST", "/release-plan/cancel", ["coordinator"], { reason: "r" }),
     on("POST", "/embargo-break", ["coordinator"], { reason: "exploited in the wild" }),

@@ -48,7 +48,7 @@ export const ACTIONS = [
   "outbox:read", // mail waiting for a transport (until SMTP exists)
   "partner:self", // a partner user: its own organisation's record, eligibility, own keys
   "partner:manage", // a partner_admin: own members, webhooks, NDA signing, attestations, evidence, leaks
-  "releases:read", // release plans, waves, deliveries and acknowledgements (no advisory content)
+  "releases:read", // release plans, waves, deliveries, webhook log (partner names and times, no content)
   "releases:write", // plan, arm, move T0, cancel, break an embargo
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -74,6 +74,7 @@ export const ROLE_ACTIONS = {
     "tiers:write",
     "ndas:write",
     "outbox:read",
+    "releases:read",
   ],
   coordinator: [
     ...EVERYONE,
@@ -103,7 +104,14 @@ export const ROLE_ACTIONS = {
     "incidents:read",
     "incidents:manage",
   ],
-  auditor: [...EVERYONE, "audit:read", "audit:verify", "programme:overview", "partners:read"],
+  auditor: [
+    ...EVERYONE,
+    "audit:read",
+    "audit:verify",
+    "programme:overview",
+    "partners:read",
+    "releases:read",
+  ],
   partner_admin: [...EVERYONE, "partner:self", "partner:manage"],
   partner_analyst: [...EVERYONE, "partner:self"],
   researcher: [...EVERYONE, "report:own"],

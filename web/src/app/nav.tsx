@@ -51,7 +51,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: "/releases",
     label: "Releases",
     icon: IconCalendarEvent,
-    roles: ["admin", "coordinator", "auditor"],
+    roles: [...STAFF, "partner_admin", "partner_analyst"],
     section: "programme",
   },
   {
