@@ -1,0 +1,215 @@
+// The release engine in real Chromium against a real server on the real clock: tiers with lead times
+// of seconds, the coordinator sees the plan as a timeline and arms it, the partner's inbox stays empty
+// until its wave and then shows its copy (PoC included at its tier), which it acknowledges.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+
+const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
+const coords = [
+  { email: "carl@forewarn.test", password: "another long passphrase 7" },
+  { email: "cora@forewarn.test", password: "yet another passphrase 8" },
+];
+const gold = { email: "sec@gold.example", password: "gold partner passphrase 1" };
+const bronze = { email: "sec@bronze.example", password: "bronze partner passphrase 2" };
+const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
+
+describe("releases in the browser", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let c1: ApiSession;
+  const partnerIds: Record<string, string> = {};
+  let advisoryId = "";
+  let trackingId = "";
+  let waveAt = 0;
+
+  async function partner(
+    key: string,
+    tier: string,
+    who: { email: string; password: string },
+    c2: ApiSession,
+  ) {
+    const app = await c1.request<{ partnerId: string }>("POST", "/api/partner-applications", {
+      organisation: {
+        name: `${key} Security`,
+        legalName: `${key} Security Ltd`,
+        country: "DE",
+        staffCountries: [],
+        website: `https://${key.toLowerCase()}.example`,
+        kind: "antivirus",
+        customers: 100,
+      },
+      contact: { name: "Contact", email: `contact@${key.toLowerCase()}.example` },
+      attestations: ATTEST,
+    });
+    const id = app.body.partnerId;
+    expect((await c1.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
+    expect((await c2.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
+    expect((await c1.request("PUT", `/api/partners/${id}/tier`, { tier })).status).toBe(200);
+    const inv = await c1.request<{ inviteUrl: string }>("POST", `/api/partners/${id}/members`, {
+      email: who.email,
+      role: "partner_admin",
+    });
+    const token = inv.body.inviteUrl.split("/invite/")[1];
+    expect(
+      (await c1.request("POST", `/api/invites/${token}/accept`, { password: who.password })).status,
+    ).toBe(200);
+    const p = new ApiSession(server.url);
+    await p.login(who.email, who.password);
+    const nda = await p.request<{ version: number }>("GET", "/api/ndas/current");
+    expect(
+      (
+        await p.request("POST", `/api/partners/${id}/nda-signatures`, {
+          version: nda.body.version,
+          name: "A",
+          title: "CISO",
+        })
+      ).status,
+    ).toBe(201);
+    partnerIds[key] = id;
+    return p;
+  }
+
+  let goldApi: ApiSession;
+  let bronzeApi: ApiSession;
+
+  beforeAll(async () => {
+    server = await startServer(admin);
+    browser = await launchBrowser();
+    const adminApi = new ApiSession(server.url);
+    await adminApi.login(admin.email, admin.password);
+    const sessions: ApiSession[] = [];
+    for (const c of coords) {
+      expect(
+        (
+          await adminApi.request("POST", "/api/users", {
+            email: c.email,
+            name: "C",
+            role: "coordinator",
+            password: c.password,
+          })
+        ).status,
+      ).toBe(201);
+      const s = new ApiSession(server.url);
+      await s.login(c.email, c.password);
+      sessions.push(s);
+    }
+    c1 = sessions[0] as ApiSession;
+    const c2 = sessions[1] as ApiSession;
+    const tiers = await adminApi.request("PUT", "/api/tiers", [
+      {
+        name: "vetted-plus",
+        leadTime: "PT25S",
+        content: ["summary", "details", "detection", "poc", "indicators"],
+      },
+      { name: "standard", leadTime: "PT10S", content: ["summary", "details", "detection", "indicators"] },
+      { name: "restricted", leadTime: "PT0S", content: ["summary"] },
+    ]);
+    expect(tiers.status).toBe(200);
+    goldApi = await partner("Gold", "vetted-plus", gold, c2);
+    bronzeApi = await partner("Bronze", "restricted", bronze, c2);
+
+    const rep = await new ApiSession(server.url).request<{ caseId: string }>("POST", "/api/reports", {
+      product: "Acme Gateway",
+      version: "4.2.1",
+      title: "Admin bypass",
+      description: "Send the header.",
+    });
+    const adv = await c1.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
+      caseId: rep.body.caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
+      sections: {
+        summary: "A remote attacker can act as administrator.",
+        details: "The console trusts X-Forwarded-User.",
+        detection: "Alert on X-Forwarded-User.",
+        poc: "curl -H 'X-Forwarded-User: admin' https://gateway/admin",
+        indicators: "- 203.0.113.7",
+      },
+    });
+    expect(adv.status, JSON.stringify(adv.body)).toBe(201);
+    advisoryId = adv.body.id;
+    trackingId = adv.body.trackingId;
+    expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
+    const publicAt = new Date(Math.ceil((Date.now() + 50_000) / 1000) * 1000);
+    waveAt = publicAt.getTime() - 25_000;
+    const plan = await c1.request("POST", `/api/advisories/${advisoryId}/release-plan`, {
+      publicAt: publicAt.toISOString(),
+    });
+    expect(plan.status).toBe(201);
+  }, 120_000);
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(who: { email: string; password: string }): Promise<Page> {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(who.email);
+    await page.getByLabel(/^Password/).fill(who.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    return page;
+  }
+
+  test("the coordinator sees the plan as a timeline and arms it", async () => {
+    const page = await open(coords[0] as { email: string; password: string });
+    try {
+      await page
+        .getByRole("navigation", { name: "Main navigation" })
+        .getByRole("link", { name: "Releases" })
+        .click();
+      await page.getByRole("link", { name: new RegExp(trackingId) }).click();
+      await page.getByRole("heading", { name: "Release plan" }).waitFor();
+      await page.getByText("Tier vetted-plus: 1 partner").waitFor();
+      await page.getByText("Tier restricted: 1 partner").waitFor();
+      await page.getByText("T0: public release").waitFor();
+      await page.getByRole("button", { name: "Arm" }).click();
+      await page.getByText("armed", { exact: true }).waitFor();
+      await screenshot(page, "release-plan-armed");
+    } catch (e) {
+      await screenshot(page, "failed-release-plan").catch(() => {});
+      throw e;
+    }
+  }, 60_000);
+
+  test("the partner's inbox is empty before its wave and holds its copy after it; it acknowledges", async () => {
+    expect(Date.now()).toBeLessThan(waveAt);
+    const page = await open(gold);
+    try {
+      await page
+        .getByRole("navigation", { name: "Main navigation" })
+        .getByRole("link", { name: "Releases" })
+        .click();
+      await page.getByText("Nothing released to you yet").waitFor();
+      expect((await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
+      // Wait for the wave (the server's own clock and jobs), then look again.
+      const end = Date.now() + 60_000;
+      while ((await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status !== 200) {
+        if (Date.now() > end) throw new Error("the wave never arrived");
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(Date.now()).toBeGreaterThanOrEqual(waveAt);
+      expect((await bronzeApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
+      await page.reload();
+      await page.getByRole("link", { name: new RegExp(trackingId) }).click();
+      await page.getByText("curl -H 'X-Forwarded-User: admin'", { exact: false }).waitFor();
+      await page.getByText("Prepared for Gold Security alone", { exact: false }).waitFor();
+      await page.getByRole("button", { name: "Received" }).click();
+      await page.getByText("Current: received").waitFor();
+      await screenshot(page, "release-partner-copy");
+    } catch (e) {
+      await screenshot(page, "failed-release-partner").catch(() => {});
+      throw e;
+    }
+  }, 90_000);
+});
