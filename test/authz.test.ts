@@ -516,6 +516,13 @@ function releaseRoutes(): Case[] {
       path: "/api/advisories/{id}/release-plan/webhooks",
       allowed: READ,
     },
+    {
+      method: "POST",
+      url: `${ADV}/release-plan/webhooks/whm_00000000000000000000000000/redeliver`,
+      path: "/api/advisories/{id}/release-plan/webhooks/{messageId}/redeliver",
+      allowed: ["coordinator"],
+      okStatus: 404,
+    },
     { method: "GET", url: "/api/partner/advisories", allowed: PARTNER },
     {
       method: "GET",

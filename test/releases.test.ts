@@ -490,6 +490,19 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect((await partnerSees("bronzeAdmin")).status).toBe(404);
   });
 
+  it("12 hours after its copy, a partner that has not acknowledged is reminded once; one that has, not", async () => {
+    clock.set(at(T0, -12 * 3600_000));
+    const first = await s.releases.sweep();
+    expect(first.reminders).toBe(1);
+    expect((await s.releases.sweep()).reminders).toBe(0);
+    const reminded = (await db.db.select().from(outbox))
+      .filter((m) => m.kind === "ack_reminder")
+      .map((m) => m.to);
+    expect(reminded).toContain(users.silverAdmin?.email);
+    expect(reminded).not.toContain(users.goldAdmin?.email);
+    expect(reminded.filter((to) => to === users.silverAdmin?.email)).toHaveLength(1);
+  });
+
   it("T0: the restricted partner gets the summary only and the advisory is public", async () => {
     clock.set(T0);
     await s.releases.sweep();
@@ -588,6 +601,18 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     ]);
     const log = await req("GET", `${url}/webhooks`, c1());
     expect(log.json().messages[0]).toMatchObject({ status: "failed", attempts: 3, lastStatusCode: 503 });
+    // Given up: the endpoint is disabled and the partner's admin told once.
+    expect(await s.partners.deliveryWebhooks(partner.gold as string)).toEqual([]);
+    const notices = (await db.db.select().from(outbox)).filter((x) => x.kind === "webhook_disabled");
+    // Both of its admins: the invited contact and the one who signed the NDA.
+    expect(notices.map((x) => x.to).sort()).toEqual(["contact@gold.example", users.goldAdmin?.email].sort());
+    // A coordinator may send it again: the endpoint is gone, so it fails at once, logged and audited.
     sinkStatus = 204;
+    const again = await req("POST", `${url}/webhooks/${m?.id}/redeliver`, c1());
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ status: "failed", attempts: 4 });
+    expect(await auditTypes(a4)).toContain("release.webhook_redelivered");
+    const unknown = await req("POST", `${url}/webhooks/whm_00000000000000000000000000/redeliver`, c1());
+    expect(unknown.statusCode).toBe(404);
   });
 });

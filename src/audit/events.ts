@@ -99,6 +99,8 @@ export type AuditEvents = {
   "release.copy_read": { deliveryId: string; revision: number };
   "release.inbox_viewed": { entries: number };
   "release.webhook_failed": { messageId: string; endpointId: string; attempts: number; lastError: string };
+  "release.webhook_redelivered": { messageId: string; endpointId: string };
+  "release.ack_reminded": { deliveryId: string; to: string[] };
   "release.acknowledged": { ackId: string; status: string; product: string | null };
 };
 
@@ -181,6 +183,8 @@ export const AUDIT_TYPES = [
   "release.copy_read",
   "release.inbox_viewed",
   "release.webhook_failed",
+  "release.webhook_redelivered",
+  "release.ack_reminded",
   "release.acknowledged",
 ] as const satisfies readonly AuditType[];
 

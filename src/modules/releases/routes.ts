@@ -286,6 +286,26 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
     async (req) => ({ messages: await releases.webhookLog(requireActor(req), req.params.id) }),
   );
 
+  r.post(
+    "/api/advisories/:id/release-plan/webhooks/:messageId/redeliver",
+    {
+      schema: {
+        operationId: "redeliverReleaseWebhook",
+        tags,
+        summary: "Send a webhook message again now (a fresh 24-hour retry window)",
+        params: z.object({
+          id: AdvisoryId,
+          messageId: z.string().regex(/^whm_[0-9A-HJKMNP-TV-Z]{26}$/, "not a webhook message ID"),
+        }),
+        response: {
+          200: z.object({ id: z.string(), status: z.string(), attempts: z.number() }),
+          ...errors(401, 403, 404, 409),
+        },
+      },
+    },
+    async (req) => releases.redeliverWebhook(requireActor(req), req.params.id, req.params.messageId),
+  );
+
   // ---- partner side ----
 
   r.get(

@@ -56,6 +56,9 @@ export const PUBLISH = "releases.publish";
 export const SEND_WEBHOOK = "releases.webhook";
 export const SWEEP = "releases.sweep";
 
+/** A partner that has had its copy this long without acknowledging is reminded (once, before T0). */
+export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;
+
 export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
 export type AckStatus = (typeof ACK_STATUSES)[number];
 
@@ -71,7 +74,7 @@ export type ReleaseDeps = {
   audit: Pick<Audit, "record">;
   sealer: Sealer;
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
-  partners: Pick<Partners, "list" | "eligibility" | "listMembers" | "deliveryWebhooks">;
+  partners: Pick<Partners, "list" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook">;
   mailer: Mailer;
   /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
   publicUrl: string;
@@ -678,7 +681,8 @@ export function makeReleases(d: ReleaseDeps) {
         ),
       );
     await enqueueWebhooks(unsent.map((m) => m.id));
-    return { waves, published, webhooks: unsent.length };
+    const reminders = await remindAcks(now);
+    return { waves, published, webhooks: unsent.length, reminders };
   }
 
   /**
@@ -747,7 +751,80 @@ export function makeReleases(d: ReleaseDeps) {
         });
     });
     if (status === "pending") return { status: "retry" };
+    if (status === "failed" && endpoint)
+      await disableEndpoint(m.partnerId, m.endpointId, endpoint.url, attempt);
     return { status };
+  }
+
+  /**
+   * An endpoint that failed one message for 24 hours is disabled (through the partners service, which
+   * audits it), and the partner's admins are told once by mail.
+   */
+  async function disableEndpoint(partnerId: string, endpointId: string, url: string, attempts: number) {
+    await d.partners.deleteWebhook(ENGINE, partnerId, endpointId).catch((e: unknown) => {
+      if (!(e instanceof AppError && e.code === "not_found")) throw e;
+    });
+    const admins = (
+      (await d.partners.listMembers(ENGINE, partnerId)) as (Member & { email: string })[]
+    ).filter((m) => m.role === "partner_admin" && !m.disabled);
+    await db.transaction(async (tx) => {
+      for (const a of admins)
+        await d.mailer.send(tx, {
+          to: a.email,
+          kind: "webhook_disabled",
+          dedupeKey: `webhook-disabled:${endpointId}:${a.id}`,
+          subject: "Forewarn disabled your webhook endpoint after 24 hours of failures",
+          body: `Your endpoint ${url} did not accept an event for 24 hours (${attempts} attempts), so it no longer receives events. Fix it and register it again in the partner portal; released advisories stay in your inbox there.`,
+        });
+    });
+  }
+
+  /** Before T0, each partner that has had its copy for 12 hours without acknowledging is reminded once. */
+  async function remindAcks(now: Date) {
+    const plans = await db.select().from(releasePlans).where(eq(releasePlans.state, "armed"));
+    let reminded = 0;
+    for (const plan of plans) {
+      if (plan.publicAt.getTime() <= now.getTime()) continue;
+      const due = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          and(
+            eq(releaseDeliveries.planId, plan.id),
+            eq(releaseDeliveries.recipientKind, "organisation"),
+            lte(releaseDeliveries.deliveredAt, new Date(now.getTime() - ACK_REMINDER_AFTER_MS)),
+          ),
+        );
+      for (const dl of due) {
+        if (await latestAck(plan.advisoryId, dl.partnerId)) continue;
+        const people = (
+          (await d.partners.listMembers(ENGINE, dl.partnerId)) as (Member & { email: string })[]
+        ).filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"));
+        await db.transaction(async (tx) => {
+          const to: string[] = [];
+          for (const m of people) {
+            const sent = await d.mailer.send(tx, {
+              to: m.email,
+              kind: "ack_reminder",
+              dedupeKey: `ack-reminder:${dl.id}:${m.id}`,
+              subject: "Please acknowledge an early-alert advisory before its public release",
+              body: `Your organisation received an embargoed advisory that has not been acknowledged yet. It becomes public at ${plan.publicAt.toISOString()}. Mark it received, protection in progress or shipped in the partner portal: ${d.publicUrl.replace(/\/+$/, "")}/releases/${plan.advisoryId}`,
+            });
+            if (sent) to.push(m.email);
+          }
+          if (to.length) {
+            reminded++;
+            await audit.record(tx, {
+              type: "release.ack_reminded",
+              actor: ENGINE,
+              subject: plan.advisoryId,
+              data: { deliveryId: dl.id, to },
+            });
+          }
+        });
+      }
+    }
+    return reminded;
   }
 
   // ---- partner side ----
@@ -1228,6 +1305,39 @@ export function makeReleases(d: ReleaseDeps) {
         signatureIds: input.signatureIds ?? [],
         createdAt: now,
       };
+    },
+
+    /** Staff: send a webhook message again now (a fresh 24-hour retry window); audited. */
+    async redeliverWebhook(actor: Actor, advisoryId: string, messageId: string) {
+      authorize(actor, "releases:write");
+      const [m] = await db
+        .select()
+        .from(releaseWebhookMessages)
+        .where(
+          and(eq(releaseWebhookMessages.id, messageId), eq(releaseWebhookMessages.advisoryId, advisoryId)),
+        );
+      if (!m) throw notFound(`webhook message ${messageId}`);
+      if (m.status === "pending" && m.attempts === 0)
+        throw conflict("this message has not been tried yet; it is on its way");
+      await db.transaction(async (tx) => {
+        await tx
+          .update(releaseWebhookMessages)
+          .set({ status: "pending", createdAt: clock.now(), succeededAt: null })
+          .where(eq(releaseWebhookMessages.id, m.id));
+        await audit.record(tx, {
+          type: "release.webhook_redelivered",
+          actor,
+          subject: advisoryId,
+          data: { messageId: m.id, endpointId: m.endpointId },
+        });
+      });
+      const r = await sendWebhook(m.id);
+      if (r.status === "retry") await enqueueWebhooks([m.id]);
+      const [after] = await db
+        .select()
+        .from(releaseWebhookMessages)
+        .where(eq(releaseWebhookMessages.id, m.id));
+      return { id: m.id, status: after?.status ?? "pending", attempts: after?.attempts ?? m.attempts };
     },
 
     /** Staff: the webhook messages of an advisory with their attempts (the delivery log). */
