@@ -452,6 +452,14 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     });
     expect(early.statusCode).toBe(404);
     expect((await partnerSees("goldAdmin")).one.json().acknowledgement.status).toBe("shipped");
+    // Scorecard figures: one advisory received, first acknowledged at its delivery time (the clock had
+    // not moved), protection shipped.
+    expect(await s.releases.scorecardFigures(partner.gold as string)).toEqual({
+      received: 1,
+      acknowledged: 1,
+      medianAckSeconds: 0,
+      shipped: 1,
+    });
   });
 
   it("T0 can no longer move and the plan no longer be cancelled once a wave went out", async () => {

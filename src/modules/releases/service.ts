@@ -1307,6 +1307,47 @@ export function makeReleases(d: ReleaseDeps) {
       };
     },
 
+    /**
+     * Figures for the partner scorecard (for the partners module to show; no actor: server-internal):
+     * advisories received, acknowledged, median seconds from delivery to the first acknowledgement,
+     * protections shipped.
+     */
+    async scorecardFigures(partnerId: string) {
+      const received = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          and(
+            eq(releaseDeliveries.partnerId, partnerId),
+            eq(releaseDeliveries.recipientKind, "organisation"),
+          ),
+        );
+      const acks = await db
+        .select()
+        .from(releaseAcks)
+        .where(eq(releaseAcks.partnerId, partnerId))
+        .orderBy(asc(releaseAcks.createdAt));
+      const firstAck = new Map<string, Date>();
+      for (const a of acks) if (!firstAck.has(a.advisoryId)) firstAck.set(a.advisoryId, a.createdAt);
+      const delays = received
+        .filter((r) => firstAck.has(r.advisoryId))
+        .map((r) => ((firstAck.get(r.advisoryId) as Date).getTime() - r.deliveredAt.getTime()) / 1000)
+        .sort((a, b) => a - b);
+      const mid = Math.floor(delays.length / 2);
+      const median =
+        delays.length === 0
+          ? null
+          : delays.length % 2
+            ? (delays[mid] as number)
+            : ((delays[mid - 1] as number) + (delays[mid] as number)) / 2;
+      return {
+        received: received.length,
+        acknowledged: delays.length,
+        medianAckSeconds: median,
+        shipped: new Set(acks.filter((a) => a.status === "shipped").map((a) => a.advisoryId)).size,
+      };
+    },
+
     /** Staff: send a webhook message again now (a fresh 24-hour retry window); audited. */
     async redeliverWebhook(actor: Actor, advisoryId: string, messageId: string) {
       authorize(actor, "releases:write");
