@@ -16,6 +16,8 @@ export const advisories = pgTable(
     currentRevision: integer("current_revision").notNull(),
     /** Set at public release; until then the advisory is embargoed. */
     publishedAt: ts("published_at"),
+    /** The revision made public (a release plan pins it); null means the current revision. */
+    publishedRevision: integer("published_revision"),
     createdBy: text("created_by"),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),

@@ -30,6 +30,11 @@ export const releasePlans = pgTable(
     createdBy: text("created_by"),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
+    /** Who last created or changed the plan (T0, waves, exclusions): they may not approve it. */
+    changedBy: text("changed_by"),
+    /** A second coordinator's approval; it pins `revision` to the advisory's approved revision. */
+    approvedBy: text("approved_by"),
+    approvedAt: ts("approved_at"),
     armedBy: text("armed_by"),
     armedAt: ts("armed_at"),
     cancelledAt: ts("cancelled_at"),
