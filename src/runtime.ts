@@ -15,7 +15,7 @@ import { makeCases } from "./modules/cases/service.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
 import { makeReleases } from "./modules/releases/service.ts";
-import type { Transport } from "./modules/releases/webhooks.ts";
+import { httpTransport, type Transport } from "./modules/releases/webhooks.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
@@ -101,7 +101,7 @@ export function makeServices(d: ServiceDeps) {
     partners,
     mailer: outbox.mailer,
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
-    transport: d.webhookTransport,
+    transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
   });
   return { audit, accounts, cases, advisories, partners, outbox, releases };
 }

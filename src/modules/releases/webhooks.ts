@@ -2,6 +2,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Webhook } from "standardwebhooks";
+import { publicOnlyLookup } from "../../platform/net.ts";
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Retries go on for this long after the event (then the message is marked failed). */
@@ -42,8 +43,13 @@ export type Transport = (
   body: string,
 ) => Promise<{ status: number }>;
 
-/** POSTs with node:http(s): no redirects followed, a timeout, the answer body discarded. */
-export function httpTransport(opts: { ca?: string | undefined; timeoutMs?: number } = {}): Transport {
+/**
+ * POSTs with node:http(s): no redirects followed, a timeout, the answer body discarded. With
+ * `blockPrivate` it connects only to public addresses, whatever the endpoint's name resolves to now.
+ */
+export function httpTransport(
+  opts: { ca?: string | undefined; timeoutMs?: number; blockPrivate?: boolean } = {},
+): Transport {
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
       const u = new URL(url);
@@ -60,6 +66,8 @@ export function httpTransport(opts: { ca?: string | undefined; timeoutMs?: numbe
           },
           timeout: opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
           ...(opts.ca ? { ca: opts.ca } : {}),
+          // A fresh connection each time, so the address check runs on every request.
+          ...(opts.blockPrivate ? { lookup: publicOnlyLookup, agent: false } : {}),
         },
         (res) => {
           res.resume();
