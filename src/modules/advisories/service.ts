@@ -493,20 +493,45 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       });
     },
 
-    /** Sets the public release time (the release engine will call this). Only approved advisories. */
-    async publish(actor: Actor, id: string, at?: Date) {
+    /**
+     * Sets the public release time (the release engine calls this). Only approved advisories; with
+     * `revision`, that approved revision is made public even if a later draft exists (a release plan
+     * pins the revision it was approved for).
+     */
+    async publish(actor: Actor, id: string, at?: Date, revisionNumber?: number) {
       authorize(actor, "advisories:publish");
       return d.db.transaction(async (tx) => {
         const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
         if (!a) throw notFound(`advisory ${id}`);
-        if (a.state !== "approved")
+        if (revisionNumber !== undefined) {
+          const [ok] = await tx
+            .select({ id: advisoryReviews.id })
+            .from(advisoryReviews)
+            .where(
+              and(
+                eq(advisoryReviews.advisoryId, id),
+                eq(advisoryReviews.revision, revisionNumber),
+                eq(advisoryReviews.decision, "approved"),
+              ),
+            )
+            .limit(1);
+          if (!ok)
+            throw new AppError(
+              "invalid_state",
+              `revision ${revisionNumber} of advisory ${id} was never approved`,
+            );
+        } else if (a.state !== "approved")
           throw new AppError("invalid_state", `advisory ${id} is ${a.state}: approve it first`);
         if (a.publishedAt && a.publishedAt <= d.clock.now())
           throw new AppError("invalid_state", `advisory ${id} is already public`);
         const publishedAt = at ?? d.clock.now();
         await tx
           .update(advisories)
-          .set({ publishedAt, updatedAt: d.clock.now() })
+          .set({
+            publishedAt,
+            publishedRevision: revisionNumber ?? a.currentRevision,
+            updatedAt: d.clock.now(),
+          })
           .where(eq(advisories.id, id));
         await d.audit.record(tx, {
           type: "advisory.published",
@@ -656,7 +681,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           advisoryRevisions,
           and(
             eq(advisoryRevisions.advisoryId, advisories.id),
-            eq(advisoryRevisions.number, advisories.currentRevision),
+            eq(
+              advisoryRevisions.number,
+              sql`coalesce(${advisories.publishedRevision}, ${advisories.currentRevision})`,
+            ),
           ),
         )
         .where(and(isNotNull(advisories.publishedAt), lte(advisories.publishedAt, now)))
@@ -681,7 +709,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     async publicAdvisory(trackingId: string) {
       const [a] = await d.db.select().from(advisories).where(eq(advisories.trackingId, trackingId));
       if (!a || !isPublished(a)) throw notFound(`advisory ${trackingId}`);
-      const rev = await revision(a.id, a.currentRevision);
+      const rev = await revision(a.id, a.publishedRevision ?? a.currentRevision);
       const facts = await d.cases.facts(a.caseId);
       const content = restrictToLevel(contentOf(rev), "public");
       return {
@@ -703,7 +731,8 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     async publicExport(trackingId: string, format: ExportFormat) {
       const [a] = await d.db.select().from(advisories).where(eq(advisories.trackingId, trackingId));
       if (!a || !isPublished(a)) throw notFound(`advisory ${trackingId}`);
-      return render(format, await exportInput(a, await revision(a.id, a.currentRevision), "public"));
+      const n = a.publishedRevision ?? a.currentRevision;
+      return render(format, await exportInput(a, await revision(a.id, n), "public"));
     },
   };
 }
