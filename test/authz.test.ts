@@ -507,6 +507,8 @@ function releaseRoutes(): Case[] {
     on("GET", "/release-plan", READ),
     on("PATCH", "/release-plan", ["coordinator"], plan),
     on("POST", "/release-plan/preview", ["coordinator", "investigator"], plan),
+    on("POST", "/release-plan/approve", ["coordinator"]),
+    on("GET", "/release-plan/status", READ),
     on("POST", "/release-plan/arm", ["coordinator"]),
     on("POST", "/release-plan/cancel", ["coordinator"], { reason: "r" }),
     on("POST", "/embargo-break", ["coordinator"], { reason: "exploited in the wild" }),

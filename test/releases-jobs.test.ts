@@ -174,6 +174,7 @@ describe.each(engines)("release jobs on %s", (engine: DbKind) => {
       ["standard", -2000, [partner.silver]],
       ["restricted", 0, [partner.bronze]],
     ]);
+    await s.releases.approve(staff[1] as Actor, a.id);
     await s.releases.arm(staff[0] as Actor, a.id);
 
     await until(async () => (await s.releases.getPlan(SYS, a.id)).state === "fired");

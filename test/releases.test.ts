@@ -315,12 +315,28 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(waves.every((w) => /^wav_/.test(w.id))).toBe(true);
   });
 
-  it("arms only an approved advisory, then schedules nothing early", async () => {
+  it("arms only a plan a second coordinator approved for an approved advisory, then schedules nothing early", async () => {
     const arm = await req("POST", `/api/advisories/${adv}/release-plan/arm`, c1());
     expect(arm.statusCode).toBe(409);
-    expect(arm.json().error.message).toMatch(/is draft: a plan is armed only for an approved advisory/);
+    expect(arm.json().error.message).toMatch(/plan is draft: another coordinator approves it/);
+    const approveUrl = `/api/advisories/${adv}/release-plan/approve`;
+    const own = await req("POST", approveUrl, c1());
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toMatch(/you made or last changed this release plan/);
+    const early = await req("POST", approveUrl, users.c2?.headers ?? {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toMatch(
+      /is draft: a release plan is approved only for an approved advisory/,
+    );
     expect((await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json().state).toBe("draft");
     await s.advisories.approve(staff.c2 as Actor, adv);
+    const approved = await req("POST", approveUrl, users.c2?.headers ?? {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({
+      state: "approved",
+      approvedBy: users.c2?.id,
+      changedBy: users.c1?.id,
+    });
     const ok = await req("POST", `/api/advisories/${adv}/release-plan/arm`, c1());
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().state).toBe("armed");
@@ -539,9 +555,12 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const a2 = (await newAdvisory()).id;
     const url = `/api/advisories/${a2}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-03-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
     expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
     const mv = await req("PATCH", url, c1(), { publicAt: "2026-03-25T12:00:00Z" });
     expect(mv.statusCode, mv.body).toBe(200);
+    // A moved plan is a changed plan: back to draft, to be approved again by someone else.
+    expect(mv.json()).toMatchObject({ state: "draft", approvedBy: null, changedBy: users.c1?.id });
     expect(mv.json().waves.map((w: { at: string }) => w.at)).toEqual([
       "2026-03-20T12:00:00.000Z",
       "2026-03-24T12:00:00.000Z",
@@ -562,6 +581,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const a3 = (await newAdvisory()).id;
     const url = `/api/advisories/${a3}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
     expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
     const empty = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "" });
     expect(empty.statusCode).toBe(400);
@@ -592,6 +612,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const a4 = (await newAdvisory()).id;
     const url = `/api/advisories/${a4}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
     expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
     clock.set("2026-04-15T12:00:00Z");
     await s.releases.sweep();

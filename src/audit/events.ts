@@ -102,6 +102,8 @@ export type AuditEvents = {
   "release.webhook_redelivered": { messageId: string; endpointId: string };
   "release.ack_reminded": { deliveryId: string; to: string[] };
   "release.acknowledged": { ackId: string; status: string; product: string | null };
+  "release.approved": { planId: string; revision: number; version: number };
+  "release.copy_refused": { deliveryId: string; partnerStatus: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -186,6 +188,8 @@ export const AUDIT_TYPES = [
   "release.webhook_redelivered",
   "release.ack_reminded",
   "release.acknowledged",
+  "release.approved",
+  "release.copy_refused",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

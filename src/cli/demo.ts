@@ -158,6 +158,7 @@ export const demoCommand: Command = {
         io.out(
           `  ${offset(w.at, publicAt).padEnd(12)} ${w.tier ?? "extra"}: ${w.partnerIds.map((i) => names.get(i)).join(", ")} <- ${w.content.join(", ")}`,
         );
+      await s.releases.approve(c2, adv.id);
       await s.releases.arm(c1, adv.id);
       const lapsed = ids[3] as string;
       await s.partners.suspend(sys, lapsed, "demo: suspended after the plan was armed");

@@ -61,6 +61,12 @@ const PlanOut = z.object({
   publicAtLocal: z.string(),
   state: z.string(),
   version: z.number(),
+  createdBy: z.string().nullable(),
+  changedBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.date().nullable(),
+  /** e.g. "the advisory was edited after this plan was approved" */
+  warnings: z.array(z.string()),
   armedAt: z.date().nullable(),
   cancelledAt: z.date().nullable(),
   cancelReason: z.string().nullable(),
@@ -210,12 +216,78 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
   );
 
   r.post(
+    "/api/advisories/:id/release-plan/approve",
+    {
+      schema: {
+        operationId: "approveReleasePlan",
+        tags,
+        summary:
+          "A second coordinator approves the plan (not who made or last changed it); pins the advisory's approved revision",
+        params: IdParams,
+        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.approve(requireActor(req), req.params.id),
+  );
+
+  r.get(
+    "/api/advisories/:id/release-plan/status",
+    {
+      schema: {
+        operationId: "getReleaseStatus",
+        tags,
+        summary:
+          "Live wave view: deliveries per channel, failures, withholdings and acknowledgements per wave (no content)",
+        params: IdParams,
+        response: {
+          200: z.object({
+            planId: z.string(),
+            state: z.string(),
+            publicAt: z.date(),
+            now: z.date(),
+            waves: z.array(
+              z.object({
+                id: z.string(),
+                at: z.date(),
+                kind: z.string(),
+                tier: z.string().nullable(),
+                firedAt: z.date().nullable(),
+                partners: z.number(),
+                portal: z.object({ partners: z.number(), copies: z.number(), read: z.number() }),
+                webhooks: z.object({ succeeded: z.number(), failed: z.number(), pending: z.number() }),
+                acks: z.object({
+                  received: z.number(),
+                  in_progress: z.number(),
+                  shipped: z.number(),
+                  none: z.number(),
+                }),
+                failures: z.array(
+                  z.object({
+                    channel: z.string(),
+                    partnerId: z.string(),
+                    status: z.string(),
+                    attempts: z.number(),
+                    error: z.string().nullable(),
+                  }),
+                ),
+                withheld: z.array(z.object({ partnerId: z.string(), reason: z.string() })),
+              }),
+            ),
+          }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    async (req) => releases.status(requireActor(req), req.params.id),
+  );
+
+  r.post(
     "/api/advisories/:id/release-plan/arm",
     {
       schema: {
         operationId: "armReleasePlan",
         tags,
-        summary: "Arm the plan of an approved advisory: its waves are scheduled",
+        summary: "Arm an approved plan: its waves are scheduled",
         params: IdParams,
         response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
       },

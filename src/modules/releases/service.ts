@@ -12,9 +12,10 @@ import { type Actor, authorize, systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
-import { AppError, conflict, notFound } from "../../platform/errors.ts";
+import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { Section } from "../advisories/content.ts";
+import { advisories } from "../advisories/schema.ts";
 import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
 import type { Mailer } from "../partners/outbox.ts";
@@ -74,7 +75,10 @@ export type ReleaseDeps = {
   audit: Pick<Audit, "record">;
   sealer: Sealer;
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
-  partners: Pick<Partners, "list" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook">;
+  partners: Pick<
+    Partners,
+    "list" | "get" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook"
+  >;
   mailer: Mailer;
   /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
   publicUrl: string;
@@ -272,6 +276,16 @@ export function makeReleases(d: ReleaseDeps) {
   }
 
   async function view(plan: PlanRow) {
+    // The advisory's revision number only (no content, so not an audited read).
+    const [adv] = await db
+      .select({ currentRevision: advisories.currentRevision })
+      .from(advisories)
+      .where(eq(advisories.id, plan.advisoryId));
+    const warnings: string[] = [];
+    if (plan.approvedAt && adv && adv.currentRevision > plan.revision)
+      warnings.push(
+        `the advisory was edited after this plan was approved: revision ${plan.revision} (approved) is what partners and the public get, not revision ${adv.currentRevision}`,
+      );
     const waves = await db
       .select()
       .from(releaseWaves)
@@ -291,6 +305,11 @@ export function makeReleases(d: ReleaseDeps) {
       publicAtLocal: localTime(plan.publicAt, plan.timeZone),
       state: plan.state,
       version: plan.version,
+      createdBy: plan.createdBy,
+      changedBy: plan.changedBy ?? plan.createdBy,
+      approvedBy: plan.approvedBy,
+      approvedAt: plan.approvedAt,
+      warnings,
       armedAt: plan.armedAt,
       cancelledAt: plan.cancelledAt,
       cancelReason: plan.cancelReason,
@@ -622,7 +641,8 @@ export function makeReleases(d: ReleaseDeps) {
     for (const w of open) await fireWave(w.id);
     const publishedAt = broken ? now : plan.publicAt;
     try {
-      await d.advisories.publish(ENGINE, plan.advisoryId, publishedAt);
+      // The revision the plan was approved for, even if the advisory was edited since.
+      await d.advisories.publish(ENGINE, plan.advisoryId, publishedAt, plan.revision);
     } catch (e) {
       // Published by an earlier run that stopped before recording it here: that is success.
       if (!(e instanceof AppError && /already public/.test(e.message))) throw e;
@@ -873,6 +893,30 @@ export function makeReleases(d: ReleaseDeps) {
     return made;
   }
 
+  /** Only an active partner reads its copies: suspended or removed, they stay stored for forensics. */
+  async function partnerActive(partnerId: string): Promise<boolean> {
+    const p = await d.partners.get(ENGINE, partnerId).catch(() => null);
+    return p?.status === "active";
+  }
+
+  /** 404 (as if there were no copy) for a partner no longer active; a refused read of a copy is audited. */
+  async function refuseIfInactive(actor: Actor, advisoryId: string) {
+    if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+    const p = await d.partners.get(ENGINE, actor.organisationId).catch(() => null);
+    if (p?.status === "active") return;
+    const row =
+      (await deliveryFor(db, advisoryId, actor.userId)) ??
+      (await deliveryFor(db, advisoryId, actor.organisationId));
+    if (row)
+      await audit.record(db, {
+        type: "release.copy_refused",
+        actor,
+        subject: advisoryId,
+        data: { deliveryId: row.id, partnerStatus: p?.status ?? "unknown" },
+      });
+    throw notFound(`advisory ${advisoryId}`);
+  }
+
   async function latestAck(advisoryId: string, partnerId: string) {
     const [a] = await db
       .select()
@@ -959,6 +1003,9 @@ export function makeReleases(d: ReleaseDeps) {
           version: (existing?.version ?? 0) + 1,
           request: stored,
           updatedAt: now,
+          changedBy: actorId(actor),
+          approvedBy: null,
+          approvedAt: null,
           cancelledAt: null,
           cancelReason: null,
         };
@@ -1000,23 +1047,185 @@ export function makeReleases(d: ReleaseDeps) {
       return out;
     },
 
-    async arm(actor: Actor, advisoryId: string) {
+    /**
+     * A second coordinator approves the plan (not the one who made or last changed it). Approval pins
+     * the advisory's approved revision: every copy and the public release use it, even if the
+     * advisory is edited afterwards.
+     */
+    async approve(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:write");
-      const a = await advisoryOf(actor, advisoryId);
+      const [a] = await db
+        .select({
+          state: advisories.state,
+          currentRevision: advisories.currentRevision,
+          trackingId: advisories.trackingId,
+        })
+        .from(advisories)
+        .where(eq(advisories.id, advisoryId));
+      if (!a) throw notFound(`release plan of advisory ${advisoryId}`);
       const plan = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (p.state !== "draft" && p.state !== "approved")
-          throw new AppError("invalid_state", `the release plan is ${p.state}; only a draft plan is armed`);
+        if (p.state !== "draft")
+          throw new AppError(
+            "invalid_state",
+            p.state === "approved"
+              ? "the release plan is already approved"
+              : `the release plan is ${p.state}; only a draft plan is approved`,
+          );
+        if ((p.changedBy ?? p.createdBy) === actorId(actor))
+          throw forbidden("you made or last changed this release plan: another coordinator must approve it");
         if (a.state !== "approved")
           throw new AppError(
             "invalid_state",
-            `advisory ${a.trackingId} is ${a.state}: a plan is armed only for an approved advisory`,
+            `advisory ${a.trackingId} is ${a.state}: a release plan is approved only for an approved advisory`,
           );
-        if (a.currentRevision !== p.revision)
-          throw conflict(
-            `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again`,
+        const now = clock.now();
+        if (p.publicAt.getTime() <= now.getTime())
+          throw new AppError(
+            "validation_failed",
+            `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
           );
+        const version = p.version + 1;
+        await tx
+          .update(releasePlans)
+          .set({
+            state: "approved",
+            revision: a.currentRevision,
+            version,
+            approvedBy: actorId(actor),
+            approvedAt: now,
+            updatedAt: now,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.approved",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, revision: a.currentRevision, version },
+        });
+        return {
+          ...p,
+          state: "approved",
+          revision: a.currentRevision,
+          version,
+          approvedBy: actorId(actor),
+          approvedAt: now,
+        };
+      });
+      return view(plan);
+    },
+
+    /**
+     * The live wave view: per wave, deliveries per channel (portal/API copies and reads, webhooks
+     * sent, failed, pending), failures and withholdings, and each partner's latest acknowledgement.
+     * Times and counts only, never content.
+     */
+    async status(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:read");
+      const p = await planRow(db, advisoryId);
+      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+      const waves = await db
+        .select()
+        .from(releaseWaves)
+        .where(eq(releaseWaves.planId, p.id))
+        .orderBy(asc(releaseWaves.position));
+      const deliveries = await db
+        .select({
+          id: releaseDeliveries.id,
+          waveId: releaseDeliveries.waveId,
+          partnerId: releaseDeliveries.partnerId,
+          kind: releaseDeliveries.recipientKind,
+          firstReadAt: releaseDeliveries.firstReadAt,
+        })
+        .from(releaseDeliveries)
+        .where(eq(releaseDeliveries.planId, p.id));
+      const waveOfDelivery = new Map(deliveries.map((x) => [x.id, x.waveId]));
+      const messages = await db
+        .select({
+          deliveryId: releaseWebhookMessages.deliveryId,
+          partnerId: releaseWebhookMessages.partnerId,
+          status: releaseWebhookMessages.status,
+          attempts: releaseWebhookMessages.attempts,
+          lastError: releaseWebhookMessages.lastError,
+        })
+        .from(releaseWebhookMessages)
+        .where(eq(releaseWebhookMessages.advisoryId, advisoryId));
+      const withheld = await db
+        .select()
+        .from(releaseExclusions)
+        .where(and(eq(releaseExclusions.planId, p.id), eq(releaseExclusions.kind, "withheld")));
+      const acks = await db
+        .select()
+        .from(releaseAcks)
+        .where(eq(releaseAcks.advisoryId, advisoryId))
+        .orderBy(asc(releaseAcks.createdAt), asc(releaseAcks.id));
+      const latest = new Map<string, AckStatus>();
+      for (const a of acks) latest.set(a.partnerId, a.status as AckStatus);
+      return {
+        planId: p.id,
+        state: p.state,
+        publicAt: p.publicAt,
+        now: clock.now(),
+        waves: waves.map((w) => {
+          const mine = deliveries.filter((x) => x.waveId === w.id);
+          const partnersReached = new Set(mine.map((x) => x.partnerId));
+          const hooks = messages.filter((m) => m.deliveryId && waveOfDelivery.get(m.deliveryId) === w.id);
+          const count = (st: string) => hooks.filter((m) => m.status === st).length;
+          const ackCount = (st: AckStatus) =>
+            [...partnersReached].filter((id) => latest.get(id) === st).length;
+          return {
+            id: w.id,
+            at: w.at,
+            kind: w.kind,
+            tier: w.tier,
+            firedAt: w.firedAt,
+            partners: w.partnerIds.length,
+            portal: {
+              partners: partnersReached.size,
+              copies: mine.length,
+              read: mine.filter((x) => x.firstReadAt).length,
+            },
+            webhooks: { succeeded: count("succeeded"), failed: count("failed"), pending: count("pending") },
+            acks: {
+              received: ackCount("received"),
+              in_progress: ackCount("in_progress"),
+              shipped: ackCount("shipped"),
+              none: [...partnersReached].filter((id) => !latest.has(id)).length,
+            },
+            failures: hooks
+              .filter((m) => m.status === "failed" || (m.status === "pending" && m.attempts > 0))
+              .map((m) => ({
+                channel: "webhook" as const,
+                partnerId: m.partnerId,
+                status: m.status,
+                attempts: m.attempts,
+                error: m.lastError,
+              })),
+            withheld: withheld
+              .filter((x) => x.waveId === w.id)
+              .map((x) => ({ partnerId: x.partnerId, reason: x.reason })),
+          };
+        }),
+      };
+    },
+
+    async arm(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:write");
+      const plan = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (p.state === "draft")
+          throw new AppError(
+            "invalid_state",
+            "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed",
+          );
+        if (p.state !== "approved")
+          throw new AppError(
+            "invalid_state",
+            `the release plan is ${p.state}; only an approved plan is armed`,
+          );
+        // The pinned revision was approved when the plan was: a later edit of the advisory does not block.
         const now = clock.now();
         if (p.publicAt.getTime() <= now.getTime())
           throw new AppError(
@@ -1066,9 +1275,20 @@ export function makeReleases(d: ReleaseDeps) {
         if (await anyDelivered(tx, p.id))
           throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
         const version = p.version + 1;
+        // A changed plan is a new plan: back to draft, to be approved (and armed) again.
         await tx
           .update(releasePlans)
-          .set({ publicAt, version, updatedAt: clock.now() })
+          .set({
+            publicAt,
+            version,
+            updatedAt: clock.now(),
+            state: "draft",
+            changedBy: actorId(actor),
+            approvedBy: null,
+            approvedAt: null,
+            armedAt: null,
+            armedBy: null,
+          })
           .where(eq(releasePlans.id, p.id));
         await writeWaves(tx, actor, p.id, derived);
         await audit.record(tx, {
@@ -1127,7 +1347,9 @@ export function makeReleases(d: ReleaseDeps) {
     ) {
       authorize(actor, "releases:write");
       const a = await advisoryOf(actor, advisoryId);
-      if (a.state !== "approved")
+      // An approved plan pinned its approved revision: a later edit of the advisory does not block.
+      const pinned = Boolean((await planRow(db, advisoryId))?.approvedAt);
+      if (!pinned && a.state !== "approved")
         throw new AppError(
           "invalid_state",
           `advisory ${a.trackingId} is ${a.state}: approve it before publishing it (embargo break)`,
@@ -1140,7 +1362,7 @@ export function makeReleases(d: ReleaseDeps) {
             "invalid_state",
             `the release plan is ${p.state}; there is no embargo left to break`,
           );
-        if (a.currentRevision !== p.revision)
+        if (!p.approvedAt && a.currentRevision !== p.revision)
           throw conflict(
             `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again, then break`,
           );
@@ -1198,6 +1420,10 @@ export function makeReleases(d: ReleaseDeps) {
     async inbox(actor: Actor) {
       authorize(actor, "partner:self");
       if (actor.kind !== "user") return [];
+      if (!(await partnerActive(actor.organisationId))) {
+        await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: 0 } });
+        return [];
+      }
       const rows = await db
         .select()
         .from(releaseDeliveries)
@@ -1236,6 +1462,7 @@ export function makeReleases(d: ReleaseDeps) {
 
     async copy(actor: Actor, advisoryId: string) {
       authorize(actor, "partner:self");
+      await refuseIfInactive(actor, advisoryId);
       const row = await ownCopy(actor, advisoryId);
       const now = clock.now();
       await db.transaction(async (tx) => {
@@ -1272,6 +1499,7 @@ export function makeReleases(d: ReleaseDeps) {
     ) {
       authorize(actor, "partner:self");
       if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+      await refuseIfInactive(actor, advisoryId);
       const org = await deliveryFor(db, advisoryId, actor.organisationId);
       if (!org) throw notFound(`advisory ${advisoryId}`);
       const id = d.ids("ack");
