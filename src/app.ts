@@ -42,6 +42,8 @@ export type AppDeps = {
   database: "pglite" | "postgresql";
   version: string;
   logLevel?: string;
+  /** Where log lines go (default stdout); tests read them to check that nothing secret is logged. */
+  logStream?: { write(line: string): void };
   trustProxy?: boolean;
   /** Folder of the built web UI; omitted in API-only tests. */
   webDist?: string | undefined;
@@ -68,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.logLevel ?? "info",
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       // Credentials and secrets never reach the log.
       redact: [
         "req.headers.authorization",
