@@ -62,6 +62,19 @@ export const ConfigSchema = z.object({
   FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
     .default(false)
     .describe("Accept partner webhook URLs on loopback and private networks (tests and labs only)"),
+  FOREWARN_SMTP_URL: z
+    .string()
+    .max(2048)
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional()
+    .describe(
+      "SMTP server for release mail (e.g. smtp://user:pass@mail.example:587); when unset, notices wait in the outbox and no copy is mailed",
+    ),
+  FOREWARN_MAIL_FROM: z
+    .string()
+    .max(320)
+    .default("Forewarn <forewarn@localhost>")
+    .describe("From: address of the mail Forewarn sends"),
   FOREWARN_PUBLISHER_NAME: z
     .string()
     .max(200)

@@ -1,5 +1,6 @@
 // The server's background jobs. Each handler is idempotent: pg-boss may run it again after a crash.
 import { systemActor } from "./authz/authorize.ts";
+import { MAIL_SWEEP, SEND_MAIL } from "./modules/releases/email.ts";
 import { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./modules/releases/service.ts";
 import type { JobDef } from "./platform/jobs/jobs.ts";
 import type { Services } from "./runtime.ts";
@@ -38,6 +39,15 @@ export function jobDefinitions(services: Services): JobDef[] {
     { name: FIRE_WAVE, handler: (data) => services.releases.onFireJob(data) },
     { name: PUBLISH, handler: (data) => services.releases.onPublishJob(data) },
     { name: SEND_WEBHOOK, handler: (data) => services.releases.onWebhookJob(data) },
+    // Release mail: one job per member delivery; the sweep queues again mails whose job was lost.
+    { name: SEND_MAIL, handler: (data) => services.releases.email.onJob(data) },
+    {
+      name: MAIL_SWEEP,
+      cron: "* * * * *",
+      handler: async () => {
+        await services.releases.email.sweep();
+      },
+    },
     {
       name: SWEEP,
       cron: "* * * * *",

@@ -20,6 +20,7 @@ import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
 import { makeIds } from "./platform/ids.ts";
+import { type MailTransport, mailTransport } from "./platform/mail/transport.ts";
 import { VERSION } from "./version.ts";
 
 export type ServiceDeps = {
@@ -36,6 +37,8 @@ export type ServiceDeps = {
   publisher?: Publisher;
   /** Tests only: the transport that reaches webhook endpoints (e.g. trusting a test certificate). */
   webhookTransport?: Transport;
+  /** Release mail: SMTP (FOREWARN_SMTP_URL) and the From: address; none keeps notices in the outbox. */
+  mail?: { transport: MailTransport; from: string };
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -102,6 +105,7 @@ export function makeServices(d: ServiceDeps) {
     mailer: outbox.mailer,
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
+    mail: d.mail,
   });
   return { audit, accounts, cases, advisories, partners, outbox, releases };
 }
@@ -142,6 +146,7 @@ export async function openRuntime(
         cnaOrgId: config.FOREWARN_CNA_ORG_ID,
         cnaShortName: config.FOREWARN_CNA_SHORT_NAME,
       },
+      mail: { transport: mailTransport(config.FOREWARN_SMTP_URL), from: config.FOREWARN_MAIL_FROM },
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

@@ -104,6 +104,16 @@ export type AuditEvents = {
   "release.acknowledged": { ackId: string; status: string; product: string | null };
   "release.approved": { planId: string; revision: number; version: number };
   "release.copy_refused": { deliveryId: string; partnerStatus: string };
+  "release.mailed": {
+    deliveryId: string;
+    userId: string;
+    kind: "encrypted" | "notice";
+    messageId: string;
+    keys: string[];
+    via: "smtp" | "outbox";
+  };
+  "release.mail_skipped": { deliveryId: string; userId: string; reason: string };
+  "release.mail_failed": { deliveryId: string; userId: string; attempts: number; lastError: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -190,6 +200,9 @@ export const AUDIT_TYPES = [
   "release.acknowledged",
   "release.approved",
   "release.copy_refused",
+  "release.mailed",
+  "release.mail_skipped",
+  "release.mail_failed",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

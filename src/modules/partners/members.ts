@@ -304,7 +304,8 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         if (live.length >= MAX_WEBHOOKS)
           throw conflict(`a partner has at most ${MAX_WEBHOOKS} webhook endpoints`);
         const whId = c.ids("webhook");
-        const secret = `whsec_${randomSecret(32)}`;
+        // Standard Webhooks form: `whsec_` + standard base64 (older secrets were base64url; both verify).
+        const secret = `whsec_${Buffer.from(randomSecret(32), "base64url").toString("base64")}`;
         const now = clock.now();
         await tx.insert(webhooks).values({
           id: whId,
@@ -351,6 +352,19 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           data: { webhookId, url: w.url },
         });
       });
+    },
+
+    /** For the release engine: members' keys that are neither revoked nor expired (server-internal). */
+    async mailKeys(partnerId: string) {
+      const now = clock.now();
+      const rows = await db
+        .select()
+        .from(memberKeys)
+        .where(and(eq(memberKeys.partnerId, partnerId), isNull(memberKeys.revokedAt)))
+        .orderBy(asc(memberKeys.createdAt));
+      return rows
+        .filter((k) => !k.expiresAt || k.expiresAt.getTime() > now.getTime())
+        .map((k) => ({ userId: k.userId, fingerprint: k.fingerprint, armored: k.armored }));
     },
 
     /** For the release engine: live endpoints with their signing secrets (no actor: server-internal). */

@@ -14,11 +14,13 @@ import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { MailTransport } from "../../platform/mail/transport.ts";
 import type { Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
 import type { Mailer } from "../partners/outbox.ts";
+import { makeReleaseEmail } from "./email.ts";
 import {
   derivePlan,
   type ExclusionIn,
@@ -77,9 +79,11 @@ export type ReleaseDeps = {
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
   partners: Pick<
     Partners,
-    "list" | "get" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook"
+    "list" | "get" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook" | "mailKeys"
   >;
   mailer: Mailer;
+  /** Release mail to members (email.ts): the SMTP transport and From:; without it notices go to the outbox. */
+  mail?: { transport: MailTransport; from: string } | undefined;
   /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
   publicUrl: string;
   /** The tracing seam (see render.ts); NO_FINGERPRINT until the tracing issue wires it. */
@@ -141,6 +145,18 @@ export function makeReleases(d: ReleaseDeps) {
   const transport = d.transport ?? httpTransport();
   const wall = d.wallClock ?? { now: () => new Date() };
   let queue: Queue | null = null;
+  const email = makeReleaseEmail({
+    db,
+    clock,
+    audit,
+    sealer: d.sealer,
+    partners: d.partners,
+    mailer: d.mailer,
+    transport: d.mail?.transport,
+    from: d.mail?.from,
+    publicUrl: d.publicUrl,
+    queue: () => queue,
+  });
 
   // ---- adapters over the other modules' services ----
 
@@ -444,6 +460,14 @@ export function makeReleases(d: ReleaseDeps) {
           recipient: `${recipient.kind}:${recipient.id}`,
         },
       });
+      // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
+      if (recipient.kind === "user")
+        await email.owe(tx, {
+          deliveryId: id,
+          advisoryId: plan.advisoryId,
+          partnerId: recipient.partnerId,
+          userId: recipient.id,
+        });
       if (recipient.kind === "organisation") {
         for (const ep of endpoints) {
           const messageId = d.ids("webhookMessage");
@@ -480,6 +504,7 @@ export function makeReleases(d: ReleaseDeps) {
       }
       return true;
     });
+    if (inserted && recipient.kind === "user") await email.enqueue([id]);
     return inserted ? { deliveryId: id, messages } : null;
   }
 
@@ -931,6 +956,8 @@ export function makeReleases(d: ReleaseDeps) {
     attachQueue(q: Queue) {
       queue = q;
     },
+    /** Release mail: its job handler and sweep (src/jobs.ts). */
+    email,
     fireWave,
     publish,
     sweep,

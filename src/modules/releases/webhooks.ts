@@ -14,11 +14,12 @@ export const WEBHOOK_RETRY_WINDOW_MS = 24 * 3600 * 1000;
 export const WEBHOOK_RETRY = { retryLimit: 20, retryDelay: 60, retryBackoff: true, retryDelayMax: 7200 };
 
 /**
- * The secret in the form the Standard Webhooks libraries read: `whsec_` + standard base64. The
- * partner module issues `whsec_` + base64url; the bytes are the same, so both spellings verify.
+ * The secret in the form the Standard Webhooks libraries read: `whsec_` + standard base64, which the
+ * partner module issues. Secrets issued before that are `whsec_` + base64url: the same bytes, converted.
  */
 export function standardSecret(secret: string): string {
   const raw = secret.startsWith("whsec_") ? secret.slice(6) : secret;
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(raw) && raw.length % 4 === 0) return `whsec_${raw}`;
   return `whsec_${Buffer.from(raw, "base64url").toString("base64")}`;
 }
 
