@@ -1,6 +1,8 @@
 // The release engine in real Chromium against a real server on the real clock: tiers with lead times
-// of seconds, the coordinator sees the plan as a timeline and arms it, the partner's inbox stays empty
-// until its wave and then shows its copy (PoC included at its tier), which it acknowledges.
+// of seconds, the coordinator who made the plan cannot approve it, a second one approves and arms it,
+// the partner's inbox stays empty until its wave and then shows its copy (PoC included at its tier),
+// which it acknowledges, and the live wave view shows the wave's copies, reads and acknowledgements
+// as they change, without a reload.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
@@ -161,8 +163,19 @@ describe("releases in the browser", () => {
     return page;
   }
 
-  test("the coordinator sees the plan as a timeline and arms it", async () => {
-    const page = await open(coords[0] as { email: string; password: string });
+  test("the coordinator who made the plan cannot approve it; a second one approves and arms it", async () => {
+    const own = await open(coords[0] as { email: string; password: string });
+    try {
+      await own.goto(`${server.url}/releases/${advisoryId}`);
+      await own.getByText("Another coordinator must approve this plan").waitFor();
+      expect(await own.getByRole("button", { name: "Approve" }).isDisabled()).toBe(true);
+      expect(await own.getByRole("button", { name: "Arm" }).count()).toBe(0);
+    } catch (e) {
+      await screenshot(own, "failed-release-plan-own").catch(() => {});
+      throw e;
+    }
+    await context?.close();
+    const page = await open(coords[1] as { email: string; password: string });
     try {
       await page
         .getByRole("navigation", { name: "Main navigation" })
@@ -173,6 +186,8 @@ describe("releases in the browser", () => {
       await page.getByText("Tier vetted-plus: 1 partner").waitFor();
       await page.getByText("Tier restricted: 1 partner").waitFor();
       await page.getByText("T0: public release").waitFor();
+      await page.getByRole("button", { name: "Approve" }).click();
+      await page.getByText(/Approved .* for revision 1/).waitFor();
       await page.getByRole("button", { name: "Arm" }).click();
       await page.getByText("armed", { exact: true }).waitFor();
       await screenshot(page, "release-plan-armed");
@@ -212,4 +227,32 @@ describe("releases in the browser", () => {
       throw e;
     }
   }, 90_000);
+
+  test("the live wave view shows the wave's copies, reads and acknowledgements, refreshing by itself", async () => {
+    const page = await open(coords[0] as { email: string; password: string });
+    try {
+      await page.goto(`${server.url}/releases/${advisoryId}`);
+      await page.getByRole("heading", { name: "Live wave view" }).waitFor();
+      const wave = page.getByTestId("wave-vetted-plus");
+      await wave.getByText("sent", { exact: true }).waitFor();
+      // One partner reached (the gold partner), its copies read by its admin, acknowledged as received.
+      await expect.poll(() => wave.getByTestId("bar-Partners reached").textContent()).toMatch(/^reached 1 ·/);
+      await expect.poll(() => wave.getByTestId("bar-Acknowledgements").textContent()).toMatch(/received 1/);
+      expect(await wave.getByTestId("bar-Portal and API copies").textContent()).toMatch(/read [1-9]/);
+      await page.getByTestId("wave-restricted").waitFor();
+      // The partner ships protection: the view shows it within a few seconds, without a reload.
+      const shipped = await goldApi.request("POST", `/api/partner/advisories/${advisoryId}/acks`, {
+        status: "shipped",
+        product: "Gold EDR",
+      });
+      expect(shipped.status).toBe(201);
+      await expect
+        .poll(() => wave.getByTestId("bar-Acknowledgements").textContent(), { timeout: 10_000 })
+        .toMatch(/shipped 1 · in progress 0 · received 0/);
+      await screenshot(page, "release-live-wave-view");
+    } catch (e) {
+      await screenshot(page, "failed-release-live-view").catch(() => {});
+      throw e;
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Releases. Staff: a calendar of release plans as timelines (waves before T0), and a plan editor
-// with preview, arming, moving T0, cancelling and the embargo-break dialog. Partner users: the
+// with preview, approval by a second coordinator, arming, moving T0, cancelling, the embargo-break
+// dialog and the live wave view. Partner users: the
 // advisories released to them, each copy with its files and acknowledgements.
 import {
   Alert,
@@ -20,6 +21,7 @@ import {
   TextInput,
   Timeline,
   Title,
+  Tooltip,
 } from "@mantine/core";
 import { IconAlertOctagon, IconCalendarEvent, IconInbox, IconRocket, IconSend } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
@@ -29,6 +31,7 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
+import { LiveWaveView } from "./LiveWaveView.tsx";
 
 type Wave = {
   id: string | null;
@@ -50,6 +53,11 @@ type Plan = {
   timeZone: string;
   publicAtLocal: string;
   state: string;
+  createdBy: string | null;
+  changedBy: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  warnings: string[];
   armedAt: string | null;
   cancelReason: string | null;
   breakReason: string | null;
@@ -291,7 +299,7 @@ function PlanEditor() {
                   Save plan
                 </Button>
               )}
-              {p && ["draft", "armed"].includes(p.state) && (
+              {p && ["draft", "approved", "armed"].includes(p.state) && (
                 <Button
                   variant="light"
                   disabled={!iso}
@@ -331,13 +339,28 @@ function PlanEditor() {
               {canWrite && (
                 <Group gap="xs">
                   {p.state === "draft" && (
+                    <Tooltip
+                      label="You made or last changed this plan: another coordinator approves it"
+                      disabled={(p.changedBy ?? p.createdBy) !== user.id}
+                    >
+                      <Button
+                        disabled={(p.changedBy ?? p.createdBy) === user.id}
+                        onClick={() =>
+                          act(() => api.post(`/api/advisories/${advisoryId}/release-plan/approve`))
+                        }
+                      >
+                        Approve
+                      </Button>
+                    </Tooltip>
+                  )}
+                  {p.state === "approved" && (
                     <Button
                       onClick={() => act(() => api.post(`/api/advisories/${advisoryId}/release-plan/arm`))}
                     >
                       Arm
                     </Button>
                   )}
-                  {["draft", "armed"].includes(p.state) && (
+                  {["draft", "approved", "armed"].includes(p.state) && (
                     <Button
                       variant="default"
                       onClick={() =>
@@ -351,7 +374,7 @@ function PlanEditor() {
                       Cancel plan
                     </Button>
                   )}
-                  {["draft", "armed"].includes(p.state) && (
+                  {["draft", "approved", "armed"].includes(p.state) && (
                     <Button
                       color="red"
                       leftSection={<IconAlertOctagon size={16} />}
@@ -363,6 +386,23 @@ function PlanEditor() {
                 </Group>
               )}
             </Group>
+            {p.state === "draft" && (
+              <Text size="sm" c="dimmed" mb="sm">
+                {(p.changedBy ?? p.createdBy) === user.id
+                  ? "Another coordinator must approve this plan before it can be armed."
+                  : "Check the waves below, then approve the plan: it pins the advisory's approved revision."}
+              </Text>
+            )}
+            {p.approvedAt && (
+              <Text size="sm" c="dimmed" mb="sm">
+                Approved <Timestamp iso={p.approvedAt} /> for revision {p.revision}.
+              </Text>
+            )}
+            {p.warnings.map((w) => (
+              <Alert key={w} color="yellow" mb="sm" title="Check before T0">
+                {w}
+              </Alert>
+            ))}
             {p.breakReason && (
               <Alert color="red" mb="sm" title="Embargo broken">
                 {p.breakReason}
@@ -376,6 +416,9 @@ function PlanEditor() {
               </Text>
             ))}
           </Paper>
+        )}
+        {p && ["armed", "fired", "broken"].includes(p.state) && (
+          <LiveWaveView advisoryId={advisoryId} names={names} />
         )}
       </Stack>
       <Modal opened={breaking} onClose={() => setBreaking(false)} title="Break the embargo">
