@@ -531,6 +531,10 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
     expect(first).toMatchObject({ tier: "vetted-plus", partners: 1, portal: { partners: 1, read: 1 } });
     expect(first.portal.copies).toBe(1 + (await s.partners.listMembers(SYS, partner.gold as string)).length);
     expect(first.acks).toEqual({ received: 1, in_progress: 0, shipped: 0, none: 0 });
+    // One release mail per member delivery, whatever its state (no SMTP transport in this test).
+    const members = (await s.partners.listMembers(SYS, partner.gold as string)).length;
+    const mail = first.email as Record<string, number>;
+    expect(Object.values(mail).reduce((a, b) => a + b, 0)).toBe(members);
     expect(status.waves[1]).toMatchObject({ firedAt: null, portal: { partners: 0, copies: 0, read: 0 } });
     // T0 publishes revision 1 although revision 2 (a draft) is the advisory's newest.
     clock.set(new Date(run.publicAt.getTime() + 1));

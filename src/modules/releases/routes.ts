@@ -255,6 +255,12 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
                 partners: z.number(),
                 portal: z.object({ partners: z.number(), copies: z.number(), read: z.number() }),
                 webhooks: z.object({ succeeded: z.number(), failed: z.number(), pending: z.number() }),
+                email: z.object({
+                  sent: z.number(),
+                  pending: z.number(),
+                  failed: z.number(),
+                  skipped: z.number(),
+                }),
                 acks: z.object({
                   received: z.number(),
                   in_progress: z.number(),

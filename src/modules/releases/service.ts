@@ -21,6 +21,7 @@ import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
 import type { Mailer } from "../partners/outbox.ts";
 import { makeReleaseEmail } from "./email.ts";
+import { releaseMails } from "./email-schema.ts";
 import {
   derivePlan,
   type ExclusionIn,
@@ -1178,6 +1179,16 @@ export function makeReleases(d: ReleaseDeps) {
         })
         .from(releaseWebhookMessages)
         .where(eq(releaseWebhookMessages.advisoryId, advisoryId));
+      const mails = await db
+        .select({
+          deliveryId: releaseMails.deliveryId,
+          partnerId: releaseMails.partnerId,
+          status: releaseMails.status,
+          attempts: releaseMails.attempts,
+          lastError: releaseMails.lastError,
+        })
+        .from(releaseMails)
+        .where(eq(releaseMails.advisoryId, advisoryId));
       const withheld = await db
         .select()
         .from(releaseExclusions)
@@ -1199,6 +1210,8 @@ export function makeReleases(d: ReleaseDeps) {
           const partnersReached = new Set(mine.map((x) => x.partnerId));
           const hooks = messages.filter((m) => m.deliveryId && waveOfDelivery.get(m.deliveryId) === w.id);
           const count = (st: string) => hooks.filter((m) => m.status === st).length;
+          const mailsOf = mails.filter((m) => waveOfDelivery.get(m.deliveryId) === w.id);
+          const mailCount = (st: string) => mailsOf.filter((m) => m.status === st).length;
           const ackCount = (st: AckStatus) =>
             [...partnersReached].filter((id) => latest.get(id) === st).length;
           return {
@@ -1214,16 +1227,25 @@ export function makeReleases(d: ReleaseDeps) {
               read: mine.filter((x) => x.firstReadAt).length,
             },
             webhooks: { succeeded: count("succeeded"), failed: count("failed"), pending: count("pending") },
+            email: {
+              sent: mailCount("sent"),
+              pending: mailCount("pending"),
+              failed: mailCount("failed"),
+              skipped: mailCount("skipped"),
+            },
             acks: {
               received: ackCount("received"),
               in_progress: ackCount("in_progress"),
               shipped: ackCount("shipped"),
               none: [...partnersReached].filter((id) => !latest.has(id)).length,
             },
-            failures: hooks
+            failures: [
+              ...hooks.map((m) => ({ ...m, channel: "webhook" })),
+              ...mailsOf.map((m) => ({ ...m, channel: "email" })),
+            ]
               .filter((m) => m.status === "failed" || (m.status === "pending" && m.attempts > 0))
               .map((m) => ({
-                channel: "webhook" as const,
+                channel: m.channel,
                 partnerId: m.partnerId,
                 status: m.status,
                 attempts: m.attempts,
