@@ -14,6 +14,7 @@ import {
 import { planAdvisory } from "../src/tracing/plan.ts";
 import { compileReader, readEvidence } from "../src/tracing/read.ts";
 import { render, renderPlain } from "../src/tracing/render.ts";
+import { releaseBenchmark } from "./releases.ts";
 
 type Result = { name: string; baseline: string; subject: string; note: string };
 
@@ -97,6 +98,8 @@ const table = [
   ...results.map((r) => `| ${r.name} | ${r.baseline} | ${r.subject} | ${r.note} |`),
 ].join("\n");
 console.log(`${machine}\n${date}\n\n${table}`);
+const releases = await releaseBenchmark();
+console.log(releases);
 writeFileSync(
   "docs/benchmarks.md",
   `# Benchmarks
@@ -115,5 +118,6 @@ Rendering a copy is a join of the plan's segments with one alternative per site,
 recipient's codeword (one HMAC and one PRNG draw per point); plain rendering joins the same
 segments without a codeword. Accusation time includes deriving every recipient's codeword from the
 key, scoring every decoder and, in the first figure, a Chernoff bound for every recipient.
-`,
+
+${releases}`,
 );

@@ -6,7 +6,7 @@
 // the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import { type Actor, authorize, systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -80,7 +80,14 @@ export type ReleaseDeps = {
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
   partners: Pick<
     Partners,
-    "list" | "get" | "eligibility" | "listMembers" | "deliveryWebhooks" | "deleteWebhook" | "mailKeys"
+    | "list"
+    | "get"
+    | "eligibility"
+    | "eligibilityMany"
+    | "listMembers"
+    | "deliveryWebhooks"
+    | "deleteWebhook"
+    | "mailKeys"
   >;
   mailer: Mailer;
   /** Release mail to members (email.ts): the SMTP transport and From:; without it notices go to the outbox. */
@@ -146,6 +153,8 @@ export function makeReleases(d: ReleaseDeps) {
   const transport = d.transport ?? httpTransport();
   const wall = d.wallClock ?? { now: () => new Date() };
   let queue: Queue | null = null;
+  /** When this process attached its queue: untried messages from before then have no sender left. */
+  let attachedAt: Date | null = null;
   const email = makeReleaseEmail({
     db,
     clock,
@@ -168,9 +177,14 @@ export function makeReleases(d: ReleaseDeps) {
   /** Active and suspended partners with their eligibility now (suspended ones come out ineligible). */
   async function eligibilities(): Promise<PartnerEligibility[]> {
     const list = await d.partners.list(ENGINE, { status: "active,suspended" });
+    const all = await d.partners.eligibilityMany(
+      ENGINE,
+      list.map((p) => p.id),
+    );
     const out: PartnerEligibility[] = [];
     for (const p of list) {
-      const e = await d.partners.eligibility(ENGINE, p.id);
+      const e = all.get(p.id);
+      if (!e) continue;
       out.push({
         id: p.id,
         name: p.name,
@@ -395,24 +409,25 @@ export function makeReleases(d: ReleaseDeps) {
 
   type Member = { id: string; role: string; disabled: boolean };
 
+  type Item = { recipient: Recipient; sections: Section[]; endpoints: { id: string; url: string }[] };
+  type Made = { deliveryId: string; recipient: Recipient; messages: string[] };
+
+  /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
+  const BATCH = 100;
+
   /**
-   * One recipient's delivery: the copy, its idempotency key, its audit entry and (for the partner
-   * itself) its webhook messages in one transaction. Returns the new row's ID, or null when the
-   * recipient already had it or the plan stopped (cancelled, moved) meanwhile.
+   * Deliveries in one transaction, each as it would be alone: the copy, its own idempotency key, its
+   * audit entry, a member's mail or the partner's webhook messages. A recipient that already has its
+   * row is skipped; nothing is written when the plan stopped (cancelled, moved) meanwhile or the
+   * wave's time has not come. Returns the new deliveries.
    */
-  async function deliverOne(
-    plan: PlanRow,
-    wave: WaveRow,
-    source: RenderSource,
-    sections: Section[],
-    recipient: Recipient,
-    endpoints: { id: string; url: string }[],
-  ): Promise<{ deliveryId: string; messages: string[] } | null> {
-    const id = d.ids("delivery");
-    const { copy, codeword } = renderCopy(source, sections, recipient, fingerprint);
-    const json = JSON.stringify(copy);
-    const messages: string[] = [];
-    const inserted = await db.transaction(async (tx) => {
+  async function deliverBatch(plan: PlanRow, wave: WaveRow, source: RenderSource, items: Item[]) {
+    const prepared = items.map((it) => {
+      const { copy, codeword } = renderCopy(source, it.sections, it.recipient, fingerprint);
+      return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword };
+    });
+    const made: Made[] = [];
+    const ok = await db.transaction(async (tx) => {
       const [p] = await tx
         .select({ state: releasePlans.state, version: releasePlans.version })
         .from(releasePlans)
@@ -426,66 +441,61 @@ export function makeReleases(d: ReleaseDeps) {
         return false;
       const now = clock.now();
       if (p.state !== "broken" && now.getTime() < wave.at.getTime()) return false;
+      if (prepared.length === 0) return true;
       const rows = await tx
         .insert(releaseDeliveries)
-        .values({
-          id,
-          idempotencyKey: `${plan.id}:${recipient.id}`,
-          planId: plan.id,
-          waveId: wave.id,
-          advisoryId: plan.advisoryId,
-          partnerId: recipient.partnerId,
-          recipientKind: recipient.kind,
-          recipientId: recipient.id,
-          revision: source.revision,
-          sections,
-          copySealed: d.sealer.seal(json, `release_deliveries.copy:${id}`),
-          copySha256: sha256Hex(json),
-          codewordSealed: codeword
-            ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
-            : null,
-          deliveredAt: now,
-        })
+        .values(
+          prepared.map(({ id, recipient, sections, json, codeword }) => ({
+            id,
+            idempotencyKey: `${plan.id}:${recipient.id}`,
+            planId: plan.id,
+            waveId: wave.id,
+            advisoryId: plan.advisoryId,
+            partnerId: recipient.partnerId,
+            recipientKind: recipient.kind,
+            recipientId: recipient.id,
+            revision: source.revision,
+            sections,
+            copySealed: d.sealer.seal(json, `release_deliveries.copy:${id}`),
+            copySha256: sha256Hex(json),
+            codewordSealed: codeword
+              ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
+              : null,
+            deliveredAt: now,
+          })),
+        )
         .onConflictDoNothing()
         .returning({ id: releaseDeliveries.id });
-      if (rows.length === 0) return false;
-      await audit.record(tx, {
-        type: "release.delivered",
-        actor: ENGINE,
-        subject: plan.advisoryId,
-        data: {
-          planId: plan.id,
-          waveId: wave.id,
-          deliveryId: id,
-          partnerId: recipient.partnerId,
-          recipient: `${recipient.kind}:${recipient.id}`,
-        },
-      });
-      // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
-      if (recipient.kind === "user")
-        await email.owe(tx, {
-          deliveryId: id,
-          advisoryId: plan.advisoryId,
-          partnerId: recipient.partnerId,
-          userId: recipient.id,
+      const inserted = new Set(rows.map((r) => r.id));
+      const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
+      for (const { id, recipient, endpoints } of prepared) {
+        if (!inserted.has(id)) continue;
+        await audit.record(tx, {
+          type: "release.delivered",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: {
+            planId: plan.id,
+            waveId: wave.id,
+            deliveryId: id,
+            partnerId: recipient.partnerId,
+            recipient: `${recipient.kind}:${recipient.id}`,
+          },
         });
-      if (recipient.kind === "organisation") {
-        for (const ep of endpoints) {
-          const messageId = d.ids("webhookMessage");
-          const payload = {
-            type: "advisory.released",
-            timestamp: now.toISOString(),
-            data: {
-              advisoryId: plan.advisoryId,
-              trackingId: source.trackingId,
-              partnerId: recipient.partnerId,
-              deliveredAt: now.toISOString(),
-              url: `${d.publicUrl.replace(/\/+$/, "")}/api/partner/advisories/${plan.advisoryId}`,
-            },
-          };
-          const made = await tx
-            .insert(releaseWebhookMessages)
-            .values({
+        // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
+        if (recipient.kind === "user")
+          await email.owe(tx, {
+            deliveryId: id,
+            advisoryId: plan.advisoryId,
+            partnerId: recipient.partnerId,
+            userId: recipient.id,
+          });
+        const mine: string[] = [];
+        if (recipient.kind === "organisation")
+          for (const ep of endpoints) {
+            const messageId = d.ids("webhookMessage");
+            mine.push(messageId);
+            messages.push({
               id: messageId,
               dedupeKey: `advisory.released:${id}:${ep.id}`,
               partnerId: recipient.partnerId,
@@ -494,19 +504,103 @@ export function makeReleases(d: ReleaseDeps) {
               eventType: "advisory.released",
               advisoryId: plan.advisoryId,
               deliveryId: id,
-              payload,
+              payload: {
+                type: "advisory.released",
+                timestamp: now.toISOString(),
+                data: {
+                  advisoryId: plan.advisoryId,
+                  trackingId: source.trackingId,
+                  partnerId: recipient.partnerId,
+                  deliveredAt: now.toISOString(),
+                  url: `${d.publicUrl.replace(/\/+$/, "")}/api/partner/advisories/${plan.advisoryId}`,
+                },
+              },
               status: "pending",
               createdAt: now,
-            })
-            .onConflictDoNothing()
-            .returning({ id: releaseWebhookMessages.id });
-          if (made.length) messages.push(messageId);
-        }
+            });
+          }
+        made.push({ deliveryId: id, recipient, messages: mine });
+      }
+      if (messages.length) {
+        const kept = await tx
+          .insert(releaseWebhookMessages)
+          .values(messages)
+          .onConflictDoNothing()
+          .returning({ id: releaseWebhookMessages.id });
+        const ids = new Set(kept.map((k) => k.id));
+        for (const m of made) m.messages = m.messages.filter((id) => ids.has(id));
       }
       return true;
     });
-    if (inserted && recipient.kind === "user") await email.enqueue([id]);
-    return inserted ? { deliveryId: id, messages } : null;
+    if (!ok) return [];
+    const mails = made.filter((m) => m.recipient.kind === "user").map((m) => m.deliveryId);
+    if (mails.length) await email.enqueue(mails);
+    return made;
+  }
+
+  /** One recipient's delivery (a member who joined after the wave); null when nothing was written. */
+  async function deliverOne(
+    plan: PlanRow,
+    wave: WaveRow,
+    source: RenderSource,
+    sections: Section[],
+    recipient: Recipient,
+    endpoints: { id: string; url: string }[],
+  ): Promise<{ deliveryId: string; messages: string[] } | null> {
+    const [m] = await deliverBatch(plan, wave, source, [{ recipient, sections, endpoints }]);
+    return m ? { deliveryId: m.deliveryId, messages: m.messages } : null;
+  }
+
+  /**
+   * First attempts of new webhook messages, a few at a time while the wave goes on (one pg-boss job
+   * per message would wait a polling interval each). The wave never waits for an endpoint; a message
+   * that fails goes to the queue's back-off, and one left unsent by a crash to the sweep. Only where a
+   * queue is attached (the server), as before.
+   */
+  function webhookSender(workers = 8) {
+    const todo: string[] = [];
+    const seen = new Set<string>();
+    const running: Promise<void>[] = [];
+    let active = 0;
+    let closed = false;
+    const work = async () => {
+      active++;
+      try {
+        while (!closed) {
+          const id = todo.shift();
+          if (id === undefined) break;
+          const r = await sendWebhook(id).catch(() => ({ status: "retry" as const }));
+          if (r.status === "retry") await enqueueWebhooks([id]).catch(() => {});
+        }
+      } finally {
+        active--;
+      }
+    };
+    return {
+      push(ids: string[]) {
+        // Without a job queue (CLI, tests) nothing could retry a failure: the messages wait for one.
+        if (!queue) return;
+        for (const id of ids)
+          if (!seen.has(id)) {
+            seen.add(id);
+            todo.push(id);
+          }
+        while (!closed && active < workers && todo.length > 0) running.push(work());
+      },
+      /** Waits up to `ms` for the first attempts; what is left then goes to the queue. */
+      async drain(ms = 30_000) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.all(running),
+          new Promise((r) => {
+            timer = setTimeout(r, ms);
+          }),
+        ]);
+        clearTimeout(timer);
+        closed = true;
+        await enqueueWebhooks(todo.splice(0));
+      },
+    };
   }
 
   async function recipientsOf(partnerId: string, partnerName: string): Promise<Recipient[]> {
@@ -527,10 +621,28 @@ export function makeReleases(d: ReleaseDeps) {
   /**
    * Fires a wave: idempotent, never early. Returns what happened so a job can reschedule an early run.
    */
-  async function fireWave(
-    waveId: string,
-    version?: number,
-  ): Promise<{ status: "fired" | "done" | "early" | "stale"; at?: Date; delivered?: number }> {
+  type FireResult = { status: "fired" | "done" | "early" | "stale"; at?: Date; delivered?: number };
+  const firing = new Map<string, Promise<FireResult>>();
+
+  /**
+   * Runs of the same wave in this process (its job, the sweep, T0) take turns: the second finds the
+   * wave done instead of rendering and skipping every recipient again. Across processes the
+   * idempotency keys keep it exactly once.
+   */
+  function fireWave(waveId: string, version?: number): Promise<FireResult> {
+    const before = firing.get(waveId);
+    const run = (before ? before.catch(() => null) : Promise.resolve(null)).then(() =>
+      fireWaveOnce(waveId, version),
+    );
+    firing.set(waveId, run);
+    const forget = () => {
+      if (firing.get(waveId) === run) firing.delete(waveId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  async function fireWaveOnce(waveId: string, version?: number): Promise<FireResult> {
     const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
     if (!wave) return { status: "stale" };
     const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, wave.planId));
@@ -543,16 +655,37 @@ export function makeReleases(d: ReleaseDeps) {
     const source = await renderSource(plan);
     const allPartners = await d.partners.list(ENGINE, {});
     const names = new Map(allPartners.map((p) => [p.id, p.name]));
-    const newMessages: string[] = [];
+    // Partners an earlier, interrupted run reached (their members committed with them), in one query.
+    const reached = new Map(
+      (
+        await db
+          .select({ partnerId: releaseDeliveries.recipientId, sections: releaseDeliveries.sections })
+          .from(releaseDeliveries)
+          .where(
+            and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientKind, "organisation")),
+          )
+      ).map((r) => [r.partnerId, r.sections as Section[]]),
+    );
+    // Eligibility again, now, for every partner not reached yet: a partner suspended since planning
+    // gets nothing. One query per table for the whole wave.
+    const eligibility = await d.partners.eligibilityMany(
+      ENGINE,
+      wave.partnerIds.filter((id) => !reached.has(id)),
+    );
+    const sender = webhookSender();
+    const batch: Item[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      for (const m of await deliverBatch(plan, wave, source, batch.splice(0))) sender.push(m.messages);
+      // Let the webhook sender and API requests have the database between batches (PGlite runs one
+      // statement at a time; without this a big wave holds it to the end).
+      await new Promise((r) => setImmediate(r));
+    };
     for (const partnerId of wave.partnerIds) {
-      const [already] = await db
-        .select({ id: releaseDeliveries.id })
-        .from(releaseDeliveries)
-        .where(and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientId, partnerId)));
+      const already = reached.get(partnerId);
       let sections = wave.content as Section[];
       if (!already) {
-        // Eligibility again, now: a partner suspended since planning gets nothing.
-        const e = await d.partners.eligibility(ENGINE, partnerId).catch(() => null);
+        const e = eligibility.get(partnerId) ?? null;
         if (!e?.eligible) {
           const reason = e
             ? e.reasons
@@ -589,18 +722,14 @@ export function makeReleases(d: ReleaseDeps) {
         // Content only ever shrinks to what the partner may receive today.
         sections = sections.filter((s) => e.content.includes(s));
       } else {
-        const [row] = await db
-          .select({ sections: releaseDeliveries.sections })
-          .from(releaseDeliveries)
-          .where(eq(releaseDeliveries.id, already.id));
-        sections = (row?.sections ?? sections) as Section[];
+        sections = already;
       }
       const endpoints = already ? [] : await d.partners.deliveryWebhooks(partnerId);
-      for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId)) {
-        const done = await deliverOne(plan, wave, source, sections, r, endpoints);
-        if (done) newMessages.push(...done.messages);
-      }
+      for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId))
+        batch.push({ recipient: r, sections, endpoints });
+      if (batch.length >= BATCH) await flush();
     }
+    await flush();
     // Webhooks of deliveries made by an earlier, interrupted run are still pending: send them too.
     const pending = await db
       .select({ id: releaseWebhookMessages.id })
@@ -641,7 +770,8 @@ export function makeReleases(d: ReleaseDeps) {
           },
         });
     });
-    await enqueueWebhooks([...new Set([...newMessages, ...pending.map((p) => p.id)])]);
+    sender.push(pending.map((p) => p.id));
+    await sender.drain();
     return { status: "fired", delivered: delivered.length };
   }
 
@@ -715,7 +845,11 @@ export function makeReleases(d: ReleaseDeps) {
       if (plan.state === "broken" || plan.publicAt.getTime() <= now.getTime())
         if ((await publish(plan.id)).status === "published") published++;
     }
-    // Messages never tried for a while: their job was lost between the delivery's commit and sending.
+    // Messages never tried for a while: their job was lost between the delivery's commit and sending;
+    // and those a killed process was still sending (made before this one started). First attempts go
+    // out at once; failures to the queue's back-off. A message may then reach its endpoint twice with
+    // the same webhook-id (the kill fell between the request and its record): receivers dedupe by it.
+    const lostBefore = new Date(now.getTime() - 5 * 60_000);
     const unsent = await db
       .select({ id: releaseWebhookMessages.id })
       .from(releaseWebhookMessages)
@@ -723,10 +857,15 @@ export function makeReleases(d: ReleaseDeps) {
         and(
           eq(releaseWebhookMessages.status, "pending"),
           eq(releaseWebhookMessages.attempts, 0),
-          lte(releaseWebhookMessages.createdAt, new Date(now.getTime() - 5 * 60_000)),
+          or(
+            lte(releaseWebhookMessages.createdAt, lostBefore),
+            attachedAt ? lt(releaseWebhookMessages.createdAt, attachedAt) : undefined,
+          ),
         ),
       );
-    await enqueueWebhooks(unsent.map((m) => m.id));
+    const sender = webhookSender();
+    sender.push(unsent.map((m) => m.id));
+    await sender.drain();
     const reminders = await remindAcks(now);
     return { waves, published, webhooks: unsent.length, reminders };
   }
@@ -956,6 +1095,10 @@ export function makeReleases(d: ReleaseDeps) {
   return {
     attachQueue(q: Queue) {
       queue = q;
+      attachedAt = clock.now();
+      // A (re)started server catches up at once what came due while it was down, such as the rest of
+      // a wave it was killed in, instead of at the next minute's sweep (the sweep is idempotent).
+      q.send(SWEEP, {}, { retryLimit: 3 }).catch(() => {});
     },
     /** Release mail: its job handler and sweep (src/jobs.ts). */
     email,
