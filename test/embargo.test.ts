@@ -546,6 +546,25 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
     expect((await s.advisories.get(SYS, run.advisoryId)).currentRevision).toBe(2);
   });
 
+  it("a partner removed after its delivery loses its copy too; the copies stay stored", async () => {
+    const gone = await newPartner("gone", "standard");
+    const caller = callers.find((c) => c.partner === gone) as Caller;
+    const run = await newRun();
+    const at = run.waves.get(gone)?.at as Date;
+    expect(at.getTime()).toBe(run.waves.get(partner.silver as string)?.at.getTime());
+    clock.set(at);
+    await s.releases.sweep();
+    expect((await get(`/api/partner/advisories/${run.advisoryId}`, caller.headers)).statusCode).toBe(200);
+    await s.partners.remove(SYS, gone, "left the programme");
+    const after = await get(`/api/partner/advisories/${run.advisoryId}`, caller.headers);
+    expect(after.statusCode).toBe(404);
+    expect(after.body).not.toContain(run.markers.title);
+    const status = (
+      await get(`/api/advisories/${run.advisoryId}/release-plan/status`, staffHeaders.c1 ?? {})
+    ).json();
+    expect(status.waves[1].portal.partners).toBe(2); // silver and the removed partner: still stored
+  });
+
   it("no marker ever reaches the server log", () => {
     expect(requests).toBeGreaterThan(1000);
     expect(log.length).toBeGreaterThan(requests);
