@@ -38,9 +38,19 @@ export function jobDefinitions(services: Services): JobDef[] {
     // anything due that a lost or early job left (every handler is idempotent).
     { name: FIRE_WAVE, handler: (data) => services.releases.onFireJob(data) },
     { name: PUBLISH, handler: (data) => services.releases.onPublishJob(data) },
-    { name: SEND_WEBHOOK, handler: (data) => services.releases.onWebhookJob(data) },
+    {
+      name: SEND_WEBHOOK,
+      handler: (data) => services.releases.onWebhookJob(data),
+      batchSize: 20,
+      concurrency: 8,
+    },
     // Release mail: one job per member delivery; the sweep queues again mails whose job was lost.
-    { name: SEND_MAIL, handler: (data) => services.releases.email.onJob(data) },
+    {
+      name: SEND_MAIL,
+      handler: (data) => services.releases.email.onJob(data),
+      batchSize: 20,
+      concurrency: 4,
+    },
     {
       name: MAIL_SWEEP,
       cron: "* * * * *",

@@ -19,12 +19,32 @@ describe.each(engines)("jobs on %s", (engine) => {
   let t: TestApp;
   let jobs: Jobs;
   const seen: unknown[] = [];
+  const batched: number[] = [];
+  let running = 0;
+  let mostAtOnce = 0;
 
   beforeAll(async () => {
     t = await testApp(engine);
     jobs = await startJobs(
       t.database,
-      [...jobDefinitions(t.services), { name: "test.ping", handler: async (data) => void seen.push(data) }],
+      [
+        ...jobDefinitions(t.services),
+        { name: "test.ping", handler: async (data) => void seen.push(data) },
+        {
+          name: "test.batch",
+          batchSize: 5,
+          concurrency: 3,
+          handler: async (data) => {
+            const n = (data as { n: number }).n;
+            running++;
+            mostAtOnce = Math.max(mostAtOnce, running);
+            await new Promise((r) => setTimeout(r, 50));
+            running--;
+            if (n === 3) throw new Error("job 3 fails");
+            batched.push(n);
+          },
+        },
+      ],
       { pollingIntervalSeconds: 0.5 },
     );
   });
@@ -37,6 +57,22 @@ describe.each(engines)("jobs on %s", (engine) => {
     await jobs.send("test.ping", { n: 42 });
     await until(() => seen.length > 0);
     expect(seen).toEqual([{ n: 42 }]);
+  });
+
+  it("runs batches concurrently, and a failing job fails alone", async () => {
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => jobs.boss.send("test.batch", { n }, { retryLimit: 0 })),
+    );
+    await until(() => batched.length === 6);
+    expect([...batched].sort()).toEqual([1, 2, 4, 5, 6, 7]);
+    // Fetched as batches and run three at a time, not one job per polling interval.
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(3);
+    const failing = ids[2] as string;
+    await until(async () => (await jobs.boss.getJobById("test.batch", failing))?.state === "failed");
+    for (const id of ids.filter((x) => x !== failing)) {
+      expect((await jobs.boss.getJobById("test.batch", id as string))?.state).toBe("completed");
+    }
   });
 
   it("schedules credential expiry every five minutes", async () => {

@@ -8,6 +8,13 @@ export type JobDef = {
   cron?: string;
   /** Must be idempotent: it may run again after a crash. */
   handler: (data: unknown) => Promise<void>;
+  /**
+   * High-volume queues (one job per recipient) fetch this many at once and keep fetching while
+   * batches come back full, instead of one job per polling interval. Default 1.
+   */
+  batchSize?: number;
+  /** How many jobs of one batch run at the same time. Default 1. */
+  concurrency?: number;
 };
 
 export type Jobs = {
@@ -29,9 +36,25 @@ export async function startJobs(
   await boss.start();
   for (const def of defs) {
     await boss.createQueue(def.name);
-    await boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-      for (const job of jobs) await def.handler(job.data);
-    });
+    const batchSize = def.batchSize ?? 1;
+    const options = {
+      pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2,
+      batchSize,
+      burstWhenBatchFull: batchSize > 1,
+      // Each job succeeds or fails on its own: one failure does not send its batch-mates back.
+      perJobResults: true,
+    } as const;
+    await boss.work(def.name, options, async (jobs) =>
+      runEach(jobs, def.concurrency ?? 1, async (job) => {
+        try {
+          await def.handler(job.data);
+          return { id: job.id, status: "completed" as const };
+        } catch (e) {
+          opts.onError?.(e as Error);
+          return { id: job.id, status: "failed" as const, output: { message: (e as Error).message } };
+        }
+      }),
+    );
     if (def.cron) await boss.schedule(def.name, def.cron);
   }
   return {
@@ -39,4 +62,15 @@ export async function startJobs(
     send: (name, data) => boss.send(name, data ?? {}),
     stop: () => boss.stop({ graceful: true, timeout: 5000 }),
   };
+}
+
+/** Maps `items` through `fn`, at most `limit` at a time, keeping their order. */
+async function runEach<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  });
+  await Promise.all(lanes);
+  return out;
 }
