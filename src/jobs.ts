@@ -8,9 +8,18 @@ import type { Services } from "./runtime.ts";
 export const EXPIRE_CREDENTIALS = "accounts.expire-credentials";
 export const CASE_DEADLINES = "cases.deadline-warnings";
 export const ATTESTATION_REMINDERS = "partners.attestation-reminders";
+export const DELIVER_OUTBOX = "outbox.deliver";
 
 export function jobDefinitions(services: Services): JobDef[] {
   return [
+    {
+      // Notices queued in the outbox go out through SMTP when one is configured.
+      name: DELIVER_OUTBOX,
+      cron: "* * * * *",
+      handler: async () => {
+        await services.outbox.deliverPending();
+      },
+    },
     {
       name: EXPIRE_CREDENTIALS,
       cron: "*/5 * * * *",

@@ -62,7 +62,7 @@ export function makeServices(d: ServiceDeps) {
     sealer,
     sessionHours: d.sessionHours,
   });
-  const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit });
+  const outbox = makeOutbox({ db, clock: d.clock, ids, sealer, audit, mail: d.mail });
   const cases = makeCases({
     db,
     clock: d.clock,

@@ -81,6 +81,7 @@ export type AuditEvents = {
   "webhook.created": { webhookId: string; url: string };
   "webhook.deleted": { webhookId: string; url: string };
   "outbox.viewed": { entries: number };
+  "outbox.delivered": { sent: number; failed: number };
   "release.planned": { planId: string; publicAt: string; waves: number; excluded: number };
   "release.armed": { planId: string; publicAt: string; revision: number; version: number };
   "release.moved": { planId: string; from: string; to: string; version: number };
@@ -183,6 +184,7 @@ export const AUDIT_TYPES = [
   "webhook.created",
   "webhook.deleted",
   "outbox.viewed",
+  "outbox.delivered",
   "release.planned",
   "release.armed",
   "release.moved",
