@@ -12,6 +12,7 @@ import { makeAccounts } from "./modules/accounts/service.ts";
 import type { Publisher } from "./modules/advisories/export/input.ts";
 import { makeAdvisories } from "./modules/advisories/service.ts";
 import { makeCases } from "./modules/cases/service.ts";
+import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
 import { makeReleases } from "./modules/releases/service.ts";
@@ -83,7 +84,9 @@ export function makeServices(d: ServiceDeps) {
     publisher: d.publisher ?? DEFAULT_PUBLISHER,
     version: VERSION,
   });
+  const releaseFigures: ReleaseFiguresPort = {};
   const partners = makePartners({
+    releaseFigures,
     db,
     clock: d.clock,
     ids,
@@ -107,6 +110,7 @@ export function makeServices(d: ServiceDeps) {
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     mail: d.mail,
   });
+  releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   return { audit, accounts, cases, advisories, partners, outbox, releases };
 }
 

@@ -747,13 +747,15 @@ describe.each(engines)("partner programme on %s", (engine) => {
     sc = (await req("GET", `/api/partners/${ids.cn}/scorecard`, partnerHeaders.cn)).json();
     expect(sc.incidents).toEqual({ total: 1, open: 0, selfReported: 1 });
     expect(sc.nda).toMatchObject({ currentVersion: 2, signedVersion: 1, current: false });
+    // Measured by the release engine; this partner has received nothing yet.
     expect(sc.acknowledgements).toEqual({
-      measured: false,
-      note: "not yet measured",
-      count: null,
+      measured: true,
+      note: "no advisory received yet",
+      count: 0,
+      of: 0,
       medianSeconds: null,
     });
-    expect(sc.protectionsShipped).toEqual({ measured: false, note: "not yet measured", count: null });
+    expect(sc.protectionsShipped).toEqual({ measured: true, note: "no advisory received yet", count: 0 });
   });
 
   it("queues one attestation reminder per admin 30 days before expiry, however often the job runs", async () => {

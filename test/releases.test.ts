@@ -479,6 +479,10 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
       medianAckSeconds: 0,
       shipped: 1,
     });
+    // The partner's scorecard shows the same figures.
+    const sc = (await req("GET", `/api/partners/${partner.gold}/scorecard`, c1())).json();
+    expect(sc.acknowledgements).toMatchObject({ measured: true, count: 1, of: 1, medianSeconds: 0 });
+    expect(sc.protectionsShipped).toMatchObject({ measured: true, count: 1 });
   });
 
   it("T0 can no longer move and the plan no longer be cancelled once a wave went out", async () => {

@@ -28,7 +28,18 @@ export type PartnerDeps = {
   publicUrl?: string | undefined;
   /** Tests only: accept webhook URLs on loopback and private networks. */
   allowPrivateWebhooks?: boolean | undefined;
+  /** Acknowledgement and protection figures, filled in by the release engine once it exists. */
+  releaseFigures?: ReleaseFiguresPort | undefined;
 };
+
+export type ReleaseFigures = {
+  received: number;
+  acknowledged: number;
+  medianAckSeconds: number | null;
+  shipped: number;
+};
+/** Set after both modules are built (the release engine itself reads partners). */
+export type ReleaseFiguresPort = { get?: (partnerId: string) => Promise<ReleaseFigures> };
 
 export type PartnerRow = typeof partners.$inferSelect;
 

@@ -5,7 +5,7 @@ import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { sniffType } from "../../platform/files.ts";
-import { authorizeAny, type Ctx } from "./context.ts";
+import { authorizeAny, type Ctx, type ReleaseFigures } from "./context.ts";
 import { evidence, incidents, ndaSignatures } from "./schema.ts";
 import type { makePartnerLifecycle } from "./service.ts";
 
@@ -19,6 +19,36 @@ type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 export function sniffEvidence(data: Buffer): EvidenceType | null {
   const type = sniffType(data);
   return (EVIDENCE_TYPES as readonly string[]).includes(type ?? "") ? (type as EvidenceType) : null;
+}
+
+/** The scorecard's delivery figures; "not yet measured" (never fake zeros) without a release engine. */
+function releaseFigures(f: ReleaseFigures | undefined) {
+  if (!f) {
+    return {
+      acknowledgements: { measured: false, note: NOT_MEASURED, count: null, of: null, medianSeconds: null },
+      protectionsShipped: { measured: false, note: NOT_MEASURED, count: null },
+    };
+  }
+  const median =
+    f.medianAckSeconds === null
+      ? ""
+      : `; median ${f.medianAckSeconds < 3600 ? `${Math.round(f.medianAckSeconds / 60)} min` : `${(f.medianAckSeconds / 3600).toFixed(1)} h`} to acknowledge`;
+  return {
+    acknowledgements: {
+      measured: true,
+      note: f.received
+        ? `${f.acknowledged} of ${f.received} advisories acknowledged${median}`
+        : "no advisory received yet",
+      count: f.acknowledged,
+      of: f.received,
+      medianSeconds: f.medianAckSeconds,
+    },
+    protectionsShipped: {
+      measured: true,
+      note: f.received ? `shipped for ${f.shipped} of ${f.received} advisories` : "no advisory received yet",
+      count: f.shipped,
+    },
+  };
 }
 
 export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle>) {
@@ -243,9 +273,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           open: inc.filter((i) => i.status === "open").length,
           selfReported: inc.filter((i) => i.source === "self_report").length,
         },
-        // Filled by the release engine once deliveries exist: no fake zeros until then.
-        acknowledgements: { measured: false as const, note: NOT_MEASURED, count: null, medianSeconds: null },
-        protectionsShipped: { measured: false as const, note: NOT_MEASURED, count: null },
+        ...releaseFigures(await c.releaseFigures?.get?.(id)),
         eligibility: await life.eligibilityOf(db, p),
       };
     },

@@ -196,7 +196,7 @@ const SignatureOut = z.object({
   sha256: z.string(),
   signedAt: z.date(),
 });
-const NotMeasured = z.object({ measured: z.literal(false), note: z.string(), count: z.null() });
+const Figure = z.object({ measured: z.boolean(), note: z.string(), count: z.number().nullable() });
 
 /** The origin the caller used, for links (the invite URL) that must come back to this server. */
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
@@ -410,7 +410,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "partnerScorecard",
         tags,
         summary:
-          "NDA and attestation status, incidents; acknowledgement and protection figures are not yet measured",
+          "NDA and attestation status, incidents, eligibility, and from the release engine: advisories received, acknowledged (median time) and protections shipped",
         params: PartnerParams,
         response: {
           200: z.object({
@@ -431,8 +431,11 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
               daysLeft: z.number(),
             }),
             incidents: z.object({ total: z.number(), open: z.number(), selfReported: z.number() }),
-            acknowledgements: NotMeasured.extend({ medianSeconds: z.null() }),
-            protectionsShipped: NotMeasured,
+            acknowledgements: Figure.extend({
+              of: z.number().nullable(),
+              medianSeconds: z.number().nullable(),
+            }),
+            protectionsShipped: Figure,
             eligibility: EligibilityOut,
           }),
           ...errors(400, 401, 403, 404),
