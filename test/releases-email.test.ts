@@ -407,4 +407,20 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     for (const m of sent.slice(before))
       for (const text of await decodedTexts(m.raw)) for (const x of SECRETS) expect(text).not.toContain(x);
   });
+
+  it("mails nothing more to a partner suspended after its delivery", async () => {
+    const before = sent.length;
+    const late = await makeUser("partner_analyst", partnerId);
+    const open = await app.inject({
+      method: "GET",
+      url: `/api/partner/advisories/${adv}`,
+      headers: late.headers,
+    });
+    expect(open.statusCode, open.body).toBe(200);
+    await s.partners.suspend(staff.c1 as Actor, partnerId, "copy seen on a forum");
+    await runMailJobs();
+    expect(sent).toHaveLength(before);
+    const [row] = (await mailRows()).filter((r) => r.userId === late.id);
+    expect(row).toMatchObject({ status: "skipped", lastError: "the partner is suspended" });
+  });
 });

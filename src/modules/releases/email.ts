@@ -39,7 +39,7 @@ export type ReleaseMailDeps = {
   clock: Clock;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  partners: Pick<Partners, "listMembers" | "mailKeys">;
+  partners: Pick<Partners, "listMembers" | "mailKeys" | "get">;
   /** The outbox: where notices wait when no SMTP transport is configured. */
   mailer: Mailer;
   transport?: MailTransport | undefined;
@@ -165,6 +165,20 @@ export function makeReleaseEmail(d: ReleaseMailDeps) {
           data: { deliveryId, userId: row.userId, reason: "the member was removed" },
         }),
       );
+    // The same rule as the portal: a partner suspended or removed after its delivery reads nothing
+    // more, and is mailed nothing more.
+    const partner = await d.partners.get(ENGINE, row.partnerId).catch(() => null);
+    if (partner?.status !== "active") {
+      const reason = `the partner is ${partner?.status ?? "gone"}`;
+      return settle("skipped", { lastError: reason }, (tx) =>
+        audit.record(tx, {
+          type: "release.mail_skipped",
+          actor: ENGINE,
+          subject: row.advisoryId,
+          data: { deliveryId, userId: row.userId, reason },
+        }),
+      );
+    }
     const registered = (await d.partners.mailKeys(row.partnerId)).filter((k) => k.userId === row.userId);
     const keys = await usableKeys(registered, now);
     const fingerprints = keys.map((k) => k.getFingerprint().toUpperCase());
