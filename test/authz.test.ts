@@ -534,6 +534,13 @@ function releaseRoutes(): Case[] {
       okStatus: 404,
     },
     {
+      method: "GET",
+      url: "/api/partner/advisories/adv_00000000000000000000000000/files/afl_00000000000000000000000000",
+      path: "/api/partner/advisories/{id}/files/{fileId}",
+      allowed: PARTNER,
+      okStatus: 404,
+    },
+    {
       method: "POST",
       url: "/api/partner/advisories/adv_00000000000000000000000000/acks",
       path: "/api/partner/advisories/{id}/acks",

@@ -1,6 +1,6 @@
 // HTTP routes of the release engine: staff plan, preview, arm, move, cancel and break the embargo;
 // partner users read their own released copies and acknowledge them.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/http/auth.ts";
@@ -434,6 +434,30 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
       },
     },
     async (req) => releases.copy(requireActor(req), req.params.id),
+  );
+
+  r.get(
+    "/api/partner/advisories/:id/files/:fileId",
+    {
+      schema: {
+        operationId: "downloadPartnerAdvisoryFile",
+        tags: ["partner portal"],
+        summary:
+          "A file of the caller's copy (ZIP, pcap, rules) as bytes: 404 before its wave or beyond its content level; audited",
+        params: IdParams.extend({
+          fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
+        }),
+        response: { ...errors(401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId);
+      return (reply as FastifyReply)
+        .type("application/octet-stream")
+        .header("content-disposition", `attachment; filename="${f.filename}"`)
+        .header("x-content-type-options", "nosniff")
+        .send(f.bytes);
+    },
   );
 
   r.post(

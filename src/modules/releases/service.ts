@@ -1679,6 +1679,37 @@ export function makeReleases(d: ReleaseDeps) {
       };
     },
 
+    /**
+     * A file of the caller's own copy as bytes (binary files such as ZIP and pcap travel by reference
+     * in the copy). 404 before the wave, for a file the copy does not list (another content level or
+     * another advisory) and when the stored bytes no longer match the copy's SHA-256; audited as a
+     * copy read.
+     */
+    async copyFile(actor: Actor, advisoryId: string, fileId: string) {
+      authorize(actor, "partner:self");
+      await refuseIfInactive(actor, advisoryId);
+      const row = await ownCopy(actor, advisoryId);
+      const listed = openCopy(row).files.find((f) => f.id === fileId);
+      if (!listed) throw notFound(`file ${fileId}`);
+      const f = await d.advisories.downloadFile(ENGINE, advisoryId, fileId);
+      if (sha256Hex(f.bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        if (!row.firstReadAt)
+          await tx
+            .update(releaseDeliveries)
+            .set({ firstReadAt: now })
+            .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
+        await audit.record(tx, {
+          type: "release.copy_read",
+          actor,
+          subject: advisoryId,
+          data: { deliveryId: row.id, revision: row.revision },
+        });
+      });
+      return { filename: listed.filename, mediaType: listed.mediaType, bytes: f.bytes };
+    },
+
     async acknowledge(
       actor: Actor,
       advisoryId: string,
