@@ -23,8 +23,15 @@ import {
   Title,
   Tooltip,
 } from "@mantine/core";
-import { IconAlertOctagon, IconCalendarEvent, IconInbox, IconRocket, IconSend } from "@tabler/icons-react";
-import { useMemo, useState } from "react";
+import {
+  IconAlertOctagon,
+  IconCalendarEvent,
+  IconFileDownload,
+  IconInbox,
+  IconRocket,
+  IconSend,
+} from "@tabler/icons-react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, Route, Routes, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
@@ -32,6 +39,15 @@ import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { LiveWaveView } from "./LiveWaveView.tsx";
+import {
+  type ExclusionDraft,
+  type ExtraWaveDraft,
+  extrasBody,
+  isoToLocalInput,
+  newKey,
+  type PartnerOption,
+  PlanExtras,
+} from "./PlanExtras.tsx";
 
 type Wave = {
   id: string | null;
@@ -113,6 +129,7 @@ function WaveTimeline({
       {plan.waves.map((w, i) => (
         <Timeline.Item
           key={w.id ?? i}
+          data-testid={w.kind === "extra" ? "timeline-extra" : `timeline-${w.tier}`}
           bullet={<IconSend size={12} />}
           title={`${w.kind === "extra" ? "Extra wave" : `Tier ${w.tier}`}: ${w.partnerIds.length} partner${w.partnerIds.length === 1 ? "" : "s"}`}
         >
@@ -228,10 +245,66 @@ function PlanEditor() {
   const [breaking, setBreaking] = useState(false);
   const [reason, setReason] = useState("");
   const [evidence, setEvidence] = useState("");
+  const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
+  const [exclusions, setExclusions] = useState<ExclusionDraft[]>([]);
+  const [previewWanted, setPreviewWanted] = useState(false);
+  const [previewError, setPreviewError] = useState<unknown>(null);
   const canWrite = user.role === "coordinator";
+  const partners = useApiQuery<{ partners: PartnerOption[] }>(
+    canWrite ? "/api/partners?status=active" : null,
+  );
   const p = plan.data;
   const missing = plan.error && (plan.error as { status?: number }).status === 404;
   const iso = localInputToIso(publicAt);
+  /** T0 for preview, saving and the T-n d buttons: the one typed in, else the plan's. */
+  const t0 = iso ?? p?.publicAt;
+  const extras = extrasBody(extraWaves, exclusions);
+  const extrasKey = JSON.stringify(extras);
+  const editable = canWrite && (!p || p.state === "cancelled" || p.state === "draft");
+
+  // A saved plan's extra waves and coordinator exclusions fill the editor once, so saving again keeps them.
+  const loadedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!p || loadedFor.current === p.id) return;
+    loadedFor.current = p.id;
+    setExtraWaves(
+      p.waves
+        .filter((w) => w.kind === "extra")
+        .map((w) => ({
+          key: newKey(),
+          at: isoToLocalInput(w.at),
+          partnerIds: w.partnerIds,
+          content: w.content,
+          reason: w.reason ?? "",
+        })),
+    );
+    setExclusions(
+      p.exclusions
+        .filter((x) => x.kind === "coordinator")
+        .map((x) => ({ key: newKey(), partnerId: x.partnerId, reason: x.reason })),
+    );
+  }, [p]);
+
+  // The preview follows every change of T0, extra waves and exclusions once asked for.
+  useEffect(() => {
+    if (!previewWanted || !t0 || !editable) return;
+    const body = { publicAt: t0, ...(JSON.parse(extrasKey) as object) };
+    const timer = setTimeout(() => {
+      api
+        .post<{ waves: Wave[]; exclusions: Plan["exclusions"] }>(
+          `/api/advisories/${advisoryId}/release-plan/preview`,
+          body,
+        )
+        .then(
+          (r) => {
+            setPreview(r);
+            setPreviewError(null);
+          },
+          (e) => setPreviewError(e),
+        );
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [previewWanted, t0, extrasKey, editable, api, advisoryId]);
 
   async function act(fn: () => Promise<unknown>) {
     setError(null);
@@ -272,28 +345,35 @@ function PlanEditor() {
               />
               <Button
                 variant="default"
-                disabled={!iso}
+                disabled={!t0}
                 onClick={() =>
                   api
                     .post<{ waves: Wave[]; exclusions: Plan["exclusions"] }>(
                       `/api/advisories/${advisoryId}/release-plan/preview`,
-                      { publicAt: iso },
+                      { publicAt: t0, ...(editable ? extras : {}) },
                     )
-                    .then(setPreview, setError)
+                    .then((r) => {
+                      setPreview(r);
+                      setPreviewError(null);
+                      setPreviewWanted(true);
+                    }, setPreviewError)
                 }
               >
                 Preview
               </Button>
               {(!p || p.state === "cancelled" || p.state === "draft") && (
                 <Button
-                  disabled={!iso}
+                  disabled={!t0}
                   onClick={() =>
-                    act(() =>
-                      api.post(`/api/advisories/${advisoryId}/release-plan`, {
-                        publicAt: iso,
+                    act(async () => {
+                      await api.post(`/api/advisories/${advisoryId}/release-plan`, {
+                        publicAt: t0,
                         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-                      }),
-                    )
+                        ...extras,
+                      });
+                      setPreviewWanted(false);
+                      loadedFor.current = null;
+                    })
                   }
                 >
                   Save plan
@@ -313,13 +393,30 @@ function PlanEditor() {
             </Group>
           </Paper>
         )}
+        {editable && (
+          <PlanExtras
+            t0={t0}
+            partners={partners.data?.partners ?? []}
+            waves={extraWaves}
+            exclusions={exclusions}
+            onWaves={(w) => {
+              setExtraWaves(w);
+              setPreviewWanted(true);
+            }}
+            onExclusions={(x) => {
+              setExclusions(x);
+              setPreviewWanted(true);
+            }}
+          />
+        )}
+        {previewError != null && <ErrorAlert error={previewError} title="The preview was refused" />}
         {preview && (
-          <Paper withBorder p="md">
+          <Paper withBorder p="md" data-testid="plan-preview">
             <Title order={4} mb="sm">
               Preview (nothing saved)
             </Title>
             <WaveTimeline
-              plan={{ publicAt: iso ?? "", waves: preview.waves, publishedAt: null }}
+              plan={{ publicAt: t0 ?? "", waves: preview.waves, publishedAt: null }}
               names={names}
             />
             {preview.exclusions.map((x) => (
@@ -526,6 +623,10 @@ type CopyAnswer = {
   acknowledgement: { status: string; at: string } | null;
 };
 
+/** A file of the caller's own copy (the session cookie authenticates the download). */
+const fileUrl = (advisoryId: string, fileId: string) =>
+  `/api/partner/advisories/${advisoryId}/files/${fileId}`;
+
 function PartnerCopy() {
   const { advisoryId = "" } = useParams();
   const api = useApi();
@@ -561,12 +662,39 @@ function PartnerCopy() {
             .filter((f) => f.text !== null)
             .map((f) => (
               <Paper key={f.id} withBorder p="md">
-                <Text fw={600} size="sm">
-                  {f.filename}
-                </Text>
+                <Group justify="space-between">
+                  <Text fw={600} size="sm">
+                    {f.filename}
+                  </Text>
+                  <Anchor size="sm" href={fileUrl(advisoryId, f.id)} download={f.filename}>
+                    Download
+                  </Anchor>
+                </Group>
                 <Code block>{f.text}</Code>
               </Paper>
             ))}
+          {c.files.some((f) => f.text === null) && (
+            <Paper withBorder p="md">
+              <Title order={4} mb="xs">
+                Files
+              </Title>
+              <Stack gap={6}>
+                {c.files
+                  .filter((f) => f.text === null)
+                  .map((f) => (
+                    <Group key={f.id} gap="sm">
+                      <IconFileDownload size={16} />
+                      <Anchor href={fileUrl(advisoryId, f.id)} download={f.filename} size="sm">
+                        Download {f.filename}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {f.section} · {f.size.toLocaleString()} bytes · SHA-256 <Code>{f.sha256}</Code>
+                      </Text>
+                    </Group>
+                  ))}
+              </Stack>
+            </Paper>
+          )}
           <Paper withBorder p="md">
             <Title order={4} mb="xs">
               Acknowledge
