@@ -270,7 +270,7 @@ describe("partner programme in the browser", () => {
       await page.getByRole("tab", { name: "Scorecard" }).click();
       const card = page.getByTestId("scorecard");
       await card.getByText("version 1 signed").waitFor();
-      expect(await card.getByText("not yet measured").count()).toBe(2);
+      expect(await card.getByText("no advisory received yet").count()).toBe(2);
       await screenshot(page, "partners-portal-scorecard");
 
       // Another partner's page answers "not found" to a partner user.
