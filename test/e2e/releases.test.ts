@@ -14,6 +14,12 @@ const coords = [
 ];
 const gold = { email: "sec@gold.example", password: "gold partner passphrase 1" };
 const bronze = { email: "sec@bronze.example", password: "bronze partner passphrase 2" };
+// A binary proof of concept: a ZIP by its magic bytes, then bytes that are not UTF-8.
+const ZIP = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37 + 11) % 256)),
+  Buffer.from([0xff, 0xfe]),
+]);
 const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
 
 describe("releases in the browser", () => {
@@ -133,6 +139,18 @@ describe("releases in the browser", () => {
     expect(adv.status, JSON.stringify(adv.body)).toBe(201);
     advisoryId = adv.body.id;
     trackingId = adv.body.trackingId;
+    const token = await c1.request<{ token: string }>("POST", "/api/tokens", {
+      name: "upload",
+      expiresInDays: 1,
+    });
+    const form = new FormData();
+    form.append("file", new Blob([ZIP], { type: "application/zip" }), "exploit.zip");
+    const upload = await fetch(`${server.url}/api/advisories/${advisoryId}/files?section=poc`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.body.token}` },
+      body: form,
+    });
+    expect(upload.status, await upload.clone().text()).toBe(201);
     expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
     const publicAt = new Date(Math.ceil((Date.now() + 50_000) / 1000) * 1000);
     waveAt = publicAt.getTime() - 25_000;
@@ -219,6 +237,13 @@ describe("releases in the browser", () => {
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
       await page.getByText("curl -H 'X-Forwarded-User: admin'", { exact: false }).waitFor();
       await page.getByText("Prepared for Gold Security alone", { exact: false }).waitFor();
+      // The binary PoC travels by reference; its link downloads the very bytes uploaded.
+      const link = page.getByRole("link", { name: "Download exploit.zip" });
+      const href = (await link.getAttribute("href")) as string;
+      expect(href).toMatch(new RegExp(`^/api/partner/advisories/${advisoryId}/files/afl_`));
+      const file = await page.request.get(server.url + href);
+      expect(file.status()).toBe(200);
+      expect(Buffer.compare(await file.body(), ZIP)).toBe(0);
       await page.getByRole("button", { name: "Received" }).click();
       await page.getByText("Current: received").waitFor();
       await screenshot(page, "release-partner-copy");
