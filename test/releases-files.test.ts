@@ -222,10 +222,17 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
       expect(r.headers["content-type"]).toBe("application/octet-stream");
       expect(r.headers["content-disposition"]).toBe(`attachment; filename="${name}"`);
     }
-    const after = (await db.db.select().from(auditLog)).filter(
-      (e) => e.subject === adv && e.type === "release.copy_read",
-    ).length;
-    expect(after - before).toBe(2);
+    const reads = (await db.db.select().from(auditLog))
+      .sort((x, y) => x.seq - y.seq)
+      .filter((e) => e.subject === adv && e.type === "release.copy_read");
+    expect(reads.length - before).toBe(2);
+    // Each download names the file it served.
+    expect(
+      reads
+        .slice(before)
+        .map((e) => (e.payload as { fileId?: string }).fileId)
+        .sort(),
+    ).toEqual([zipId, pcapId].sort());
   });
 
   it("answers 404 to another partner: one without a copy, and one whose content level leaves the file out", async () => {

@@ -97,7 +97,7 @@ export type AuditEvents = {
   "release.withheld": { planId: string; waveId: string; partnerId: string; reason: string };
   "release.published": { planId: string; publishedAt: string; broken: boolean };
   "release.embargo_broken": { planId: string; reason: string; evidence: string | null; pendingWaves: number };
-  "release.copy_read": { deliveryId: string; revision: number };
+  "release.copy_read": { deliveryId: string; revision: number; fileId?: string };
   "release.inbox_viewed": { entries: number };
   "release.webhook_failed": { messageId: string; endpointId: string; attempts: number; lastError: string };
   "release.webhook_redelivered": { messageId: string; endpointId: string };

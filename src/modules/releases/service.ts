@@ -1058,6 +1058,29 @@ export function makeReleases(d: ReleaseDeps) {
     return made;
   }
 
+  /** Every read of a copy (or one of its files) is audited; the first one is kept on the delivery. */
+  async function recordRead(
+    actor: Actor,
+    advisoryId: string,
+    row: { id: string; revision: number; firstReadAt: Date | null },
+    fileId?: string,
+  ) {
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      if (!row.firstReadAt)
+        await tx
+          .update(releaseDeliveries)
+          .set({ firstReadAt: now })
+          .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
+      await audit.record(tx, {
+        type: "release.copy_read",
+        actor,
+        subject: advisoryId,
+        data: { deliveryId: row.id, revision: row.revision, ...(fileId ? { fileId } : {}) },
+      });
+    });
+  }
+
   /** Only an active partner reads its copies: suspended or removed, they stay stored for forensics. */
   async function partnerActive(partnerId: string): Promise<boolean> {
     const p = await d.partners.get(ENGINE, partnerId).catch(() => null);
@@ -1656,20 +1679,7 @@ export function makeReleases(d: ReleaseDeps) {
       authorize(actor, "partner:self");
       await refuseIfInactive(actor, advisoryId);
       const row = await ownCopy(actor, advisoryId);
-      const now = clock.now();
-      await db.transaction(async (tx) => {
-        if (!row.firstReadAt)
-          await tx
-            .update(releaseDeliveries)
-            .set({ firstReadAt: now })
-            .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
-        await audit.record(tx, {
-          type: "release.copy_read",
-          actor,
-          subject: advisoryId,
-          data: { deliveryId: row.id, revision: row.revision },
-        });
-      });
+      await recordRead(actor, advisoryId, row);
       const ack = await latestAck(advisoryId, row.partnerId);
       return {
         deliveryId: row.id,
@@ -1693,20 +1703,7 @@ export function makeReleases(d: ReleaseDeps) {
       if (!listed) throw notFound(`file ${fileId}`);
       const f = await d.advisories.downloadFile(ENGINE, advisoryId, fileId);
       if (sha256Hex(f.bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
-      const now = clock.now();
-      await db.transaction(async (tx) => {
-        if (!row.firstReadAt)
-          await tx
-            .update(releaseDeliveries)
-            .set({ firstReadAt: now })
-            .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
-        await audit.record(tx, {
-          type: "release.copy_read",
-          actor,
-          subject: advisoryId,
-          data: { deliveryId: row.id, revision: row.revision },
-        });
-      });
+      await recordRead(actor, advisoryId, row, fileId);
       return { filename: listed.filename, mediaType: listed.mediaType, bytes: f.bytes };
     },
 
