@@ -7,6 +7,7 @@ import { z } from "zod";
 import { badRequest } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, MAX_FILES } from "../../platform/files.ts";
 import { requireActor } from "../../platform/http/auth.ts";
+import { sendDownload } from "../../platform/http/download.ts";
 import { errors, IsoDate, Name } from "../../platform/http/schemas.ts";
 import { CONTENT_LEVELS, SECTION_LIMITS, SECTIONS } from "./content.ts";
 import { CVE_ID_MISSING } from "./export/cve.ts";
@@ -421,11 +422,7 @@ function register(app: FastifyInstance, advisories: Advisories) {
     },
     async (req, reply) => {
       const f = await advisories.downloadFile(requireActor(req), req.params.id, req.params.fileId);
-      return (reply as FastifyReply)
-        .type("application/octet-stream")
-        .header("content-disposition", `attachment; filename="${f.filename}"`)
-        .header("x-content-type-options", "nosniff")
-        .send(f.bytes);
+      return sendDownload(reply as FastifyReply, f);
     },
   );
 }

@@ -1,12 +1,13 @@
 // HTTP routes of the cases module: public intake (rate-limited), the reporter's view by tracking token
 // or researcher account, and the response team's case work.
 import multipart from "@fastify/multipart";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, MAX_FILES } from "../../platform/files.ts";
 import { requireActor } from "../../platform/http/auth.ts";
+import { sendDownload } from "../../platform/http/download.ts";
 import { Email, ErrorOut, errors, IsoDate, Name, NoContent } from "../../platform/http/schemas.ts";
 import type { UploadedFile } from "./conversation.ts";
 import { DESCRIPTION_MAX, type ReporterAccess } from "./intake.ts";
@@ -142,15 +143,6 @@ async function readFiles(req: FastifyRequest): Promise<UploadedFile[]> {
   return files;
 }
 
-function sendFile(reply: FastifyReply, f: { filename: string; mediaType: string; bytes: Buffer }) {
-  return reply
-    .type("application/octet-stream")
-    .header("content-disposition", `attachment; filename="${f.filename}"`)
-    .header("x-content-type-options", "nosniff")
-    .header("x-detected-type", f.mediaType)
-    .send(f.bytes);
-}
-
 export function caseRoutes(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: number }) {
   // Multipart parsing only inside this module's scope, with its own strict limits.
   app.register(async (scope) => {
@@ -280,7 +272,7 @@ function register(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: n
       },
     },
     async (req, reply) =>
-      sendFile(
+      sendDownload(
         reply,
         await cases.downloadAsReporter(reporterAccess(req), req.params.caseId, req.params.attachmentId),
       ),
@@ -501,7 +493,10 @@ function register(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: n
       },
     },
     async (req, reply) =>
-      sendFile(reply, await cases.downloadAsStaff(requireActor(req), req.params.id, req.params.attachmentId)),
+      sendDownload(
+        reply,
+        await cases.downloadAsStaff(requireActor(req), req.params.id, req.params.attachmentId),
+      ),
   );
 
   r.post(

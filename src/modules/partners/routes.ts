@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.ts";
 import { requireActor } from "../../platform/http/auth.ts";
+import { sendDownload } from "../../platform/http/download.ts";
 import { Email, errors, Name, NoContent } from "../../platform/http/schemas.ts";
 import { PASSWORD_MAX } from "../accounts/passwords.ts";
 import { isCountryCode } from "./countries.ts";
@@ -870,12 +871,11 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     },
     async (req, reply) => {
       const f = await partners.downloadEvidence(requireActor(req), req.params.id, req.params.evidenceId);
-      return (reply as FastifyReply)
-        .type("application/octet-stream")
-        .header("content-disposition", `attachment; filename="${f.filename.replace(/["\\]/g, "_")}"`)
-        .header("x-content-type-options", "nosniff")
-        .header("x-detected-type", f.mediaType)
-        .send(f.data);
+      return sendDownload(reply as FastifyReply, {
+        filename: f.filename,
+        mediaType: f.mediaType,
+        bytes: f.data,
+      });
     },
   );
 

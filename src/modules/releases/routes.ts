@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../../platform/http/auth.ts";
+import { sendDownload } from "../../platform/http/download.ts";
 import { errors, IsoDate } from "../../platform/http/schemas.ts";
 import { SECTIONS } from "../advisories/content.ts";
 import { ACK_STATUSES, type Releases } from "./service.ts";
@@ -452,11 +453,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
     },
     async (req, reply) => {
       const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId);
-      return (reply as FastifyReply)
-        .type("application/octet-stream")
-        .header("content-disposition", `attachment; filename="${f.filename}"`)
-        .header("x-content-type-options", "nosniff")
-        .send(f.bytes);
+      return sendDownload(reply as FastifyReply, f);
     },
   );
 
