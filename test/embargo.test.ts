@@ -19,7 +19,8 @@ import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
+import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
 const HOUR = 3_600_000;
@@ -95,78 +96,15 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
   const staffHeaders: Record<string, Record<string, string>> = {};
   let ops: Op[] = [];
   const denied = new Set<string>();
-  let counter = 0;
   let runNo = 0;
   let probes = 0;
   let requests = 0;
 
-  async function makeUser(role: Role, organisationId?: string) {
-    counter++;
-    const u = await s.accounts.createUser(SYS, {
-      email: `${role}.${counter}@example.org`,
-      name: `${role} ${counter}`,
-      role,
-      password: PASSWORD,
-      organisationId,
-    });
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/auth/login",
-      payload: { email: u.email, password: PASSWORD },
-    });
-    const cookie = login.cookies.find((c) => c.name === "fw_session");
-    // A year-long token: the clock moves months ahead over the runs.
-    const token = await app.inject({
-      method: "POST",
-      url: "/api/tokens",
-      headers: { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": login.json().csrfToken },
-      payload: { name: "embargo", expiresInDays: 365 },
-    });
-    const headers = { authorization: `Bearer ${token.json().token}` };
-    const actor: Actor = {
-      kind: "user",
-      userId: u.id as `usr_${string}`,
-      email: u.email,
-      role,
-      organisationId: u.organisationId as `org_${string}`,
-      via: "session",
-    };
-    return { id: u.id, headers, actor };
-  }
+  let fixtures: ReturnType<typeof programmeFixtures>;
+  const makeUser = (role: Role, organisationId?: string) => fixtures.makeUser(role, organisationId);
 
   async function newPartner(key: string, tier: string, boundary?: number) {
-    const res = await s.partners.apply(
-      {
-        organisation: {
-          name: `Partner ${key}`,
-          legalName: `Partner ${key} Ltd`,
-          country: "DE",
-          staffCountries: [],
-          website: `https://${key}.example`,
-          kind: "antivirus",
-          customers: 1000,
-        },
-        contact: { name: `Contact ${key}`, email: `contact@${key}.example` },
-        attestations: {
-          securityVendor: true,
-          noOffensiveTools: true,
-          publishAtRelease: true,
-          reportLeaks: true,
-        },
-      },
-      "http://127.0.0.1",
-    );
-    const id = res.partnerId;
-    await s.partners.approve(staff.c1 as Actor, id);
-    await s.partners.approve(staff.c2 as Actor, id);
-    await s.partners.setTier(SYS, id, tier);
-    const admin = await makeUser("partner_admin", id);
-    await s.partners.signNda(
-      admin.actor,
-      id,
-      { version: (await s.partners.currentNda()).version, name: "Ada Admin", title: "CISO" },
-      null,
-    );
+    const { id, admin } = await fixtures.activePartner(key, tier, [staff.c1 as Actor, staff.c2 as Actor]);
     partner[key] = id;
     callers.push({
       name: `${key} admin (${tier})`,
@@ -260,6 +198,7 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
       reportRateLimit: 100_000,
       logStream: { write: (line: string) => void log.push(line) },
     });
+    fixtures = programmeFixtures(s, app);
     for (const k of ["c1", "c2"]) {
       const u = await makeUser("coordinator");
       staff[k] = u.actor;

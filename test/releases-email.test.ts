@@ -25,7 +25,8 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { smtpTransport } from "../src/platform/mail/transport.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
+import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
 const START = "2026-03-01T12:00:00.000Z";
@@ -74,7 +75,6 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
   const sent: Sent[] = [];
   let refuseNext = 0;
   let home = "";
-  let counter = 0;
   const jobs: { name: string; data: { deliveryId?: string } }[] = [];
   const staff: Record<string, Actor> = {};
   let partnerId = "";
@@ -82,37 +82,8 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
   let analyst: { id: string; email: string; headers: Record<string, string>; actor: Actor };
   let adv = "";
 
-  async function makeUser(role: Role, organisationId?: string) {
-    counter++;
-    const u = await s.accounts.createUser(SYS, {
-      email: `${role}.${counter}@${engine}.example.org`,
-      name: `${role} ${counter}`,
-      role,
-      password: PASSWORD,
-      organisationId,
-    });
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/auth/login",
-      payload: { email: u.email, password: PASSWORD },
-    });
-    const cookie = login.cookies.find((c) => c.name === "fw_session");
-    const token = await app.inject({
-      method: "POST",
-      url: "/api/tokens",
-      headers: { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": login.json().csrfToken },
-      payload: { name: "test", expiresInDays: 365 },
-    });
-    const actor: Actor = {
-      kind: "user",
-      userId: u.id as `usr_${string}`,
-      email: u.email,
-      role,
-      organisationId: u.organisationId as `org_${string}`,
-      via: "session",
-    };
-    return { id: u.id, email: u.email, headers: { authorization: `Bearer ${token.json().token}` }, actor };
-  }
+  let fixtures: ReturnType<typeof programmeFixtures>;
+  const makeUser = (role: Role, organisationId?: string) => fixtures.makeUser(role, organisationId);
 
   /** Runs the mail jobs queued so far (as pg-boss would), once each, in order. */
   async function runMailJobs() {
@@ -162,6 +133,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
       mail: { transport: smtpTransport(`smtp://127.0.0.1:${port}`), from: "Forewarn <alerts@forewarn.test>" },
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+    fixtures = programmeFixtures(s, app, { emailDomain: `${engine}.example.org` });
     s.releases.attachQueue({
       send: async (name, data) => {
         jobs.push({ name, data: data as { deliveryId?: string } });

@@ -12,7 +12,8 @@ import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
+import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
 const START = "2026-03-01T12:00:00.000Z";
@@ -32,7 +33,6 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
   let s: Services;
   let db: Awaited<ReturnType<typeof testDatabase>>;
   const clock = fixedClock(START);
-  let counter = 0;
   const staff: Record<string, { actor: Actor; headers: Record<string, string> }> = {};
   const partnerUser: Record<string, Record<string, string>> = {};
   const partnerId: Record<string, string> = {};
@@ -40,71 +40,14 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
   let zipId = "";
   let pcapId = "";
 
-  async function makeUser(role: Role, organisationId?: string) {
-    counter++;
-    const u = await s.accounts.createUser(SYS, {
-      email: `${role}.${counter}@example.org`,
-      name: `${role} ${counter}`,
-      role,
-      password: PASSWORD,
-      organisationId,
-    });
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/auth/login",
-      payload: { email: u.email, password: PASSWORD },
-    });
-    const cookie = login.cookies.find((c) => c.name === "fw_session");
-    const token = await app.inject({
-      method: "POST",
-      url: "/api/tokens",
-      headers: { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": login.json().csrfToken },
-      payload: { name: "test", expiresInDays: 365 },
-    });
-    const actor: Actor = {
-      kind: "user",
-      userId: u.id as `usr_${string}`,
-      email: u.email,
-      role,
-      organisationId: u.organisationId as `org_${string}`,
-      via: "session",
-    };
-    return { actor, headers: { authorization: `Bearer ${token.json().token}` } };
-  }
+  let fixtures: ReturnType<typeof programmeFixtures>;
+  const makeUser = (role: Role, organisationId?: string) => fixtures.makeUser(role, organisationId);
 
   async function newPartner(key: string, tier: string) {
-    const res = await s.partners.apply(
-      {
-        organisation: {
-          name: `Partner ${key}`,
-          legalName: `Partner ${key} Ltd`,
-          country: "DE",
-          staffCountries: [],
-          website: `https://${key}.example`,
-          kind: "antivirus",
-          customers: 1000,
-        },
-        contact: { name: `Contact ${key}`, email: `contact@${key}.example` },
-        attestations: {
-          securityVendor: true,
-          noOffensiveTools: true,
-          publishAtRelease: true,
-          reportLeaks: true,
-        },
-      },
-      "http://127.0.0.1",
-    );
-    const id = res.partnerId;
-    await s.partners.approve(staff.c1?.actor as Actor, id);
-    await s.partners.approve(staff.c2?.actor as Actor, id);
-    await s.partners.setTier(SYS, id, tier);
-    const admin = await makeUser("partner_admin", id);
-    await s.partners.signNda(
-      admin.actor,
-      id,
-      { version: (await s.partners.currentNda()).version, name: "Ada Admin", title: "CISO" },
-      null,
-    );
+    const { id, admin } = await fixtures.activePartner(key, tier, [
+      staff.c1?.actor as Actor,
+      staff.c2?.actor as Actor,
+    ]);
     partnerId[key] = id;
     partnerUser[key] = admin.headers;
   }
@@ -127,6 +70,7 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
       sessionHours: 12,
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+    fixtures = programmeFixtures(s, app);
     staff.c1 = await makeUser("coordinator");
     staff.c2 = await makeUser("coordinator");
     await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
