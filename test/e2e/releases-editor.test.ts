@@ -5,13 +5,13 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import { onboardPartner } from "./partners-api.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const coords = [
   { email: "carl@forewarn.test", password: "another long passphrase 7" },
   { email: "cora@forewarn.test", password: "yet another passphrase 8" },
 ];
-const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
 const DAY = 86_400_000;
 const ZONE = "Europe/Berlin";
 
@@ -44,45 +44,7 @@ describe("plan editor: extra waves and exclusions", () => {
   const t0 = new Date(Math.ceil((Date.now() + 20 * DAY) / 3_600_000) * 3_600_000);
 
   async function partner(key: string, tier: string, c2: ApiSession) {
-    const app = await c1.request<{ partnerId: string }>("POST", "/api/partner-applications", {
-      organisation: {
-        name: `${key} Security`,
-        legalName: `${key} Security Ltd`,
-        country: "DE",
-        staffCountries: [],
-        website: `https://${key.toLowerCase()}.example`,
-        kind: "antivirus",
-        customers: 100,
-      },
-      contact: { name: "Contact", email: `contact@${key.toLowerCase()}.example` },
-      attestations: ATTEST,
-    });
-    const id = app.body.partnerId;
-    expect((await c1.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
-    expect((await c2.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
-    expect((await c1.request("PUT", `/api/partners/${id}/tier`, { tier })).status).toBe(200);
-    const who = { email: `sec@${key.toLowerCase()}.example`, password: `${key} partner passphrase 9` };
-    const inv = await c1.request<{ inviteUrl: string }>("POST", `/api/partners/${id}/members`, {
-      email: who.email,
-      role: "partner_admin",
-    });
-    const token = inv.body.inviteUrl.split("/invite/")[1];
-    expect(
-      (await c1.request("POST", `/api/invites/${token}/accept`, { password: who.password })).status,
-    ).toBe(200);
-    const p = new ApiSession(server.url);
-    await p.login(who.email, who.password);
-    const nda = await p.request<{ version: number }>("GET", "/api/ndas/current");
-    expect(
-      (
-        await p.request("POST", `/api/partners/${id}/nda-signatures`, {
-          version: nda.body.version,
-          name: "A",
-          title: "CISO",
-        })
-      ).status,
-    ).toBe(201);
-    return id;
+    return (await onboardPartner(server.url, [c1, c2], key, tier)).id;
   }
 
   beforeAll(async () => {

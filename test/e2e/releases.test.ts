@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import { onboardPartner } from "./partners-api.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const coords = [
@@ -20,7 +21,6 @@ const ZIP = Buffer.concat([
   Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37 + 11) % 256)),
   Buffer.from([0xff, 0xfe]),
 ]);
-const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
 
 describe("releases in the browser", () => {
   let server: RunningServer;
@@ -38,45 +38,9 @@ describe("releases in the browser", () => {
     who: { email: string; password: string },
     c2: ApiSession,
   ) {
-    const app = await c1.request<{ partnerId: string }>("POST", "/api/partner-applications", {
-      organisation: {
-        name: `${key} Security`,
-        legalName: `${key} Security Ltd`,
-        country: "DE",
-        staffCountries: [],
-        website: `https://${key.toLowerCase()}.example`,
-        kind: "antivirus",
-        customers: 100,
-      },
-      contact: { name: "Contact", email: `contact@${key.toLowerCase()}.example` },
-      attestations: ATTEST,
-    });
-    const id = app.body.partnerId;
-    expect((await c1.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
-    expect((await c2.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
-    expect((await c1.request("PUT", `/api/partners/${id}/tier`, { tier })).status).toBe(200);
-    const inv = await c1.request<{ inviteUrl: string }>("POST", `/api/partners/${id}/members`, {
-      email: who.email,
-      role: "partner_admin",
-    });
-    const token = inv.body.inviteUrl.split("/invite/")[1];
-    expect(
-      (await c1.request("POST", `/api/invites/${token}/accept`, { password: who.password })).status,
-    ).toBe(200);
-    const p = new ApiSession(server.url);
-    await p.login(who.email, who.password);
-    const nda = await p.request<{ version: number }>("GET", "/api/ndas/current");
-    expect(
-      (
-        await p.request("POST", `/api/partners/${id}/nda-signatures`, {
-          version: nda.body.version,
-          name: "A",
-          title: "CISO",
-        })
-      ).status,
-    ).toBe(201);
+    const { id, admin } = await onboardPartner(server.url, [c1, c2], key, tier, who);
     partnerIds[key] = id;
-    return p;
+    return admin;
   }
 
   let goldApi: ApiSession;

@@ -1058,6 +1058,17 @@ export function makeReleases(d: ReleaseDeps) {
     return made;
   }
 
+  /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
+  async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
+    if (r.status !== "early" || !r.at || !queue) return;
+    await queue.send(name, data, {
+      startAfter: Math.max(1, secondsUntil(r.at)),
+      retryLimit: 10,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+  }
+
   /** Every read of a copy (or one of its files) is audited; the first one is kept on the delivery. */
   async function recordRead(
     actor: Actor,
@@ -1133,23 +1144,11 @@ export function makeReleases(d: ReleaseDeps) {
     /** Job handler: fires the wave; a run that came early (clock behind the queue) is rescheduled. */
     async onFireJob(data: unknown) {
       const { waveId, version } = data as { waveId: string; version?: number };
-      const r = await fireWave(waveId, version);
-      if (r.status === "early" && r.at && queue)
-        await queue.send(
-          FIRE_WAVE,
-          { waveId, version },
-          { startAfter: Math.max(1, secondsUntil(r.at)), retryLimit: 10, retryDelay: 5, retryBackoff: true },
-        );
+      await rescheduleIfEarly(FIRE_WAVE, { waveId, version }, await fireWave(waveId, version));
     },
     async onPublishJob(data: unknown) {
       const { planId, version } = data as { planId: string; version?: number };
-      const r = await publish(planId, version);
-      if (r.status === "early" && r.at && queue)
-        await queue.send(
-          PUBLISH,
-          { planId, version },
-          { startAfter: Math.max(1, secondsUntil(r.at)), retryLimit: 10, retryDelay: 5, retryBackoff: true },
-        );
+      await rescheduleIfEarly(PUBLISH, { planId, version }, await publish(planId, version));
     },
     /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
     async onWebhookJob(data: unknown) {
