@@ -14,7 +14,7 @@ import { expect } from "vitest";
 // biome-ignore lint/suspicious/noExplicitAny: exported documents are inspected as plain JSON
 export type Json = any;
 
-const REF = new URL("../../shared/reference/", import.meta.url);
+const REF = new URL("./fixtures/reference/", import.meta.url);
 export const refJson = (name: string) => JSON.parse(readFileSync(new URL(name, REF), "utf8"));
 
 function ajv() {

@@ -29,7 +29,7 @@ Re-derives the copy a recipient received, from the key file alone.`,
   simulate: `usage: forewarn trace simulate [--advisory FILE.md ...] [--recipients 1000] [--trials 20]
                                [--epsilon 1e-6] [--attacks a,b,...] [--seed S] [--json]
 
-Runs the evaluation protocol of TRACING.md on the advisories (default: test/fixtures/advisories)
+Runs the evaluation protocol of docs/tracing.md on the advisories (default: test/fixtures/advisories)
 and prints the table. Attacks: ${ATTACKS.join(", ")}.`,
 };
 

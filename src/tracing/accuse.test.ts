@@ -96,7 +96,7 @@ describe("Tardos scores of innocents", () => {
       const p = deriveBiases(key, m, 0.05);
       const y = new Int8Array(m).map(() => (rng.next() < 0.5 ? 1 : 0));
       const x = codeword(key, "innocent", p);
-      // Independent of the library's term tables: the formula of TRACING.md.
+      // Independent of the library's term tables: the score formula of symmetric Tardos (docs/tracing.md).
       let s = 0;
       for (let i = 0; i < m; i++) {
         const q = p[i];

@@ -1,4 +1,4 @@
-// The evaluation protocol of TRACING.md: many random codes, real advisory text, every attack
+// The evaluation protocol of docs/tracing.md: many random codes, real advisory text, every attack
 // applied to rendered text and read back through the same reader the CLI uses.
 import { accuse } from "./accuse.ts";
 import {
