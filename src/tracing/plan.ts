@@ -1,5 +1,6 @@
 // Variation planning: markdown advisory → template of fixed text and variation sites, grouped into
 // points (one codeword symbol each). Only prose varies; protected spans are never touched.
+import { fencedCodeEdits, languageOfFile, planCode } from "./code/index.ts";
 import { INVISIBLE, tokenize } from "./normalize.ts";
 import {
   CONTEXT_RULES,
@@ -18,7 +19,8 @@ export type Layer =
   | "list"
   | "order"
   | "author"
-  | "invisible";
+  | "invisible"
+  | "code";
 export const LAYERS: readonly Layer[] = [
   "phrase",
   "spelling",
@@ -28,6 +30,7 @@ export const LAYERS: readonly Layer[] = [
   "order",
   "author",
   "invisible",
+  "code",
 ];
 /** Layers that survive whitespace and Unicode normalisation. */
 export const VISIBLE_LAYERS: readonly Layer[] = LAYERS.filter((l) => l !== "invisible");
@@ -117,6 +120,8 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     mask,
     protect.filter((s) => s.length > 0),
   );
+  // Fenced code in a known language varies only where its own tools see no difference.
+  edits.push(...fencedCodeEdits(text).filter((e) => !edits.some((a) => a.start < e.end && e.start < a.end)));
   edits.push(...listSwaps(text, mask, directiveLines));
 
   const candidates = [
@@ -159,6 +164,19 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
   }
 
   return assemble(text, edits);
+}
+
+/**
+ * The plan of an attached text file (a rule, a proof of concept): only code-aware sites of its
+ * language; null for binary files and unknown languages, which stay byte-for-byte.
+ * @example planFile("detect.yar", rule)?.points.length
+ */
+export function planFile(name: string, content: string): Plan | null {
+  if (content.includes("\u0000") || content.includes("\uFFFD")) return null;
+  if (Buffer.byteLength(content, "utf8") > MAX_ADVISORY_BYTES) return null;
+  const language = languageOfFile(name, content);
+  if (!language) return null;
+  return assemble(content, planCode(language, content));
 }
 
 function assemble(text: string, edits: Edit[]): Plan {
