@@ -1,0 +1,118 @@
+// Every Python variant compiles and has the original's syntax tree once its renaming is undone.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { planFile } from "../plan.ts";
+import { planPython } from "./python.ts";
+import { renames, requireTool, run, variants } from "./tools.test-helpers.ts";
+
+const FIXTURE = readFileSync("test/fixtures/advisories/fw-2025-0171-harbor-sync-rce.md", "utf8");
+const POC = /```python\n([\s\S]*?)```/.exec(FIXTURE)?.[1] ?? "";
+
+const EXTRA = `import json
+import requests
+
+BASE = "http://127.0.0.1:8080"
+
+
+class Client:
+    def __init__(self, base):
+        self.base = base
+
+    def fetch(self, path, token=None):
+        url = self.base + path
+        headers = {'Authorization': 'Bearer ' + (token or ''), "Accept": "application/json"}
+        resp = requests.get(url, headers=headers, timeout=5)
+        for key, value in resp.headers.items():
+            print(f"{key}: {value}")
+        data = [row for row in resp.json() if row]
+        return json.dumps(data, sort_keys=True)
+
+
+def uses_locals(a):
+    result = a * 2
+    return locals()
+
+
+def closure(x):
+    total = 0
+
+    def inner():
+        return total + x
+
+    return inner
+
+
+def keyword(n):
+    size = n + 1
+    return dict(size=size)
+`;
+
+// Compiles both sources, undoes the renaming in the variant's tree and compares the dumps.
+const CHECK = `
+import ast, json, sys
+cases = json.load(sys.stdin)
+out = []
+for c in cases:
+    compile(c["original"], "original.py", "exec")
+    compile(c["variant"], "variant.py", "exec")
+    m = c["renames"]
+    class Undo(ast.NodeTransformer):
+        def visit_Name(self, node):
+            node.id = m.get(node.id, node.id)
+            return node
+    a = ast.dump(ast.parse(c["original"]))
+    b = ast.dump(Undo().visit(ast.parse(c["variant"])))
+    out.append(a == b)
+print(json.dumps(out))
+`;
+
+beforeAll(() => requireTool("python3"));
+
+function sameTrees(
+  cases: { original: string; variant: string; renames: Record<string, string> }[],
+): boolean[] {
+  return JSON.parse(run("python3", ["-c", CHECK], JSON.stringify(cases)));
+}
+
+describe("Python variants", () => {
+  it("rename function locals and swap quotes, never parameters, attributes, keywords or introspected scopes", () => {
+    const sites = planPython(EXTRA).map((e) => e.alts);
+    const renamed = new Set(sites.filter((a) => /^\w+$/.test(a[0])).map((a) => a[0]));
+    expect(renamed).toEqual(new Set(["url", "headers", "resp", "data", "size"]));
+    // key/value are read in an f-string; row lives in a comprehension; result sits beside locals();
+    // total is captured by a closure; base, path, token, x, a, n are parameters.
+    expect(sites).toContainEqual(["'Authorization'", '"Authorization"']);
+    expect(sites).toContainEqual(['"Accept"', "'Accept'"]);
+    expect(sites.some((a) => a[0].startsWith("f"))).toBe(false); // f-strings keep their quotes
+    // The keyword argument "size=" keeps its name; only the value is renamed.
+    const kw = planPython(EXTRA).filter((e) => e.alts[0] === "size");
+    const kwarg = EXTRA.indexOf("dict(size=") + "dict(".length;
+    expect(kw.length).toBe(2);
+    expect(kw.map((e) => e.start)).not.toContain(kwarg);
+  });
+
+  it("compile with the same syntax tree as the original for random symbol vectors", () => {
+    const cases: { original: string; variant: string; renames: Record<string, string> }[] = [];
+    for (const [name, source] of [
+      ["poc.py", POC],
+      ["client.py", EXTRA],
+    ] as const) {
+      const plan = planFile(name, source);
+      expect(plan).not.toBeNull();
+      if (!plan) return;
+      expect(plan.points.length).toBeGreaterThan(8);
+      for (const { symbols, text } of variants(plan, 15))
+        cases.push({ original: source, variant: text, renames: renames(plan, symbols) });
+    }
+    const result = sameTrees(cases);
+    expect(result.length).toBe(cases.length);
+    result.forEach((ok, k) => {
+      expect(ok, `variant ${k}:\n${cases[k].variant}`).toBe(true);
+    });
+  });
+
+  it("detects a wrong variant (the check is not vacuous)", () => {
+    const bad = POC.replace('b"OK"', 'b"KO"').replace("b'OK'", "b'KO'");
+    expect(sameTrees([{ original: POC, variant: bad, renames: {} }])).toEqual([false]);
+  });
+});
