@@ -6,6 +6,30 @@
 //  - a wording that has another sense elsewhere is marked target-only with a leading "~": it is
 //    written into copies but never matched in the original (e.g. "enable" also means "turn on");
 //  - no contractions (not advisory style), no change to numbers, names or identifiers.
+// Wordings removed after review are listed in REMOVED_AFTER_REVIEW (do not re-add them);
+// docs/tracing-phrases.md lists every group that remains, and src/tracing/meaning.test.ts holds
+// sentences that must never change.
+
+/** Wordings once in the table that changed a fact, an instruction or a nuance, and why. */
+export const REMOVED_AFTER_REVIEW: readonly (readonly [string, string])[] = [
+  ["reboot / restart", "restarting IIS or a service is not rebooting the machine"],
+  ["contains / includes", '"This includes changing …" is not "This contains changing …"'],
+  [
+    "end of life, end of support / end-of-life, end-of-support",
+    'the hyphen makes a modifier: only before a noun (a context rule), never "the end of support"',
+  ],
+  ["buffer overflow / buffer overrun", "different weakness names"],
+  ["is due to / is caused by (matched)", '"is due to be released" is a date; now a context rule'],
+  ["has confirmed that / has verified that", "acknowledging is not testing"],
+  [
+    "shows / displays, is shown / is displayed (matched)",
+    '"this shows that …" is not "this displays that …"',
+  ],
+  ["such as / like", "examples are not likeness"],
+  ["as needed / as required", "optional is not mandatory"],
+  ["are strongly encouraged to / are strongly urged to", "a stronger instruction"],
+  ["allows / enables, allowing / enabling (bare)", "permitting is not turning on"],
+];
 
 /** Groups of interchangeable wordings; "~" marks a wording that is only ever written, never matched. */
 export type PhraseGroup = readonly string[];
@@ -221,17 +245,11 @@ const attackGroups: PhraseGroup[] = [
   ["results in", "leads to"],
   ["result in", "~lead to"],
   ["resulted in", "led to"],
-  ["is due to", "is caused by"],
-  ["are due to", "are caused by"],
-  ["was due to", "was caused by"],
-  ["were due to", "were caused by"],
   ["allows an attacker to", "enables an attacker to"],
   ["allows attackers to", "enables attackers to"],
   ["allows remote attackers to", "enables remote attackers to"],
   ["allows local users to", "enables local users to"],
   ["allows a remote attacker to", "enables a remote attacker to"],
-  ["allows", "~enables"],
-  ["allowing", "~enabling"],
   ["allow", "~permit"],
   ["allowed", "~permitted"],
   ["gain access", "obtain access"],
@@ -273,14 +291,8 @@ const attackGroups: PhraseGroup[] = [
   ["stack-based buffer overflow", "stack buffer overflow"],
   ["heap buffer overflow", "heap-based buffer overflow"],
   ["stack buffer overflow", "stack-based buffer overflow"],
-  ["buffer overflow", "buffer overrun"],
-  ["buffer overflows", "buffer overruns"],
   ["memory corruption", "corruption of memory"],
   ["sensitive information", "~sensitive data"],
-  ["reboot", "restart"],
-  ["reboots", "restarts"],
-  ["rebooted", "restarted"],
-  ["rebooting", "restarting"],
 ];
 
 const remedyGroups: PhraseGroup[] = [
@@ -332,9 +344,6 @@ const remedyGroups: PhraseGroup[] = [
   ["up to date", "up-to-date"],
   ["up-to-date", "up to date"],
   ["out of date", "out-of-date"],
-  ["end of life", "end-of-life"],
-  ["end-of-life", "end of life"],
-  ["end of support", "end-of-support"],
   ["well known", "well-known"],
   ["in order to", "~to"],
   ["in order for", "~for"],
@@ -349,8 +358,6 @@ const remedyGroups: PhraseGroup[] = [
   ["needs to", "~has to"],
   ["is in use", "is being used"],
   ["are in use", "are being used"],
-  ["has confirmed that", "has verified that"],
-  ["have confirmed that", "have verified that"],
   ["is intended for", "is meant for"],
   ["are intended for", "are meant for"],
   ["in accordance with", "in line with"],
@@ -362,12 +369,9 @@ const remedyGroups: PhraseGroup[] = [
   ["numerous", "~many"],
   ["a variety of", "various"],
   ["the majority of", "~most"],
-  ["displays", "shows"],
-  ["shows", "displays"],
-  ["is displayed", "is shown"],
-  ["are displayed", "are shown"],
-  ["is shown", "is displayed"],
-  ["are shown", "are displayed"],
+  ["displays", "~shows"],
+  ["is displayed", "~is shown"],
+  ["are displayed", "~are shown"],
   ["consists of", "is made up of"],
   ["comprises", "~consists of"],
   ["provides", "offers"],
@@ -390,7 +394,6 @@ const connectiveGroups: PhraseGroup[] = [
   ["consequently,", "as a result,"],
   ["therefore,", "~thus,"],
   ["as a result of", "~because of"],
-  ["such as", "~like"],
   ["in the event that", "~if"],
   ["in the event of", "~in case of"],
   ["at this time", "at present"],
@@ -432,8 +435,6 @@ const connectiveGroups: PhraseGroup[] = [
   ["as mentioned above", "as mentioned earlier"],
   ["listed above", "listed earlier"],
   ["described above", "described earlier"],
-  ["as needed", "as required"],
-  ["as required", "as needed"],
   ["if necessary", "if needed"],
   ["where necessary", "where needed"],
   ["if needed", "if necessary"],
@@ -600,8 +601,8 @@ const moreGroups: PhraseGroup[] = [
   ["leading to", "resulting in"],
   ["leads to", "results in"],
   ["led to", "resulted in"],
-  ["is caused by", "is due to"],
-  ["are caused by", "are due to"],
+  ["is caused by", "~is due to"],
+  ["are caused by", "~are due to"],
   ["the latest", "the most recent"],
   ["as a precaution", "as a precautionary measure"],
   ["temporary workaround", "interim workaround"],
@@ -632,7 +633,6 @@ const moreGroups: PhraseGroup[] = [
   ["in the meantime", "meanwhile"],
   ["until then", "~until that time"],
   ["it is recommended that", "~it is advised that"],
-  ["are strongly encouraged to", "are strongly urged to"],
   ["upon", "~on"],
   ["exists in", "is present in"],
   ["exist in", "are present in"],
@@ -687,8 +687,6 @@ const functionGroups: PhraseGroup[] = [
   ["completely", "entirely"],
   ["often", "frequently"],
   ["frequently", "often"],
-  ["contains", "includes"],
-  ["includes", "contains"],
   ["would like to thank", "wishes to thank"],
   ["wishes to thank", "would like to thank"],
   ["as soon as they are available", "as soon as they become available"],
@@ -1160,8 +1158,14 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
   { from: "through the", to: "via the", before: `${CHANNEL_VERBS}`, both: true },
   { from: "through a", to: "via a", before: `${CHANNEL_VERBS}`, both: true },
   { from: "through an", to: "via an", before: `${CHANNEL_VERBS}`, both: true },
-  // "due to" as "because of" (not "due to be released"; "is due to" is in the table).
+  // "due to" as "because of" (not "due to be released"; "is due to" has the rule below).
   { from: "due to", to: "because of", after: "\\s+(?!be\\b)[a-z]", both: true },
+  // "is due to" a cause, never "is due to be released" (a date).
+  ...(["is", "are", "was", "were"] as const).map((v) => ({
+    from: `${v} due to`,
+    to: `${v} caused by`,
+    after: "\\s+(?!be\\b)[a-z]",
+  })),
   // "more than" before a number is "over" (never the reverse: "over 80" may be a port).
   { from: "more than", to: "over", after: "\\s+\\p{N}" },
   // "larger than" a number.
@@ -1219,6 +1223,15 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
       "\\s+(?:librar(?:y|ies)|components?|software|applications?|plug-?ins?|modules?|code|dependenc(?:y|ies)|services?|vendors?|products?|tools?|packages?|drivers?|content|cookies|integrations?|extensions?)\\b",
     both: true,
   },
+  // "end-of-life" / "end-of-support" only as a modifier ("end-of-life products"), never as a noun
+  // phrase ("the product reached the end of life").
+  ...(["end of life", "end of support"] as const).map((from) => ({
+    from,
+    to: from.replace(/ /g, "-"),
+    after:
+      "\\s+(?:products?|versions?|releases?|software|systems?|devices?|dates?|status|platforms?|branch(?:es)?|hardware|announcements?)\\b",
+    both: true,
+  })),
   {
     from: "zero day",
     to: "zero-day",
