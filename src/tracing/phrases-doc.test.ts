@@ -1,8 +1,8 @@
 // docs/tracing-phrases.md must list exactly the phrase table the planner uses.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { phrasesMarkdown } from "./phrases-doc.ts";
 import { PHRASE_GROUPS } from "./phrases.ts";
+import { phrasesMarkdown } from "./phrases-doc.ts";
 
 const PATH = "docs/tracing-phrases.md";
 
