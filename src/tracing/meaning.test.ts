@@ -34,6 +34,8 @@ const CORPUS: [string, string][] = [
   ["Customers should not use the legacy client until it is fixed.", "should not use"],
   ["This option is disabled by design, and the service does not check signatures.", "by design"],
   ["The advisory will be updated if new information becomes available.", "will be updated if"],
+  ["The term is used to refer to the parser and its plugins.", "to refer to the parser"],
+  ["Settings that refer to the legacy listener are ignored.", "refer to the legacy"],
   ["Only versions 2.1 and 2.2 are affected.", "Only versions 2.1 and 2.2 are "],
 ];
 

@@ -318,6 +318,14 @@ const remedyGroups: PhraseGroup[] = [
   ["there is no workaround", "no workaround is available"],
   ["there are no known workarounds", "no known workarounds are available"],
   ["is available at", "~can be found at"],
+  // Vendor boilerplate ("A security update is now available for …").
+  ["is now available", "~has been made available"],
+  ["are now available", "~have been made available"],
+  ["which gives a detailed severity rating", "which provides a detailed severity rating"],
+  ["which provides a detailed severity rating", "which gives a detailed severity rating"],
+  ["back up your", "make a backup of your"],
+  ["make a backup of your", "back up your"],
+  ["back up the", "~make a backup of the"],
   ["are available at", "~can be found at"],
   ["is available from", "~can be obtained from"],
   ["are available from", "~can be obtained from"],
@@ -1186,6 +1194,9 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     after: "\\s+(?:the\\s+following\\s+command|the\\s+command\\b|`)",
     both: true,
   },
+  // "Refer to the notes" / "See the notes" as an instruction only (never "terms that refer to the").
+  { from: "refer to", to: "see", start: true, after: "\\s+the\\b" },
+  { from: "refer to", to: "see", before: "(?:,\\s*|\\bthen\\s+)", after: "\\s+the\\b" },
   // "Note that" at the start of a sentence only ("we note that" must stay).
   { from: "note that", to: "please note that", start: true },
   // ", which means that" / ", meaning that".

@@ -1,6 +1,7 @@
 // Code-aware variation: detection rules and proofs of concept vary only where a language's own
 // tools see no difference (see each planner). Unknown languages stay byte-for-byte.
 import { planHttp } from "./http.ts";
+import { isIocList, planIoc } from "./ioc.ts";
 import { planPython } from "./python.ts";
 import { planShell } from "./shell.ts";
 import type { CodeEdit, Language } from "./types.ts";
@@ -23,7 +24,12 @@ const INFO: Record<string, Language> = {
   shell: "shell",
   console: "shell",
   http: "http",
+  ioc: "ioc",
+  iocs: "ioc",
 };
+
+/** Info strings of plain text blocks, planned as indicator lists when every line is one. */
+const PLAIN_INFO = new Set(["", "text", "txt", "plaintext", "plain"]);
 
 const EXTENSIONS: Record<string, Language> = {
   yar: "yara",
@@ -56,6 +62,8 @@ export function languageOfFile(name: string, content: string): Language | null {
   if (/^(?:import\s+"[a-z]+"\s*\n)*\s*(?:private\s+|global\s+)*rule\s+\w+/m.test(head)) return "yara";
   if (/^(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ HTTP\/1\.[01]\r?\n/.test(head)) return "http";
   if (/^title:\s/m.test(head) && /^logsource:/m.test(content)) return "yaml";
+  if ((ext === undefined || ext === "txt" || ext === "ioc" || ext === "csv") && isIocList(content))
+    return "ioc";
   return null;
 }
 
@@ -72,6 +80,8 @@ export function planCode(language: Language, code: string, familyPrefix: string 
       return planShell(code, familyPrefix);
     case "http":
       return planHttp(code, familyPrefix);
+    case "ioc":
+      return planIoc(code, familyPrefix);
   }
 }
 
@@ -99,6 +109,12 @@ export function fencedCodeEdits(text: string): CodeEdit[] {
       }
     } else if (m) {
       open = { fence: m[1], language: languageOfInfo(m[2]), start: end };
+      if (!open.language && PLAIN_INFO.has(m[2].trim().toLowerCase())) {
+        const close = text
+          .slice(end)
+          .search(new RegExp(`^\\s{0,3}${m[1][0] === "`" ? "`" : "~"}{${m[1].length},}\\s*$`, "m"));
+        if (close !== -1 && isIocList(text.slice(end, end + close))) open.language = "ioc";
+      }
     }
     offset = end;
   }

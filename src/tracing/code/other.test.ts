@@ -5,6 +5,8 @@ import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { planFile } from "../plan.ts";
+import { fencedCodeEdits } from "./index.ts";
+import { isIocList } from "./ioc.ts";
 import { planShell } from "./shell.ts";
 import { requireTool, run, variants } from "./tools.test-helpers.ts";
 import { planYaml } from "./yaml.ts";
@@ -186,5 +188,32 @@ describe("raw HTTP variants", () => {
     expect(
       planFile("r.http", "GET / HTTP/1.1\nHost: a\nCookie: a=1\nCookie: b=2\nAccept: */*\n\n")?.points,
     ).toEqual([]);
+  });
+});
+
+describe("indicator lists", () => {
+  const IOCS = [
+    "44d88612fea8a8f36de82e1278abb02f",
+    "3395856ce81f2b7382dee72602f798b642f14140",
+    "203.0.113[.]7",
+    "evil-update[.]example",
+    "hxxps://evil-update[.]example/stage/a.sh",
+  ].join("\n");
+
+  it("reorders a plain block of indicators as a set, and nothing else", () => {
+    const plan = planFile("iocs.txt", `${IOCS}\n`);
+    expect(plan?.points.length).toBe(2);
+    if (!plan) return;
+    const want = IOCS.split("\n").sort();
+    for (const { text } of variants(plan, 6)) expect(text.trim().split("\n").sort()).toEqual(want);
+    expect(isIocList("44d88612fea8a8f36de82e1278abb02f\nrun this first\n")).toBe(false);
+    expect(planFile("notes.txt", "first line\nsecond line\n")).toBeNull();
+  });
+
+  it("varies an indicator block inside an advisory only when the block has no language or is plain text", () => {
+    expect(fencedCodeEdits(`Indicators:\n\n\`\`\`\n${IOCS}\n\`\`\`\n`).length).toBe(2);
+    expect(fencedCodeEdits(`Indicators:\n\n\`\`\`text\n${IOCS}\n\`\`\`\n`).length).toBe(2);
+    expect(fencedCodeEdits(`Steps:\n\n\`\`\`\nfirst\nsecond\n\`\`\`\n`)).toEqual([]);
+    expect(fencedCodeEdits(`SQL:\n\n\`\`\`sql\n${IOCS}\n\`\`\`\n`)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ export type CodeEdit = {
   family?: string;
 };
 
-export type Language = "yara" | "python" | "yaml" | "shell" | "http";
+export type Language = "yara" | "python" | "yaml" | "shell" | "http" | "ioc";
 
 /** Builds a site that swaps [start, end) for `alt`; null when the alternative is the same text. */
 export function site(
