@@ -1,7 +1,7 @@
 // Every Python variant compiles and has the original's syntax tree once its renaming is undone.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planFile } from "../plan.ts";
+import { planAdvisory, planFile } from "../plan.ts";
 import { planPython } from "./python.ts";
 import { renames, requireTool, run, variants } from "./tools.test-helpers.ts";
 
@@ -104,6 +104,14 @@ describe("Python variants", () => {
       for (const { symbols, text } of variants(plan, 15))
         cases.push({ original: source, variant: text, renames: renames(plan, symbols) });
     }
+    // The PoC inside advisory copies (renaming undone through the advisory plan's sites).
+    const advisory = planAdvisory(FIXTURE);
+    for (const { symbols, text } of variants(advisory, 8, 3))
+      cases.push({
+        original: POC,
+        variant: /```python\n([\s\S]*?)```/.exec(text)?.[1] ?? "",
+        renames: renames(advisory, symbols),
+      });
     const result = sameTrees(cases);
     expect(result.length).toBe(cases.length);
     result.forEach((ok, k) => {

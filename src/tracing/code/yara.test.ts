@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planFile } from "../plan.ts";
+import { planAdvisory, planFile } from "../plan.ts";
 import { requireTool, run, variants } from "./tools.test-helpers.ts";
 import { planYara } from "./yara.ts";
 
@@ -135,5 +135,14 @@ describe("YARA variants", () => {
         expect(matches(text, `${name}-${k}`), `${name} variant ${k}:\n${text}`).toEqual(want);
       });
     }
+  });
+
+  it("inside an advisory copy, the rule compiles and matches the same files", () => {
+    const plan = planAdvisory(FIXTURE);
+    const want = matches(FIXTURE_RULE, "advisory-original");
+    variants(plan, 8, 5).forEach(({ text }, k) => {
+      const rule = /```yara\n([\s\S]*?)```/.exec(text)?.[1] ?? "";
+      expect(matches(rule, `advisory-${k}`), rule).toEqual(want);
+    });
   });
 });
