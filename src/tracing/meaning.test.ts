@@ -4,11 +4,10 @@ import { describe, expect, it } from "vitest";
 import { planAdvisory } from "./plan.ts";
 import { render } from "./render.ts";
 
-/** [sentence, the part that must stay byte-for-byte]. */
-const CORPUS: [string, string][] = [
+/** [sentence, the part that must stay byte-for-byte, optionally a wording no copy may show]. */
+const CORPUS: [string, string, string?][] = [
   ["This includes changing the default password of every account.", "includes changing"],
-  ["The package includes the fixed library and its headers.", "package includes the"],
-  ["The update contains fixes for several issues in the parser.", "contains fixes"],
+  ["This includes the removal of the legacy listener.", "This includes the removal"],
   ["Administrators should restart the service after applying the update.", "restart the service"],
   ["Restart IIS to complete the installation of the update.", "Restart IIS"],
   ["After the change, administrators must restart IIS on every node.", "restart IIS"],
@@ -24,7 +23,11 @@ const CORPUS: [string, string][] = [
   ["Enable the additional logging as needed during the investigation.", "as needed"],
   ["Products such as the gateway and the relay are affected.", "such as"],
   ["Customers are strongly encouraged to upgrade to the fixed release.", "strongly encouraged"],
-  ["The default configuration allows anonymous uploads to the staging folder.", "allows anonymous uploads"],
+  [
+    "The default configuration allows anonymous uploads to the staging folder.",
+    "anonymous uploads",
+    "enables",
+  ],
   ["Do not expose the management interface to untrusted networks.", "Do not expose"],
   ["Users can be tricked into opening a malicious attachment.", "can be tricked"],
   ["Install the update before the users log in again.", "before the users log in"],
@@ -34,6 +37,8 @@ const CORPUS: [string, string][] = [
   ["Customers should not use the legacy client until it is fixed.", "should not use"],
   ["This option is disabled by design, and the service does not check signatures.", "by design"],
   ["The advisory will be updated if new information becomes available.", "will be updated if"],
+  ["This shows that the module is loaded.", "This shows that"],
+  ["The release contains changes to the default settings.", "contains changes"],
   ["The term is used to refer to the parser and its plugins.", "to refer to the parser"],
   ["Settings that refer to the legacy listener are ignored.", "refer to the legacy"],
   ["Only versions 2.1 and 2.2 are affected.", "Only versions 2.1 and 2.2 are "],
@@ -41,7 +46,7 @@ const CORPUS: [string, string][] = [
 
 describe("meaning review", () => {
   it("never changes a phrase whose alternatives would change the meaning", () => {
-    for (const [sentence, keep] of CORPUS) {
+    for (const [sentence, keep, never] of CORPUS) {
       expect(sentence).toContain(keep);
       const plan = planAdvisory(sentence, { invisible: "off" });
       const n = plan.points.length;
@@ -51,7 +56,10 @@ describe("meaning review", () => {
           Uint8Array.from({ length: n }, (_, i) => ((i * 7 + k) % 3 === 0 ? 1 : 0)),
         ),
       ];
-      for (const x of vectors) expect(render(plan, x), sentence).toContain(keep);
+      for (const x of vectors) {
+        expect(render(plan, x), sentence).toContain(keep);
+        if (never) expect(render(plan, x), sentence).not.toContain(never);
+      }
     }
   });
 
@@ -67,6 +75,12 @@ describe("meaning review", () => {
       invisible: "off",
     });
     expect(render(due, new Uint8Array(due.points.length).fill(1))).toContain("is caused by a missing");
+    const fix = planAdvisory("Version 2.9.4 contains the fixed library, and the console shows a warning.", {
+      invisible: "off",
+    });
+    const fixed = render(fix, new Uint8Array(fix.points.length).fill(1));
+    expect(fixed).toContain("includes the");
+    expect(fixed).toContain("console displays a warning");
     const eol = planAdvisory("Customers running end of life products should migrate.", { invisible: "off" });
     expect(render(eol, new Uint8Array(eol.points.length).fill(1))).toContain("end-of-life products");
   });

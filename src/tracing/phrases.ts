@@ -13,7 +13,10 @@
 /** Wordings once in the table that changed a fact, an instruction or a nuance, and why. */
 export const REMOVED_AFTER_REVIEW: readonly (readonly [string, string])[] = [
   ["reboot / restart", "restarting IIS or a service is not rebooting the machine"],
-  ["contains / includes", '"This includes changing …" is not "This contains changing …"'],
+  [
+    "contains / includes (anywhere)",
+    '"This includes changing …" is not "This contains changing …"; kept only before a fix (context rule)',
+  ],
   [
     "end of life, end of support / end-of-life, end-of-support",
     'the hyphen makes a modifier: only before a noun (a context rule), never "the end of support"',
@@ -28,7 +31,7 @@ export const REMOVED_AFTER_REVIEW: readonly (readonly [string, string])[] = [
   ["such as / like", "examples are not likeness"],
   ["as needed / as required", "optional is not mandatory"],
   ["are strongly encouraged to / are strongly urged to", "a stronger instruction"],
-  ["allows / enables, allowing / enabling (bare)", "permitting is not turning on"],
+  ["allows / enables, allowing / enabling (bare)", "permitting is not turning on (allows / permits remains)"],
 ];
 
 /** Groups of interchangeable wordings; "~" marks a wording that is only ever written, never matched. */
@@ -251,6 +254,8 @@ const attackGroups: PhraseGroup[] = [
   ["allows local users to", "enables local users to"],
   ["allows a remote attacker to", "enables a remote attacker to"],
   ["allow", "~permit"],
+  ["allows", "~permits"],
+  ["allowing", "~permitting"],
   ["allowed", "~permitted"],
   ["gain access", "obtain access"],
   ["gaining access", "obtaining access"],
@@ -1193,6 +1198,23 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     to: "execute",
     after: "\\s+(?:the\\s+following\\s+command|the\\s+command\\b|`)",
     both: true,
+  },
+  // "contains" / "includes" only before what a release or package holds ("contains the fixed
+  // library"), never before an action ("This includes changing …").
+  {
+    from: "contains",
+    to: "includes",
+    after:
+      "\\s+(?:the\\s+|a\\s+|all\\s+)?(?:fix(?:es|ed)?|patch(?:es|ed)?|security\\s+fix(?:es)?|corrections?|updated)\\b",
+    both: true,
+  },
+  // "shows" / "displays" for what a screen or an output shows, never "this shows that".
+  {
+    from: "shows",
+    to: "displays",
+    before:
+      "\\b(?:banner|output|page|console|interface|screen|dialog|window|log|command|field|column|tab|message|tool|view)\\s+",
+    after: "\\s+(?:the|a|an)\\s",
   },
   // "Refer to the notes" / "See the notes" as an instruction only (never "terms that refer to the").
   { from: "refer to", to: "see", start: true, after: "\\s+the\\b" },
