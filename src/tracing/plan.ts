@@ -121,7 +121,7 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     protect.filter((s) => s.length > 0),
   );
   // Fenced code in a known language varies only where its own tools see no difference.
-  edits.push(...fencedCodeEdits(text).filter((e) => !edits.some((a) => a.start < e.end && e.start < a.end)));
+  edits.push(...codeInsideBlocks(text, mask, edits));
   edits.push(...listSwaps(text, mask, directiveLines));
 
   const candidates = [
@@ -164,6 +164,19 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
   }
 
   return assemble(text, edits);
+}
+
+/** Code sites that lie inside protected blocks and touch no other edit; a family goes whole or not at all. */
+function codeInsideBlocks(text: string, mask: Uint8Array, taken: Edit[]): Edit[] {
+  const code = fencedCodeEdits(text);
+  const bad = new Set<string>();
+  const ok = code.map((e) => {
+    const fine = e.end > e.start && mask.subarray(e.start, e.end).every((v) => v === 1);
+    const clear = !taken.some((a) => a.start < e.end && e.start < a.end);
+    if (!(fine && clear) && e.family) bad.add(e.family);
+    return fine && clear;
+  });
+  return code.filter((e, k) => ok[k] && !(e.family && bad.has(e.family)));
 }
 
 /**

@@ -36,3 +36,12 @@ describe("author alternatives with the code layer", () => {
     expect(ones).not.toContain("{{");
   });
 });
+
+describe("code blocks and their protection", () => {
+  it("end a block where its protection ends, so code sites never reach prose", () => {
+    const md = "```yaml\nb: 1\na: 2\n``` trailing\n\nc: 3\nd: 4 could allow it.\n";
+    const plan = planAdvisory(md, { invisible: "off" });
+    for (const s of plan.sites.filter((x) => x.layer === "code")) expect(s.alts[0]).not.toContain("c: 3");
+    expect(plan.sites.some((x) => x.layer === "code" && x.alts[0] === "b: 1\na: 2")).toBe(true);
+  });
+});

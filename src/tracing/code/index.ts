@@ -99,7 +99,8 @@ export function fencedCodeEdits(text: string): CodeEdit[] {
     const end = offset + line.length + 1;
     const m = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
     if (open) {
-      if (m && m[1][0] === open.fence[0] && m[1].length >= open.fence.length && m[2].trim() === "") {
+      // The same closing rule as protectSpans in plan.ts, so a block ends where its protection ends.
+      if (m && m[1][0] === open.fence[0] && m[1].length >= open.fence.length) {
         const code = text.slice(open.start, offset);
         if (open.language && !/\{\{[^{}\n]*\|[^{}\n]*\}\}|<!--\s*forewarn:/.test(code)) {
           for (const e of planCode(open.language, code, `${open.language}@${open.start}`))
