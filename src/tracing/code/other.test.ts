@@ -114,6 +114,7 @@ echo "checked" 'done' "it's" "$HOME" 'a b'
     expect(alts).not.toContain(`"it's"`);
     expect(alts).not.toContain("'*.sh'");
     expect(alts).not.toContain('"hs_pwn_marker|harbor-sync-stage"');
+    expect(planShell("printf $'tab' $\"msg\"\n")).toEqual([]);
   });
 
   it("expand every quoted word to the same text, and grep gives the same lines with its options swapped", () => {

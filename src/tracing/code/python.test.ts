@@ -119,6 +119,10 @@ describe("Python variants", () => {
     });
   });
 
+  it("leave a file alone when an f-string nests its own quotes (Python 3.12)", () => {
+    expect(planPython('def f(d):\n    x = f"{d["k"]}"\n    y = \'a\'\n    return x + y\n')).toEqual([]);
+  });
+
   it("detects a wrong variant (the check is not vacuous)", () => {
     const bad = POC.replace('b"OK"', 'b"KO"').replace("b'OK'", "b'KO'");
     expect(sameTrees([{ original: POC, variant: bad, renames: {} }])).toEqual([false]);

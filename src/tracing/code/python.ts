@@ -181,6 +181,13 @@ export function pythonTokens(src: string): Tok[] | null {
 export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
   const toks = pythonTokens(src);
   if (!toks) return [];
+  // Python 3.12 f-strings may nest the same quotes (f"{d["k"]}"), which this tokenizer would cut
+  // short: an f-string with unbalanced braces means the file is not planned at all.
+  for (const t of toks) {
+    if (t.kind !== "string" || !/^[rRbBuU]?[fF]/.test(t.value)) continue;
+    const body = t.value.replace(/\{\{|\}\}/g, "");
+    if ((body.match(/\{/g) ?? []).length !== (body.match(/\}/g) ?? []).length) return [];
+  }
   const edits: (CodeEdit | null)[] = [];
   for (const t of toks) if (t.kind === "string") edits.push(quoteSite(src, t));
   const code = toks.filter((t) => t.kind !== "comment");

@@ -30,7 +30,8 @@ export function planShell(src: string, _familyPrefix = "sh"): CodeEdit[] {
       while (j < src.length && src[j] !== c) j += c === '"' && src[j] === "\\" ? 2 : 1;
       if (j >= src.length) return [];
       const inner = src.slice(i + 1, j);
-      if (inner !== "" && SAFE.test(inner) && !/^[-~]/.test(inner)) {
+      // Not $'…' (ANSI-C) nor $"…" (translated): the $ changes what the quotes mean.
+      if (inner !== "" && SAFE.test(inner) && !/^[-~]/.test(inner) && src[i - 1] !== "$") {
         const q = c === "'" ? '"' : "'";
         edits.push(site(src, i, j + 1, `${q}${inner}${q}`));
       }
