@@ -67,6 +67,9 @@ describe("trace embed with attachments", () => {
     const filePoints = key.files[0].plan.points.length;
     expect(result.reading.observedPoints).toBeGreaterThanOrEqual(filePoints);
     expect(result.recipients[0].id).toBe("r0013");
+    // Rule and PoC together carry enough points to accuse, with the rigorous bound.
+    const both = leaked + readFileSync(join(out, "copies", "r0013", "poc.py"), "utf8");
+    expect(traceEvidence(loaded, both).accused).toEqual(["r0013"]);
   });
 
   it("places file points after the advisory's and refuses a corrupt attachment map", () => {
