@@ -39,6 +39,7 @@ const CORPUS: [string, string, string?][] = [
   ["The advisory will be updated if new information becomes available.", "will be updated if"],
   ["This shows that the module is loaded.", "This shows that"],
   ["The release contains changes to the default settings.", "contains changes"],
+  ["Apply the fix immediately after the restart of the node.", "immediately after"],
   ["The term is used to refer to the parser and its plugins.", "to refer to the parser"],
   ["Settings that refer to the legacy listener are ignored.", "refer to the legacy"],
   ["Only versions 2.1 and 2.2 are affected.", "Only versions 2.1 and 2.2 are "],

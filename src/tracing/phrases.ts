@@ -324,6 +324,23 @@ const remedyGroups: PhraseGroup[] = [
   ["there are no known workarounds", "no known workarounds are available"],
   ["is available at", "~can be found at"],
   // Vendor boilerplate ("A security update is now available for …").
+  ["has been identified in", "has been found in"],
+  ["have been identified in", "have been found in"],
+  ["was identified in", "was found in"],
+  ["were identified in", "were found in"],
+  ["requires no action", "does not require any action"],
+  ["require no action", "do not require any action"],
+  ["does not require any action", "requires no action"],
+  ["do not require any action", "require no action"],
+  ["does not require any user interaction", "requires no user interaction"],
+  ["requires no user interaction", "does not require user interaction"],
+  ["right away", "~immediately"],
+  ["switched off", "turned off"],
+  ["switch off", "turn off"],
+  ["switching off", "turning off"],
+  ["turned off", "switched off"],
+  ["turn off", "switch off"],
+  ["turning off", "switching off"],
   ["is now available", "~has been made available"],
   ["are now available", "~have been made available"],
   ["which gives a detailed severity rating", "which provides a detailed severity rating"],
@@ -1084,7 +1101,7 @@ const DETERMINER_WORDS = "the|a|an|any|this|these|those|its|their|your|our|all|e
 const DETERMINER = `(?:${DETERMINER_WORDS})\\b`;
 // Verbs after which "through the" and "via the" name the same channel.
 const CHANNEL_VERBS =
-  "(?:uploaded|submitted|sent|accessed|accessible|reachable|exposed|available|delivered|imported|triggered|exploited|exploitable|reached|received|distributed|installed|deployed|configured|managed|uploading|submitting|sending|importing|accessing|delivering|distributing|deploying|installing)\\s+";
+  "(?:reported|reporting|disclosed|uploaded|submitted|sent|accessed|accessible|reachable|exposed|available|delivered|imported|triggered|exploited|exploitable|reached|received|distributed|installed|deployed|configured|managed|uploading|submitting|sending|importing|accessing|delivering|distributing|deploying|installing)\\s+";
 
 const ableRules: ContextRule[] = ABLE_SUBJECTS.flatMap(([s, be]) => [
   // Never before "be", "not", "also" …: "users can be tricked" must not become "users are able to be tricked".
