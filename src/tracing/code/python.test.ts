@@ -47,6 +47,49 @@ def keyword(n):
     return dict(size=size)
 `;
 
+const TRICKY = `import asyncio
+import os
+
+LIMIT = 3
+counter = 0
+
+
+@staticmethod
+def helper(items, limit=LIMIT):
+    total = 0
+    first, second = items[0], items[1]
+    head, *rest = items
+    for i, (a, b) in enumerate(zip(items, items[1:])):
+        total += a * b + i
+    try:
+        handle = open(os.devnull)
+    except OSError as err:
+        return str(err)
+    with handle as fh:
+        fh.read(0)
+    squares = [total for total in range(limit)]
+    if (n := len(rest)) > 0:
+        total += n
+    del first
+    return total, second, squares, head, counter
+
+
+async def fetch(queue):
+    result = await queue.get()
+    await asyncio.sleep(0)
+    match result:
+        case {"status": status}:
+            outcome = status
+        case _:
+            outcome = None
+    return outcome
+
+
+def reads_global():
+    value = counter + 1
+    return value
+`;
+
 // Compiles both sources, undoes the renaming in the variant's tree and compares the dumps.
 const CHECK = `
 import ast, json, sys
@@ -59,6 +102,20 @@ for c in cases:
     class Undo(ast.NodeTransformer):
         def visit_Name(self, node):
             node.id = m.get(node.id, node.id)
+            return node
+        def visit_MatchAs(self, node):
+            if node.name:
+                node.name = m.get(node.name, node.name)
+            self.generic_visit(node)
+            return node
+        def visit_MatchStar(self, node):
+            if node.name:
+                node.name = m.get(node.name, node.name)
+            return node
+        def visit_ExceptHandler(self, node):
+            if node.name:
+                node.name = m.get(node.name, node.name)
+            self.generic_visit(node)
             return node
     a = ast.dump(ast.parse(c["original"]))
     b = ast.dump(Undo().visit(ast.parse(c["variant"])))
@@ -96,6 +153,7 @@ describe("Python variants", () => {
     for (const [name, source] of [
       ["poc.py", POC],
       ["client.py", EXTRA],
+      ["tricky.py", TRICKY],
     ] as const) {
       const plan = planFile(name, source);
       expect(plan).not.toBeNull();

@@ -194,8 +194,11 @@ export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
   const taken = new Set(code.filter((t) => t.kind === "name").map((t) => t.value));
   let fn = 0;
   for (let k = 0; k < code.length; k++) {
-    if (code[k].value !== "def" || code[k].kind !== "name" || code[k].lineCol < 0) continue;
-    const col = code[k].lineCol;
+    if (code[k].value !== "def" || code[k].kind !== "name") continue;
+    // "def" opens the line, or follows "async" that does.
+    const opener = code[k].lineCol >= 0 ? code[k] : code[k - 1]?.value === "async" ? code[k - 1] : null;
+    if (!opener || opener.lineCol < 0) continue;
+    const col = opener.lineCol;
     // Parameters: every name inside the def's parentheses.
     let p = k + 2;
     if (code[p]?.value !== "(") continue;
