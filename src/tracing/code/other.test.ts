@@ -85,6 +85,38 @@ describe("Sigma and YAML variants", () => {
     ).not.toBe(want);
   });
 
+  it("reorder only mapping keys in plain YAML, and parse to the same data", () => {
+    const doc = `# deployment override for the agent
+version: "3.9"
+services:
+  agent:
+    image: harbor/agent:4.2.7
+    restart: unless-stopped
+    ports:
+      - "7443:7443"
+      - "9100:9100"
+    environment:
+      HS_STAGE_DIR: /var/lib/harbor/stage
+      HS_PLUGIN_DIR: /opt/harbor/agent/plugins
+      "HS_LOG_LEVEL": info
+    command: >
+      agent --config /etc/harbor/agent.yml
+      --no-preview
+  relay:
+    image: harbor/relay:4.2.7
+    depends_on: [agent]
+`;
+    const plan = planFile("compose.yml", doc);
+    expect(plan).not.toBeNull();
+    if (!plan) return;
+    expect(plan.points.length).toBeGreaterThanOrEqual(3);
+    const want = JSON.stringify(canonical(parse(doc)));
+    for (const { text } of variants(plan, 12)) {
+      expect(JSON.stringify(canonical(parse(text)))).toBe(want);
+      expect(text).toContain('      - "7443:7443"\n      - "9100:9100"'); // list order kept
+    }
+  });
+
   it("leave block scalars, anchors and plain YAML lists alone", () => {
     expect(planYaml("a: &x 1\nb: *x\n")).toEqual([]);
     const block = planYaml("k: |\n  one: 1\n  two: 2\nz: 3\n");
