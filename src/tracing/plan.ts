@@ -1,5 +1,6 @@
 // Variation planning: markdown advisory → template of fixed text and variation sites, grouped into
-// points (one codeword symbol each). Only prose varies; protected spans are never touched.
+// points (one codeword symbol each). Prose varies, and fenced code in a language with a code-aware
+// planner (code/) where its tools see no difference; other protected spans are never touched.
 import { fencedCodeEdits, languageOfFile, planCode } from "./code/index.ts";
 import { INVISIBLE, tokenize } from "./normalize.ts";
 import {
