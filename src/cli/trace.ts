@@ -3,7 +3,15 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { basename, join } from "node:path";
 import { capacity } from "../tracing/capacity.ts";
 import { codeword, defaultRecipientIds } from "../tracing/code.ts";
-import { copyFor, createKeyFile, type LoadedKey, loadKey, traceEvidence } from "../tracing/keyfile.ts";
+import {
+  type Attachment,
+  copyFor,
+  createKeyFile,
+  fileCopyFor,
+  type LoadedKey,
+  loadKey,
+  traceEvidence,
+} from "../tracing/keyfile.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
@@ -14,10 +22,14 @@ const HELP = {
 
 Shows the variation points per layer and what they can trace at epsilon_1.`,
   embed: `usage: forewarn trace embed --advisory FILE.md (--recipients N | --recipients-file F) --out DIR
-                            [--key-seed S] [--invisible dense|sentences|off] [--protect "Name; Other"]
+                            [--attach FILE]... [--key-seed S] [--invisible dense|sentences|off]
+                            [--protect "Name; Other"]
 
-Writes DIR/key.json (SECRET, mode 0600: key, point map, biases, recipients) and
+Writes DIR/key.json (SECRET, mode 0600: key, point maps, biases, recipients) and
 DIR/copies/<recipient-id>.md for recipients r0001 ... rNNNN (or the IDs of F, one per line).
+Each --attach file is written to DIR/copies/<recipient-id>/<file name>: rules and proofs of concept
+(YARA, Python, Sigma/YAML, shell, raw HTTP) vary where their tools see no difference, and the key
+file holds their point maps so a leaked file can be traced; other and binary files are copied as-is.
 --key-seed makes the key deterministic: for tests and demos only.`,
   accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--epsilon 1e-6] [--top K] [--json]
 
@@ -126,9 +138,28 @@ async function runEmbed(argv: string[], io: CliIo): Promise<number> {
     "key-seed": { type: "string" },
     invisible: { type: "string" },
     protect: { type: "string" },
+    attach: { type: "string", multiple: true },
   });
   if (!values.advisory) throw new UsageError("--advisory is required");
   if (!values.out) throw new UsageError("--out is required");
+  // Attachments: text files may vary; binary ones are copied byte for byte.
+  const attached: { name: string; bytes: Buffer; text: string | null }[] = [];
+  for (const path of values.attach ?? []) {
+    const name = basename(path);
+    if (attached.some((a) => a.name === name)) throw new UsageError(`two attachments are named ${name}`);
+    if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true)
+      throw new Error(`attachment ${path} is not a file`);
+    if (statSync(path).size > MAX_ADVISORY_BYTES)
+      throw new Error(`attachment ${path} is larger than ${MAX_ADVISORY_BYTES} bytes`);
+    const bytes = readFileSync(path);
+    let text: string | null = null;
+    try {
+      text = decodeText(bytes, "attachment");
+    } catch {
+      text = null;
+    }
+    attached.push({ name, bytes, text });
+  }
   if (!values.recipients === !values["recipients-file"])
     throw new UsageError("give exactly one of --recipients N and --recipients-file F");
   const invisible = values.invisible ?? "dense";
@@ -146,6 +177,9 @@ async function runEmbed(argv: string[], io: CliIo): Promise<number> {
     keySeed: values["key-seed"],
     invisible,
     protect: values.protect?.split(";").map((s) => s.trim()),
+    attachments: attached.flatMap((a): Attachment[] =>
+      a.text === null ? [] : [{ name: a.name, content: a.text }],
+    ),
   });
   const loaded = loadKey(file);
   const dir = join(values.out, "copies");
@@ -156,9 +190,22 @@ async function runEmbed(argv: string[], io: CliIo): Promise<number> {
   const started = Date.now();
   ids.forEach((id, k) => {
     writeFileSync(join(dir, `${id}.md`), render(file.plan, codeword(loaded.key, id, loaded.biases)));
+    if (attached.length) {
+      mkdirSync(join(dir, id), { recursive: true });
+      for (const a of attached)
+        writeFileSync(join(dir, id, a.name), fileCopyFor(loaded, id, a.name) ?? a.bytes);
+    }
     if ((k + 1) % 250 === 0 || k + 1 === ids.length) io.err(`embed: ${k + 1}/${ids.length} copies`);
   });
   const cap = capacity(file.plan);
+  for (const a of attached) {
+    const plan = file.files?.find((f) => f.name === a.name)?.plan;
+    io.out(
+      plan
+        ? `${a.name}: ${plan.points.length} points (code-aware variants)`
+        : `${a.name}: copied unchanged (${a.text === null ? "binary" : "no code-aware variants for this file"})`,
+    );
+  }
   io.out(
     `wrote ${ids.length} copies to ${dir} and the secret key to ${keyPath} (mode 0600) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -2,6 +2,7 @@
 // Everything needed to re-derive any copy and to read and accuse evidence later.
 import { createHash } from "node:crypto";
 import { type Accusation, accuse } from "./accuse.ts";
+import { type CodeReader, compileCodeReader, readWithCode } from "./code/read.ts";
 import {
   codeword,
   codewords,
@@ -11,8 +12,8 @@ import {
   planCutoffs,
   VISIBLE_CUTOFF,
 } from "./code.ts";
-import { type Plan, type PlanOptions, planAdvisory } from "./plan.ts";
-import { compileReader, type Reader, type Reading, readEvidence } from "./read.ts";
+import { type Plan, type PlanOptions, planAdvisory, planFile } from "./plan.ts";
+import { compileReader, EvidenceError, type Reader, type Reading } from "./read.ts";
 import { render } from "./render.ts";
 
 export const KEY_FORMAT = "forewarn-trace-key";
@@ -28,7 +29,18 @@ export type KeyFile = {
   plan: Plan;
   biases: number[];
   recipients: string[];
+  /**
+   * Attached text files that vary (rules, proofs of concept). Their points follow the advisory's in
+   * the codeword: file k's point j is codeword position `offset + j`. Files without a plan (binary,
+   * unknown language) are sent unchanged and not listed.
+   */
+  files?: KeyFileAttachment[];
 };
+
+export type KeyFileAttachment = { name: string; sha256: string; offset: number; plan: Plan };
+
+/** A file sent with the advisory. */
+export type Attachment = { name: string; content: string };
 
 export class KeyFileError extends Error {}
 
@@ -39,7 +51,16 @@ export type EmbedOptions = PlanOptions & {
   /** Deterministic key for tests and demos; omit in production. */
   keySeed?: string;
   cutoff?: number;
+  /** Attached text files; those with a code-aware plan get their own points. */
+  attachments?: readonly Attachment[];
 };
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** Every point of the key: the advisory's, then each attached file's. */
+function allPoints(plan: Plan, files: readonly KeyFileAttachment[]): { layer: string }[] {
+  return [...plan.points, ...files.flatMap((f) => f.plan.points)];
+}
 
 /**
  * Plans the advisory and draws a fresh code for it.
@@ -56,6 +77,17 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     seen.add(id);
   }
   const plan = planAdvisory(markdown, options);
+  const files: KeyFileAttachment[] = [];
+  let offset = plan.points.length;
+  const names = new Set<string>();
+  for (const a of options.attachments ?? []) {
+    if (names.has(a.name)) throw new KeyFileError(`attachment "${a.name}" appears twice`);
+    names.add(a.name);
+    const filePlan = planFile(a.name, a.content);
+    if (!filePlan || filePlan.points.length === 0) continue;
+    files.push({ name: a.name, sha256: sha256(a.content), offset, plan: filePlan });
+    offset += filePlan.points.length;
+  }
   if (plan.points.length === 0)
     throw new KeyFileError("the advisory has no variation points (no prose to vary)");
   const key = newKey(options.keySeed);
@@ -65,13 +97,16 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     format: KEY_FORMAT,
     version: 1,
     notice: "SECRET: this file identifies every recipient's copy. Keep it encrypted and never share it.",
-    advisorySha256: createHash("sha256").update(markdown).digest("hex"),
+    advisorySha256: sha256(markdown),
     key: key.toString("hex"),
     cutoff,
     visibleCutoff,
     plan,
-    biases: Array.from(deriveBiases(key, plan.points.length, planCutoffs(plan, cutoff, visibleCutoff))),
+    biases: Array.from(
+      deriveBiases(key, offset, planCutoffs({ points: allPoints(plan, files) }, cutoff, visibleCutoff)),
+    ),
     recipients: ids,
+    ...(files.length ? { files } : {}),
   };
 }
 
@@ -81,6 +116,9 @@ export type LoadedKey = {
   key: Buffer;
   biases: Float64Array;
   reader: Reader;
+  codeReader: CodeReader;
+  /** Readers of each attached file's plan, in the order of `file.files`. */
+  fileReaders: { reader: Reader; codeReader: CodeReader }[];
 };
 
 /**
@@ -108,14 +146,79 @@ export function loadKey(json: unknown): LoadedKey {
   const visibleCutoff = typeof f.visibleCutoff === "number" ? f.visibleCutoff : VISIBLE_CUTOFF;
   if (!(cutoff > 0 && cutoff < 0.5 && visibleCutoff > 0 && visibleCutoff < 0.5))
     throw new KeyFileError("the key file's bias cutoffs are out of range");
-  const biases = deriveBiases(key, plan.points.length, planCutoffs(plan, cutoff, visibleCutoff));
+  const files = Array.isArray(f.files) ? f.files : [];
+  let offset = plan.points.length;
+  for (const a of files) {
+    if (!a?.plan || !Array.isArray(a.plan.points) || !Array.isArray(a.plan.segments) || a.offset !== offset)
+      throw new KeyFileError("the key file's attachment plans are corrupt");
+    offset += a.plan.points.length;
+  }
+  const biases = deriveBiases(
+    key,
+    offset,
+    planCutoffs({ points: allPoints(plan, files) }, cutoff, visibleCutoff),
+  );
   if (
     !Array.isArray(f.biases) ||
     f.biases.length !== biases.length ||
     f.biases.some((b, i) => b !== biases[i])
   )
     throw new KeyFileError("the key file is corrupt: its biases do not match its key");
-  return { file: f as KeyFile, key, biases, reader: compileReader(plan) };
+  return {
+    file: f as KeyFile,
+    key,
+    biases,
+    reader: compileReader(plan),
+    codeReader: compileCodeReader(plan),
+    fileReaders: files.map((a) => ({ reader: compileReader(a.plan), codeReader: compileCodeReader(a.plan) })),
+  };
+}
+
+/**
+ * The copy of an attached file for one recipient, or null when the file does not vary.
+ * @example fileCopyFor(loaded, "r0001", "detect.yar")
+ */
+export function fileCopyFor(k: LoadedKey, id: string, name: string): string | null {
+  const a = k.file.files?.find((x) => x.name === name);
+  if (!a) return null;
+  const x = codeword(k.key, id, k.biases);
+  return render(a.plan, x.subarray(a.offset, a.offset + a.plan.points.length));
+}
+
+/**
+ * Reads evidence against the advisory and every attached file: one symbol per codeword position
+ * (-1 where nothing was seen). Evidence can be a copy, an excerpt, a leaked rule or PoC file.
+ * @example readKeyEvidence(loaded, leakedRule).observedPoints
+ */
+export function readKeyEvidence(k: LoadedKey, evidence: string): Reading {
+  const parts: { offset: number; reading: Reading | null }[] = [];
+  let error: unknown = null;
+  const attempt = (offset: number, reader: Reader, codeReader: CodeReader) => {
+    try {
+      parts.push({ offset, reading: readWithCode(reader, codeReader, evidence) });
+    } catch (e) {
+      if (!(e instanceof EvidenceError)) throw e;
+      error ??= e;
+    }
+  };
+  attempt(0, k.reader, k.codeReader);
+  (k.file.files ?? []).forEach((a, i) => {
+    attempt(a.offset, k.fileReaders[i].reader, k.fileReaders[i].codeReader);
+  });
+  if (parts.length === 0) throw error;
+  const symbols = new Int8Array(k.biases.length).fill(-1);
+  for (const { offset, reading } of parts)
+    reading?.symbols.forEach((y, i) => {
+      symbols[offset + i] = y;
+    });
+  const main = parts[0].reading as Reading;
+  return {
+    symbols,
+    siteSymbols: parts[0].offset === 0 ? main.siteSymbols : new Int8Array(0),
+    observedPoints: symbols.filter((y) => y !== -1).length,
+    evidenceWords: main.evidenceWords,
+    match: Math.max(...parts.map((p) => p.reading?.match ?? 0)),
+  };
 }
 
 /** The copy of one recipient. @example copyFor(loaded, "r0001") */
@@ -134,7 +237,7 @@ export function traceEvidence(
   evidence: string,
   options: { epsilon?: number } = {},
 ): TraceResult {
-  const reading = readEvidence(k.reader, evidence);
+  const reading = readKeyEvidence(k, evidence);
   const ids = k.file.recipients;
   const result = accuse(ids, codewords(k.key, ids, k.biases), k.biases, reading.symbols, options);
   const { symbols: _s, siteSymbols: _ss, ...summary } = reading;

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compileCodeReader, mergeReadings, readCode } from "./code/read.ts";
 import { planAdvisory, VISIBLE_LAYERS } from "./plan.ts";
 import { compileReader, readEvidence } from "./read.ts";
 import { render, renderPlain } from "./render.ts";
@@ -81,6 +82,7 @@ describe("visible points survive normalisation", () => {
     for (const { name, md } of fixtures) {
       const plan = planAdvisory(md);
       const reader = compileReader(plan);
+      const codeReader = compileCodeReader(plan);
       const visible = plan.points.map((p) => VISIBLE_LAYERS.includes(p.layer));
       const nVisible = visible.filter(Boolean).length;
       fc.assert(
@@ -88,7 +90,9 @@ describe("visible points survive normalisation", () => {
           fc.uint8Array({ minLength: plan.points.length, maxLength: plan.points.length }),
           (bits) => {
             const x = bits.map((b) => b & 1);
-            const r = readEvidence(reader, normaliseAttack(render(plan, x)));
+            const evidence = normaliseAttack(render(plan, x));
+            // Code sites that differ only in quotes or case are read by the code reader.
+            const r = mergeReadings(plan, readEvidence(reader, evidence), readCode(codeReader, evidence));
             let observed = 0;
             r.symbols.forEach((y, i) => {
               if (y < 0) return;

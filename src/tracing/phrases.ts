@@ -6,6 +6,33 @@
 //  - a wording that has another sense elsewhere is marked target-only with a leading "~": it is
 //    written into copies but never matched in the original (e.g. "enable" also means "turn on");
 //  - no contractions (not advisory style), no change to numbers, names or identifiers.
+// Wordings removed after review are listed in REMOVED_AFTER_REVIEW (do not re-add them);
+// docs/tracing-phrases.md lists every group that remains, and src/tracing/meaning.test.ts holds
+// sentences that must never change.
+
+/** Wordings once in the table that changed a fact, an instruction or a nuance, and why. */
+export const REMOVED_AFTER_REVIEW: readonly (readonly [string, string])[] = [
+  ["reboot / restart", "restarting IIS or a service is not rebooting the machine"],
+  [
+    "contains / includes (anywhere)",
+    '"This includes changing …" is not "This contains changing …"; kept only before a fix (context rule)',
+  ],
+  [
+    "end of life, end of support / end-of-life, end-of-support",
+    'the hyphen makes a modifier: only before a noun (a context rule), never "the end of support"',
+  ],
+  ["buffer overflow / buffer overrun", "different weakness names"],
+  ["is due to / is caused by (matched)", '"is due to be released" is a date; now a context rule'],
+  ["has confirmed that / has verified that", "acknowledging is not testing"],
+  [
+    "shows / displays, is shown / is displayed (matched)",
+    '"this shows that …" is not "this displays that …"',
+  ],
+  ["such as / like", "examples are not likeness"],
+  ["as needed / as required", "optional is not mandatory"],
+  ["are strongly encouraged to / are strongly urged to", "a stronger instruction"],
+  ["allows / enables, allowing / enabling (bare)", "permitting is not turning on (allows / permits remains)"],
+];
 
 /** Groups of interchangeable wordings; "~" marks a wording that is only ever written, never matched. */
 export type PhraseGroup = readonly string[];
@@ -221,18 +248,14 @@ const attackGroups: PhraseGroup[] = [
   ["results in", "leads to"],
   ["result in", "~lead to"],
   ["resulted in", "led to"],
-  ["is due to", "is caused by"],
-  ["are due to", "are caused by"],
-  ["was due to", "was caused by"],
-  ["were due to", "were caused by"],
   ["allows an attacker to", "enables an attacker to"],
   ["allows attackers to", "enables attackers to"],
   ["allows remote attackers to", "enables remote attackers to"],
   ["allows local users to", "enables local users to"],
   ["allows a remote attacker to", "enables a remote attacker to"],
-  ["allows", "~enables"],
-  ["allowing", "~enabling"],
   ["allow", "~permit"],
+  ["allows", "~permits"],
+  ["allowing", "~permitting"],
   ["allowed", "~permitted"],
   ["gain access", "obtain access"],
   ["gaining access", "obtaining access"],
@@ -273,14 +296,8 @@ const attackGroups: PhraseGroup[] = [
   ["stack-based buffer overflow", "stack buffer overflow"],
   ["heap buffer overflow", "heap-based buffer overflow"],
   ["stack buffer overflow", "stack-based buffer overflow"],
-  ["buffer overflow", "buffer overrun"],
-  ["buffer overflows", "buffer overruns"],
   ["memory corruption", "corruption of memory"],
   ["sensitive information", "~sensitive data"],
-  ["reboot", "restart"],
-  ["reboots", "restarts"],
-  ["rebooted", "restarted"],
-  ["rebooting", "restarting"],
 ];
 
 const remedyGroups: PhraseGroup[] = [
@@ -306,6 +323,31 @@ const remedyGroups: PhraseGroup[] = [
   ["there is no workaround", "no workaround is available"],
   ["there are no known workarounds", "no known workarounds are available"],
   ["is available at", "~can be found at"],
+  // Vendor boilerplate ("A security update is now available for …").
+  ["has been identified in", "has been found in"],
+  ["have been identified in", "have been found in"],
+  ["was identified in", "was found in"],
+  ["were identified in", "were found in"],
+  ["requires no action", "does not require any action"],
+  ["require no action", "do not require any action"],
+  ["does not require any action", "requires no action"],
+  ["do not require any action", "require no action"],
+  ["does not require any user interaction", "requires no user interaction"],
+  ["requires no user interaction", "does not require user interaction"],
+  ["right away", "~immediately"],
+  ["switched off", "turned off"],
+  ["switch off", "turn off"],
+  ["switching off", "turning off"],
+  ["turned off", "switched off"],
+  ["turn off", "switch off"],
+  ["turning off", "switching off"],
+  ["is now available", "~has been made available"],
+  ["are now available", "~have been made available"],
+  ["which gives a detailed severity rating", "which provides a detailed severity rating"],
+  ["which provides a detailed severity rating", "which gives a detailed severity rating"],
+  ["back up your", "make a backup of your"],
+  ["make a backup of your", "back up your"],
+  ["back up the", "~make a backup of the"],
   ["are available at", "~can be found at"],
   ["is available from", "~can be obtained from"],
   ["are available from", "~can be obtained from"],
@@ -332,9 +374,6 @@ const remedyGroups: PhraseGroup[] = [
   ["up to date", "up-to-date"],
   ["up-to-date", "up to date"],
   ["out of date", "out-of-date"],
-  ["end of life", "end-of-life"],
-  ["end-of-life", "end of life"],
-  ["end of support", "end-of-support"],
   ["well known", "well-known"],
   ["in order to", "~to"],
   ["in order for", "~for"],
@@ -349,8 +388,6 @@ const remedyGroups: PhraseGroup[] = [
   ["needs to", "~has to"],
   ["is in use", "is being used"],
   ["are in use", "are being used"],
-  ["has confirmed that", "has verified that"],
-  ["have confirmed that", "have verified that"],
   ["is intended for", "is meant for"],
   ["are intended for", "are meant for"],
   ["in accordance with", "in line with"],
@@ -362,12 +399,9 @@ const remedyGroups: PhraseGroup[] = [
   ["numerous", "~many"],
   ["a variety of", "various"],
   ["the majority of", "~most"],
-  ["displays", "shows"],
-  ["shows", "displays"],
-  ["is displayed", "is shown"],
-  ["are displayed", "are shown"],
-  ["is shown", "is displayed"],
-  ["are shown", "are displayed"],
+  ["displays", "~shows"],
+  ["is displayed", "~is shown"],
+  ["are displayed", "~are shown"],
   ["consists of", "is made up of"],
   ["comprises", "~consists of"],
   ["provides", "offers"],
@@ -390,7 +424,6 @@ const connectiveGroups: PhraseGroup[] = [
   ["consequently,", "as a result,"],
   ["therefore,", "~thus,"],
   ["as a result of", "~because of"],
-  ["such as", "~like"],
   ["in the event that", "~if"],
   ["in the event of", "~in case of"],
   ["at this time", "at present"],
@@ -432,8 +465,6 @@ const connectiveGroups: PhraseGroup[] = [
   ["as mentioned above", "as mentioned earlier"],
   ["listed above", "listed earlier"],
   ["described above", "described earlier"],
-  ["as needed", "as required"],
-  ["as required", "as needed"],
   ["if necessary", "if needed"],
   ["where necessary", "where needed"],
   ["if needed", "if necessary"],
@@ -600,8 +631,8 @@ const moreGroups: PhraseGroup[] = [
   ["leading to", "resulting in"],
   ["leads to", "results in"],
   ["led to", "resulted in"],
-  ["is caused by", "is due to"],
-  ["are caused by", "are due to"],
+  ["is caused by", "~is due to"],
+  ["are caused by", "~are due to"],
   ["the latest", "the most recent"],
   ["as a precaution", "as a precautionary measure"],
   ["temporary workaround", "interim workaround"],
@@ -632,7 +663,6 @@ const moreGroups: PhraseGroup[] = [
   ["in the meantime", "meanwhile"],
   ["until then", "~until that time"],
   ["it is recommended that", "~it is advised that"],
-  ["are strongly encouraged to", "are strongly urged to"],
   ["upon", "~on"],
   ["exists in", "is present in"],
   ["exist in", "are present in"],
@@ -687,8 +717,6 @@ const functionGroups: PhraseGroup[] = [
   ["completely", "entirely"],
   ["often", "frequently"],
   ["frequently", "often"],
-  ["contains", "includes"],
-  ["includes", "contains"],
   ["would like to thank", "wishes to thank"],
   ["wishes to thank", "would like to thank"],
   ["as soon as they are available", "as soon as they become available"],
@@ -1073,7 +1101,7 @@ const DETERMINER_WORDS = "the|a|an|any|this|these|those|its|their|your|our|all|e
 const DETERMINER = `(?:${DETERMINER_WORDS})\\b`;
 // Verbs after which "through the" and "via the" name the same channel.
 const CHANNEL_VERBS =
-  "(?:uploaded|submitted|sent|accessed|accessible|reachable|exposed|available|delivered|imported|triggered|exploited|exploitable|reached|received|distributed|installed|deployed|configured|managed|uploading|submitting|sending|importing|accessing|delivering|distributing|deploying|installing)\\s+";
+  "(?:reported|reporting|disclosed|uploaded|submitted|sent|accessed|accessible|reachable|exposed|available|delivered|imported|triggered|exploited|exploitable|reached|received|distributed|installed|deployed|configured|managed|uploading|submitting|sending|importing|accessing|delivering|distributing|deploying|installing)\\s+";
 
 const ableRules: ContextRule[] = ABLE_SUBJECTS.flatMap(([s, be]) => [
   // Never before "be", "not", "also" …: "users can be tricked" must not become "users are able to be tricked".
@@ -1160,8 +1188,14 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
   { from: "through the", to: "via the", before: `${CHANNEL_VERBS}`, both: true },
   { from: "through a", to: "via a", before: `${CHANNEL_VERBS}`, both: true },
   { from: "through an", to: "via an", before: `${CHANNEL_VERBS}`, both: true },
-  // "due to" as "because of" (not "due to be released"; "is due to" is in the table).
+  // "due to" as "because of" (not "due to be released"; "is due to" has the rule below).
   { from: "due to", to: "because of", after: "\\s+(?!be\\b)[a-z]", both: true },
+  // "is due to" a cause, never "is due to be released" (a date).
+  ...(["is", "are", "was", "were"] as const).map((v) => ({
+    from: `${v} due to`,
+    to: `${v} caused by`,
+    after: "\\s+(?!be\\b)[a-z]",
+  })),
   // "more than" before a number is "over" (never the reverse: "over 80" may be a port).
   { from: "more than", to: "over", after: "\\s+\\p{N}" },
   // "larger than" a number.
@@ -1182,6 +1216,26 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     after: "\\s+(?:the\\s+following\\s+command|the\\s+command\\b|`)",
     both: true,
   },
+  // "contains" / "includes" only before what a release or package holds ("contains the fixed
+  // library"), never before an action ("This includes changing …").
+  {
+    from: "contains",
+    to: "includes",
+    after:
+      "\\s+(?:the\\s+|a\\s+|all\\s+)?(?:fix(?:es|ed)?|patch(?:es|ed)?|security\\s+fix(?:es)?|corrections?|updated)\\b",
+    both: true,
+  },
+  // "shows" / "displays" for what a screen or an output shows, never "this shows that".
+  {
+    from: "shows",
+    to: "displays",
+    before:
+      "\\b(?:banner|output|page|console|interface|screen|dialog|window|log|command|field|column|tab|message|tool|view)\\s+",
+    after: "\\s+(?:the|a|an)\\s",
+  },
+  // "Refer to the notes" / "See the notes" as an instruction only (never "terms that refer to the").
+  { from: "refer to", to: "see", start: true, after: "\\s+the\\b" },
+  { from: "refer to", to: "see", before: "(?:,\\s*|\\bthen\\s+)", after: "\\s+the\\b" },
   // "Note that" at the start of a sentence only ("we note that" must stay).
   { from: "note that", to: "please note that", start: true },
   // ", which means that" / ", meaning that".
@@ -1219,6 +1273,15 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
       "\\s+(?:librar(?:y|ies)|components?|software|applications?|plug-?ins?|modules?|code|dependenc(?:y|ies)|services?|vendors?|products?|tools?|packages?|drivers?|content|cookies|integrations?|extensions?)\\b",
     both: true,
   },
+  // "end-of-life" / "end-of-support" only as a modifier ("end-of-life products"), never as a noun
+  // phrase ("the product reached the end of life").
+  ...(["end of life", "end of support"] as const).map((from) => ({
+    from,
+    to: from.replace(/ /g, "-"),
+    after:
+      "\\s+(?:products?|versions?|releases?|software|systems?|devices?|dates?|status|platforms?|branch(?:es)?|hardware|announcements?)\\b",
+    both: true,
+  })),
   {
     from: "zero day",
     to: "zero-day",

@@ -1,5 +1,7 @@
 // Variation planning: markdown advisory → template of fixed text and variation sites, grouped into
-// points (one codeword symbol each). Only prose varies; protected spans are never touched.
+// points (one codeword symbol each). Prose varies, and fenced code in a language with a code-aware
+// planner (code/) where its tools see no difference; other protected spans are never touched.
+import { fencedCodeEdits, languageOfFile, planCode } from "./code/index.ts";
 import { INVISIBLE, tokenize } from "./normalize.ts";
 import {
   CONTEXT_RULES,
@@ -18,7 +20,8 @@ export type Layer =
   | "list"
   | "order"
   | "author"
-  | "invisible";
+  | "invisible"
+  | "code";
 export const LAYERS: readonly Layer[] = [
   "phrase",
   "spelling",
@@ -28,6 +31,7 @@ export const LAYERS: readonly Layer[] = [
   "order",
   "author",
   "invisible",
+  "code",
 ];
 /** Layers that survive whitespace and Unicode normalisation. */
 export const VISIBLE_LAYERS: readonly Layer[] = LAYERS.filter((l) => l !== "invisible");
@@ -117,6 +121,8 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     mask,
     protect.filter((s) => s.length > 0),
   );
+  // Fenced code in a known language varies only where its own tools see no difference.
+  edits.push(...codeInsideBlocks(text, mask, edits));
   edits.push(...listSwaps(text, mask, directiveLines));
 
   const candidates = [
@@ -159,6 +165,32 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
   }
 
   return assemble(text, edits);
+}
+
+/** Code sites that lie inside protected blocks and touch no other edit; a family goes whole or not at all. */
+function codeInsideBlocks(text: string, mask: Uint8Array, taken: Edit[]): Edit[] {
+  const code = fencedCodeEdits(text);
+  const bad = new Set<string>();
+  const ok = code.map((e) => {
+    const fine = e.end > e.start && mask.subarray(e.start, e.end).every((v) => v === 1);
+    const clear = !taken.some((a) => a.start < e.end && e.start < a.end);
+    if (!(fine && clear) && e.family) bad.add(e.family);
+    return fine && clear;
+  });
+  return code.filter((e, k) => ok[k] && !(e.family && bad.has(e.family)));
+}
+
+/**
+ * The plan of an attached text file (a rule, a proof of concept): only code-aware sites of its
+ * language; null for binary files and unknown languages, which stay byte-for-byte.
+ * @example planFile("detect.yar", rule)?.points.length
+ */
+export function planFile(name: string, content: string): Plan | null {
+  if (content.includes("\u0000") || content.includes("\uFFFD")) return null;
+  if (Buffer.byteLength(content, "utf8") > MAX_ADVISORY_BYTES) return null;
+  const language = languageOfFile(name, content);
+  if (!language) return null;
+  return assemble(content, planCode(language, content));
 }
 
 function assemble(text: string, edits: Edit[]): Plan {

@@ -1,0 +1,285 @@
+// Python proofs of concept: variants with the same syntax tree up to the names of locals.
+//  - quote style of a one-line string literal without quotes or backslashes inside ('x' / "x");
+//  - function-local names renamed in every use, only in a function without nested functions,
+//    lambdas, classes, global/nonlocal, or anything that can see names as data (eval, exec,
+//    globals, locals, vars, dir, inspect, frames), never parameters (callers may pass them by
+//    keyword), never a name inside an f-string, and only to a name that appears nowhere in the file.
+import { type CodeEdit, nonOverlapping, site } from "./types.ts";
+
+type Tok = {
+  kind: "name" | "string" | "number" | "op" | "comment";
+  start: number;
+  end: number;
+  value: string;
+  /** Column of the first token of a logical line; -1 inside a line. */
+  lineCol: number;
+  depth: number;
+};
+
+const KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type print".split(
+    " ",
+  ),
+);
+const INTROSPECTION = new Set([
+  "eval",
+  "exec",
+  "globals",
+  "locals",
+  "vars",
+  "dir",
+  "inspect",
+  "_getframe",
+  "f_locals",
+  "f_globals",
+  "nonlocal",
+  "global",
+  "lambda",
+  "def",
+  "class",
+  "__dict__",
+  "compile",
+  "breakpoint",
+  "pdb",
+]);
+
+const SYNONYMS: Record<string, string[]> = {
+  r: ["resp", "res"],
+  res: ["resp", "result"],
+  resp: ["response", "res"],
+  response: ["resp", "reply"],
+  req: ["request", "rq"],
+  request: ["req"],
+  data: ["payload_data", "body"],
+  body: ["content", "data"],
+  payload: ["body_bytes", "blob"],
+  url: ["target_url", "endpoint"],
+  target: ["host_url", "dest"],
+  host: ["hostname", "server"],
+  port: ["port_no", "tcp_port"],
+  s: ["sock", "conn"],
+  sock: ["conn", "s"],
+  conn: ["sock", "connection"],
+  session: ["sess", "client"],
+  sess: ["session", "client"],
+  headers: ["hdrs", "header_map"],
+  hdrs: ["headers", "header_map"],
+  token: ["tok", "auth_token"],
+  cookie: ["cookie_value", "ck"],
+  cookies: ["jar", "cookie_jar"],
+  params: ["query", "qs"],
+  path: ["uri_path", "route"],
+  buf: ["buffer", "chunk"],
+  chunk: ["block", "piece"],
+  result: ["outcome", "ret"],
+  out: ["output", "result"],
+  msg: ["message", "text"],
+  i: ["idx", "k"],
+  n: ["count", "num"],
+  count: ["total", "num"],
+  size: ["length", "nbytes"],
+  length: ["size", "nbytes"],
+  name: ["label", "ident"],
+  value: ["val", "v"],
+  key: ["k", "field"],
+  line: ["row", "ln"],
+  status: ["code", "status_code"],
+  timeout: ["wait_s", "deadline"],
+  offset: ["pos", "off"],
+  header: ["hdr", "prefix"],
+  raw: ["blob", "raw_bytes"],
+  packet: ["pkt", "frame"],
+  pkt: ["packet", "frame"],
+};
+
+const nonAscii = (ch: string | undefined) => ch !== undefined && ch.charCodeAt(0) > 127;
+
+/** Tokens of a Python source; null when it cannot be tokenised (unterminated string, non-ASCII name). */
+export function pythonTokens(src: string): Tok[] | null {
+  const toks: Tok[] = [];
+  let i = 0;
+  let depth = 0;
+  let atLineStart = true;
+  let lineStart = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === "\n") {
+      if (depth === 0) atLineStart = true;
+      i++;
+      lineStart = i;
+      continue;
+    }
+    if (c === "\\" && src[i + 1] === "\n") {
+      i += 2;
+      lineStart = i;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    const push = (kind: Tok["kind"], end: number) => {
+      const lineCol = kind !== "comment" && atLineStart ? i - lineStart : -1;
+      if (kind !== "comment") atLineStart = false;
+      toks.push({ kind, start: i, end, value: src.slice(i, end), lineCol, depth });
+      i = end;
+    };
+    if (c === "#") {
+      const e = src.indexOf("\n", i);
+      push("comment", e === -1 ? src.length : e);
+      continue;
+    }
+    const str = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(src.slice(i, i + 5));
+    if (str) {
+      const q = str[2];
+      const raw = /r/i.test(str[1]);
+      let j = i + str[0].length;
+      for (;;) {
+        if (j >= src.length) return null;
+        if (src.startsWith(q, j)) break;
+        if (q.length === 1 && src[j] === "\n") return null;
+        j += src[j] === "\\" && !(raw && src[j + 1] === undefined) ? 2 : 1;
+      }
+      // The end of a triple-quoted string may carry line breaks: keep the line start right.
+      const end = j + q.length;
+      const nl = src.lastIndexOf("\n", end - 1);
+      push("string", end);
+      if (nl >= 0 && nl >= toks[toks.length - 1].start) lineStart = nl + 1;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 256));
+    if (name) {
+      if (nonAscii(src[i + name[0].length])) return null;
+      push("name", i + name[0].length);
+      continue;
+    }
+    if (nonAscii(c)) return null;
+    const num =
+      /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?[jJ]?|\.\d+(?:[eE][-+]?\d+)?)/.exec(
+        src.slice(i, i + 256),
+      );
+    if (num) {
+      push("number", i + num[0].length);
+      continue;
+    }
+    const op = /^(?:\*\*=|\/\/=|>>=|<<=|\.\.\.|[-+*/%&|^@]=|==|!=|<=|>=|:=|->|\*\*|\/\/|<<|>>|.)/.exec(
+      src.slice(i, i + 3),
+    );
+    const v = op ? op[0] : c;
+    if ("([{".includes(v)) {
+      push("op", i + 1);
+      depth++;
+      continue;
+    }
+    if (")]}".includes(v)) depth = Math.max(0, depth - 1);
+    push("op", i + v.length);
+  }
+  return toks;
+}
+
+/** Variation sites of a Python source. @example planPython("x = 'a'\n").length // 1 */
+export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
+  const toks = pythonTokens(src);
+  if (!toks) return [];
+  // Python 3.12 f-strings may nest the same quotes (f"{d["k"]}"), which this tokenizer would cut
+  // short: an f-string with unbalanced braces means the file is not planned at all.
+  for (const t of toks) {
+    if (t.kind !== "string" || !/^[rRbBuU]?[fF]/.test(t.value)) continue;
+    const body = t.value.replace(/\{\{|\}\}/g, "");
+    if ((body.match(/\{/g) ?? []).length !== (body.match(/\}/g) ?? []).length) return [];
+  }
+  const edits: (CodeEdit | null)[] = [];
+  for (const t of toks) if (t.kind === "string") edits.push(quoteSite(src, t));
+  const code = toks.filter((t) => t.kind !== "comment");
+  const taken = new Set(code.filter((t) => t.kind === "name").map((t) => t.value));
+  let fn = 0;
+  for (let k = 0; k < code.length; k++) {
+    if (code[k].value !== "def" || code[k].kind !== "name") continue;
+    // "def" opens the line, or follows "async" that does.
+    const opener = code[k].lineCol >= 0 ? code[k] : code[k - 1]?.value === "async" ? code[k - 1] : null;
+    if (!opener || opener.lineCol < 0) continue;
+    const col = opener.lineCol;
+    // Parameters: every name inside the def's parentheses.
+    let p = k + 2;
+    if (code[p]?.value !== "(") continue;
+    const params = new Set<string>();
+    const bodyDepth = code[p].depth;
+    for (p++; p < code.length && !(code[p].value === ")" && code[p].depth === bodyDepth); p++)
+      if (code[p].kind === "name") params.add(code[p].value);
+    let e = p + 1;
+    while (e < code.length && !(code[e].lineCol >= 0)) e++; // the first statement of the body
+    const bodyStart = e;
+    while (e < code.length && !(code[e].lineCol >= 0 && code[e].lineCol <= col)) e++;
+    const body = code.slice(bodyStart, e);
+    if (body.length === 0 || body[0].lineCol <= col) continue; // a one-line def: leave it
+    edits.push(...renameLocals(src, body, params, taken, `${familyPrefix}-f${fn++}`));
+  }
+  return nonOverlapping(edits.filter((x): x is CodeEdit => x !== null));
+}
+
+function quoteSite(src: string, t: Tok): CodeEdit | null {
+  const m = /^([rRbBuUfF]{0,2})(['"])([\s\S]*)\2$/.exec(t.value);
+  if (!m || m[3].startsWith(m[2]) || /['"\\\n{}]/.test(m[3])) return null;
+  const q = m[2] === "'" ? '"' : "'";
+  return site(src, t.start, t.end, `${m[1]}${q}${m[3]}${q}`);
+}
+
+function renameLocals(
+  src: string,
+  body: Tok[],
+  params: Set<string>,
+  taken: Set<string>,
+  family: string,
+): (CodeEdit | null)[] {
+  if (body.some((t) => t.kind === "name" && INTROSPECTION.has(t.value))) return [];
+  const fStringText = body
+    .filter((t) => t.kind === "string" && /^[rRbBuU]?[fF]/.test(t.value))
+    .map((t) => t.value)
+    .join(" ");
+  const bound = new Set<string>();
+  for (let k = 0; k < body.length; k++) {
+    const t = body[k];
+    // NAME [, NAME]* = …   at the start of a statement
+    if (t.lineCol >= 0 && t.kind === "name") {
+      let j = k;
+      const names: string[] = [];
+      while (body[j]?.kind === "name" && !KEYWORDS.has(body[j].value)) {
+        names.push(body[j].value);
+        if (body[j + 1]?.value === ",") j += 2;
+        else {
+          j++;
+          break;
+        }
+      }
+      const op = body[j]?.value ?? "";
+      if (names.length && (op === "=" || (names.length === 1 && /^[-+*/%&|^@]=$|^\*\*=$|^\/\/=$/.test(op))))
+        for (const n of names) bound.add(n);
+    }
+    // for NAME [, NAME]* in   (statements only: comprehension variables have their own scope)
+    if (t.value === "for" && t.lineCol >= 0) {
+      for (let j = k + 1; body[j] && body[j].value !== "in"; j++)
+        if (body[j].kind === "name") bound.add(body[j].value);
+        else if (body[j].value !== ",") break;
+    }
+    // with … as NAME / except … as NAME
+    if (t.value === "as" && body[k + 1]?.kind === "name" && body[k + 2] && /^[:,)]$/.test(body[k + 2].value))
+      bound.add(body[k + 1].value);
+  }
+  const out: (CodeEdit | null)[] = [];
+  for (const name of bound) {
+    if (params.has(name) || KEYWORDS.has(name) || name.startsWith("__")) continue;
+    if (new RegExp(`\\b${name}\\b`).test(fStringText)) continue;
+    const fresh = (SYNONYMS[name] ?? [`${name}_`, `${name}_v`]).find(
+      (c) => !taken.has(c) && !KEYWORDS.has(c) && !new RegExp(`\\b${c}\\b`).test(src),
+    );
+    if (!fresh) continue;
+    taken.add(fresh);
+    body.forEach((t, k) => {
+      if (t.kind !== "name" || t.value !== name) return;
+      if (body[k - 1]?.value === ".") return; // attribute
+      if (t.depth > 0 && body[k + 1]?.value === "=" && /^[(,]$/.test(body[k - 1]?.value ?? "")) return; // keyword argument
+      out.push(site(src, t.start, t.end, fresh, `${family}-${name}`));
+    });
+  }
+  return out;
+}

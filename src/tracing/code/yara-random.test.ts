@@ -1,0 +1,112 @@
+// Random YARA rules (identifiers, wildcard sets, anonymous strings, counts, offsets, modifiers,
+// hex and regular expressions): every variant compiles and matches the same sample files.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Prng } from "../code.ts";
+import { planFile } from "../plan.ts";
+import { requireTool, run, variants } from "./tools.test-helpers.ts";
+
+const WORDS = ["alpha", "bravo", "charlie", "delta", "echo"];
+const hex = (s: string) =>
+  [...s].map((c) => c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")).join(" ");
+
+function randomRule(rng: Prng, k: number): string {
+  const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)];
+  const pool = ["s1", "s2", "s3", "a1", "a2", "h1", "x", "str", "s"];
+  const n = 2 + rng.int(4);
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const anon = rng.next() < 0.15;
+    let name = "";
+    if (!anon) {
+      do name = pick(pool);
+      while (names.includes(name));
+      names.push(name);
+    }
+    const w = pick(WORDS);
+    const kind = rng.int(4);
+    const mods = ["ascii", "wide", "nocase", "fullword"].filter(() => rng.next() < 0.35);
+    const value =
+      kind === 0
+        ? `"${w}"${mods.length ? ` ${mods.join(" ")}` : ""}`
+        : kind === 1
+          ? `{ ${rng.next() < 0.5 ? hex(w) : hex(w).toLowerCase()} }`
+          : kind === 2
+            ? `/${w.slice(0, 2)}[a-z]+${w.slice(-1)}/${rng.next() < 0.5 ? "" : " nocase"}`
+            : `{ ${hex(w.slice(0, 2))} ?? ${hex(w.slice(3, 4))} }`;
+    lines.push(`        ${anon ? "$" : `$${name}`} = ${value}`);
+  }
+  const terms = names.map((name) =>
+    pick([`$${name}`, `#${name} > 1`, `@${name}[1] < 64`, `!${name}[1] >= 4`, `$${name} in (0..40)`]),
+  );
+  const prefixes = [...new Set(names.map((x) => x[0]))];
+  terms.push(
+    pick([`any of ($${pick(prefixes)}*)`, `1 of ($${pick(prefixes)}*)`, `all of ($${pick(prefixes)}*)`]),
+  );
+  const body = terms
+    .sort(() => rng.next() - 0.5)
+    .reduce((acc, t) => (acc ? `${acc} ${pick(["and", "or"])} ${t}` : t), "");
+  return `rule Random_${k}
+{
+    meta:
+        author = "fuzz"
+        index = ${k}
+        note = "generated"
+    strings:
+${lines.join("\n")}
+    condition:
+        (${body}) and ${pick(["any of them", "1 of them"])}
+}
+`;
+}
+
+let dir = "";
+let samples = "";
+beforeAll(() => {
+  requireTool("yara", ["--version"]);
+  dir = mkdtempSync(join(tmpdir(), "fw-yara-random-"));
+  samples = join(dir, "samples");
+  mkdirSync(samples);
+  const rng = new Prng(Buffer.from("yara-random-samples-0001", "utf8"));
+  for (let i = 0; i < 14; i++) {
+    const parts = WORDS.filter(() => rng.next() < 0.5).map((w) => {
+      const r = rng.int(4);
+      return r === 0 ? Buffer.from(w, "utf16le") : Buffer.from(r === 1 ? w.toUpperCase() : `${w} ${w}`);
+    });
+    writeFileSync(join(samples, `s${i}.bin`), Buffer.concat([Buffer.from(" ".repeat(rng.int(8))), ...parts]));
+  }
+});
+
+function matches(source: string, tag: string): string[] {
+  const path = join(dir, `${tag}.yar`);
+  writeFileSync(path, source);
+  return run("yara", ["-w", path, samples]).split("\n").filter(Boolean).sort();
+}
+
+describe("random YARA rules", () => {
+  it("keep compiling and matching the same samples in every variant", () => {
+    const rng = new Prng(Buffer.from("yara-random-rules-00001", "utf8"));
+    let checked = 0;
+    let matched = 0;
+    for (let k = 0; k < 16; k++) {
+      const rule = randomRule(rng, k);
+      const want = matches(rule, `r${k}`);
+      matched += want.length;
+      const plan = planFile(`r${k}.yar`, rule);
+      expect(plan, rule).not.toBeNull();
+      if (!plan) continue;
+      expect(plan.points.length).toBeGreaterThan(2);
+      variants(plan, 3, k + 1).forEach(({ text }, v) => {
+        expect(matches(text, `r${k}-${v}`), `${rule}\n---\n${text}`).toEqual(want);
+        checked++;
+      });
+    }
+    expect(checked).toBe(16 * 5);
+    // The samples exercise the rules: some match, most rules do not match everything.
+    expect(matched).toBeGreaterThan(16);
+    expect(matched).toBeLessThan(16 * 14 * 0.8);
+  });
+});
