@@ -160,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       advisories: deps.services.advisories.count,
       partners: deps.services.partners.countActive,
     },
+    nextRelease: () => deps.services.releases.nextRelease(),
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
   advisoryRoutes(app, deps.services.advisories);

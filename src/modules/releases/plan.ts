@@ -42,6 +42,17 @@ export type DerivedExclusion = {
   details: PartnerEligibility["reasons"];
 };
 
+/** A tier wave that T0 leaves no time for: its partners get less than their tier's lead time. */
+export type CompressedWave = {
+  tier: string | null;
+  partnerIds: string[];
+  /** When the tier's lead time would have put the wave (in the past). */
+  at: Date;
+  /** The tier's lead time, and what is left of it between now and T0. */
+  leadSeconds: number;
+  availableSeconds: number;
+};
+
 export class PlanError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
@@ -56,7 +67,7 @@ export function derivePlan(
   req: PlanRequest,
   partners: readonly PartnerEligibility[],
   now: Date,
-): { waves: DerivedWave[]; exclusions: DerivedExclusion[] } {
+): { waves: DerivedWave[]; exclusions: DerivedExclusion[]; compressed: CompressedWave[] } {
   const problems: string[] = [];
   const T0 = req.publicAt.getTime();
   if (T0 <= now.getTime())
@@ -150,5 +161,53 @@ export function derivePlan(
     (a, b) => a.at.getTime() - b.at.getTime() || (a.tier ?? "").localeCompare(b.tier ?? ""),
   );
   for (const w of list) w.partnerIds.sort();
-  return { waves: list, exclusions: [...excluded.values()] };
+  return {
+    waves: list,
+    exclusions: [...excluded.values()],
+    compressed: compressedWaves(list, req.publicAt, now),
+  };
+}
+
+/** Tier waves whose time has passed at `now`: T0 is sooner than their tier's lead time. */
+export function compressedWaves(
+  waves: readonly Pick<DerivedWave, "at" | "kind" | "tier" | "partnerIds">[],
+  publicAt: Date,
+  now: Date,
+): CompressedWave[] {
+  const T0 = publicAt.getTime();
+  return waves
+    .filter((w) => w.kind === "tier" && w.at.getTime() <= now.getTime() && w.at.getTime() < T0)
+    .map((w) => ({
+      tier: w.tier,
+      partnerIds: [...w.partnerIds],
+      at: w.at,
+      leadSeconds: Math.round((T0 - w.at.getTime()) / 1000),
+      availableSeconds: Math.max(0, Math.round((T0 - now.getTime()) / 1000)),
+    }));
+}
+
+/** "5 days", "12 hours", "90 minutes": a lead time in words for messages. */
+export function durationWords(seconds: number): string {
+  const units: [string, number][] = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units)
+    if (seconds >= size && seconds % size === 0)
+      return `${seconds / size} ${unit}${seconds / size === 1 ? "" : "s"}`;
+  for (const [unit, size] of units)
+    if (seconds >= size) {
+      const n = Math.round((seconds / size) * 10) / 10;
+      return `${n} ${unit}${n === 1 ? "" : "s"}`;
+    }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+/** The planner's warning for each compressed wave. */
+export function compressionWarnings(compressed: readonly CompressedWave[]): string[] {
+  return compressed.map(
+    (c) =>
+      `T0 is sooner than the ${c.tier ?? "extra"} tier's lead time of ${durationWords(c.leadSeconds)}: its ${c.partnerIds.length} partner${c.partnerIds.length === 1 ? "" : "s"} would receive it at once on arming, only ${durationWords(c.availableSeconds)} before T0`,
+  );
 }

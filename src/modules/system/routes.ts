@@ -14,6 +14,8 @@ export function systemRoutes(
     adminExists: () => Promise<boolean>;
     /** Dashboard counts from the modules that have them; a missing one counts 0. */
     counts?: Partial<Record<"partners" | "openCases" | "advisories", () => Promise<number>>>;
+    /** The next armed release's T0, if any. */
+    nextRelease?: () => Promise<Date | null>;
   },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -51,6 +53,7 @@ export function systemRoutes(
         operationId: "overview",
         tags: ["system"],
         summary: "Counts for the programme dashboard (staff)",
+        description: "nextRelease is the T0 of the next armed release plan still to come, or null.",
         response: {
           200: z.object({
             partners: z.number(),
@@ -68,11 +71,12 @@ export function systemRoutes(
       const [partners, openCases, advisories] = await Promise.all(
         [c.partners, c.openCases, c.advisories].map((f) => (f ? f() : Promise.resolve(0))),
       );
+      const nextRelease = info.nextRelease ? await info.nextRelease() : null;
       return {
         partners: partners ?? 0,
         openCases: openCases ?? 0,
         advisories: advisories ?? 0,
-        nextRelease: null,
+        nextRelease,
       };
     },
   );
