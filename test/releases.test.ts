@@ -783,4 +783,29 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const c = await s.cases.get(SYS, caseId);
     expect(c.phase).toBe("released");
   });
+  it("F10: a copy delivered before T0 with less than the public gets the public sections at T0, and its label follows the clock", async () => {
+    const id = (await newAdvisory()).id;
+    const url = `/api/advisories/${id}/release-plan`;
+    const publicAt = new Date(clock.now().getTime() + 6 * DAY);
+    const early = new Date(publicAt.getTime() - 3 * DAY);
+    const made = await req("POST", url, c1(), {
+      publicAt: publicAt.toISOString(),
+      extraWaves: [{ at: early.toISOString(), partnerIds: [partner.bronze], content: ["summary"] }],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    clock.set(early);
+    await s.releases.sweep();
+    const read = () => req("GET", `/api/partner/advisories/${id}`, users.bronzeAnalyst?.headers ?? {});
+    const before = (await read()).json();
+    expect(Object.keys(before.copy.sections)).toEqual(["summary"]);
+    expect(before.embargo).toMatchObject({ state: "embargoed", publicAt: publicAt.toISOString() });
+    expect(before.publicSections).toEqual({});
+    clock.set(publicAt);
+    await s.releases.sweep();
+    const after = (await read()).json();
+    expect(after.embargo).toMatchObject({ state: "public", publishedAt: publicAt.toISOString() });
+    expect(after.publicSections).toEqual({ details: SECTIONS.details });
+  });
 });

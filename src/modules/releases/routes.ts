@@ -474,6 +474,8 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "getPartnerAdvisory",
         tags: ["partner portal"],
         summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
+        description:
+          "embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have.",
         params: IdParams,
         response: {
           200: z.object({
@@ -481,6 +483,17 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             deliveredAt: z.date(),
             copy: CopyOut,
             acknowledgement: AckOut,
+            /** Follows the clock: embargoed until the advisory is public, then public. */
+            embargo: z.object({
+              state: z.enum(["embargoed", "public"]),
+              publicAt: z.date().nullable(),
+              publishedAt: z.date().nullable(),
+            }),
+            /**
+             * Once public: the public sections (summary, details) the copy lacks, so nobody has less
+             * than the public advisory.
+             */
+            publicSections: z.record(z.string(), z.string()),
           }),
           ...errors(401, 403, 404),
         },

@@ -80,7 +80,7 @@ export type ReleaseDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory">;
   partners: Pick<
     Partners,
     | "list"
@@ -1104,6 +1104,29 @@ export function makeReleases(d: ReleaseDeps) {
     return made;
   }
 
+  /**
+   * The copy's label follows the clock: embargoed until the advisory is public, then public; and once
+   * public, the public sections the copy lacks (a tier below the public level received less).
+   */
+  async function publicState(advisoryId: string, copy: Copy) {
+    const plan = await planRow(db, advisoryId);
+    const [adv] = await db
+      .select({ publishedAt: advisories.publishedAt })
+      .from(advisories)
+      .where(eq(advisories.id, advisoryId));
+    const publishedAt = adv?.publishedAt ?? null;
+    const publicAt = plan?.publicAt ?? null;
+    if (!publishedAt || publishedAt.getTime() > clock.now().getTime())
+      return { embargo: { state: "embargoed" as const, publicAt, publishedAt: null }, publicSections: {} };
+    const pub = await d.advisories.publicAdvisory(copy.trackingId);
+    const publicSections: Partial<Record<Section, string>> = {};
+    for (const sct of PUBLIC_SECTIONS) {
+      const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
+      if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
+    }
+    return { embargo: { state: "public" as const, publicAt, publishedAt }, publicSections };
+  }
+
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
   async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
     if (r.status !== "early" || !r.at || !queue) return;
@@ -1868,11 +1891,13 @@ export function makeReleases(d: ReleaseDeps) {
       const row = await ownCopy(actor, advisoryId);
       await recordRead(actor, advisoryId, row);
       const ack = await latestAck(advisoryId, row.partnerId);
+      const copy = openCopy(row);
       return {
         deliveryId: row.id,
         deliveredAt: row.deliveredAt,
-        copy: openCopy(row),
+        copy,
         acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        ...(await publicState(advisoryId, copy)),
       };
     },
 
