@@ -144,6 +144,20 @@ const planInput = (b: z.infer<typeof PlanIn>) => ({
   exclude: b.exclude,
   compressLeadTimes: b.compressLeadTimes,
 });
+/** Partners whose content a policy rule cuts below their tier's, with each rule and its reference. */
+const Capped = z.array(
+  z.object({
+    partnerId: z.string(),
+    reasons: z.array(
+      z.object({
+        rule: z.string(),
+        effect: z.string(),
+        reference: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+  }),
+);
 const Compressed = z.object({
   tier: z.string().nullable(),
   partnerIds: z.array(z.string()),
@@ -203,6 +217,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             /** Tier waves T0 leaves no time for (their lead time is cut), with a warning each. */
             compressed: z.array(Compressed),
             warnings: z.array(z.string()),
+            capped: Capped,
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -218,8 +233,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "getReleasePlan",
         tags,
         summary: "The release plan with its waves, their progress and the exclusions",
+        description:
+          "capped names the partners whose content a policy rule cuts below their tier's (their eligibility now), with the rules.",
         params: IdParams,
-        response: { 200: PlanOut, ...errors(401, 403, 404) },
+        response: { 200: PlanOut.extend({ capped: Capped }), ...errors(401, 403, 404) },
       },
     },
     async (req) => releases.getPlan(requireActor(req), req.params.id),

@@ -257,12 +257,25 @@ export function makeReleases(d: ReleaseDeps) {
 
   async function derive(req: PlanRequest) {
     try {
-      return derivePlan(req, await eligibilities(), clock.now());
+      const partners = await eligibilities();
+      return { ...derivePlan(req, partners, clock.now()), capped: cappedOf(partners) };
     } catch (e) {
       if (e instanceof PlanError)
         throw new AppError("validation_failed", e.message, { problems: e.problems });
       throw e;
     }
+  }
+
+  /** Eligible partners whose content a policy rule cuts (e.g. a jurisdiction rule), with the rules. */
+  function cappedOf(partners: readonly PartnerEligibility[]) {
+    return partners
+      .filter((p) => p.eligible && p.reasons.some((r) => r.effect !== "not_eligible"))
+      .map((p) => ({
+        partnerId: p.id,
+        reasons: p.reasons
+          .filter((r) => r.effect !== "not_eligible")
+          .map((r) => ({ rule: r.rule, effect: r.effect, reference: r.reference, message: r.message })),
+      }));
   }
 
   async function planRow(tx: DbOrTx, advisoryId: string, lock = false): Promise<PlanRow | undefined> {
@@ -1318,6 +1331,7 @@ export function makeReleases(d: ReleaseDeps) {
         exclusions: derived.exclusions,
         compressed: derived.compressed,
         warnings: compressionWarnings(derived.compressed),
+        capped: derived.capped,
       };
     },
 
@@ -1405,11 +1419,21 @@ export function makeReleases(d: ReleaseDeps) {
       return p?.publicAt ?? null;
     },
 
+    /** The plan, and why a partner in it receives less than its tier (its eligibility now). */
     async getPlan(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:read");
       const p = await planRow(db, advisoryId);
       if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-      return view(p);
+      const v = await view(p);
+      const ids = [...new Set(v.waves.flatMap((w) => w.partnerIds))];
+      const all = await d.partners.eligibilityMany(ENGINE, ids);
+      const capped = cappedOf(
+        ids.flatMap((id) => {
+          const e = all.get(id);
+          return e ? [{ id, name: id, ...e }] : [];
+        }),
+      );
+      return { ...v, capped };
     },
 
     async listPlans(actor: Actor) {
