@@ -802,6 +802,19 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(Object.keys(before.copy.sections)).toEqual(["summary"]);
     expect(before.embargo).toMatchObject({ state: "embargoed", publicAt: publicAt.toISOString() });
     expect(before.publicSections).toEqual({});
+    // F9: without SMTP the members' notices only wait in the outbox: queued, not sent.
+    const status0 = (await req("GET", `${url}/status`, c1())).json();
+    const extra = status0.waves.find((w: { kind: string }) => w.kind === "extra");
+    const members = (await deliveriesOf(id)).filter(
+      (x) => x.recipientKind === "user" && x.waveId === extra.id,
+    );
+    expect(members.length).toBeGreaterThan(0);
+    for (const m of members) await s.releases.email.send(m.id);
+    const status = (await req("GET", `${url}/status`, c1())).json();
+    expect(status.waves.find((w: { id: string }) => w.id === extra.id).email).toMatchObject({
+      sent: 0,
+      queued: members.length,
+    });
     clock.set(publicAt);
     await s.releases.sweep();
     const after = (await read()).json();

@@ -303,7 +303,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
                 portal: z.object({ partners: z.number(), copies: z.number(), read: z.number() }),
                 webhooks: z.object({ succeeded: z.number(), failed: z.number(), pending: z.number() }),
                 email: z.object({
+                  /** Handed to the SMTP server. */
                   sent: z.number(),
+                  /** Notices waiting in the outbox because no SMTP transport is configured. */
+                  queued: z.number(),
                   pending: z.number(),
                   failed: z.number(),
                   skipped: z.number(),

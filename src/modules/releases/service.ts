@@ -1560,6 +1560,7 @@ export function makeReleases(d: ReleaseDeps) {
           status: releaseMails.status,
           attempts: releaseMails.attempts,
           lastError: releaseMails.lastError,
+          messageId: releaseMails.messageId,
         })
         .from(releaseMails)
         .where(eq(releaseMails.advisoryId, advisoryId));
@@ -1602,7 +1603,9 @@ export function makeReleases(d: ReleaseDeps) {
             },
             webhooks: { succeeded: count("succeeded"), failed: count("failed"), pending: count("pending") },
             email: {
-              sent: mailCount("sent"),
+              // Without SMTP a notice is only queued in the outbox (no Message-ID): not sent.
+              sent: mailsOf.filter((m) => m.status === "sent" && m.messageId !== null).length,
+              queued: mailsOf.filter((m) => m.status === "sent" && m.messageId === null).length,
               pending: mailCount("pending"),
               failed: mailCount("failed"),
               skipped: mailCount("skipped"),
