@@ -159,6 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       openCases: deps.services.cases.countOpen,
       advisories: deps.services.advisories.count,
       partners: deps.services.partners.countActive,
+      cases: deps.services.cases.count,
+      releases: () => deps.services.releases.countReleases(),
     },
     nextRelease: () => deps.services.releases.nextRelease(),
   });

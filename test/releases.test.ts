@@ -554,6 +554,9 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     });
     const mails = (await db.db.select().from(outbox)).filter((m) => m.kind === "embargo_broken");
     expect(mails.map((m) => m.to)).toContain(users.silverAdmin?.email);
+    // The link goes to the public advisory page (the staff route would not open for partners).
+    const notice = (await s.outbox.list(SYS, 1000)).find((x) => x.id === mails[0]?.id);
+    expect(notice?.body).toMatch(/\/security\/advisories\/FW-\d{4}-\d{4}$/);
     const again = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), {
       reason: "again",
       evidence: "https://cert.example/alert/2",
@@ -772,6 +775,9 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const overview = await req("GET", "/api/overview", c1());
     expect(new Date(overview.json().nextRelease).getTime()).toBeLessThanOrEqual(publicAt.getTime());
     expect(overview.json().nextRelease).not.toBeNull();
+    // The checklist ticks on these: cases exist, releases are armed or done.
+    expect(overview.json().cases).toBeGreaterThan(0);
+    expect(overview.json().releases).toBeGreaterThan(0);
     const track = () =>
       app.inject({ url: `/api/reports/${caseId}`, headers: { "x-tracking-token": trackingToken } });
     expect((await track()).json()).toMatchObject({ phase: "remediation", advisory: null });

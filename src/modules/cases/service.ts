@@ -82,6 +82,12 @@ export function makeCases(d: CasesDeps) {
       return r?.n ?? 0;
     },
 
+    /** Every case, whatever its phase (a dashboard count; no content). */
+    async count(): Promise<number> {
+      const [r] = await d.db.select({ n: sql<number>`count(*)::int` }).from(cases);
+      return r?.n ?? 0;
+    },
+
     /**
      * What an advisory export needs from its case (identifiers, scoring, credits). For other
      * modules' services, which authorize their own callers first.

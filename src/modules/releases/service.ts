@@ -1282,7 +1282,7 @@ export function makeReleases(d: ReleaseDeps) {
             kind: "embargo_broken",
             dedupeKey: `embargo:${planId}:${m.id}`,
             subject: `Embargo over: ${a.trackingId} is public now`,
-            body: `${a.trackingId} was released to the public ahead of plan because ${input.reason}.\n\nThe embargo is over: you may publish your protections now. Details: ${d.publicUrl.replace(/\/+$/, "")}/advisories/${a.trackingId}`,
+            body: `${a.trackingId} was released to the public ahead of plan because ${input.reason}.\n\nThe embargo is over: you may publish your protections now. Details: ${d.publicUrl.replace(/\/+$/, "")}/security/advisories/${a.trackingId}`,
           });
       });
     }
@@ -1406,6 +1406,15 @@ export function makeReleases(d: ReleaseDeps) {
     async liveState(advisoryId: string): Promise<string | null> {
       const p = await planRow(db, advisoryId);
       return p && PUBLISHING_STATES.includes(p.state) ? p.state : null;
+    },
+
+    /** Release plans armed, fired or broken: releases under way or done (a dashboard count). */
+    async countReleases(): Promise<number> {
+      const rows = await db
+        .select({ id: releasePlans.id })
+        .from(releasePlans)
+        .where(inArray(releasePlans.state, ["armed", "fired", "broken"]));
+      return rows.length;
     },
 
     /** The next armed T0 still to come (the overview's "Next release"; a time, no content). */
