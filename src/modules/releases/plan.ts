@@ -168,6 +168,12 @@ export function derivePlan(
   };
 }
 
+/**
+ * A wave this far in the past still counts as on time: planning at exactly T0 − lead time, then
+ * approving and arming a moment later, gives the partner its whole lead time in practice.
+ */
+export const COMPRESSION_TOLERANCE_MS = 60_000;
+
 /** Tier waves whose time has passed at `now`: T0 is sooner than their tier's lead time. */
 export function compressedWaves(
   waves: readonly Pick<DerivedWave, "at" | "kind" | "tier" | "partnerIds">[],
@@ -176,7 +182,10 @@ export function compressedWaves(
 ): CompressedWave[] {
   const T0 = publicAt.getTime();
   return waves
-    .filter((w) => w.kind === "tier" && w.at.getTime() <= now.getTime() && w.at.getTime() < T0)
+    .filter(
+      (w) =>
+        w.kind === "tier" && w.at.getTime() < now.getTime() - COMPRESSION_TOLERANCE_MS && w.at.getTime() < T0,
+    )
     .map((w) => ({
       tier: w.tier,
       partnerIds: [...w.partnerIds],
