@@ -250,7 +250,8 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
         [partner.lapsed, partner.silver].sort(),
         ["summary", "details", "detection", "indicators"],
       ],
-      ["2026-03-10T12:00:00.000Z", "restricted", [partner.bronze], ["summary"]],
+      // At T0 the restricted tier gets no less than the public: summary and details.
+      ["2026-03-10T12:00:00.000Z", "restricted", [partner.bronze], ["summary", "details"]],
     ]);
     expect(waves.every((w) => /^wav_/.test(w.id))).toBe(true);
   });

@@ -184,3 +184,14 @@ describe("compressed lead times", () => {
     );
   });
 });
+
+describe("a wave at T0", () => {
+  it("never carries less than the public (summary and details)", () => {
+    const out = derivePlan(
+      { publicAt: T0, extraWaves: [], exclude: [] },
+      [p("org_r", "restricted", 0, ["summary"])],
+      NOW,
+    );
+    expect(out.waves.map((w) => [w.tier, w.content])).toEqual([["restricted", ["summary", "details"]]]);
+  });
+});

@@ -1,6 +1,6 @@
 // Who gets what when: a pure function from T0, each partner's eligibility (tier, lead time,
 // content), the coordinator's extra waves and exclusions, and now. Every refusal names what was wrong.
-import { SECTIONS, type Section } from "../advisories/content.ts";
+import { CONTENT_LEVELS, SECTIONS, type Section } from "../advisories/content.ts";
 
 export type PartnerEligibility = {
   id: string;
@@ -62,6 +62,8 @@ export class PlanError extends Error {
 }
 
 const ordered = (xs: readonly string[]) => SECTIONS.filter((s) => xs.includes(s));
+/** At T0 the public gets summary and details: a wave at T0 never carries less. */
+const atT0 = (xs: readonly string[]) => ordered([...xs, ...CONTENT_LEVELS.public]);
 
 export function derivePlan(
   req: PlanRequest,
@@ -131,10 +133,11 @@ export function derivePlan(
         problems.push(
           `extraWaves[${i}]: partner ${p.name} (${id}) may not receive ${beyond.join(", ")} (its eligibility allows ${allowed.join(", ")})`,
         );
+      const sent = at >= T0 ? atT0(content) : ordered(content);
       offer(id, {
         at,
-        key: `extra:${i}:${content.join(",")}`,
-        wave: { at: w.at, kind: "extra", tier: null, content: ordered(content), reason: w.reason ?? null },
+        key: `extra:${i}:${sent.join(",")}`,
+        wave: { at: w.at, kind: "extra", tier: null, content: sent, reason: w.reason ?? null },
       });
     }
   });
@@ -142,7 +145,7 @@ export function derivePlan(
   for (const p of partners) {
     if (!p.eligible || excluded.has(p.id) || p.leadSeconds === null) continue;
     const at = T0 - p.leadSeconds * 1000;
-    const content = ordered(p.content);
+    const content = at >= T0 ? atT0(p.content) : ordered(p.content);
     offer(p.id, {
       at,
       key: `tier:${p.tier}:${at}:${content.join(",")}`,
