@@ -159,7 +159,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       openCases: deps.services.cases.countOpen,
       advisories: deps.services.advisories.count,
       partners: deps.services.partners.countActive,
+      cases: deps.services.cases.count,
+      releases: () => deps.services.releases.countReleases(),
     },
+    nextRelease: () => deps.services.releases.nextRelease(),
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
   advisoryRoutes(app, deps.services.advisories);

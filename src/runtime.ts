@@ -10,7 +10,7 @@ import { makePartnerUsers } from "./modules/accounts/partner-users.ts";
 import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
 import { makeAccounts } from "./modules/accounts/service.ts";
 import type { Publisher } from "./modules/advisories/export/input.ts";
-import { makeAdvisories } from "./modules/advisories/service.ts";
+import { makeAdvisories, type ReleasePlanPort } from "./modules/advisories/service.ts";
 import { makeCases } from "./modules/cases/service.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
@@ -74,7 +74,9 @@ export function makeServices(d: ServiceDeps) {
     remediationDays: d.remediationDays ?? 90,
     mailer: outbox.mailer,
   });
+  const releasePlans: ReleasePlanPort = {};
   const advisories = makeAdvisories({
+    releasePlans,
     db,
     clock: d.clock,
     ids,
@@ -111,6 +113,7 @@ export function makeServices(d: ServiceDeps) {
     mail: d.mail,
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
+  releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
   return { audit, accounts, cases, advisories, partners, outbox, releases };
 }
 

@@ -189,13 +189,20 @@ describe.each(engines)("advisories on %s", (engine) => {
 
     // After release: listed, in the feed and the CSAF index, TLP WHITE, public sections only.
     t.clock.advance(60_000);
+    // Without a release plan, publishing takes two coordinators: one asks, another confirms.
     const pub = await t.app.inject({
       method: "POST",
       url: `/api/advisories/${id}/publish`,
       headers: alice,
       payload: {},
     });
-    expect(pub.statusCode, pub.body).toBe(200);
+    expect(pub.statusCode, pub.body).toBe(202);
+    const confirmed = await t.app.inject({
+      method: "POST",
+      url: `/api/advisories/${id}/publish/confirm`,
+      headers: bob,
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
     const tid = adv.json().trackingId as string;
     const list = (await t.app.inject({ url: "/api/public/advisories" })).json();
     expect(list.map((a: { trackingId: string }) => a.trackingId)).toEqual([tid]);

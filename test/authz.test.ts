@@ -112,6 +112,13 @@ const ROUTES: Case[] = [
     okStatus: 404,
   },
   {
+    method: "POST",
+    url: "/api/advisories/adv_00000000000000000000000000/publish/confirm",
+    path: "/api/advisories/{id}/publish/confirm",
+    allowed: ["coordinator"],
+    okStatus: 404,
+  },
+  {
     method: "GET",
     url: "/api/advisories/adv_00000000000000000000000000/export?format=csaf",
     path: "/api/advisories/{id}/export",
@@ -511,7 +518,8 @@ function releaseRoutes(): Case[] {
     on("GET", "/release-plan/status", READ),
     on("POST", "/release-plan/arm", ["coordinator"]),
     on("POST", "/release-plan/cancel", ["coordinator"], { reason: "r" }),
-    on("POST", "/embargo-break", ["coordinator"], { reason: "exploited in the wild" }),
+    on("POST", "/embargo-break", ["coordinator"], { reason: "exploited in the wild", evidence: "e" }),
+    on("POST", "/embargo-break/confirm", ["coordinator"]),
     {
       method: "GET",
       url: `${ADV}/release-plan/webhooks`,

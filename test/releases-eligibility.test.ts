@@ -20,6 +20,7 @@ describe.each(engines)("partners.eligibilityMany on %s", (engine: DbKind) => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
   let s: Services;
   let ids: string[] = [];
+  let advisoryId = "";
   const clock = fixedClock("2026-03-01T12:00:00Z");
 
   beforeAll(async () => {
@@ -32,6 +33,7 @@ describe.each(engines)("partners.eligibilityMany on %s", (engine: DbKind) => {
       { partners: 5, members: 1, leadTime: "P5D", webhookUrl: null, password: PASSWORD },
     );
     ids = seeded.partnerIds;
+    advisoryId = seeded.advisoryId;
     const [, suspended, expired, capped, unsigned] = ids as [string, string, string, string, string];
     await s.partners.suspend(SYS, suspended, "leaked an advisory");
     await db.db
@@ -79,5 +81,21 @@ describe.each(engines)("partners.eligibilityMany on %s", (engine: DbKind) => {
       expect(e?.reasons.map((r) => r.rule)).toContain(rule);
     }
     expect((await s.partners.eligibilityMany(SYS, [])).size).toBe(0);
+  });
+
+  it("the plan preview names the partner a rule caps, with the rule's reason and reference", async () => {
+    const capped = ids[3] as string;
+    const preview = await s.releases.preview(SYS, advisoryId, {
+      publicAt: new Date("2026-03-20T12:00:00Z"),
+    });
+    const entry = preview.capped.find((c) => c.partnerId === capped);
+    const rules = (await s.partners.eligibility(SYS, capped)).reasons.filter(
+      (r) => r.effect !== "not_eligible",
+    );
+    expect(rules.length).toBeGreaterThan(0);
+    expect(entry?.reasons).toEqual(
+      rules.map((r) => ({ rule: r.rule, effect: r.effect, reference: r.reference, message: r.message })),
+    );
+    expect(preview.capped.map((c) => c.partnerId)).not.toContain(ids[0]);
   });
 });

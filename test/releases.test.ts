@@ -250,7 +250,8 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
         [partner.lapsed, partner.silver].sort(),
         ["summary", "details", "detection", "indicators"],
       ],
-      ["2026-03-10T12:00:00.000Z", "restricted", [partner.bronze], ["summary"]],
+      // At T0 the restricted tier gets no less than the public: summary and details.
+      ["2026-03-10T12:00:00.000Z", "restricted", [partner.bronze], ["summary", "details"]],
     ]);
     expect(waves.every((w) => /^wav_/.test(w.id))).toBe(true);
   });
@@ -262,7 +263,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const approveUrl = `/api/advisories/${adv}/release-plan/approve`;
     const own = await req("POST", approveUrl, c1());
     expect(own.statusCode).toBe(403);
-    expect(own.json().error.message).toMatch(/you made or last changed this release plan/);
+    expect(own.json().error.message).toMatch(/you made or changed this release plan since its last approval/);
     const early = await req("POST", approveUrl, users.c2?.headers ?? {});
     expect(early.statusCode).toBe(409);
     expect(early.json().error.message).toMatch(
@@ -473,12 +474,13 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(reminded.filter((to) => to === users.silverAdmin?.email)).toHaveLength(1);
   });
 
-  it("T0: the restricted partner gets the summary only and the advisory is public", async () => {
+  it("T0: the restricted partner gets no less than the public (summary and details) and the advisory is public", async () => {
     clock.set(T0);
     await s.releases.sweep();
     const bronze = await partnerSees("bronzeAnalyst");
     expect(bronze.status).toBe(200);
-    expect(Object.keys(bronze.one.json().copy.sections)).toEqual(["summary"]);
+    // Its tier allows the summary only, but at T0 the public gets the details too.
+    expect(Object.keys(bronze.one.json().copy.sections)).toEqual(["summary", "details"]);
     expect(bronze.one.json().copy.files).toEqual([]);
     const plan = (await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json();
     expect(plan.state).toBe("fired");
@@ -531,6 +533,9 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
     const empty = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "" });
     expect(empty.statusCode).toBe(400);
+    // The evidence is mandatory too.
+    const bare = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "exploited" });
+    expect(bare.statusCode).toBe(400);
     const br = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), {
       reason: "exploited in the wild",
       evidence: "https://cert.example/alert/1",
@@ -550,7 +555,13 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     });
     const mails = (await db.db.select().from(outbox)).filter((m) => m.kind === "embargo_broken");
     expect(mails.map((m) => m.to)).toContain(users.silverAdmin?.email);
-    const again = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), { reason: "again" });
+    // The link goes to the public advisory page (the staff route would not open for partners).
+    const notice = (await s.outbox.list(SYS, 1000)).find((x) => x.id === mails[0]?.id);
+    expect(notice?.body).toMatch(/\/security\/advisories\/FW-\d{4}-\d{4}$/);
+    const again = await req("POST", `/api/advisories/${a3}/embargo-break`, c1(), {
+      reason: "again",
+      evidence: "https://cert.example/alert/2",
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -589,5 +600,232 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(await auditTypes(a4)).toContain("release.webhook_redelivered");
     const unknown = await req("POST", `${url}/webhooks/whm_00000000000000000000000000/redeliver`, c1());
     expect(unknown.statusCode).toBe(404);
+  });
+  // ---- release safety (issue 9) ----
+
+  /** A plan for a fresh approved advisory, T0 `days` from now; approved by c2 and armed when asked. */
+  async function plannedAdvisory(days: number, opts: { arm?: boolean; approve?: boolean } = {}) {
+    const id = (await newAdvisory()).id;
+    const url = `/api/advisories/${id}/release-plan`;
+    const publicAt = new Date(clock.now().getTime() + days * DAY).toISOString();
+    const made = await req("POST", url, c1(), { publicAt });
+    expect(made.statusCode, made.body).toBe(201);
+    if (opts.approve || opts.arm)
+      expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
+    if (opts.arm) expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    return { id, url, publicAt };
+  }
+
+  it("H1: an advisory with a plan is published only by its plan; never back-dated; a manual publish needs a second coordinator", async () => {
+    const { id, url } = await plannedAdvisory(10, { arm: true });
+    const trackingId = (await s.advisories.get(SYS, id)).trackingId;
+    const early = await req("POST", `/api/advisories/${id}/publish`, c1(), {
+      publishedAt: "2020-01-01T00:00:00Z",
+    });
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().error.message).toMatch(/has a armed release plan/);
+    expect(early.json().error.message).toContain(`/api/advisories/${id}/embargo-break`);
+    const now = await req("POST", `/api/advisories/${id}/publish`, c1(), {});
+    expect(now.statusCode).toBe(409);
+    expect(
+      (await req("POST", `/api/advisories/${id}/publish/confirm`, users.c2?.headers ?? {})).statusCode,
+    ).toBe(409);
+    // Nothing public, no copy, the plan still armed.
+    expect((await app.inject({ url: `/api/public/advisories/${trackingId}` })).statusCode).toBe(404);
+    expect((await app.inject({ url: "/feeds/advisories.atom" })).body).not.toContain(trackingId);
+    expect((await s.advisories.get(SYS, id)).publishedAt).toBeNull();
+    expect((await req("GET", url, c1())).json().state).toBe("armed");
+    // People cannot call the engine's publish either.
+    await expect(
+      s.advisories.publish(staff.c1 as Actor, id, new Date("2020-01-01T00:00:00Z")),
+    ).rejects.toThrow(/published by its release plan/);
+
+    // Without a plan (cancelled here): a request by one coordinator, confirmed by another.
+    const free = (await plannedAdvisory(10)).id;
+    expect(
+      (await req("POST", `/api/advisories/${free}/release-plan/cancel`, c1(), { reason: "ship it manually" }))
+        .statusCode,
+    ).toBe(200);
+    const past = await req("POST", `/api/advisories/${free}/publish`, c1(), {
+      publishedAt: "2020-01-01T00:00:00Z",
+    });
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error.message).toMatch(/in the past: a publication is never back-dated/);
+    const asked = await req("POST", `/api/advisories/${free}/publish`, c1(), {});
+    expect(asked.statusCode, asked.body).toBe(202);
+    expect(asked.json()).toMatchObject({ state: "requested", requestedBy: users.c1?.id });
+    expect((await s.advisories.get(SYS, free)).publishedAt).toBeNull();
+    const self = await req("POST", `/api/advisories/${free}/publish/confirm`, c1());
+    expect(self.statusCode).toBe(403);
+    const ok = await req("POST", `/api/advisories/${free}/publish/confirm`, users.c2?.headers ?? {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(new Date(ok.json().publishedAt).getTime()).toBeGreaterThanOrEqual(clock.now().getTime());
+    const types = await auditTypes(free);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "advisory.publish_requested",
+        "advisory.published",
+        "advisory.publish_confirmed",
+      ]),
+    );
+  });
+
+  it("M1: breaking the embargo of a plan not armed takes a second coordinator's confirmation", async () => {
+    const { id, url } = await plannedAdvisory(10);
+    const asked = await req("POST", `/api/advisories/${id}/embargo-break`, c1(), {
+      reason: "exploited in the wild",
+      evidence: "https://cert.example/alert/9",
+    });
+    expect(asked.statusCode, asked.body).toBe(202);
+    expect(asked.json()).toMatchObject({
+      state: "draft",
+      breakRequest: { by: users.c1?.id, reason: "exploited in the wild" },
+    });
+    // Nothing released yet: no copy, not public.
+    expect(await deliveriesOf(id)).toEqual([]);
+    expect((await s.advisories.get(SYS, id)).publishedAt).toBeNull();
+    expect((await req("POST", `/api/advisories/${id}/embargo-break/confirm`, c1())).statusCode).toBe(403);
+    const done = await req("POST", `/api/advisories/${id}/embargo-break/confirm`, users.c2?.headers ?? {});
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ state: "fired", breakReason: "exploited in the wild" });
+    const entry = (await db.db.select().from(auditLog)).find(
+      (e) => e.subject === id && e.type === "release.embargo_broken",
+    );
+    expect(entry?.payload).toMatchObject({
+      requestedBy: users.c1?.id,
+      evidence: "https://cert.example/alert/9",
+    });
+    expect(entry?.actorId).toBe(users.c2?.id);
+    expect(await auditTypes(id)).toContain("release.break_requested");
+    expect((await req("GET", url, c1())).json().state).toBe("fired");
+  });
+
+  it("M2: nobody who made or changed the plan since its last approval approves it", async () => {
+    const c3 = await makeUser("coordinator");
+    const { id, url, publicAt } = await plannedAdvisory(10);
+    // c3 moves T0; c1 made the plan: neither may approve.
+    const moved = await req("PATCH", url, c3.headers, {
+      publicAt: new Date(new Date(publicAt).getTime() + DAY).toISOString(),
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().editors).toEqual([users.c1?.id, c3.id]);
+    for (const who of [c1(), c3.headers]) {
+      const r = await req("POST", `${url}/approve`, who);
+      expect(r.statusCode).toBe(403);
+      expect(r.json().error.message).toMatch(/since its last approval/);
+    }
+    const ok = await req("POST", `${url}/approve`, users.c2?.headers ?? {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().editors).toEqual([]);
+    void id;
+  });
+
+  it("F7: a T0 sooner than a tier's lead time is warned in the preview and refused unless compression is chosen (recorded)", async () => {
+    const id = (await newAdvisory()).id;
+    const url = `/api/advisories/${id}/release-plan`;
+    // Two days: the vetted-plus tier (5 days) loses 3 of its days.
+    const publicAt = new Date(clock.now().getTime() + 2 * DAY).toISOString();
+    const pv = await req("POST", `${url}/preview`, c1(), { publicAt });
+    expect(pv.statusCode, pv.body).toBe(200);
+    expect(pv.json().compressed.map((c: { tier: string }) => c.tier)).toEqual(["vetted-plus"]);
+    expect(pv.json().warnings[0]).toMatch(
+      /sooner than the vetted-plus tier's lead time of 5 days.*only 2 days before T0/,
+    );
+    const refused = await req("POST", url, c1(), { publicAt });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toMatch(/compressLeadTimes/);
+    expect((await req("GET", url, c1())).statusCode).toBe(404);
+    const made = await req("POST", url, c1(), { publicAt, compressLeadTimes: true });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().compressLeadTimes).toBe(true);
+    const planned = (await db.db.select().from(auditLog)).find(
+      (e) => e.subject === id && e.type === "release.planned",
+    );
+    expect(planned?.payload).toMatchObject({ compressLeadTimes: true, compressedTiers: ["vetted-plus"] });
+
+    // A plan made in time whose first wave passes before it is armed: arming is refused.
+    const later = await plannedAdvisory(6, { approve: true });
+    clock.advance(1.5 * DAY);
+    const arm = await req("POST", `${later.url}/arm`, c1());
+    expect(arm.statusCode).toBe(409);
+    expect(arm.json().error.message).toMatch(/lead time of 5 days/);
+    expect(await deliveriesOf(later.id)).toEqual([]);
+  });
+
+  it("F11: at T0 the case moves to released, the researcher's tracking page links the advisory, the overview names the next release", async () => {
+    const rep = await app.inject({
+      method: "POST",
+      url: "/api/reports",
+      payload: { product: "Acme Gateway", version: "4.2.1", title: "Admin bypass", description: "Send it." },
+    });
+    const { caseId, trackingToken } = rep.json();
+    for (const to of ["verified", "remediation"])
+      await s.cases.transition(staff.c1 as Actor, caseId, { to: to as "verified" });
+    const a = await s.advisories.create(staff.c1 as Actor, {
+      caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
+      sections: SECTIONS,
+    });
+    await s.advisories.approve(staff.c2 as Actor, a.id);
+    const url = `/api/advisories/${a.id}/release-plan`;
+    const publicAt = new Date(clock.now().getTime() + 6 * DAY);
+    expect((await req("POST", url, c1(), { publicAt: publicAt.toISOString() })).statusCode).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    const overview = await req("GET", "/api/overview", c1());
+    expect(new Date(overview.json().nextRelease).getTime()).toBeLessThanOrEqual(publicAt.getTime());
+    expect(overview.json().nextRelease).not.toBeNull();
+    // The checklist ticks on these: cases exist, releases are armed or done.
+    expect(overview.json().cases).toBeGreaterThan(0);
+    expect(overview.json().releases).toBeGreaterThan(0);
+    const track = () =>
+      app.inject({ url: `/api/reports/${caseId}`, headers: { "x-tracking-token": trackingToken } });
+    expect((await track()).json()).toMatchObject({ phase: "remediation", advisory: null });
+    clock.set(publicAt);
+    await s.releases.sweep();
+    const after = (await track()).json();
+    expect(after.phase).toBe("released");
+    expect(after.advisory).toEqual({ trackingId: a.trackingId, publishedAt: publicAt.toISOString() });
+    const c = await s.cases.get(SYS, caseId);
+    expect(c.phase).toBe("released");
+  });
+  it("F10: a copy delivered before T0 with less than the public gets the public sections at T0, and its label follows the clock", async () => {
+    const id = (await newAdvisory()).id;
+    const url = `/api/advisories/${id}/release-plan`;
+    const publicAt = new Date(clock.now().getTime() + 6 * DAY);
+    const early = new Date(publicAt.getTime() - 3 * DAY);
+    const made = await req("POST", url, c1(), {
+      publicAt: publicAt.toISOString(),
+      extraWaves: [{ at: early.toISOString(), partnerIds: [partner.bronze], content: ["summary"] }],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
+    expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+    clock.set(early);
+    await s.releases.sweep();
+    const read = () => req("GET", `/api/partner/advisories/${id}`, users.bronzeAnalyst?.headers ?? {});
+    const before = (await read()).json();
+    expect(Object.keys(before.copy.sections)).toEqual(["summary"]);
+    expect(before.embargo).toMatchObject({ state: "embargoed", publicAt: publicAt.toISOString() });
+    expect(before.publicSections).toEqual({});
+    // F9: without SMTP the members' notices only wait in the outbox: queued, not sent.
+    const status0 = (await req("GET", `${url}/status`, c1())).json();
+    const extra = status0.waves.find((w: { kind: string }) => w.kind === "extra");
+    const members = (await deliveriesOf(id)).filter(
+      (x) => x.recipientKind === "user" && x.waveId === extra.id,
+    );
+    expect(members.length).toBeGreaterThan(0);
+    for (const m of members) await s.releases.email.send(m.id);
+    const status = (await req("GET", `${url}/status`, c1())).json();
+    expect(status.waves.find((w: { id: string }) => w.id === extra.id).email).toMatchObject({
+      sent: 0,
+      queued: members.length,
+    });
+    clock.set(publicAt);
+    await s.releases.sweep();
+    const after = (await read()).json();
+    expect(after.embargo).toMatchObject({ state: "public", publishedAt: publicAt.toISOString() });
+    expect(after.publicSections).toEqual({ details: SECTIONS.details });
   });
 });

@@ -82,9 +82,30 @@ export type AuditEvents = {
   "webhook.deleted": { webhookId: string; url: string };
   "outbox.viewed": { entries: number };
   "outbox.delivered": { sent: number; failed: number };
-  "release.planned": { planId: string; publicAt: string; waves: number; excluded: number };
-  "release.armed": { planId: string; publicAt: string; revision: number; version: number };
-  "release.moved": { planId: string; from: string; to: string; version: number };
+  "release.planned": {
+    planId: string;
+    publicAt: string;
+    waves: number;
+    excluded: number;
+    compressLeadTimes?: boolean;
+    compressedTiers?: string[];
+  };
+  "release.armed": {
+    planId: string;
+    publicAt: string;
+    revision: number;
+    version: number;
+    compressLeadTimes?: boolean;
+    compressedTiers?: string[];
+  };
+  "release.moved": {
+    planId: string;
+    from: string;
+    to: string;
+    version: number;
+    compressLeadTimes?: boolean;
+    compressedTiers?: string[];
+  };
   "release.cancelled": { planId: string; reason: string };
   "release.wave_fired": { planId: string; waveId: string; at: string; delivered: number; withheld: number };
   "release.delivered": {
@@ -96,7 +117,14 @@ export type AuditEvents = {
   };
   "release.withheld": { planId: string; waveId: string; partnerId: string; reason: string };
   "release.published": { planId: string; publishedAt: string; broken: boolean };
-  "release.embargo_broken": { planId: string; reason: string; evidence: string | null; pendingWaves: number };
+  "release.embargo_broken": {
+    planId: string;
+    reason: string;
+    evidence: string | null;
+    pendingWaves: number;
+    /** The coordinator who asked, when another one confirmed the break. */
+    requestedBy?: string;
+  };
   "release.copy_read": { deliveryId: string; revision: number; fileId?: string };
   "release.inbox_viewed": { entries: number };
   "release.webhook_failed": { messageId: string; endpointId: string; attempts: number; lastError: string };
@@ -115,6 +143,9 @@ export type AuditEvents = {
   };
   "release.mail_skipped": { deliveryId: string; userId: string; reason: string };
   "release.mail_failed": { deliveryId: string; userId: string; attempts: number; lastError: string };
+  "advisory.publish_requested": { revision: number; publishAt: string | null };
+  "advisory.publish_confirmed": { revision: number; publishedAt: string; requestedBy: string };
+  "release.break_requested": { planId: string; reason: string; evidence: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -205,6 +236,9 @@ export const AUDIT_TYPES = [
   "release.mailed",
   "release.mail_skipped",
   "release.mail_failed",
+  "advisory.publish_requested",
+  "advisory.publish_confirmed",
+  "release.break_requested",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

@@ -152,7 +152,9 @@ export const demoCommand: Command = {
       });
       await s.advisories.approve(c2, adv.id);
       const publicAt = new Date(clock.now().getTime() + days * 86_400_000);
-      const plan = await s.releases.createPlan(c1, adv.id, { publicAt });
+      // Fewer days than a tier's lead time: that tier's wave goes at once (the demo accepts it and says so).
+      const plan = await s.releases.createPlan(c1, adv.id, { publicAt, compressLeadTimes: true });
+      for (const w of plan.warnings) io.out(`  note: ${w}`);
       io.out(`\nRelease plan for ${adv.trackingId}, T0 ${publicAt.toISOString()}:`);
       for (const w of plan.waves)
         io.out(

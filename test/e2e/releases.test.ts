@@ -164,7 +164,16 @@ describe("releases in the browser", () => {
         .getByRole("link", { name: "Releases" })
         .click();
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
-      await page.getByRole("heading", { name: "Release plan" }).waitFor();
+      // The editor names the advisory and says each wave's time against T0 in words.
+      await page.getByRole("heading", { name: `Release plan: ${trackingId}` }).waitFor();
+      await page
+        .getByText(/· at T0$/)
+        .first()
+        .waitFor();
+      await page
+        .getByText(/· 25 seconds before T0$/)
+        .first()
+        .waitFor();
       await page.getByText("Tier vetted-plus: 1 partner").waitFor();
       await page.getByText("Tier restricted: 1 partner").waitFor();
       await page.getByText("T0: public release").waitFor();
@@ -201,6 +210,8 @@ describe("releases in the browser", () => {
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
       await page.getByText("curl -H 'X-Forwarded-User: admin'", { exact: false }).waitFor();
       await page.getByText("Prepared for Gold Security alone", { exact: false }).waitFor();
+      // Before T0 the copy is labelled embargoed (the label follows the clock).
+      expect(await page.getByTestId("copy-embargo").textContent()).toBe("embargoed");
       // The binary PoC travels by reference; its link downloads the very bytes uploaded.
       const link = page.getByRole("link", { name: "Download exploit.zip" });
       const href = (await link.getAttribute("href")) as string;

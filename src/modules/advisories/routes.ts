@@ -320,23 +320,50 @@ function register(app: FastifyInstance, advisories: Advisories) {
     "/api/advisories/:id/publish",
     {
       schema: {
-        operationId: "publishAdvisory",
+        operationId: "requestAdvisoryPublication",
         tags: ["advisories"],
-        summary: "Set the public release time (default now); until then everything stays embargoed",
+        summary: "Ask to publish an approved advisory without a release plan; another coordinator confirms",
+        description:
+          "Records a publish request for the current approved revision, now (on confirmation) or at a future publishedAt; a time in the past is refused (400). A different coordinator confirms it with POST /api/advisories/{id}/publish/confirm. An advisory with a live release plan (draft, approved, armed, broken) is published only by that plan: 409 naming the plan's routes.",
         params: IdParams,
         body: z.object({ publishedAt: IsoDate.optional() }).nullish(),
         response: {
-          200: z.object({ id: z.string(), publishedAt: z.date() }),
+          202: z.object({
+            id: z.string(),
+            state: z.literal("requested"),
+            requestedBy: z.string(),
+            revision: z.number(),
+            publishAt: z.date().nullable(),
+          }),
           ...errors(400, 401, 403, 404, 409),
         },
       },
     },
-    async (req) =>
-      advisories.publish(
-        requireActor(req),
-        req.params.id,
-        req.body?.publishedAt ? new Date(req.body.publishedAt) : undefined,
+    async (req, reply) =>
+      reply.code(202).send(
+        await advisories.requestPublish(requireActor(req), req.params.id, {
+          publishAt: req.body?.publishedAt ? new Date(req.body.publishedAt) : undefined,
+        }),
       ),
+  );
+
+  r.post(
+    "/api/advisories/:id/publish/confirm",
+    {
+      schema: {
+        operationId: "confirmAdvisoryPublication",
+        tags: ["advisories"],
+        summary: "Confirm another coordinator's publish request: the advisory becomes public",
+        description:
+          "Not the coordinator who asked (403). Publishes the requested revision at the requested time, or now if that has passed; never earlier. 409 when nobody asked, the advisory changed since, or it has a live release plan.",
+        params: IdParams,
+        response: {
+          200: z.object({ id: z.string(), publishedAt: z.date() }),
+          ...errors(401, 403, 404, 409),
+        },
+      },
+    },
+    async (req) => advisories.confirmPublish(requireActor(req), req.params.id),
   );
 
   r.get(

@@ -18,6 +18,16 @@ export const advisories = pgTable(
     publishedAt: ts("published_at"),
     /** The revision made public (a release plan pins it); null means the current revision. */
     publishedRevision: integer("published_revision"),
+    /**
+     * A manual publication (an advisory without a release plan) asked for by one coordinator, waiting
+     * for a different one to confirm it: { by, at, revision, publishAt (null: on confirmation) }.
+     */
+    publishRequest: jsonb("publish_request").$type<{
+      by: string;
+      at: string;
+      revision: number;
+      publishAt: string | null;
+    } | null>(),
     createdBy: text("created_by"),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),

@@ -35,10 +35,19 @@ export type AdvisoriesDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  cases: Pick<Cases, "facts">;
+  cases: Pick<Cases, "facts" | "recordPublication">;
   publisher: Publisher;
   version: string;
+  /** The release engine's answer to "does this advisory have a live plan?" (wired after both exist). */
+  releasePlans?: ReleasePlanPort | undefined;
 };
+
+/**
+ * What the advisories module asks of the release engine (which depends on this module, so the answer
+ * is plugged in after both exist): the state of the advisory's plan while it can still publish it
+ * (draft, approved, armed, broken), else null.
+ */
+export type ReleasePlanPort = { liveState?: (advisoryId: string) => Promise<string | null> };
 
 export type AdvisoryInput = {
   caseId: string;
@@ -206,6 +215,16 @@ export function makeAdvisories(d: AdvisoriesDeps) {
   }
 
   const userId = (actor: Actor) => (actor.kind === "user" ? actor.userId : `system:${actor.name}`);
+
+  /** An advisory with a live release plan is published by that plan only. */
+  async function refuseIfPlanned(id: string) {
+    const state = d.releasePlans?.liveState ? await d.releasePlans.liveState(id) : null;
+    if (state)
+      throw conflict(
+        `advisory ${id} has a ${state} release plan: it becomes public at the plan's T0 (or by POST /api/advisories/${id}/embargo-break); cancel the plan (POST /api/advisories/${id}/release-plan/cancel) to publish it otherwise`,
+        { planState: state },
+      );
+  }
 
   return {
     async create(actor: Actor, input: AdvisoryInput) {
@@ -494,12 +513,17 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     },
 
     /**
-     * Sets the public release time (the release engine calls this). Only approved advisories; with
-     * `revision`, that approved revision is made public even if a later draft exists (a release plan
-     * pins the revision it was approved for).
+     * Sets the public release time; only the release engine (a system actor) calls this, at T0 or on an
+     * embargo break. Only approved advisories; with `revision`, that approved revision is made public
+     * even if a later draft exists (a release plan pins the revision it was approved for). People
+     * publish through a plan, or through requestPublish + confirmPublish (two coordinators).
      */
     async publish(actor: Actor, id: string, at?: Date, revisionNumber?: number) {
       authorize(actor, "advisories:publish");
+      if (actor.kind !== "system")
+        throw forbidden(
+          "an advisory is published by its release plan, or by a publish request another coordinator confirms",
+        );
       return d.db.transaction(async (tx) => {
         const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
         if (!a) throw notFound(`advisory ${id}`);
@@ -530,6 +554,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           .set({
             publishedAt,
             publishedRevision: revisionNumber ?? a.currentRevision,
+            publishRequest: null,
             updatedAt: d.clock.now(),
           })
           .where(eq(advisories.id, id));
@@ -538,6 +563,112 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           actor,
           subject: id,
           data: { publishedAt: publishedAt.toISOString() },
+        });
+        await d.cases.recordPublication(tx, actor, a.caseId, {
+          advisoryId: id,
+          trackingId: a.trackingId,
+          publishedAt,
+        });
+        return { id, publishedAt };
+      });
+    },
+
+    /**
+     * A coordinator asks to publish an approved advisory that has no live release plan, now (on
+     * confirmation) or at a future time; a different coordinator confirms (confirmPublish). An
+     * advisory with a plan is published only by that plan (409 naming its routes). A later request
+     * replaces an earlier one. Audited `advisory.publish_requested`.
+     */
+    async requestPublish(actor: Actor, id: string, input: { publishAt?: Date | undefined } = {}) {
+      authorize(actor, "advisories:publish");
+      await load(id);
+      await refuseIfPlanned(id);
+      const now = d.clock.now();
+      if (input.publishAt && input.publishAt.getTime() < now.getTime())
+        throw badRequest(
+          `publishedAt ${input.publishAt.toISOString()} is in the past: a publication is never back-dated`,
+        );
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (isPublished(a)) throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
+        if (a.state !== "approved")
+          throw new AppError("invalid_state", `advisory ${a.trackingId} is ${a.state}: approve it first`);
+        const request = {
+          by: userId(actor),
+          at: now.toISOString(),
+          revision: a.currentRevision,
+          publishAt: input.publishAt ? input.publishAt.toISOString() : null,
+        };
+        await tx
+          .update(advisories)
+          .set({ publishRequest: request, updatedAt: now })
+          .where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.publish_requested",
+          actor,
+          subject: id,
+          data: { revision: a.currentRevision, publishAt: request.publishAt },
+        });
+        return {
+          id,
+          state: "requested" as const,
+          requestedBy: request.by,
+          revision: request.revision,
+          publishAt: input.publishAt ?? null,
+        };
+      });
+    },
+
+    /**
+     * A coordinator other than the one who asked confirms a publish request: the requested revision
+     * (still the approved current one) becomes public at the requested time, or now if that has
+     * passed, never earlier. Audited `advisory.published` and `advisory.publish_confirmed`.
+     */
+    async confirmPublish(actor: Actor, id: string) {
+      authorize(actor, "advisories:publish");
+      await load(id);
+      await refuseIfPlanned(id);
+      return d.db.transaction(async (tx) => {
+        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
+        if (!a) throw notFound(`advisory ${id}`);
+        if (isPublished(a)) throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
+        const req = a.publishRequest;
+        if (!req)
+          throw new AppError(
+            "invalid_state",
+            `nobody asked to publish advisory ${a.trackingId}: POST /api/advisories/${id}/publish first`,
+          );
+        if (req.by === userId(actor))
+          throw forbidden("you asked to publish this advisory: a different coordinator must confirm it");
+        if (a.state !== "approved" || a.currentRevision !== req.revision)
+          throw new AppError(
+            "invalid_state",
+            `the request was for revision ${req.revision}, but the advisory is at revision ${a.currentRevision} (${a.state}): ask again`,
+          );
+        const now = d.clock.now();
+        const wanted = req.publishAt ? new Date(req.publishAt) : now;
+        const publishedAt = wanted.getTime() < now.getTime() ? now : wanted;
+        await tx
+          .update(advisories)
+          .set({ publishedAt, publishedRevision: req.revision, publishRequest: null, updatedAt: now })
+          .where(eq(advisories.id, id));
+        await d.audit.record(tx, {
+          type: "advisory.published",
+          actor,
+          subject: id,
+          data: { publishedAt: publishedAt.toISOString() },
+        });
+        await d.audit.record(tx, {
+          type: "advisory.publish_confirmed",
+          actor,
+          subject: id,
+          data: { revision: req.revision, publishedAt: publishedAt.toISOString(), requestedBy: req.by },
+        });
+        await d.cases.recordPublication(tx, actor, a.caseId, {
+          advisoryId: id,
+          trackingId: a.trackingId,
+          publishedAt,
         });
         return { id, publishedAt };
       });

@@ -120,7 +120,7 @@ export function makeIntake(d: CasesDeps) {
 
     async viewAsReporter(access: ReporterAccess, caseId: string) {
       const { row, actor } = await reporterCase(access, caseId);
-      const view = await researcherView(d.db, d.sealer, row);
+      const view = await researcherView(d.db, d.sealer, row, d.clock.now());
       await d.audit.record(d.db, {
         type: "case.viewed",
         actor,

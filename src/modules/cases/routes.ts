@@ -78,6 +78,8 @@ const ResearcherCase = z.object({
   attachments: z.array(Attachment),
   messages: z.array(Message),
   phases: z.array(z.object({ at: z.date(), phase: z.string() })),
+  /** The public advisory, once published (its page: /advisories/{trackingId}). */
+  advisory: z.object({ trackingId: z.string(), publishedAt: z.date() }).nullable(),
 });
 const StaffCase = CaseSummary.extend({
   description: z.string(),

@@ -2,6 +2,7 @@
 // own file, composed here into one object with narrow dependencies.
 import { and, desc, eq, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
 import { notFound } from "../../platform/errors.ts";
 import { makeConversation } from "./conversation.ts";
 import { makeIntake } from "./intake.ts";
@@ -81,6 +82,12 @@ export function makeCases(d: CasesDeps) {
       return r?.n ?? 0;
     },
 
+    /** Every case, whatever its phase (a dashboard count; no content). */
+    async count(): Promise<number> {
+      const [r] = await d.db.select({ n: sql<number>`count(*)::int` }).from(cases);
+      return r?.n ?? 0;
+    },
+
     /**
      * What an advisory export needs from its case (identifiers, scoring, credits). For other
      * modules' services, which authorize their own callers first.
@@ -100,6 +107,49 @@ export function makeCases(d: CasesDeps) {
         receivedAt: row.receivedAt,
         credits: await loadCredits(d.db, row.id),
       };
+    },
+
+    /**
+     * The case's advisory was published (for the advisories service, in its publication's
+     * transaction, which authorized its caller): a case still open moves to `released` with the
+     * advisory named on its timeline (audited `case.transitioned`), and the researcher's view links
+     * the public advisory from then on. A case already finished only gets the link.
+     */
+    async recordPublication(
+      tx: DbOrTx,
+      actor: Actor,
+      caseId: string,
+      advisory: { advisoryId: string; trackingId: string; publishedAt: Date },
+    ) {
+      const row = await loadCase(tx, caseId, true);
+      const from = row.phase as Phase;
+      const data = {
+        advisoryId: advisory.advisoryId,
+        trackingId: advisory.trackingId,
+        publishedAt: advisory.publishedAt.toISOString(),
+      };
+      if (FINISHED.includes(from)) {
+        await addEvent(d, tx, { caseId, actor, kind: "advisory_published", data });
+        return { phase: from };
+      }
+      const reason = `advisory ${advisory.trackingId} was published`;
+      await tx.update(cases).set({ phase: "released", updatedAt: d.clock.now() }).where(eq(cases.id, caseId));
+      await addEvent(d, tx, {
+        caseId,
+        actor,
+        kind: "transition",
+        fromPhase: from,
+        toPhase: "released",
+        body: reason,
+        data,
+      });
+      await d.audit.record(tx, {
+        type: "case.transitioned",
+        actor,
+        subject: caseId,
+        data: { from, to: "released", reason },
+      });
+      return { phase: "released" as const };
     },
 
     /**

@@ -229,7 +229,7 @@ export async function staffView(db: DbOrTx, sealer: Sealer, c: CaseRow, now: Dat
 }
 
 /** What a reporter sees: no internal notes, assignee or bounty deliberations, but phase and messages. */
-export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow) {
+export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow, now: Date) {
   const timeline = await db
     .select()
     .from(caseEvents)
@@ -250,5 +250,16 @@ export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow) {
     phases: timeline
       .filter((e) => e.kind === "transition" || e.kind === "reported")
       .map((e) => ({ at: e.at, phase: e.toPhase ?? "received" })),
+    advisory: publishedAdvisory(timeline, now),
   };
+}
+
+/** The public advisory of the case, once its publication time has come (from its timeline). */
+function publishedAdvisory(timeline: { data: unknown }[], now: Date) {
+  for (const e of [...timeline].reverse()) {
+    const x = e.data as { trackingId?: string; publishedAt?: string };
+    if (x?.trackingId && x.publishedAt && new Date(x.publishedAt).getTime() <= now.getTime())
+      return { trackingId: x.trackingId, publishedAt: new Date(x.publishedAt) };
+  }
+  return null;
 }

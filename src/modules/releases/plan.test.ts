@@ -2,7 +2,13 @@
 // extra wave; exclusions and ineligibility carry reasons; every refusal names what was wrong.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { derivePlan, type PartnerEligibility, PlanError } from "./plan.ts";
+import {
+  compressedWaves,
+  compressionWarnings,
+  derivePlan,
+  type PartnerEligibility,
+  PlanError,
+} from "./plan.ts";
 
 const NOW = new Date("2026-03-01T00:00:00Z");
 const T0 = new Date("2026-03-10T00:00:00Z");
@@ -142,5 +148,50 @@ describe("derivePlan", () => {
         },
       ),
     );
+  });
+});
+
+describe("compressed lead times", () => {
+  const T0 = new Date("2026-03-10T12:00:00Z"); // shadows the file's T0 on purpose: times at noon
+  const wave = (at: string) => ({
+    at: new Date(at),
+    kind: "tier" as const,
+    tier: "vetted-plus",
+    partnerIds: ["p"],
+  });
+  it("names a tier wave whose time has passed, with the lead time it had and what is left", () => {
+    const now = new Date("2026-03-08T12:00:00Z");
+    expect(compressedWaves([wave("2026-03-05T12:00:00Z")], T0, now)).toEqual([
+      {
+        tier: "vetted-plus",
+        partnerIds: ["p"],
+        at: new Date("2026-03-05T12:00:00Z"),
+        leadSeconds: 5 * 86400,
+        availableSeconds: 2 * 86400,
+      },
+    ]);
+    expect(compressionWarnings(compressedWaves([wave("2026-03-05T12:00:00Z")], T0, now))[0]).toBe(
+      "T0 is sooner than the vetted-plus tier's lead time of 5 days: its 1 partner would receive it at once on arming, only 2 days before T0",
+    );
+  });
+  it("leaves waves still to come, extra waves, and a wave a moment ago alone", () => {
+    const now = new Date("2026-03-05T12:00:30Z");
+    expect(compressedWaves([wave("2026-03-05T12:00:00Z"), wave("2026-03-06T12:00:00Z")], T0, now)).toEqual(
+      [],
+    );
+    expect(compressedWaves([{ ...wave("2026-03-01T12:00:00Z"), kind: "extra" as const }], T0, now)).toEqual(
+      [],
+    );
+  });
+});
+
+describe("a wave at T0", () => {
+  it("never carries less than the public (summary and details)", () => {
+    const out = derivePlan(
+      { publicAt: T0, extraWaves: [], exclude: [] },
+      [p("org_r", "restricted", 0, ["summary"])],
+      NOW,
+    );
+    expect(out.waves.map((w) => [w.tier, w.content])).toEqual([["restricted", ["summary", "details"]]]);
   });
 });

@@ -1,6 +1,6 @@
 // Who gets what when: a pure function from T0, each partner's eligibility (tier, lead time,
 // content), the coordinator's extra waves and exclusions, and now. Every refusal names what was wrong.
-import { SECTIONS, type Section } from "../advisories/content.ts";
+import { CONTENT_LEVELS, SECTIONS, type Section } from "../advisories/content.ts";
 
 export type PartnerEligibility = {
   id: string;
@@ -42,6 +42,17 @@ export type DerivedExclusion = {
   details: PartnerEligibility["reasons"];
 };
 
+/** A tier wave that T0 leaves no time for: its partners get less than their tier's lead time. */
+export type CompressedWave = {
+  tier: string | null;
+  partnerIds: string[];
+  /** When the tier's lead time would have put the wave (in the past). */
+  at: Date;
+  /** The tier's lead time, and what is left of it between now and T0. */
+  leadSeconds: number;
+  availableSeconds: number;
+};
+
 export class PlanError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
@@ -51,12 +62,14 @@ export class PlanError extends Error {
 }
 
 const ordered = (xs: readonly string[]) => SECTIONS.filter((s) => xs.includes(s));
+/** At T0 the public gets summary and details: a wave at T0 never carries less. */
+const atT0 = (xs: readonly string[]) => ordered([...xs, ...CONTENT_LEVELS.public]);
 
 export function derivePlan(
   req: PlanRequest,
   partners: readonly PartnerEligibility[],
   now: Date,
-): { waves: DerivedWave[]; exclusions: DerivedExclusion[] } {
+): { waves: DerivedWave[]; exclusions: DerivedExclusion[]; compressed: CompressedWave[] } {
   const problems: string[] = [];
   const T0 = req.publicAt.getTime();
   if (T0 <= now.getTime())
@@ -120,10 +133,11 @@ export function derivePlan(
         problems.push(
           `extraWaves[${i}]: partner ${p.name} (${id}) may not receive ${beyond.join(", ")} (its eligibility allows ${allowed.join(", ")})`,
         );
+      const sent = at >= T0 ? atT0(content) : ordered(content);
       offer(id, {
         at,
-        key: `extra:${i}:${content.join(",")}`,
-        wave: { at: w.at, kind: "extra", tier: null, content: ordered(content), reason: w.reason ?? null },
+        key: `extra:${i}:${sent.join(",")}`,
+        wave: { at: w.at, kind: "extra", tier: null, content: sent, reason: w.reason ?? null },
       });
     }
   });
@@ -131,7 +145,7 @@ export function derivePlan(
   for (const p of partners) {
     if (!p.eligible || excluded.has(p.id) || p.leadSeconds === null) continue;
     const at = T0 - p.leadSeconds * 1000;
-    const content = ordered(p.content);
+    const content = at >= T0 ? atT0(p.content) : ordered(p.content);
     offer(p.id, {
       at,
       key: `tier:${p.tier}:${at}:${content.join(",")}`,
@@ -150,5 +164,62 @@ export function derivePlan(
     (a, b) => a.at.getTime() - b.at.getTime() || (a.tier ?? "").localeCompare(b.tier ?? ""),
   );
   for (const w of list) w.partnerIds.sort();
-  return { waves: list, exclusions: [...excluded.values()] };
+  return {
+    waves: list,
+    exclusions: [...excluded.values()],
+    compressed: compressedWaves(list, req.publicAt, now),
+  };
+}
+
+/**
+ * A wave this far in the past still counts as on time: planning at exactly T0 − lead time, then
+ * approving and arming a moment later, gives the partner its whole lead time in practice.
+ */
+export const COMPRESSION_TOLERANCE_MS = 60_000;
+
+/** Tier waves whose time has passed at `now`: T0 is sooner than their tier's lead time. */
+export function compressedWaves(
+  waves: readonly Pick<DerivedWave, "at" | "kind" | "tier" | "partnerIds">[],
+  publicAt: Date,
+  now: Date,
+): CompressedWave[] {
+  const T0 = publicAt.getTime();
+  return waves
+    .filter(
+      (w) =>
+        w.kind === "tier" && w.at.getTime() < now.getTime() - COMPRESSION_TOLERANCE_MS && w.at.getTime() < T0,
+    )
+    .map((w) => ({
+      tier: w.tier,
+      partnerIds: [...w.partnerIds],
+      at: w.at,
+      leadSeconds: Math.round((T0 - w.at.getTime()) / 1000),
+      availableSeconds: Math.max(0, Math.round((T0 - now.getTime()) / 1000)),
+    }));
+}
+
+/** "5 days", "12 hours", "90 minutes": a lead time in words for messages. */
+export function durationWords(seconds: number): string {
+  const units: [string, number][] = [
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units)
+    if (seconds >= size && seconds % size === 0)
+      return `${seconds / size} ${unit}${seconds / size === 1 ? "" : "s"}`;
+  for (const [unit, size] of units)
+    if (seconds >= size) {
+      const n = Math.round((seconds / size) * 10) / 10;
+      return `${n} ${unit}${n === 1 ? "" : "s"}`;
+    }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+/** The planner's warning for each compressed wave. */
+export function compressionWarnings(compressed: readonly CompressedWave[]): string[] {
+  return compressed.map(
+    (c) =>
+      `T0 is sooner than the ${c.tier ?? "extra"} tier's lead time of ${durationWords(c.leadSeconds)}: its ${c.partnerIds.length} partner${c.partnerIds.length === 1 ? "" : "s"} would receive it at once on arming, only ${durationWords(c.availableSeconds)} before T0`,
+  );
 }

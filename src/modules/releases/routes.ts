@@ -41,6 +41,12 @@ const PlanIn = z
       .array(z.union([PartnerId, z.object({ partnerId: PartnerId, reason: Reason }).strict()]))
       .max(10_000)
       .optional(),
+    compressLeadTimes: z
+      .boolean()
+      .optional()
+      .describe(
+        "Accept a T0 sooner than some tier's lead time: those tiers' waves go out at once on arming. Without it such a plan is refused (400) and the preview warns.",
+      ),
   })
   .strict();
 
@@ -66,6 +72,13 @@ const PlanOut = z.object({
   changedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),
   approvedAt: z.date().nullable(),
+  /** Who made or changed the plan since its last approval: none of them may approve it. */
+  editors: z.array(z.string()),
+  compressLeadTimes: z.boolean(),
+  /** An embargo break waiting for a second coordinator's confirmation. */
+  breakRequest: z
+    .object({ by: z.string(), at: z.string(), reason: z.string(), evidence: z.string().nullable() })
+    .nullable(),
   /** e.g. "the advisory was edited after this plan was approved" */
   warnings: z.array(z.string()),
   armedAt: z.date().nullable(),
@@ -129,6 +142,28 @@ const planInput = (b: z.infer<typeof PlanIn>) => ({
   timeZone: b.timeZone,
   extraWaves: b.extraWaves?.map((w) => ({ ...w, at: new Date(w.at) })),
   exclude: b.exclude,
+  compressLeadTimes: b.compressLeadTimes,
+});
+/** Partners whose content a policy rule cuts below their tier's, with each rule and its reference. */
+const Capped = z.array(
+  z.object({
+    partnerId: z.string(),
+    reasons: z.array(
+      z.object({
+        rule: z.string(),
+        effect: z.string(),
+        reference: z.string().nullable(),
+        message: z.string(),
+      }),
+    ),
+  }),
+);
+const Compressed = z.object({
+  tier: z.string().nullable(),
+  partnerIds: z.array(z.string()),
+  at: z.date(),
+  leadSeconds: z.number(),
+  availableSeconds: z.number(),
 });
 
 export function releaseRoutes(app: FastifyInstance, releases: Releases) {
@@ -179,6 +214,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             publicAt: z.date(),
             waves: z.array(WaveOut),
             exclusions: z.array(z.object({ partnerId: z.string(), kind: z.string(), reason: z.string() })),
+            /** Tier waves T0 leaves no time for (their lead time is cut), with a warning each. */
+            compressed: z.array(Compressed),
+            warnings: z.array(z.string()),
+            capped: Capped,
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -194,8 +233,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "getReleasePlan",
         tags,
         summary: "The release plan with its waves, their progress and the exclusions",
+        description:
+          "capped names the partners whose content a policy rule cuts below their tier's (their eligibility now), with the rules.",
         params: IdParams,
-        response: { 200: PlanOut, ...errors(401, 403, 404) },
+        response: { 200: PlanOut.extend({ capped: Capped }), ...errors(401, 403, 404) },
       },
     },
     async (req) => releases.getPlan(requireActor(req), req.params.id),
@@ -208,12 +249,17 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "moveReleasePlan",
         tags,
         summary: "Move T0 (waves move with it) until a wave has gone out",
+        description:
+          "The plan returns to draft and needs a new approval. A T0 sooner than a tier's lead time needs compressLeadTimes: true.",
         params: IdParams,
-        body: z.object({ publicAt: IsoDate }).strict(),
+        body: z.object({ publicAt: IsoDate, compressLeadTimes: z.boolean().optional() }).strict(),
         response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => releases.move(requireActor(req), req.params.id, new Date(req.body.publicAt)),
+    async (req) =>
+      releases.move(requireActor(req), req.params.id, new Date(req.body.publicAt), {
+        compressLeadTimes: req.body.compressLeadTimes,
+      }),
   );
 
   r.post(
@@ -223,7 +269,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "approveReleasePlan",
         tags,
         summary:
-          "A second coordinator approves the plan (not who made or last changed it); pins the advisory's approved revision",
+          "A second coordinator approves the plan (not anyone who made or changed it since its last approval); pins the advisory's approved revision",
         params: IdParams,
         response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
       },
@@ -257,7 +303,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
                 portal: z.object({ partners: z.number(), copies: z.number(), read: z.number() }),
                 webhooks: z.object({ succeeded: z.number(), failed: z.number(), pending: z.number() }),
                 email: z.object({
+                  /** Handed to the SMTP server. */
                   sent: z.number(),
+                  /** Notices waiting in the outbox because no SMTP transport is configured. */
+                  queued: z.number(),
                   pending: z.number(),
                   failed: z.number(),
                   skipped: z.number(),
@@ -295,6 +344,8 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "armReleasePlan",
         tags,
         summary: "Arm an approved plan: its waves are scheduled",
+        description:
+          "409 for a draft, and when a tier wave's time has passed (T0 now sooner than its lead time) unless the plan was made with compressLeadTimes.",
         params: IdParams,
         response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
       },
@@ -324,12 +375,33 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "breakEmbargo",
         tags,
         summary: "Exploited in the wild: every pending wave now, then public, then every partner told",
+        description:
+          "On an armed plan (approved by a second coordinator) the break happens at once (200). On a draft or approved plan it is recorded as a request (202, breakRequest in the plan) that a different coordinator confirms with POST /api/advisories/{id}/embargo-break/confirm. Reason and evidence are required.",
         params: IdParams,
-        body: z.object({ reason: Reason, evidence: z.string().trim().max(10_000).optional() }).strict(),
-        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
+        body: z.object({ reason: Reason, evidence: z.string().trim().min(1).max(10_000) }).strict(),
+        response: { 200: PlanOut, 202: PlanOut, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => releases.breakEmbargo(requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const r = await releases.breakEmbargo(requireActor(req), req.params.id, req.body);
+      return reply.code(r.requested ? 202 : 200).send(r.plan);
+    },
+  );
+
+  r.post(
+    "/api/advisories/:id/embargo-break/confirm",
+    {
+      schema: {
+        operationId: "confirmEmbargoBreak",
+        tags,
+        summary: "Confirm another coordinator's embargo break on a plan that is not armed",
+        description:
+          "Not the coordinator who asked (403); 409 when nobody asked. Then as an embargo break: every pending wave now, public, every partner told; the audit entry names both.",
+        params: IdParams,
+        response: { 200: PlanOut, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req) => releases.confirmBreak(requireActor(req), req.params.id),
   );
 
   r.get(
@@ -422,6 +494,8 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "getPartnerAdvisory",
         tags: ["partner portal"],
         summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
+        description:
+          "embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have.",
         params: IdParams,
         response: {
           200: z.object({
@@ -429,6 +503,17 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             deliveredAt: z.date(),
             copy: CopyOut,
             acknowledgement: AckOut,
+            /** Follows the clock: embargoed until the advisory is public, then public. */
+            embargo: z.object({
+              state: z.enum(["embargoed", "public"]),
+              publicAt: z.date().nullable(),
+              publishedAt: z.date().nullable(),
+            }),
+            /**
+             * Once public: the public sections (summary, details) the copy lacks, so nobody has less
+             * than the public advisory.
+             */
+            publicSections: z.record(z.string(), z.string()),
           }),
           ...errors(401, 403, 404),
         },

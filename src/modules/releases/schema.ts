@@ -2,7 +2,7 @@
 // partners, sections), exclusions with reasons, one delivery per recipient per advisory (the stored
 // per-recipient copy, written with its idempotency key in one transaction), acknowledgements, and the
 // webhook messages with every attempt.
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organisations } from "../accounts/schema.ts";
 import { advisories } from "../advisories/schema.ts";
 
@@ -32,6 +32,26 @@ export const releasePlans = pgTable(
     updatedAt: ts("updated_at").notNull(),
     /** Who last created or changed the plan (T0, waves, exclusions): they may not approve it. */
     changedBy: text("changed_by"),
+    /**
+     * Everyone who created or changed the plan since its last approval (user IDs): none of them may
+     * approve it. Emptied by an approval; a cancelled plan planned again starts afresh.
+     */
+    editors: jsonb("editors").$type<string[]>().notNull().default([]),
+    /**
+     * The planner's explicit choice to give partners less than their tier's lead time (a tier wave
+     * that would be in the past is sent at once on arming); without it such a plan is refused.
+     */
+    compressLeadTimes: boolean("compress_lead_times").notNull().default(false),
+    /**
+     * An embargo break asked for by one coordinator on a plan that is not armed and approved: it
+     * waits for a different coordinator's confirmation. { by, at, reason, evidence }.
+     */
+    breakRequest: jsonb("break_request").$type<{
+      by: string;
+      at: string;
+      reason: string;
+      evidence: string | null;
+    } | null>(),
     /** A second coordinator's approval; it pins `revision` to the advisory's approved revision. */
     approvedBy: text("approved_by"),
     approvedAt: ts("approved_at"),

@@ -6,7 +6,7 @@
 // the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import { type Actor, authorize, systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -15,7 +15,7 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { MailTransport } from "../../platform/mail/transport.ts";
-import type { Section } from "../advisories/content.ts";
+import { CONTENT_LEVELS, SECTIONS, type Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
@@ -23,6 +23,9 @@ import type { Mailer } from "../partners/outbox.ts";
 import { makeReleaseEmail } from "./email.ts";
 import { releaseMails } from "./email-schema.ts";
 import {
+  type CompressedWave,
+  compressedWaves,
+  compressionWarnings,
   derivePlan,
   type ExclusionIn,
   type ExtraWaveIn,
@@ -77,7 +80,7 @@ export type ReleaseDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory">;
   partners: Pick<
     Partners,
     | "list"
@@ -109,6 +112,8 @@ export type PlanInput = {
   timeZone?: string | undefined;
   extraWaves?: ExtraWaveIn[] | undefined;
   exclude?: (string | ExclusionIn)[] | undefined;
+  /** The planner accepts that T0 is sooner than some tier's lead time (those waves go at once). */
+  compressLeadTimes?: boolean | undefined;
 };
 
 type PlanRow = typeof releasePlans.$inferSelect;
@@ -126,6 +131,27 @@ type StoredRequest = {
 const ENGINE = systemActor("releases");
 const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
 const LIVE_STATES = ["draft", "approved", "armed"];
+/** States in which the plan (and only the plan) will make the advisory public. */
+const PUBLISHING_STATES = ["draft", "approved", "armed", "broken"];
+/** The sections the public gets at T0: nobody receives less than that at or after T0. */
+const PUBLIC_SECTIONS: readonly Section[] = CONTENT_LEVELS.public;
+
+/** Refuses a plan whose T0 leaves some tier less than its lead time, unless the planner chose so. */
+function checkCompression(compressed: CompressedWave[], chosen: boolean | undefined) {
+  if (compressed.length === 0 || chosen) return;
+  const warnings = compressionWarnings(compressed);
+  throw new AppError(
+    "validation_failed",
+    `${warnings.join("; ")}. Move T0 later, or choose compressLeadTimes: true to send those waves at once`,
+    { problems: warnings, compressed },
+  );
+}
+
+/** Everyone who made or changed the plan since its last approval, with this actor added. */
+const withEditor = (editors: unknown, id: string) => {
+  const list = Array.isArray(editors) ? (editors as string[]) : [];
+  return list.includes(id) ? list : [...list, id];
+};
 
 function checkTimeZone(tz: string): string {
   try {
@@ -231,12 +257,25 @@ export function makeReleases(d: ReleaseDeps) {
 
   async function derive(req: PlanRequest) {
     try {
-      return derivePlan(req, await eligibilities(), clock.now());
+      const partners = await eligibilities();
+      return { ...derivePlan(req, partners, clock.now()), capped: cappedOf(partners) };
     } catch (e) {
       if (e instanceof PlanError)
         throw new AppError("validation_failed", e.message, { problems: e.problems });
       throw e;
     }
+  }
+
+  /** Eligible partners whose content a policy rule cuts (e.g. a jurisdiction rule), with the rules. */
+  function cappedOf(partners: readonly PartnerEligibility[]) {
+    return partners
+      .filter((p) => p.eligible && p.reasons.some((r) => r.effect !== "not_eligible"))
+      .map((p) => ({
+        partnerId: p.id,
+        reasons: p.reasons
+          .filter((r) => r.effect !== "not_eligible")
+          .map((r) => ({ rule: r.rule, effect: r.effect, reference: r.reference, message: r.message })),
+      }));
   }
 
   async function planRow(tx: DbOrTx, advisoryId: string, lock = false): Promise<PlanRow | undefined> {
@@ -322,6 +361,16 @@ export function makeReleases(d: ReleaseDeps) {
       .from(releaseWaves)
       .where(eq(releaseWaves.planId, plan.id))
       .orderBy(asc(releaseWaves.position));
+    if (LIVE_STATES.includes(plan.state) && plan.state !== "armed")
+      warnings.push(
+        ...compressionWarnings(
+          compressedWaves(
+            waves.filter((w) => !w.firedAt).map((w) => ({ ...w, kind: w.kind as "tier" | "extra" })),
+            plan.publicAt,
+            clock.now(),
+          ),
+        ),
+      );
     const exclusions = await db
       .select()
       .from(releaseExclusions)
@@ -340,6 +389,9 @@ export function makeReleases(d: ReleaseDeps) {
       changedBy: plan.changedBy ?? plan.createdBy,
       approvedBy: plan.approvedBy,
       approvedAt: plan.approvedAt,
+      editors: (plan.editors as string[] | null) ?? [],
+      compressLeadTimes: plan.compressLeadTimes,
+      breakRequest: plan.breakRequest ?? null,
       warnings,
       armedAt: plan.armedAt,
       cancelledAt: plan.cancelledAt,
@@ -721,6 +773,13 @@ export function makeReleases(d: ReleaseDeps) {
         }
         // Content only ever shrinks to what the partner may receive today.
         sections = sections.filter((s) => e.content.includes(s));
+        // At or after T0 (or once the embargo is broken) nobody gets less than the public does.
+        if (
+          plan.state === "broken" ||
+          wave.at.getTime() >= plan.publicAt.getTime() ||
+          clock.now().getTime() >= plan.publicAt.getTime()
+        )
+          sections = SECTIONS.filter((x) => sections.includes(x) || PUBLIC_SECTIONS.includes(x));
       } else {
         sections = already;
       }
@@ -1058,6 +1117,29 @@ export function makeReleases(d: ReleaseDeps) {
     return made;
   }
 
+  /**
+   * The copy's label follows the clock: embargoed until the advisory is public, then public; and once
+   * public, the public sections the copy lacks (a tier below the public level received less).
+   */
+  async function publicState(advisoryId: string, copy: Copy) {
+    const plan = await planRow(db, advisoryId);
+    const [adv] = await db
+      .select({ publishedAt: advisories.publishedAt })
+      .from(advisories)
+      .where(eq(advisories.id, advisoryId));
+    const publishedAt = adv?.publishedAt ?? null;
+    const publicAt = plan?.publicAt ?? null;
+    if (!publishedAt || publishedAt.getTime() > clock.now().getTime())
+      return { embargo: { state: "embargoed" as const, publicAt, publishedAt: null }, publicSections: {} };
+    const pub = await d.advisories.publicAdvisory(copy.trackingId);
+    const publicSections: Partial<Record<Section, string>> = {};
+    for (const sct of PUBLIC_SECTIONS) {
+      const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
+      if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
+    }
+    return { embargo: { state: "public" as const, publicAt, publishedAt }, publicSections };
+  }
+
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
   async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
     if (r.status !== "early" || !r.at || !queue) return;
@@ -1126,6 +1208,88 @@ export function makeReleases(d: ReleaseDeps) {
     return a ?? null;
   }
 
+  /** The advisory of a plan whose embargo may be broken (approved, or pinned by an approved plan). */
+  async function checkBreakable(actor: Actor, advisoryId: string) {
+    const a = await advisoryOf(actor, advisoryId);
+    // An approved plan pinned its approved revision: a later edit of the advisory does not block.
+    const pinned = Boolean((await planRow(db, advisoryId))?.approvedAt);
+    if (!pinned && a.state !== "approved")
+      throw new AppError(
+        "invalid_state",
+        `advisory ${a.trackingId} is ${a.state}: approve it before publishing it (embargo break)`,
+      );
+    return a;
+  }
+
+  async function doBreak(
+    actor: Actor,
+    a: { id: string; trackingId: string; currentRevision: number },
+    input: { reason: string; evidence: string },
+    requestedBy?: string,
+  ) {
+    const advisoryId = a.id;
+    const planId = await db.transaction(async (tx) => {
+      const p = await planRow(tx, advisoryId, true);
+      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+      if (!LIVE_STATES.includes(p.state))
+        throw new AppError(
+          "invalid_state",
+          `the release plan is ${p.state}; there is no embargo left to break`,
+        );
+      if (!p.approvedAt && a.currentRevision !== p.revision)
+        throw conflict(
+          `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again, then break`,
+        );
+      const pending = await tx
+        .select({ id: releaseWaves.id })
+        .from(releaseWaves)
+        .where(and(eq(releaseWaves.planId, p.id), isNull(releaseWaves.firedAt)));
+      const now = clock.now();
+      await tx
+        .update(releasePlans)
+        .set({
+          state: "broken",
+          version: p.version + 1,
+          brokenAt: now,
+          breakReason: input.reason,
+          breakEvidence: input.evidence,
+          updatedAt: now,
+        })
+        .where(eq(releasePlans.id, p.id));
+      await audit.record(tx, {
+        type: "release.embargo_broken",
+        actor,
+        subject: advisoryId,
+        data: {
+          planId: p.id,
+          reason: input.reason,
+          evidence: input.evidence,
+          pendingWaves: pending.length,
+          ...(requestedBy ? { requestedBy } : {}),
+        },
+      });
+      return p.id;
+    });
+    await publish(planId);
+    // Every partner hears that the embargo is over (one mail per member, however often this runs).
+    const partners = await d.partners.list(ENGINE, { status: "active,suspended" });
+    for (const p of partners) {
+      const members = (await d.partners.listMembers(ENGINE, p.id)) as (Member & { email: string })[];
+      await db.transaction(async (tx) => {
+        for (const m of members.filter((x) => !x.disabled))
+          await d.mailer.send(tx, {
+            to: m.email,
+            kind: "embargo_broken",
+            dedupeKey: `embargo:${planId}:${m.id}`,
+            subject: `Embargo over: ${a.trackingId} is public now`,
+            body: `${a.trackingId} was released to the public ahead of plan because ${input.reason}.\n\nThe embargo is over: you may publish your protections now. Details: ${d.publicUrl.replace(/\/+$/, "")}/security/advisories/${a.trackingId}`,
+          });
+      });
+    }
+    const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    return view(row as PlanRow);
+  }
+
   return {
     attachQueue(q: Queue) {
       queue = q;
@@ -1165,6 +1329,9 @@ export function makeReleases(d: ReleaseDeps) {
         publicAt: input.publicAt,
         waves: derived.waves.map((w) => ({ ...w, id: null })),
         exclusions: derived.exclusions,
+        compressed: derived.compressed,
+        warnings: compressionWarnings(derived.compressed),
+        capped: derived.capped,
       };
     },
 
@@ -1176,6 +1343,7 @@ export function makeReleases(d: ReleaseDeps) {
         throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
       const req = normalise(input);
       const derived = await derive(req);
+      checkCompression(derived.compressed, input.compressLeadTimes);
       const stored: StoredRequest = {
         extraWaves: req.extraWaves.map((w) => ({ ...w, at: w.at.toISOString() })),
         exclude: req.exclude,
@@ -1197,6 +1365,13 @@ export function makeReleases(d: ReleaseDeps) {
           request: stored,
           updatedAt: now,
           changedBy: actorId(actor),
+          // Planning again after a cancel starts a new plan; otherwise the plan's makers accumulate.
+          editors: withEditor(
+            existing && existing.state !== "cancelled" ? existing.editors : [],
+            actorId(actor),
+          ),
+          compressLeadTimes: input.compressLeadTimes ?? false,
+          breakRequest: null,
           approvedBy: null,
           approvedAt: null,
           cancelledAt: null,
@@ -1217,6 +1392,8 @@ export function makeReleases(d: ReleaseDeps) {
             publicAt: req.publicAt.toISOString(),
             waves: derived.waves.length,
             excluded: derived.exclusions.length,
+            compressLeadTimes: input.compressLeadTimes ?? false,
+            compressedTiers: derived.compressed.map((c) => c.tier ?? "extra"),
           },
         });
         return id;
@@ -1225,11 +1402,47 @@ export function makeReleases(d: ReleaseDeps) {
       return view(row as PlanRow);
     },
 
+    /** The plan's state while it will publish the advisory (draft, approved, armed, broken), else null. */
+    async liveState(advisoryId: string): Promise<string | null> {
+      const p = await planRow(db, advisoryId);
+      return p && PUBLISHING_STATES.includes(p.state) ? p.state : null;
+    },
+
+    /** Release plans armed, fired or broken: releases under way or done (a dashboard count). */
+    async countReleases(): Promise<number> {
+      const rows = await db
+        .select({ id: releasePlans.id })
+        .from(releasePlans)
+        .where(inArray(releasePlans.state, ["armed", "fired", "broken"]));
+      return rows.length;
+    },
+
+    /** The next armed T0 still to come (the overview's "Next release"; a time, no content). */
+    async nextRelease(): Promise<Date | null> {
+      const [p] = await db
+        .select({ publicAt: releasePlans.publicAt })
+        .from(releasePlans)
+        .where(and(eq(releasePlans.state, "armed"), gt(releasePlans.publicAt, clock.now())))
+        .orderBy(asc(releasePlans.publicAt))
+        .limit(1);
+      return p?.publicAt ?? null;
+    },
+
+    /** The plan, and why a partner in it receives less than its tier (its eligibility now). */
     async getPlan(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:read");
       const p = await planRow(db, advisoryId);
       if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-      return view(p);
+      const v = await view(p);
+      const ids = [...new Set(v.waves.flatMap((w) => w.partnerIds))];
+      const all = await d.partners.eligibilityMany(ENGINE, ids);
+      const capped = cappedOf(
+        ids.flatMap((id) => {
+          const e = all.get(id);
+          return e ? [{ id, name: id, ...e }] : [];
+        }),
+      );
+      return { ...v, capped };
     },
 
     async listPlans(actor: Actor) {
@@ -1266,8 +1479,11 @@ export function makeReleases(d: ReleaseDeps) {
               ? "the release plan is already approved"
               : `the release plan is ${p.state}; only a draft plan is approved`,
           );
-        if ((p.changedBy ?? p.createdBy) === actorId(actor))
-          throw forbidden("you made or last changed this release plan: another coordinator must approve it");
+        const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
+        if (makers.includes(actorId(actor)))
+          throw forbidden(
+            "you made or changed this release plan since its last approval: another coordinator must approve it",
+          );
         if (a.state !== "approved")
           throw new AppError(
             "invalid_state",
@@ -1288,6 +1504,7 @@ export function makeReleases(d: ReleaseDeps) {
             version,
             approvedBy: actorId(actor),
             approvedAt: now,
+            editors: [],
             updatedAt: now,
           })
           .where(eq(releasePlans.id, p.id));
@@ -1304,6 +1521,7 @@ export function makeReleases(d: ReleaseDeps) {
           version,
           approvedBy: actorId(actor),
           approvedAt: now,
+          editors: [],
         };
       });
       return view(plan);
@@ -1351,6 +1569,7 @@ export function makeReleases(d: ReleaseDeps) {
           status: releaseMails.status,
           attempts: releaseMails.attempts,
           lastError: releaseMails.lastError,
+          messageId: releaseMails.messageId,
         })
         .from(releaseMails)
         .where(eq(releaseMails.advisoryId, advisoryId));
@@ -1393,7 +1612,9 @@ export function makeReleases(d: ReleaseDeps) {
             },
             webhooks: { succeeded: count("succeeded"), failed: count("failed"), pending: count("pending") },
             email: {
-              sent: mailCount("sent"),
+              // Without SMTP a notice is only queued in the outbox (no Message-ID): not sent.
+              sent: mailsOf.filter((m) => m.status === "sent" && m.messageId !== null).length,
+              queued: mailsOf.filter((m) => m.status === "sent" && m.messageId === null).length,
               pending: mailCount("pending"),
               failed: mailCount("failed"),
               skipped: mailCount("skipped"),
@@ -1454,6 +1675,19 @@ export function makeReleases(d: ReleaseDeps) {
             "validation_failed",
             `extra waves at ${stale.map((w) => w.at).join(", ")} have passed: plan again`,
           );
+        // Time passed since planning: a tier wave now in the past would give less than the lead time.
+        const waves = await tx.select().from(releaseWaves).where(eq(releaseWaves.planId, p.id));
+        const compressed = compressedWaves(
+          waves.map((w) => ({ ...w, kind: w.kind as "tier" | "extra" })),
+          p.publicAt,
+          now,
+        );
+        if (compressed.length && !p.compressLeadTimes)
+          throw new AppError(
+            "invalid_state",
+            `${compressionWarnings(compressed).join("; ")}. Move T0 later, or move it with compressLeadTimes: true (the plan is approved again)`,
+            { compressed },
+          );
         const version = p.version + 1;
         await tx
           .update(releasePlans)
@@ -1463,7 +1697,14 @@ export function makeReleases(d: ReleaseDeps) {
           type: "release.armed",
           actor,
           subject: advisoryId,
-          data: { planId: p.id, publicAt: p.publicAt.toISOString(), revision: p.revision, version },
+          data: {
+            planId: p.id,
+            publicAt: p.publicAt.toISOString(),
+            revision: p.revision,
+            version,
+            compressLeadTimes: p.compressLeadTimes,
+            compressedTiers: compressed.map((c) => c.tier ?? "extra"),
+          },
         });
         return { ...p, state: "armed", version, armedAt: now };
       });
@@ -1471,7 +1712,12 @@ export function makeReleases(d: ReleaseDeps) {
       return view(plan);
     },
 
-    async move(actor: Actor, advisoryId: string, publicAt: Date) {
+    async move(
+      actor: Actor,
+      advisoryId: string,
+      publicAt: Date,
+      opts: { compressLeadTimes?: boolean | undefined } = {},
+    ) {
       authorize(actor, "releases:write");
       const p0 = await planRow(db, advisoryId);
       if (!p0) throw notFound(`release plan of advisory ${advisoryId}`);
@@ -1481,6 +1727,7 @@ export function makeReleases(d: ReleaseDeps) {
         extraWaves: stored.extraWaves.map((w) => ({ ...w, at: new Date(w.at) })),
         exclude: stored.exclude,
       });
+      checkCompression(derived.compressed, opts.compressLeadTimes);
       const planId = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
@@ -1498,6 +1745,9 @@ export function makeReleases(d: ReleaseDeps) {
             updatedAt: clock.now(),
             state: "draft",
             changedBy: actorId(actor),
+            editors: withEditor(p.editors, actorId(actor)),
+            compressLeadTimes: opts.compressLeadTimes ?? false,
+            breakRequest: null,
             approvedBy: null,
             approvedAt: null,
             armedAt: null,
@@ -1509,7 +1759,14 @@ export function makeReleases(d: ReleaseDeps) {
           type: "release.moved",
           actor,
           subject: advisoryId,
-          data: { planId: p.id, from: p.publicAt.toISOString(), to: publicAt.toISOString(), version },
+          data: {
+            planId: p.id,
+            from: p.publicAt.toISOString(),
+            to: publicAt.toISOString(),
+            version,
+            compressLeadTimes: opts.compressLeadTimes ?? false,
+            compressedTiers: derived.compressed.map((c) => c.tier ?? "extra"),
+          },
         });
         return p.id;
       });
@@ -1553,21 +1810,22 @@ export function makeReleases(d: ReleaseDeps) {
       return view(row as PlanRow);
     },
 
-    /** Exploited in the wild: every pending wave now, then public, then every partner told. */
+    /**
+     * Exploited in the wild: every pending wave now, then public, then every partner told. On an
+     * armed plan (approved by a second coordinator) one coordinator breaks it at once; on any other
+     * live plan the break is a request that a different coordinator confirms (confirmBreak).
+     * The reason and the evidence are mandatory.
+     */
     async breakEmbargo(
       actor: Actor,
       advisoryId: string,
-      input: { reason: string; evidence?: string | undefined },
-    ) {
+      input: { reason: string; evidence: string },
+    ): Promise<{ requested: boolean; plan: Awaited<ReturnType<typeof view>> }> {
       authorize(actor, "releases:write");
-      const a = await advisoryOf(actor, advisoryId);
-      // An approved plan pinned its approved revision: a later edit of the advisory does not block.
-      const pinned = Boolean((await planRow(db, advisoryId))?.approvedAt);
-      if (!pinned && a.state !== "approved")
-        throw new AppError(
-          "invalid_state",
-          `advisory ${a.trackingId} is ${a.state}: approve it before publishing it (embargo break)`,
-        );
+      const a = await checkBreakable(actor, advisoryId);
+      const p0 = await planRow(db, advisoryId);
+      if (p0?.state === "armed" && p0.approvedAt)
+        return { requested: false, plan: await doBreak(actor, a, input) };
       const planId = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
@@ -1576,57 +1834,46 @@ export function makeReleases(d: ReleaseDeps) {
             "invalid_state",
             `the release plan is ${p.state}; there is no embargo left to break`,
           );
-        if (!p.approvedAt && a.currentRevision !== p.revision)
-          throw conflict(
-            `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again, then break`,
-          );
-        const pending = await tx
-          .select({ id: releaseWaves.id })
-          .from(releaseWaves)
-          .where(and(eq(releaseWaves.planId, p.id), isNull(releaseWaves.firedAt)));
         const now = clock.now();
         await tx
           .update(releasePlans)
           .set({
-            state: "broken",
-            version: p.version + 1,
-            brokenAt: now,
-            breakReason: input.reason,
-            breakEvidence: input.evidence ?? null,
+            breakRequest: {
+              by: actorId(actor),
+              at: now.toISOString(),
+              reason: input.reason,
+              evidence: input.evidence,
+            },
             updatedAt: now,
           })
           .where(eq(releasePlans.id, p.id));
         await audit.record(tx, {
-          type: "release.embargo_broken",
+          type: "release.break_requested",
           actor,
           subject: advisoryId,
-          data: {
-            planId: p.id,
-            reason: input.reason,
-            evidence: input.evidence ?? null,
-            pendingWaves: pending.length,
-          },
+          data: { planId: p.id, reason: input.reason, evidence: input.evidence },
         });
         return p.id;
       });
-      await publish(planId);
-      // Every partner hears that the embargo is over (one mail per member, however often this runs).
-      const partners = await d.partners.list(ENGINE, { status: "active,suspended" });
-      for (const p of partners) {
-        const members = (await d.partners.listMembers(ENGINE, p.id)) as (Member & { email: string })[];
-        await db.transaction(async (tx) => {
-          for (const m of members.filter((x) => !x.disabled))
-            await d.mailer.send(tx, {
-              to: m.email,
-              kind: "embargo_broken",
-              dedupeKey: `embargo:${planId}:${m.id}`,
-              subject: `Embargo over: ${a.trackingId} is public now`,
-              body: `${a.trackingId} was released to the public ahead of plan because ${input.reason}.\n\nThe embargo is over: you may publish your protections now. Details: ${d.publicUrl.replace(/\/+$/, "")}/advisories/${a.trackingId}`,
-            });
-        });
-      }
       const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return { requested: true, plan: await view(row as PlanRow) };
+    },
+
+    /** A coordinator other than the one who asked confirms an embargo break on a plan not armed. */
+    async confirmBreak(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:write");
+      const a = await checkBreakable(actor, advisoryId);
+      const p = await planRow(db, advisoryId);
+      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+      const req = p.breakRequest;
+      if (!req || !LIVE_STATES.includes(p.state))
+        throw new AppError(
+          "invalid_state",
+          `nobody asked to break this embargo: POST /api/advisories/${advisoryId}/embargo-break with the reason and evidence first`,
+        );
+      if (req.by === actorId(actor))
+        throw forbidden("you asked to break this embargo: a different coordinator must confirm it");
+      return doBreak(actor, a, { reason: req.reason, evidence: req.evidence ?? "" }, req.by);
     },
 
     // ---- partner API ----
@@ -1680,11 +1927,13 @@ export function makeReleases(d: ReleaseDeps) {
       const row = await ownCopy(actor, advisoryId);
       await recordRead(actor, advisoryId, row);
       const ack = await latestAck(advisoryId, row.partnerId);
+      const copy = openCopy(row);
       return {
         deliveryId: row.id,
         deliveredAt: row.deliveredAt,
-        copy: openCopy(row),
+        copy,
         acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        ...(await publicState(advisoryId, copy)),
       };
     },
 

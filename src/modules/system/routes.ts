@@ -13,7 +13,11 @@ export function systemRoutes(
     version: string;
     adminExists: () => Promise<boolean>;
     /** Dashboard counts from the modules that have them; a missing one counts 0. */
-    counts?: Partial<Record<"partners" | "openCases" | "advisories", () => Promise<number>>>;
+    counts?: Partial<
+      Record<"partners" | "openCases" | "advisories" | "cases" | "releases", () => Promise<number>>
+    >;
+    /** The next armed release's T0, if any. */
+    nextRelease?: () => Promise<Date | null>;
   },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -51,12 +55,16 @@ export function systemRoutes(
         operationId: "overview",
         tags: ["system"],
         summary: "Counts for the programme dashboard (staff)",
+        description:
+          "nextRelease is the T0 of the next armed release plan still to come, or null; cases counts every case, releases the plans armed, fired or broken.",
         response: {
           200: z.object({
             partners: z.number(),
             openCases: z.number(),
             advisories: z.number(),
             nextRelease: z.date().nullable(),
+            cases: z.number(),
+            releases: z.number(),
           }),
           ...errors(401, 403),
         },
@@ -65,14 +73,19 @@ export function systemRoutes(
     async (req) => {
       authorize(requireActor(req), "programme:overview");
       const c = info.counts ?? {};
-      const [partners, openCases, advisories] = await Promise.all(
-        [c.partners, c.openCases, c.advisories].map((f) => (f ? f() : Promise.resolve(0))),
+      const [partners, openCases, advisories, allCases, releases] = await Promise.all(
+        [c.partners, c.openCases, c.advisories, c.cases, c.releases].map((f) =>
+          f ? f() : Promise.resolve(0),
+        ),
       );
+      const nextRelease = info.nextRelease ? await info.nextRelease() : null;
       return {
         partners: partners ?? 0,
         openCases: openCases ?? 0,
         advisories: advisories ?? 0,
-        nextRelease: null,
+        nextRelease,
+        cases: allCases ?? 0,
+        releases: releases ?? 0,
       };
     },
   );

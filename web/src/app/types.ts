@@ -46,6 +46,9 @@ export type Overview = {
   openCases: number;
   advisories: number;
   nextRelease: string | null;
+  /** Every case ever opened, and release plans armed or done (the checklist ticks on them). */
+  cases?: number;
+  releases?: number;
 };
 
 export type ApiTokenSummary = {

@@ -9,6 +9,7 @@ import {
   Code,
   FileInput,
   Group,
+  Modal,
   Paper,
   SegmentedControl,
   Select,
@@ -154,6 +155,8 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
   const [sections, setSections] = useState(a.revision.sections);
   const [changeNote, setChangeNote] = useState("");
   const [error, setError] = useState<unknown>(null);
+  const [requesting, setRequesting] = useState(false);
+  const [changes, setChanges] = useState("");
   useEffect(() => {
     setTitle(a.revision.title);
     setProducts(productsToText(a.revision.products));
@@ -286,33 +289,61 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                   </Button>
                 )}
                 {a.state === "in_review" && (
-                  <Button
-                    variant="default"
-                    disabled={author}
-                    onClick={() =>
-                      void act(
-                        () =>
-                          api.post(`/api/advisories/${a.id}/request-changes`, {
-                            comment: "Changes requested",
-                          }),
-                        "Sent back to draft",
-                      )
-                    }
-                  >
+                  <Button variant="default" disabled={author} onClick={() => setRequesting(true)}>
                     Request changes
                   </Button>
                 )}
                 {a.state === "approved" && !a.publishedAt && (
-                  <Button
-                    color="orange"
-                    onClick={() =>
-                      void act(() => api.post(`/api/advisories/${a.id}/publish`, {}), "Published")
-                    }
-                  >
-                    Publish now (ends the embargo)
+                  <Button component={Link} to={`/releases/${a.id}`}>
+                    Plan release
                   </Button>
                 )}
               </Group>
+              {a.state === "approved" && !a.publishedAt && (
+                <Text size="sm" c="dimmed" mt="xs">
+                  Next: plan its release. Partners get it in waves before T0; the public at T0.
+                </Text>
+              )}
+              <Modal
+                opened={requesting}
+                onClose={() => setRequesting(false)}
+                title={`Send revision ${a.currentRevision} back to draft`}
+              >
+                <Stack>
+                  <Text size="sm">
+                    Revision {a.currentRevision} leaves review and goes back to draft: it cannot be approved
+                    or released until it is submitted and reviewed again. Say what must change.
+                  </Text>
+                  <Textarea
+                    label="What must change"
+                    required
+                    autosize
+                    minRows={3}
+                    maxLength={5000}
+                    value={changes}
+                    onChange={(e) => setChanges(e.currentTarget.value)}
+                  />
+                  <Group justify="flex-end">
+                    <Button variant="default" onClick={() => setRequesting(false)}>
+                      Keep in review
+                    </Button>
+                    <Button
+                      disabled={!changes.trim()}
+                      onClick={() =>
+                        void act(async () => {
+                          await api.post(`/api/advisories/${a.id}/request-changes`, {
+                            comment: changes.trim(),
+                          });
+                          setRequesting(false);
+                          setChanges("");
+                        }, "Sent back to draft")
+                      }
+                    >
+                      Send back to draft
+                    </Button>
+                  </Group>
+                </Stack>
+              </Modal>
               {author && a.state !== "approved" && (
                 <Text size="sm" c="dimmed" mt="xs">
                   You wrote this revision: another staff member approves it.

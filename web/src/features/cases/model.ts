@@ -97,6 +97,8 @@ export type ResearcherCase = {
   attachments: Attachment[];
   messages: Message[];
   phases: { at: string; phase: string }[];
+  /** The public advisory, once published. */
+  advisory?: { trackingId: string; publishedAt: string } | null;
 };
 
 export const CREDIT_TYPES = [

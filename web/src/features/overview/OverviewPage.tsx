@@ -27,7 +27,14 @@ import { PageHeader, Timestamp } from "../../app/components.tsx";
 import type { Overview, Role, User } from "../../app/types.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 
-const EMPTY: Overview = { partners: 0, openCases: 0, advisories: 0, nextRelease: null };
+const EMPTY: Overview = {
+  partners: 0,
+  openCases: 0,
+  advisories: 0,
+  nextRelease: null,
+  cases: 0,
+  releases: 0,
+};
 
 export function OverviewPage() {
   const user = useCurrentUser();
@@ -76,7 +83,7 @@ export function OverviewPage() {
           What to do next
         </Title>
         <List spacing="sm" center>
-          {nextSteps(user).map((step) => (
+          {nextSteps(user, staff ? overview.data : undefined).map((step) => (
             <List.Item
               key={step.key}
               icon={
@@ -148,7 +155,8 @@ type NextStep = { key: string; title: string; detail: string; to?: string; done?
 
 const STAFF: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
 
-function nextSteps(user: User): NextStep[] {
+/** The checklist; staff steps tick from the programme's counts once they are known. */
+function nextSteps(user: User, counts?: Overview): NextStep[] {
   const steps: NextStep[] = [
     {
       key: "totp",
@@ -182,16 +190,20 @@ function nextSteps(user: User): NextStep[] {
         key: "partners",
         title: "Admit your first partners",
         detail: "vet security vendors, record NDAs and put them into tiers with lead times.",
+        to: "/partners",
+        done: (counts?.partners ?? 0) > 0,
       },
       {
         key: "cases",
         title: "Open a case",
         detail: "track a reported vulnerability from verification to the fix.",
+        done: (counts?.cases ?? counts?.openCases ?? 0) > 0,
       },
       {
         key: "advisories",
         title: "Write an advisory and plan its release",
         detail: "each partner tier receives its wave before T0, in a fingerprinted copy.",
+        done: (counts?.releases ?? 0) > 0,
       },
     );
   } else if (user.role === "researcher") {

@@ -35,6 +35,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { StatusBadge } from "./Directory.tsx";
 import {
@@ -168,7 +169,7 @@ function EligibilityCard({ e, error }: { e: Eligibility | undefined; error: unkn
           <Group gap="xs" mb="xs">
             <IconCircleCheck color="var(--mantine-color-green-6)" />
             <Text fw={600}>
-              Eligible: {e.tier}, {e.leadTime} before release
+              Eligible: {e.tier}, {formatLead(e.leadTime)}
             </Text>
           </Group>
         ) : (

@@ -26,6 +26,7 @@ import { IconPlus, IconScale, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
+import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { CONTENT_LEVELS, COUNTRY_OPTIONS, type Eligibility, type Rule, type Tier } from "./model.ts";
 
@@ -58,7 +59,7 @@ const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
   return { ...r, condition, effect };
 };
 const describe = (e: Eligibility) =>
-  e.eligible ? `${e.tier} · ${e.leadTime} · ${e.content.join(", ")}` : "not eligible";
+  e.eligible ? `${e.tier} · ${formatLead(e.leadTime)} · ${e.content.join(", ")}` : "not eligible";
 
 export function PolicyEditor() {
   const api = useApi();

@@ -26,6 +26,7 @@ import { useState } from "react";
 import { ApiError } from "../../app/api.ts";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import {
   ATTESTATION_LABELS,
@@ -682,7 +683,9 @@ export function ScorecardSection({ partnerId }: { partnerId: string }) {
           <Metric
             label="Eligibility"
             value={
-              s.eligibility.eligible ? `${s.eligibility.tier}, ${s.eligibility.leadTime}` : "not eligible"
+              s.eligibility.eligible
+                ? `${s.eligibility.tier}, ${formatLead(s.eligibility.leadTime)}`
+                : "not eligible"
             }
             ok={s.eligibility.eligible}
           />

@@ -5,6 +5,7 @@ import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
+import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { CONTENT_LEVELS, type Tier } from "./model.ts";
 
@@ -86,6 +87,7 @@ export function TiersEditor() {
                     readOnly={!canEdit}
                     onChange={(e) => update(i, { leadTime: e.currentTarget.value })}
                     w={110}
+                    description={formatLead(t.leadTime)}
                   />
                 </Table.Td>
                 {CONTENT_LEVELS.map((c) => (

@@ -18,7 +18,7 @@ import {
 } from "@mantine/core";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
-import { ErrorAlert } from "../../app/components.tsx";
+import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { ReporterView } from "../cases/CaseDetail.tsx";
 import type { ResearcherCase } from "../cases/model.ts";
 import { publicCall } from "./publicApi.ts";
@@ -191,6 +191,15 @@ export function TrackPage() {
     <Container size="lg" py="xl">
       <ErrorAlert error={error} />
       {!data && !error && <Skeleton h={300} />}
+      {data?.advisory && (
+        <Alert color="teal" mb="md" title="The advisory is public" data-testid="case-advisory">
+          Your report led to{" "}
+          <Anchor component={Link} to={`/security/advisories/${data.advisory.trackingId}`}>
+            advisory {data.advisory.trackingId}
+          </Anchor>
+          , published <Timestamp iso={data.advisory.publishedAt} />. Thank you.
+        </Alert>
+      )}
       {data && (
         <ReporterView
           c={data}

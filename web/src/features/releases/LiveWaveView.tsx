@@ -19,7 +19,7 @@ export type WaveStatus = {
   partners: number;
   portal: { partners: number; copies: number; read: number };
   webhooks: { succeeded: number; failed: number; pending: number };
-  email?: { sent: number; pending: number; failed: number; skipped: number } | null;
+  email?: { sent: number; queued?: number; pending: number; failed: number; skipped: number } | null;
   acks: { received: number; in_progress: number; shipped: number; none: number };
   failures: { channel: string; partnerId: string; status: string; attempts: number; error: string | null }[];
   withheld: { partnerId: string; reason: string }[];
@@ -120,6 +120,7 @@ function WaveCard({ w, names }: { w: WaveStatus; names: Map<string, string> }) {
             total={email}
             parts={[
               { key: "sent", name: "sent", value: w.email.sent, color: "teal" },
+              { key: "queued", name: "queued (no SMTP)", value: w.email.queued ?? 0, color: "cyan" },
               { key: "pending", name: "pending", value: w.email.pending, color: "yellow" },
               { key: "failed", name: "failed", value: w.email.failed, color: "red" },
               { key: "skipped", name: "skipped", value: w.email.skipped, color: "gray" },

@@ -8,6 +8,7 @@ import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Code,
   Group,
   Modal,
@@ -36,7 +37,7 @@ import { Link, Route, Routes, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
-import { formatUtc, localInputToIso } from "../../app/format.ts";
+import { formatLead, formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { LiveWaveView } from "./LiveWaveView.tsx";
 import {
@@ -73,6 +74,11 @@ type Plan = {
   changedBy: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** Who made or changed the plan since its last approval: none of them may approve it. */
+  editors?: string[];
+  compressLeadTimes?: boolean;
+  breakRequest?: { by: string; at: string; reason: string; evidence: string | null } | null;
+  capped?: Capped;
   warnings: string[];
   armedAt: string | null;
   cancelReason: string | null;
@@ -80,6 +86,16 @@ type Plan = {
   publishedAt: string | null;
   waves: Wave[];
   exclusions: { partnerId: string; kind: string; reason: string }[];
+};
+type Capped = {
+  partnerId: string;
+  reasons: { rule: string; effect: string; reference: string | null; message: string }[];
+}[];
+type Preview = {
+  waves: Wave[];
+  exclusions: Plan["exclusions"];
+  warnings?: string[];
+  capped?: Capped;
 };
 type AdvisorySummary = { id: string; trackingId: string; title: string; state: string };
 type Partner = { id: string; name: string };
@@ -115,6 +131,27 @@ function StateBadge({ state }: { state: string }) {
   return <Badge color={STATE_COLOR[state] ?? "gray"}>{state}</Badge>;
 }
 
+/** "5 days before T0", "at T0": a wave's time against T0 in words. */
+function leadOf(at: string, publicAt: string): string {
+  const seconds = Math.round((new Date(publicAt).getTime() - new Date(at).getTime()) / 1000);
+  return Number.isNaN(seconds) ? "" : formatLead(seconds);
+}
+
+/** Why partners receive less than their tier: each rule with its reference. */
+function CappedList({ capped, names }: { capped: Capped | undefined; names: Map<string, string> }) {
+  if (!capped?.length) return null;
+  return (
+    <Stack gap={2} mt="xs" data-testid="capped">
+      {capped.map((c) => (
+        <Text key={c.partnerId} size="xs" c="dimmed">
+          Capped: {names.get(c.partnerId) ?? c.partnerId}:{" "}
+          {c.reasons.map((r) => `${r.message}${r.reference ? ` (${r.reference})` : ""}`).join("; ")}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
 /** T0 and the waves before it, as a timeline: what goes to whom, and when. */
 function WaveTimeline({
   plan,
@@ -136,7 +173,7 @@ function WaveTimeline({
           <Text size="sm">
             <Timestamp iso={w.at} />{" "}
             <Text span c="dimmed" size="xs">
-              ({formatUtc(w.at)})
+              ({formatUtc(w.at)}) · {leadOf(w.at, plan.publicAt)}
             </Text>
           </Text>
           <Text size="xs" c="dimmed">
@@ -240,9 +277,15 @@ function PlanEditor() {
   const names = usePartnerNames();
   const plan = useApiQuery<Plan>(`/api/advisories/${advisoryId}/release-plan`);
   const [publicAt, setPublicAt] = useState("");
-  const [preview, setPreview] = useState<{ waves: Wave[]; exclusions: Plan["exclusions"] } | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [breaking, setBreaking] = useState(false);
+  const [confirmingBreak, setConfirmingBreak] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelReason, setCancelReason] = useState("");
+  const [compress, setCompress] = useState(false);
+  const advisories = useApiQuery<AdvisorySummary[]>("/api/advisories");
+  const advisory = advisories.data?.find((a) => a.id === advisoryId);
   const [reason, setReason] = useState("");
   const [evidence, setEvidence] = useState("");
   const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
@@ -259,6 +302,15 @@ function PlanEditor() {
   /** T0 for preview, saving and the T-n d buttons: the one typed in, else the plan's. */
   const t0 = iso ?? p?.publicAt;
   const extras = extrasBody(extraWaves, exclusions);
+  /** Sent with a save or a move only when the planner ticked it next to the warning. */
+  const compression = compress ? { compressLeadTimes: true } : {};
+  /** Everyone who made or changed the plan since its last approval may not approve it. */
+  const armedNow = p?.state === "armed" && !!p?.approvedAt;
+  /** The server refused a save, move or arm for a T0 sooner than a lead time: offer the choice. */
+  const compressRefused = /compressLeadTimes/.test(
+    String((error as { message?: string } | null)?.message ?? ""),
+  );
+  const mine = !!p && [...(p.editors ?? []), p.changedBy ?? p.createdBy].includes(user.id);
   const extrasKey = JSON.stringify(extras);
   const editable = canWrite && (!p || p.state === "cancelled" || p.state === "draft");
 
@@ -290,18 +342,13 @@ function PlanEditor() {
     if (!previewWanted || !t0 || !editable) return;
     const body = { publicAt: t0, ...(JSON.parse(extrasKey) as object) };
     const timer = setTimeout(() => {
-      api
-        .post<{ waves: Wave[]; exclusions: Plan["exclusions"] }>(
-          `/api/advisories/${advisoryId}/release-plan/preview`,
-          body,
-        )
-        .then(
-          (r) => {
-            setPreview(r);
-            setPreviewError(null);
-          },
-          (e) => setPreviewError(e),
-        );
+      api.post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, body).then(
+        (r) => {
+          setPreview(r);
+          setPreviewError(null);
+        },
+        (e) => setPreviewError(e),
+      );
     }, 300);
     return () => clearTimeout(timer);
   }, [previewWanted, t0, extrasKey, editable, api, advisoryId]);
@@ -320,11 +367,11 @@ function PlanEditor() {
   return (
     <>
       <PageHeader
-        title="Release plan"
+        title={advisory ? `Release plan: ${advisory.trackingId}` : "Release plan"}
         description={
           <>
-            <Anchor component={Link} to={`/advisories/${advisoryId}`}>
-              The advisory
+            <Anchor component={Link} to={`/advisories/${advisoryId}`} data-testid="plan-advisory">
+              {advisory ? `${advisory.trackingId}: ${advisory.title}` : "The advisory"}
             </Anchor>{" "}
             · T0 is shown in your zone; UTC on hover.
           </>
@@ -348,10 +395,10 @@ function PlanEditor() {
                 disabled={!t0}
                 onClick={() =>
                   api
-                    .post<{ waves: Wave[]; exclusions: Plan["exclusions"] }>(
-                      `/api/advisories/${advisoryId}/release-plan/preview`,
-                      { publicAt: t0, ...(editable ? extras : {}) },
-                    )
+                    .post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, {
+                      publicAt: t0,
+                      ...(editable ? extras : {}),
+                    })
                     .then((r) => {
                       setPreview(r);
                       setPreviewError(null);
@@ -370,6 +417,7 @@ function PlanEditor() {
                         publicAt: t0,
                         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
                         ...extras,
+                        ...compression,
                       });
                       setPreviewWanted(false);
                       loadedFor.current = null;
@@ -384,7 +432,12 @@ function PlanEditor() {
                   variant="light"
                   disabled={!iso}
                   onClick={() =>
-                    act(() => api.patch(`/api/advisories/${advisoryId}/release-plan`, { publicAt: iso }))
+                    act(() =>
+                      api.patch(`/api/advisories/${advisoryId}/release-plan`, {
+                        publicAt: iso,
+                        ...compression,
+                      }),
+                    )
                   }
                 >
                   Move T0
@@ -424,7 +477,24 @@ function PlanEditor() {
                 Not receiving: {names.get(x.partnerId) ?? x.partnerId}: {x.reason}
               </Text>
             ))}
+            <CappedList capped={preview.capped} names={names} />
           </Paper>
+        )}
+        {canWrite && ((preview?.warnings?.length ?? 0) > 0 || compressRefused) && (
+          <Alert color="orange" title="T0 is sooner than a tier's lead time" data-testid="compress-warning">
+            <Stack gap="xs">
+              {preview?.warnings?.map((w) => (
+                <Text key={w} size="sm">
+                  {w}.
+                </Text>
+              ))}
+              <Checkbox
+                label="Compress lead times: send those waves at once (recorded on the plan and in the audit log)"
+                checked={compress}
+                onChange={(e) => setCompress(e.currentTarget.checked)}
+              />
+            </Stack>
+          </Alert>
         )}
         {p && (
           <Paper withBorder p="md">
@@ -437,11 +507,11 @@ function PlanEditor() {
                 <Group gap="xs">
                   {p.state === "draft" && (
                     <Tooltip
-                      label="You made or last changed this plan: another coordinator approves it"
-                      disabled={(p.changedBy ?? p.createdBy) !== user.id}
+                      label="You made or changed this plan since its last approval: another coordinator approves it"
+                      disabled={!mine}
                     >
                       <Button
-                        disabled={(p.changedBy ?? p.createdBy) === user.id}
+                        disabled={mine}
                         onClick={() =>
                           act(() => api.post(`/api/advisories/${advisoryId}/release-plan/approve`))
                         }
@@ -458,16 +528,7 @@ function PlanEditor() {
                     </Button>
                   )}
                   {["draft", "approved", "armed"].includes(p.state) && (
-                    <Button
-                      variant="default"
-                      onClick={() =>
-                        act(() =>
-                          api.post(`/api/advisories/${advisoryId}/release-plan/cancel`, {
-                            reason: "cancelled in the plan editor",
-                          }),
-                        )
-                      }
-                    >
+                    <Button variant="default" onClick={() => setCancelling(true)}>
                       Cancel plan
                     </Button>
                   )}
@@ -485,7 +546,7 @@ function PlanEditor() {
             </Group>
             {p.state === "draft" && (
               <Text size="sm" c="dimmed" mb="sm">
-                {(p.changedBy ?? p.createdBy) === user.id
+                {mine
                   ? "Another coordinator must approve this plan before it can be armed."
                   : "Check the waves below, then approve the plan: it pins the advisory's approved revision."}
               </Text>
@@ -500,12 +561,37 @@ function PlanEditor() {
                 {w}
               </Alert>
             ))}
+            {p.breakRequest && ["draft", "approved", "armed"].includes(p.state) && (
+              <Alert color="red" mb="sm" title="Embargo break asked for" data-testid="break-request">
+                <Text size="sm">
+                  {names.get(p.breakRequest.by) ?? p.breakRequest.by} asked{" "}
+                  <Timestamp iso={p.breakRequest.at} /> to break the embargo: {p.breakRequest.reason}
+                  {p.breakRequest.evidence ? ` (evidence: ${p.breakRequest.evidence})` : ""}.
+                </Text>
+                {canWrite &&
+                  (p.breakRequest.by === user.id ? (
+                    <Text size="sm" mt="xs">
+                      Another coordinator must confirm it.
+                    </Text>
+                  ) : (
+                    <Button color="red" mt="xs" onClick={() => setConfirmingBreak(true)}>
+                      Confirm the embargo break
+                    </Button>
+                  ))}
+              </Alert>
+            )}
             {p.breakReason && (
               <Alert color="red" mb="sm" title="Embargo broken">
                 {p.breakReason}
               </Alert>
             )}
             <WaveTimeline plan={p} names={names} />
+            <CappedList capped={p.capped} names={names} />
+            {p.compressLeadTimes && (
+              <Text size="xs" c="orange" mt="xs">
+                Lead times compressed by choice: a tier whose wave time had passed gets it at once.
+              </Text>
+            )}
             {p.exclusions.map((x) => (
               <Text key={`${x.partnerId}-${x.kind}`} size="xs" c="dimmed">
                 {x.kind === "withheld" ? "Withheld at its wave" : "Not receiving"}:{" "}
@@ -521,8 +607,9 @@ function PlanEditor() {
       <Modal opened={breaking} onClose={() => setBreaking(false)} title="Break the embargo">
         <Stack>
           <Text size="sm">
-            Every pending wave goes out now, then the advisory is public, and every partner is told the
-            embargo is over. This cannot be undone.
+            {armedNow
+              ? "Every pending wave goes out now, then the advisory is public, and every partner is told the embargo is over. This cannot be undone."
+              : "This plan is not armed: your request waits for a second coordinator to confirm it. Then every pending wave goes out at once, the advisory is public and every partner is told."}
           </Text>
           <Textarea
             label="Reason"
@@ -535,22 +622,83 @@ function PlanEditor() {
             label="Evidence (link or notes)"
             value={evidence}
             onChange={(e) => setEvidence(e.currentTarget.value)}
+            required
           />
           <Button
             color="red"
-            disabled={!reason.trim()}
+            disabled={!reason.trim() || !evidence.trim()}
             onClick={() =>
               act(async () => {
-                await api.post(`/api/advisories/${advisoryId}/embargo-break`, {
-                  reason,
-                  ...(evidence.trim() ? { evidence } : {}),
-                });
+                await api.post(`/api/advisories/${advisoryId}/embargo-break`, { reason, evidence });
                 setBreaking(false);
               })
             }
           >
-            Publish everything now
+            {armedNow ? "Publish everything now" : "Ask for the embargo break"}
           </Button>
+        </Stack>
+      </Modal>
+      <Modal
+        opened={confirmingBreak}
+        onClose={() => setConfirmingBreak(false)}
+        title="Confirm the embargo break"
+      >
+        <Stack>
+          <Text size="sm">
+            Every pending wave goes out now, then the advisory is public, and every partner is told the
+            embargo is over. This cannot be undone.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmingBreak(false)}>
+              Keep the embargo
+            </Button>
+            <Button
+              color="red"
+              onClick={() =>
+                act(async () => {
+                  await api.post(`/api/advisories/${advisoryId}/embargo-break/confirm`);
+                  setConfirmingBreak(false);
+                })
+              }
+            >
+              Publish everything now
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={cancelling} onClose={() => setCancelling(false)} title="Cancel this release plan">
+        <Stack>
+          <Text size="sm">
+            No wave goes out and the advisory is not published at T0: partners receive nothing of it until
+            someone plans its release again (and it is approved and armed again).
+          </Text>
+          <Textarea
+            label="Reason"
+            placeholder="The vendor moved the fix"
+            value={cancelReason}
+            onChange={(e) => setCancelReason(e.currentTarget.value)}
+            required
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setCancelling(false)}>
+              Keep the plan
+            </Button>
+            <Button
+              color="red"
+              disabled={!cancelReason.trim()}
+              onClick={() =>
+                act(async () => {
+                  await api.post(`/api/advisories/${advisoryId}/release-plan/cancel`, {
+                    reason: cancelReason.trim(),
+                  });
+                  setCancelling(false);
+                  setCancelReason("");
+                })
+              }
+            >
+              Cancel the plan
+            </Button>
+          </Group>
         </Stack>
       </Modal>
     </>
@@ -621,6 +769,8 @@ type CopyAnswer = {
     }[];
   };
   acknowledgement: { status: string; at: string } | null;
+  embargo?: { state: "embargoed" | "public"; publicAt: string | null; publishedAt: string | null };
+  publicSections?: Record<string, string>;
 };
 
 /** A file of the caller's own copy (the session cookie authenticates the download). */
@@ -647,7 +797,34 @@ function PartnerCopy() {
     <>
       <PageHeader
         title={c ? `${c.trackingId}: ${c.title}` : "Advisory"}
-        description="Your organisation's copy: embargoed until public release, do not forward."
+        description={
+          q.data?.embargo?.state === "public" ? (
+            <>
+              Public since{" "}
+              {q.data.embargo.publishedAt ? <Timestamp iso={q.data.embargo.publishedAt} /> : "T0"}: the
+              embargo is over and you may publish your protections. This copy was prepared for your
+              organisation alone.
+            </>
+          ) : (
+            <>
+              Your organisation's copy: embargoed until public release
+              {q.data?.embargo?.publicAt ? (
+                <>
+                  {" "}
+                  (<Timestamp iso={q.data.embargo.publicAt} />)
+                </>
+              ) : null}
+              , do not forward.
+            </>
+          )
+        }
+        actions={
+          q.data?.embargo && (
+            <Badge color={q.data.embargo.state === "public" ? "green" : "orange"} data-testid="copy-embargo">
+              {q.data.embargo.state}
+            </Badge>
+          )
+        }
       />
       <ErrorAlert error={q.error} />
       <ErrorAlert error={error} />
@@ -658,6 +835,23 @@ function PartnerCopy() {
               {c.markdown}
             </Text>
           </Paper>
+          {Object.keys(q.data?.publicSections ?? {}).length > 0 && (
+            <Paper withBorder p="md" data-testid="public-sections">
+              <Title order={4} mb="xs">
+                Also in the public advisory
+              </Title>
+              {Object.entries(q.data?.publicSections ?? {}).map(([k, v]) => (
+                <Stack key={k} gap={4} mb="sm">
+                  <Text fw={600} size="sm">
+                    {k === "details" ? "Technical details" : k === "summary" ? "Summary" : k}
+                  </Text>
+                  <Text component="pre" size="sm" style={{ whiteSpace: "pre-wrap" }}>
+                    {v}
+                  </Text>
+                </Stack>
+              ))}
+            </Paper>
+          )}
           {c.files
             .filter((f) => f.text !== null)
             .map((f) => (
