@@ -11,6 +11,7 @@ import {
   planCutoffs,
   VISIBLE_CUTOFF,
 } from "./code.ts";
+import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, type PlanOptions, planAdvisory } from "./plan.ts";
 import { compileReader, type Reader, type Reading, readEvidence } from "./read.ts";
 import { render } from "./render.ts";
@@ -55,10 +56,11 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     if (seen.has(id)) throw new KeyFileError(`recipient ID "${id}" appears twice`);
     seen.add(id);
   }
-  const plan = planAdvisory(markdown, options);
-  if (plan.points.length === 0)
+  const unkeyed = planAdvisory(markdown, options);
+  if (unkeyed.points.length === 0)
     throw new KeyFileError("the advisory has no variation points (no prose to vary)");
   const key = newKey(options.keySeed);
+  const plan = keyInvisibleMarks(unkeyed, key);
   const cutoff = options.cutoff ?? DEFAULT_CUTOFF;
   const visibleCutoff = Math.max(cutoff, VISIBLE_CUTOFF);
   return {

@@ -10,8 +10,9 @@ import {
   Prng,
   planCutoffs,
 } from "./code.ts";
+import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, planAdvisory } from "./plan.ts";
-import { compileReader, EvidenceError, type Reader, readEvidence } from "./read.ts";
+import { compileReader, EvidenceError, type Reader, readEvidence, withPlanMarks } from "./read.ts";
 import { render, renderSites } from "./render.ts";
 
 export const ATTACKS = [
@@ -74,9 +75,9 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
   const total = options.advisories.length * attacks.length * trials;
   let done = 0;
   for (const adv of options.advisories) {
-    const plan = planAdvisory(adv.markdown);
-    const reader = compileReader(plan);
-    const sentenceOf = siteSentences(plan);
+    const unkeyed = planAdvisory(adv.markdown);
+    const baseReader = compileReader(unkeyed);
+    const sentenceOf = siteSentences(unkeyed);
     for (const attack of attacks) {
       const c = attack.startsWith("merge3") ? 3 : attack.startsWith("merge2") ? 2 : 1;
       const row: SimulationRow = {
@@ -93,6 +94,8 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
       for (let t = 0; t < trials; t++) {
         const seed = `${options.seed ?? "simulate"}/${adv.name}/${attack}/${t}`;
         const key = newKey(seed);
+        const plan = keyInvisibleMarks(unkeyed, key);
+        const reader = withPlanMarks(baseReader, plan);
         const rng = new Prng(key.subarray(16));
         const biases = deriveBiases(
           key,
