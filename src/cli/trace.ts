@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import { capacity } from "../tracing/capacity.ts";
 import { codeword, defaultRecipientIds } from "../tracing/code.ts";
 import { copyFor, createKeyFile, type LoadedKey, loadKey, traceEvidence } from "../tracing/keyfile.ts";
+import { DEFAULT_EPSILON } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
@@ -19,10 +20,15 @@ Shows the variation points per layer and what they can trace at epsilon_1.`,
 Writes DIR/key.json (SECRET, mode 0600: key, point map, biases, recipients) and
 DIR/copies/<recipient-id>.md for recipients r0001 ... rNNNN (or the IDs of F, one per line).
 --key-seed makes the key deterministic: for tests and demos only.`,
-  accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--epsilon 1e-6] [--top K] [--json]
+  accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--evidence FILE ...]
+                             [--epsilon 1e-6] [--top K] [--json]
 
-Reads the evidence (a leaked copy, an excerpt, reformatted or lightly edited text) and prints
-per recipient: score, threshold, bound on the false-accusation probability, accused.`,
+Reads the evidence (a leaked copy, an excerpt, reformatted or lightly edited text, or several
+pieces of one leak given as repeated --evidence, read together) and prints per recipient: score,
+threshold, bound on the false-accusation probability, accused; where the evidence matched the
+advisory and where the accusing points lie; and warnings (stitched evidence, mixed sources,
+too few points, epsilon above the default). Layers are scored separately as well as together.
+A quoted excerpt of a recipient's copy is enough to implicate that recipient.`,
   copy: `usage: forewarn trace copy --key DIR/key.json --recipient ID
 
 Re-derives the copy a recipient received, from the key file alone.`,
@@ -169,22 +175,33 @@ async function runEmbed(argv: string[], io: CliIo): Promise<number> {
 async function runAccuse(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, {
     key: { type: "string" },
-    evidence: { type: "string" },
+    evidence: { type: "string", multiple: true },
     epsilon: { type: "string" },
     top: { type: "string" },
     json: { type: "boolean" },
   });
   if (!values.key) throw new UsageError("--key is required");
-  if (!values.evidence) throw new UsageError("--evidence is required (a file, or - for standard input)");
-  const epsilon = number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5);
+  const files = values.evidence ?? [];
+  if (files.length === 0) throw new UsageError("--evidence is required (a file, or - for standard input)");
+  if (files.length > 64) throw new UsageError("at most 64 --evidence files");
+  if (files.filter((f) => f === "-").length > 1) throw new UsageError("standard input (-) can be read once");
+  const epsilon = number(values.epsilon, "epsilon", DEFAULT_EPSILON, 1e-300, 0.5);
   const top = number(values.top, "top", Number.POSITIVE_INFINITY, 1, Number.POSITIVE_INFINITY);
   const loaded = loadKeyFile(values.key);
-  const evidence =
-    values.evidence === "-"
-      ? decodeText(Buffer.from(await io.readStdin(), "utf8"), "standard input")
-      : readText(values.evidence, "evidence", 20_000_000);
+  const evidence: string[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const text =
+      f === "-"
+        ? decodeText(Buffer.from(await io.readStdin(), "utf8"), "standard input")
+        : readText(f, "evidence", 20_000_000);
+    bytes += text.length;
+    if (bytes > 20_000_000) throw new Error("the evidence files together are larger than 20 MB");
+    evidence.push(text);
+  }
   const result = traceEvidence(loaded, evidence, { epsilon });
   const recipients = result.recipients.slice(0, Number.isFinite(top) ? top : undefined);
+  const f = result.forensics;
   if (values.json) {
     io.out(
       JSON.stringify(
@@ -193,9 +210,18 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
           observedPoints: result.observedPoints,
           morePointsNeeded: result.morePointsNeeded,
           epsilon: result.epsilon,
+          populationBound: result.populationBound,
+          minObservedPoints: result.minObservedPoints,
           recipientCount: result.recipientCount,
           accused: result.accused,
           evidence: result.reading,
+          located: result.reading.located,
+          marked: { spans: f.markedSpans, share: f.markedShare, windows: f.windows },
+          stitched: f.stitched,
+          mixedSources: f.mixedSources,
+          segments: f.segments,
+          warnings: result.warnings,
+          layers: result.layers,
           decoders: result.decoders,
           recipients: recipients.map((r) => ({
             id: r.id,
@@ -205,6 +231,7 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
             log10Bound: r.log10Bound,
             accused: r.accused,
             decoder: r.decoder,
+            layer: r.layer,
           })),
         },
         null,
@@ -214,29 +241,38 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const n = result.recipientCount;
+  const spans = result.reading.located.map((l) => `${l.startWord}–${l.endWord}`).join(", ");
   io.out(
-    `evidence: ${result.reading.evidenceWords} words, ${(result.reading.match * 100).toFixed(0)}% of shingles from this advisory; ${result.observedPoints} points observed`,
+    `evidence: ${result.reading.evidenceWords} words, ${result.reading.locatedWords} of them in passages from this advisory (words ${spans}); ${result.observedPoints} points observed`,
+  );
+  io.out(
+    `layers: ${result.layers.map((l) => `${l.name} ${l.observedPoints} points${l.accused.length ? ` (accuses ${l.accused.join(", ")})` : ""}`).join("; ")}`,
   );
   if (result.verdict === "accused") {
     for (const id of result.accused) {
       const r = result.recipients.find((x) => x.id === id);
+      const w = f.windows.find((x) => x.id === id);
       io.out(
-        `This evidence was produced from ${id}'s copy (false-accusation bound <= ${r ? r.bound.toExponential(2) : "?"}, decoder ${r?.decoder}).`,
+        `This evidence was produced from ${id}'s copy (false-accusation bound <= ${r ? r.bound.toExponential(2) : "?"}, decoder ${r?.decoder}, layer ${r?.layer}${w ? `; strongest evidence in words ${w.startWord}–${w.endWord}` : ""}).`,
       );
     }
     io.out(
-      `Bound per innocent recipient: epsilon_1 = ${epsilon}; over all ${n} recipients <= ${(epsilon * n).toPrecision(2)}. A recipient's copy being the source does not by itself show who leaked it.`,
+      `Bound per innocent recipient: epsilon_1 = ${epsilon}; over all ${n} recipients epsilon = epsilon_1 * n <= ${result.populationBound.toPrecision(2)}. A recipient's copy being the source does not by itself show who leaked it.`,
     );
   } else {
     io.out(
       `inconclusive: nobody passes the threshold at epsilon_1 = ${epsilon}; roughly ${result.morePointsNeeded} more observed points would be needed.`,
     );
   }
+  io.out(
+    `marks: ${(f.markedShare * 100).toFixed(0)}% of the evidence's words lie in spans that carried marks`,
+  );
+  for (const w of result.warnings) io.out(`warning: ${w}`);
   io.out("");
-  io.out("recipient   score      threshold  bound      accused  decoder");
+  io.out("recipient   score      threshold  bound      accused  decoder  layer");
   for (const r of recipients.slice(0, Number.isFinite(top) ? undefined : 10)) {
     io.out(
-      `${r.id.padEnd(10)}  ${r.score.toFixed(2).padStart(9)}  ${r.threshold.toFixed(2).padStart(9)}  ${r.bound.toExponential(2).padStart(9)}  ${String(r.accused).padEnd(7)}  ${r.decoder}`,
+      `${r.id.padEnd(10)}  ${r.score.toFixed(2).padStart(9)}  ${r.threshold.toFixed(2).padStart(9)}  ${r.bound.toExponential(2).padStart(9)}  ${String(r.accused).padEnd(7)}  ${r.decoder.padEnd(7)}  ${r.layer}`,
     );
   }
   return 0;

@@ -1,7 +1,6 @@
 // The per-advisory secret as one JSON document: key, plan (the point map), biases and recipients.
 // Everything needed to re-derive any copy and to read and accuse evidence later.
 import { createHash } from "node:crypto";
-import { type Accusation, accuse } from "./accuse.ts";
 import {
   codeword,
   codewords,
@@ -11,10 +10,18 @@ import {
   planCutoffs,
   VISIBLE_CUTOFF,
 } from "./code.ts";
+import {
+  accuseLayers,
+  DEFAULT_EPSILON,
+  type Forensics,
+  forensics,
+  type LayeredAccusation,
+  type LayeredOptions,
+} from "./layers.ts";
 import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, type PlanOptions, planAdvisory } from "./plan.ts";
 import { compileReader, type Reader, type Reading, readEvidence } from "./read.ts";
-import { render } from "./render.ts";
+import { render, renderPlain } from "./render.ts";
 
 export const KEY_FORMAT = "forewarn-trace-key";
 
@@ -125,20 +132,48 @@ export function copyFor(k: LoadedKey, id: string): string {
   return render(k.file.plan, codeword(k.key, id, k.biases));
 }
 
-export type TraceResult = Accusation & { reading: Omit<Reading, "symbols" | "siteSymbols"> };
+export type TraceResult = LayeredAccusation & {
+  reading: Omit<Reading, "symbols" | "siteSymbols" | "pointWord">;
+  forensics: Forensics;
+  /** Everything an investigator must read before acting on the result. */
+  warnings: string[];
+};
+
+/** Advisory prose words (for deciding whether evidence is a complete copy). */
+function advisoryWords(plan: Plan): number {
+  return (renderPlain(plan).match(/[\p{L}\p{N}]+/gu) ?? []).length;
+}
 
 /**
- * Reads evidence and accuses: the whole pipeline of `forewarn trace accuse`.
+ * Reads evidence (one or several pieces of one leak, read together) and accuses: the whole
+ * pipeline of `forewarn trace accuse`.
  * @example traceEvidence(loaded, leakedText, { epsilon: 1e-6 }).accused // ["r0042"]
  */
 export function traceEvidence(
   k: LoadedKey,
-  evidence: string,
-  options: { epsilon?: number } = {},
+  evidence: string | readonly string[],
+  options: LayeredOptions = {},
 ): TraceResult {
-  const reading = readEvidence(k.reader, evidence);
+  const text = typeof evidence === "string" ? evidence : evidence.join("\n\n");
+  const reading = readEvidence(k.reader, text);
   const ids = k.file.recipients;
-  const result = accuse(ids, codewords(k.key, ids, k.biases), k.biases, reading.symbols, options);
-  const { symbols: _s, siteSymbols: _ss, ...summary } = reading;
-  return { ...result, reading: summary };
+  const words = codewords(k.key, ids, k.biases);
+  const layers = k.file.plan.points.map((p) => p.layer);
+  const result = accuseLayers(ids, words, k.biases, reading.symbols, layers, options);
+  const f = forensics(result, reading, ids, words, k.biases, advisoryWords(k.file.plan));
+  const warnings = [...f.warnings];
+  if (result.epsilon > DEFAULT_EPSILON)
+    warnings.push(
+      `epsilon_1 = ${result.epsilon} is above the default ${DEFAULT_EPSILON}: an innocent recipient is more likely to be accused (up to ${result.populationBound.toPrecision(2)} over all ${result.recipientCount} recipients)`,
+    );
+  if (result.observedPoints < result.minObservedPoints)
+    warnings.push(
+      `only ${result.observedPoints} points observed; nobody is accused on fewer than ${result.minObservedPoints}`,
+    );
+  if (result.verdict === "accused")
+    warnings.push(
+      "a quoted excerpt of a recipient's copy is enough to implicate that recipient: the result says whose copy the marks come from, not who leaked it",
+    );
+  const { symbols: _s, siteSymbols: _ss, pointWord: _pw, ...summary } = reading;
+  return { ...result, reading: summary, forensics: f, warnings };
 }
