@@ -160,7 +160,7 @@ export function traceEvidence(
   const words = codewords(k.key, ids, k.biases);
   const layers = k.file.plan.points.map((p) => p.layer);
   const result = accuseLayers(ids, words, k.biases, reading.symbols, layers, options);
-  const f = forensics(result, reading, ids, words, k.biases, advisoryWords(k.file.plan));
+  const f = forensics(result, reading, ids, words, k.biases, advisoryWords(k.file.plan), layers);
   const warnings = [...f.warnings];
   if (result.epsilon > DEFAULT_EPSILON)
     warnings.push(

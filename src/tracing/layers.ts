@@ -32,6 +32,16 @@ export function layerGroup(layer: string): string {
   return LAYER_GROUP[layer] ?? layer;
 }
 
+/**
+ * Groups whose alphabet a leaker can relabel for free: they are also scored with every symbol
+ * flipped (one more run inside the union bound). With keyed marks a global swap of two invisible
+ * characters turns most marks into erasures; the few that remain readable are flips, which this
+ * run turns back into evidence.
+ */
+export const RELABELLED_GROUPS: readonly string[] = ["invisible"];
+/** Groups of dense marks (about one a word): evidence where they survive in one window only is "stitched". */
+export const MARK_GROUPS: readonly string[] = ["invisible"];
+
 /** Share of ε₁ for the run over all observed points; the rest is split between layer groups. */
 export const ALL_WEIGHT = 0.5;
 /** Default ε₁ per innocent recipient. */
@@ -89,10 +99,15 @@ export function accuseLayers(
   if (groups.size <= 1) runs.push({ name: "all", weight: 1, symbols, observed });
   else {
     runs.push({ name: "all", weight: ALL_WEIGHT, symbols, observed });
+    const parts: { name: string; points: number[]; flip: boolean }[] = [];
     for (const [name, points] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+      parts.push({ name, points, flip: false });
+      if (RELABELLED_GROUPS.includes(name)) parts.push({ name: `${name}-relabelled`, points, flip: true });
+    }
+    for (const { name, points, flip } of parts) {
       const masked = new Int8Array(symbols.length).fill(-1);
-      for (const i of points) masked[i] = symbols[i];
-      runs.push({ name, weight: (1 - ALL_WEIGHT) / groups.size, symbols: masked, observed: points.length });
+      for (const i of points) masked[i] = flip ? 1 - symbols[i] : symbols[i];
+      runs.push({ name, weight: (1 - ALL_WEIGHT) / parts.length, symbols: masked, observed: points.length });
     }
   }
   const best = new Map<string, LayeredRecipient>();
@@ -190,7 +205,7 @@ export type Forensics = {
 };
 
 const SPAN_GAP = 40;
-const FORENSIC_NOISE = 0.2;
+const FORENSIC_NOISE = 0.05;
 
 /**
  * Where the accusing points lie and whether the evidence looks stitched or mixed.
@@ -203,6 +218,7 @@ export function forensics(
   codewords: readonly Uint8Array[],
   biases: Float64Array,
   advisoryWords: number,
+  pointLayers: readonly string[],
 ): Forensics {
   const pts: number[] = [];
   for (let i = 0; i < reading.symbols.length; i++)
@@ -258,10 +274,32 @@ export function forensics(
       shareOfScore: total > 0 ? Math.min(1, bestSum / Math.max(total, 1e-9)) : 1,
     });
     const outside = total - bestSum;
-    if (complete && endWord - startWord <= 0.3 * reading.locatedWords && outside <= 0.2 * bestSum) {
+    if (complete && endWord - startWord <= 0.5 * reading.locatedWords && outside <= 0.2 * bestSum) {
       stitched = true;
       warnings.push(
         `stitched: the evidence against ${id} lies only in words ${startWord}–${endWord} of an otherwise complete copy whose other marks do not point at ${id}; it may be a quoted excerpt of ${id}'s copy planted by others`,
+      );
+    }
+  }
+  // Marks that survive only in one window of an otherwise complete copy (whoever they accuse).
+  const markWords: number[] = [];
+  for (const i of pts)
+    if (MARK_GROUPS.includes(layerGroup(pointLayers[i] ?? ""))) markWords.push(reading.pointWord[i]);
+  if (complete && markWords.length >= 20) {
+    const keep = Math.ceil(0.9 * markWords.length);
+    let span = Number.POSITIVE_INFINITY;
+    let from = 0;
+    for (let k = 0; k + keep - 1 < markWords.length; k++) {
+      const d = (markWords[k + keep - 1] ?? 0) - (markWords[k] ?? 0);
+      if (d < span) {
+        span = d;
+        from = markWords[k] ?? 0;
+      }
+    }
+    if (span <= 0.35 * reading.locatedWords && !stitched) {
+      stitched = true;
+      warnings.push(
+        `stitched: invisible marks survive only in words ${from}–${from + span + 1} of an otherwise complete copy; that passage may be a quoted excerpt of someone's copy planted by others${result.accused.length ? ` (accused: ${result.accused.join(", ")})` : ""}`,
       );
     }
   }

@@ -169,13 +169,18 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   for (const r of found)
     for (let k = Math.max(0, r.start - 2); k < Math.min(E.length, r.end + 2); k++) inside[k] = 1;
 
+  // Anchors: exact, and with any one of the tokens replaced (a reworded word), for the second pass.
   const index = new Map<string, number[]>();
-  for (let e = 0; e + ANCHOR <= E.length; e++) {
-    if (!inside[e]) continue;
-    const k = E.slice(e, e + ANCHOR).join("\u0001");
+  const add = (k: string, e: number) => {
     const list = index.get(k);
     if (list) list.push(e);
     else index.set(k, [e]);
+  };
+  for (let e = 0; e + ANCHOR <= E.length; e++) {
+    if (!inside[e]) continue;
+    const t = E.slice(e, e + ANCHOR);
+    add(t.join("\u0001"), e);
+    for (let w = 0; w < ANCHOR; w++) add(t.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001"), e);
   }
 
   const { plan } = reader;
@@ -186,11 +191,19 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
     if (a < 0) continue;
     const key: string[] = [];
     for (let i = a; key.length < ANCHOR; i++) if (reader.itemSite[i] === -1) key.push(reader.itemToken[i]);
-    const starts = index.get(key.join("\u0001"));
-    if (!starts) continue;
     const hits = new Map<number, Claim>();
     const budget = { left: 400 };
-    for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, hits, budget);
+    for (const e of index.get(key.join("\u0001")) ?? [])
+      walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 0, hits, budget);
+    if (hits.size === 0) {
+      // Second pass: one context token may have been replaced by another word (paraphrase).
+      const starts = new Set<number>();
+      for (let w = 0; w < ANCHOR; w++)
+        for (const e of index.get(key.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001")) ?? [])
+          starts.add(e);
+      budget.left = 400;
+      for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 1, hits, budget);
+    }
     for (const c of hits.values()) {
       c.context = contextLength(reader, E, s, c.at, c.after);
       claims.push(c);
@@ -266,6 +279,7 @@ function walk(
   at: number,
   after: number,
   right: number,
+  slack: number,
   found: Map<number, Claim>,
   budget: { left: number },
 ): void {
@@ -275,7 +289,12 @@ function walk(
     if (passed && right >= RIGHT) break;
     const site = r.itemSite[i];
     if (site === -1) {
-      if (e >= E.length || E[e] !== r.itemToken[i]) return;
+      if (e >= E.length) return;
+      if (E[e] !== r.itemToken[i]) {
+        // A replaced word (second pass only); never as the last token that confirms the site.
+        if (slack <= 0 || right + 1 >= RIGHT) return;
+        slack--;
+      }
       e++;
       i++;
       if (i > r.siteItem[target]) right++;
@@ -286,7 +305,7 @@ function walk(
         if (e >= E.length) return;
         const g = readGap(gaps[e], r.siteMarks[site] ?? undefined);
         if (g === -1) return; // the mark is gone or foreign: an erasure, not a symbol
-        walk(r, E, gaps, i + 1, e, target, g, e, e, right, found, budget);
+        walk(r, E, gaps, i + 1, e, target, g, e, e, right, slack, found, budget);
         return;
       }
       i++;
@@ -311,6 +330,7 @@ function walk(
         isTarget ? e : at,
         isTarget ? e + alt.length : after,
         right + gained,
+        slack,
         found,
         budget,
       );
