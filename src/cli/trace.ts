@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { capacity } from "../tracing/capacity.ts";
 import { codeword, defaultRecipientIds } from "../tracing/code.ts";
 import { copyFor, createKeyFile, type LoadedKey, loadKey, traceEvidence } from "../tracing/keyfile.ts";
-import { DEFAULT_EPSILON } from "../tracing/layers.ts";
+import { DEFAULT_EPSILON, MIN_OBSERVED_POINTS } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
@@ -117,8 +117,23 @@ async function runCapacity(argv: string[], io: CliIo): Promise<number> {
   }
   io.out(`${"total".padEnd(12)}  ${String(cap.points).padStart(6)}  ${String(cap.sites).padStart(5)}`);
   io.out("");
+  io.out("group (scored separately)  points  sites  single-leaker excerpt  colluders (whole copy)");
+  for (const [g, v] of Object.entries(cap.perGroup)) {
+    io.out(
+      `${g.padEnd(25)}  ${String(v.points).padStart(6)}  ${String(v.sites).padStart(5)}  ${(v.singleLeakerExcerptWords ? `${v.singleLeakerExcerptWords} words` : "whole copy not enough").padStart(21)}  ${String(v.colludersWholeCopy).padStart(5)}`,
+    );
+  }
+  for (const [name, v] of [
+    ["with invisible marks", cap.withInvisible],
+    ["without invisible marks", cap.withoutInvisible],
+  ] as const) {
+    io.out(
+      `${name.padEnd(25)}  ${String(v.points).padStart(6)}  ${"".padStart(5)}  ${(v.singleLeakerExcerptWords ? `${v.singleLeakerExcerptWords} words` : "whole copy not enough").padStart(21)}  ${String(v.colludersWholeCopy).padStart(5)}`,
+    );
+  }
+  io.out("");
   io.out(
-    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection)`,
+    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection); no run accuses on fewer than ${MIN_OBSERVED_POINTS}`,
   );
   return 0;
 }
