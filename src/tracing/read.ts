@@ -196,13 +196,13 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
     for (const e of index.get(key.join("\u0001")) ?? [])
       walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 0, hits, budget);
     if (hits.size === 0) {
-      // Second pass: one context token may have been replaced by another word (paraphrase).
+      // Second pass: up to two context tokens (one in the anchor) may have been replaced (paraphrase).
       const starts = new Set<number>();
       for (let w = 0; w < ANCHOR; w++)
         for (const e of index.get(key.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001")) ?? [])
           starts.add(e);
       budget.left = 400;
-      for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 1, hits, budget);
+      for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 2, hits, budget);
     }
     for (const c of hits.values()) {
       c.context = contextLength(reader, E, s, c.at, c.after);
