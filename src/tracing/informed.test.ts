@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { traceCommand } from "../cli/trace.ts";
 import * as attacks from "./attacks/index.ts";
+import { capacity } from "./capacity.ts";
 import { codeword, codewords, defaultRecipientIds, newKey, Prng } from "./code.ts";
 import { createKeyFile, loadKey, traceEvidence } from "./keyfile.ts";
 import { accuseLayers } from "./layers.ts";
@@ -166,6 +167,27 @@ describe("framing and investigator output", () => {
     expect(res.forensics.stitched).toBe(true);
     expect(res.warnings.join("\n")).toMatch(/stitched/);
     expect(res.warnings.join("\n")).toMatch(/quoted excerpt/);
+  });
+
+  it("flags evidence whose halves come from two different copies as mixed sources", () => {
+    const a = copyOf("r0051");
+    const b = copyOf("r0052");
+    const res = traceEvidence(loaded, `${a.slice(0, a.length >> 1)}${b.slice(a.length >> 1)}`);
+    expect(res.forensics.mixedSources).toBe(true);
+    expect(res.forensics.segments.map((s) => s.leader)).toEqual(expect.arrayContaining(["r0051", "r0052"]));
+    expect(res.forensics.stitched).toBe(false);
+    const whole = traceEvidence(loaded, a);
+    expect(whole.forensics.mixedSources).toBe(false);
+    expect(whole.forensics.stitched).toBe(false);
+    expect(whole.forensics.markedShare).toBeGreaterThan(0.5);
+  });
+
+  it("reports capacity per layer group and with and without invisible marks", () => {
+    const cap = capacity(plan);
+    expect(Object.keys(cap.perGroup)).toEqual(expect.arrayContaining(["visible", "invisible"]));
+    expect(cap.withoutInvisible.points).toBe(cap.visiblePoints);
+    expect(cap.withInvisible.points).toBe(cap.points);
+    expect(cap.perGroup.invisible?.points).toBe(invisiblePoints);
   });
 
   it("trace accuse reads several evidence files together and prints the documented JSON", async () => {

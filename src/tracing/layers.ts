@@ -274,7 +274,21 @@ export function forensics(
       shareOfScore: total > 0 ? Math.min(1, bestSum / Math.max(total, 1e-9)) : 1,
     });
     const outside = total - bestSum;
-    if (complete && endWord - startWord <= 0.5 * reading.locatedWords && outside <= 0.2 * bestSum) {
+    // Marks outside the window: a neutralised rest has (almost) none; another copy has many.
+    let marksIn = 0;
+    let marksOut = 0;
+    for (const i of pts) {
+      if (!MARK_GROUPS.includes(layerGroup(pointLayers[i] ?? ""))) continue;
+      const w = reading.pointWord[i];
+      if (w >= startWord && w < endWord) marksIn++;
+      else marksOut++;
+    }
+    if (
+      complete &&
+      endWord - startWord <= 0.5 * reading.locatedWords &&
+      outside <= 0.2 * bestSum &&
+      marksOut <= 0.2 * marksIn
+    ) {
       stitched = true;
       warnings.push(
         `stitched: the evidence against ${id} lies only in words ${startWord}–${endWord} of an otherwise complete copy whose other marks do not point at ${id}; it may be a quoted excerpt of ${id}'s copy planted by others`,
