@@ -45,7 +45,8 @@ const TRACE_HELP = `usage: forewarn trace <capacity|embed|accuse|copy|simulate> 
   embed      write a fingerprinted copy per recipient and the secret key file
   accuse     name the source of a leaked copy or excerpt, with a false-accusation bound
   copy       re-derive one recipient's copy from the key file
-  simulate   run the evaluation protocol (whole copies, excerpts, normalisation, collusion)
+  simulate   run the evaluation protocol (whole copies, excerpts, normalisation, collusion,
+             and the informed leaker's attacks of src/tracing/attacks)
 
 forewarn trace <sub-command> --help for details.`;
 
