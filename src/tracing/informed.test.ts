@@ -180,6 +180,15 @@ describe("framing and investigator output", () => {
     expect(whole.forensics.mixedSources).toBe(false);
     expect(whole.forensics.stitched).toBe(false);
     expect(whole.forensics.markedShare).toBeGreaterThan(0.5);
+    // Colluders who strip every mark leave no marks to survive in a window: never "stitched".
+    const words = codewords(loaded.key, ids, loaded.biases);
+    const rng = new Prng(newKey("neutralise"));
+    const merged = attacks.diffAndNeutralise(
+      plan,
+      [words[3] ?? new Uint8Array(), words[4] ?? new Uint8Array()],
+      rng,
+    );
+    expect(traceEvidence(loaded, merged).forensics.stitched).toBe(false);
   });
 
   it("reports capacity per layer group and with and without invisible marks", () => {

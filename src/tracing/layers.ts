@@ -238,7 +238,7 @@ export function forensics(
   const windows: Forensics["windows"] = [];
   let stitched = false;
   const terms = singleTerms(reading.symbols, biases, FORENSIC_NOISE, pts);
-  const complete = reading.locatedWords >= Math.max(200, 0.5 * advisoryWords);
+  const complete = reading.locatedWords >= Math.max(100, 0.5 * advisoryWords);
   for (const id of result.accused) {
     const j = ids.indexOf(id);
     const x = codewords[j];
@@ -285,8 +285,9 @@ export function forensics(
     }
     if (
       complete &&
-      endWord - startWord <= 0.5 * reading.locatedWords &&
+      endWord - startWord <= 0.6 * reading.locatedWords &&
       outside <= 0.2 * bestSum &&
+      marksIn >= 20 &&
       marksOut <= 0.2 * marksIn
     ) {
       stitched = true;
@@ -310,7 +311,7 @@ export function forensics(
         from = markWords[k] ?? 0;
       }
     }
-    if (span <= 0.35 * reading.locatedWords && !stitched) {
+    if (span <= 0.6 * reading.locatedWords && !stitched) {
       stitched = true;
       warnings.push(
         `stitched: invisible marks survive only in words ${from}–${from + span + 1} of an otherwise complete copy; that passage may be a quoted excerpt of someone's copy planted by others${result.accused.length ? ` (accused: ${result.accused.join(", ")})` : ""}`,
