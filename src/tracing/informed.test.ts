@@ -46,6 +46,16 @@ describe("keyed invisible marks", () => {
     expect(differ.length).toBeGreaterThan(0.5 * invisiblePoints);
   });
 
+  it("still read key files written before keyed marks (zero-width space / non-joiner everywhere)", () => {
+    const old = JSON.parse(JSON.stringify(file));
+    for (const site of old.plan.sites) if (site.layer === "invisible") site.alts = ["\u200B", "\u200C"];
+    const k = loadKey(old);
+    const copy = render(k.file.plan, codeword(k.key, "r0061", k.biases));
+    const res = traceEvidence(k, copy);
+    expect(res.accused).toEqual(["r0061"]);
+    expect(res.observedPoints).toBeGreaterThan(0.95 * plan.points.length);
+  });
+
   it("turn a global swap or replacement of the zero-width characters into erasures, not flips", () => {
     const copy = copyOf("r0042");
     for (const attacked of [attacks.swapInvisible(copy), attacks.replaceInvisible(copy)]) {
