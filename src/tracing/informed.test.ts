@@ -148,6 +148,13 @@ describe("layers scored separately", () => {
     for (let i = 0; i < 40; i++) y[i] = words[5]?.[i] ?? 0;
     const res = accuseLayers(ids, words, loaded.biases, y, layers);
     expect(res.layers.map((l) => l.name)).toEqual(["all"]);
+    const onlyMarks = new Int8Array(plan.points.length).fill(-1);
+    for (let i = 40; i < 80; i++) onlyMarks[i] = words[5]?.[i] ?? 0;
+    const marks = accuseLayers(ids, words, loaded.biases, onlyMarks, layers);
+    expect(marks.layers.map((l) => [l.name, l.weight])).toEqual([
+      ["all", 0.5],
+      ["invisible-relabelled", 0.5],
+    ]);
     for (let i = 40; i < 80; i++) y[i] = words[5]?.[i] ?? 0;
     const both = accuseLayers(ids, words, loaded.biases, y, layers);
     expect(both.layers.map((l) => l.name)).toEqual(["all", "code", "invisible", "invisible-relabelled"]);

@@ -96,19 +96,17 @@ export function accuseLayers(
     else groups.set(g, [i]);
   }
   const runs: { name: string; weight: number; symbols: Int8Array; observed: number }[] = [];
-  if (groups.size <= 1) runs.push({ name: "all", weight: 1, symbols, observed });
-  else {
-    runs.push({ name: "all", weight: ALL_WEIGHT, symbols, observed });
-    const parts: { name: string; points: number[]; flip: boolean }[] = [];
-    for (const [name, points] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-      parts.push({ name, points, flip: false });
-      if (RELABELLED_GROUPS.includes(name)) parts.push({ name: `${name}-relabelled`, points, flip: true });
-    }
-    for (const { name, points, flip } of parts) {
-      const masked = new Int8Array(symbols.length).fill(-1);
-      for (const i of points) masked[i] = flip ? 1 - symbols[i] : symbols[i];
-      runs.push({ name, weight: (1 - ALL_WEIGHT) / parts.length, symbols: masked, observed: points.length });
-    }
+  // One run per group (a single group is the joint run itself) and per relabelled group.
+  const parts: { name: string; points: number[]; flip: boolean }[] = [];
+  for (const [name, points] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (groups.size > 1) parts.push({ name, points, flip: false });
+    if (RELABELLED_GROUPS.includes(name)) parts.push({ name: `${name}-relabelled`, points, flip: true });
+  }
+  runs.push({ name: "all", weight: parts.length ? ALL_WEIGHT : 1, symbols, observed });
+  for (const { name, points, flip } of parts) {
+    const masked = new Int8Array(symbols.length).fill(-1);
+    for (const i of points) masked[i] = flip ? 1 - symbols[i] : symbols[i];
+    runs.push({ name, weight: (1 - ALL_WEIGHT) / parts.length, symbols: masked, observed: points.length });
   }
   const best = new Map<string, LayeredRecipient>();
   const accused = new Set<string>();
