@@ -12,6 +12,7 @@ import {
   loadKey,
   traceEvidence,
 } from "../tracing/keyfile.ts";
+import { DEFAULT_EPSILON, MIN_OBSERVED_POINTS } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
@@ -31,10 +32,15 @@ Each --attach file is written to DIR/copies/<recipient-id>/<file name>: rules an
 (YARA, Python, Sigma/YAML, shell, raw HTTP) vary where their tools see no difference, and the key
 file holds their point maps so a leaked file can be traced; other and binary files are copied as-is.
 --key-seed makes the key deterministic: for tests and demos only.`,
-  accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--epsilon 1e-6] [--top K] [--json]
+  accuse: `usage: forewarn trace accuse --key DIR/key.json --evidence FILE|- [--evidence FILE ...]
+                             [--epsilon 1e-6] [--top K] [--json]
 
-Reads the evidence (a leaked copy, an excerpt, reformatted or lightly edited text) and prints
-per recipient: score, threshold, bound on the false-accusation probability, accused.`,
+Reads the evidence (a leaked copy, an excerpt, reformatted or lightly edited text, or several
+pieces of one leak given as repeated --evidence, read together) and prints per recipient: score,
+threshold, bound on the false-accusation probability, accused; where the evidence matched the
+advisory and where the accusing points lie; and warnings (stitched evidence, mixed sources,
+too few points, epsilon above the default). Layers are scored separately as well as together.
+A quoted excerpt of a recipient's copy is enough to implicate that recipient.`,
   copy: `usage: forewarn trace copy --key DIR/key.json --recipient ID
 
 Re-derives the copy a recipient received, from the key file alone.`,
@@ -51,7 +57,8 @@ const TRACE_HELP = `usage: forewarn trace <capacity|embed|accuse|copy|simulate> 
   embed      write a fingerprinted copy per recipient and the secret key file
   accuse     name the source of a leaked copy or excerpt, with a false-accusation bound
   copy       re-derive one recipient's copy from the key file
-  simulate   run the evaluation protocol (whole copies, excerpts, normalisation, collusion)
+  simulate   run the evaluation protocol (whole copies, excerpts, normalisation, collusion,
+             and the informed leaker's attacks of src/tracing/attacks)
 
 forewarn trace <sub-command> --help for details.`;
 
@@ -123,8 +130,23 @@ async function runCapacity(argv: string[], io: CliIo): Promise<number> {
   }
   io.out(`${"total".padEnd(12)}  ${String(cap.points).padStart(6)}  ${String(cap.sites).padStart(5)}`);
   io.out("");
+  io.out("group (scored separately)  points  sites  single-leaker excerpt  colluders (whole copy)");
+  for (const [g, v] of Object.entries(cap.perGroup)) {
+    io.out(
+      `${g.padEnd(25)}  ${String(v.points).padStart(6)}  ${String(v.sites).padStart(5)}  ${(v.singleLeakerExcerptWords ? `${v.singleLeakerExcerptWords} words` : "whole copy not enough").padStart(21)}  ${String(v.colludersWholeCopy).padStart(5)}`,
+    );
+  }
+  for (const [name, v] of [
+    ["with invisible marks", cap.withInvisible],
+    ["without invisible marks", cap.withoutInvisible],
+  ] as const) {
+    io.out(
+      `${name.padEnd(25)}  ${String(v.points).padStart(6)}  ${"".padStart(5)}  ${(v.singleLeakerExcerptWords ? `${v.singleLeakerExcerptWords} words` : "whole copy not enough").padStart(21)}  ${String(v.colludersWholeCopy).padStart(5)}`,
+    );
+  }
+  io.out("");
   io.out(
-    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection)`,
+    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection); no run accuses on fewer than ${MIN_OBSERVED_POINTS}`,
   );
   return 0;
 }
@@ -216,22 +238,33 @@ async function runEmbed(argv: string[], io: CliIo): Promise<number> {
 async function runAccuse(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, {
     key: { type: "string" },
-    evidence: { type: "string" },
+    evidence: { type: "string", multiple: true },
     epsilon: { type: "string" },
     top: { type: "string" },
     json: { type: "boolean" },
   });
   if (!values.key) throw new UsageError("--key is required");
-  if (!values.evidence) throw new UsageError("--evidence is required (a file, or - for standard input)");
-  const epsilon = number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5);
+  const files = values.evidence ?? [];
+  if (files.length === 0) throw new UsageError("--evidence is required (a file, or - for standard input)");
+  if (files.length > 64) throw new UsageError("at most 64 --evidence files");
+  if (files.filter((f) => f === "-").length > 1) throw new UsageError("standard input (-) can be read once");
+  const epsilon = number(values.epsilon, "epsilon", DEFAULT_EPSILON, 1e-300, 0.5);
   const top = number(values.top, "top", Number.POSITIVE_INFINITY, 1, Number.POSITIVE_INFINITY);
   const loaded = loadKeyFile(values.key);
-  const evidence =
-    values.evidence === "-"
-      ? decodeText(Buffer.from(await io.readStdin(), "utf8"), "standard input")
-      : readText(values.evidence, "evidence", 20_000_000);
+  const evidence: string[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const text =
+      f === "-"
+        ? decodeText(Buffer.from(await io.readStdin(), "utf8"), "standard input")
+        : readText(f, "evidence", 20_000_000);
+    bytes += text.length;
+    if (bytes > 20_000_000) throw new Error("the evidence files together are larger than 20 MB");
+    evidence.push(text);
+  }
   const result = traceEvidence(loaded, evidence, { epsilon });
   const recipients = result.recipients.slice(0, Number.isFinite(top) ? top : undefined);
+  const f = result.forensics;
   if (values.json) {
     io.out(
       JSON.stringify(
@@ -240,9 +273,18 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
           observedPoints: result.observedPoints,
           morePointsNeeded: result.morePointsNeeded,
           epsilon: result.epsilon,
+          populationBound: result.populationBound,
+          minObservedPoints: result.minObservedPoints,
           recipientCount: result.recipientCount,
           accused: result.accused,
           evidence: result.reading,
+          located: result.reading.located,
+          marked: { spans: f.markedSpans, share: f.markedShare, windows: f.windows },
+          stitched: f.stitched,
+          mixedSources: f.mixedSources,
+          segments: f.segments,
+          warnings: result.warnings,
+          layers: result.layers,
           decoders: result.decoders,
           recipients: recipients.map((r) => ({
             id: r.id,
@@ -252,6 +294,7 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
             log10Bound: r.log10Bound,
             accused: r.accused,
             decoder: r.decoder,
+            layer: r.layer,
           })),
         },
         null,
@@ -261,29 +304,38 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const n = result.recipientCount;
+  const spans = result.reading.located.map((l) => `${l.startWord}–${l.endWord}`).join(", ");
   io.out(
-    `evidence: ${result.reading.evidenceWords} words, ${(result.reading.match * 100).toFixed(0)}% of shingles from this advisory; ${result.observedPoints} points observed`,
+    `evidence: ${result.reading.evidenceWords} words, ${result.reading.locatedWords} of them in passages from this advisory (words ${spans}); ${result.observedPoints} points observed`,
+  );
+  io.out(
+    `layers: ${result.layers.map((l) => `${l.name} ${l.observedPoints} points${l.accused.length ? ` (accuses ${l.accused.join(", ")})` : ""}`).join("; ")}`,
   );
   if (result.verdict === "accused") {
     for (const id of result.accused) {
       const r = result.recipients.find((x) => x.id === id);
+      const w = f.windows.find((x) => x.id === id);
       io.out(
-        `This evidence was produced from ${id}'s copy (false-accusation bound <= ${r ? r.bound.toExponential(2) : "?"}, decoder ${r?.decoder}).`,
+        `This evidence was produced from ${id}'s copy (false-accusation bound <= ${r ? r.bound.toExponential(2) : "?"}, decoder ${r?.decoder}, layer ${r?.layer}${w ? `; strongest evidence in words ${w.startWord}–${w.endWord}` : ""}).`,
       );
     }
     io.out(
-      `Bound per innocent recipient: epsilon_1 = ${epsilon}; over all ${n} recipients <= ${(epsilon * n).toPrecision(2)}. A recipient's copy being the source does not by itself show who leaked it.`,
+      `Bound per innocent recipient: epsilon_1 = ${epsilon}; over all ${n} recipients epsilon = epsilon_1 * n <= ${result.populationBound.toPrecision(2)}. A recipient's copy being the source does not by itself show who leaked it.`,
     );
   } else {
     io.out(
       `inconclusive: nobody passes the threshold at epsilon_1 = ${epsilon}; roughly ${result.morePointsNeeded} more observed points would be needed.`,
     );
   }
+  io.out(
+    `marks: ${(f.markedShare * 100).toFixed(0)}% of the evidence's words lie in spans that carried marks`,
+  );
+  for (const w of result.warnings) io.out(`warning: ${w}`);
   io.out("");
-  io.out("recipient   score      threshold  bound      accused  decoder");
+  io.out("recipient   score      threshold  bound      accused  decoder  layer");
   for (const r of recipients.slice(0, Number.isFinite(top) ? undefined : 10)) {
     io.out(
-      `${r.id.padEnd(10)}  ${r.score.toFixed(2).padStart(9)}  ${r.threshold.toFixed(2).padStart(9)}  ${r.bound.toExponential(2).padStart(9)}  ${String(r.accused).padEnd(7)}  ${r.decoder}`,
+      `${r.id.padEnd(10)}  ${r.score.toFixed(2).padStart(9)}  ${r.threshold.toFixed(2).padStart(9)}  ${r.bound.toExponential(2).padStart(9)}  ${String(r.accused).padEnd(7)}  ${r.decoder.padEnd(7)}  ${r.layer}`,
     );
   }
   return 0;

@@ -1,6 +1,7 @@
 // Tracing capacity: points per layer and what they buy at a given ε₁.
 import { chernoffThreshold, DECODER_WEIGHTS, SINGLE_NOISE, singleTerms } from "./accuse.ts";
 import { DEFAULT_CUTOFF, Prng } from "./code.ts";
+import { layerGroup } from "./layers.ts";
 import { LAYERS, type Layer, type Plan, planAdvisory, VISIBLE_LAYERS } from "./plan.ts";
 import { renderPlain } from "./render.ts";
 
@@ -10,6 +11,17 @@ export type Capacity = {
   visiblePoints: number;
   sites: number;
   perLayer: Record<Layer, { points: number; sites: number }>;
+  /**
+   * Per layer group as the decoder scores them (visible, order, invisible, and any new layer):
+   * points, sites, and what the group alone can trace.
+   */
+  perGroup: Record<
+    string,
+    { points: number; sites: number; singleLeakerExcerptWords: number | null; colludersWholeCopy: number }
+  >;
+  /** What the advisory traces with every layer, and once every invisible mark is stripped. */
+  withInvisible: { points: number; singleLeakerExcerptWords: number | null; colludersWholeCopy: number };
+  withoutInvisible: { points: number; singleLeakerExcerptWords: number | null; colludersWholeCopy: number };
   epsilon: number;
   recipients: number;
   /** Observed points a single leaker's evidence needs (90% detection, likelihood decoder). */
@@ -97,12 +109,34 @@ export function capacity(
     while (tardosPoints(c + 1, epsilon * DECODER_WEIGHTS.tardos) <= m) c++;
     return c;
   };
+  const perGroup: Capacity["perGroup"] = {};
+  for (const p of plan.points) {
+    const g = layerGroup(p.layer);
+    perGroup[g] ??= { points: 0, sites: 0, singleLeakerExcerptWords: null, colludersWholeCopy: 0 };
+    perGroup[g].points++;
+    perGroup[g].sites += p.sites.length;
+  }
+  for (const g of Object.values(perGroup)) {
+    g.singleLeakerExcerptWords = excerptWords(g.sites);
+    g.colludersWholeCopy = colluders(g.points);
+  }
   const cap: Capacity = {
     words,
     points,
     visiblePoints,
     sites,
     perLayer,
+    perGroup,
+    withInvisible: {
+      points,
+      singleLeakerExcerptWords: excerptWords(sites),
+      colludersWholeCopy: colluders(points),
+    },
+    withoutInvisible: {
+      points: visiblePoints,
+      singleLeakerExcerptWords: excerptWords(visibleSites),
+      colludersWholeCopy: colluders(visiblePoints),
+    },
     epsilon,
     recipients,
     singleLeakerPoints: single,

@@ -1,7 +1,16 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { codeword, defaultRecipientIds, deriveBiases, derivePermutation, newKey } from "./code.ts";
+import { codeword, defaultRecipientIds, derive, deriveBiases, derivePermutation, newKey } from "./code.ts";
 
 describe("code", () => {
+  it("derives labels with standard HMAC-SHA256, so existing key files give the same copies", () => {
+    const key = newKey("hmac");
+    for (const label of ["biases", "recipient/r0001", "recipient/é"])
+      expect(
+        derive(key, label).equals(createHmac("sha256", key).update(`forewarn/tracing/v1/${label}`).digest()),
+      ).toBe(true);
+  });
+
   it("derives the same key, biases and codewords from the same seed", () => {
     const a = newKey("seed");
     expect(newKey("seed").equals(a)).toBe(true);

@@ -1,6 +1,6 @@
 // The symmetric Tardos code: per advisory a 32-byte secret derives the biases, the keyed placement
 // of codeword positions on points, and every recipient's codeword (re-derivable at any time).
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, hash, randomBytes } from "node:crypto";
 
 /**
  * Default bias cutoff t: p_i is drawn from the arcsine density on [t, 1 - t]. Validated by
@@ -24,9 +24,30 @@ export function newKey(seed?: string): Buffer {
     : createHash("sha256").update(`forewarn-trace-key\0${seed}`).digest();
 }
 
+// HMAC-SHA256 written out (RFC 2104) with the padded keys kept per key: one derivation per
+// recipient copy, and creating an HMAC object each time cost more than rendering the copy.
+const PADS = new WeakMap<Uint8Array, { inner: Buffer; outer: Buffer }>();
+
 /** HMAC-SHA256 of a domain-separated label. @example derive(key, "biases").length // 32 */
 export function derive(key: Uint8Array, label: string): Buffer {
-  return createHmac("sha256", key).update(`forewarn/tracing/v1/${label}`).digest();
+  if (key.length > 64) return createHmac("sha256", key).update(`forewarn/tracing/v1/${label}`).digest();
+  let pads = PADS.get(key);
+  if (!pads) {
+    const inner = Buffer.alloc(64, 0x36);
+    const outer = Buffer.alloc(64, 0x5c);
+    for (let k = 0; k < key.length; k++) {
+      inner[k] ^= key[k];
+      outer[k] ^= key[k];
+    }
+    pads = { inner, outer };
+    PADS.set(key, pads);
+  }
+  const h = hash(
+    "sha256",
+    Buffer.concat([pads.inner, Buffer.from(`forewarn/tracing/v1/${label}`, "utf8")]),
+    "buffer",
+  );
+  return hash("sha256", Buffer.concat([pads.outer, h]), "buffer");
 }
 
 /** xoshiro128** seeded from 16 bytes: fast, good enough to expand HMAC output into many bits. */

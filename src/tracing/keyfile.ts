@@ -1,7 +1,6 @@
 // The per-advisory secret as one JSON document: key, plan (the point map), biases and recipients.
 // Everything needed to re-derive any copy and to read and accuse evidence later.
 import { createHash } from "node:crypto";
-import { type Accusation, accuse } from "./accuse.ts";
 import { type CodeReader, compileCodeReader, readWithCode } from "./code/read.ts";
 import {
   codeword,
@@ -12,9 +11,18 @@ import {
   planCutoffs,
   VISIBLE_CUTOFF,
 } from "./code.ts";
+import {
+  accuseLayers,
+  DEFAULT_EPSILON,
+  type Forensics,
+  forensics,
+  type LayeredAccusation,
+  type LayeredOptions,
+} from "./layers.ts";
+import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, type PlanOptions, planAdvisory, planFile } from "./plan.ts";
 import { compileReader, EvidenceError, type Reader, type Reading } from "./read.ts";
-import { render } from "./render.ts";
+import { render, renderPlain } from "./render.ts";
 
 export const KEY_FORMAT = "forewarn-trace-key";
 
@@ -76,9 +84,9 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     if (seen.has(id)) throw new KeyFileError(`recipient ID "${id}" appears twice`);
     seen.add(id);
   }
-  const plan = planAdvisory(markdown, options);
+  const unkeyed = planAdvisory(markdown, options);
   const files: KeyFileAttachment[] = [];
-  let offset = plan.points.length;
+  let offset = unkeyed.points.length;
   const names = new Set<string>();
   for (const a of options.attachments ?? []) {
     if (names.has(a.name)) throw new KeyFileError(`attachment "${a.name}" appears twice`);
@@ -88,9 +96,10 @@ export function createKeyFile(markdown: string, options: EmbedOptions): KeyFile 
     files.push({ name: a.name, sha256: sha256(a.content), offset, plan: filePlan });
     offset += filePlan.points.length;
   }
-  if (plan.points.length === 0)
+  if (unkeyed.points.length === 0)
     throw new KeyFileError("the advisory has no variation points (no prose to vary)");
   const key = newKey(options.keySeed);
+  const plan = keyInvisibleMarks(unkeyed, key);
   const cutoff = options.cutoff ?? DEFAULT_CUTOFF;
   const visibleCutoff = Math.max(cutoff, VISIBLE_CUTOFF);
   return {
@@ -211,13 +220,22 @@ export function readKeyEvidence(k: LoadedKey, evidence: string): Reading {
     reading?.symbols.forEach((y, i) => {
       symbols[offset + i] = y;
     });
+  const pointWord = new Int32Array(k.biases.length).fill(-1);
+  for (const { offset, reading } of parts)
+    reading?.pointWord.forEach((w, i) => {
+      pointWord[offset + i] = w;
+    });
   const main = parts[0].reading as Reading;
+  const located = parts.flatMap((p) => p.reading?.located ?? []);
   return {
     symbols,
     siteSymbols: parts[0].offset === 0 ? main.siteSymbols : new Int8Array(0),
     observedPoints: symbols.filter((y) => y !== -1).length,
     evidenceWords: main.evidenceWords,
     match: Math.max(...parts.map((p) => p.reading?.match ?? 0)),
+    located,
+    locatedWords: Math.max(...parts.map((p) => p.reading?.locatedWords ?? 0)),
+    pointWord,
   };
 }
 
@@ -226,20 +244,48 @@ export function copyFor(k: LoadedKey, id: string): string {
   return render(k.file.plan, codeword(k.key, id, k.biases));
 }
 
-export type TraceResult = Accusation & { reading: Omit<Reading, "symbols" | "siteSymbols"> };
+export type TraceResult = LayeredAccusation & {
+  reading: Omit<Reading, "symbols" | "siteSymbols" | "pointWord">;
+  forensics: Forensics;
+  /** Everything an investigator must read before acting on the result. */
+  warnings: string[];
+};
+
+/** Advisory prose words (for deciding whether evidence is a complete copy). */
+function advisoryWords(plan: Plan): number {
+  return (renderPlain(plan).match(/[\p{L}\p{N}]+/gu) ?? []).length;
+}
 
 /**
- * Reads evidence and accuses: the whole pipeline of `forewarn trace accuse`.
+ * Reads evidence (one or several pieces of one leak, read together) and accuses: the whole
+ * pipeline of `forewarn trace accuse`.
  * @example traceEvidence(loaded, leakedText, { epsilon: 1e-6 }).accused // ["r0042"]
  */
 export function traceEvidence(
   k: LoadedKey,
-  evidence: string,
-  options: { epsilon?: number } = {},
+  evidence: string | readonly string[],
+  options: LayeredOptions = {},
 ): TraceResult {
-  const reading = readKeyEvidence(k, evidence);
+  const text = typeof evidence === "string" ? evidence : evidence.join("\n\n");
+  const reading = readKeyEvidence(k, text);
   const ids = k.file.recipients;
-  const result = accuse(ids, codewords(k.key, ids, k.biases), k.biases, reading.symbols, options);
-  const { symbols: _s, siteSymbols: _ss, ...summary } = reading;
-  return { ...result, reading: summary };
+  const words = codewords(k.key, ids, k.biases);
+  const layers = allPoints(k.file.plan, k.file.files ?? []).map((p) => p.layer);
+  const result = accuseLayers(ids, words, k.biases, reading.symbols, layers, options);
+  const f = forensics(result, reading, ids, words, k.biases, advisoryWords(k.file.plan), layers);
+  const warnings = [...f.warnings];
+  if (result.epsilon > DEFAULT_EPSILON)
+    warnings.push(
+      `epsilon_1 = ${result.epsilon} is above the default ${DEFAULT_EPSILON}: an innocent recipient is more likely to be accused (up to ${result.populationBound.toPrecision(2)} over all ${result.recipientCount} recipients)`,
+    );
+  if (result.observedPoints < result.minObservedPoints)
+    warnings.push(
+      `only ${result.observedPoints} points observed; nobody is accused on fewer than ${result.minObservedPoints}`,
+    );
+  if (result.verdict === "accused")
+    warnings.push(
+      "a quoted excerpt of a recipient's copy is enough to implicate that recipient: the result says whose copy the marks come from, not who leaked it",
+    );
+  const { symbols: _s, siteSymbols: _ss, pointWord: _pw, ...summary } = reading;
+  return { ...result, reading: summary, forensics: f, warnings };
 }

@@ -1,6 +1,8 @@
-// Reading evidence: normalise, check it comes from this advisory (shingles over every rendered
-// alternative), align each site by its context and read its symbol. Sites cut away, edited or
-// ambiguous are erasures.
+// Reading evidence: normalise, locate the passages that come from this advisory (shingles over
+// every rendered alternative, so padding with unrelated text cannot hide a copy), align each site
+// by its context inside them and read its symbol. Sites cut away, edited or ambiguous are
+// erasures. Where two sites could be read at the same place in the evidence (a repeated phrase),
+// the one whose surrounding text matches further wins, and a tie is an erasure.
 import { readGap, tokenize } from "./normalize.ts";
 import type { Plan } from "./plan.ts";
 
@@ -8,6 +10,13 @@ const ANCHOR = 3; // tokens of left context that locate a site
 const RIGHT = 3; // tokens of right context that confirm it
 const MAX_LEFT_ITEMS = 40;
 const SHINGLE = 4;
+/** Tokens compared on each side of a site to decide between sites claiming the same place. */
+const CONTEXT_LIMIT = 24;
+/** Hit shingles within this many tokens of each other belong to one located passage. */
+const LOCATE_GAP = 8;
+/** A located passage needs this many matching shingles and this share of its shingles matching. */
+const LOCATE_MIN_HITS = 8;
+const LOCATE_MIN_DENSITY = 0.4;
 
 export class EvidenceError extends Error {}
 
@@ -20,6 +29,8 @@ export type Reader = {
   siteAnchor: Int32Array;
   siteAlts: string[][][];
   siteInvisible: Uint8Array;
+  /** The two marks (symbol 0, symbol 1) of each invisible site; null for other sites. */
+  siteMarks: ([string, string] | null)[];
   shingles: Set<string>;
 };
 
@@ -76,8 +87,23 @@ export function compileReader(plan: Plan): Reader {
     siteAnchor,
     siteAlts,
     siteInvisible,
+    siteMarks: marksOf(plan),
     shingles,
   };
+}
+
+function marksOf(plan: Plan): ([string, string] | null)[] {
+  return plan.sites.map((s) => (s.layer === "invisible" ? s.alts : null));
+}
+
+/**
+ * The same reader for a plan that differs only in its invisible marks (keyed per advisory key),
+ * without recompiling the template.
+ * @example withPlanMarks(reader, keyInvisibleMarks(plan, key))
+ */
+export function withPlanMarks(reader: Reader, plan: Plan): Reader {
+  if (plan.sites.length !== reader.plan.sites.length) throw new Error("the plan does not match the reader");
+  return { ...reader, plan, siteMarks: marksOf(plan) };
 }
 
 export type Reading = {
@@ -89,6 +115,12 @@ export type Reading = {
   evidenceWords: number;
   /** Share of the evidence's shingles found in this advisory. */
   match: number;
+  /** Passages of the evidence that come from this advisory, as word spans [start, end). */
+  located: { startWord: number; endWord: number }[];
+  /** Words of the evidence inside located passages. */
+  locatedWords: number;
+  /** Per point: the evidence word index where it was read, or -1. */
+  pointWord: Int32Array;
 };
 
 /**
@@ -98,66 +130,143 @@ export type Reading = {
 export function readEvidence(reader: Reader, evidence: string): Reading {
   checkText(evidence);
   const { tokens: E, gaps } = tokenize(evidence);
-  const evidenceWords = E.filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
+  const isWord = E.map((t) => /[\p{L}\p{N}]/u.test(t));
+  const evidenceWords = isWord.filter(Boolean).length;
   if (evidenceWords < 10) throw new EvidenceError("the evidence is too short (fewer than 10 words)");
-  let hits = 0;
+  // Word index of every token (punctuation takes the index of the next word).
+  const wordOf = new Int32Array(E.length + 1);
+  let w = 0;
+  for (let k = 0; k < E.length; k++) {
+    wordOf[k] = w;
+    if (isWord[k]) w++;
+  }
+  wordOf[E.length] = w;
+
+  // Locate: runs of shingles that occur in some rendering of this advisory.
+  const hitAt: number[] = [];
   let total = 0;
   for (let k = 0; k + SHINGLE <= E.length; k++) {
     total++;
-    if (reader.shingles.has(E.slice(k, k + SHINGLE).join(" "))) hits++;
+    if (reader.shingles.has(E.slice(k, k + SHINGLE).join(" "))) hitAt.push(k);
   }
-  const match = total ? hits / total : 0;
-  if (match < 0.2 || hits < 5)
+  const match = total ? hitAt.length / total : 0;
+  const regions: { start: number; end: number; hits: number }[] = [];
+  for (const k of hitAt) {
+    const last = regions[regions.length - 1];
+    if (last && k - (last.end - SHINGLE) <= LOCATE_GAP) {
+      last.end = k + SHINGLE;
+      last.hits++;
+    } else regions.push({ start: k, end: k + SHINGLE, hits: 1 });
+  }
+  const found = regions.filter(
+    (r) => r.hits >= LOCATE_MIN_HITS && r.hits >= LOCATE_MIN_DENSITY * (r.end - r.start - SHINGLE + 1),
+  );
+  if (found.length === 0)
     throw new EvidenceError(
-      `evidence does not come from this advisory (${(match * 100).toFixed(0)}% of its shingles match)`,
+      `evidence does not come from this advisory (no passage of it was found; ${(match * 100).toFixed(0)}% of its shingles match)`,
     );
+  const inside = new Uint8Array(E.length + 1);
+  for (const r of found)
+    for (let k = Math.max(0, r.start - 2); k < Math.min(E.length, r.end + 2); k++) inside[k] = 1;
 
+  // Anchors: exact, and with any one of the tokens replaced (a reworded word), for the second pass.
   const index = new Map<string, number[]>();
-  for (let e = 0; e + ANCHOR <= E.length; e++) {
-    const k = E.slice(e, e + ANCHOR).join("\u0001");
+  const add = (k: string, e: number) => {
     const list = index.get(k);
     if (list) list.push(e);
     else index.set(k, [e]);
+  };
+  for (let e = 0; e + ANCHOR <= E.length; e++) {
+    if (!inside[e]) continue;
+    const t = E.slice(e, e + ANCHOR);
+    add(t.join("\u0001"), e);
+    for (let w = 0; w < ANCHOR; w++) add(t.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001"), e);
   }
 
   const { plan } = reader;
-  const siteSymbols = new Int8Array(plan.sites.length).fill(-1);
+  // Every place in the evidence where a site could be read, with how far its context matches.
+  const claims: Claim[] = [];
   for (let s = 0; s < plan.sites.length; s++) {
     const a = reader.siteAnchor[s];
     if (a < 0) continue;
     const key: string[] = [];
     for (let i = a; key.length < ANCHOR; i++) if (reader.itemSite[i] === -1) key.push(reader.itemToken[i]);
-    const starts = index.get(key.join("\u0001"));
-    if (!starts) continue;
-    const found = new Set<number>();
+    const hits = new Map<number, Claim>();
     const budget = { left: 400 };
-    for (const e of starts) walk(reader, E, gaps, a, e, s, -1, 0, found, budget);
-    if (found.size === 1) {
-      const [sym] = found;
-      siteSymbols[s] = sym;
+    for (const e of index.get(key.join("\u0001")) ?? [])
+      walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 0, hits, budget);
+    if (hits.size === 0) {
+      // Second pass: up to two context tokens (one in the anchor) may have been replaced (paraphrase).
+      const starts = new Set<number>();
+      for (let w = 0; w < ANCHOR; w++)
+        for (const e of index.get(key.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001")) ?? [])
+          starts.add(e);
+      budget.left = 400;
+      for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 2, hits, budget);
+    }
+    for (const c of hits.values()) {
+      c.context = contextLength(reader, E, s, c.at, c.after);
+      claims.push(c);
+    }
+  }
+  // A place claimed by sites of different points goes to the one whose context matches furthest.
+  const bestAt = new Map<number, { context: number; point: number; tie: boolean }>();
+  for (const c of claims) {
+    const k = c.at * 2 + (reader.siteInvisible[c.site] ? 1 : 0);
+    const point = plan.sites[c.site].point;
+    const b = bestAt.get(k);
+    if (!b || c.context > b.context) bestAt.set(k, { context: c.context, point, tie: false });
+    else if (c.context === b.context && point !== b.point) b.tie = true;
+  }
+  const siteSymbols = new Int8Array(plan.sites.length).fill(-1);
+  const siteAt = new Int32Array(plan.sites.length).fill(-1);
+  const conflict = new Uint8Array(plan.sites.length);
+  for (const c of claims) {
+    const b = bestAt.get(c.at * 2 + (reader.siteInvisible[c.site] ? 1 : 0));
+    if (!b || b.tie || b.context !== c.context || b.point !== plan.sites[c.site].point) continue;
+    if (c.sym < 0) continue;
+    if (siteSymbols[c.site] === -1 && !conflict[c.site]) {
+      siteSymbols[c.site] = c.sym;
+      siteAt[c.site] = c.at;
+    } else if (siteSymbols[c.site] !== c.sym) {
+      conflict[c.site] = 1;
+      siteSymbols[c.site] = -1;
     }
   }
 
   const symbols = new Int8Array(plan.points.length).fill(-1);
+  const pointWord = new Int32Array(plan.points.length).fill(-1);
   let observedPoints = 0;
   plan.points.forEach((p, i) => {
     let ones = 0;
     let zeros = 0;
+    let at = -1;
     for (const s of p.sites) {
       if (siteSymbols[s] === 1) ones++;
       else if (siteSymbols[s] === 0) zeros++;
+      else continue;
+      if (at < 0 || siteAt[s] < at) at = siteAt[s];
     }
     if (ones !== zeros) {
       symbols[i] = ones > zeros ? 1 : 0;
+      pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))];
       observedPoints++;
     }
   });
-  return { symbols, siteSymbols, observedPoints, evidenceWords, match };
+  const located = found.map((r) => ({
+    startWord: wordOf[r.start],
+    endWord: wordOf[Math.min(E.length, r.end)],
+  }));
+  const locatedWords = located.reduce((n, r) => n + r.endWord - r.startWord, 0);
+  return { symbols, siteSymbols, observedPoints, evidenceWords, match, located, locatedWords, pointWord };
 }
+
+type Claim = { site: number; sym: number; at: number; after: number; context: number };
 
 /**
  * Walks the template from item i against evidence position e; records the target site's symbol
- * (or -1 when the invisible mark is missing) for every alignment that reaches RIGHT tokens past it.
+ * (or -1 when the invisible mark is missing) and where in the evidence it sits, for every
+ * alignment that reaches RIGHT tokens past it.
  */
 function walk(
   r: Reader,
@@ -167,8 +276,11 @@ function walk(
   e: number,
   target: number,
   sym: number,
+  at: number,
+  after: number,
   right: number,
-  found: Set<number>,
+  slack: number,
+  found: Map<number, Claim>,
   budget: { left: number },
 ): void {
   if (--budget.left < 0) return;
@@ -177,7 +289,12 @@ function walk(
     if (passed && right >= RIGHT) break;
     const site = r.itemSite[i];
     if (site === -1) {
-      if (e >= E.length || E[e] !== r.itemToken[i]) return;
+      if (e >= E.length) return;
+      if (E[e] !== r.itemToken[i]) {
+        // A replaced word (second pass only); never as the last token that confirms the site.
+        if (slack <= 0 || right + 1 >= RIGHT) return;
+        slack--;
+      }
       e++;
       i++;
       if (i > r.siteItem[target]) right++;
@@ -186,9 +303,9 @@ function walk(
     if (r.siteInvisible[site]) {
       if (site === target) {
         if (e >= E.length) return;
-        const g = readGap(gaps[e]);
-        if (g === -1) return; // the mark is gone: an erasure, not a symbol
-        walk(r, E, gaps, i + 1, e, target, g, right, found, budget);
+        const g = readGap(gaps[e], r.siteMarks[site] ?? undefined);
+        if (g === -1) return; // the mark is gone or foreign: an erasure, not a symbol
+        walk(r, E, gaps, i + 1, e, target, g, e, e, right, slack, found, budget);
         return;
       }
       i++;
@@ -200,14 +317,83 @@ function walk(
       let ok = e + alt.length <= E.length;
       for (let k = 0; ok && k < alt.length; k++) ok = E[e + k] === alt[k];
       if (!ok) continue;
-      const nextSym = site === target ? b : sym;
+      const isTarget = site === target;
       const gained = i > r.siteItem[target] ? alt.length : 0;
-      walk(r, E, gaps, i + 1, e + alt.length, target, nextSym, right + gained, found, budget);
+      walk(
+        r,
+        E,
+        gaps,
+        i + 1,
+        e + alt.length,
+        target,
+        isTarget ? b : sym,
+        isTarget ? e : at,
+        isTarget ? e + alt.length : after,
+        right + gained,
+        slack,
+        found,
+        budget,
+      );
     }
     return;
   }
   if (sym === -1) return;
-  if (right >= RIGHT || i >= r.itemToken.length) found.add(sym);
+  if (right >= RIGHT || i >= r.itemToken.length) {
+    const prev = found.get(at);
+    if (!prev) found.set(at, { site: target, sym, at, after, context: 0 });
+    else if (prev.sym !== sym) prev.sym = -2; // two readings at one place: ambiguous
+  }
+}
+
+/** Tokens of template context that match the evidence around a site read at [at, after). */
+function contextLength(r: Reader, E: string[], site: number, at: number, after: number): number {
+  let n = 0;
+  // Leftwards.
+  let i = r.siteItem[site] - 1;
+  let e = at - 1;
+  while (n < CONTEXT_LIMIT && i >= 0 && e >= 0) {
+    const s = r.itemSite[i];
+    if (s === -1) {
+      if (E[e] !== r.itemToken[i]) break;
+      n++;
+      e--;
+      i--;
+      continue;
+    }
+    if (r.siteInvisible[s]) {
+      i--;
+      continue;
+    }
+    const alt = r.siteAlts[s].find((a) => a.every((t, k) => E[e - a.length + 1 + k] === t));
+    if (!alt) break;
+    n += alt.length;
+    e -= alt.length;
+    i--;
+  }
+  // Rightwards.
+  let m = 0;
+  i = r.siteItem[site] + 1;
+  e = after;
+  while (m < CONTEXT_LIMIT && i < r.itemToken.length && e < E.length) {
+    const s = r.itemSite[i];
+    if (s === -1) {
+      if (E[e] !== r.itemToken[i]) break;
+      m++;
+      e++;
+      i++;
+      continue;
+    }
+    if (r.siteInvisible[s]) {
+      i++;
+      continue;
+    }
+    const alt = r.siteAlts[s].find((a) => a.every((t, k) => E[e + k] === t));
+    if (!alt) break;
+    m += alt.length;
+    e += alt.length;
+    i++;
+  }
+  return n + m;
 }
 
 /** Rejects binary or absurd input with a clear message. @example checkText("\u0000") // throws */

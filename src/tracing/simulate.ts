@@ -1,6 +1,6 @@
 // The evaluation protocol of docs/tracing.md: many random codes, real advisory text, every attack
 // applied to rendered text and read back through the same reader the CLI uses.
-import { accuse } from "./accuse.ts";
+import * as attacks from "./attacks/index.ts";
 import {
   codewords,
   DEFAULT_CUTOFF,
@@ -10,9 +10,11 @@ import {
   Prng,
   planCutoffs,
 } from "./code.ts";
+import { accuseLayers, forensics, type LayeredAccusation } from "./layers.ts";
+import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, planAdvisory } from "./plan.ts";
-import { compileReader, EvidenceError, type Reader, readEvidence } from "./read.ts";
-import { render, renderSites } from "./render.ts";
+import { compileReader, EvidenceError, type Reader, readEvidence, withPlanMarks } from "./read.ts";
+import { render, renderPlain, renderSites } from "./render.ts";
 
 export const ATTACKS = [
   "whole",
@@ -29,6 +31,16 @@ export const ATTACKS = [
   "merge3-random",
   "merge2-random-normalised",
   "merge3-majority-normalised",
+  // The informed leaker (src/tracing/attacks/).
+  "zw-swap",
+  "format-replace",
+  "confusables-30",
+  "soft-hyphens",
+  "padded-5x",
+  "strip-format",
+  "strip-paraphrase-10",
+  "collude2-neutralise",
+  "frame-quote",
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 
@@ -43,8 +55,15 @@ export type SimulationRow = {
   caught: number;
   /** Share of trials in which every leaker was accused. */
   allCaught: number;
-  /** Innocent recipients accused, summed over all trials (must be 0). */
+  /** Prose words of the advisory. */
+  words: number;
+  /** Innocent recipients accused, summed over all trials (must be 0; a framed innocent accused with the stitched warning is counted in framedFlagged instead). */
   innocentsAccused: number;
+  /** Framed innocents accused with the stitched warning set (frame-quote only). */
+  framedFlagged: number;
+  /** Trials with the stitched warning / the mixed-sources warning. */
+  stitched: number;
+  mixed: number;
   /** Trials where the evidence could not be read at all (e.g. too short). */
   unreadable: number;
 };
@@ -68,59 +87,94 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
   const n = options.recipients ?? 1000;
   const trials = options.trials ?? 20;
   const epsilon = options.epsilon ?? 1e-6;
-  const attacks = options.attacks ?? ATTACKS;
+  const attackList = options.attacks ?? ATTACKS;
   const ids = defaultRecipientIds(n);
   const rows: SimulationRow[] = [];
-  const total = options.advisories.length * attacks.length * trials;
+  const total = options.advisories.length * attackList.length * trials;
   let done = 0;
   for (const adv of options.advisories) {
-    const plan = planAdvisory(adv.markdown);
-    const reader = compileReader(plan);
-    const sentenceOf = siteSentences(plan);
-    for (const attack of attacks) {
-      const c = attack.startsWith("merge3") ? 3 : attack.startsWith("merge2") ? 2 : 1;
+    const unkeyed = planAdvisory(adv.markdown);
+    const baseReader = compileReader(unkeyed);
+    const sentenceOf = siteSentences(unkeyed);
+    const layers = unkeyed.points.map((p) => p.layer);
+    const words = (renderPlain(unkeyed).match(/[\p{L}\p{N}]+/gu) ?? []).length;
+    for (const attack of attackList) {
+      const c = attack.startsWith("merge3")
+        ? 3
+        : attack.startsWith("merge2") || attack.startsWith("collude2") || attack === "frame-quote"
+          ? 2
+          : 1;
       const row: SimulationRow = {
         advisory: adv.name,
         attack,
         colluders: c,
         trials,
+        words,
         meanObserved: 0,
         caught: 0,
         allCaught: 0,
         innocentsAccused: 0,
+        framedFlagged: 0,
+        stitched: 0,
+        mixed: 0,
         unreadable: 0,
       };
       for (let t = 0; t < trials; t++) {
         const seed = `${options.seed ?? "simulate"}/${adv.name}/${attack}/${t}`;
         const key = newKey(seed);
+        const plan = keyInvisibleMarks(unkeyed, key);
+        const reader = withPlanMarks(baseReader, plan);
         const rng = new Prng(key.subarray(16));
         const biases = deriveBiases(
           key,
           plan.points.length,
           planCutoffs(plan, options.cutoff ?? DEFAULT_CUTOFF),
         );
-        const words = codewords(key, ids, biases);
-        const leakers = pickDistinct(rng, n, c);
-        const evidence = attackText(
-          attack,
-          plan,
-          leakers.map((j) => words[j]),
-          sentenceOf,
-          rng,
-        );
-        let result: ReturnType<typeof accuse> | null = null;
+        const codes = codewords(key, ids, biases);
+        const picked = pickDistinct(rng, n, attack === "frame-quote" ? c + 1 : c);
+        const leakers = picked.slice(0, c);
+        const framed = attack === "frame-quote" ? picked[c] : undefined;
+        const evidence =
+          framed === undefined
+            ? attackText(
+                attack,
+                plan,
+                leakers.map((j) => codes[j]),
+                sentenceOf,
+                rng,
+              )
+            : attacks.frameByQuote(
+                plan,
+                leakers.map((j) => codes[j]),
+                codes[framed],
+                80 + rng.int(71),
+                rng,
+              );
+        let result: LayeredAccusation | null = null;
+        let reading: ReturnType<typeof readEvidence> | null = null;
         try {
-          const reading = readEvidence(reader, evidence);
-          result = accuse(ids, words, biases, reading.symbols, { epsilon, bounds: false });
+          reading = readEvidence(reader, evidence);
+          result = accuseLayers(ids, codes, biases, reading.symbols, layers, { epsilon, bounds: false });
         } catch (e) {
           if (!(e instanceof EvidenceError)) throw e;
           row.unreadable++;
         }
-        if (result) {
+        if (result && reading) {
           row.meanObserved += result.observedPoints / trials;
           const leakerIds = new Set(leakers.map((j) => ids[j]));
           const caught = result.accused.filter((id) => leakerIds.has(id)).length;
-          row.innocentsAccused += result.accused.length - caught;
+          let innocents = result.accused.length - caught;
+          if (innocents > 0 || attack === "frame-quote" || c > 1) {
+            const f = forensics(result, reading, ids, codes, biases, words, layers);
+            if (f.stitched) row.stitched++;
+            if (f.mixedSources) row.mixed++;
+            const framedId = framed === undefined ? undefined : ids[framed];
+            if (framedId && f.stitched && result.accused.includes(framedId)) {
+              innocents--;
+              row.framedFlagged++;
+            }
+          }
+          row.innocentsAccused += innocents;
           if (caught > 0) row.caught += 1 / trials;
           if (caught === c) row.allCaught += 1 / trials;
         }
@@ -208,6 +262,22 @@ function attackText(
       return normaliseAttack(excerpt(render(plan, leakers[0]), 150, rng));
     case "reworded-10pct":
       return reword(render(plan, leakers[0]), 0.1, rng);
+    case "zw-swap":
+      return attacks.swapInvisible(render(plan, leakers[0]));
+    case "format-replace":
+      return attacks.replaceInvisible(render(plan, leakers[0]));
+    case "confusables-30":
+      return attacks.confusables(render(plan, leakers[0]), 0.3, rng);
+    case "soft-hyphens":
+      return attacks.softHyphens(render(plan, leakers[0]));
+    case "padded-5x":
+      return attacks.pad(render(plan, leakers[0]), 5, rng);
+    case "strip-format":
+      return attacks.stripFormat(render(plan, leakers[0]));
+    case "strip-paraphrase-10":
+      return attacks.paraphrase(attacks.stripFormat(render(plan, leakers[0])), 0.1, rng);
+    case "collude2-neutralise":
+      return attacks.diffAndNeutralise(plan, leakers, rng);
     case "merge2-sentences":
     case "merge3-sentences": {
       const sentences = Math.max(...sentenceOf, 0) + 1;
@@ -237,10 +307,10 @@ function attackText(
 /** The table for docs/tracing.md. @example simulationTable(rows) */
 export function simulationTable(rows: SimulationRow[]): string {
   const head =
-    "| advisory | attack | c | trials | points observed (mean) | a leaker accused | all leakers accused | innocents accused | unreadable |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+    "| advisory | words | attack | c | trials | points observed (mean) | a leaker accused | all leakers accused | innocents accused | framed, flagged stitched | stitched / mixed warnings | unreadable |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
   const body = rows.map(
     (r) =>
-      `| ${r.advisory} | ${r.attack} | ${r.colluders} | ${r.trials} | ${r.meanObserved.toFixed(0)} | ${(r.caught * 100).toFixed(0)}% | ${(r.allCaught * 100).toFixed(0)}% | ${r.innocentsAccused} | ${r.unreadable} |`,
+      `| ${r.advisory} | ${r.words} | ${r.attack} | ${r.colluders} | ${r.trials} | ${r.meanObserved.toFixed(0)} | ${(r.caught * 100).toFixed(0)}% | ${(r.allCaught * 100).toFixed(0)}% | ${r.innocentsAccused} | ${r.framedFlagged} | ${r.stitched} / ${r.mixed} | ${r.unreadable} |`,
   );
   return [head, ...body].join("\n");
 }

@@ -97,6 +97,7 @@ export function readCode(reader: CodeReader, evidence: string): Reading {
     siteSymbols,
     (evidence.match(/[\p{L}\p{N}]+/gu) ?? []).length,
     codeSites ? read / codeSites : 0,
+    null,
   );
 }
 
@@ -112,11 +113,19 @@ export function mergeReadings(plan: Plan, generic: Reading, code: Reading): Read
     const b = code.siteSymbols[s];
     siteSymbols[s] = a === -1 ? b : b === -1 || a === b ? a : -1;
   }
-  return finish(plan, siteSymbols, generic.evidenceWords, generic.match);
+  return finish(plan, siteSymbols, generic.evidenceWords, generic.match, generic);
 }
 
-function finish(plan: Plan, siteSymbols: Int8Array, evidenceWords: number, match: number): Reading {
+/** Point symbols from site symbols; where the prose was located comes from the generic reading. */
+function finish(
+  plan: Plan,
+  siteSymbols: Int8Array,
+  evidenceWords: number,
+  match: number,
+  generic: Reading | null,
+): Reading {
   const symbols = new Int8Array(plan.points.length).fill(-1);
+  const pointWord = new Int32Array(plan.points.length).fill(-1);
   let observedPoints = 0;
   plan.points.forEach((p, i) => {
     let ones = 0;
@@ -128,9 +137,19 @@ function finish(plan: Plan, siteSymbols: Int8Array, evidenceWords: number, match
     if (ones !== zeros) {
       symbols[i] = ones > zeros ? 1 : 0;
       observedPoints++;
+      if (generic && generic.symbols[i] === symbols[i]) pointWord[i] = generic.pointWord[i] ?? -1;
     }
   });
-  return { symbols, siteSymbols, observedPoints, evidenceWords, match };
+  return {
+    symbols,
+    siteSymbols,
+    observedPoints,
+    evidenceWords,
+    match,
+    located: generic?.located ?? [],
+    locatedWords: generic?.locatedWords ?? 0,
+    pointWord,
+  };
 }
 
 /**
