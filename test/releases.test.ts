@@ -137,7 +137,10 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     await s.advisories.addFiles(staff.c1 as Actor, a.id, "detection", async () => [
       { filename: "acme.rules", bytes: Buffer.from(RULE) },
     ]);
-    if (approve) await s.advisories.approve(staff.c2 as Actor, a.id);
+    if (approve) {
+      await s.advisories.submit(staff.c2 as Actor, a.id);
+      await s.advisories.approve(staff.c2 as Actor, a.id);
+    }
     return a;
   }
 
@@ -269,6 +272,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
       /is draft: a release plan is approved only for an approved advisory/,
     );
     expect((await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json().state).toBe("draft");
+    await s.advisories.submit(staff.c2 as Actor, adv);
     await s.advisories.approve(staff.c2 as Actor, adv);
     const approved = await req("POST", approveUrl, users.c2?.headers ?? {});
     expect(approved.statusCode, approved.body).toBe(200);

@@ -150,6 +150,7 @@ export const demoCommand: Command = {
           indicators: "- 203.0.113.7",
         },
       });
+      await s.advisories.submit(c2, adv.id);
       await s.advisories.approve(c2, adv.id);
       const publicAt = new Date(clock.now().getTime() + days * 86_400_000);
       const plan = await s.releases.createPlan(c1, adv.id, { publicAt });

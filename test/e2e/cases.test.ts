@@ -191,8 +191,11 @@ describe("cases and advisories in the browser", () => {
     expect(await diff.locator('[data-diff="added"]').first().textContent()).toContain("Upgrade to 4.2.2.");
     await screenshot(page, "advisory-diff");
 
-    // The author cannot approve their own revision.
+    // A draft goes to review first; the author cannot approve their own revision.
     await page.getByRole("tab", { name: "Review, release and export" }).click();
+    expect(await page.getByRole("button", { name: "Approve revision 2" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Ask for review" }).click();
+    await page.getByTestId("advisory-state").getByText("in review").waitFor();
     expect(await page.getByRole("button", { name: "Approve revision 2" }).isDisabled()).toBe(true);
 
     // A detection rule as a file, listed with its hash.

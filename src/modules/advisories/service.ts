@@ -420,7 +420,8 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     },
 
     /**
-     * Approves the current revision (from draft or in review). The approver must not be its author:
+     * Approves the current revision of an advisory in review (409 for a draft: submit it first). The
+     * approver must not be its author:
      * two people see every revision before it can be planned for release.
      */
     async approve(
@@ -438,6 +439,15 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           });
         if (a.state === "approved")
           throw new AppError("invalid_state", `revision ${a.currentRevision} is already approved`);
+        // Approval is the review's outcome: a draft goes to review first, so that the author says
+        // it is ready and the reviewer knows which revision to read.
+        if (a.state !== "in_review")
+          throw new AppError(
+            "invalid_state",
+            a.state === "draft"
+              ? `advisory ${a.trackingId} is draft: submit it for review first, then another staff member approves it`
+              : `advisory ${a.trackingId} is ${a.state}: only an advisory in review can be approved`,
+          );
         const [cur] = await tx
           .select()
           .from(advisoryRevisions)

@@ -271,7 +271,7 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                     Ask for review
                   </Button>
                 )}
-                {a.state !== "approved" && (
+                {a.state === "in_review" && (
                   <Button
                     color="teal"
                     disabled={author}
@@ -313,7 +313,12 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                   </Button>
                 )}
               </Group>
-              {author && a.state !== "approved" && (
+              {a.state === "draft" && (
+                <Text size="sm" c="dimmed" mt="xs">
+                  A draft is approved after review: ask for review, then another staff member approves it.
+                </Text>
+              )}
+              {author && a.state === "in_review" && (
                 <Text size="sm" c="dimmed" mt="xs">
                   You wrote this revision: another staff member approves it.
                 </Text>
