@@ -52,6 +52,15 @@ describe("forewarn help", () => {
     }
   });
 
+  it("prints its version with --version and -V", async () => {
+    const { VERSION } = await import("../src/version.ts");
+    for (const flag of ["--version", "-V"]) {
+      const v = fakeIo();
+      expect(await runCli([flag], v.io)).toBe(0);
+      expect(v.out).toEqual([`forewarn ${VERSION}`]);
+    }
+  });
+
   it("refuses unknown commands and flags with exit 2 and the usage", async () => {
     const a = fakeIo();
     expect(await runCli(["frobnicate"], a.io)).toBe(2);
