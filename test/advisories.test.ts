@@ -141,6 +141,12 @@ describe.each(engines)("advisories on %s", (engine) => {
     });
     expect(approve.statusCode, approve.body).toBe(200);
 
+    // What a partner's copy carries beside the text (GET /api/partner/advisories/:id).
+    expect(await t.services.advisories.identifiers(systemActor("t"), id)).toMatchObject({
+      publishedAt: null,
+      cveIds: ["CVE-2026-20001"],
+      cvss: { version: "4.0", score: expect.any(Number), vector: expect.stringMatching(/^CVSS:4\.0\//) },
+    });
     const exp = async (format: string) => {
       const r = await t.app.inject({ url: `/api/advisories/${id}/export?format=${format}`, headers: alice });
       expect(r.statusCode, r.body).toBe(200);

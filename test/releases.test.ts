@@ -333,6 +333,13 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(Object.keys(copy.sections)).toEqual(["summary", "details", "detection", "poc", "indicators"]);
     expect(copy.markdown).toContain("curl -H 'X-Forwarded-User: admin'");
     expect(copy.markdown).toContain("Prepared for Partner gold");
+    // The embargo's end and the identifiers travel with the copy and its header.
+    expect(copy.markdown).toContain("embargoed until public release at 2026-03-10 12:00 UTC");
+    expect(copy.markdown).toContain("- CVE: not assigned yet");
+    expect(gold.one.json()).toMatchObject({
+      publicAt: T0,
+      identifiers: { cveIds: [], cvss: null, cwe: null },
+    });
     expect(copy.files).toEqual([
       expect.objectContaining({ filename: "acme.rules", section: "detection", text: RULE }),
     ]);
@@ -483,6 +490,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const bronze = await partnerSees("bronzeAnalyst");
     expect(bronze.status).toBe(200);
     expect(Object.keys(bronze.one.json().copy.sections)).toEqual(["summary"]);
+    expect(bronze.one.json().publicAt).toBeNull();
     expect(bronze.one.json().copy.files).toEqual([]);
     const plan = (await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json();
     expect(plan.state).toBe("fired");

@@ -53,6 +53,14 @@ export type RevisionInput = {
   sections?: Partial<Record<Section, string>> | undefined;
   changeNote?: string | undefined;
 };
+export type CopyIdentifiers = {
+  /** When the advisory became (or becomes) public; null while it is not scheduled for publication. */
+  publishedAt: Date | null;
+  cveIds: string[];
+  cvss: { version: string; vector: string; score: number; severity: string } | null;
+  cwe: { id: string; name: string } | null;
+};
+
 export const EXPORT_FORMATS = ["csaf", "cve", "osv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -270,6 +278,29 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           throw e;
         }
       }
+    },
+
+    /**
+     * The identifiers and scoring partners get with their copy: the case's CVE ID, CVSS and CWE
+     * (with its name), and when it is public. Not audited: no advisory content.
+     */
+    async identifiers(actor: Actor, id: string): Promise<CopyIdentifiers> {
+      authorize(actor, "advisories:read");
+      const a = await load(id);
+      const facts = await d.cases.facts(a.caseId);
+      return {
+        publishedAt: a.publishedAt,
+        cveIds: facts.cveId ? [facts.cveId] : [],
+        cvss: facts.cvss
+          ? {
+              version: facts.cvss.version,
+              vector: facts.cvss.vector,
+              score: facts.cvss.score,
+              severity: facts.cvss.severity,
+            }
+          : null,
+        cwe: cweWithName(facts.cwe),
+      };
     },
 
     async list(actor: Actor) {

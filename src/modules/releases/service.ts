@@ -77,7 +77,7 @@ export type ReleaseDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  advisories: Pick<Advisories, "get" | "downloadFile" | "publish">;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "identifiers">;
   partners: Pick<
     Partners,
     | "list"
@@ -214,6 +214,10 @@ export function makeReleases(d: ReleaseDeps) {
       revision: a.revision.number,
       content: { title: a.revision.title, products: a.revision.products, sections: a.revision.sections },
       files,
+      facts: await (async () => {
+        const { publishedAt: _p, ...ids } = await d.advisories.identifiers(ENGINE, plan.advisoryId);
+        return { publicAt: plan.publicAt, ...ids };
+      })(),
     };
   }
 
@@ -1028,6 +1032,14 @@ export function makeReleases(d: ReleaseDeps) {
     return JSON.parse(d.sealer.open(row.copySealed, `release_deliveries.copy:${row.id}`)) as Copy;
   }
 
+  /** T0 while the embargo lasts (null once public) and the identifiers as they are now, for a copy's reader. */
+  async function copyFacts(planId: string, advisoryId: string) {
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    const { publishedAt, ...identifiers } = await d.advisories.identifiers(ENGINE, advisoryId);
+    const embargoed = plan !== undefined && (publishedAt === null || publishedAt > clock.now());
+    return { publicAt: embargoed ? plan.publicAt : null, identifiers };
+  }
+
   /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
   async function ownCopy(actor: Actor, advisoryId: string) {
     if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
@@ -1685,6 +1697,7 @@ export function makeReleases(d: ReleaseDeps) {
         deliveredAt: row.deliveredAt,
         copy: openCopy(row),
         acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        ...(await copyFacts(row.planId, advisoryId)),
       };
     },
 

@@ -38,6 +38,7 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
+import { CopyFacts, type CopyIdentifiers } from "../partners/Portal.tsx";
 import { LiveWaveView } from "./LiveWaveView.tsx";
 import {
   type ExclusionDraft,
@@ -621,6 +622,8 @@ type CopyAnswer = {
     }[];
   };
   acknowledgement: { status: string; at: string } | null;
+  publicAt: string | null;
+  identifiers: CopyIdentifiers;
 };
 
 /** A file of the caller's own copy (the session cookie authenticates the download). */
@@ -653,6 +656,7 @@ function PartnerCopy() {
       <ErrorAlert error={error} />
       {c && (
         <Stack>
+          {q.data && <CopyFacts publicAt={q.data.publicAt} identifiers={q.data.identifiers} />}
           <Paper withBorder p="md">
             <Text component="pre" size="sm" style={{ whiteSpace: "pre-wrap" }}>
               {c.markdown}
