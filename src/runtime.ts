@@ -81,6 +81,7 @@ export function makeServices(d: ServiceDeps) {
     audit,
     sealer,
     cases,
+    accounts,
     publisher: d.publisher ?? DEFAULT_PUBLISHER,
     version: VERSION,
   });

@@ -300,6 +300,14 @@ describe.each(engines)("advisories on %s", (engine) => {
     expect((await approve(bob)).statusCode).toBe(409);
     await submit(alice);
     expect((await approve(bob)).json().state).toBe("approved");
+    // The author and the reviewer by name, not by user ID.
+    const me = async (h: Record<string, string>) =>
+      (await t.app.inject({ url: "/api/me", headers: h })).json().user;
+    const [au, bu] = [await me(alice), await me(bob)];
+    const seen = (await t.app.inject({ url: `/api/advisories/${id}`, headers: alice })).json();
+    expect(seen.reviews.at(-1).reviewerId).toBe(bu.id);
+    expect(seen.people[bu.id]).toEqual({ name: bu.name, email: bu.email });
+    expect(seen.people[au.id]).toEqual({ name: au.name, email: au.email });
     // Publishing needs approval; an edit after approval goes back to draft, and bob's new revision needs alice.
     await t.app.inject({
       method: "PUT",

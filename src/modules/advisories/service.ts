@@ -11,6 +11,7 @@ import type { Db } from "../../platform/db/client.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { Accounts } from "../accounts/service.ts";
 import type { Cases } from "../cases/service.ts";
 import {
   type AdvisoryContent,
@@ -38,6 +39,8 @@ export type AdvisoriesDeps = {
   cases: Pick<Cases, "facts">;
   publisher: Publisher;
   version: string;
+  /** Names the authors and reviewers of revisions (staff read people rather than user IDs). */
+  accounts?: Pick<Accounts, "listUsers">;
 };
 
 export type AdvisoryInput = {
@@ -185,6 +188,11 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         .where(eq(advisoryFiles.advisoryId, a.id))
         .orderBy(asc(advisoryFiles.createdAt)),
     ]);
+    const mentioned = new Set([...revisions.map((r) => r.authorId), ...reviews.map((r) => r.reviewerId)]);
+    const people: Record<string, { name: string; email: string }> = {};
+    if (d.accounts)
+      for (const u of await d.accounts.listUsers({ kind: "system", name: "advisories" }))
+        if (mentioned.has(u.id)) people[u.id] = { name: u.name, email: u.email };
     return {
       id: a.id,
       trackingId: a.trackingId,
@@ -210,6 +218,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         createdAt: r.createdAt,
       })),
       files,
+      people,
     };
   }
 

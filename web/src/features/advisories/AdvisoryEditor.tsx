@@ -39,6 +39,7 @@ import {
   type Section,
   STATE_COLORS,
   textToProducts,
+  whoIs,
 } from "./model.ts";
 
 const emptySections = () => Object.fromEntries(SECTIONS.map((s) => [s, ""])) as Record<Section, string>;
@@ -326,7 +327,7 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
               <Stack gap={2} mt="sm">
                 {a.reviews.map((r) => (
                   <Text key={`${r.revision}-${r.createdAt}`} size="sm">
-                    Revision {r.revision}: {r.decision.replace("_", " ")} by {r.reviewerId}{" "}
+                    Revision {r.revision}: {r.decision.replace("_", " ")} by {whoIs(a.people, r.reviewerId)}{" "}
                     <Timestamp iso={r.createdAt} relative />
                     {r.comment ? ` — ${r.comment}` : ""}
                   </Text>
@@ -475,8 +476,8 @@ function Revisions({ a }: { a: Advisory }) {
       <Stack gap={2}>
         {a.revisions.map((r) => (
           <Text key={r.number} size="sm">
-            <b>Revision {r.number}</b> <Timestamp iso={r.createdAt} relative />{" "}
-            {r.changeNote ? `— ${r.changeNote}` : ""}
+            <b>Revision {r.number}</b> by {whoIs(a.people, r.authorId)}{" "}
+            <Timestamp iso={r.createdAt} relative /> {r.changeNote ? `— ${r.changeNote}` : ""}
           </Text>
         ))}
       </Stack>
