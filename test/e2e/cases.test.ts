@@ -138,7 +138,25 @@ describe("cases and advisories in the browser", () => {
       const timeline = page.getByLabel("Case timeline");
       await timeline.getByText("received → verified").waitFor();
       await timeline.getByText(/CVSS 4\.0 scored 9\.3/).waitFor();
+      // Who did it, by name; who reported it and how to reach them.
+      expect(await timeline.textContent()).toContain(alice.email.split("@")[0]);
+      expect(await timeline.textContent()).not.toMatch(/usr_[0-9A-Z]{26}/);
+      const reporter = page.getByTestId("case-reporter");
+      await reporter.getByRole("link", { name: "finder@example.net" }).waitFor();
+      await reporter.getByText("Reported through the public form").waitFor();
       await screenshot(page, "case-detail");
+      // On a phone-sized screen no badge is cut to an ellipsis.
+      await page.setViewportSize({ width: 360, height: 800 });
+      for (const path of [`/cases/${caseId}`, "/cases"]) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator(".mantine-Badge-label").first().waitFor();
+        const cut = await page
+          .locator(".mantine-Badge-root")
+          .evaluateAll((els) =>
+            els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+          );
+        expect(cut, path).toEqual([]);
+      }
     },
   );
 
