@@ -151,7 +151,7 @@ describe("cases and advisories in the browser", () => {
         await page.goto(`${server.url}${path}`);
         await page.locator(".mantine-Badge-label").first().waitFor();
         const cut = await page
-          .locator(".mantine-Badge-root")
+          .locator(".mantine-Badge-label")
           .evaluateAll((els) =>
             els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
           );
