@@ -274,5 +274,5 @@ describe("a running server and the CLI beside it", () => {
     // With the server gone the CLI opens the folder itself and sees the same chain.
     const after = await node(["audit", "verify", "--data", dir]);
     expect(after.code).toBe(0);
-  });
+  }, 180_000);
 });
