@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../src/cli/command.ts";
 import { allCommands } from "../src/cli/index.ts";
 import {
+  checkTarget,
   describeDatabase,
   printableDatabaseUrl,
   readServerRecord,
@@ -186,6 +187,32 @@ describe("admin create writes only where the server's data is", () => {
     expect(r.err.join("\n")).not.toContain("s3cret");
     expect(existsSync(join(dir, "pgdata"))).toBe(false);
     expect(printableDatabaseUrl(url)).toBe("postgres://fw:<password>@db.internal:6543/forewarn_prod");
+  });
+});
+
+describe("which database a command targets", () => {
+  it("warns when DATABASE_URL is not the database the folder's server used, and not when it is", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
+    const used = "postgres://fw:one@db1.internal/forewarn";
+    writeServerRecord(dir, {
+      pid: 1,
+      version: "test",
+      startedAt: new Date(0).toISOString(),
+      publicUrl: "http://127.0.0.1:9000",
+      database: describeDatabase({ DATABASE_URL: used, FOREWARN_DATA_DIR: dir }),
+    });
+    const other = checkTarget(
+      { DATABASE_URL: "postgres://fw:two@db2.internal/forewarn", FOREWARN_DATA_DIR: dir },
+      { serverRunning: false, init: false },
+    );
+    expect(other.warning).toContain("used PostgreSQL db forewarn on db1.internal:5432");
+    expect(other.warning).toContain("points at PostgreSQL db forewarn on db2.internal:5432");
+    // Another password for the same database is the same database.
+    const same = checkTarget(
+      { DATABASE_URL: "postgres://fw:rotated@db1.internal/forewarn", FOREWARN_DATA_DIR: dir },
+      { serverRunning: false, init: false },
+    );
+    expect(same.warning).toBeUndefined();
   });
 });
 
