@@ -91,6 +91,7 @@ export async function seedRelease(
       indicators: "- 203.0.113.7",
     },
   });
+  await s.advisories.submit(c2.actor, advisory.id);
   await s.advisories.approve(c2.actor, advisory.id);
 
   const now = clock.now();

@@ -57,8 +57,10 @@ export const ConfigSchema = z.object({
   FOREWARN_PUBLIC_URL: z
     .url()
     .max(500)
-    .default("http://127.0.0.1:8080")
-    .describe("Public base URL: advisory links, the Atom feed and CSAF provider metadata use it"),
+    .optional()
+    .describe(
+      "Public base URL: advisory links, the Atom feed, CSAF provider metadata and mail use it; default: http://HOST:PORT the server actually listens on (set it behind a proxy)",
+    ),
   FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
     .default(false)
     .describe("Accept partner webhook URLs on loopback and private networks (tests and labs only)"),
@@ -106,6 +108,19 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The public URL when FOREWARN_PUBLIC_URL is unset: the address served (a wildcard host reads as loopback). */
+export function defaultPublicUrl(host: string, port: number): string {
+  const h = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
+}
+
+/** The public URL a process without a listening socket (the CLI) uses: the configured one or FOREWARN_HOST:FOREWARN_PORT. */
+export function configuredPublicUrl(
+  config: Pick<Config, "FOREWARN_PUBLIC_URL" | "FOREWARN_HOST" | "FOREWARN_PORT">,
+): string {
+  return config.FOREWARN_PUBLIC_URL ?? defaultPublicUrl(config.FOREWARN_HOST, config.FOREWARN_PORT);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset, as in most shells' `VAR= command`.

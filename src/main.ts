@@ -1,5 +1,6 @@
 // The `forewarn` command line: one entry, sub-commands in src/cli/.
 import { type Command, processIo, UsageError } from "./cli/command.ts";
+import { VERSION } from "./version.ts";
 
 const commands: Command[] = [];
 
@@ -13,6 +14,7 @@ function mainHelp(): string {
     "forewarn — run a vulnerability early-alert programme with traceable copies",
     "",
     "usage: forewarn <command> [options]   (forewarn <command> --help for details)",
+    "       forewarn --version             (or -V: prints the version)",
     "",
     "commands:",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -24,6 +26,10 @@ export async function runCli(argv: string[], io = processIo()): Promise<number> 
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.out(mainHelp());
     return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-V") {
+    io.out(`forewarn ${VERSION}`);
+    return 0;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
-import type { Config } from "./config.ts";
+import { type Config, configuredPublicUrl } from "./config.ts";
 import { makePartnerUsers } from "./modules/accounts/partner-users.ts";
 import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
 import { makeAccounts } from "./modules/accounts/service.ts";
@@ -83,6 +83,7 @@ export function makeServices(d: ServiceDeps) {
     audit,
     sealer,
     cases,
+    accounts,
     publisher: d.publisher ?? DEFAULT_PUBLISHER,
     version: VERSION,
   });
@@ -134,7 +135,13 @@ export type Runtime = { database: Database; services: Services; close(): Promise
 
 export async function openRuntime(
   config: Config,
-  opts: { clock?: Clock; passwords?: PasswordHasher; migrate?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    passwords?: PasswordHasher;
+    migrate?: boolean;
+    /** The server passes the address it listens on when FOREWARN_PUBLIC_URL is unset. */
+    publicUrl?: string;
+  } = {},
 ): Promise<Runtime> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.FOREWARN_DATA_DIR });
   try {
@@ -149,7 +156,7 @@ export async function openRuntime(
       allowPrivateWebhooks: config.FOREWARN_WEBHOOKS_ALLOW_PRIVATE,
       publisher: {
         name: config.FOREWARN_PUBLISHER_NAME,
-        publicUrl: config.FOREWARN_PUBLIC_URL,
+        publicUrl: opts.publicUrl ?? configuredPublicUrl(config),
         cnaOrgId: config.FOREWARN_CNA_ORG_ID,
         cnaShortName: config.FOREWARN_CNA_SHORT_NAME,
       },

@@ -133,6 +133,7 @@ describe.each(engines)("advisories on %s", (engine) => {
     const adv = await newAdvisory(caseId);
     expect(adv.statusCode, adv.body).toBe(201);
     const { id } = adv.json();
+    await t.app.inject({ method: "POST", url: `/api/advisories/${id}/submit`, headers: alice });
     const approve = await t.app.inject({
       method: "POST",
       url: `/api/advisories/${id}/approve`,
@@ -140,6 +141,12 @@ describe.each(engines)("advisories on %s", (engine) => {
     });
     expect(approve.statusCode, approve.body).toBe(200);
 
+    // What a partner's copy carries beside the text (GET /api/partner/advisories/:id).
+    expect(await t.services.advisories.identifiers(systemActor("t"), id)).toMatchObject({
+      publishedAt: null,
+      cveIds: ["CVE-2026-20001"],
+      cvss: { version: "4.0", score: expect.any(Number), vector: expect.stringMatching(/^CVSS:4\.0\//) },
+    });
     const exp = async (format: string) => {
       const r = await t.app.inject({ url: `/api/advisories/${id}/export?format=${format}`, headers: alice });
       expect(r.statusCode, r.body).toBe(200);
@@ -279,12 +286,17 @@ describe.each(engines)("advisories on %s", (engine) => {
   it("needs a second person to approve, and an edit after approval returns it to draft", async () => {
     const { caseId } = await newCase();
     const { id } = (await newAdvisory(caseId)).json();
-    const own = await t.app.inject({ method: "POST", url: `/api/advisories/${id}/approve`, headers: alice });
+    const submit = (h: Record<string, string>) =>
+      t.app.inject({ method: "POST", url: `/api/advisories/${id}/submit`, headers: h });
+    const approve = (h: Record<string, string>) =>
+      t.app.inject({ method: "POST", url: `/api/advisories/${id}/approve`, headers: h });
+    // A draft is not approvable: 409 naming the state and the next step.
+    const draft = await approve(bob);
+    expect(draft.statusCode).toBe(409);
+    expect(draft.json().error.message).toMatch(/is draft: submit it for review first/);
+    expect((await submit(alice)).json().state).toBe("in_review");
+    const own = await approve(alice);
     expect(own.statusCode).toBe(403);
-    expect(
-      (await t.app.inject({ method: "POST", url: `/api/advisories/${id}/submit`, headers: alice })).json()
-        .state,
-    ).toBe("in_review");
     const back = await t.app.inject({
       method: "POST",
       url: `/api/advisories/${id}/request-changes`,
@@ -292,10 +304,17 @@ describe.each(engines)("advisories on %s", (engine) => {
       payload: { comment: "Name the fixed SDK version" },
     });
     expect(back.json().state).toBe("draft");
-    expect(
-      (await t.app.inject({ method: "POST", url: `/api/advisories/${id}/approve`, headers: bob })).json()
-        .state,
-    ).toBe("approved");
+    expect((await approve(bob)).statusCode).toBe(409);
+    await submit(alice);
+    expect((await approve(bob)).json().state).toBe("approved");
+    // The author and the reviewer by name, not by user ID.
+    const me = async (h: Record<string, string>) =>
+      (await t.app.inject({ url: "/api/me", headers: h })).json().user;
+    const [au, bu] = [await me(alice), await me(bob)];
+    const seen = (await t.app.inject({ url: `/api/advisories/${id}`, headers: alice })).json();
+    expect(seen.reviews.at(-1).reviewerId).toBe(bu.id);
+    expect(seen.people[bu.id]).toEqual({ name: bu.name, email: bu.email });
+    expect(seen.people[au.id]).toEqual({ name: au.name, email: au.email });
     // Publishing needs approval; an edit after approval goes back to draft, and bob's new revision needs alice.
     await t.app.inject({
       method: "PUT",
@@ -315,13 +334,9 @@ describe.each(engines)("advisories on %s", (engine) => {
         })
       ).statusCode,
     ).toBe(409);
-    expect(
-      (await t.app.inject({ method: "POST", url: `/api/advisories/${id}/approve`, headers: bob })).statusCode,
-    ).toBe(403);
-    expect(
-      (await t.app.inject({ method: "POST", url: `/api/advisories/${id}/approve`, headers: alice }))
-        .statusCode,
-    ).toBe(200);
+    await submit(bob);
+    expect((await approve(bob)).statusCode).toBe(403);
+    expect((await approve(alice)).statusCode).toBe(200);
   });
 
   it("restricts content to a level, keeps detection and PoC files sealed, audits every read", async () => {

@@ -124,4 +124,44 @@ describe("forewarn cases / advisories", () => {
     const badId = fakeIo();
     expect(await runCli(["cases", "show", "nope"], badId.io)).toBe(2);
   });
+
+  it("lists advisories with tracking and CVE IDs, and exports one by either", async () => {
+    const l = fakeIo();
+    expect(await runCli(["advisories", "list", "--data", dir], l.io)).toBe(0);
+    const line = l.out.find((x) => x.includes(advisoryId)) ?? "";
+    expect(line).toMatch(/^FW-\d{4}-0001 +draft +embargoed +- +Acme Gateway: authentication bypass/);
+    const trackingId = line.split(" ")[0] as string;
+
+    const byTracking = fakeIo();
+    expect(
+      await runCli(
+        ["advisories", "export", trackingId.toLowerCase(), "--format", "osv", "--data", dir],
+        byTracking.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(byTracking.out.join("\n")).id).toContain(trackingId);
+
+    const rt = await openRuntime(loadConfig({ FOREWARN_DATA_DIR: dir }));
+    try {
+      await rt.services.cases.assignCve(systemActor("test"), caseId, "CVE-2026-31337");
+    } finally {
+      await rt.close();
+    }
+    const j = fakeIo();
+    expect(await runCli(["advisories", "list", "--json", "--data", dir], j.io)).toBe(0);
+    expect(JSON.parse(j.out.join("\n"))).toMatchObject([
+      { id: advisoryId, trackingId, cveId: "CVE-2026-31337" },
+    ]);
+    const byCve = fakeIo();
+    expect(
+      await runCli(["advisories", "export", "CVE-2026-31337", "--format", "cve", "--data", dir], byCve.io),
+    ).toBe(0);
+    expect(JSON.parse(byCve.out.join("\n")).cveMetadata.cveId).toBe("CVE-2026-31337");
+
+    const unknown = fakeIo();
+    expect(
+      await runCli(["advisories", "export", "FW-1999-0001", "--format", "osv", "--data", dir], unknown.io),
+    ).toBe(1);
+    expect(unknown.err.join("\n")).toContain("no advisory FW-1999-0001: `forewarn advisories list`");
+  });
 });

@@ -4,7 +4,7 @@
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { systemActor } from "../src/authz/authorize.ts";
+import { systemActor, type UserActor } from "../src/authz/authorize.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
 
 const REPORT = {
@@ -83,6 +83,54 @@ describe.each(engines)("cases on %s", (engine) => {
     const raw = await t.database.db.execute(`SELECT description FROM cases WHERE id = '${caseId}'`);
     expect(JSON.stringify(raw)).toContain("v1.");
     expect(JSON.stringify(raw)).not.toContain("X-Forwarded-User");
+  });
+
+  it("shows staff who reported a case and the people it names, never a partner or the reporter", async () => {
+    // Through the service: the suite's reports through the API stay under the per-address rate limit.
+    const anon = await t.services.cases.submit(null, {
+      ...REPORT,
+      reporterName: "Ada Finder",
+      reporterEmail: "ada@example.net",
+    });
+    const c = (await t.app.inject({ url: `/api/cases/${anon.caseId}`, headers: staff })).json();
+    expect(c.reporter).toMatchObject({ kind: "anonymous", name: "Ada Finder", email: "ada@example.net" });
+
+    // An account's report: its name, e-mail and organisation; the assignee by name, not by ID.
+    const researcher = await t.user("researcher");
+    const mine = await t.services.cases.submit(
+      {
+        kind: "user",
+        userId: researcher.id as UserActor["userId"],
+        email: researcher.email,
+        role: "researcher",
+        organisationId: researcher.organisationId as UserActor["organisationId"],
+        via: "token",
+      },
+      REPORT,
+    );
+    const coordinator = (await t.app.inject({ url: "/api/me", headers: staff })).json().user;
+    await t.app.inject({
+      method: "PATCH",
+      url: `/api/cases/${mine.caseId}`,
+      headers: staff,
+      payload: { assigneeId: coordinator.id },
+    });
+    const v = (await t.app.inject({ url: `/api/cases/${mine.caseId}`, headers: staff })).json();
+    expect(v.reporter).toMatchObject({ kind: "account", email: researcher.email });
+    expect(v.reporter.name).toBeTruthy();
+    expect(v.reporter.organisationName).toBeTruthy();
+    expect(v.people[coordinator.id]).toEqual({ name: coordinator.name, email: coordinator.email });
+    expect(v.people[v.reporter.userId].email).toBe(researcher.email);
+
+    // The reporter's own view and a partner get none of it.
+    const own = (
+      await t.app.inject({ url: `/api/reports/${anon.caseId}?token=${anon.trackingToken}` })
+    ).json();
+    expect(JSON.stringify(own)).not.toContain("ada@example.net");
+    const partner = await t.bearer((await t.user("partner_admin")).email);
+    const refused = await t.app.inject({ url: `/api/cases/${anon.caseId}`, headers: partner });
+    expect([403, 404]).toContain(refused.statusCode);
+    expect(refused.body).not.toContain("ada@example.net");
   });
 
   it("refuses an illegal jump naming the allowed phases, and follows the legal path", async () => {

@@ -1,7 +1,7 @@
 // The `forewarn` command line: help, admin create, audit verify (in-process on each engine), and a
 // real server process with the CLI talking to it while it holds the embedded database.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../src/cli/command.ts";
 import { allCommands } from "../src/cli/index.ts";
+import {
+  checkTarget,
+  describeDatabase,
+  printableDatabaseUrl,
+  readServerRecord,
+  writeServerRecord,
+} from "../src/cli/where.ts";
 import { registerCommands, runCli } from "../src/main.ts";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { createPgDatabase, engines } from "./harness.ts";
@@ -43,6 +50,15 @@ describe("forewarn help", () => {
       const h = fakeIo();
       expect(await runCli(argv, h.io)).toBe(0);
       expect(h.out.join("\n")).toMatch(/^usage: forewarn /);
+    }
+  });
+
+  it("prints its version with --version and -V", async () => {
+    const { VERSION } = await import("../src/version.ts");
+    for (const flag of ["--version", "-V"]) {
+      const v = fakeIo();
+      expect(await runCli([flag], v.io)).toBe(0);
+      expect(v.out).toEqual([`forewarn ${VERSION}`]);
     }
   });
 
@@ -88,7 +104,7 @@ describe.each(engines)("admin create and audit verify on %s", (engine) => {
 
   async function target(): Promise<{ env: Record<string, string>; args: string[]; url?: string }> {
     const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
-    if (engine === "pglite") return { env: {}, args: ["--data", dir] };
+    if (engine === "pglite") return { env: {}, args: ["--data", dir, "--init"] };
     const created = await createPgDatabase();
     cleanup.push(created.drop);
     return { env: { DATABASE_URL: created.url, FOREWARN_DATA_DIR: dir }, args: [], url: created.url };
@@ -99,6 +115,11 @@ describe.each(engines)("admin create and audit verify on %s", (engine) => {
     const a = fakeIo({ ...tg.env, FOREWARN_PASSWORD: PASSWORD });
     expect(await runCli(["admin", "create", "--email", "root@example.org", ...tg.args], a.io)).toBe(0);
     expect(a.out.join("\n")).toMatch(/created admin root@example.org \(usr_/);
+    expect(a.out.join("\n")).toMatch(
+      engine === "pglite"
+        ? / in the embedded database at \/.+\/pgdata$/
+        : / in PostgreSQL db \w+ on [\w.]+:\d+$/,
+    );
 
     const again = fakeIo({ ...tg.env, FOREWARN_PASSWORD: PASSWORD });
     expect(await runCli(["admin", "create", "--email", "ROOT@example.org", ...tg.args], again.io)).toBe(1);
@@ -111,7 +132,8 @@ describe.each(engines)("admin create and audit verify on %s", (engine) => {
     expect(await runCli(["admin", "create", "--email", "third@example.org", ...tg.args], none.io)).toBe(2);
 
     const ok = fakeIo(tg.env);
-    expect(await runCli(["audit", "verify", ...tg.args], ok.io)).toBe(0);
+    const dataArgs = tg.args.filter((a) => a !== "--init");
+    expect(await runCli(["audit", "verify", ...dataArgs], ok.io)).toBe(0);
     const m = /^ok: (\d+) entries, head ([0-9a-f]{64})$/.exec(ok.out[0] ?? "");
     expect(m).not.toBeNull();
     // organisation.created + two user.created
@@ -122,8 +144,75 @@ describe.each(engines)("admin create and audit verify on %s", (engine) => {
     await database.close();
 
     const bad = fakeIo(tg.env);
-    expect(await runCli(["audit", "verify", ...tg.args], bad.io)).toBe(1);
+    expect(await runCli(["audit", "verify", ...dataArgs], bad.io)).toBe(1);
     expect(bad.out.join("\n")).toMatch(/entry #2 \(aud_[0-9A-Z]+, user.created\) was altered/);
+  });
+});
+
+describe("admin create writes only where the server's data is", () => {
+  it("refuses a data folder with no server and no database, naming it and the ways out; --init creates one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
+    const r = fakeIo({ FOREWARN_PASSWORD: PASSWORD, DATABASE_URL: "" });
+    expect(await runCli(["admin", "create", "--email", "a@example.org", "--data", dir], r.io)).toBe(1);
+    expect(r.err.join("\n")).toContain(`no database in ${dir}`);
+    expect(r.err.join("\n")).toContain("DATABASE_URL");
+    expect(r.err.join("\n")).toContain("--init");
+    expect(existsSync(join(dir, "pgdata"))).toBe(false);
+
+    const init = fakeIo({ FOREWARN_PASSWORD: PASSWORD, DATABASE_URL: "" });
+    expect(
+      await runCli(["admin", "create", "--email", "a@example.org", "--data", dir, "--init"], init.io),
+    ).toBe(0);
+    expect(init.out.join("\n")).toContain(`in the embedded database at ${join(dir, "pgdata")}`);
+    // Now the folder holds a database: no --init needed.
+    const second = fakeIo({ FOREWARN_PASSWORD: PASSWORD, DATABASE_URL: "" });
+    expect(await runCli(["admin", "create", "--email", "b@example.org", "--data", dir], second.io)).toBe(0);
+  });
+
+  it("refuses a folder whose server runs on PostgreSQL, naming that database but not its password", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
+    const url = "postgres://fw:s3cret@db.internal:6543/forewarn_prod";
+    writeServerRecord(dir, {
+      pid: 1,
+      version: "test",
+      startedAt: new Date(0).toISOString(),
+      publicUrl: "http://127.0.0.1:9000",
+      database: describeDatabase({ DATABASE_URL: url, FOREWARN_DATA_DIR: dir }),
+    });
+    expect(readFileSync(join(dir, "server.json"), "utf8")).not.toContain("s3cret");
+    const r = fakeIo({ FOREWARN_PASSWORD: PASSWORD, DATABASE_URL: "" });
+    expect(await runCli(["admin", "create", "--email", "a@example.org", "--data", dir], r.io)).toBe(1);
+    expect(r.err.join("\n")).toContain("PostgreSQL db forewarn_prod on db.internal:6543");
+    expect(r.err.join("\n")).toContain("set DATABASE_URL");
+    expect(r.err.join("\n")).not.toContain("s3cret");
+    expect(existsSync(join(dir, "pgdata"))).toBe(false);
+    expect(printableDatabaseUrl(url)).toBe("postgres://fw:<password>@db.internal:6543/forewarn_prod");
+  });
+});
+
+describe("which database a command targets", () => {
+  it("warns when DATABASE_URL is not the database the folder's server used, and not when it is", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-cli-"));
+    const used = "postgres://fw:one@db1.internal/forewarn";
+    writeServerRecord(dir, {
+      pid: 1,
+      version: "test",
+      startedAt: new Date(0).toISOString(),
+      publicUrl: "http://127.0.0.1:9000",
+      database: describeDatabase({ DATABASE_URL: used, FOREWARN_DATA_DIR: dir }),
+    });
+    const other = checkTarget(
+      { DATABASE_URL: "postgres://fw:two@db2.internal/forewarn", FOREWARN_DATA_DIR: dir },
+      { serverRunning: false, init: false },
+    );
+    expect(other.warning).toContain("used PostgreSQL db forewarn on db1.internal:5432");
+    expect(other.warning).toContain("points at PostgreSQL db forewarn on db2.internal:5432");
+    // Another password for the same database is the same database.
+    const same = checkTarget(
+      { DATABASE_URL: "postgres://fw:rotated@db1.internal/forewarn", FOREWARN_DATA_DIR: dir },
+      { serverRunning: false, init: false },
+    );
+    expect(same.warning).toBeUndefined();
   });
 });
 
@@ -145,9 +234,16 @@ describe("a running server and the CLI beside it", () => {
   it("serves, takes an admin created while it runs, logs in, issues a token, and stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fw-serve-"));
     server = spawn(process.execPath, [MAIN, "serve", "--port", "0", "--data", dir], {
-      env: { ...process.env, FOREWARN_LOG_LEVEL: "warn", DATABASE_URL: "" },
+      env: {
+        ...process.env,
+        FOREWARN_LOG_LEVEL: "warn",
+        DATABASE_URL: "",
+        FOREWARN_PUBLIC_URL: "",
+        FOREWARN_TRUST_PROXY: "true",
+      },
     });
     let log = "";
+    server.stderr?.on("data", (c) => (log += c));
     const base = await new Promise<string>((resolve, reject) => {
       server?.stdout?.on("data", (c) => {
         log += c;
@@ -158,11 +254,23 @@ describe("a running server and the CLI beside it", () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     expect(log).toContain("No administrator yet");
+    expect(log).toContain(`--data ${dir}`);
+    // Behind a proxy without FOREWARN_PUBLIC_URL the links would be wrong: the start says so.
+    expect(log).toMatch(/warning: FOREWARN_TRUST_PROXY is set but FOREWARN_PUBLIC_URL is not/);
+    // Port 0: the links name the port actually served, not 8080.
+    const meta = await fetch(`${base}/.well-known/csaf/provider-metadata.json`);
+    expect(((await meta.json()) as { canonical_url: string }).canonical_url.startsWith(`${base}/`)).toBe(
+      true,
+    );
+    const record = readServerRecord(dir);
+    expect(record?.publicUrl).toBe(base);
+    expect(record?.database).toEqual({ kind: "pglite", path: join(dir, "pgdata") });
 
     const created = await node(["admin", "create", "--email", "ops@example.org", "--data", dir], {
       FOREWARN_PASSWORD: PASSWORD,
     });
-    expect(created.out).toContain("created admin ops@example.org");
+    expect(created.out).toContain(`created admin ops@example.org`);
+    expect(created.out).toContain(`in the embedded database at ${join(dir, "pgdata")}`);
     expect(created.code).toBe(0);
 
     const login = await fetch(`${base}/api/auth/login`, {
@@ -193,5 +301,5 @@ describe("a running server and the CLI beside it", () => {
     // With the server gone the CLI opens the folder itself and sees the same chain.
     const after = await node(["audit", "verify", "--data", dir]);
     expect(after.code).toBe(0);
-  });
+  }, 180_000);
 });

@@ -278,6 +278,7 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
         bytes: Buffer.from(`alert http any any -> any any (msg:"${markers.detectionFile}";)\n`),
       },
     ]);
+    await s.advisories.submit(staff.c2 as Actor, a.id);
     await s.advisories.approve(staff.c2 as Actor, a.id);
     const publicAt = new Date(clock.now().getTime() + 6 * DAY);
     const plan = await s.releases.createPlan(staff.c1 as Actor, a.id, { publicAt });

@@ -256,6 +256,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     await s.advisories.addFiles(staff.c1 as Actor, a.id, "detection", async () => [
       { filename: "acme.rules", bytes: Buffer.from(RULE) },
     ]);
+    await s.advisories.submit(staff.c2 as Actor, a.id);
     await s.advisories.approve(staff.c2 as Actor, a.id);
     adv = a.id;
     const plan = await s.releases.createPlan(staff.c1 as Actor, adv, { publicAt: new Date(T0) });

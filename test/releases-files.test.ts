@@ -103,6 +103,7 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
     ]);
     zipId = files.find((f) => f.filename === "exploit.zip")?.id as string;
     pcapId = files.find((f) => f.filename === "capture.pcap")?.id as string;
+    await s.advisories.submit(staff.c2.actor, adv);
     await s.advisories.approve(staff.c2.actor, adv);
     const plan = await app.inject({
       method: "POST",

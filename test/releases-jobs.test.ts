@@ -166,6 +166,7 @@ describe.each(engines)("release jobs on %s", (engine: DbKind) => {
       products: [{ vendor: "Acme", product: "Gateway", affected: ["1"], fixed: ["2"] }],
       sections: { summary: "S", details: "D", detection: "R", poc: "P", indicators: "I" },
     });
+    await s.advisories.submit(staff[1] as Actor, a.id);
     await s.advisories.approve(staff[1] as Actor, a.id);
     const publicAt = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
     const plan = await s.releases.createPlan(staff[0] as Actor, a.id, { publicAt });

@@ -137,7 +137,10 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     await s.advisories.addFiles(staff.c1 as Actor, a.id, "detection", async () => [
       { filename: "acme.rules", bytes: Buffer.from(RULE) },
     ]);
-    if (approve) await s.advisories.approve(staff.c2 as Actor, a.id);
+    if (approve) {
+      await s.advisories.submit(staff.c2 as Actor, a.id);
+      await s.advisories.approve(staff.c2 as Actor, a.id);
+    }
     return a;
   }
 
@@ -270,6 +273,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
       /is draft: a release plan is approved only for an approved advisory/,
     );
     expect((await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json().state).toBe("draft");
+    await s.advisories.submit(staff.c2 as Actor, adv);
     await s.advisories.approve(staff.c2 as Actor, adv);
     const approved = await req("POST", approveUrl, users.c2?.headers ?? {});
     expect(approved.statusCode, approved.body).toBe(200);
@@ -330,6 +334,13 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(Object.keys(copy.sections)).toEqual(["summary", "details", "detection", "poc", "indicators"]);
     expect(copy.markdown).toContain("curl -H 'X-Forwarded-User: admin'");
     expect(copy.markdown).toContain("Prepared for Partner gold");
+    // The embargo's end and the identifiers travel with the copy and its header.
+    expect(copy.markdown).toContain("embargoed until public release at 2026-03-10 12:00 UTC");
+    expect(copy.markdown).toContain("- CVE: not assigned yet");
+    expect(gold.one.json()).toMatchObject({
+      publicAt: T0,
+      identifiers: { cveIds: [], cvss: null, cwe: null },
+    });
     expect(copy.files).toEqual([
       expect.objectContaining({ filename: "acme.rules", section: "detection", text: RULE }),
     ]);
@@ -481,6 +492,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(bronze.status).toBe(200);
     // Its tier allows the summary only, but at T0 the public gets the details too.
     expect(Object.keys(bronze.one.json().copy.sections)).toEqual(["summary", "details"]);
+    expect(bronze.one.json().publicAt).toBeNull();
     expect(bronze.one.json().copy.files).toEqual([]);
     const plan = (await req("GET", `/api/advisories/${adv}/release-plan`, c1())).json();
     expect(plan.state).toBe("fired");

@@ -150,6 +150,7 @@ export const demoCommand: Command = {
           indicators: "- 203.0.113.7",
         },
       });
+      await s.advisories.submit(c2, adv.id);
       await s.advisories.approve(c2, adv.id);
       const publicAt = new Date(clock.now().getTime() + days * 86_400_000);
       // Fewer days than a tier's lead time: that tier's wave goes at once (the demo accepts it and says so).

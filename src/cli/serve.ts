@@ -1,4 +1,7 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { buildApp, DEFAULT_WEB_DIST } from "../app.ts";
+import { defaultPublicUrl } from "../config.ts";
 import { jobDefinitions } from "../jobs.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { holdDataDir } from "../platform/local-control.ts";
@@ -6,12 +9,15 @@ import { openRuntime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, TASKS } from "./tasks.ts";
+import { databaseLabel, describeDatabase, printableDatabaseUrl, writeServerRecord } from "./where.ts";
 
 const help = `usage: forewarn serve [--host 127.0.0.1] [--port 8080] [--data DIR]
 
 Starts the HTTP server (API, web UI, jobs). Without DATABASE_URL it runs the embedded PostgreSQL
 (PGlite) with its data in DIR; with DATABASE_URL=postgres://... it uses that server. Migrations are
-applied at start. Stop with Ctrl-C.
+applied at start. It records in DIR/server.json which database it uses (PostgreSQL without the
+password), so \`forewarn admin create\` beside it finds or names the right one. Links use
+FOREWARN_PUBLIC_URL, by default the address it listens on. Stop with Ctrl-C.
 
 options:
   --host HOST   address to listen on (default 127.0.0.1, or FOREWARN_HOST)
@@ -41,7 +47,39 @@ export const serveCommand: Command = {
     );
     if (values.port && !/^\d+$/.test(values.port))
       throw new UsageError(`--port must be a number, not "${values.port}"`);
-    const rt = await openRuntime(config);
+    // Listen first: with port 0 (or a default public URL) the links the services write must name
+    // the address actually served. Requests wait for the app with 503 during the start.
+    let route: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+    const http = createServer((req, res) => {
+      if (route) route(req, res);
+      else res.writeHead(503, { "retry-after": "1" }).end("starting");
+    });
+    http.keepAliveTimeout = 72_000;
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(config.FOREWARN_PORT, config.FOREWARN_HOST, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    });
+    const bound = http.address() as AddressInfo;
+    const address = `http://${bound.family === "IPv6" ? `[${bound.address}]` : bound.address}:${bound.port}`;
+    const publicUrl = config.FOREWARN_PUBLIC_URL ?? defaultPublicUrl(config.FOREWARN_HOST, bound.port);
+    if (!config.FOREWARN_PUBLIC_URL && config.FOREWARN_TRUST_PROXY)
+      io.err(
+        `warning: FOREWARN_TRUST_PROXY is set but FOREWARN_PUBLIC_URL is not: links in mail, feeds and advisories will point at ${publicUrl}, not at the proxy; set FOREWARN_PUBLIC_URL to the address users reach`,
+      );
+    const database = describeDatabase(config);
+    const where = databaseLabel(database);
+    // A failed start must not leave the socket open (the process would hang instead of exiting).
+    let rt: Awaited<ReturnType<typeof openRuntime>> | undefined;
+    try {
+      rt = await openRuntime(config, { publicUrl });
+    } catch (e) {
+      http.close();
+      throw e;
+    }
+    const running = rt;
     const control = config.DATABASE_URL
       ? null
       : await holdDataDir(config.FOREWARN_DATA_DIR, async (command, args) => {
@@ -50,12 +88,26 @@ export const serveCommand: Command = {
           const task = TASKS[command];
           if (!task) return { exitCode: 2, out, err: [`unknown command ${command}`] };
           try {
-            const exitCode = await task(rt, args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+            const exitCode = await task({ ...running, where }, args, {
+              out: (l) => out.push(l),
+              err: (l) => err.push(l),
+            });
             return { exitCode, out, err };
           } catch (e) {
             return { exitCode: 1, out, err: [(e as Error).message] };
           }
+        }).catch(async (e) => {
+          http.close();
+          await running.close();
+          throw e;
         });
+    writeServerRecord(config.FOREWARN_DATA_DIR, {
+      pid: process.pid,
+      version: VERSION,
+      startedAt: new Date().toISOString(),
+      publicUrl,
+      database,
+    });
     const app = await buildApp({
       services: rt.services,
       database: rt.database.kind,
@@ -69,13 +121,15 @@ export const serveCommand: Command = {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
     });
     rt.services.releases.attachQueue({ send: (name, data, options) => jobs.boss.send(name, data, options) });
-    const address = await app.listen({ host: config.FOREWARN_HOST, port: config.FOREWARN_PORT });
-    io.out(
-      `forewarn ${VERSION} listening on ${address} (database: ${rt.database.kind}${config.DATABASE_URL ? "" : `, data in ${config.FOREWARN_DATA_DIR}`})`,
-    );
+    await app.ready();
+    route = app.routing;
+    io.out(`forewarn ${VERSION} listening on ${address} (database: ${where}; public URL: ${publicUrl})`);
     if ((await rt.services.accounts.countAdmins()) === 0) {
+      const target = config.DATABASE_URL
+        ? `DATABASE_URL='${printableDatabaseUrl(config.DATABASE_URL)}' `
+        : "";
       io.out(
-        `No administrator yet. Create one (works while the server runs):\n  FOREWARN_PASSWORD='<at least 12 characters>' npx forewarn admin create --email you@example.org${config.DATABASE_URL ? "" : ` --data ${config.FOREWARN_DATA_DIR}`}`,
+        `No administrator yet. Create one (works while the server runs):\n  ${target}FOREWARN_PASSWORD='<at least 12 characters>' npx forewarn admin create --email you@example.org --data ${config.FOREWARN_DATA_DIR}`,
       );
     }
     await new Promise<void>((resolve) => {
@@ -84,6 +138,11 @@ export const serveCommand: Command = {
       process.once("SIGTERM", stop);
     });
     io.out("stopping…");
+    route = null;
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
     await app.close();
     await jobs.stop();
     await control?.release();

@@ -6,9 +6,12 @@ import { runningServer, sendToServer } from "../platform/local-control.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
 import type { CliIo } from "./command.ts";
 import { PARTNER_TASKS } from "./partners-task.ts";
+import { checkTarget, databaseLabel, describeDatabase, readServerRecord } from "./where.ts";
 
 type TaskIo = Pick<CliIo, "out" | "err">;
-export type Task = (rt: Runtime, args: Record<string, unknown>, io: TaskIo) => Promise<number>;
+/** A runtime and the words that name its database ("the embedded database at …"). */
+export type TaskRuntime = Runtime & { where: string };
+export type Task = (rt: TaskRuntime, args: Record<string, unknown>, io: TaskIo) => Promise<number>;
 
 export const TASKS: Record<string, Task> = {
   async "admin-create"(rt, args, io) {
@@ -19,7 +22,7 @@ export const TASKS: Record<string, Task> = {
       role: "admin",
       password: String(args.password),
     });
-    io.out(`created admin ${user.email} (${user.id})`);
+    io.out(`created admin ${user.email} (${user.id}) in ${rt.where}`);
     return 0;
   },
 
@@ -55,11 +58,17 @@ export async function runTask(
   name: keyof typeof TASKS,
   args: Record<string, unknown>,
   io: TaskIo,
+  /** Refuse to create a database: the command must write where the server's data is (see where.ts). */
+  opts: { existingDatabase?: boolean; init?: boolean } = {},
 ) {
   const task = TASKS[name];
   if (!task) throw new Error(`unknown task ${name}`);
+  const pid = config.DATABASE_URL ? null : runningServer(config.FOREWARN_DATA_DIR);
+  if (opts.existingDatabase) {
+    const { warning } = checkTarget(config, { serverRunning: pid !== null, init: opts.init ?? false });
+    if (warning) io.err(warning);
+  }
   if (!config.DATABASE_URL) {
-    const pid = runningServer(config.FOREWARN_DATA_DIR);
     if (pid) {
       const r = await sendToServer(config.FOREWARN_DATA_DIR, name, args);
       for (const l of r.out) io.out(l);
@@ -67,9 +76,13 @@ export async function runTask(
       return r.exitCode;
     }
   }
-  const rt = await openRuntime(config);
+  // Links the command writes (mail, invitations) use the address the server last served on.
+  const served = config.FOREWARN_PUBLIC_URL
+    ? undefined
+    : readServerRecord(config.FOREWARN_DATA_DIR)?.publicUrl;
+  const rt = await openRuntime(config, served ? { publicUrl: served } : {});
   try {
-    return await task(rt, args, io);
+    return await task({ ...rt, where: databaseLabel(describeDatabase(config)) }, args, io);
   } finally {
     await rt.close();
   }

@@ -138,7 +138,25 @@ describe("cases and advisories in the browser", () => {
       const timeline = page.getByLabel("Case timeline");
       await timeline.getByText("received → verified").waitFor();
       await timeline.getByText(/CVSS 4\.0 scored 9\.3/).waitFor();
+      // Who did it, by name; who reported it and how to reach them.
+      expect(await timeline.textContent()).toContain(alice.email.split("@")[0]);
+      expect(await timeline.textContent()).not.toMatch(/usr_[0-9A-Z]{26}/);
+      const reporter = page.getByTestId("case-reporter");
+      await reporter.getByRole("link", { name: "finder@example.net" }).waitFor();
+      await reporter.getByText("Reported through the public form").waitFor();
       await screenshot(page, "case-detail");
+      // On a phone-sized screen no badge is cut to an ellipsis.
+      await page.setViewportSize({ width: 360, height: 800 });
+      for (const path of [`/cases/${caseId}`, "/cases"]) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator(".mantine-Badge-label").first().waitFor();
+        const cut = await page
+          .locator(".mantine-Badge-label")
+          .evaluateAll((els) =>
+            els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+          );
+        expect(cut, path).toEqual([]);
+      }
     },
   );
 
@@ -191,8 +209,11 @@ describe("cases and advisories in the browser", () => {
     expect(await diff.locator('[data-diff="added"]').first().textContent()).toContain("Upgrade to 4.2.2.");
     await screenshot(page, "advisory-diff");
 
-    // The author cannot approve their own revision.
+    // A draft goes to review first; the author cannot approve their own revision.
     await page.getByRole("tab", { name: "Review, release and export" }).click();
+    expect(await page.getByRole("button", { name: "Approve revision 2" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Ask for review" }).click();
+    await page.getByTestId("advisory-state").getByText("in review").waitFor();
     expect(await page.getByRole("button", { name: "Approve revision 2" }).isDisabled()).toBe(true);
 
     // A detection rule as a file, listed with its hash.

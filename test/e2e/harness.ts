@@ -64,7 +64,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promis
 export async function startServer(admin: { email: string; password: string }): Promise<RunningServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "forewarn-e2e-"));
   await run(
-    ["admin", "create", "--email", admin.email, "--data", dataDir],
+    ["admin", "create", "--email", admin.email, "--data", dataDir, "--init"],
     serverEnv({ FOREWARN_PASSWORD: admin.password }),
   );
 

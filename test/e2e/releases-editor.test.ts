@@ -100,6 +100,7 @@ describe("plan editor: extra waves and exclusions", () => {
     });
     expect(adv.status, JSON.stringify(adv.body)).toBe(201);
     advisoryId = adv.body.id;
+    expect((await c2.request("POST", `/api/advisories/${advisoryId}/submit`, {})).status).toBe(200);
     expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
   }, 120_000);
 

@@ -115,6 +115,7 @@ describe("releases in the browser", () => {
       body: form,
     });
     expect(upload.status, await upload.clone().text()).toBe(201);
+    expect((await c2.request("POST", `/api/advisories/${advisoryId}/submit`, {})).status).toBe(200);
     expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
     const publicAt = new Date(Math.ceil((Date.now() + 50_000) / 1000) * 1000);
     waveAt = publicAt.getTime() - 25_000;

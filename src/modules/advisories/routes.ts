@@ -83,6 +83,9 @@ const AdvisoryOut = z.object({
       createdAt: z.date(),
     }),
   ),
+  people: z
+    .record(z.string(), z.object({ name: z.string(), email: z.string() }))
+    .describe("Name and e-mail of each author and reviewer, by user ID"),
   files: z.array(
     z.object({
       id: z.string(),

@@ -11,6 +11,7 @@ import type { Db } from "../../platform/db/client.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { Accounts } from "../accounts/service.ts";
 import type { Cases } from "../cases/service.ts";
 import {
   type AdvisoryContent,
@@ -40,6 +41,8 @@ export type AdvisoriesDeps = {
   version: string;
   /** The release engine's answer to "does this advisory have a live plan?" (wired after both exist). */
   releasePlans?: ReleasePlanPort | undefined;
+  /** Names the authors and reviewers of revisions (staff read people rather than user IDs). */
+  accounts?: Pick<Accounts, "listUsers">;
 };
 
 /**
@@ -62,6 +65,14 @@ export type RevisionInput = {
   sections?: Partial<Record<Section, string>> | undefined;
   changeNote?: string | undefined;
 };
+export type CopyIdentifiers = {
+  /** When the advisory became (or becomes) public; null while it is not scheduled for publication. */
+  publishedAt: Date | null;
+  cveIds: string[];
+  cvss: { version: string; vector: string; score: number; severity: string } | null;
+  cwe: { id: string; name: string } | null;
+};
+
 export const EXPORT_FORMATS = ["csaf", "cve", "osv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -186,6 +197,11 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         .where(eq(advisoryFiles.advisoryId, a.id))
         .orderBy(asc(advisoryFiles.createdAt)),
     ]);
+    const mentioned = new Set([...revisions.map((r) => r.authorId), ...reviews.map((r) => r.reviewerId)]);
+    const people: Record<string, { name: string; email: string }> = {};
+    if (d.accounts)
+      for (const u of await d.accounts.listUsers({ kind: "system", name: "advisories" }))
+        if (mentioned.has(u.id)) people[u.id] = { name: u.name, email: u.email };
     return {
       id: a.id,
       trackingId: a.trackingId,
@@ -211,6 +227,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         createdAt: r.createdAt,
       })),
       files,
+      people,
     };
   }
 
@@ -289,6 +306,29 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           throw e;
         }
       }
+    },
+
+    /**
+     * The identifiers and scoring partners get with their copy: the case's CVE ID, CVSS and CWE
+     * (with its name), and when it is public. Not audited: no advisory content.
+     */
+    async identifiers(actor: Actor, id: string): Promise<CopyIdentifiers> {
+      authorize(actor, "advisories:read");
+      const a = await load(id);
+      const facts = await d.cases.facts(a.caseId);
+      return {
+        publishedAt: a.publishedAt,
+        cveIds: facts.cveId ? [facts.cveId] : [],
+        cvss: facts.cvss
+          ? {
+              version: facts.cvss.version,
+              vector: facts.cvss.vector,
+              score: facts.cvss.score,
+              severity: facts.cvss.severity,
+            }
+          : null,
+        cwe: cweWithName(facts.cwe),
+      };
     },
 
     async list(actor: Actor) {
@@ -439,7 +479,8 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     },
 
     /**
-     * Approves the current revision (from draft or in review). The approver must not be its author:
+     * Approves the current revision of an advisory in review (409 for a draft: submit it first). The
+     * approver must not be its author:
      * two people see every revision before it can be planned for release.
      */
     async approve(
@@ -457,6 +498,15 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           });
         if (a.state === "approved")
           throw new AppError("invalid_state", `revision ${a.currentRevision} is already approved`);
+        // Approval is the review's outcome: a draft goes to review first, so that the author says
+        // it is ready and the reviewer knows which revision to read.
+        if (a.state !== "in_review")
+          throw new AppError(
+            "invalid_state",
+            a.state === "draft"
+              ? `advisory ${a.trackingId} is draft: submit it for review first, then another staff member approves it`
+              : `advisory ${a.trackingId} is ${a.state}: only an advisory in review can be approved`,
+          );
         const [cur] = await tx
           .select()
           .from(advisoryRevisions)

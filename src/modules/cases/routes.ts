@@ -86,13 +86,16 @@ const StaffCase = CaseSummary.extend({
   encrypted: z.boolean(),
   allowedTransitions: z.array(Phase),
   duplicateOf: z.string().nullable(),
-  reporter: z.object({
-    kind: z.enum(["account", "anonymous"]),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    userId: z.string().nullable(),
-    organisationId: z.string().nullable(),
-  }),
+  reporter: z
+    .object({
+      kind: z.enum(["account", "anonymous"]),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      userId: z.string().nullable(),
+      organisationId: z.string().nullable(),
+      organisationName: z.string().nullable(),
+    })
+    .describe("Who reported the case and how to reach them (staff only; a reporter's own view has none)"),
   cwe: z.string().nullable(),
   bounty: z.object({ amount: z.number(), currency: z.string(), status: z.string() }).nullable(),
   credits: z.array(Credit),
@@ -112,6 +115,9 @@ const StaffCase = CaseSummary.extend({
   ),
   createdAt: z.date(),
   updatedAt: z.date(),
+  people: z
+    .record(z.string(), z.object({ name: z.string(), email: z.string() }))
+    .describe("Name and e-mail of each account the case mentions (reporter, assignee, authors), by user ID"),
 });
 const MessageIn = z.object({
   body: z.string().min(1).max(20_000),

@@ -69,8 +69,29 @@ export function makeCases(d: CasesDeps) {
       }
       const row = await loadCase(d.db, caseId);
       const view = await staffView(d.db, d.sealer, row, d.clock.now());
+      // Names and e-mails of the accounts the case mentions, so staff read people rather than IDs.
+      const users = await d.accounts.listUsers({ kind: "system", name: "cases" });
+      const mentioned = new Set(
+        [
+          row.reporterUserId,
+          row.assigneeId,
+          ...view.timeline.map((e) => e.actorId),
+          ...view.attachments.map((a) => a.uploadedBy),
+          ...view.messages.map((m) => m.authorUserId),
+          ...view.credits.map((c) => c.userId),
+        ].filter((x): x is string => typeof x === "string"),
+      );
+      const people: Record<string, { name: string; email: string }> = {};
+      for (const u of users) if (mentioned.has(u.id)) people[u.id] = { name: u.name, email: u.email };
+      const account = users.find((u) => u.id === row.reporterUserId);
+      const reporter = {
+        ...view.reporter,
+        name: view.reporter.name ?? account?.name ?? null,
+        email: view.reporter.email ?? account?.email ?? null,
+        organisationName: account?.organisationName ?? null,
+      };
       await d.audit.record(d.db, { type: "case.viewed", actor, subject: caseId, data: { view: "staff" } });
-      return { view: "staff" as const, ...view };
+      return { view: "staff" as const, ...view, reporter, people };
     },
 
     /** Cases not yet released, closed, declined or duplicate (a dashboard count; no content). */

@@ -47,6 +47,40 @@ describe("renderCopy", () => {
     expect(copy.recipient).toEqual({ kind: "user", id: "usr_1", partnerId: "org_1" });
   });
 
+  it("heads the copy with T0 in UTC, the CVE IDs, CVSS vector and score and the CWE", () => {
+    const { copy } = renderCopy(
+      {
+        ...SOURCE,
+        facts: {
+          publicAt: new Date("2026-06-01T12:00:00Z"),
+          cveIds: ["CVE-2026-20001"],
+          cvss: { version: "4.0", vector: "CVSS:4.0/AV:N/AC:L", score: 9.3, severity: "critical" },
+          cwe: { id: "CWE-287", name: "Improper Authentication" },
+        },
+      },
+      ["summary"],
+      WHO,
+    );
+    expect(copy.markdown).toContain("embargoed until public release at 2026-06-01 12:00 UTC");
+    expect(copy.markdown).toContain("- CVE: CVE-2026-20001");
+    expect(copy.markdown).toContain("- CVSS: 9.3 critical (CVSS:4.0/AV:N/AC:L)");
+    expect(copy.markdown).toContain("- CWE: CWE-287 Improper Authentication");
+    expect(copy.markdown.indexOf("CVE-2026-20001")).toBeLessThan(copy.markdown.indexOf("SUMMARY-TEXT"));
+    expect(copy).toMatchObject({
+      publicAt: "2026-06-01T12:00:00.000Z",
+      cveIds: ["CVE-2026-20001"],
+      cvss: { score: 9.3, vector: "CVSS:4.0/AV:N/AC:L" },
+      cwe: { id: "CWE-287" },
+    });
+    const none = renderCopy(
+      { ...SOURCE, facts: { publicAt: new Date("2026-06-01T12:00:00Z"), cveIds: [], cvss: null, cwe: null } },
+      ["summary"],
+      WHO,
+    ).copy.markdown;
+    expect(none).toContain("- CVE: not assigned yet");
+    expect(none).toContain("- CVSS: not scored yet");
+  });
+
   it("lists binary files by reference only (no bytes in the copy)", () => {
     const { copy } = renderCopy(SOURCE, ["summary", "poc"], WHO);
     expect(copy.files).toEqual([

@@ -36,12 +36,23 @@ export type SourceFile = {
   text?: string | undefined;
 };
 
+/** What a partner needs beside the text to act: the embargo's end and the advisory's identifiers. */
+export type CopyFacts = {
+  /** T0, the public release (the embargo ends then). */
+  publicAt: Date;
+  cveIds: string[];
+  cvss: { version: string; vector: string; score: number; severity: string } | null;
+  cwe: { id: string; name: string } | null;
+};
+
 export type RenderSource = {
   advisoryId: string;
   trackingId: string;
   revision: number;
   content: AdvisoryContent;
   files: readonly SourceFile[];
+  /** Shown in the copy's header and carried in its JSON (copies made before this have none). */
+  facts?: CopyFacts | undefined;
 };
 
 export type CopyFile = {
@@ -67,6 +78,11 @@ export type Copy = {
   /** The whole copy as one markdown document. */
   markdown: string;
   files: CopyFile[];
+  /** T0 as ISO 8601 UTC when the copy was made (the embargo's end). */
+  publicAt?: string;
+  cveIds?: string[];
+  cvss?: CopyFacts["cvss"];
+  cwe?: CopyFacts["cwe"];
 };
 
 export type Fingerprint = (copy: Copy, recipient: Recipient) => { copy: Copy; codeword: Uint8Array | null };
@@ -76,6 +92,17 @@ export const NO_FINGERPRINT: Fingerprint = (copy) => ({ copy, codeword: null });
 
 const productLine = (p: Product) =>
   `- ${p.vendor} ${p.product}: affected ${p.affected.join(", ")}${p.fixed.length ? `; fixed in ${p.fixed.join(", ")}` : ""}`;
+
+/** "2026-06-01 12:00 UTC": T0 in the copy's text, in one zone every reader can convert. */
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+const factsLines = (f: CopyFacts) =>
+  [
+    `- Public release (T0): ${utc(f.publicAt)}`,
+    `- CVE: ${f.cveIds.length ? f.cveIds.join(", ") : "not assigned yet"}`,
+    `- CVSS: ${f.cvss ? `${f.cvss.score} ${f.cvss.severity} (${f.cvss.vector})` : "not scored yet"}`,
+    ...(f.cwe ? [`- CWE: ${f.cwe.id} ${f.cwe.name}`] : []),
+  ].join("\n");
 
 /**
  * The recipient's copy of a revision, restricted to `sections`, with the files those sections allow.
@@ -102,9 +129,11 @@ export function renderCopy(
       sha256: f.sha256,
       text: f.text ?? null,
     }));
+  const f = source.facts;
   const parts = [
     `# ${restricted.title}`,
-    `${source.trackingId}, revision ${source.revision}. TLP:AMBER, embargoed until public release. Prepared for ${recipient.partnerName} alone: do not forward.`,
+    `${source.trackingId}, revision ${source.revision}. TLP:AMBER, embargoed until public release${f ? ` at ${utc(f.publicAt)}` : ""}. Prepared for ${recipient.partnerName} alone: do not forward.`,
+    ...(f ? [factsLines(f)] : []),
     `## Affected products\n\n${restricted.products.map(productLine).join("\n")}`,
     ...keep.filter((s) => kept[s] !== undefined).map((s) => `## ${SECTION_TITLES[s]}\n\n${kept[s]?.trim()}`),
   ];
@@ -122,6 +151,7 @@ export function renderCopy(
     sections: kept,
     markdown: `${parts.join("\n\n")}\n`,
     files,
+    ...(f ? { publicAt: f.publicAt.toISOString(), cveIds: f.cveIds, cvss: f.cvss, cwe: f.cwe } : {}),
   };
   return fingerprint(copy, recipient);
 }

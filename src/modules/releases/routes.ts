@@ -106,6 +106,8 @@ const PlanOut = z.object({
   ),
 });
 const AckOut = z.object({ status: z.enum(ACK_STATUSES), at: z.date() }).nullable();
+const Cvss = z.object({ version: z.string(), vector: z.string(), score: z.number(), severity: z.string() });
+const Cwe = z.object({ id: z.string(), name: z.string() });
 const CopyOut = z.object({
   advisoryId: z.string(),
   trackingId: z.string(),
@@ -135,6 +137,15 @@ const CopyOut = z.object({
       text: z.string().nullable(),
     }),
   ),
+  publicAt: z.string().optional().describe("T0 (UTC) when the copy was made; copies made before have none"),
+  cveIds: z.array(z.string()).optional(),
+  cvss: Cvss.nullable().optional(),
+  cwe: Cwe.nullable().optional(),
+});
+const CopyIdentifiersOut = z.object({
+  cveIds: z.array(z.string()).describe("The advisory's CVE IDs (empty until one is assigned)"),
+  cvss: Cvss.nullable(),
+  cwe: Cwe.nullable(),
 });
 
 const planInput = (b: z.infer<typeof PlanIn>) => ({
@@ -514,6 +525,11 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
              * than the public advisory.
              */
             publicSections: z.record(z.string(), z.string()),
+            publicAt: z
+              .date()
+              .nullable()
+              .describe("T0, when the embargo ends (as planned now); null once the advisory is public"),
+            identifiers: CopyIdentifiersOut.describe("CVE IDs, CVSS and CWE as they are now"),
           }),
           ...errors(401, 403, 404),
         },

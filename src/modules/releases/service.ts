@@ -80,7 +80,7 @@ export type ReleaseDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record">;
   sealer: Sealer;
-  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory">;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers">;
   partners: Pick<
     Partners,
     | "list"
@@ -240,6 +240,10 @@ export function makeReleases(d: ReleaseDeps) {
       revision: a.revision.number,
       content: { title: a.revision.title, products: a.revision.products, sections: a.revision.sections },
       files,
+      facts: await (async () => {
+        const { publishedAt: _p, ...ids } = await d.advisories.identifiers(ENGINE, plan.advisoryId);
+        return { publicAt: plan.publicAt, ...ids };
+      })(),
     };
   }
 
@@ -1087,6 +1091,8 @@ export function makeReleases(d: ReleaseDeps) {
     return JSON.parse(d.sealer.open(row.copySealed, `release_deliveries.copy:${row.id}`)) as Copy;
   }
 
+  /** T0 while the embargo lasts (null once public) and the identifiers as they are now, for a copy's reader. */
+
   /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
   async function ownCopy(actor: Actor, advisoryId: string) {
     if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
@@ -1121,23 +1127,34 @@ export function makeReleases(d: ReleaseDeps) {
    * The copy's label follows the clock: embargoed until the advisory is public, then public; and once
    * public, the public sections the copy lacks (a tier below the public level received less).
    */
-  async function publicState(advisoryId: string, copy: Copy) {
-    const plan = await planRow(db, advisoryId);
-    const [adv] = await db
-      .select({ publishedAt: advisories.publishedAt })
-      .from(advisories)
-      .where(eq(advisories.id, advisoryId));
-    const publishedAt = adv?.publishedAt ?? null;
-    const publicAt = plan?.publicAt ?? null;
+  /**
+   * What a copy says about the clock and the advisory as it is now: embargoed until T0 (with T0), then
+   * public with the public sections the copy lacks, so nobody has less than the public advisory; and
+   * the current CVE IDs, CVSS and CWE.
+   */
+  async function copyState(planId: string, advisoryId: string, copy: Copy) {
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    const { publishedAt, ...identifiers } = await d.advisories.identifiers(ENGINE, advisoryId);
+    const planned = plan?.publicAt ?? null;
     if (!publishedAt || publishedAt.getTime() > clock.now().getTime())
-      return { embargo: { state: "embargoed" as const, publicAt, publishedAt: null }, publicSections: {} };
+      return {
+        embargo: { state: "embargoed" as const, publicAt: planned, publishedAt: null },
+        publicSections: {},
+        publicAt: planned,
+        identifiers,
+      };
     const pub = await d.advisories.publicAdvisory(copy.trackingId);
     const publicSections: Partial<Record<Section, string>> = {};
     for (const sct of PUBLIC_SECTIONS) {
       const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
       if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
     }
-    return { embargo: { state: "public" as const, publicAt, publishedAt }, publicSections };
+    return {
+      embargo: { state: "public" as const, publicAt: planned, publishedAt },
+      publicSections,
+      publicAt: null,
+      identifiers,
+    };
   }
 
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
@@ -1933,7 +1950,7 @@ export function makeReleases(d: ReleaseDeps) {
         deliveredAt: row.deliveredAt,
         copy,
         acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
-        ...(await publicState(advisoryId, copy)),
+        ...(await copyState(row.planId, advisoryId, copy)),
       };
     },
 

@@ -5,6 +5,7 @@ import { Link, Route, Routes } from "react-router";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { AdvisoryEditor, NewAdvisory } from "./AdvisoryEditor.tsx";
 import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
@@ -27,12 +28,7 @@ function AdvisoryList() {
     return (
       <>
         <PageHeader title="Advisories" description="What partners receive before public release." />
-        <EmptyCapability
-          icon={IconFileDescription}
-          comingSoon
-          title="Advisories for partners arrive with the release engine"
-          description="Partners will receive fingerprinted copies here, wave by wave."
-        />
+        <ForStaff icon={IconFileDescription} what="Advisories" />
       </>
     );
   return (

@@ -40,6 +40,7 @@ import {
   type Section,
   STATE_COLORS,
   textToProducts,
+  whoIs,
 } from "./model.ts";
 
 const emptySections = () => Object.fromEntries(SECTIONS.map((s) => [s, ""])) as Record<Section, string>;
@@ -274,7 +275,7 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                     Ask for review
                   </Button>
                 )}
-                {a.state !== "approved" && (
+                {a.state === "in_review" && (
                   <Button
                     color="teal"
                     disabled={author}
@@ -344,7 +345,12 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
                   </Group>
                 </Stack>
               </Modal>
-              {author && a.state !== "approved" && (
+              {a.state === "draft" && (
+                <Text size="sm" c="dimmed" mt="xs">
+                  A draft is approved after review: ask for review, then another staff member approves it.
+                </Text>
+              )}
+              {author && a.state === "in_review" && (
                 <Text size="sm" c="dimmed" mt="xs">
                   You wrote this revision: another staff member approves it.
                 </Text>
@@ -352,7 +358,7 @@ function Editor({ a, reload }: { a: Advisory; reload(): void }) {
               <Stack gap={2} mt="sm">
                 {a.reviews.map((r) => (
                   <Text key={`${r.revision}-${r.createdAt}`} size="sm">
-                    Revision {r.revision}: {r.decision.replace("_", " ")} by {r.reviewerId}{" "}
+                    Revision {r.revision}: {r.decision.replace("_", " ")} by {whoIs(a.people, r.reviewerId)}{" "}
                     <Timestamp iso={r.createdAt} relative />
                     {r.comment ? ` — ${r.comment}` : ""}
                   </Text>
@@ -501,8 +507,8 @@ function Revisions({ a }: { a: Advisory }) {
       <Stack gap={2}>
         {a.revisions.map((r) => (
           <Text key={r.number} size="sm">
-            <b>Revision {r.number}</b> <Timestamp iso={r.createdAt} relative />{" "}
-            {r.changeNote ? `— ${r.changeNote}` : ""}
+            <b>Revision {r.number}</b> by {whoIs(a.people, r.authorId)}{" "}
+            <Timestamp iso={r.createdAt} relative /> {r.changeNote ? `— ${r.changeNote}` : ""}
           </Text>
         ))}
       </Stack>

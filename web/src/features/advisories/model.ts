@@ -52,6 +52,8 @@ export type Advisory = Omit<AdvisorySummary, "title"> & {
     comment: string | null;
     createdAt: string;
   }[];
+  /** Name and e-mail of each author and reviewer, by user ID. */
+  people: Record<string, { name: string; email: string }>;
   files: {
     id: string;
     section: string;
@@ -98,4 +100,11 @@ export function textToProducts(text: string): Product[] {
       else if (id?.startsWith("cpe:")) p.cpe = id;
       return p;
     });
+}
+
+/** A user ID as people read it: the name, a system actor by its name, else the ID. */
+export function whoIs(people: Advisory["people"], id: string | null): string {
+  if (!id) return "unknown";
+  if (id.startsWith("system:")) return `Forewarn (${id.slice("system:".length)})`;
+  return people[id]?.name ?? id;
 }

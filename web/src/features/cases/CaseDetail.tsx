@@ -33,6 +33,7 @@ import {
   deadlineLabel,
   type Message,
   PHASE_COLORS,
+  personName,
   type ResearcherCase,
   type StaffCase,
   timelineText,
@@ -118,6 +119,7 @@ function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
+            <Reporter c={c} />
             <Scoring c={c} reload={reload} />
             <Triage c={c} reload={reload} />
             <Card withBorder>
@@ -147,7 +149,10 @@ function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
                         {e.body}
                       </Text>
                     )}
-                    <Timestamp iso={e.at} relative />
+                    <Text size="xs" c="dimmed">
+                      {e.actorId ? `${personName(c.people, e.actorId)} · ` : ""}
+                      <Timestamp iso={e.at} relative />
+                    </Text>
                   </Timeline.Item>
                 ))}
               </Timeline>
@@ -158,6 +163,37 @@ function StaffCaseView({ c, reload }: { c: StaffCase; reload(): void }) {
         </Grid.Col>
       </Grid>
     </>
+  );
+}
+
+/** Who reported the case and how to reach them (staff only: the server sends it with cases:read). */
+function Reporter({ c }: { c: StaffCase }) {
+  const r = c.reporter;
+  return (
+    <Card withBorder data-testid="case-reporter">
+      <Title order={4} mb="xs">
+        Reporter
+      </Title>
+      <Stack gap={2}>
+        <Text size="sm" fw={500}>
+          {r.name ?? (r.kind === "anonymous" ? "Anonymous reporter" : "Unnamed account")}
+        </Text>
+        {r.email ? (
+          <Anchor href={`mailto:${r.email}`} size="sm">
+            {r.email}
+          </Anchor>
+        ) : (
+          <Text size="sm" c="dimmed">
+            No e-mail given: reach them through Messages (they read replies with their tracking token).
+          </Text>
+        )}
+        <Text size="xs" c="dimmed">
+          {r.kind === "account"
+            ? `Researcher account${r.organisationName ? ` of ${r.organisationName}` : ""}`
+            : "Reported through the public form"}
+        </Text>
+      </Stack>
+    </Card>
   );
 }
 
@@ -346,9 +382,7 @@ function Triage({ c, reload }: { c: StaffCase; reload(): void }) {
       </Title>
       <Stack gap="xs">
         <Group justify="space-between">
-          <Text size="sm">
-            Assignee: {c.assigneeId ? (c.assigneeId === user.id ? "you" : c.assigneeId) : "nobody"}
-          </Text>
+          <Text size="sm">Assignee: {personName(c.people, c.assigneeId ?? null, user.id)}</Text>
           {c.assigneeId !== user.id && (
             <Button
               size="xs"

@@ -6,17 +6,26 @@ import { Link } from "react-router";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { type CaseSummary, deadlineLabel, PHASE_COLORS } from "./model.ts";
 
 export function CaseList() {
   const user = useCurrentUser();
   const researcher = user.role === "researcher";
+  const staff = user.role === "coordinator" || user.role === "investigator";
   const [status, setStatus] = useState("all");
   const q = useApiQuery<CaseSummary[]>(
-    researcher ? "/api/reports" : "/api/cases",
+    researcher ? "/api/reports" : staff ? "/api/cases" : null,
     researcher || status === "all" ? undefined : { status },
   );
+  if (!researcher && !staff)
+    return (
+      <>
+        <PageHeader title="Cases" description="Reported vulnerabilities, from intake to the fix." />
+        <ForStaff icon={IconBug} what="Cases" />
+      </>
+    );
   return (
     <>
       <PageHeader

@@ -66,7 +66,15 @@ export type StaffCase = CaseSummary & {
   encrypted: boolean;
   allowedTransitions: Phase[];
   duplicateOf: string | null;
-  reporter: { kind: "account" | "anonymous"; name: string | null; email: string | null };
+  reporter: {
+    kind: "account" | "anonymous";
+    name: string | null;
+    email: string | null;
+    userId: string | null;
+    organisationName: string | null;
+  };
+  /** Name and e-mail of each account the case mentions, by user ID. */
+  people: Record<string, { name: string; email: string }>;
   cwe: string | null;
   bounty: { amount: number; currency: string; status: string } | null;
   credits: Credit[];
@@ -119,6 +127,14 @@ export function deadlineLabel(d: Deadline): { text: string; color: string } {
   if (d.status === "overdue") return { text: `overdue by ${-d.daysLeft} d`, color: "red" };
   if (d.status === "near") return { text: `${d.daysLeft} d left`, color: "orange" };
   return { text: `${d.daysLeft} d left`, color: "green" };
+}
+
+/** A user ID as people read it: the name (or "you"), a system actor by its name, else the ID. */
+export function personName(people: StaffCase["people"], id: string | null, me?: string): string {
+  if (!id) return "nobody";
+  if (id === me) return "you";
+  if (id.startsWith("system:")) return `Forewarn (${id.slice("system:".length)})`;
+  return people[id]?.name ?? id;
 }
 
 export function timelineText(e: StaffCase["timeline"][number]): string {

@@ -39,6 +39,7 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { formatLead, formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
+import { CopyFacts, type CopyIdentifiers } from "../partners/Portal.tsx";
 import { LiveWaveView } from "./LiveWaveView.tsx";
 import {
   type ExclusionDraft,
@@ -771,6 +772,8 @@ type CopyAnswer = {
   acknowledgement: { status: string; at: string } | null;
   embargo?: { state: "embargoed" | "public"; publicAt: string | null; publishedAt: string | null };
   publicSections?: Record<string, string>;
+  publicAt: string | null;
+  identifiers: CopyIdentifiers;
 };
 
 /** A file of the caller's own copy (the session cookie authenticates the download). */
@@ -830,6 +833,7 @@ function PartnerCopy() {
       <ErrorAlert error={error} />
       {c && (
         <Stack>
+          {q.data && <CopyFacts publicAt={q.data.publicAt} identifiers={q.data.identifiers} />}
           <Paper withBorder p="md">
             <Text component="pre" size="sm" style={{ whiteSpace: "pre-wrap" }}>
               {c.markdown}
