@@ -24,10 +24,14 @@ describe("README", () => {
 describe("the repository stands alone", () => {
   it("no source, test, doc or script reads a folder outside the repository", () => {
     const root = new URL("../", import.meta.url);
-    const files = execFileSync("git", ["ls-files", "src", "test", "web", "bench", "bin", "docs", ".ci", "package.json", "README.md"], {
-      cwd: root,
-      encoding: "utf8",
-    })
+    const files = execFileSync(
+      "git",
+      ["ls-files", "src", "test", "web", "bench", "bin", "docs", ".ci", "package.json", "README.md"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    )
       .split("\n")
       .filter((f) => f && !f.startsWith("test/fixtures/"));
     const outside = /\.\.\/(\.\.\/)*shared\/|TRACING\.md|PRODUCT\.md|STYLE\.md/;

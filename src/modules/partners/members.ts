@@ -1,12 +1,12 @@
 // A partner's people and endpoints: invitations (single use, expiring, only a hash stored), members,
 // their OpenPGP keys (parsed and checked) and webhook endpoints (https, public hosts, secret shown once).
-import { isIP } from "node:net";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import type { Role } from "../../authz/actions.ts";
 import { type Actor, can } from "../../authz/authorize.ts";
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
+import { hostProblem } from "../../platform/net.ts";
 import { authorizeAny, type Ctx } from "./context.ts";
 import { invites, memberKeys, webhooks } from "./schema.ts";
 import type { makePartnerLifecycle } from "./service.ts";
@@ -24,42 +24,8 @@ export function webhookUrlProblem(raw: string, allowPrivate = false): string | n
   if (u.protocol !== "https:") return "must use https";
   if (u.username || u.password) return "must not carry credentials";
   if (u.hash) return "must not have a #fragment";
-  if (allowPrivate) return null;
-  const host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    host.endsWith(".local") ||
-    host.endsWith(".internal")
-  )
-    return `host ${host} is not public`;
-  const v = isIP(host);
-  if (v === 4) {
-    const [a = 0, b = 0] = host.split(".").map(Number);
-    if (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b < 128) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b < 32) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    )
-      return `address ${host} is loopback, private or reserved`;
-  } else if (v === 6) {
-    if (
-      host === "::1" ||
-      host === "::" ||
-      /^f[cd]/.test(host) ||
-      /^fe[89ab]/.test(host) ||
-      host.startsWith("::ffff:")
-    )
-      return `address ${host} is loopback, private or reserved`;
-  } else if (!host.includes(".")) {
-    return `host ${host} is not a public domain name`;
-  }
-  return null;
+  // The same rules the delivery applies to every address it dials (platform/net.ts).
+  return hostProblem(u, { allowPrivate });
 }
 
 export type ParsedKey = { fingerprint: string; userIds: string[]; algorithm: string; expiresAt: Date | null };
