@@ -61,8 +61,11 @@ export type Partner = {
   attestationExpiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Staff only: why this application may duplicate an existing partner or account. */
+  duplicate: { reasons: string[]; partnerId: string | null } | null;
 };
-export type PartnerListItem = Partner & { approvals: number };
+/** effectiveTier: what the partner receives now, after policy and sanctions (null: nothing). */
+export type PartnerListItem = Partner & { approvals: number; effectiveTier: string | null };
 export type PartnerDetail = Partner & {
   approvals: { approverId: string; at: string }[];
   approvalsNeeded: number;
