@@ -224,9 +224,12 @@ describe("partner programme in the browser", () => {
         .getByText(/Eligible: standard/)
         .waitFor();
       await page.getByRole("button", { name: "Edit profile" }).click();
-      await page.getByLabel("Affiliations").fill("FIRST member, Virus Bulletin");
+      // What the policy reads (affiliations among it) is staff-only: the partner edits the rest.
+      await page.getByText(/kind and affiliations decide the partner's tier/).waitFor();
+      expect(await page.getByLabel("Affiliations").count()).toBe(0);
+      await page.getByLabel("Website").fill("https://shieldworks.example/security");
       await page.getByRole("button", { name: "Save", exact: true }).click();
-      await page.getByText("Affiliations: FIRST member, Virus Bulletin").waitFor();
+      await page.getByRole("link", { name: "https://shieldworks.example/security" }).waitFor();
       await screenshot(page, "partners-portal-overview");
 
       await page.getByRole("tab", { name: "Members" }).click();
