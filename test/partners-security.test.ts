@@ -239,6 +239,16 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
       reason: null,
       actorEmail: null,
     });
+    // Nor does the partner's record name its approvers; staff see them.
+    const own = (await req("GET", `/api/partners/${partner.id}`, partner.admin.headers)).json();
+    expect(own.approvals).toEqual([
+      { approverId: null, at: expect.any(String) },
+      { approverId: null, at: expect.any(String) },
+    ]);
+    const staffRecord = (await req("GET", `/api/partners/${partner.id}`, coord.headers)).json();
+    expect(staffRecord.approvals.map((a: { approverId: string }) => a.approverId).sort()).toEqual(
+      [coord.id, coord2.id].sort(),
+    );
   });
 
   it("M5: the public application answers the same for a new, an existing name and an existing e-mail", async () => {

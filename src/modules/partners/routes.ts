@@ -296,7 +296,12 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         params: PartnerParams,
         response: {
           200: PartnerOut.extend({
-            approvals: z.array(z.object({ approverId: z.string(), at: z.date() })),
+            approvals: z.array(
+              z.object({
+                approverId: z.string().nullable().describe("null for partner users"),
+                at: z.date(),
+              }),
+            ),
             approvalsNeeded: z.number(),
           }),
           ...errors(400, 401, 403, 404),

@@ -431,7 +431,13 @@ export function makePartnerLifecycle(c: Ctx) {
         .from(partnerApprovals)
         .where(eq(partnerApprovals.partnerId, id))
         .orderBy(asc(partnerApprovals.at));
-      return { ...partnerView(p, can(actor, "partners:read")), approvals, approvalsNeeded: APPROVALS_NEEDED };
+      const staff = can(actor, "partners:read");
+      return {
+        ...partnerView(p, staff),
+        // Which staff members approved is for staff; the partner sees how many and when.
+        approvals: staff ? approvals : approvals.map((a) => ({ approverId: null, at: a.at })),
+        approvalsNeeded: APPROVALS_NEEDED,
+      };
     },
 
     /**

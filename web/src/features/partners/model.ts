@@ -67,7 +67,8 @@ export type Partner = {
 /** effectiveTier: what the partner receives now, after policy and sanctions (null: nothing). */
 export type PartnerListItem = Partner & { approvals: number; effectiveTier: string | null };
 export type PartnerDetail = Partner & {
-  approvals: { approverId: string; at: string }[];
+  /** approverId: null for partner users (which staff member approved is for staff). */
+  approvals: { approverId: string | null; at: string }[];
   approvalsNeeded: number;
 };
 
