@@ -58,7 +58,9 @@ export const ConfigSchema = z.object({
     .url()
     .max(500)
     .default("http://127.0.0.1:8080")
-    .describe("Public base URL: advisory links, the Atom feed and CSAF provider metadata use it"),
+    .describe(
+      "Public base URL: advisory and invitation links, the Atom feed and CSAF provider metadata use it",
+    ),
   FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
     .default(false)
     .describe("Accept partner webhook URLs on loopback and private networks (tests and labs only)"),
