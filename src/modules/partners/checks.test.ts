@@ -63,6 +63,11 @@ describe("webhook URLs", () => {
       ["https://hooks.test/", /special-use/],
       ["https://nothing.invalid/", /special-use/],
       ["https://LOCALHOST/", /special-use/],
+      // Other spellings of loopback reach the classifier in canonical form (WHATWG URL).
+      ["https://2130706433/", /loopback/],
+      ["https://0x7f.1/", /loopback/],
+      ["https://0177.0.0.1/", /loopback/],
+      ["https://[0:0:0:0:0:ffff:7f00:1]/", /loopback/],
     ];
     for (const [url, why] of cases) expect(webhookUrlProblem(url), url).toMatch(why);
   });
