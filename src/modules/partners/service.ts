@@ -47,7 +47,6 @@ const PARTNER_VISIBLE_DATA: ReadonlySet<string> = new Set([
   "updated",
   "attested",
   "nda_signed",
-  "evidence_uploaded",
   "member_removed",
 ]);
 
