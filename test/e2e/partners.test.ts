@@ -146,6 +146,13 @@ describe("partner programme in the browser", () => {
       await page.getByRole("option", { name: "China (CN)" }).click();
       await table.getByRole("link", { name: "Great Wall Defence" }).waitFor();
       await expect.poll(() => table.getByRole("link", { name: "Shieldworks" }).count()).toBe(0);
+      // The tier column says what the partner receives now, with the assigned tier beside it.
+      const tierCell = table
+        .getByRole("row")
+        .filter({ hasText: "Great Wall Defence" })
+        .getByTestId("tier-cell");
+      await tierCell.getByText("receives nothing").waitFor();
+      await tierCell.getByText("assigned standard").waitFor();
       await screenshot(page, "partners-directory");
 
       await page.getByRole("tab", { name: "Approval queue" }).click();
