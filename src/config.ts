@@ -59,7 +59,7 @@ export const ConfigSchema = z.object({
     .max(500)
     .optional()
     .describe(
-      "Public base URL: advisory links, the Atom feed, CSAF provider metadata and mail use it; default: http://HOST:PORT the server actually listens on (set it behind a proxy)",
+      "Public base URL: advisory and invitation links, the Atom feed, CSAF provider metadata and mail use it; default: http://HOST:PORT the server actually listens on (set it behind a proxy)",
     ),
   FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
     .default(false)

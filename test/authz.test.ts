@@ -385,15 +385,15 @@ function partnerRoutes(): Case[] {
       allowed: ["admin", "coordinator", "investigator"],
       okStatus: 404,
     },
-    { method: "GET", url: "/api/ndas/current", allowed: "everyone" },
-    { method: "GET", url: "/api/ndas", allowed: "everyone" },
+    { method: "GET", url: "/api/ndas/current", allowed: READ },
+    { method: "GET", url: "/api/ndas", allowed: READ },
     {
       method: "POST",
       url: "/api/ndas",
       body: { text: "# NDA\n\nA new version for the authz test." },
       allowed: ["admin"],
     },
-    { method: "GET", url: "/api/tiers", allowed: "everyone" },
+    { method: "GET", url: "/api/tiers", allowed: READ },
     {
       method: "PUT",
       url: "/api/tiers",

@@ -180,7 +180,8 @@ describe.each(engines)("partner programme on %s", (engine) => {
         role: "partner_admin",
       });
       expect(inv.statusCode, inv.body).toBe(201);
-      expect(inv.json().inviteUrl).toMatch(/^http:\/\/localhost(:\d+)?\/invite\/[A-Za-z0-9_-]{40,}$/);
+      // Built from FOREWARN_PUBLIC_URL (here its default), never from the request's Host header.
+      expect(inv.json().inviteUrl).toMatch(/^http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{40,}$/);
       const tok = inv.json().inviteUrl.split("/invite/")[1];
       expect((await req("POST", `/api/invites/${tok}/accept`, {}, { password: PW })).statusCode).toBe(200);
       partnerHeaders[key] = await t.login(`admin@${key}.example`, PW);
@@ -252,10 +253,25 @@ describe.each(engines)("partner programme on %s", (engine) => {
       ).json().status,
     ).toBe("active");
     expect((await req("GET", `/api/partners/${ids.us}/eligibility`, coord)).json().eligible).toBe(true);
-    const tl = (await req("GET", `/api/partners/${ids.us}/events`, partnerHeaders.us)).json().events;
+    const tl = (await req("GET", `/api/partners/${ids.us}/events`, coord)).json().events;
     expect(tl.slice(-2).map((x: { type: string; reason: string }) => [x.type, x.reason])).toEqual([
       ["suspended", "copy of MS-2026-001 found on a forum"],
       ["reinstated", "investigation cleared"],
+    ]);
+    // The partner sees the status changes, not staff's reasons or who acted (issue 9, M4).
+    const own = (await req("GET", `/api/partners/${ids.us}/events`, partnerHeaders.us)).json().events;
+    expect(
+      own
+        .slice(-2)
+        .map((x: { type: string; toStatus: string; reason: string; actorEmail: string }) => [
+          x.type,
+          x.toStatus,
+          x.reason,
+          x.actorEmail,
+        ]),
+    ).toEqual([
+      ["suspended", "suspended", null, null],
+      ["reinstated", "active", null, null],
     ]);
   });
 
@@ -384,13 +400,6 @@ describe.each(engines)("partner programme on %s", (engine) => {
       application("Nowhere Inc", "US", ["UK"]),
     );
     expect(staff.statusCode).toBe(400);
-    const dup = await req(
-      "POST",
-      "/api/partner-applications",
-      {},
-      application("ACME security", "US", [], "other@x.example"),
-    );
-    expect(dup.statusCode).toBe(409);
     const offensive = await req(
       "POST",
       "/api/partner-applications",

@@ -52,7 +52,13 @@ export type AuditEvents = {
   "advisory.exported": { revision: number; format: string };
   "advisory.file_added": { fileId: string; section: string; filename: string; size: number; sha256: string };
   "advisory.file_downloaded": { fileId: string };
-  "partner.applied": { name: string; country: string; staffCountries: string[]; kind: string };
+  "partner.applied": {
+    name: string;
+    country: string;
+    staffCountries: string[];
+    kind: string;
+    duplicate?: string[];
+  };
   "partner.approved": { approvals: number; status: string };
   "partner.status_changed": { from: string; to: string; reason: string };
   "partner.updated": { fields: string[] };
@@ -61,6 +67,7 @@ export type AuditEvents = {
   "partner.attestation_reminded": { expiresAt: string; to: string[] };
   "invite.issued": { userId: string; email: string; role: string; expiresAt: string };
   "invite.accepted": { userId: string };
+  "invite.failed": { userId: string; failedAttempts: number; voided: boolean };
   "member.removed": { userId: string; email: string };
   "tiers.updated": { tiers: { name: string; leadTime: string; content: string[] }[] };
   "policy.updated": { rules: number; ids: string[] };
@@ -201,6 +208,7 @@ export const AUDIT_TYPES = [
   "partner.attestation_reminded",
   "invite.issued",
   "invite.accepted",
+  "invite.failed",
   "member.removed",
   "tiers.updated",
   "policy.updated",

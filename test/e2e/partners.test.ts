@@ -146,6 +146,13 @@ describe("partner programme in the browser", () => {
       await page.getByRole("option", { name: "China (CN)" }).click();
       await table.getByRole("link", { name: "Great Wall Defence" }).waitFor();
       await expect.poll(() => table.getByRole("link", { name: "Shieldworks" }).count()).toBe(0);
+      // The tier column says what the partner receives now, with the assigned tier beside it.
+      const tierCell = table
+        .getByRole("row")
+        .filter({ hasText: "Great Wall Defence" })
+        .getByTestId("tier-cell");
+      await tierCell.getByText("receives nothing").waitFor();
+      await tierCell.getByText("assigned standard").waitFor();
       await screenshot(page, "partners-directory");
 
       await page.getByRole("tab", { name: "Approval queue" }).click();
@@ -224,9 +231,12 @@ describe("partner programme in the browser", () => {
         .getByText(/Eligible: standard/)
         .waitFor();
       await page.getByRole("button", { name: "Edit profile" }).click();
-      await page.getByLabel("Affiliations").fill("FIRST member, Virus Bulletin");
+      // What the policy reads (affiliations among it) is staff-only: the partner edits the rest.
+      await page.getByText(/kind and affiliations decide the partner's tier/).waitFor();
+      expect(await page.getByLabel("Affiliations").count()).toBe(0);
+      await page.getByLabel("Website").fill("https://shieldworks.example/security");
       await page.getByRole("button", { name: "Save", exact: true }).click();
-      await page.getByText("Affiliations: FIRST member, Virus Bulletin").waitFor();
+      await page.getByRole("link", { name: "https://shieldworks.example/security" }).waitFor();
       await screenshot(page, "partners-portal-overview");
 
       await page.getByRole("tab", { name: "Members" }).click();

@@ -1,15 +1,15 @@
 // A partner's people and endpoints: invitations (single use, expiring, only a hash stored), members,
 // their OpenPGP keys (parsed and checked) and webhook endpoints (https, public hosts, secret shown once).
-import { isIP } from "node:net";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import type { Role } from "../../authz/actions.ts";
 import { type Actor, can } from "../../authz/authorize.ts";
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
+import { hostProblem } from "../../platform/net.ts";
 import { authorizeAny, type Ctx } from "./context.ts";
 import { invites, memberKeys, webhooks } from "./schema.ts";
-import type { makePartnerLifecycle } from "./service.ts";
+import { INVITE_MAX_FAILURES, type makePartnerLifecycle } from "./service.ts";
 
 export const MAX_WEBHOOKS = 10;
 
@@ -24,42 +24,8 @@ export function webhookUrlProblem(raw: string, allowPrivate = false): string | n
   if (u.protocol !== "https:") return "must use https";
   if (u.username || u.password) return "must not carry credentials";
   if (u.hash) return "must not have a #fragment";
-  if (allowPrivate) return null;
-  const host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    host.endsWith(".local") ||
-    host.endsWith(".internal")
-  )
-    return `host ${host} is not public`;
-  const v = isIP(host);
-  if (v === 4) {
-    const [a = 0, b = 0] = host.split(".").map(Number);
-    if (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b < 128) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b < 32) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    )
-      return `address ${host} is loopback, private or reserved`;
-  } else if (v === 6) {
-    if (
-      host === "::1" ||
-      host === "::" ||
-      /^f[cd]/.test(host) ||
-      /^fe[89ab]/.test(host) ||
-      host.startsWith("::ffff:")
-    )
-      return `address ${host} is loopback, private or reserved`;
-  } else if (!host.includes(".")) {
-    return `host ${host} is not a public domain name`;
-  }
-  return null;
+  // The same rules the delivery applies to every address it dials (platform/net.ts).
+  return hostProblem(u, { allowPrivate });
 }
 
 export type ParsedKey = { fingerprint: string; userIds: string[]; algorithm: string; expiresAt: Date | null };
@@ -109,12 +75,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
   const { db, clock, audit } = c;
 
   return {
-    async invite(
-      actor: Actor,
-      id: string,
-      input: { email: string; role: Role; name?: string | undefined },
-      origin: string,
-    ) {
+    async invite(actor: Actor, id: string, input: { email: string; role: Role; name?: string | undefined }) {
       authorizeAny(actor, "partners:write", "partner:manage");
       return db.transaction(async (tx) => {
         const p = await c.load(tx, actor, id, { staff: "partners:write", own: "partner:manage" });
@@ -141,16 +102,18 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           role: input.role,
           organisationId: id,
           partnerName: p.name,
-          origin,
         });
         return { userId, inviteUrl, expiresAt };
       });
     },
 
-    /** Public: the holder of the link chooses a password; the link then stops working. */
+    /**
+     * Public: the holder of the link chooses a password; the link then stops working. A refused
+     * password counts as a failed attempt, and after INVITE_MAX_FAILURES the link is void.
+     */
     async acceptInvite(token: string, password: string) {
       const now = clock.now();
-      return db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx) => {
         const [inv] = await tx
           .select()
           .from(invites)
@@ -158,9 +121,30 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           .for("update");
         if (!inv) throw notFound("invite");
         if (inv.usedAt) throw new AppError("invalid_state", "this invite was already used; log in instead");
+        if (inv.failedAttempts >= INVITE_MAX_FAILURES)
+          throw new AppError(
+            "invalid_state",
+            "this invite is void after too many failed attempts; ask for a new one",
+          );
         if (inv.expiresAt <= now)
           throw new AppError("invalid_state", "this invite has expired; ask for a new one");
-        const { email } = await c.partnerUsers.setInvitedPassword(tx, inv.userId, password);
+        let email: string;
+        try {
+          ({ email } = await c.partnerUsers.setInvitedPassword(tx, inv.userId, password));
+        } catch (e) {
+          // Nothing was written before the refusal: count it here and let this transaction commit.
+          if (!(e instanceof AppError) || e.code === "not_found") throw e;
+          const failedAttempts = inv.failedAttempts + 1;
+          const voided = failedAttempts >= INVITE_MAX_FAILURES;
+          await tx.update(invites).set({ failedAttempts }).where(eq(invites.id, inv.id));
+          await audit.record(tx, {
+            type: "invite.failed",
+            actor: null,
+            subject: inv.userId,
+            data: { userId: inv.userId, failedAttempts, voided },
+          });
+          return { refused: e };
+        }
         await tx.update(invites).set({ usedAt: now }).where(eq(invites.id, inv.id));
         await audit.record(tx, {
           type: "invite.accepted",
@@ -170,6 +154,8 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         });
         return { userId: inv.userId, email };
       });
+      if ("refused" in outcome) throw outcome.refused;
+      return outcome;
     },
 
     async listMembers(actor: Actor, id: string) {

@@ -47,8 +47,9 @@ export function makeProgramme(c: Ctx, life: ReturnType<typeof makePartnerLifecyc
   }
 
   return {
+    /** Staff and partner users (researchers have no business with the programme's tiers). */
     async listTiers(actor: Actor) {
-      authorize(actor, "account:self");
+      authorizeAny(actor, "partners:read", "partner:self", "tiers:write");
       return db.select().from(tiers).orderBy(asc(tiers.position));
     },
 
@@ -147,14 +148,16 @@ export function makeProgramme(c: Ctx, life: ReturnType<typeof makePartnerLifecyc
       return { partners: all.length, changed: changes.length, changes };
     },
 
-    async currentNda() {
+    /** The NDA in force; staff and partner users only when an actor is given (HTTP). */
+    async currentNda(actor?: Actor) {
+      if (actor) authorizeAny(actor, "partners:read", "partner:self", "ndas:write");
       const [n] = await db.select().from(ndas).orderBy(desc(ndas.version)).limit(1);
       if (!n) throw notFound("NDA (none published yet)");
       return { version: n.version, text: n.text, sha256: n.sha256, createdAt: n.createdAt };
     },
 
     async listNdas(actor: Actor) {
-      authorize(actor, "account:self");
+      authorizeAny(actor, "partners:read", "partner:self", "ndas:write");
       return db.select().from(ndas).orderBy(desc(ndas.version));
     },
 

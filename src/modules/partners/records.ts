@@ -182,14 +182,25 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
       });
     },
 
+    /**
+     * Staff see every incident on the record. The partner's own users see only the leaks it reported
+     * itself, without staff's resolution note: what staff recorded is their investigation.
+     */
     async listIncidents(actor: Actor, id: string) {
       authorizeAny(actor, "partners:read", "partner:self");
       await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
-      return db
+      if (can(actor, "partners:read"))
+        return db
+          .select()
+          .from(incidents)
+          .where(eq(incidents.partnerId, id))
+          .orderBy(desc(incidents.reportedAt));
+      const own = await db
         .select()
         .from(incidents)
-        .where(eq(incidents.partnerId, id))
+        .where(and(eq(incidents.partnerId, id), eq(incidents.source, "self_report")))
         .orderBy(desc(incidents.reportedAt));
+      return own.map((i) => ({ ...i, resolution: null }));
     },
 
     /** Every partner's incidents, newest first, for investigators. */
@@ -248,7 +259,16 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         .where(eq(ndaSignatures.partnerId, id))
         .orderBy(desc(ndaSignatures.signedAt))
         .limit(1);
-      const inc = await db.select().from(incidents).where(eq(incidents.partnerId, id));
+      const staff = can(actor, "partners:read");
+      // A partner's own users count only what it reported itself (see listIncidents).
+      const inc = await db
+        .select()
+        .from(incidents)
+        .where(
+          staff
+            ? eq(incidents.partnerId, id)
+            : and(eq(incidents.partnerId, id), eq(incidents.source, "self_report")),
+        );
       return {
         partnerId: id,
         status: p.status,

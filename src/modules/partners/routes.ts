@@ -1,6 +1,6 @@
 // HTTP routes of the partner programme: thin, schema-first; the services decide and audit.
 import multipart from "@fastify/multipart";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.ts";
@@ -75,6 +75,12 @@ const PartnerOut = z.object({
   attestationExpiresAt: z.date(),
   createdAt: z.date(),
   updatedAt: z.date(),
+  duplicate: z
+    .object({ reasons: z.array(z.string()), partnerId: z.string().nullable() })
+    .nullable()
+    .describe(
+      "staff only (null for partner users): why this application may duplicate an existing partner or account",
+    ),
 });
 const ReasonOut = z.object({
   rule: z.string(),
@@ -199,9 +205,6 @@ const SignatureOut = z.object({
 });
 const Figure = z.object({ measured: z.boolean(), note: z.string(), count: z.number().nullable() });
 
-/** The origin the caller used, for links (the invite URL) that must come back to this server. */
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
-
 export function partnerRoutes(app: FastifyInstance, partners: Partners, outbox: Outbox) {
   app.register(async (scope) => {
     await scope.register(multipart, {
@@ -223,6 +226,8 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "applyAsPartner",
         tags,
         summary: "Apply to join the programme (no login); invites the contact as the first partner_admin",
+        description:
+          "Every accepted application gets the same answer. One naming an existing partner, or giving the e-mail of an existing account, is stored flagged as a duplicate for staff; an existing account is never given a second one (its address gets a notice instead of an invitation). Invitation links use FOREWARN_PUBLIC_URL.",
         body: z.object({
           organisation: z.object({
             name: Name,
@@ -240,7 +245,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         response: { 201: z.object({ partnerId: z.string(), status: z.string() }), ...errors(400, 409, 429) },
       },
     },
-    async (req, reply) => reply.code(201).send(await partners.apply(req.body, originOf(req))),
+    async (req, reply) => reply.code(201).send(await partners.apply(req.body)),
   );
 
   r.get(
@@ -263,7 +268,17 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
           q: z.string().max(200).optional().describe("part of the name"),
         }),
         response: {
-          200: z.object({ partners: z.array(PartnerOut.extend({ approvals: z.number() })) }),
+          200: z.object({
+            partners: z.array(
+              PartnerOut.extend({
+                approvals: z.number(),
+                effectiveTier: z
+                  .string()
+                  .nullable()
+                  .describe("the tier the partner receives now, after policy and sanctions; null: nothing"),
+              }),
+            ),
+          }),
           ...errors(400, 401, 403),
         },
       },
@@ -281,7 +296,12 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         params: PartnerParams,
         response: {
           200: PartnerOut.extend({
-            approvals: z.array(z.object({ approverId: z.string(), at: z.date() })),
+            approvals: z.array(
+              z.object({
+                approverId: z.string().nullable().describe("null for partner users"),
+                at: z.date(),
+              }),
+            ),
             approvalsNeeded: z.number(),
           }),
           ...errors(400, 401, 403, 404),
@@ -298,7 +318,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "updatePartner",
         tags,
         summary:
-          "Edit a partner's profile (staff: everything; its partner_admin: website, customers, contacts, affiliations)",
+          "Edit a partner's profile (staff: everything; its partner_admin: website, customers and contacts; what policy reads is staff-only)",
         params: PartnerParams,
         body: z
           .object({
@@ -325,6 +345,8 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "partnerTimeline",
         tags,
         summary: "The partner's timeline: every status change and notable event, with actor, time and reason",
+        description:
+          "Partner users see their status changes and their own actions; staff-recorded incidents, staff's reasons and notes and the staff actors are left out for them.",
         params: PartnerParams,
         response: { 200: z.object({ events: z.array(EventOut) }), ...errors(400, 401, 403, 404) },
       },
@@ -482,7 +504,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await partners.invite(requireActor(req), req.params.id, req.body, originOf(req))),
+      reply.code(201).send(await partners.invite(requireActor(req), req.params.id, req.body)),
   );
 
   r.delete(
@@ -510,6 +532,8 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "acceptInvite",
         tags,
         summary: "Accept an invite (no login): choose a password; the link then stops working",
+        description:
+          "A password the policy refuses counts as a failed attempt; after 5 the link is void (409) and a new invitation is needed.",
         params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not an invite token") }),
         body: z.object({ password: z.string().min(1).max(PASSWORD_MAX) }),
         response: { 200: z.object({ userId: z.string(), email: z.string() }), ...errors(400, 404, 409, 429) },
@@ -631,13 +655,12 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         summary: "The NDA version in force, its text and the SHA-256 of that exact text",
         response: {
           200: z.object({ version: z.number(), text: z.string(), sha256: z.string(), createdAt: z.date() }),
-          ...errors(401, 404),
+          ...errors(401, 403, 404),
         },
       },
     },
     async (req) => {
-      requireActor(req);
-      return partners.currentNda();
+      return partners.currentNda(requireActor(req));
     },
   );
 
@@ -741,7 +764,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
       schema: {
         operationId: "listTiers",
         tags,
-        summary: "Tiers with lead time (ISO 8601) and content level",
+        summary: "Tiers with lead time (ISO 8601) and content level (staff and partner users)",
         response: { 200: z.object({ tiers: z.array(TierOut) }), ...errors(401, 403) },
       },
     },
@@ -755,11 +778,17 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
         operationId: "replaceTiers",
         tags,
         summary: "Replace the tier list (admin); refused while a partner or a rule uses a tier being deleted",
-        body: z.array(TierIn).min(1).max(20),
+        description: "Takes `{ tiers: [...] }` as GET answers it (a bare array is still accepted).",
+        body: z.union([z.object({ tiers: z.array(TierIn).min(1).max(20) }), z.array(TierIn).min(1).max(20)]),
         response: { 200: z.object({ tiers: z.array(TierOut) }), ...errors(400, 401, 403, 409) },
       },
     },
-    async (req) => ({ tiers: await partners.replaceTiers(requireActor(req), req.body) }),
+    async (req) => ({
+      tiers: await partners.replaceTiers(
+        requireActor(req),
+        Array.isArray(req.body) ? req.body : req.body.tiers,
+      ),
+    }),
   );
 
   r.get(

@@ -16,6 +16,8 @@ import { organisations, users } from "../accounts/schema.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
+/** Why an application may duplicate an existing partner or account (staff see it in the approval queue). */
+export type Duplicate = { reasons: string[]; partnerId: string | null };
 export type Contact = { name: string; email: string; role?: string | undefined };
 export type Attestations = {
   securityVendor: boolean;
@@ -48,9 +50,14 @@ export const partners = pgTable(
     attestationExpiresAt: ts("attestation_expires_at").notNull(),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
+    /**
+     * Set when a public application named an existing partner or an existing account's e-mail: the
+     * applicant is answered as any other (no enumeration), staff decide.
+     */
+    duplicate: jsonb("duplicate").$type<Duplicate>(),
   },
   (t) => [
-    uniqueIndex("partners_name_key").on(sql`lower(${t.name})`),
+    uniqueIndex("partners_name_key").on(sql`lower(${t.name})`).where(sql`${t.duplicate} IS NULL`),
     index("partners_status_idx").on(t.status),
   ],
 );
@@ -103,6 +110,8 @@ export const invites = pgTable(
     createdAt: ts("created_at").notNull(),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
+    /** Accepts refused for a bad password; at INVITE_MAX_FAILURES the token is void. */
+    failedAttempts: integer("failed_attempts").notNull().default(0),
   },
   (t) => [uniqueIndex("invites_token_key").on(t.tokenHash), index("invites_user_idx").on(t.userId)],
 );

@@ -1,6 +1,6 @@
 // The partner lifecycle: public applications, the directory, two-person approval, rejection,
 // sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
-import { and, asc, count, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import { type Actor, can } from "../../authz/authorize.ts";
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
@@ -8,6 +8,7 @@ import { AppError, conflict } from "../../platform/errors.ts";
 import { authorizeAny, type Ctx, type PartnerRow } from "./context.ts";
 import { type Compliance, evaluateEligibility, type Rule, type Tier } from "./eligibility.ts";
 import {
+  incidents,
   invites,
   ndaSignatures,
   ndas,
@@ -31,8 +32,23 @@ export const STATUSES = ["applicant", "under_review", "active", "suspended", "re
 export type PartnerStatus = (typeof STATUSES)[number];
 export const APPROVALS_NEEDED = 2;
 export const INVITE_DAYS = 7;
+/** Refused accepts (a password the policy rejects) after which an invite link is void. */
+export const INVITE_MAX_FAILURES = 5;
+/** FOREWARN_PUBLIC_URL's default, for services built without one (tests). */
+const DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080";
 export const ATTESTATION_DAYS = 365;
 const DEFAULT_TIER = "standard";
+/** Timeline events whose reason a partner user sees when staff acted ("approval 1 of 2", its own application). */
+const PARTNER_VISIBLE_REASONS: ReadonlySet<string> = new Set(["applied", "approved"]);
+/** Timeline events whose data a partner user sees when staff acted (neutral facts about its own record). */
+const PARTNER_VISIBLE_DATA: ReadonlySet<string> = new Set([
+  "approved",
+  "tier_changed",
+  "updated",
+  "attested",
+  "nda_signed",
+  "member_removed",
+]);
 
 export type ApplicationIn = {
   organisation: {
@@ -61,7 +77,8 @@ const ATTESTATION_TEXT = {
   reportLeaks: "will report any leak at once",
 } as const;
 
-export const partnerView = (p: PartnerRow) => ({
+/** A partner as an API answer; `staff` adds what only programme staff see (the duplicate flag). */
+export const partnerView = (p: PartnerRow, staff = true) => ({
   id: p.organisationId,
   name: p.name,
   legalName: p.legalName,
@@ -79,6 +96,7 @@ export const partnerView = (p: PartnerRow) => ({
   attestationExpiresAt: p.attestationExpiresAt,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
+  duplicate: staff ? (p.duplicate ?? null) : null,
 });
 export type PartnerView = ReturnType<typeof partnerView>;
 
@@ -102,7 +120,6 @@ export function makePartnerLifecycle(c: Ctx) {
       role: string;
       organisationId: string;
       partnerName: string;
-      origin: string;
     },
   ) {
     const token = randomSecret(32);
@@ -117,9 +134,8 @@ export function makePartnerLifecycle(c: Ctx) {
       createdAt: now,
       expiresAt,
     });
-    // An anonymous caller's Host header is not trusted for links in mail; a staff member's or partner
-    // admin's request origin is (they get the link back in the answer as well).
-    const base = ((actor === null ? c.publicUrl : undefined) ?? input.origin).replace(/\/+$/, "");
+    // Links come from FOREWARN_PUBLIC_URL only: a request's Host header is the caller's to forge.
+    const base = (c.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, "");
     const inviteUrl = `${base}/invite/${token}`;
     await c.mailer.send(tx, {
       to: input.email,
@@ -216,6 +232,42 @@ export function makePartnerLifecycle(c: Ctx) {
     });
   }
 
+  /** Eligibility of many partners now, with one query per table. */
+  async function evaluateRows(rows: PartnerRow[]) {
+    const out = new Map<string, ReturnType<typeof evaluateEligibility>>();
+    if (rows.length === 0) return out;
+    const inputs = await policyInputs(db);
+    const [current] = await db.select({ v: ndas.version }).from(ndas).orderBy(desc(ndas.version)).limit(1);
+    const signed = await db
+      .select({ partnerId: ndaSignatures.partnerId, v: ndaSignatures.version })
+      .from(ndaSignatures)
+      .where(
+        inArray(
+          ndaSignatures.partnerId,
+          rows.map((p) => p.organisationId),
+        ),
+      );
+    const signedBy = new Map<string, number[]>();
+    for (const x of signed) signedBy.set(x.partnerId, [...(signedBy.get(x.partnerId) ?? []), x.v]);
+    const now = clock.now();
+    for (const p of rows)
+      out.set(
+        p.organisationId,
+        evaluateEligibility({
+          partner: p,
+          tiers: inputs.tiers,
+          rules: inputs.rules,
+          compliance: {
+            currentNdaVersion: current?.v ?? null,
+            signedNdaVersions: signedBy.get(p.organisationId) ?? [],
+            attestationExpiresAt: p.attestationExpiresAt,
+          },
+          now,
+        }),
+      );
+    return out;
+  }
+
   return {
     issueInvite,
     complianceOf,
@@ -228,8 +280,14 @@ export function makePartnerLifecycle(c: Ctx) {
       return Number(r?.n ?? 0);
     },
 
-    /** Public: no login. Creates the organisation, the applicant and an invite for its first partner_admin. */
-    async apply(input: ApplicationIn, origin: string) {
+    /**
+     * Public: no login. Creates the organisation, the applicant and an invite for its first
+     * partner_admin. Every application gets the same answer, so nobody learns which partner names or
+     * e-mail addresses exist: one naming an existing partner, or giving an existing account's e-mail,
+     * is stored flagged as a duplicate for staff; no second account is made for an existing e-mail
+     * (its owner gets a notice instead of an invite). `_origin` is ignored: links use FOREWARN_PUBLIC_URL.
+     */
+    async apply(input: ApplicationIn, _origin?: string) {
       const missing = (Object.keys(ATTESTATION_TEXT) as (keyof typeof ATTESTATION_TEXT)[]).filter(
         (k) => input.attestations[k] !== true,
       );
@@ -242,13 +300,16 @@ export function makePartnerLifecycle(c: Ctx) {
         );
       const o = input.organisation;
       const name = o.name.trim();
+      const email = input.contact.email.trim();
       const now = clock.now();
       return db.transaction(async (tx) => {
-        const [dup] = await tx
-          .select({ id: partners.organisationId })
+        const [sameName] = await tx
+          .select({ id: partners.organisationId, status: partners.status })
           .from(partners)
-          .where(sql`lower(${partners.name}) = ${name.toLowerCase()}`);
-        if (dup) throw conflict(`a partner named "${name}" already exists or has applied`);
+          .where(and(sql`lower(${partners.name}) = ${name.toLowerCase()}`, isNull(partners.duplicate)));
+        const reasons = sameName
+          ? [`a partner named "${name}" already exists or has applied (${sameName.id}, ${sameName.status})`]
+          : [];
         const id = await c.partnerUsers.createPartnerOrganisation(tx, null, name);
         const row: PartnerRow = {
           organisationId: id,
@@ -259,9 +320,7 @@ export function makePartnerLifecycle(c: Ctx) {
           website: o.website,
           kind: o.kind,
           customers: o.customers,
-          contacts: [
-            { name: input.contact.name.trim(), email: input.contact.email.trim(), role: "applicant" },
-          ],
+          contacts: [{ name: input.contact.name.trim(), email, role: "applicant" }],
           affiliations: o.affiliations ?? [],
           status: "applicant",
           tier: DEFAULT_TIER,
@@ -270,33 +329,59 @@ export function makePartnerLifecycle(c: Ctx) {
           attestationExpiresAt: new Date(now.getTime() + ATTESTATION_DAYS * 86_400_000),
           createdAt: now,
           updatedAt: now,
+          duplicate: reasons.length ? { reasons, partnerId: sameName?.id ?? null } : null,
         };
         await tx.insert(partners).values(row);
+        // An existing account (of any organisation, staff included) is never given a second one.
+        let userId: string | null = null;
+        try {
+          userId = await c.partnerUsers.createInvitedUser(tx, null, {
+            email,
+            name: input.contact.name,
+            role: "partner_admin",
+            organisationId: id,
+          });
+        } catch (e) {
+          if (!(e instanceof AppError && e.code === "conflict")) throw e;
+        }
+        if (userId === null) {
+          reasons.push(`the contact e-mail ${email} already belongs to an account: no new account was made`);
+          row.duplicate = { reasons, partnerId: sameName?.id ?? null };
+          await tx.update(partners).set({ duplicate: row.duplicate }).where(eq(partners.organisationId, id));
+        }
         await c.event(tx, null, row, {
           type: "applied",
           to: "applicant",
-          reason: `application by ${input.contact.name.trim()} <${input.contact.email.trim()}>`,
+          reason: `application by ${input.contact.name.trim()} <${email}>`,
         });
         await audit.record(tx, {
           type: "partner.applied",
           actor: null,
           subject: id,
-          data: { name, country: o.country, staffCountries: row.staffCountries, kind: o.kind },
+          data: {
+            name,
+            country: o.country,
+            staffCountries: row.staffCountries,
+            kind: o.kind,
+            ...(row.duplicate ? { duplicate: row.duplicate.reasons } : {}),
+          },
         });
-        const userId = await c.partnerUsers.createInvitedUser(tx, null, {
-          email: input.contact.email,
-          name: input.contact.name,
-          role: "partner_admin",
-          organisationId: id,
-        });
-        await issueInvite(tx, null, {
-          userId,
-          email: input.contact.email.trim(),
-          role: "partner_admin",
-          organisationId: id,
-          partnerName: name,
-          origin,
-        });
+        if (userId !== null) {
+          await issueInvite(tx, null, {
+            userId,
+            email,
+            role: "partner_admin",
+            organisationId: id,
+            partnerName: name,
+          });
+        } else {
+          await c.mailer.send(tx, {
+            to: email,
+            kind: "application_duplicate",
+            subject: "An application to the Forewarn early-alert programme gave your address",
+            body: `Someone applied to the early-alert programme for "${name}" and gave ${email} as the contact. You already have an account, so no new one was made and no invitation was sent; programme staff will review the application.\n\nIf this was not you, you need not do anything. If it was, log in with your existing account or ask your programme coordinator.`,
+          });
+        }
         return { partnerId: id, status: "applicant" as const };
       });
     },
@@ -324,7 +409,17 @@ export function makePartnerLifecycle(c: Ctx) {
         .from(partnerApprovals)
         .groupBy(partnerApprovals.partnerId);
       const byId = new Map(approvals.map((a) => [a.id, Number(a.n)]));
-      return rows.map((p) => ({ ...partnerView(p), approvals: byId.get(p.organisationId) ?? 0 }));
+      const staff = can(actor, "partners:read");
+      const effective = await evaluateRows(rows);
+      return rows.map((p) => {
+        const e = effective.get(p.organisationId);
+        return {
+          ...partnerView(p, staff),
+          approvals: byId.get(p.organisationId) ?? 0,
+          // What the partner receives now, after policy and sanctions (null: nothing).
+          effectiveTier: e?.eligible ? e.tier : null,
+        };
+      });
     },
 
     async get(actor: Actor, id: string) {
@@ -335,17 +430,53 @@ export function makePartnerLifecycle(c: Ctx) {
         .from(partnerApprovals)
         .where(eq(partnerApprovals.partnerId, id))
         .orderBy(asc(partnerApprovals.at));
-      return { ...partnerView(p), approvals, approvalsNeeded: APPROVALS_NEEDED };
+      const staff = can(actor, "partners:read");
+      return {
+        ...partnerView(p, staff),
+        // Which staff members approved is for staff; the partner sees how many and when.
+        approvals: staff ? approvals : approvals.map((a) => ({ approverId: null, at: a.at })),
+        approvalsNeeded: APPROVALS_NEEDED,
+      };
     },
 
+    /**
+     * The partner's timeline. Staff see everything. The partner's own users see its status changes and
+     * their own actions, but not what staff keep to themselves: incidents staff recorded (a leak
+     * investigation), staff's reasons and notes (suspension, tier change, incident resolution), and
+     * who on the staff acted (approvers' e-mails).
+     */
     async timeline(actor: Actor, id: string) {
       authorizeAny(actor, "partners:read", "partner:self");
       await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
-      return db
+      const rows = await db
         .select()
         .from(partnerEvents)
         .where(eq(partnerEvents.partnerId, id))
         .orderBy(asc(partnerEvents.at), asc(partnerEvents.id));
+      if (can(actor, "partners:read")) return rows;
+      const own = new Set((await c.partnerUsers.listMembers(db, id)).map((m) => m.id));
+      const selfReported = new Set(
+        (
+          await db
+            .select({ id: incidents.id })
+            .from(incidents)
+            .where(and(eq(incidents.partnerId, id), eq(incidents.source, "self_report")))
+        ).map((i) => i.id),
+      );
+      return rows.flatMap((e) => {
+        const incidentId = e.data.incidentId;
+        if (typeof incidentId === "string" && !selfReported.has(incidentId)) return [];
+        if (e.actorId !== null && own.has(e.actorId)) return [e];
+        return [
+          {
+            ...e,
+            actorId: null,
+            actorEmail: null,
+            reason: PARTNER_VISIBLE_REASONS.has(e.type) ? e.reason : null,
+            data: PARTNER_VISIBLE_DATA.has(e.type) ? e.data : {},
+          },
+        ];
+      });
     },
 
     async approve(actor: Actor, id: string) {
@@ -460,7 +591,11 @@ export function makePartnerLifecycle(c: Ctx) {
       });
     },
 
-    /** Staff edit everything; a partner_admin its website, customers, contacts and affiliations. */
+    /**
+     * Staff edit everything; a partner_admin its website, customers and contacts. What the policy
+     * reads (country, staff countries, kind, affiliations) is staff-only: a partner must not move
+     * itself out of a jurisdiction or risk rule.
+     */
     async update(
       actor: Actor,
       id: string,
@@ -482,13 +617,13 @@ export function makePartnerLifecycle(c: Ctx) {
       return db.transaction(async (tx) => {
         const p = await c.load(tx, actor, id, { staff: "partners:write", own: "partner:manage", lock: true });
         const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
-        const staffOnly = ["legalName", "country", "staffCountries", "kind"];
+        const staffOnly = ["legalName", "country", "staffCountries", "kind", "affiliations"];
         if (!can(actor, "partners:write") && fields.some((f) => staffOnly.includes(f)))
           throw new AppError(
             "forbidden",
             `only programme staff change ${fields.filter((f) => staffOnly.includes(f)).join(", ")}: they decide the partner's tier and policy; ask your coordinator`,
           );
-        if (fields.length === 0) return partnerView(p);
+        if (fields.length === 0) return partnerView(p, can(actor, "partners:read"));
         const [row] = await tx
           .update(partners)
           .set({ ...patch, updatedAt: clock.now() })
@@ -507,7 +642,7 @@ export function makePartnerLifecycle(c: Ctx) {
           data: { fields, changes },
         });
         await audit.record(tx, { type: "partner.updated", actor, subject: id, data: { fields } });
-        return partnerView(row ?? p);
+        return partnerView(row ?? p, can(actor, "partners:read"));
       });
     },
 
@@ -524,35 +659,12 @@ export function makePartnerLifecycle(c: Ctx) {
      */
     async eligibilityMany(actor: Actor, ids: readonly string[]) {
       authorizeAny(actor, "partners:read");
-      const out = new Map<string, ReturnType<typeof evaluateEligibility>>();
-      if (ids.length === 0) return out;
-      const unique = [...new Set(ids)];
-      const rows = await db.select().from(partners).where(inArray(partners.organisationId, unique));
-      const inputs = await policyInputs(db);
-      const [current] = await db.select({ v: ndas.version }).from(ndas).orderBy(desc(ndas.version)).limit(1);
-      const signed = await db
-        .select({ partnerId: ndaSignatures.partnerId, v: ndaSignatures.version })
-        .from(ndaSignatures)
-        .where(inArray(ndaSignatures.partnerId, unique));
-      const signedBy = new Map<string, number[]>();
-      for (const x of signed) signedBy.set(x.partnerId, [...(signedBy.get(x.partnerId) ?? []), x.v]);
-      const now = clock.now();
-      for (const p of rows)
-        out.set(
-          p.organisationId,
-          evaluateEligibility({
-            partner: p,
-            tiers: inputs.tiers,
-            rules: inputs.rules,
-            compliance: {
-              currentNdaVersion: current?.v ?? null,
-              signedNdaVersions: signedBy.get(p.organisationId) ?? [],
-              attestationExpiresAt: p.attestationExpiresAt,
-            },
-            now,
-          }),
-        );
-      return out;
+      if (ids.length === 0) return new Map<string, ReturnType<typeof evaluateEligibility>>();
+      const rows = await db
+        .select()
+        .from(partners)
+        .where(inArray(partners.organisationId, [...new Set(ids)]));
+      return evaluateRows(rows);
     },
   };
 }

@@ -2,7 +2,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Webhook } from "standardwebhooks";
-import { publicOnlyLookup } from "../../platform/net.ts";
+import { dialOptions } from "../../platform/net.ts";
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Retries go on for this long after the event (then the message is marked failed). */
@@ -46,7 +46,8 @@ export type Transport = (
 
 /**
  * POSTs with node:http(s): no redirects followed, a timeout, the answer body discarded. With
- * `blockPrivate` it connects only to public addresses, whatever the endpoint's name resolves to now.
+ * `blockPrivate` it connects only to public unicast addresses, whatever the endpoint's name resolves
+ * to now; without it, loopback and private networks too (never unspecified, broadcast, link-local).
  */
 export function httpTransport(
   opts: { ca?: string | undefined; timeoutMs?: number; blockPrivate?: boolean } = {},
@@ -67,8 +68,9 @@ export function httpTransport(
           },
           timeout: opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
           ...(opts.ca ? { ca: opts.ca } : {}),
-          // A fresh connection each time, so the address check runs on every request.
-          ...(opts.blockPrivate ? { lookup: publicOnlyLookup, agent: false } : {}),
+          // Every address dialled is checked, literals included, on a fresh connection each time;
+          // without `blockPrivate` (labs) loopback and private networks pass, nothing else.
+          ...dialOptions(u, { allowPrivate: !opts.blockPrivate }),
         },
         (res) => {
           res.resume();

@@ -1,5 +1,18 @@
 // Applications waiting for their two approvals; approve or reject with a reason.
-import { Anchor, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, Textarea } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Modal,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -78,6 +91,24 @@ export function ApprovalQueue() {
             <Text size="sm" c="dimmed">
               Applied <Timestamp iso={p.createdAt} relative /> · contact {p.contacts[0]?.email}
             </Text>
+            {p.duplicate && (
+              <Alert color="orange" mt="sm" p="xs" title="Possible duplicate" data-testid="duplicate-alert">
+                <List size="sm">
+                  {p.duplicate.reasons.map((r) => (
+                    <List.Item key={r}>{r}</List.Item>
+                  ))}
+                </List>
+                {p.duplicate.partnerId && (
+                  <Anchor component={Link} to={`/partners/${p.duplicate.partnerId}`} size="sm">
+                    Open the existing partner
+                  </Anchor>
+                )}
+                <Text size="xs" c="dimmed" mt={4}>
+                  The applicant got the usual answer, so the form reveals nothing about existing partners or
+                  accounts; no account was made for an address that already has one.
+                </Text>
+              </Alert>
+            )}
             <Group mt="md" justify="space-between">
               <Badge variant="outline">{p.approvals} of 2 approvals</Badge>
               {approver && (
@@ -99,7 +130,7 @@ export function ApprovalQueue() {
       >
         <Textarea
           label="Reason"
-          description="Recorded on the applicant's timeline"
+          description="Recorded on the applicant's timeline, for staff only"
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           autosize

@@ -25,6 +25,21 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/** The tier the partner receives now, and the assigned one beside it when policy or sanctions differ. */
+export function EffectiveTier({ tier, effective }: { tier: string; effective: string | null }) {
+  if (effective === tier) return <>{tier}</>;
+  return (
+    <>
+      <Text span fw={500} c={effective ? undefined : "red"}>
+        {effective ?? "receives nothing"}
+      </Text>
+      <Text size="xs" c="dimmed">
+        assigned {tier}
+      </Text>
+    </>
+  );
+}
+
 export function Directory() {
   const [status, setStatus] = useState<string | null>(null);
   const [country, setCountry] = useState<string | null>(null);
@@ -92,7 +107,7 @@ export function Directory() {
               <Table.Tr>
                 <Table.Th>Partner</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th>Tier</Table.Th>
+                <Table.Th title="What the partner receives now, after policy and sanctions">Tier</Table.Th>
                 <Table.Th>Headquarters</Table.Th>
                 <Table.Th>Staff countries</Table.Th>
                 <Table.Th>Kind</Table.Th>
@@ -109,11 +124,18 @@ export function Directory() {
                     <Text size="xs" c="dimmed">
                       {p.legalName}
                     </Text>
+                    {p.duplicate && (
+                      <Badge color="orange" variant="light" size="xs" title={p.duplicate.reasons.join("\n")}>
+                        Possible duplicate
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <StatusBadge status={p.status} />
                   </Table.Td>
-                  <Table.Td>{p.tier}</Table.Td>
+                  <Table.Td data-testid="tier-cell">
+                    <EffectiveTier tier={p.tier} effective={p.effectiveTier} />
+                  </Table.Td>
                   <Table.Td>{countryName(p.country)}</Table.Td>
                   <Table.Td>{p.staffCountries.join(", ") || "—"}</Table.Td>
                   <Table.Td>{KIND_LABELS[p.kind] ?? p.kind}</Table.Td>

@@ -222,11 +222,15 @@ function ProfileEditor({ p, staff, onSaved }: { p: PartnerDetail; staff: boolean
       await api.patch(`/api/partners/${p.id}`, {
         website,
         customers: Number(customers),
-        affiliations: affiliations
-          .split(",")
-          .map((a) => a.trim())
-          .filter(Boolean),
-        ...(staff ? { staffCountries } : {}),
+        ...(staff
+          ? {
+              staffCountries,
+              affiliations: affiliations
+                .split(",")
+                .map((a) => a.trim())
+                .filter(Boolean),
+            }
+          : {}),
       });
       notifications.show({ color: "green", message: "Profile saved" });
       setOpen(false);
@@ -244,12 +248,14 @@ function ProfileEditor({ p, staff, onSaved }: { p: PartnerDetail; staff: boolean
         <Stack>
           <TextInput label="Website" value={website} onChange={(e) => setWebsite(e.currentTarget.value)} />
           <NumberInput label="Protected customers" min={0} value={customers} onChange={setCustomers} />
-          <TextInput
-            label="Affiliations"
-            description="Comma-separated, e.g. membership of a government vulnerability database"
-            value={affiliations}
-            onChange={(e) => setAffiliations(e.currentTarget.value)}
-          />
+          {staff && (
+            <TextInput
+              label="Affiliations"
+              description="Comma-separated, e.g. membership of a government vulnerability database"
+              value={affiliations}
+              onChange={(e) => setAffiliations(e.currentTarget.value)}
+            />
+          )}
           {staff && (
             <MultiSelect
               label="Countries where staff work"
@@ -261,8 +267,8 @@ function ProfileEditor({ p, staff, onSaved }: { p: PartnerDetail; staff: boolean
           )}
           {!staff && (
             <Text size="xs" c="dimmed">
-              Headquarters, staff countries and kind decide the partner's tier and policy: ask your
-              coordinator to change them.
+              Headquarters, staff countries, kind and affiliations decide the partner's tier and policy: ask
+              your coordinator to change them.
             </Text>
           )}
           <ErrorAlert error={error} />
@@ -339,7 +345,13 @@ export function PartnerTimeline({ events }: { events: PartnerEvent[] }) {
           )}
           <Text size="xs" c="dimmed">
             <Timestamp iso={e.at} />{" "}
-            {e.actorEmail ? `· ${e.actorEmail}` : e.actorId ? `· ${e.actorId}` : "· applicant"}
+            {e.actorEmail
+              ? `· ${e.actorEmail}`
+              : e.actorId
+                ? `· ${e.actorId}`
+                : e.type === "applied"
+                  ? "· applicant"
+                  : "· programme staff"}
           </Text>
         </Timeline.Item>
       ))}
@@ -432,8 +444,8 @@ function StaffActions({ partner, onDone }: { partner: PartnerDetail; onDone: () 
           label="Reason"
           description={
             action === "suspend"
-              ? "Delivery stops at once. The reason goes on the partner's timeline."
-              : "Recorded on the timeline and in the audit log."
+              ? "Delivery stops at once. The reason goes on the partner's timeline, for staff only: the partner sees the status change."
+              : "Recorded on the timeline (staff only) and in the audit log."
           }
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}

@@ -37,10 +37,7 @@ export function TiersEditor() {
   async function save() {
     setError(null);
     try {
-      await api.put(
-        "/api/tiers",
-        draft.map(({ key: _key, ...t }) => t),
-      );
+      await api.put("/api/tiers", { tiers: draft.map(({ key: _key, ...t }) => t) });
       notifications.show({ color: "green", message: "Tiers saved" });
       tiers.reload();
     } catch (e) {

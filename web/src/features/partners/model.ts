@@ -61,10 +61,14 @@ export type Partner = {
   attestationExpiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Staff only: why this application may duplicate an existing partner or account. */
+  duplicate: { reasons: string[]; partnerId: string | null } | null;
 };
-export type PartnerListItem = Partner & { approvals: number };
+/** effectiveTier: what the partner receives now, after policy and sanctions (null: nothing). */
+export type PartnerListItem = Partner & { approvals: number; effectiveTier: string | null };
 export type PartnerDetail = Partner & {
-  approvals: { approverId: string; at: string }[];
+  /** approverId: null for partner users (which staff member approved is for staff). */
+  approvals: { approverId: string | null; at: string }[];
   approvalsNeeded: number;
 };
 
