@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, redactUrl } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
@@ -182,6 +183,13 @@ describe("web app fallback", () => {
       expect(asset.statusCode).toBe(200);
       expect(asset.body).toContain("rebuilt");
       expect(page.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
+      // Source maps are not published, even when a build left one in the folder.
+      writeFileSync(join(dir, "assets", "app-new.js.map"), '{"version":3,"sources":["secret.tsx"]}');
+      for (const url of ["/assets/app-new.js.map", "/assets/missing.js.map"]) {
+        const map = await app.inject({ url });
+        expect(map.statusCode).toBe(404);
+        expect(map.body).not.toContain("secret.tsx");
+      }
     } finally {
       await app.close();
       await t.close();
@@ -197,5 +205,64 @@ describe("log redaction", () => {
     expect(redactUrl("/api/x?trackingToken=s3cret&apiKey=k")).not.toMatch(/s3cret|=k\b/);
     expect(redactUrl("/api/audit?type=login.failed")).toBe("/api/audit?type=login.failed");
     expect(redactUrl("/api/health")).toBe("/api/health");
+  });
+
+  it("hides secret-bearing path segments: invite and tracking tokens", () => {
+    expect(redactUrl("/api/invites/s3cretTok/accept")).toBe("/api/invites/[redacted]/accept");
+    expect(redactUrl("/invite/s3cretTok")).toBe("/invite/[redacted]");
+    expect(redactUrl("/track/s3cretTok?x=1")).toBe("/track/[redacted]?x=1");
+    expect(redactUrl("/api/partners/ptr_1/invites")).toBe("/api/partners/ptr_1/invites");
+  });
+
+  it("logs requests at debug and audit events at info, never an invite token", async () => {
+    const t = await testApp("pglite");
+    const capture = async (level: string, run: (app: FastifyInstance) => Promise<void>) => {
+      const lines: string[] = [];
+      const app = await buildApp({
+        services: t.services,
+        database: "pglite",
+        version: "test",
+        logLevel: level,
+        logStream: { write: (line: string) => void lines.push(line) },
+      });
+      try {
+        await run(app);
+      } finally {
+        await app.close();
+      }
+      return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const secret = "InviteSecretValue123456";
+    const admin = await t.user("admin");
+    try {
+      const loginAndInvite = async (app: FastifyInstance) => {
+        const login = await app.inject({
+          method: "POST",
+          url: "/api/auth/login",
+          payload: { email: admin.email, password: PASSWORD },
+        });
+        expect(login.statusCode).toBe(200);
+        await app.inject({
+          method: "POST",
+          url: `/api/invites/${secret}/accept`,
+          payload: { password: PASSWORD },
+        });
+        await app.inject({ url: `/invite/${secret}` });
+      };
+      const info = await capture("info", loginAndInvite);
+      expect(info.some((l) => l.msg === "audit session.created")).toBe(true);
+      const audit = info.find((l) => l.msg === "audit session.created")?.audit as Record<string, unknown>;
+      expect(audit).toMatchObject({ type: "session.created", actorId: admin.id });
+      expect(audit).not.toHaveProperty("payload");
+      expect(info.some((l) => l.msg === "request completed")).toBe(false);
+
+      const debug = await capture("debug", loginAndInvite);
+      const requests = debug.filter((l) => l.msg === "request completed");
+      expect(requests).toHaveLength(3);
+      expect(requests.map((l) => (l.req as { url: string }).url)).toContain("/api/invites/[redacted]/accept");
+      expect(JSON.stringify(debug)).not.toContain(secret);
+    } finally {
+      await t.close();
+    }
   });
 });

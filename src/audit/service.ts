@@ -70,6 +70,7 @@ export type AuditFilter = {
 type Deps = { db: Db; clock: Clock; ids: IdGen };
 
 export function makeAudit(d: Deps) {
+  const listeners = new Set<(e: AuditEntry) => void>();
   function actorFields(actor: Actor | null) {
     if (!actor) return { actorId: null, actorEmail: null };
     if (actor.kind === "system") return { actorId: `system:${actor.name}`, actorEmail: null };
@@ -99,6 +100,7 @@ export function makeAudit(d: Deps) {
         .insert(auditHead)
         .values({ id: 1, seq: entry.seq, hash: entry.hash })
         .onConflictDoUpdate({ target: auditHead.id, set: { seq: entry.seq, hash: entry.hash } });
+      for (const l of listeners) l(entry);
       return entry;
     });
   }
@@ -164,6 +166,12 @@ export function makeAudit(d: Deps) {
   return {
     record,
     verifyChain,
+
+    /** Calls `listener` with each appended entry (the server logs them); returns the unsubscribe. */
+    onAppend(listener: (e: AuditEntry) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
 
     async verify(actor: Actor): Promise<VerifyResult> {
       authorize(actor, "audit:verify");
