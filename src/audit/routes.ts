@@ -39,6 +39,10 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
         querystring: z.object({
           actor: z.string().max(320).optional().describe("actor ID (usr_...) or email"),
           type: z.string().max(100).optional(),
+          alerts: z
+            .enum(["true", "false"])
+            .optional()
+            .describe("true: only alert-worthy types (role grants requested/confirmed/cancelled, lockouts)"),
           from: IsoDate.optional(),
           to: IsoDate.optional(),
           before: z.coerce.number().int().min(1).optional().describe("seq cursor from nextBefore"),
@@ -55,6 +59,7 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
       const page = await audit.list(requireActor(req), {
         actor: q.actor,
         type: q.type,
+        alerts: q.alerts === "true" ? true : undefined,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         before: q.before,

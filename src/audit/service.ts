@@ -1,14 +1,14 @@
 // Appends typed events to a hash chain inside the caller's transaction, lists them, and verifies
 // the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
 // one PostgreSQL extend one linear chain: never a fork, never a gap.
-import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize } from "../authz/authorize.ts";
 import type { Clock } from "../platform/clock.ts";
 import { sha256Hex } from "../platform/crypto.ts";
 import type { Db, DbOrTx } from "../platform/db/client.ts";
 import type { IdGen } from "../platform/ids.ts";
 import { canonicalJson } from "./canonical.ts";
-import { AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
+import { ALERT_TYPES, AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
 import { auditHead, auditLog } from "./schema.ts";
 
 export const GENESIS = "0".repeat(64);
@@ -61,6 +61,8 @@ export type VerifyResult = {
 export type AuditFilter = {
   actor?: string | undefined;
   type?: string | undefined;
+  /** Only the alert-worthy types (ALERT_TYPES). */
+  alerts?: true | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   before?: number | undefined;
@@ -197,6 +199,7 @@ export function makeAudit(d: Deps) {
           ) as SQL,
         );
       if (f.type) where.push(eq(auditLog.type, f.type));
+      if (f.alerts) where.push(inArray(auditLog.type, [...ALERT_TYPES]));
       if (f.from) where.push(gte(auditLog.at, f.from));
       if (f.to) where.push(lte(auditLog.at, f.to));
       if (f.before) where.push(lt(auditLog.seq, f.before));
@@ -209,7 +212,7 @@ export function makeAudit(d: Deps) {
       const page = rows.slice(0, limit);
       const filters: Record<string, string | number> = {};
       for (const [k, v] of Object.entries(f))
-        if (v !== undefined) filters[k] = v instanceof Date ? v.toISOString() : v;
+        if (v !== undefined) filters[k] = v instanceof Date ? v.toISOString() : v === true ? "true" : v;
       // Reading the audit log is itself recorded (after the read, so the page shows what was there).
       await record(d.db, { type: "audit.viewed", actor, data: { filters } });
       return { entries: page, nextBefore: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };
