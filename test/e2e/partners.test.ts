@@ -47,6 +47,7 @@ describe("partner programme in the browser", () => {
       password: coord.password,
     });
     expect(u.status).toBe(201);
+    await server.confirm(coord.email);
     coordApi = new ApiSession(server.url);
     await coordApi.login(coord.email, coord.password);
     for (const [key, name, country] of [
