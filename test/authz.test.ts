@@ -61,6 +61,7 @@ const ROUTES: Case[] = [
   { method: "GET", url: "/api/audit", allowed: ["admin", "auditor"] },
   { method: "GET", url: "/api/audit/types", allowed: ["admin", "auditor"] },
   { method: "GET", url: "/api/audit/verify", allowed: ["admin", "auditor"] },
+  { method: "GET", url: "/api/audit/checkpoint", allowed: ["admin", "auditor"] },
   { method: "GET", url: "/api/overview", allowed: ["admin", "coordinator", "investigator", "auditor"] },
   // advisories and the public side
   { method: "GET", url: "/api/advisories", allowed: ["coordinator", "investigator"] },

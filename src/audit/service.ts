@@ -8,6 +8,13 @@ import { sha256Hex } from "../platform/crypto.ts";
 import type { Db, DbOrTx } from "../platform/db/client.ts";
 import type { IdGen } from "../platform/ids.ts";
 import { canonicalJson } from "./canonical.ts";
+import {
+  type Checkpoint,
+  type CheckpointKeys,
+  checkpointKeys,
+  checkpointSignatureValid,
+  signCheckpoint,
+} from "./checkpoint.ts";
 import { ALERT_TYPES, AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
 import { auditHead, auditLog } from "./schema.ts";
 
@@ -69,9 +76,25 @@ export type AuditFilter = {
   limit?: number | undefined;
 };
 
-type Deps = { db: Db; clock: Clock; ids: IdGen };
+type Deps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen /** Signs checkpoints; derived from the master key. */;
+  masterKey?: Buffer;
+};
+
+export type CheckpointResult = VerifyResult & {
+  /** Null when the chain and the checkpoint agree; otherwise why the checkpoint fails. */
+  checkpointProblem: string | null;
+};
 
 export function makeAudit(d: Deps) {
+  let keys: CheckpointKeys | undefined;
+  const signingKeys = () => {
+    if (!d.masterKey) throw new Error("audit checkpoints need the master key");
+    keys ??= checkpointKeys(d.masterKey);
+    return keys;
+  };
   const listeners = new Set<(e: AuditEntry) => void>();
   function actorFields(actor: Actor | null) {
     if (!actor) return { actorId: null, actorEmail: null };
@@ -165,9 +188,44 @@ export function makeAudit(d: Deps) {
     return { ok: true, entries: count, head: prev, broken: null };
   }
 
+  /** The current head signed: what `forewarn audit checkpoint` prints. No authorization: callers check. */
+  async function makeCheckpoint(): Promise<Checkpoint> {
+    const [head] = await d.db.select().from(auditHead).where(eq(auditHead.id, 1));
+    return signCheckpoint(signingKeys(), { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS }, d.clock.now());
+  }
+
+  /**
+   * Verifies the chain and that it still holds the checkpoint's entry with the checkpoint's hash
+   * (and that this instance signed the checkpoint). No authorization: callers check.
+   */
+  async function verifyAgainst(c: Checkpoint): Promise<CheckpointResult> {
+    const result = await verifyChain();
+    const problem = async (): Promise<string | null> => {
+      if (!checkpointSignatureValid(signingKeys(), c))
+        return `the checkpoint of entry #${c.seq} (${c.at}) has a bad signature: it was not made by this instance's key, or was altered`;
+      if (c.seq === 0) return null;
+      const [row] = await d.db.select().from(auditLog).where(eq(auditLog.seq, c.seq));
+      if (!row)
+        return `the log no longer contains entry #${c.seq} of the checkpoint made ${c.at}: entries were removed from the end`;
+      if (row.hash !== c.hash)
+        return `entry #${c.seq} no longer has the hash of the checkpoint made ${c.at}: the log was rewritten`;
+      return null;
+    };
+    return { ...result, checkpointProblem: await problem() };
+  }
+
   return {
     record,
     verifyChain,
+    makeCheckpoint,
+    verifyAgainst,
+
+    async checkpoint(actor: Actor): Promise<Checkpoint> {
+      authorize(actor, "audit:verify");
+      const c = await makeCheckpoint();
+      await record(d.db, { type: "audit.checkpointed", actor, data: { seq: c.seq, hash: c.hash } });
+      return c;
+    },
 
     /** Calls `listener` with each appended entry (the server logs them); returns the unsubscribe. */
     onAppend(listener: (e: AuditEntry) => void): () => void {
