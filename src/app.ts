@@ -28,6 +28,7 @@ import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
 import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
+import { installInputChecks } from "./platform/http/input.ts";
 
 export type AppDeps = {
   services: {
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installInputChecks(app);
   // The API speaks JSON only: a text body is refused with 415 rather than half-parsed.
   app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (req, reply) => {

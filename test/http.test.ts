@@ -71,6 +71,49 @@ describe("HTTP envelope", () => {
     expect(msg).toContain("body.role");
   });
 
+  it("refuses NUL, lone surrogates and dates outside 1970-9999 with 400 naming the place", async () => {
+    const cases: [string, Parameters<typeof t.app.inject>[0], RegExp][] = [
+      [
+        "NUL in a body string",
+        { method: "POST", url: "/api/tokens", headers: admin, payload: { name: "a\u0000b" } },
+        /body\.name contains a NUL/,
+      ],
+      [
+        "lone surrogate in a body string",
+        { method: "POST", url: "/api/organisations", headers: admin, payload: '{"name":"x\\ud800y"}' },
+        /body\.name contains a lone UTF-16 surrogate/,
+      ],
+      [
+        "NUL in a query filter",
+        { url: "/api/audit?type=a%00b", headers: admin },
+        /query\.type contains a NUL/,
+      ],
+      [
+        "NUL in a key",
+        { method: "POST", url: "/api/tokens", headers: admin, payload: '{"a\\u0000":1,"name":"x"}' },
+        /a key in body contains a NUL/,
+      ],
+      [
+        "a date past year 9999",
+        { url: "/api/audit?from=9999-12-31T23:59:59-23:59", headers: admin },
+        /1970 and 9999/,
+      ],
+      ["a date before 1970", { url: "/api/audit?to=0000-01-01T00:00:00Z", headers: admin }, /1970 and 9999/],
+    ];
+    for (const [what, req, message] of cases) {
+      const r = await t.app.inject({
+        ...req,
+        headers: {
+          ...(req as { headers?: Record<string, string> }).headers,
+          "content-type": "application/json",
+        },
+      } as Parameters<typeof t.app.inject>[0]);
+      expect(r.statusCode, what).toBe(400);
+      expect(r.json().error.code, what).toBe("validation_failed");
+      expect(r.json().error.message, what).toMatch(message);
+    }
+  });
+
   it("answers an unsupported content type with 415", async () => {
     const r = await t.app.inject({
       method: "POST",
