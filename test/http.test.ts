@@ -72,7 +72,13 @@ describe("HTTP envelope", () => {
   });
 
   it("refuses NUL, lone surrogates and dates outside 1970-9999 with 400 naming the place", async () => {
-    const cases: [string, Parameters<typeof t.app.inject>[0], RegExp][] = [
+    type Req = {
+      method?: "GET" | "POST";
+      url: string;
+      headers: Record<string, string>;
+      payload?: string | object;
+    };
+    const cases: [string, Req, RegExp][] = [
       [
         "NUL in a body string",
         { method: "POST", url: "/api/tokens", headers: admin, payload: { name: "a\u0000b" } },
@@ -102,12 +108,11 @@ describe("HTTP envelope", () => {
     ];
     for (const [what, req, message] of cases) {
       const r = await t.app.inject({
-        ...req,
-        headers: {
-          ...(req as { headers?: Record<string, string> }).headers,
-          "content-type": "application/json",
-        },
-      } as Parameters<typeof t.app.inject>[0]);
+        method: req.method ?? "GET",
+        url: req.url,
+        headers: { ...req.headers, "content-type": "application/json" },
+        ...(req.payload === undefined ? {} : { payload: req.payload }),
+      });
       expect(r.statusCode, what).toBe(400);
       expect(r.json().error.code, what).toBe("validation_failed");
       expect(r.json().error.message, what).toMatch(message);
