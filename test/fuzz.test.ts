@@ -5,7 +5,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../src/authz/actions.ts";
+import { systemActor } from "../src/authz/authorize.ts";
 import { PASSWORD, type TestApp, testApp } from "./harness.ts";
+import { programmeFixtures } from "./programme.ts";
 
 type Schema = {
   type?: string | string[];
@@ -105,6 +107,19 @@ const PATTERN_CANDIDATES = [
   "aaaaaaaaaaaaaaaaaaaaaaaa",
 ];
 
+/** IDs of real resources by prefix (cas, adv, usr, org, ...), so plausible requests reach the services. */
+const REAL: Record<string, string> = {};
+/** The resource a path parameter names, by the path segment before it. */
+const SEGMENT_PREFIX: Record<string, string> = {
+  advisories: "adv",
+  cases: "cas",
+  reports: "cas",
+  partners: "org",
+  users: "usr",
+  members: "usr",
+  tokens: "tok",
+};
+
 /** A value the schema accepts (as far as this simple reading goes): the base mutations start from. */
 function example(s: Schema | undefined, name = ""): unknown {
   if (!s) return "x";
@@ -135,7 +150,7 @@ function example(s: Schema | undefined, name = ""): unknown {
       if (s.format === "uri") return "https://127.0.0.1/hook";
       if (s.pattern) {
         const id = ID_EXAMPLE.exec(s.pattern);
-        if (id) return `${id[1]}_${"0".repeat(26)}`;
+        if (id) return REAL[id[1] as string] ?? `${id[1]}_${"0".repeat(26)}`;
         const re = new RegExp(s.pattern);
         const hit = PATTERN_CANDIDATES.find((c) => re.test(c));
         if (hit) return hit;
@@ -225,19 +240,50 @@ describe("fuzzing every operation", () => {
 
   beforeAll(async () => {
     t = await testApp("pglite");
-    const roles: Role[] = [
-      "admin",
-      "coordinator",
-      "investigator",
-      "auditor",
-      "partner_admin",
-      "partner_analyst",
-      "researcher",
+    const s = t.services;
+    const SYS = systemActor("test");
+    const fixtures = programmeFixtures(s, t.app);
+    const c1 = await fixtures.makeUser("coordinator");
+    const c2 = await fixtures.makeUser("coordinator");
+    await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
+    const partner = await fixtures.activePartner("fuzz", "standard", [c1.actor, c2.actor]);
+    const lab = await s.accounts.createOrganisation(SYS, { name: "Fuzz lab" });
+    const users: [Role, string | undefined][] = [
+      ["admin", undefined],
+      ["investigator", undefined],
+      ["auditor", undefined],
+      ["partner_analyst", partner.id],
+      ["researcher", lab.id],
     ];
-    for (const role of roles) {
-      const u = await t.user(role);
-      callers.push({ name: role, headers: await t.bearer(u.email) });
-    }
+    callers.push({ name: "coordinator", headers: c1.headers });
+    callers.push({ name: "partner_admin", headers: partner.admin.headers });
+    for (const [role, org] of users)
+      callers.push({ name: role, headers: (await fixtures.makeUser(role, org)).headers });
+    // Real resources, so plausible requests get past "not found" into the services.
+    const report = await t.app.inject({
+      method: "POST",
+      url: "/api/reports",
+      payload: { product: "Widget", version: "1.0", title: "Overflow", description: "It overflows." },
+    });
+    expect(report.statusCode).toBe(201);
+    REAL.cas = report.json().caseId;
+    callers.push({ name: "reporter", headers: { "x-tracking-token": report.json().trackingToken } });
+    const advisory = await t.app.inject({
+      method: "POST",
+      url: "/api/advisories",
+      headers: c1.headers,
+      payload: {
+        caseId: REAL.cas,
+        title: "Overflow in Widget",
+        products: [{ vendor: "V", product: "Widget", affected: ["1.0"] }],
+        sections: { summary: "An overflow." },
+      },
+    });
+    expect(advisory.statusCode, advisory.body).toBe(201);
+    REAL.adv = advisory.json().id;
+    REAL.trackingId = advisory.json().trackingId;
+    REAL.org = partner.id;
+    REAL.usr = partner.admin.id;
     expect(PASSWORD).toBeTruthy();
   });
   afterAll(() => t?.close());
@@ -272,7 +318,14 @@ describe("fuzzing every operation", () => {
       const queryParams = params.filter((p) => p.in === "query");
       const bodySchema = op.requestBody?.content["application/json"]?.schema;
       const base = {
-        path: Object.fromEntries(pathParams.map((p) => [p.name, example(p.schema, p.name)])),
+        path: Object.fromEntries(
+          pathParams.map((p) => {
+            const segment = new RegExp(`/([a-z-]+)/\\{${p.name}\\}`).exec(path)?.[1] ?? "";
+            const real = REAL[SEGMENT_PREFIX[segment] ?? ""];
+            if (p.name === "trackingId" && REAL.trackingId) return [p.name, REAL.trackingId];
+            return [p.name, real && !p.schema.pattern ? real : example(p.schema, p.name)];
+          }),
+        ),
         query: Object.fromEntries(
           queryParams.filter((p) => p.required).map((p) => [p.name, example(p.schema, p.name)]),
         ),
@@ -363,9 +416,10 @@ describe("fuzzing every operation", () => {
         const values = fc.sample(hostile, { numRuns: 2, seed: opIndex * 31 + ci });
         for (const m of mutations) {
           const mut = m(c.headers);
-          // Every location gets the NUL, the lone surrogate and the year-10000 date; then a random few.
-          for (const v of [HOSTILE_STRINGS[0], HOSTILE_STRINGS[1], HOSTILE_STRINGS[6], ...values])
-            await send(mut.apply(v), c.name);
+          // Every location gets the NUL, the lone surrogate and the year-10000 date from the first
+          // caller; then each caller a random couple.
+          const core = ci === 0 ? [HOSTILE_STRINGS[0], HOSTILE_STRINGS[1], HOSTILE_STRINGS[6]] : [];
+          for (const v of [...core, ...values]) await send(mut.apply(v), c.name);
         }
       }
       if (isMultipart(op)) {
