@@ -192,6 +192,8 @@ describe("partner programme in the browser", () => {
       await page.getByLabel("Choose a password").fill(partnerAdmin.password);
       await page.getByRole("button", { name: "Set password" }).click();
       await page.getByTestId("invite-accepted").waitFor();
+      // Placed in the partner by staff, the admin logs in once a second person confirms.
+      await server.confirm(partnerAdmin.email);
 
       await signIn(page, partnerAdmin);
       await page
