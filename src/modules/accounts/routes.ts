@@ -54,7 +54,7 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
         tags: ["auth"],
         summary: "Log in with email, password and (if enabled) a TOTP or recovery code",
         description:
-          "Sets an HttpOnly session cookie. Cookie-authenticated writes must send the returned csrfToken as X-CSRF-Token. Answers 401 totp_required when the password was right but the account needs a second factor; repeated failures lock the account for a doubling period (429 too_many_attempts).",
+          "Sets an HttpOnly session cookie. Cookie-authenticated writes must send the returned csrfToken as X-CSRF-Token. Answers 401 totp_required when the password was right but the account needs a second factor; repeated failures lock that email out from this client address for a doubling period (429 too_many_attempts), whether or not an account has it. An account whose role grant awaits a second person cannot log in yet.",
         body: z.object({
           email: Email,
           password: Password,
