@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { CHECKPOINT_PREFIX } from "../audit/checkpoint.ts";
+import { CHECKPOINT_PREFIX, decodeCheckpoint } from "../audit/checkpoint.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
@@ -46,6 +46,11 @@ export const auditCommand: Command = {
       if (!existsSync(arg))
         throw new UsageError(`--checkpoint: no such file, and not a checkpoint line: ${arg.slice(0, 80)}`);
       checkpoint = readFileSync(arg, "utf8");
+    }
+    try {
+      decodeCheckpoint(checkpoint);
+    } catch (e) {
+      throw new UsageError(`--checkpoint: ${(e as Error).message}`);
     }
     return runTask(cliConfig(io, values.data), "audit-verify-checkpoint", { checkpoint }, io);
   },
