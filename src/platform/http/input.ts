@@ -9,7 +9,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Why the string cannot be accepted, or null. */
 export function badText(s: string): string | null {
-  if (s.includes("\u0000")) return "contains a NUL character";
+  if (s.includes("\u0000")) return "contains a NUL control character (code 0)";
   if (LONE_SURROGATE.test(s)) return "contains a lone UTF-16 surrogate (not valid Unicode)";
   return null;
 }
