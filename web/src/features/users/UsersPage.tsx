@@ -126,8 +126,12 @@ export function UsersPage() {
                         mt={u.pending.kind === "create" ? 0 : 4}
                         data-testid={`pending-${u.email}`}
                       >
-                        <Badge variant="outline" color="orange">
-                          {ROLE_LABELS[u.pending.role]}: awaiting confirmation
+                        <Badge
+                          variant="outline"
+                          color="orange"
+                          title={`${ROLE_LABELS[u.pending.role]}: awaiting a second person's confirmation`}
+                        >
+                          {ROLE_LABELS[u.pending.role]} pending
                         </Badge>
                         <Group gap={4}>
                           {u.pending.requestedBy !== me.id && u.id !== me.id ? (
