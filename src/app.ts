@@ -28,6 +28,7 @@ import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
 import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
+import { installInputChecks } from "./platform/http/input.ts";
 
 export type AppDeps = {
   services: {
@@ -56,13 +57,23 @@ export type AppDeps = {
 export const BODY_LIMIT = 1024 * 1024;
 const SECRET_PARAM = /token|secret|key|password|code|signature/i;
 
-/** A URL as it may appear in logs: values of query parameters that can carry secrets are replaced. */
+/** Path segments after which the next segment is a secret (an invite or a tracking token). */
+const SECRET_BEFORE = /^(invites?|track|tracking|reset|verify|unsubscribe)$/i;
+
+/**
+ * A URL as it may appear in logs: the values of query parameters that can carry secrets, and the
+ * path segment after `/invite/`, `/invites/`, `/track/` (and the like), are replaced.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
-  if (q < 0) return url;
+  const path = (q < 0 ? url : url.slice(0, q))
+    .split("/")
+    .map((seg, i, all) => (i > 0 && SECRET_BEFORE.test(all[i - 1] ?? "") && seg ? "[redacted]" : seg))
+    .join("/");
+  if (q < 0) return path;
   const params = new URLSearchParams(url.slice(q + 1));
   for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, "[redacted]");
-  return `${url.slice(0, q)}?${params.toString()}`;
+  return `${path}?${params.toString()}`;
 }
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
 
@@ -76,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         "req.headers.authorization",
         "req.headers.cookie",
         'req.headers["x-csrf-token"]',
+        'req.headers["x-tracking-token"]',
         'res.headers["set-cookie"]',
       ],
       serializers: {
@@ -86,6 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         }),
       },
     },
+    // One line per request, at debug (below): at info the log carries business events instead.
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.trustProxy ?? false,
     genReqId: () => `req_${randomSecret(12)}`,
@@ -95,11 +109,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installInputChecks(app);
   // The API speaks JSON only: a text body is refused with 415 rather than half-parsed.
   app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  app.addHook("onResponse", async (req, reply) => {
+    req.log.debug(
+      { req, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) },
+      "request completed",
+    );
+  });
+  // Business events at info: every audit entry's type, actor and subject (never its payload).
+  const stopAuditLog = deps.services.audit.onAppend((e) =>
+    app.log.info(
+      { audit: { seq: e.seq, type: e.type, actorId: e.actorId, subject: e.subject } },
+      `audit ${e.type}`,
+    ),
+  );
+  app.addHook("onClose", async () => stopAuditLog());
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -173,6 +202,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);
   // wildcard: files are looked up per request, so a rebuilt UI is served without a restart.
+  // Source maps are not published: the build makes none, and a stray one is not served either.
+  app.addHook("onRequest", async (req) => {
+    const path = req.url.split("?")[0] ?? "";
+    if (path.endsWith(".map")) throw new AppError("not_found", `no route ${req.method} ${path}`);
+  });
   if (hasWeb) await app.register(fastifyStatic, { root: web, wildcard: true, index: ["index.html"] });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split("?")[0] ?? "";

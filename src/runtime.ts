@@ -52,7 +52,7 @@ export const DEFAULT_PUBLISHER: Publisher = {
 export function makeServices(d: ServiceDeps) {
   const ids = makeIds(d.clock);
   const db = d.database.db;
-  const audit = makeAudit({ db, clock: d.clock, ids });
+  const audit = makeAudit({ db, clock: d.clock, ids, masterKey: d.masterKey });
   const sealer = makeSealer(d.masterKey);
   const accounts = makeAccounts({
     db,

@@ -249,6 +249,33 @@ describe.each(engines)("accounts on %s", (engine) => {
       ).toBe(401);
     });
 
+    it("revokes the tokens a token made, and theirs, with it", async () => {
+      const u = await t.user("coordinator");
+      const h = await t.login(u.email);
+      const parent = (await post("/api/tokens", { name: "parent" }, h)).json();
+      const asParent = { authorization: `Bearer ${parent.token}` };
+      const child = (await post("/api/tokens", { name: "child" }, asParent)).json();
+      const asChild = { authorization: `Bearer ${child.token}` };
+      const grandchild = (await post("/api/tokens", { name: "grandchild" }, asChild)).json();
+      const asGrandchild = { authorization: `Bearer ${grandchild.token}` };
+      const sibling = (await post("/api/tokens", { name: "from the session" }, h)).json();
+      const me = async (headers: Record<string, string>) =>
+        (await t.app.inject({ url: "/api/me", headers })).statusCode;
+      expect(await me(asGrandchild)).toBe(200);
+      const del = await t.app.inject({ method: "DELETE", url: `/api/tokens/${parent.id}`, headers: h });
+      expect(del.statusCode).toBe(204);
+      expect(await me(asParent)).toBe(401);
+      expect(await me(asChild)).toBe(401);
+      expect(await me(asGrandchild)).toBe(401);
+      expect(await me({ authorization: `Bearer ${sibling.token}` })).toBe(200);
+      const [entry] = (await t.database.db.select().from(auditLog)).filter(
+        (e) => e.type === "token.revoked" && e.subject === parent.id,
+      );
+      expect((entry?.payload as { cascaded?: string[] } | undefined)?.cascaded?.sort()).toEqual(
+        [child.id, grandchild.id].sort(),
+      );
+    });
+
     it("answers 404 for another user's token, and leaves it working", async () => {
       const a = await t.user("coordinator");
       const b = await t.user("coordinator");
@@ -295,6 +322,149 @@ describe.each(engines)("accounts on %s", (engine) => {
       expect(partner.statusCode).toBe(400);
       expect(partner.json().error.message).toMatch(/organisationId/);
       expect(await count()).toBe(n);
+    });
+
+    const get = (url: string, headers: Record<string, string>) => t.app.inject({ url, headers });
+
+    it("an admin only requests a coordinator: the account cannot log in until a second person confirms", async () => {
+      const admin = await t.user("admin");
+      const h = await t.login(admin.email);
+      const made = await post(
+        "/api/users",
+        { email: "sock.puppet@example.org", name: "Puppet", role: "coordinator", password: PASSWORD },
+        h,
+      );
+      expect(made.statusCode).toBe(201);
+      const user = made.json().user;
+      expect(user.pending).toMatchObject({ role: "coordinator", kind: "create", requestedBy: admin.id });
+      const login = await post("/api/auth/login", { email: "sock.puppet@example.org", password: PASSWORD });
+      expect(login.statusCode).toBe(401);
+      // The admin who asked cannot confirm it, nor can the new user.
+      const self = await post(`/api/users/${user.id}/confirm`, {}, h);
+      expect(self.statusCode).toBe(403);
+      // Requests and confirmations are marked alert-worthy in the audit log.
+      const auditor = await t.bearer((await t.user("auditor")).email);
+      const alerts = (await get("/api/audit?alerts=true", auditor)).json().entries as {
+        type: string;
+        subject: string;
+        data: { alert?: boolean };
+      }[];
+      expect(alerts.find((e) => e.subject === user.id)).toMatchObject({
+        type: "role_grant.requested",
+        data: { alert: true },
+      });
+      // A coordinator sees the pending grant and confirms it.
+      const coord = await t.login((await t.user("coordinator")).email);
+      const pending = (await get("/api/role-grants", coord)).json().users as { id: string }[];
+      expect(pending.map((u) => u.id)).toContain(user.id);
+      const ok = await post(`/api/users/${user.id}/confirm`, {}, coord);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().user).toMatchObject({ role: "coordinator", pending: null });
+      expect(
+        (await post("/api/auth/login", { email: "sock.puppet@example.org", password: PASSWORD })).statusCode,
+      ).toBe(200);
+      const after = (await get("/api/audit?alerts=true", auditor)).json().entries as { type: string }[];
+      expect(after.map((e) => e.type)).toContain("role_grant.confirmed");
+    });
+
+    it("an admin cannot place an analyst in a partner alone, and auditors are created at once", async () => {
+      const admin = await t.user("admin");
+      const h = await t.login(admin.email);
+      const org = (await post("/api/organisations", { name: "Partner X" }, h)).json().organisation;
+      const analyst = await post(
+        "/api/users",
+        {
+          email: "plant@example.org",
+          name: "Plant",
+          role: "partner_analyst",
+          password: PASSWORD,
+          organisationId: org.id,
+        },
+        h,
+      );
+      expect(analyst.statusCode).toBe(201);
+      expect(analyst.json().user.pending).toMatchObject({ role: "partner_analyst", kind: "create" });
+      expect(
+        (await post("/api/auth/login", { email: "plant@example.org", password: PASSWORD })).statusCode,
+      ).toBe(401);
+      const auditor = await post(
+        "/api/users",
+        { email: "plain.auditor@example.org", name: "A", role: "auditor", password: PASSWORD },
+        h,
+      );
+      expect(auditor.json().user.pending).toBeNull();
+      expect(
+        (await post("/api/auth/login", { email: "plain.auditor@example.org", password: PASSWORD }))
+          .statusCode,
+      ).toBe(200);
+      // Withdrawn, the account stays unable to log in.
+      const other = await t.login((await t.user("admin")).email);
+      const cancel = await t.app.inject({
+        method: "DELETE",
+        url: `/api/users/${analyst.json().user.id}/grant`,
+        headers: other,
+      });
+      expect(cancel.statusCode).toBe(204);
+      expect(
+        (await post("/api/auth/login", { email: "plant@example.org", password: PASSWORD })).statusCode,
+      ).toBe(401);
+    });
+
+    it("promoting an auditor to coordinator waits for a second person; the old role holds meanwhile", async () => {
+      const admin = await t.user("admin");
+      const h = await t.login(admin.email);
+      const target = await t.user("auditor");
+      const th = await t.bearer(target.email);
+      const req = await post(`/api/users/${target.id}/role`, { role: "coordinator" }, h);
+      expect(req.statusCode).toBe(200);
+      expect(req.json().user).toMatchObject({
+        role: "auditor",
+        pending: { role: "coordinator", kind: "promote" },
+      });
+      expect((await get("/api/advisories", th)).statusCode).toBe(403);
+      expect((await post(`/api/users/${target.id}/confirm`, {}, h)).statusCode).toBe(403);
+      // The promoted user cannot confirm their own grant either.
+      expect((await post(`/api/users/${target.id}/confirm`, {}, th)).statusCode).toBe(403);
+      const second = await t.login((await t.user("admin")).email);
+      expect((await post(`/api/users/${target.id}/confirm`, {}, second)).statusCode).toBe(200);
+      expect((await get("/api/advisories", th)).statusCode).toBe(200);
+      // A role without content rights changes at once.
+      const back = await post(`/api/users/${target.id}/role`, { role: "auditor" }, h);
+      expect(back.json().user).toMatchObject({ role: "auditor", pending: null });
+    });
+  });
+
+  describe("lockout per account and address", () => {
+    const from = (ip: string, email: string, password: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email, password },
+        remoteAddress: ip,
+      });
+
+    it("a guesser at one address does not lock the owner out elsewhere", async () => {
+      const u = await t.user("coordinator");
+      for (let i = 0; i < 5; i++)
+        expect((await from("203.0.113.7", u.email, "wrong password!")).statusCode).toBe(401);
+      expect((await from("203.0.113.7", u.email, PASSWORD)).statusCode).toBe(429);
+      expect((await from("198.51.100.9", u.email, PASSWORD)).statusCode).toBe(200);
+    });
+
+    it("answers an unknown account exactly like a known one, lockout included", async () => {
+      const u = await t.user("coordinator");
+      const answers = async (email: string) => {
+        const out: [number, string][] = [];
+        for (let i = 0; i < 6; i++) {
+          const r = await from("192.0.2.44", email, "wrong password!");
+          out.push([r.statusCode, r.json().error.code]);
+        }
+        return out;
+      };
+      const known = await answers(u.email);
+      const unknown = await answers("nobody.here@example.org");
+      expect(unknown).toEqual(known);
+      expect(known.at(-1)).toEqual([429, "too_many_attempts"]);
     });
   });
 });

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, redactUrl } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
@@ -68,6 +69,54 @@ describe("HTTP envelope", () => {
     expect(msg).toContain("body.email");
     expect(msg).toContain("body.name");
     expect(msg).toContain("body.role");
+  });
+
+  it("refuses NUL, lone surrogates and dates outside 1970-9999 with 400 naming the place", async () => {
+    type Req = {
+      method?: "GET" | "POST";
+      url: string;
+      headers: Record<string, string>;
+      payload?: string | object;
+    };
+    const cases: [string, Req, RegExp][] = [
+      [
+        "NUL in a body string",
+        { method: "POST", url: "/api/tokens", headers: admin, payload: { name: "a\u0000b" } },
+        /body\.name contains a NUL/,
+      ],
+      [
+        "lone surrogate in a body string",
+        { method: "POST", url: "/api/organisations", headers: admin, payload: '{"name":"x\\ud800y"}' },
+        /body\.name contains a lone UTF-16 surrogate/,
+      ],
+      [
+        "NUL in a query filter",
+        { url: "/api/audit?type=a%00b", headers: admin },
+        /query\.type contains a NUL/,
+      ],
+      [
+        "NUL in a key",
+        { method: "POST", url: "/api/tokens", headers: admin, payload: '{"a\\u0000":1,"name":"x"}' },
+        /a key in body contains a NUL/,
+      ],
+      [
+        "a date past year 9999",
+        { url: "/api/audit?from=9999-12-31T23:59:59-23:59", headers: admin },
+        /1970 and 9999/,
+      ],
+      ["a date before 1970", { url: "/api/audit?to=0000-01-01T00:00:00Z", headers: admin }, /1970 and 9999/],
+    ];
+    for (const [what, req, message] of cases) {
+      const r = await t.app.inject({
+        method: req.method ?? "GET",
+        url: req.url,
+        headers: { ...req.headers, "content-type": "application/json" },
+        ...(req.payload === undefined ? {} : { payload: req.payload }),
+      });
+      expect(r.statusCode, what).toBe(400);
+      expect(r.json().error.code, what).toBe("validation_failed");
+      expect(r.json().error.message, what).toMatch(message);
+    }
   });
 
   it("answers an unsupported content type with 415", async () => {
@@ -182,6 +231,13 @@ describe("web app fallback", () => {
       expect(asset.statusCode).toBe(200);
       expect(asset.body).toContain("rebuilt");
       expect(page.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
+      // Source maps are not published, even when a build left one in the folder.
+      writeFileSync(join(dir, "assets", "app-new.js.map"), '{"version":3,"sources":["secret.tsx"]}');
+      for (const url of ["/assets/app-new.js.map", "/assets/missing.js.map"]) {
+        const map = await app.inject({ url });
+        expect(map.statusCode).toBe(404);
+        expect(map.body).not.toContain("secret.tsx");
+      }
     } finally {
       await app.close();
       await t.close();
@@ -197,5 +253,64 @@ describe("log redaction", () => {
     expect(redactUrl("/api/x?trackingToken=s3cret&apiKey=k")).not.toMatch(/s3cret|=k\b/);
     expect(redactUrl("/api/audit?type=login.failed")).toBe("/api/audit?type=login.failed");
     expect(redactUrl("/api/health")).toBe("/api/health");
+  });
+
+  it("hides secret-bearing path segments: invite and tracking tokens", () => {
+    expect(redactUrl("/api/invites/s3cretTok/accept")).toBe("/api/invites/[redacted]/accept");
+    expect(redactUrl("/invite/s3cretTok")).toBe("/invite/[redacted]");
+    expect(redactUrl("/track/s3cretTok?x=1")).toBe("/track/[redacted]?x=1");
+    expect(redactUrl("/api/partners/ptr_1/invites")).toBe("/api/partners/ptr_1/invites");
+  });
+
+  it("logs requests at debug and audit events at info, never an invite token", async () => {
+    const t = await testApp("pglite");
+    const capture = async (level: string, run: (app: FastifyInstance) => Promise<void>) => {
+      const lines: string[] = [];
+      const app = await buildApp({
+        services: t.services,
+        database: "pglite",
+        version: "test",
+        logLevel: level,
+        logStream: { write: (line: string) => void lines.push(line) },
+      });
+      try {
+        await run(app);
+      } finally {
+        await app.close();
+      }
+      return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const secret = "InviteSecretValue123456";
+    const admin = await t.user("admin");
+    try {
+      const loginAndInvite = async (app: FastifyInstance) => {
+        const login = await app.inject({
+          method: "POST",
+          url: "/api/auth/login",
+          payload: { email: admin.email, password: PASSWORD },
+        });
+        expect(login.statusCode).toBe(200);
+        await app.inject({
+          method: "POST",
+          url: `/api/invites/${secret}/accept`,
+          payload: { password: PASSWORD },
+        });
+        await app.inject({ url: `/invite/${secret}` });
+      };
+      const info = await capture("info", loginAndInvite);
+      expect(info.some((l) => l.msg === "audit session.created")).toBe(true);
+      const audit = info.find((l) => l.msg === "audit session.created")?.audit as Record<string, unknown>;
+      expect(audit).toMatchObject({ type: "session.created", actorId: admin.id });
+      expect(audit).not.toHaveProperty("payload");
+      expect(info.some((l) => l.msg === "request completed")).toBe(false);
+
+      const debug = await capture("debug", loginAndInvite);
+      const requests = debug.filter((l) => l.msg === "request completed");
+      expect(requests).toHaveLength(3);
+      expect(requests.map((l) => (l.req as { url: string }).url)).toContain("/api/invites/[redacted]/accept");
+      expect(JSON.stringify(debug)).not.toContain(secret);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -184,6 +184,12 @@ describe.each(engines)("partner programme on %s", (engine) => {
       expect(inv.json().inviteUrl).toMatch(/^http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{40,}$/);
       const tok = inv.json().inviteUrl.split("/invite/")[1];
       expect((await req("POST", `/api/invites/${tok}/accept`, {}, { password: PW })).statusCode).toBe(200);
+      // Staff placing someone in a partner need a second person to confirm before that one logs in.
+      expect(
+        (await req("POST", "/api/auth/login", {}, { email: `admin@${key}.example`, password: PW }))
+          .statusCode,
+      ).toBe(401);
+      expect((await req("POST", `/api/users/${inv.json().userId}/confirm`, admin)).statusCode).toBe(200);
       partnerHeaders[key] = await t.login(`admin@${key}.example`, PW);
     }
     // Invite tokens are stored only as hashes.

@@ -10,7 +10,8 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps: they would publish the whole client source, comments included.
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
   },
   server: {

@@ -8,17 +8,43 @@ export type AuditEvents = {
   "session.ended": { sessionId: string };
   "login.failed": {
     email: string;
-    reason: "unknown_email" | "wrong_password" | "totp_missing" | "wrong_totp" | "locked" | "disabled";
+    reason:
+      | "unknown_email"
+      | "wrong_password"
+      | "totp_missing"
+      | "wrong_totp"
+      | "locked"
+      | "disabled"
+      | "pending";
+    ip?: string;
   };
-  "account.locked": { until: string; failedLogins: number };
-  "token.created": { tokenId: string; name: string; expiresAt: string | null };
-  "token.revoked": { tokenId: string };
+  "account.locked": { until: string; failedLogins: number; ip?: string };
+  "token.created": { tokenId: string; name: string; expiresAt: string | null; parentTokenId?: string };
+  "token.revoked": { tokenId: string; cascaded?: string[] };
+  "role_grant.requested": {
+    email: string;
+    role: string;
+    previousRole: string | null;
+    kind: "create" | "promote";
+    organisationId: string;
+    alert: true;
+  };
+  "role_grant.confirmed": {
+    email: string;
+    role: string;
+    kind: "create" | "promote";
+    requestedBy: string | null;
+    alert: true;
+  };
+  "role_grant.cancelled": { email: string; role: string; kind: "create" | "promote"; alert: true };
+  "user.role_changed": { email: string; from: string; to: string };
   "totp.enrolment_started": Record<string, never>;
   "totp.enabled": { recoveryCodes: number };
   "totp.disabled": Record<string, never>;
   "recovery_code.used": { remaining: number };
   "audit.viewed": { filters: Record<string, string | number> };
   "audit.verified": { ok: boolean; entries: number; brokenAt: number | null };
+  "audit.checkpointed": { seq: number; hash: string };
   "credentials.expired": { sessions: number; tokens: number };
   "case.reported": { via: "anonymous" | "account"; product: string; encrypted: boolean; attachments: number };
   "case.viewed": { view: "staff" | "researcher" };
@@ -247,6 +273,19 @@ export const AUDIT_TYPES = [
   "advisory.publish_requested",
   "advisory.publish_confirmed",
   "release.break_requested",
+  "role_grant.requested",
+  "role_grant.confirmed",
+  "role_grant.cancelled",
+  "user.role_changed",
+  "audit.checkpointed",
+] as const satisfies readonly AuditType[];
+
+/** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */
+export const ALERT_TYPES = [
+  "role_grant.requested",
+  "role_grant.confirmed",
+  "role_grant.cancelled",
+  "account.locked",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireActor } from "../platform/http/auth.ts";
 import { errors, IsoDate } from "../platform/http/schemas.ts";
+import { encodeCheckpoint } from "./checkpoint.ts";
 import type { Audit } from "./service.ts";
 
 const EntryOut = z.object({
@@ -39,6 +40,10 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
         querystring: z.object({
           actor: z.string().max(320).optional().describe("actor ID (usr_...) or email"),
           type: z.string().max(100).optional(),
+          alerts: z
+            .enum(["true", "false"])
+            .optional()
+            .describe("true: only alert-worthy types (role grants requested/confirmed/cancelled, lockouts)"),
           from: IsoDate.optional(),
           to: IsoDate.optional(),
           before: z.coerce.number().int().min(1).optional().describe("seq cursor from nextBefore"),
@@ -55,6 +60,7 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
       const page = await audit.list(requireActor(req), {
         actor: q.actor,
         type: q.type,
+        alerts: q.alerts === "true" ? true : undefined,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         before: q.before,
@@ -78,6 +84,34 @@ export function auditRoutes(app: FastifyInstance, audit: Audit) {
       },
     },
     async (req) => ({ types: [...audit.types(requireActor(req))] }),
+  );
+
+  r.get(
+    "/api/audit/checkpoint",
+    {
+      schema: {
+        operationId: "auditCheckpoint",
+        tags: ["audit"],
+        summary: "A signed checkpoint of the chain's head, to keep outside this instance (auditor, admin)",
+        description:
+          "Pins the head entry and its hash, signed with an Ed25519 key derived from the master key. `forewarn audit verify --checkpoint LINE` later fails when the log no longer contains that entry with that hash. Making one is audited.",
+        response: {
+          200: z.object({
+            line: z.string().describe("the checkpoint as one line, for `forewarn audit verify --checkpoint`"),
+            seq: z.number(),
+            hash: z.string(),
+            at: z.string(),
+            publicKey: z.string(),
+            signature: z.string(),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (req) => {
+      const c = await audit.checkpoint(requireActor(req));
+      return { line: encodeCheckpoint(c), ...c };
+    },
   );
 
   r.get(

@@ -1,14 +1,21 @@
 // Appends typed events to a hash chain inside the caller's transaction, lists them, and verifies
 // the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
 // one PostgreSQL extend one linear chain: never a fork, never a gap.
-import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize } from "../authz/authorize.ts";
 import type { Clock } from "../platform/clock.ts";
 import { sha256Hex } from "../platform/crypto.ts";
 import type { Db, DbOrTx } from "../platform/db/client.ts";
 import type { IdGen } from "../platform/ids.ts";
 import { canonicalJson } from "./canonical.ts";
-import { AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
+import {
+  type Checkpoint,
+  type CheckpointKeys,
+  checkpointKeys,
+  checkpointSignatureValid,
+  signCheckpoint,
+} from "./checkpoint.ts";
+import { ALERT_TYPES, AUDIT_TYPES, type AuditEvents, type AuditType } from "./events.ts";
 import { auditHead, auditLog } from "./schema.ts";
 
 export const GENESIS = "0".repeat(64);
@@ -61,15 +68,34 @@ export type VerifyResult = {
 export type AuditFilter = {
   actor?: string | undefined;
   type?: string | undefined;
+  /** Only the alert-worthy types (ALERT_TYPES). */
+  alerts?: true | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   before?: number | undefined;
   limit?: number | undefined;
 };
 
-type Deps = { db: Db; clock: Clock; ids: IdGen };
+type Deps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen /** Signs checkpoints; derived from the master key. */;
+  masterKey?: Buffer;
+};
+
+export type CheckpointResult = VerifyResult & {
+  /** Null when the chain and the checkpoint agree; otherwise why the checkpoint fails. */
+  checkpointProblem: string | null;
+};
 
 export function makeAudit(d: Deps) {
+  let keys: CheckpointKeys | undefined;
+  const signingKeys = () => {
+    if (!d.masterKey) throw new Error("audit checkpoints need the master key");
+    keys ??= checkpointKeys(d.masterKey);
+    return keys;
+  };
+  const listeners = new Set<(e: AuditEntry) => void>();
   function actorFields(actor: Actor | null) {
     if (!actor) return { actorId: null, actorEmail: null };
     if (actor.kind === "system") return { actorId: `system:${actor.name}`, actorEmail: null };
@@ -99,6 +125,7 @@ export function makeAudit(d: Deps) {
         .insert(auditHead)
         .values({ id: 1, seq: entry.seq, hash: entry.hash })
         .onConflictDoUpdate({ target: auditHead.id, set: { seq: entry.seq, hash: entry.hash } });
+      for (const l of listeners) l(entry);
       return entry;
     });
   }
@@ -161,9 +188,50 @@ export function makeAudit(d: Deps) {
     return { ok: true, entries: count, head: prev, broken: null };
   }
 
+  /** The current head signed: what `forewarn audit checkpoint` prints. No authorization: callers check. */
+  async function makeCheckpoint(): Promise<Checkpoint> {
+    const [head] = await d.db.select().from(auditHead).where(eq(auditHead.id, 1));
+    return signCheckpoint(signingKeys(), { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS }, d.clock.now());
+  }
+
+  /**
+   * Verifies the chain and that it still holds the checkpoint's entry with the checkpoint's hash
+   * (and that this instance signed the checkpoint). No authorization: callers check.
+   */
+  async function verifyAgainst(c: Checkpoint): Promise<CheckpointResult> {
+    const result = await verifyChain();
+    const problem = async (): Promise<string | null> => {
+      if (!checkpointSignatureValid(signingKeys(), c))
+        return `the checkpoint of entry #${c.seq} (${c.at}) has a bad signature: it was not made by this instance's key, or was altered`;
+      if (c.seq === 0) return null;
+      const [row] = await d.db.select().from(auditLog).where(eq(auditLog.seq, c.seq));
+      if (!row)
+        return `the log no longer contains entry #${c.seq} of the checkpoint made ${c.at}: entries were removed from the end`;
+      if (row.hash !== c.hash)
+        return `entry #${c.seq} no longer has the hash of the checkpoint made ${c.at}: the log was rewritten`;
+      return null;
+    };
+    return { ...result, checkpointProblem: await problem() };
+  }
+
   return {
     record,
     verifyChain,
+    makeCheckpoint,
+    verifyAgainst,
+
+    async checkpoint(actor: Actor): Promise<Checkpoint> {
+      authorize(actor, "audit:verify");
+      const c = await makeCheckpoint();
+      await record(d.db, { type: "audit.checkpointed", actor, data: { seq: c.seq, hash: c.hash } });
+      return c;
+    },
+
+    /** Calls `listener` with each appended entry (the server logs them); returns the unsubscribe. */
+    onAppend(listener: (e: AuditEntry) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
 
     async verify(actor: Actor): Promise<VerifyResult> {
       authorize(actor, "audit:verify");
@@ -189,6 +257,7 @@ export function makeAudit(d: Deps) {
           ) as SQL,
         );
       if (f.type) where.push(eq(auditLog.type, f.type));
+      if (f.alerts) where.push(inArray(auditLog.type, [...ALERT_TYPES]));
       if (f.from) where.push(gte(auditLog.at, f.from));
       if (f.to) where.push(lte(auditLog.at, f.to));
       if (f.before) where.push(lt(auditLog.seq, f.before));
@@ -201,7 +270,7 @@ export function makeAudit(d: Deps) {
       const page = rows.slice(0, limit);
       const filters: Record<string, string | number> = {};
       for (const [k, v] of Object.entries(f))
-        if (v !== undefined) filters[k] = v instanceof Date ? v.toISOString() : v;
+        if (v !== undefined) filters[k] = v instanceof Date ? v.toISOString() : v === true ? "true" : v;
       // Reading the audit log is itself recorded (after the read, so the page shows what was there).
       await record(d.db, { type: "audit.viewed", actor, data: { filters } });
       return { entries: page, nextBefore: rows.length > limit ? (page.at(-1)?.seq ?? null) : null };

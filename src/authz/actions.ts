@@ -25,6 +25,7 @@ export const ACTIONS = [
   "account:self", // own profile, password, second factor, API tokens
   "users:read",
   "users:write",
+  "users:confirm", // confirm a role grant another person requested (separation of duties)
   "audit:read",
   "audit:verify",
   "programme:overview",
@@ -60,6 +61,7 @@ export const ROLE_ACTIONS = {
     ...EVERYONE,
     "users:read",
     "users:write",
+    "users:confirm",
     "audit:read",
     "audit:verify",
     "programme:overview",
@@ -78,6 +80,7 @@ export const ROLE_ACTIONS = {
   ],
   coordinator: [
     ...EVERYONE,
+    "users:confirm",
     "programme:overview",
     "cases:read",
     "cases:write",

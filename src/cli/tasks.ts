@@ -1,5 +1,7 @@
 // CLI work that needs the database. It runs on a runtime the CLI opens itself or, while a server
 // holds the embedded database's folder, inside that server (see platform/local-control.ts).
+
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "../audit/checkpoint.ts";
 import { systemActor } from "../authz/authorize.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { runningServer, sendToServer } from "../platform/local-control.ts";
@@ -38,6 +40,38 @@ export const TASKS: Record<string, Task> = {
       `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
     );
     return 1;
+  },
+
+  async "audit-checkpoint"(rt, _args, io) {
+    // Read-only as well: the checkpoint pins the head as it is.
+    const c = await rt.services.audit.makeCheckpoint();
+    io.out(encodeCheckpoint(c));
+    io.err(`checkpoint of entry #${c.seq}, head ${c.hash}: keep this line outside this instance`);
+    return 0;
+  },
+
+  async "audit-verify-checkpoint"(rt, args, io) {
+    let c: Checkpoint;
+    try {
+      c = decodeCheckpoint(String(args.checkpoint));
+    } catch (e) {
+      io.err((e as Error).message);
+      return 2;
+    }
+    const r = await rt.services.audit.verifyAgainst(c);
+    if (!r.ok) {
+      io.out(`broken: ${r.broken?.reason}`);
+      io.out(
+        `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
+      );
+      return 1;
+    }
+    if (r.checkpointProblem) {
+      io.out(`broken: ${r.checkpointProblem}`);
+      return 1;
+    }
+    io.out(`ok: ${r.entries} entries, head ${r.head}; contains checkpoint entry #${c.seq} (${c.at})`);
+    return 0;
   },
 
   async migrate(rt, _args, io) {

@@ -32,6 +32,7 @@ describe("cases and advisories in the browser", () => {
         password: u.password,
       });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
+      await server.confirm(u.email);
     }
   });
   afterEach(async () => {

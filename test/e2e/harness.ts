@@ -18,7 +18,18 @@ export type RunningServer = {
   dataDir: string;
   /** Everything the server printed so far, for failure messages. */
   output(): string;
+  /**
+   * Confirms the pending role grant of the user with this email as a second administrator (made by
+   * the CLI beside the first): an admin's request for a sensitive role needs another person.
+   */
+  confirm(email: string): Promise<void>;
   stop(): Promise<void>;
+};
+
+/** The second administrator every test server has, to confirm the role grants the first one asks for. */
+export const SECOND_ADMIN = {
+  email: "second.admin@forewarn.test",
+  password: "second administrator passphrase 9",
 };
 
 export async function freePort(): Promise<number> {
@@ -67,6 +78,10 @@ export async function startServer(admin: { email: string; password: string }): P
     ["admin", "create", "--email", admin.email, "--data", dataDir, "--init"],
     serverEnv({ FOREWARN_PASSWORD: admin.password }),
   );
+  await run(
+    ["admin", "create", "--email", SECOND_ADMIN.email, "--data", dataDir],
+    serverEnv({ FOREWARN_PASSWORD: SECOND_ADMIN.password }),
+  );
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -110,6 +125,19 @@ export async function startServer(admin: { email: string; password: string }): P
     url,
     dataDir,
     output: () => output,
+    async confirm(email: string) {
+      const second = new ApiSession(url);
+      await second.login(SECOND_ADMIN.email, SECOND_ADMIN.password);
+      const grants = await second.request<{ users: { id: string; email: string }[] }>(
+        "GET",
+        "/api/role-grants",
+      );
+      const user = grants.body.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
+      if (!user) throw new Error(`no pending role grant for ${email}: ${JSON.stringify(grants.body)}`);
+      const r = await second.request("POST", `/api/users/${user.id}/confirm`, {});
+      if (r.status !== 200)
+        throw new Error(`confirming ${email} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    },
     async stop() {
       await stopChild(child);
       await rm(dataDir, { recursive: true, force: true });

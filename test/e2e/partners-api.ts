@@ -30,7 +30,7 @@ export async function onboardPartner(
   expect((await c1.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
   expect((await c2.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
   expect((await c1.request("PUT", `/api/partners/${id}/tier`, { tier })).status).toBe(200);
-  const inv = await c1.request<{ inviteUrl: string }>("POST", `/api/partners/${id}/members`, {
+  const inv = await c1.request<{ inviteUrl: string; userId: string }>("POST", `/api/partners/${id}/members`, {
     email: who.email,
     role: "partner_admin",
   });
@@ -38,6 +38,8 @@ export async function onboardPartner(
   expect((await c1.request("POST", `/api/invites/${token}/accept`, { password: who.password })).status).toBe(
     200,
   );
+  // A member staff placed in a partner logs in once a second person confirms.
+  expect((await c2.request("POST", `/api/users/${inv.body.userId}/confirm`)).status).toBe(200);
   const admin = new ApiSession(serverUrl);
   await admin.login(who.email, who.password);
   const nda = await admin.request<{ version: number }>("GET", "/api/ndas/current");

@@ -47,6 +47,7 @@ describe("partner programme in the browser", () => {
       password: coord.password,
     });
     expect(u.status).toBe(201);
+    await server.confirm(coord.email);
     coordApi = new ApiSession(server.url);
     await coordApi.login(coord.email, coord.password);
     for (const [key, name, country] of [
@@ -198,6 +199,8 @@ describe("partner programme in the browser", () => {
       await page.getByLabel("Choose a password").fill(partnerAdmin.password);
       await page.getByRole("button", { name: "Set password" }).click();
       await page.getByTestId("invite-accepted").waitFor();
+      // Placed in the partner by staff, the admin logs in once a second person confirms.
+      await server.confirm(partnerAdmin.email);
 
       await signIn(page, partnerAdmin);
       await page

@@ -61,6 +61,7 @@ describe("plan editor: extra waves and exclusions", () => {
         password: c.password,
       });
       expect(made.status).toBe(201);
+      await server.confirm(c.email);
       const s = new ApiSession(server.url);
       await s.login(c.email, c.password);
       sessions.push(s);

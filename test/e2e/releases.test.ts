@@ -63,6 +63,7 @@ describe("releases in the browser", () => {
           })
         ).status,
       ).toBe(201);
+      await server.confirm(c.email);
       const s = new ApiSession(server.url);
       await s.login(c.email, c.password);
       sessions.push(s);

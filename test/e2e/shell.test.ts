@@ -232,7 +232,11 @@ describe("web shell", () => {
     await dialog.getByRole("button", { name: "Create user" }).click();
     await dialog.waitFor({ state: "hidden" });
     await page.getByTestId("users-table").getByText(coordinator.email).waitFor();
+    // A coordinator reads embargoed content: the admin who asked cannot confirm it alone.
+    const pending = page.getByTestId(`pending-${coordinator.email}`);
+    await pending.getByText("another person must confirm").waitFor();
     await screenshot(page, "users");
+    await server.confirm(coordinator.email);
 
     await page.getByTestId("user-menu").click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();

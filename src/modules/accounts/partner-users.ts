@@ -67,6 +67,15 @@ export function makePartnerUsers(d: Deps) {
         .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
       if (dup) throw conflict(`a user with email ${email} already exists`);
       const id = d.ids("user");
+      // Staff placing someone in a partner (who then reads its copies) need a second person: the
+      // account cannot log in until a different admin or coordinator confirms. The partner's own
+      // admin inviting a colleague, and a public application's contact, need nobody else.
+      const ownAdmin =
+        actor?.kind === "user" &&
+        can(actor, "partner:manage") &&
+        actor.organisationId === input.organisationId;
+      const pending = actor?.kind === "user" && !ownAdmin;
+      const now = d.clock.now();
       await tx.insert(users).values({
         id,
         email,
@@ -74,7 +83,15 @@ export function makePartnerUsers(d: Deps) {
         role: input.role,
         organisationId: input.organisationId,
         passwordHash: INVITED_PASSWORD_HASH,
-        createdAt: d.clock.now(),
+        createdAt: now,
+        ...(pending && actor?.kind === "user"
+          ? {
+              pendingRole: input.role,
+              pendingKind: "create",
+              pendingRequestedBy: actor.userId,
+              pendingRequestedAt: now,
+            }
+          : {}),
       });
       await d.audit.record(tx, {
         type: "user.created",
@@ -82,6 +99,20 @@ export function makePartnerUsers(d: Deps) {
         subject: id,
         data: { email, role: input.role, organisationId: input.organisationId },
       });
+      if (pending)
+        await d.audit.record(tx, {
+          type: "role_grant.requested",
+          actor,
+          subject: id,
+          data: {
+            email,
+            role: input.role,
+            previousRole: null,
+            kind: "create",
+            organisationId: input.organisationId,
+            alert: true,
+          },
+        });
       return id;
     },
 

@@ -18,6 +18,17 @@ const UserOut = z.object({
   organisationName: z.string(),
   totpEnabled: z.boolean(),
   createdAt: z.date(),
+  pending: z
+    .object({
+      role: z.enum(ROLES),
+      kind: z.enum(["create", "promote"]),
+      requestedBy: z.string().nullable(),
+      requestedAt: z.date().nullable(),
+    })
+    .nullable()
+    .describe(
+      "A role grant waiting for a second person: `create` (the account cannot log in yet) or `promote` (the user keeps `role` until confirmed)",
+    ),
 });
 const TokenOut = z.object({
   id: z.string(),
@@ -28,6 +39,7 @@ const TokenOut = z.object({
   revokedAt: z.date().nullable(),
 });
 const Password = z.string().min(1).max(PASSWORD_MAX);
+const UserIdParams = z.object({ id: z.string().regex(/^usr_[0-9A-Z]{26}$/, "not a user ID") });
 const TokenIdParams = z.object({ id: z.string().regex(/^tok_[0-9A-Z]{26}$/, "not a token ID") });
 
 export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { loginRateLimit: number }) {
@@ -42,7 +54,7 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
         tags: ["auth"],
         summary: "Log in with email, password and (if enabled) a TOTP or recovery code",
         description:
-          "Sets an HttpOnly session cookie. Cookie-authenticated writes must send the returned csrfToken as X-CSRF-Token. Answers 401 totp_required when the password was right but the account needs a second factor; repeated failures lock the account for a doubling period (429 too_many_attempts).",
+          "Sets an HttpOnly session cookie. Cookie-authenticated writes must send the returned csrfToken as X-CSRF-Token. Answers 401 totp_required when the password was right but the account needs a second factor; repeated failures lock that email out from this client address for a doubling period (429 too_many_attempts), whether or not an account has it. An account whose role grant awaits a second person cannot log in yet.",
         body: z.object({
           email: Email,
           password: Password,
@@ -209,6 +221,8 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
         operationId: "createUser",
         tags: ["users"],
         summary: "Create a user (admin). Staff roles join the programme; other roles need organisationId.",
+        description:
+          "Roles that read embargoed content, approve or grant roles (admin, coordinator, investigator, partner_admin, partner_analyst) are only requested: the account has `pending.kind = create` and cannot log in until a different admin or coordinator confirms it (POST /api/users/{id}/confirm). Partner admins add their own members through invites instead. Auditor and researcher accounts are created at once.",
         body: z.object({
           email: Email,
           name: Name,
@@ -221,6 +235,65 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
     },
     async (req, reply) =>
       reply.code(201).send({ user: await accounts.createUser(requireActor(req), req.body) }),
+  );
+
+  r.get(
+    "/api/role-grants",
+    {
+      schema: {
+        operationId: "listPendingGrants",
+        tags: ["users"],
+        summary: "Role grants waiting for a second person's confirmation (admin, coordinator)",
+        response: { 200: z.object({ users: z.array(UserOut) }), ...errors(401, 403) },
+      },
+    },
+    async (req) => ({ users: await accounts.listPendingGrants(requireActor(req)) }),
+  );
+
+  r.post(
+    "/api/users/:id/role",
+    {
+      schema: {
+        operationId: "requestUserRole",
+        tags: ["users"],
+        summary: "Change a user's role (admin); a sensitive role waits for a second person's confirmation",
+        params: UserIdParams,
+        body: z.object({ role: z.enum(ROLES) }),
+        response: { 200: z.object({ user: UserOut }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => ({ user: await accounts.requestRole(requireActor(req), req.params.id, req.body.role) }),
+  );
+
+  r.post(
+    "/api/users/:id/confirm",
+    {
+      schema: {
+        operationId: "confirmUserGrant",
+        tags: ["users"],
+        summary: "Confirm a pending role grant (admin, coordinator; not the one who asked, nor the user)",
+        params: UserIdParams,
+        response: { 200: z.object({ user: UserOut }), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req) => ({ user: await accounts.confirmGrant(requireActor(req), req.params.id) }),
+  );
+
+  r.delete(
+    "/api/users/:id/grant",
+    {
+      schema: {
+        operationId: "cancelUserGrant",
+        tags: ["users"],
+        summary: "Withdraw a pending role grant (admin, coordinator); an account never confirmed is disabled",
+        params: UserIdParams,
+        response: { 204: NoContent, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.cancelGrant(requireActor(req), req.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   const OrgOut = z.object({ id: z.string(), name: z.string(), kind: z.string(), createdAt: z.date() });

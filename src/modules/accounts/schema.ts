@@ -1,6 +1,15 @@
 // Tables of the accounts module: organisations, users, their sessions, API tokens and recovery codes.
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -34,6 +43,14 @@ export const users = pgTable(
     lastLoginAt: ts("last_login_at"),
     createdAt: ts("created_at").notNull(),
     disabledAt: ts("disabled_at"),
+    /**
+     * A role grant waiting for a second person (separation of duties): `create` (the account cannot
+     * log in until confirmed) or `promote` (the user keeps `role` until `pending_role` is confirmed).
+     */
+    pendingRole: text("pending_role"),
+    pendingKind: text("pending_kind"),
+    pendingRequestedBy: text("pending_requested_by"),
+    pendingRequestedAt: ts("pending_requested_at"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
@@ -86,6 +103,28 @@ export const apiTokens = pgTable(
     expiresAt: ts("expires_at"),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
+    /** The token that created this one (null when made from a session): revoking it revokes this. */
+    parentTokenId: text("parent_token_id"),
   },
-  (t) => [uniqueIndex("api_tokens_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("api_tokens_hash_key").on(t.tokenHash),
+    index("api_tokens_user_idx").on(t.userId),
+    index("api_tokens_parent_idx").on(t.parentTokenId),
+  ],
+);
+
+/**
+ * Failed logins per email (lower-cased, whether or not an account has it) and client address: a
+ * lockout is answered the same for every email, and locks out only the address that guessed.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: ts("locked_until"),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.ip] }), index("login_throttle_updated_idx").on(t.updatedAt)],
 );

@@ -1,8 +1,8 @@
 // Accounts: organisations, users, password + TOTP login with back-off and lockout, sessions, API
 // tokens, and the second factor. Every method authorizes first and audits in the same transaction.
-import { and, asc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
-import { type Role, STAFF_ROLES } from "../../authz/actions.ts";
+import { type Action, ROLE_ACTIONS, ROLES, type Role, STAFF_ROLES } from "../../authz/actions.ts";
 import { type Actor, authorize, type UserActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { randomSecret, type Sealer, sha256Hex } from "../../platform/crypto.ts";
@@ -10,7 +10,7 @@ import type { Db } from "../../platform/db/client.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
 import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
-import { apiTokens, organisations, recoveryCodes, sessions, users } from "./schema.ts";
+import { apiTokens, loginThrottle, organisations, recoveryCodes, sessions, users } from "./schema.ts";
 import { checkTotp, hashRecoveryCode, newRecoveryCodes, newTotpSecret, otpauthUri } from "./totp.ts";
 
 export const LOCKOUT_AFTER = 5;
@@ -18,6 +18,24 @@ const LOCKOUT_BASE_MS = 60_000;
 const LOCKOUT_MAX_MS = 60 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 export const TOKEN_PREFIX = "fw_";
+
+/**
+ * Actions that read embargoed content (advisories, cases, partner copies), approve, or grant roles.
+ * A role holding any of them is granted only when a second person confirms (separation of duties):
+ * otherwise an admin, who may not read advisories, could make an account that does.
+ */
+const SENSITIVE_ACTIONS: readonly Action[] = [
+  "cases:read",
+  "advisories:read",
+  "advisories:approve",
+  "advisories:publish",
+  "partner:self",
+  "users:write",
+];
+export const SECOND_PERSON_ROLES: readonly Role[] = ROLES.filter((r) =>
+  (ROLE_ACTIONS[r] as readonly Action[]).some((a) => SENSITIVE_ACTIONS.includes(a)),
+);
+export const needsSecondPerson = (role: Role) => SECOND_PERSON_ROLES.includes(role);
 
 type Deps = {
   db: Db;
@@ -38,6 +56,13 @@ export type UserView = {
   organisationName: string;
   totpEnabled: boolean;
   createdAt: Date;
+  /** A role grant waiting for a second person's confirmation, if any. */
+  pending: {
+    role: Role;
+    kind: "create" | "promote";
+    requestedBy: string | null;
+    requestedAt: Date | null;
+  } | null;
 };
 
 type UserRow = typeof users.$inferSelect;
@@ -51,6 +76,14 @@ const view = (u: UserRow, organisationName: string): UserView => ({
   organisationName,
   totpEnabled: u.totpSecret !== null,
   createdAt: u.createdAt,
+  pending: u.pendingRole
+    ? {
+        role: u.pendingRole as Role,
+        kind: u.pendingKind === "promote" ? "promote" : "create",
+        requestedBy: u.pendingRequestedBy,
+        requestedAt: u.pendingRequestedAt,
+      }
+    : null,
 });
 
 const actorOf = (u: UserRow, via: UserActor["via"], extra: Partial<UserActor> = {}): UserActor => ({
@@ -120,35 +153,58 @@ export function makeAccounts(d: Deps) {
     return u;
   }
 
-  /** Records a failed attempt and, past the limit, locks the account for a doubling period. */
-  async function failLogin(u: UserRow, reason: "wrong_password" | "wrong_totp", ip?: string): Promise<never> {
+  /** The throttle key of a login attempt: the email as typed (lower-cased) and the client address. */
+  const throttleKey = (input: LoginInput) => ({
+    email: input.email.trim().toLowerCase().slice(0, 320),
+    ip: (input.ip ?? "").slice(0, 100),
+  });
+
+  /**
+   * Records a failed attempt for this email from this address and, past the limit, locks that pair
+   * for a doubling period. Unknown emails count the same way, so a lockout says nothing about
+   * whether an account exists, and a guesser elsewhere cannot lock the owner out.
+   */
+  async function failLogin(
+    input: LoginInput,
+    u: UserRow | undefined,
+    reason: "wrong_password" | "wrong_totp" | "unknown_email" | "disabled" | "pending",
+  ): Promise<never> {
     const now = clock.now();
+    const key = throttleKey(input);
+    const ip = input.ip;
     await db.transaction(async (tx) => {
       // Counted in the database, so parallel guesses cannot all read the same count and slip past the lock.
       const [row] = await tx
-        .update(users)
-        .set({ failedLogins: sql`${users.failedLogins} + 1` })
-        .where(eq(users.id, u.id))
-        .returning({ failed: users.failedLogins });
-      const failed = row?.failed ?? u.failedLogins + 1;
+        .insert(loginThrottle)
+        .values({ ...key, failedLogins: 1, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [loginThrottle.email, loginThrottle.ip],
+          set: { failedLogins: sql`${loginThrottle.failedLogins} + 1`, updatedAt: now },
+        })
+        .returning({ failed: loginThrottle.failedLogins });
+      const failed = row?.failed ?? 1;
       const lockMs =
         failed >= LOCKOUT_AFTER
           ? Math.min(LOCKOUT_BASE_MS * 2 ** (failed - LOCKOUT_AFTER), LOCKOUT_MAX_MS)
           : 0;
       const lockedUntil = lockMs ? new Date(now.getTime() + lockMs) : null;
-      if (lockedUntil) await tx.update(users).set({ lockedUntil }).where(eq(users.id, u.id));
+      if (lockedUntil)
+        await tx
+          .update(loginThrottle)
+          .set({ lockedUntil })
+          .where(and(eq(loginThrottle.email, key.email), eq(loginThrottle.ip, key.ip)));
       await audit.record(tx, {
         type: "login.failed",
         actor: null,
-        subject: u.id,
-        data: { email: u.email, reason, ...(ip ? { ip } : {}) },
+        subject: u?.id ?? null,
+        data: { email: u?.email ?? key.email, reason, ...(ip ? { ip } : {}) },
       });
       if (lockedUntil) {
         await audit.record(tx, {
           type: "account.locked",
           actor: null,
-          subject: u.id,
-          data: { until: lockedUntil.toISOString(), failedLogins: failed },
+          subject: u?.id ?? null,
+          data: { until: lockedUntil.toISOString(), failedLogins: failed, ...(ip ? { ip } : {}) },
         });
       }
     });
@@ -170,11 +226,15 @@ export function makeAccounts(d: Deps) {
     const csrfToken = randomSecret(24);
     const id = d.ids("session");
     const expiresAt = new Date(now.getTime() + d.sessionHours * 3_600_000);
+    const key = throttleKey(input);
     await db.transaction(async (tx) => {
       await tx
         .update(users)
         .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now })
         .where(eq(users.id, u.id));
+      await tx
+        .delete(loginThrottle)
+        .where(and(eq(loginThrottle.email, key.email), eq(loginThrottle.ip, key.ip)));
       await tx.insert(sessions).values({
         id,
         userId: u.id,
@@ -242,6 +302,9 @@ export function makeAccounts(d: Deps) {
         organisationId = org.id;
       }
       if (await findByEmail(email)) throw conflict(`a user with email ${email} already exists`);
+      // A person (not the CLI's first admin or another system task) asking for a sensitive role only
+      // requests it: the account cannot log in until a different person confirms.
+      const pending = actor.kind === "user" && needsSecondPerson(input.role);
       const passwordHash = await d.passwords.hash(input.password);
       const row: UserRow = {
         id: d.ids("user"),
@@ -258,6 +321,10 @@ export function makeAccounts(d: Deps) {
         lastLoginAt: null,
         createdAt: clock.now(),
         disabledAt: null,
+        pendingRole: pending ? input.role : null,
+        pendingKind: pending ? "create" : null,
+        pendingRequestedBy: pending && actor.kind === "user" ? actor.userId : null,
+        pendingRequestedAt: pending ? clock.now() : null,
       };
       try {
         await db.transaction(async (tx) => {
@@ -268,6 +335,21 @@ export function makeAccounts(d: Deps) {
             subject: row.id,
             data: { email, role: input.role, organisationId },
           });
+          if (pending) {
+            await audit.record(tx, {
+              type: "role_grant.requested",
+              actor,
+              subject: row.id,
+              data: {
+                email,
+                role: input.role,
+                previousRole: null,
+                kind: "create",
+                organisationId,
+                alert: true,
+              },
+            });
+          }
         });
       } catch (e) {
         // Two concurrent creations of one email: the unique index decides, the loser gets a 409.
@@ -285,6 +367,158 @@ export function makeAccounts(d: Deps) {
         .innerJoin(organisations, eq(organisations.id, users.organisationId))
         .orderBy(asc(users.createdAt));
       return rows.map((r) => view(r.users, r.organisations.name));
+    },
+
+    /** Role grants waiting for a second person: what a confirmer sees. */
+    async listPendingGrants(actor: Actor): Promise<UserView[]> {
+      authorize(actor, "users:confirm");
+      const rows = await db
+        .select()
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .where(isNotNull(users.pendingRole))
+        .orderBy(asc(users.pendingRequestedAt));
+      return rows.map((r) => view(r.users, r.organisations.name));
+    },
+
+    /**
+     * Changes a user's role. A sensitive role (see SECOND_PERSON_ROLES) asked for by a person is only
+     * requested: the user keeps the current role until a different person confirms.
+     */
+    async requestRole(actor: Actor, userId: string, role: Role): Promise<UserView> {
+      authorize(actor, "users:write");
+      const [u] = await db.select().from(users).where(eq(users.id, userId));
+      if (!u) throw notFound(`user ${userId}`);
+      if (u.role === role && !u.pendingRole)
+        throw new AppError("invalid_state", `the user already has role ${role}`);
+      const programme = await programmeOrganisation();
+      const isStaff = (STAFF_ROLES as readonly Role[]).includes(role);
+      if (isStaff !== (u.organisationId === programme)) {
+        throw new AppError(
+          "validation_failed",
+          isStaff
+            ? `staff role ${role} belongs to the programme organisation`
+            : `role ${role} is not a programme staff role`,
+        );
+      }
+      if (actor.kind === "user" && actor.userId === u.id)
+        throw new AppError("forbidden", "nobody changes their own role");
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        if (actor.kind === "user" && needsSecondPerson(role)) {
+          const kind = u.pendingKind === "create" ? "create" : "promote";
+          await tx
+            .update(users)
+            .set({
+              pendingRole: role,
+              pendingKind: kind,
+              pendingRequestedBy: actor.userId,
+              pendingRequestedAt: now,
+            })
+            .where(eq(users.id, u.id));
+          await audit.record(tx, {
+            type: "role_grant.requested",
+            actor,
+            subject: u.id,
+            data: {
+              email: u.email,
+              role,
+              previousRole: kind === "create" ? null : u.role,
+              kind,
+              organisationId: u.organisationId,
+              alert: true,
+            },
+          });
+          return;
+        }
+        await tx
+          .update(users)
+          .set({
+            role,
+            pendingRole: null,
+            pendingKind: null,
+            pendingRequestedBy: null,
+            pendingRequestedAt: null,
+          })
+          .where(eq(users.id, u.id));
+        await audit.record(tx, {
+          type: "user.role_changed",
+          actor,
+          subject: u.id,
+          data: { email: u.email, from: u.role, to: role },
+        });
+      });
+      return loadView(u.id);
+    },
+
+    /** A second person confirms a pending grant: never the one who asked, never the user themself. */
+    async confirmGrant(actor: Actor, userId: string): Promise<UserView> {
+      authorize(actor, "users:confirm");
+      return db
+        .transaction(async (tx) => {
+          const [u] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
+          if (!u) throw notFound(`user ${userId}`);
+          if (!u.pendingRole) throw new AppError("invalid_state", "this user has no role grant to confirm");
+          if (actor.kind === "user" && (actor.userId === u.pendingRequestedBy || actor.userId === u.id)) {
+            throw new AppError(
+              "forbidden",
+              "a second person must confirm: not the one who asked for the grant, nor the user it is for",
+            );
+          }
+          const kind = u.pendingKind === "promote" ? "promote" : "create";
+          await tx
+            .update(users)
+            .set({
+              role: u.pendingRole,
+              pendingRole: null,
+              pendingKind: null,
+              pendingRequestedBy: null,
+              pendingRequestedAt: null,
+            })
+            .where(eq(users.id, u.id));
+          await audit.record(tx, {
+            type: "role_grant.confirmed",
+            actor,
+            subject: u.id,
+            data: {
+              email: u.email,
+              role: u.pendingRole,
+              kind,
+              requestedBy: u.pendingRequestedBy,
+              alert: true,
+            },
+          });
+          return u.id;
+        })
+        .then(loadView);
+    },
+
+    /** Withdraws a pending grant (an admin or coordinator); an account never confirmed is disabled. */
+    async cancelGrant(actor: Actor, userId: string): Promise<void> {
+      authorize(actor, "users:confirm");
+      await db.transaction(async (tx) => {
+        const [u] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
+        if (!u) throw notFound(`user ${userId}`);
+        if (!u.pendingRole) throw new AppError("invalid_state", "this user has no role grant to cancel");
+        const kind = u.pendingKind === "promote" ? "promote" : "create";
+        await tx
+          .update(users)
+          .set({
+            pendingRole: null,
+            pendingKind: null,
+            pendingRequestedBy: null,
+            pendingRequestedAt: null,
+            // An account never confirmed stays unable to log in.
+            ...(kind === "create" ? { disabledAt: clock.now() } : {}),
+          })
+          .where(eq(users.id, u.id));
+        await audit.record(tx, {
+          type: "role_grant.cancelled",
+          actor,
+          subject: u.id,
+          data: { email: u.email, role: u.pendingRole, kind, alert: true },
+        });
+      });
     },
 
     async createOrganisation(actor: Actor, input: { name: string }) {
@@ -310,38 +544,35 @@ export function makeAccounts(d: Deps) {
 
     async login(input: LoginInput) {
       const now = clock.now();
+      const key = throttleKey(input);
       const u = await findByEmail(input.email);
-      if (!u || u.disabledAt) {
-        dummyHash ??= d.passwords.hash(randomSecret(16));
-        await d.passwords.verify(await dummyHash, input.password);
+      const [throttle] = await db
+        .select()
+        .from(loginThrottle)
+        .where(and(eq(loginThrottle.email, key.email), eq(loginThrottle.ip, key.ip)));
+      // The same answer whether or not the account exists (no password is checked either way).
+      if (throttle?.lockedUntil && throttle.lockedUntil > now) {
         await audit.record(db, {
           type: "login.failed",
           actor: null,
           subject: u?.id ?? null,
-          data: {
-            email: input.email.slice(0, 320),
-            reason: u ? "disabled" : "unknown_email",
-            ...(input.ip ? { ip: input.ip } : {}),
-          },
+          data: { email: u?.email ?? key.email, reason: "locked", ...(input.ip ? { ip: input.ip } : {}) },
         });
-        throw new AppError("invalid_credentials", "wrong email or password");
-      }
-      if (u.lockedUntil && u.lockedUntil > now) {
-        await audit.record(db, {
-          type: "login.failed",
-          actor: null,
-          subject: u.id,
-          data: { email: u.email, reason: "locked", ...(input.ip ? { ip: input.ip } : {}) },
-        });
-        const seconds = Math.ceil((u.lockedUntil.getTime() - now.getTime()) / 1000);
+        const seconds = Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 1000);
         throw new AppError(
           "too_many_attempts",
-          `too many failed logins for this account; try again after ${u.lockedUntil.toISOString()} (in ${seconds} s)`,
+          `too many failed logins; try again after ${throttle.lockedUntil.toISOString()} (in ${seconds} s)`,
           { retryAfterSeconds: seconds },
         );
       }
+      if (!u || u.disabledAt || u.pendingKind === "create") {
+        // Verified against a dummy hash, so a miss costs as much time as a wrong password.
+        dummyHash ??= d.passwords.hash(randomSecret(16));
+        await d.passwords.verify(await dummyHash, input.password);
+        return failLogin(input, u, !u ? "unknown_email" : u.disabledAt ? "disabled" : "pending");
+      }
       if (!(await d.passwords.verify(u.passwordHash, input.password)))
-        return failLogin(u, "wrong_password", input.ip);
+        return failLogin(input, u, "wrong_password");
       if (!u.totpSecret) return startSession(u, "password", input);
 
       if (input.recoveryCode) {
@@ -371,7 +602,7 @@ export function makeAccounts(d: Deps) {
           });
           return true;
         });
-        if (!used) return failLogin(u, "wrong_totp", input.ip);
+        if (!used) return failLogin(input, u, "wrong_totp");
         return startSession(u, "password+recovery_code", input);
       }
       if (!input.totp) {
@@ -383,14 +614,14 @@ export function makeAccounts(d: Deps) {
       const secret = d.sealer.open(u.totpSecret, `users.totp_secret:${u.id}`);
       const step = checkTotp(secret, input.totp, now);
       if (step === null || (u.totpLastStep !== null && step <= u.totpLastStep))
-        return failLogin(u, "wrong_totp", input.ip);
+        return failLogin(input, u, "wrong_totp");
       // Claim the step atomically: of two logins racing with one code, only one wins.
       const claimed = await db
         .update(users)
         .set({ totpLastStep: step })
         .where(and(eq(users.id, u.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
         .returning({ id: users.id });
-      if (claimed.length === 0) return failLogin(u, "wrong_totp", input.ip);
+      if (claimed.length === 0) return failLogin(input, u, "wrong_totp");
       return startSession(u, "password+totp", input);
     },
 
@@ -467,14 +698,27 @@ export function makeAccounts(d: Deps) {
       const expiresAt = new Date(now.getTime() + days * 86_400_000);
       const name = input.name.trim();
       await db.transaction(async (tx) => {
-        await tx
-          .insert(apiTokens)
-          .values({ id, userId: actor.userId, name, tokenHash: sha256Hex(token), createdAt: now, expiresAt });
+        // A token made with a token is its child: revoking the parent revokes it too.
+        const parentTokenId = actor.via === "token" ? (actor.tokenId ?? null) : null;
+        await tx.insert(apiTokens).values({
+          id,
+          userId: actor.userId,
+          name,
+          tokenHash: sha256Hex(token),
+          createdAt: now,
+          expiresAt,
+          parentTokenId,
+        });
         await audit.record(tx, {
           type: "token.created",
           actor,
           subject: id,
-          data: { tokenId: id, name, expiresAt: expiresAt.toISOString() },
+          data: {
+            tokenId: id,
+            name,
+            expiresAt: expiresAt.toISOString(),
+            ...(parentTokenId ? { parentTokenId } : {}),
+          },
         });
       });
       return { id, name, token, expiresAt };
@@ -508,8 +752,27 @@ export function makeAccounts(d: Deps) {
           .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.userId)));
         if (!t) throw notFound(`token ${tokenId}`);
         if (t.revokedAt) return;
-        await tx.update(apiTokens).set({ revokedAt: clock.now() }).where(eq(apiTokens.id, tokenId));
-        await audit.record(tx, { type: "token.revoked", actor, subject: tokenId, data: { tokenId } });
+        const now = clock.now();
+        await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, tokenId));
+        // Every token descended from this one goes with it, generation by generation.
+        const cascaded: string[] = [];
+        for (let frontier = [tokenId]; frontier.length > 0; ) {
+          const children = await tx
+            .select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+            .from(apiTokens)
+            .where(inArray(apiTokens.parentTokenId, frontier));
+          const live = children.filter((c) => !c.revokedAt).map((c) => c.id);
+          if (live.length)
+            await tx.update(apiTokens).set({ revokedAt: now }).where(inArray(apiTokens.id, live));
+          cascaded.push(...live);
+          frontier = children.map((c) => c.id);
+        }
+        await audit.record(tx, {
+          type: "token.revoked",
+          actor,
+          subject: tokenId,
+          data: { tokenId, ...(cascaded.length ? { cascaded } : {}) },
+        });
       });
     },
 
@@ -610,6 +873,10 @@ export function makeAccounts(d: Deps) {
             ),
           )
           .returning({ id: apiTokens.id });
+        // Login throttles nobody has touched for a day are done with (a lock lasts an hour at most).
+        await tx
+          .delete(loginThrottle)
+          .where(lt(loginThrottle.updatedAt, new Date(now.getTime() - 86_400_000)));
         if (s.length || t.length) {
           await audit.record(tx, {
             type: "credentials.expired",

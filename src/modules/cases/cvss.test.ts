@@ -78,4 +78,13 @@ describe("scoreCvss", () => {
     ])
       expect(() => scoreCvss(bad)).toThrow(CvssError);
   });
+
+  it("refuses metric names inherited from Object.prototype as unknown, not with a TypeError", () => {
+    for (const name of ["constructor", "__proto__", "hasOwnProperty", "toString", "valueOf"])
+      for (const base of [
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+      ])
+        expect(() => scoreCvss(`${base}/${name}:X`)).toThrow(/unknown CVSS .* metric/);
+  });
 });

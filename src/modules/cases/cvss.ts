@@ -104,7 +104,8 @@ export function scoreCvss(input: string): CvssResult {
     const [metric, value, extra] = part.split(":");
     if (!metric || value === undefined || extra !== undefined)
       throw new CvssError(`"${part}" is not METRIC:VALUE`);
-    const allowed = table[metric];
+    // Own properties only: `constructor` or `__proto__` would otherwise find Object.prototype's.
+    const allowed = Object.hasOwn(table, metric) ? table[metric] : undefined;
     if (!allowed) throw new CvssError(`unknown CVSS ${version} metric ${metric}`, metric);
     if (seen.has(metric)) throw new CvssError(`metric ${metric} appears twice`, metric);
     if (!allowed.includes(value))

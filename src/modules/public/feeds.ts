@@ -9,11 +9,17 @@ export type PublicEntry = {
   updatedAt: Date;
 };
 
-const xml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
-  );
+/** Characters XML 1.0 does not allow (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text as XML character data: markup escaped, characters XML 1.0 forbids replaced by U+FFFD. */
+export const xml = (s: string) =>
+  s
+    .replace(NOT_XML_CHAR, "\uFFFD")
+    .replace(
+      /[&<>"']/g,
+      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
+    );
 const base = (p: Publisher) => p.publicUrl.replace(/\/$/, "");
 
 export function atomFeed(p: Publisher, entries: PublicEntry[], now: Date): string {

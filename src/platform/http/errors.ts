@@ -4,6 +4,9 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { AppError, type ErrorCode, STATUS } from "../errors.ts";
 
+const MULTIPART_ERRORS =
+  /^(Unexpected end of multipart data|Multipart: Boundary not found|Malformed part header)/;
+
 function fromFastify(e: FastifyError): AppError | null {
   if (hasZodFastifySchemaValidationErrors(e)) {
     const issues = e.validation.map((v) => {
@@ -24,6 +27,10 @@ function fromFastify(e: FastifyError): AppError | null {
       return new AppError("malformed_json", "the body is empty but Content-Type says JSON");
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new AppError("malformed_json", `the body is not valid JSON: ${e.message}`);
+  }
+  // The multipart parser (busboy) throws plain Errors for a body cut short or without its boundary.
+  if (!e.statusCode && MULTIPART_ERRORS.test(e.message ?? "")) {
+    return new AppError("bad_request", `the multipart body is malformed or incomplete: ${e.message}`);
   }
   if (e instanceof SyntaxError || e.statusCode === 400) {
     return new AppError("malformed_json", `the body is not valid JSON: ${e.message}`);

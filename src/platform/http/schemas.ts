@@ -18,5 +18,9 @@ export const errors = (...codes: (400 | 401 | 403 | 404 | 409 | 413 | 429)[]) =>
 
 export const Email = z.email().max(320);
 export const Name = z.string().trim().min(1).max(200);
-export const IsoDate = z.iso.datetime({ offset: true });
+/** An ISO 8601 date-time with its offset, in the years 1970 to 9999 (UTC): nothing else is a real date here. */
+export const IsoDate = z.iso.datetime({ offset: true }).refine((s) => {
+  const y = new Date(s).getUTCFullYear();
+  return y >= 1970 && y <= 9999;
+}, "a date between the years 1970 and 9999");
 export const NoContent = z.null().describe("No content");

@@ -30,6 +30,16 @@ const ROLE_HELP: Record<Role, string> = {
   researcher: "submits reports and follows their case",
 };
 
+/** A user as the list shows it, with any role grant waiting for a second person. */
+type ListedUser = User & {
+  pending: {
+    role: Role;
+    kind: "create" | "promote";
+    requestedBy: string | null;
+    requestedAt: string | null;
+  } | null;
+};
+
 type Organisation = { id: string; name: string; kind: string; createdAt: string };
 
 /** Staff belong to the programme's own organisation; everyone else to a partner or researcher organisation. */
@@ -37,17 +47,37 @@ const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "a
 
 export function UsersPage() {
   const me = useCurrentUser();
-  const users = useApiQuery<{ users: User[] }>("/api/users");
+  const api = useApi();
+  const users = useApiQuery<{ users: ListedUser[] }>("/api/users");
   const organisations = useApiQuery<{ organisations: Organisation[] }>("/api/organisations");
   const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
   const list = users.data?.users ?? [];
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  async function decide(u: ListedUser, how: "confirm" | "withdraw") {
+    setActionError(null);
+    try {
+      if (how === "confirm") await api.post(`/api/users/${u.id}/confirm`, {});
+      else await api.del(`/api/users/${u.id}/grant`);
+      notifications.show({
+        color: "teal",
+        message:
+          how === "confirm"
+            ? `${u.name} now has the role ${ROLE_LABELS[u.pending?.role ?? u.role]}.`
+            : `The grant for ${u.name} was withdrawn.`,
+      });
+      users.reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  }
 
   return (
     <>
       <PageHeader
         title="Users"
-        description="Everyone who can sign in to this instance, and their role."
+        description="Everyone who can sign in to this instance, and their role. Roles that read embargoed content, approve or grant roles take effect only once a second administrator or coordinator confirms them."
         actions={
           <Button leftSection={<IconUserPlus size={16} />} onClick={() => setCreating(true)}>
             Create user
@@ -55,6 +85,7 @@ export function UsersPage() {
         }
       />
       <ErrorAlert error={users.error} />
+      <ErrorAlert error={actionError} />
       <Paper withBorder radius="md">
         <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing="sm" highlightOnHover data-testid="users-table">
@@ -86,7 +117,43 @@ export function UsersPage() {
                     <Text size="sm">{u.email}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light">{ROLE_LABELS[u.role] ?? u.role}</Badge>
+                    {u.pending?.kind !== "create" && (
+                      <Badge variant="light">{ROLE_LABELS[u.role] ?? u.role}</Badge>
+                    )}
+                    {u.pending && (
+                      <Stack
+                        gap={4}
+                        mt={u.pending.kind === "create" ? 0 : 4}
+                        data-testid={`pending-${u.email}`}
+                      >
+                        <Badge
+                          variant="outline"
+                          color="orange"
+                          title={`${ROLE_LABELS[u.pending.role]}: awaiting a second person's confirmation`}
+                        >
+                          {ROLE_LABELS[u.pending.role]} pending
+                        </Badge>
+                        <Group gap={4}>
+                          {u.pending.requestedBy !== me.id && u.id !== me.id ? (
+                            <Button size="compact-xs" onClick={() => decide(u, "confirm")}>
+                              Confirm
+                            </Button>
+                          ) : (
+                            <Text size="xs" c="dimmed">
+                              another person must confirm
+                            </Text>
+                          )}
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => decide(u, "withdraw")}
+                          >
+                            Withdraw
+                          </Button>
+                        </Group>
+                      </Stack>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">
@@ -123,7 +190,12 @@ export function UsersPage() {
         onClose={() => setCreating(false)}
         onCreated={(u) => {
           setCreating(false);
-          notifications.show({ color: "teal", message: `${u.name} (${u.email}) can now sign in.` });
+          notifications.show({
+            color: "teal",
+            message: (u as ListedUser).pending
+              ? `${u.name} (${u.email}) can sign in once another administrator or coordinator confirms the role.`
+              : `${u.name} (${u.email}) can now sign in.`,
+          });
           users.reload();
         }}
       />
