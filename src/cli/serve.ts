@@ -129,7 +129,7 @@ export const serveCommand: Command = {
         ? `DATABASE_URL='${printableDatabaseUrl(config.DATABASE_URL)}' `
         : "";
       io.out(
-        `No administrator yet. Create one (works while the server runs):\n  ${target}FOREWARN_PASSWORD='<at least 12 characters>' npx forewarn admin create --email you@example.org --data ${config.FOREWARN_DATA_DIR}`,
+        `No administrator yet. Create two (works while the server runs): roles that read embargoed content or grant roles take two people, so a second administrator confirms what the first grants:\n  ${target}FOREWARN_PASSWORD='<at least 12 characters>' npx forewarn admin create --email you@example.org --data ${config.FOREWARN_DATA_DIR}`,
       );
     }
     await new Promise<void>((resolve) => {
