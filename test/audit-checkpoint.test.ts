@@ -53,9 +53,10 @@ describe.each(engines)("audit checkpoints on %s", (engine) => {
       const code = await runCli(argv, f.io);
       return { code, out: f.out.join("\n"), err: f.err.join("\n") };
     };
-    const admin = (email: string) =>
-      cli(["admin", "create", "--email", email, ...args], { FOREWARN_PASSWORD: PASSWORD });
-    expect((await admin("one@example.org")).code).toBe(0);
+    // The first admin creates the embedded database in a fresh folder on purpose (--init).
+    const admin = (email: string, init: string[] = []) =>
+      cli(["admin", "create", "--email", email, ...init, ...args], { FOREWARN_PASSWORD: PASSWORD });
+    expect((await admin("one@example.org", engine === "pglite" ? ["--init"] : [])).code).toBe(0);
     expect((await admin("two@example.org")).code).toBe(0);
 
     const made = await cli(["audit", "checkpoint", ...args]);

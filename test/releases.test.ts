@@ -779,6 +779,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
       products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
       sections: SECTIONS,
     });
+    await s.advisories.submit(staff.c1 as Actor, a.id);
     await s.advisories.approve(staff.c2 as Actor, a.id);
     const url = `/api/advisories/${a.id}/release-plan`;
     const publicAt = new Date(clock.now().getTime() + 6 * DAY);
