@@ -211,6 +211,13 @@ export type Forensics = {
 };
 
 const SPAN_GAP = 40;
+/**
+ * Evidence no longer than a quote, in the reader's word tokens: a framer who holds an excerpt of
+ * ~150 words of someone's copy can plant it (identifiers, versions and paths split into several
+ * tokens, so such a quote spans up to ~250 tokens), and on a short advisory such a quote is the whole
+ * copy, so nothing else in the evidence can tell a planted quote from a leak.
+ */
+export const QUOTE_WORDS = 250;
 const FORENSIC_NOISE = 0.05;
 
 /**
@@ -299,6 +306,11 @@ export function forensics(
       stitched = true;
       warnings.push(
         `stitched: the evidence against ${id} lies only in words ${startWord}–${endWord} of an otherwise complete copy whose other marks do not point at ${id}; it may be a quoted excerpt of ${id}'s copy planted by others`,
+      );
+    } else if (endWord - startWord <= QUOTE_WORDS) {
+      stitched = true;
+      warnings.push(
+        `stitched: the evidence against ${id} lies within ${endWord - startWord} words (words ${startWord}–${endWord}), no longer than a quote; a quoted excerpt of ${id}'s copy planted by others would look the same`,
       );
     }
   }

@@ -1,6 +1,7 @@
 // The evaluation protocol of docs/tracing.md: many random codes, real advisory text, every attack
 // applied to rendered text and read back through the same reader the CLI uses.
 import * as attacks from "./attacks/index.ts";
+import { compileCodeReader, readWithCode } from "./code/read.ts";
 import {
   codewords,
   DEFAULT_CUTOFF,
@@ -13,7 +14,7 @@ import {
 import { accuseLayers, forensics, type LayeredAccusation } from "./layers.ts";
 import { keyInvisibleMarks } from "./marks.ts";
 import { type Plan, planAdvisory } from "./plan.ts";
-import { compileReader, EvidenceError, type Reader, readEvidence, withPlanMarks } from "./read.ts";
+import { compileReader, EvidenceError, type Reader, type Reading, withPlanMarks } from "./read.ts";
 import { render, renderPlain, renderSites } from "./render.ts";
 
 export const ATTACKS = [
@@ -95,6 +96,8 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
   for (const adv of options.advisories) {
     const unkeyed = planAdvisory(adv.markdown);
     const baseReader = compileReader(unkeyed);
+    // Code sites are not keyed (only invisible marks are), so one code reader serves every trial.
+    const codeReader = compileCodeReader(unkeyed);
     const sentenceOf = siteSentences(unkeyed);
     const layers = unkeyed.points.map((p) => p.layer);
     const words = (renderPlain(unkeyed).match(/[\p{L}\p{N}]+/gu) ?? []).length;
@@ -151,9 +154,9 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
                 rng,
               );
         let result: LayeredAccusation | null = null;
-        let reading: ReturnType<typeof readEvidence> | null = null;
+        let reading: Reading | null = null;
         try {
-          reading = readEvidence(reader, evidence);
+          reading = readWithCode(reader, codeReader, evidence);
           result = accuseLayers(ids, codes, biases, reading.symbols, layers, { epsilon, bounds: false });
         } catch (e) {
           if (!(e instanceof EvidenceError)) throw e;
