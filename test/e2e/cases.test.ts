@@ -239,7 +239,19 @@ describe("cases and advisories in the browser", () => {
       await page.getByRole("tab", { name: "Review, release and export" }).click();
       await page.getByRole("button", { name: "Approve revision 2" }).click();
       await page.getByTestId("advisory-state").getByText("approved").waitFor();
-      await page.getByRole("button", { name: "Publish now (ends the embargo)" }).click();
+      // The next step offered is a release plan; nobody publishes alone with one click.
+      await page.getByRole("link", { name: "Plan release" }).waitFor();
+      expect(await page.getByRole("button", { name: /Publish now/ }).count()).toBe(0);
+      // Without a plan, publication takes two coordinators: one asks, another confirms.
+      const asker = new ApiSession(server.url);
+      await asker.login(bob.email, bob.password);
+      const asked = await asker.request("POST", `/api/advisories/${advisoryId}/publish`, {});
+      expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+      const confirmer = new ApiSession(server.url);
+      await confirmer.login(alice.email, alice.password);
+      const confirmed = await confirmer.request("POST", `/api/advisories/${advisoryId}/publish/confirm`, {});
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+      await page.reload();
       await page.getByText("public", { exact: true }).waitFor();
 
       await page.goto(`${server.url}/security/advisories`);
