@@ -126,7 +126,11 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label="User menu" data-testid="user-menu">
+        {/* The name holds what the button shows (initials, name, role), as WCAG 2.5.3 asks. */}
+        <UnstyledButton
+          aria-label={`${initials || "?"} ${user.name}, ${ROLE_LABELS[user.role]}: user menu`}
+          data-testid="user-menu"
+        >
           <Group gap="xs" wrap="nowrap">
             <Avatar radius="xl" size="sm" color="blue">
               {initials || "?"}

@@ -1,4 +1,11 @@
-import { Badge, createTheme } from "@mantine/core";
+import {
+  Anchor,
+  Badge,
+  type CSSVariablesResolver,
+  createTheme,
+  DEFAULT_THEME,
+  type MantineColorsTuple,
+} from "@mantine/core";
 
 export const theme = createTheme({
   primaryColor: "blue",
@@ -8,6 +15,8 @@ export const theme = createTheme({
   fontFamilyMonospace: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
   headings: { fontWeight: "650" },
   components: {
+    // A link is told apart from the text around it by more than its colour (WCAG 1.4.1).
+    Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
     // A badge says a state or a role: it is never cut to "VETTED PL…". It keeps its size in a row
     // and wraps its text on a second line when its container is narrower than the label.
     Badge: Badge.extend({
@@ -31,3 +40,87 @@ export const theme = createTheme({
     }),
   },
 });
+
+// WCAG 2.1 AA asks 4.5:1 between text and its background (1.4.3). Mantine's light scheme draws
+// several texts in shade 6 of a palette (dimmed grey, links, filled buttons and badges with white
+// text, coloured text) and light badges in shade 9 on shade 1 or 2, which for most palettes is
+// 2:1 to 4.4:1. The resolver below keeps each palette's hue and darkens just those colours until
+// they reach the ratio on every background they are drawn on, with a little margin.
+const TARGET = 4.6;
+
+type Rgb = [number, number, number];
+
+function parseHex(hex: string): Rgb {
+  const h = hex.replace("#", "");
+  const full = h.length === 3 ? [...h].map((c) => c + c).join("") : h;
+  return [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16)) as Rgb;
+}
+
+function toHex(rgb: Rgb): string {
+  return `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Relative luminance as WCAG defines it. */
+function luminance([r, g, b]: Rgb): number {
+  const lin = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+export function contrast(a: string, b: string): number {
+  const [x, y] = [luminance(parseHex(a)), luminance(parseHex(b))].sort((p, q) => q - p) as [number, number];
+  return (x + 0.05) / (y + 0.05);
+}
+
+function darken(color: string, amount: number): string {
+  return toHex(parseHex(color).map((v) => v * (1 - amount)) as Rgb);
+}
+
+/** The colour, mixed with black in small steps until it reads at TARGET on every background. */
+export function readableOn(color: string, backgrounds: string[]): string {
+  for (let k = 0; k <= 1; k += 0.02) {
+    const candidate = darken(color, k);
+    if (backgrounds.every((bg) => contrast(candidate, bg) >= TARGET)) return candidate;
+  }
+  return "#000000";
+}
+
+const WHITE = "#ffffff";
+const gray = DEFAULT_THEME.colors.gray;
+// The light backgrounds text sits on: the page, striped rows and grey panels (gray 0 to 2).
+const SURFACES = [WHITE, gray[0], gray[1], gray[2]];
+
+/**
+ * Light-scheme CSS variables with AA contrast. The dark scheme keeps Mantine's own, but for white
+ * text on filled buttons and badges (shade 8 there), darkened where it is too light.
+ */
+export const cssVariablesResolver: CSSVariablesResolver = (t) => {
+  const light: Record<string, string> = {};
+  const dark: Record<string, string> = {};
+  const palettes = Object.entries(t.colors).filter(([name]) => name !== "dark") as [
+    string,
+    MantineColorsTuple,
+  ][];
+  for (const [name, shades] of palettes) {
+    const filled = readableOn(shades[6], [WHITE]);
+    const text = readableOn(shades[6], SURFACES);
+    light[`--mantine-color-${name}-filled`] = filled;
+    light[`--mantine-color-${name}-filled-hover`] = darken(filled, 0.12);
+    light[`--mantine-color-${name}-text`] = text;
+    light[`--mantine-color-${name}-outline`] = text;
+    const darkFilled = readableOn(shades[8], [WHITE]);
+    dark[`--mantine-color-${name}-filled`] = darkFilled;
+    dark[`--mantine-color-${name}-filled-hover`] = darken(darkFilled, 0.12);
+    // Light badges, alerts and buttons: shade 9 on shade 1, or on shade 2 when hovered or active.
+    light[`--mantine-color-${name}-light-color`] = readableOn(shades[9], [shades[1], shades[2]]);
+  }
+  // Light alerts put dimmed text (request IDs, details) on shade 1 of their colour.
+  const tints = palettes.map(([, shades]) => shades[1]);
+  const primary = t.colors[t.primaryColor] ?? DEFAULT_THEME.colors.blue;
+  light["--mantine-color-dimmed"] = readableOn(gray[6], [...SURFACES, ...tints]);
+  light["--mantine-color-anchor"] = readableOn(primary[6], SURFACES);
+  light["--mantine-color-error"] = readableOn(t.colors.red?.[6] ?? "#fa5252", SURFACES);
+  return { variables: {}, light, dark };
+};
