@@ -20,7 +20,7 @@ describe("theme colours meet WCAG 2.1 AA (4.5:1)", () => {
     expect(contrast("#ffffff", v("filled"))).toBeGreaterThanOrEqual(4.5);
     expect(contrast("#ffffff", v("filled-hover"))).toBeGreaterThanOrEqual(4.5);
     expect(contrast("#ffffff", dark[`--mantine-color-${name}-filled`] ?? "")).toBeGreaterThanOrEqual(4.5);
-    for (const bg of ["#ffffff", gray[0], gray[1], gray[2]]) {
+    for (const bg of ["#ffffff", gray[0], gray[1], gray[2], shades[1] ?? ""]) {
       expect(contrast(v("text"), bg)).toBeGreaterThanOrEqual(4.5);
       expect(contrast(v("outline"), bg)).toBeGreaterThanOrEqual(4.5);
     }
@@ -32,7 +32,7 @@ describe("theme colours meet WCAG 2.1 AA (4.5:1)", () => {
     const backgrounds = ["#ffffff", gray[0], gray[1], gray[2]];
     for (const bg of [...backgrounds, ...palettes.map((p) => full.colors[p]?.[1] ?? "")])
       expect(contrast(light["--mantine-color-dimmed"] ?? "", bg)).toBeGreaterThanOrEqual(4.5);
-    for (const bg of backgrounds) {
+    for (const bg of [...backgrounds, ...palettes.map((p) => full.colors[p]?.[1] ?? "")]) {
       expect(contrast(light["--mantine-color-anchor"] ?? "", bg)).toBeGreaterThanOrEqual(4.5);
       expect(contrast(light["--mantine-color-error"] ?? "", bg)).toBeGreaterThanOrEqual(4.5);
     }

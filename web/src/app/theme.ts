@@ -1,10 +1,14 @@
 import {
   Anchor,
   Badge,
+  Code,
   type CSSVariablesResolver,
   createTheme,
   DEFAULT_THEME,
+  Drawer,
   type MantineColorsTuple,
+  Modal,
+  Notification,
 } from "@mantine/core";
 
 export const theme = createTheme({
@@ -15,6 +19,18 @@ export const theme = createTheme({
   fontFamilyMonospace: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
   headings: { fontWeight: "650" },
   components: {
+    // A block of code wraps instead of scrolling sideways: a scrolling region would need to be
+    // reachable by keyboard (WCAG 2.1.1), and a long link or hash is read whole.
+    Code: Code.extend({
+      styles: (_theme, props) =>
+        props.block ? { root: { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } } : {},
+    }),
+    // Close buttons show only a cross: they say what they do to assistive technology (WCAG 4.1.2).
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close dialog" } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close" } } }),
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { "aria-label": "Close notification" } },
+    }),
     // A link is told apart from the text around it by more than its colour (WCAG 1.4.1).
     Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
     // A badge says a state or a role: it is never cut to "VETTED PL…". It keeps its size in a row
@@ -103,9 +119,12 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
     string,
     MantineColorsTuple,
   ][];
+  // Light alerts, badges and selected rows lay shade 1 of their colour under text of any colour.
+  const tints = palettes.map(([, shades]) => shades[1]);
+  const behindText = [...SURFACES, ...tints];
   for (const [name, shades] of palettes) {
     const filled = readableOn(shades[6], [WHITE]);
-    const text = readableOn(shades[6], SURFACES);
+    const text = readableOn(shades[6], behindText);
     light[`--mantine-color-${name}-filled`] = filled;
     light[`--mantine-color-${name}-filled-hover`] = darken(filled, 0.12);
     light[`--mantine-color-${name}-text`] = text;
@@ -116,11 +135,9 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
     // Light badges, alerts and buttons: shade 9 on shade 1, or on shade 2 when hovered or active.
     light[`--mantine-color-${name}-light-color`] = readableOn(shades[9], [shades[1], shades[2]]);
   }
-  // Light alerts put dimmed text (request IDs, details) on shade 1 of their colour.
-  const tints = palettes.map(([, shades]) => shades[1]);
   const primary = t.colors[t.primaryColor] ?? DEFAULT_THEME.colors.blue;
-  light["--mantine-color-dimmed"] = readableOn(gray[6], [...SURFACES, ...tints]);
-  light["--mantine-color-anchor"] = readableOn(primary[6], SURFACES);
-  light["--mantine-color-error"] = readableOn(t.colors.red?.[6] ?? "#fa5252", SURFACES);
+  light["--mantine-color-dimmed"] = readableOn(gray[6], behindText);
+  light["--mantine-color-anchor"] = readableOn(primary[6], behindText);
+  light["--mantine-color-error"] = readableOn(t.colors.red?.[6] ?? "#fa5252", behindText);
   return { variables: {}, light, dark };
 };
