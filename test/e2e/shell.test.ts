@@ -176,6 +176,16 @@ describe("web shell", () => {
       expect(await result.textContent()).toContain("Chain intact");
       await screenshot(page, "audit");
       await expectAccessible(page, "audit log");
+      // The colour scheme follows the system's: the dark one reads as well.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === "dark");
+      await expectAccessible(page, "audit log, dark scheme");
+      await page.goto(`${server.url}/`);
+      await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+      await expectAccessible(page, "programme overview, dark scheme");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.goto(`${server.url}/audit`);
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
 
       // Signing out returns to the login page, and the session is gone.
       await page.getByTestId("user-menu").click();

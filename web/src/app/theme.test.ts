@@ -38,6 +38,31 @@ describe("theme colours meet WCAG 2.1 AA (4.5:1)", () => {
     }
   });
 
+  test.each(palettes)("%s in the dark scheme: text, outline and light colours", (name) => {
+    const shades = full.colors[name] ?? [];
+    const d = (suffix: string) => dark[`--mantine-color-${name}-${suffix}`] ?? "";
+    const darkShades = full.colors.dark;
+    for (const bg of [darkShades[5], darkShades[6], darkShades[7], darkShades[8]]) {
+      expect(contrast(d("text"), bg)).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(d("outline"), bg)).toBeGreaterThanOrEqual(4.5);
+      for (const v of ["dimmed", "anchor", "error"])
+        expect(contrast(dark[`--mantine-color-${v}`] ?? "", bg)).toBeGreaterThanOrEqual(4.5);
+    }
+    // Mantine's dark light-variant background: shade 9 darkened by half (30 % when hovered).
+    for (const k of [0.5, 0.3]) {
+      const bg = `#${(shades[9] ?? "")
+        .slice(1)
+        .match(/../g)
+        ?.map((h) =>
+          Math.round(Number.parseInt(h, 16) * (1 - k))
+            .toString(16)
+            .padStart(2, "0"),
+        )
+        .join("")}`;
+      expect(contrast(d("light-color"), bg)).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
   test("a colour that already reads well is kept as it is", () => {
     expect(readableOn("#212529", ["#ffffff"])).toBe("#212529");
   });

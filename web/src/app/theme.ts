@@ -94,13 +94,24 @@ function darken(color: string, amount: number): string {
   return toHex(parseHex(color).map((v) => v * (1 - amount)) as Rgb);
 }
 
-/** The colour, mixed with black in small steps until it reads at TARGET on every background. */
-export function readableOn(color: string, backgrounds: string[]): string {
+function lighten(color: string, amount: number): string {
+  return toHex(parseHex(color).map((v) => v + (255 - v) * amount) as Rgb);
+}
+
+/**
+ * The colour, mixed with black (or white, for a dark scheme) in small steps until it reads at
+ * TARGET on every background.
+ */
+export function readableOn(
+  color: string,
+  backgrounds: string[],
+  towards: "black" | "white" = "black",
+): string {
   for (let k = 0; k <= 1; k += 0.02) {
-    const candidate = darken(color, k);
+    const candidate = towards === "black" ? darken(color, k) : lighten(color, k);
     if (backgrounds.every((bg) => contrast(candidate, bg) >= TARGET)) return candidate;
   }
-  return "#000000";
+  return towards === "black" ? "#000000" : WHITE;
 }
 
 const WHITE = "#ffffff";
@@ -109,8 +120,8 @@ const gray = DEFAULT_THEME.colors.gray;
 const SURFACES = [WHITE, gray[0], gray[1], gray[2]];
 
 /**
- * Light-scheme CSS variables with AA contrast. The dark scheme keeps Mantine's own, but for white
- * text on filled buttons and badges (shade 8 there), darkened where it is too light.
+ * CSS variables with AA contrast in both schemes: in the light one the colours are darkened, in
+ * the dark one texts are lightened and filled backgrounds (white text on shade 8) darkened.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (t) => {
   const light: Record<string, string> = {};
@@ -122,6 +133,11 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
   // Light alerts, badges and selected rows lay shade 1 of their colour under text of any colour.
   const tints = palettes.map(([, shades]) => shades[1]);
   const behindText = [...SURFACES, ...tints];
+  // The dark scheme's page, panels and hovers (dark 5 to 8), and its light variants' backgrounds
+  // (shade 9 darkened by half; by 30 % when hovered, for the light variant's own text).
+  const darkShades = t.colors.dark ?? DEFAULT_THEME.colors.dark;
+  const darkTints = palettes.map(([, shades]) => darken(shades[9], 0.5));
+  const behindDarkText = [darkShades[5], darkShades[6], darkShades[7], darkShades[8], ...darkTints];
   for (const [name, shades] of palettes) {
     const filled = readableOn(shades[6], [WHITE]);
     const text = readableOn(shades[6], behindText);
@@ -132,6 +148,14 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
     const darkFilled = readableOn(shades[8], [WHITE]);
     dark[`--mantine-color-${name}-filled`] = darkFilled;
     dark[`--mantine-color-${name}-filled-hover`] = darken(darkFilled, 0.12);
+    const darkText = readableOn(shades[4], behindDarkText, "white");
+    dark[`--mantine-color-${name}-text`] = darkText;
+    dark[`--mantine-color-${name}-outline`] = darkText;
+    dark[`--mantine-color-${name}-light-color`] = readableOn(
+      shades[0],
+      [darken(shades[9], 0.5), darken(shades[9], 0.3)],
+      "white",
+    );
     // Light badges, alerts and buttons: shade 9 on shade 1, or on shade 2 when hovered or active.
     light[`--mantine-color-${name}-light-color`] = readableOn(shades[9], [shades[1], shades[2]]);
   }
@@ -139,5 +163,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
   light["--mantine-color-dimmed"] = readableOn(gray[6], behindText);
   light["--mantine-color-anchor"] = readableOn(primary[6], behindText);
   light["--mantine-color-error"] = readableOn(t.colors.red?.[6] ?? "#fa5252", behindText);
+  dark["--mantine-color-dimmed"] = readableOn(darkShades[2], behindDarkText, "white");
+  dark["--mantine-color-anchor"] = readableOn(primary[4], behindDarkText, "white");
+  dark["--mantine-color-error"] = readableOn(t.colors.red?.[5] ?? "#ff6b6b", behindDarkText, "white");
   return { variables: {}, light, dark };
 };
