@@ -3,7 +3,14 @@
 // preview per content level and revision diff, and the public advisory page after release.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import {
+  ApiSession,
+  expectAccessible,
+  launchBrowser,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from "./harness.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const alice = { email: "alice@forewarn.test", password: "alice long passphrase 1" };
@@ -89,10 +96,12 @@ describe("cases and advisories in the browser", () => {
         .fill("# Steps\n\nSend `X-Forwarded-User: admin` to `/admin`.");
       await page.getByLabel("Email for notifications (optional)").fill("finder@example.net");
       await screenshot(page, "report-form");
+      await expectAccessible(page, "report form");
       await page.getByRole("button", { name: "Submit report" }).click();
       trackingLink = ((await page.getByTestId("tracking-link").textContent()) ?? "").trim();
       expect(trackingLink).toMatch(/\/report\/cas_[0-9A-Z]{26}#token=fwt_/);
       caseId = /cas_[0-9A-Z]{26}/.exec(trackingLink)?.[0] ?? "";
+      await expectAccessible(page, "report sent");
 
       await page.goto(trackingLink);
       expect(await page.getByTestId("case-phase").textContent()).toBe("received");
@@ -100,6 +109,7 @@ describe("cases and advisories in the browser", () => {
       await page.getByRole("button", { name: "Send" }).click();
       await page.getByText("Happy to help test the fix.").waitFor();
       await screenshot(page, "report-tracking");
+      await expectAccessible(page, "tracking page");
     },
   );
 
@@ -111,6 +121,7 @@ describe("cases and advisories in the browser", () => {
       await row.waitFor();
       expect(await row.textContent()).toContain("90 d left");
       await screenshot(page, "case-list");
+      await expectAccessible(page, "cases list");
       await row.getByRole("link").click();
       await page.getByRole("heading", { name: "Admin console authentication bypass" }).waitFor();
       // An illegal jump is not even offered; the legal next phases are.
@@ -146,6 +157,7 @@ describe("cases and advisories in the browser", () => {
       await reporter.getByRole("link", { name: "finder@example.net" }).waitFor();
       await reporter.getByText("Reported through the public form").waitFor();
       await screenshot(page, "case-detail");
+      await expectAccessible(page, "case detail");
       // On a phone-sized screen no badge is cut to an ellipsis.
       await page.setViewportSize({ width: 360, height: 800 });
       for (const path of [`/cases/${caseId}`, "/cases"]) {
@@ -189,7 +201,16 @@ describe("cases and advisories in the browser", () => {
     advisoryId = created.body.id;
     trackingId = created.body.trackingId;
 
-    await signIn(page, alice, `/advisories/${advisoryId}`);
+    await signIn(page, alice, "/advisories");
+    await page.getByRole("link", { name: "New advisory" }).click();
+    await page.getByRole("heading", { name: "New advisory" }).waitFor();
+    await expectAccessible(page, "new advisory");
+    await page.goBack();
+    await page.getByRole("link", { name: new RegExp(trackingId) }).waitFor();
+    await expectAccessible(page, "advisories list");
+    await page.getByRole("link", { name: new RegExp(trackingId) }).click();
+    await page.getByLabel("Summary (markdown)").waitFor();
+    await expectAccessible(page, "advisory editor");
     await page
       .getByLabel("Summary (markdown)")
       .fill("Remote attackers can act as administrators.\n\nUpgrade to 4.2.2.");
@@ -203,12 +224,14 @@ describe("cases and advisories in the browser", () => {
     await page.getByRole("radiogroup", { name: "Content level" }).getByText("full").click();
     await preview.getByText(/curl -H/).waitFor();
     await screenshot(page, "advisory-preview");
+    await expectAccessible(page, "advisory preview");
 
     await page.getByRole("tab", { name: "Revisions and diff" }).click();
     const diff = page.getByTestId("diff-field");
     await diff.getByText("sections.summary").waitFor();
     expect(await diff.locator('[data-diff="added"]').first().textContent()).toContain("Upgrade to 4.2.2.");
     await screenshot(page, "advisory-diff");
+    await expectAccessible(page, "advisory revisions and diff");
 
     // A draft goes to review first; the author cannot approve their own revision.
     await page.getByRole("tab", { name: "Review, release and export" }).click();
@@ -225,6 +248,7 @@ describe("cases and advisories in the browser", () => {
     });
     await page.getByRole("button", { name: "Upload" }).click();
     await page.getByRole("link", { name: "acme.rules" }).waitFor();
+    await expectAccessible(page, "advisory review, release and export");
   });
 
   inBrowser(
@@ -234,6 +258,7 @@ describe("cases and advisories in the browser", () => {
       expect(await before.text()).toBe("[]");
       await page.goto(`${server.url}/security/advisories/${trackingId}`);
       await page.getByRole("alert").waitFor();
+      await expectAccessible(page, "public advisory not found");
 
       await signIn(page, bob, `/advisories/${advisoryId}`);
       await page.getByRole("tab", { name: "Review, release and export" }).click();
@@ -255,12 +280,15 @@ describe("cases and advisories in the browser", () => {
       await page.getByText("public", { exact: true }).waitFor();
 
       await page.goto(`${server.url}/security/advisories`);
+      await page.getByRole("link", { name: new RegExp(trackingId) }).waitFor();
+      await expectAccessible(page, "public advisories list");
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
       await page.getByRole("heading", { name: "Acme Gateway: authentication bypass" }).waitFor();
       await page.getByText("CVSS 4.0 9.3 critical").waitFor();
       await page.getByText("Upgrade to 4.2.2.").waitFor();
       expect(await page.content()).not.toContain("curl -H");
       await screenshot(page, "public-advisory");
+      await expectAccessible(page, "public advisory");
       const feed = await (await fetch(`${server.url}/feeds/advisories.atom`)).text();
       expect(feed).toContain(trackingId);
     },

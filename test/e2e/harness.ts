@@ -1,7 +1,8 @@
 // Browser-test harness: a real `forewarn serve` process on a free port with its own data folder,
 // Debian's Chromium driven by playwright-core, and a small cookie-keeping API client for set-up steps.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -175,6 +176,51 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+let axeSource: Promise<string> | undefined;
+
+type AxeViolation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; html: string; failureSummary?: string }[];
+};
+
+/**
+ * Scans what the page shows now with axe-core against WCAG 2.1 A and AA, and fails with a readable
+ * list of the violations (rule, impact, selectors, a short piece of the markup) when there are any.
+ * `label` names the page (or the dialog) in the failure message.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  // A dialog still fading in would be measured at part opacity: wait for transitions to end
+  // (not for endless ones, such as a loader's spin).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Infinity),
+  );
+  // The page's Content-Security-Policy does not apply to scripts the test driver evaluates.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe-core is injected into the page at run time
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations as AxeViolation[];
+  }, AXE_TAGS);
+  if (violations.length === 0) return;
+  const lines = violations.flatMap((v) => [
+    `${v.id} (${v.impact ?? "no impact"}): ${v.help}, ${v.nodes.length} node(s)`,
+    ...v.nodes.slice(0, 10).map((n) => {
+      const html = n.html.replace(/\s+/g, " ");
+      const detail = (n.failureSummary ?? "").split("\n").slice(1, 2).join("").trim();
+      return `  ${n.target.join(" ")}: ${html.length > 120 ? `${html.slice(0, 117)}...` : html}${detail ? `\n    ${detail}` : ""}`;
+    }),
+    ...(v.nodes.length > 10 ? [`  ... and ${v.nodes.length - 10} more`] : []),
+  ]);
+  throw new Error(`accessibility violations on ${label} (${page.url()}):\n${lines.join("\n")}`);
 }
 
 /** A JSON client that keeps the session cookie and CSRF token, like the browser does. */

@@ -5,7 +5,14 @@
 import * as openpgp from "openpgp";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import {
+  ApiSession,
+  expectAccessible,
+  launchBrowser,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from "./harness.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const coord = { email: "carl@forewarn.test", password: "another long passphrase 7" };
@@ -121,9 +128,11 @@ describe("partner programme in the browser", () => {
     ])
       await page.getByLabel(label).check();
     await screenshot(page, "partners-apply");
+    await expectAccessible(page, "application form");
     await page.getByRole("button", { name: "Submit application" }).click();
     await page.getByTestId("application-done").waitFor();
     expect(await page.getByTestId("application-done").textContent()).toContain("nora@nordlicht.example");
+    await expectAccessible(page, "application sent");
     const list = await coordApi.request<{ partners: { name: string; status: string }[] }>(
       "GET",
       "/api/partners?country=DE",
@@ -155,6 +164,7 @@ describe("partner programme in the browser", () => {
       await tierCell.getByText("receives nothing").waitFor();
       await tierCell.getByText("assigned standard").waitFor();
       await screenshot(page, "partners-directory");
+      await expectAccessible(page, "partners directory");
 
       await page.getByRole("tab", { name: "Approval queue" }).click();
       for (const name of ["Shieldworks", "Great Wall Defence"]) {
@@ -163,6 +173,7 @@ describe("partner programme in the browser", () => {
         await card.getByText("1 of 2 approvals").waitFor();
       }
       await screenshot(page, "partners-queue");
+      await expectAccessible(page, "approval queue");
       // The same person again is refused with the server's reason.
       await page
         .getByTestId("queue-card")
@@ -184,6 +195,7 @@ describe("partner programme in the browser", () => {
         .getByTestId("eligibility")
         .getByText(/current NDA \(version 1\) is not signed/)
         .waitFor();
+      await expectAccessible(page, "partner detail");
     },
   );
 
@@ -196,9 +208,12 @@ describe("partner programme in the browser", () => {
       });
       expect(inv.status).toBe(201);
       await page.goto(`${server.url}/invite/${inv.body.inviteUrl.split("/invite/")[1]}`);
+      await page.getByLabel("Choose a password").waitFor();
+      await expectAccessible(page, "invite page");
       await page.getByLabel("Choose a password").fill(partnerAdmin.password);
       await page.getByRole("button", { name: "Set password" }).click();
       await page.getByTestId("invite-accepted").waitFor();
+      await expectAccessible(page, "invite accepted");
       // Placed in the partner by staff, the admin logs in once a second person confirms.
       await server.confirm(partnerAdmin.email);
 
@@ -209,9 +224,11 @@ describe("partner programme in the browser", () => {
         .click();
       await page.getByRole("heading", { name: "Shieldworks" }).waitFor();
       await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
+      await expectAccessible(page, "partner portal overview");
 
       await page.getByRole("tab", { name: "NDA" }).click();
       await page.getByTestId("nda-text").waitFor();
+      await expectAccessible(page, "partner portal NDA");
       await page.getByLabel("Your full name").fill("Sam Shield");
       await page.getByLabel("Your title").fill("CISO");
       await page.getByRole("button", { name: "Sign NDA" }).click();
@@ -236,6 +253,7 @@ describe("partner programme in the browser", () => {
       await page.getByRole("button", { name: "Edit profile" }).click();
       // What the policy reads (affiliations among it) is staff-only: the partner edits the rest.
       await page.getByText(/kind and affiliations decide the partner's tier/).waitFor();
+      await expectAccessible(page, "partner profile editor");
       expect(await page.getByLabel("Affiliations").count()).toBe(0);
       await page.getByLabel("Website").fill("https://shieldworks.example/security");
       await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -250,6 +268,7 @@ describe("partner programme in the browser", () => {
         .getByText(/\/invite\//)
         .waitFor();
       await page.getByTestId("members-table").getByText("analyst@shieldworks.example").waitFor();
+      await expectAccessible(page, "partner portal members");
 
       await page.getByRole("tab", { name: "Keys" }).click();
       const { publicKey } = await openpgp.generateKey({
@@ -261,6 +280,7 @@ describe("partner programme in the browser", () => {
       await page.getByRole("button", { name: "Register key" }).click();
       await page.getByTestId("key-card").getByText(fp.slice(0, 4)).first().waitFor();
       expect(await page.getByTestId("key-card").textContent()).toContain(fp.replace(/(.{4})/g, "$1 ").trim());
+      await expectAccessible(page, "partner portal keys");
 
       await page.getByRole("tab", { name: "Webhooks" }).click();
       await page.getByLabel("Endpoint (https)").fill("http://hooks.shieldworks.example/x");
@@ -272,6 +292,7 @@ describe("partner programme in the browser", () => {
         .getByTestId("webhook-secret")
         .getByText(/whsec_/)
         .waitFor();
+      await expectAccessible(page, "partner portal webhooks");
 
       await page.getByRole("tab", { name: "Incidents" }).click();
       await page.getByLabel("What leaked").fill("Detection rule for FW-2026-0001");
@@ -279,16 +300,19 @@ describe("partner programme in the browser", () => {
       await page.getByLabel("When").fill("yesterday 09:00 UTC");
       await page.getByRole("button", { name: "Report leak" }).click();
       await page.getByTestId("incident-card").getByText("Detection rule for FW-2026-0001").waitFor();
+      await expectAccessible(page, "partner portal incidents");
 
       await page.getByRole("tab", { name: "Scorecard" }).click();
       const card = page.getByTestId("scorecard");
       await card.getByText("version 1 signed").waitFor();
       expect(await card.getByText("no advisory received yet").count()).toBe(2);
       await screenshot(page, "partners-portal-scorecard");
+      await expectAccessible(page, "partner portal scorecard");
 
       // Another partner's page answers "not found" to a partner user.
       await page.goto(`${server.url}/partners/${ids.cn}`);
       await page.getByRole("alert").filter({ hasText: "not found" }).waitFor();
+      await expectAccessible(page, "another partner, not found");
     },
   );
 
@@ -300,6 +324,7 @@ describe("partner programme in the browser", () => {
       const lead = page.getByLabel("Lead time of standard");
       await expect.poll(() => lead.inputValue()).toBe("P1D");
       await lead.fill("PT36H");
+      await expectAccessible(page, "tiers");
       await page.getByRole("button", { name: "Save tiers" }).click();
       await page.getByText("Tiers saved").waitFor();
       const tiers = await adminApi.request<{ tiers: { name: string; leadTime: string }[] }>(
@@ -335,12 +360,14 @@ describe("partner programme in the browser", () => {
       await preview.getByRole("cell", { name: "Shieldworks" }).waitFor();
       await preview.getByRole("cell", { name: /summary, detection, indicators$/ }).waitFor();
       await screenshot(page, "partners-policy-preview");
+      await expectAccessible(page, "jurisdiction policy with preview");
       const saved = await adminApi.request<{ rules: unknown[] }>("GET", "/api/policy/rules");
       expect(saved.body.rules).toHaveLength(1);
 
       await page.getByRole("tab", { name: "NDA versions" }).click();
       await page.getByTestId("nda-versions").getByText("Version 1", { exact: true }).waitFor();
       await page.getByTestId("nda-versions").getByText("in force").waitFor();
+      await expectAccessible(page, "NDA versions");
       // The mail outbox stands in for a transport: the applicant's invitation waits there.
       await page.getByRole("tab", { name: "Mail outbox" }).click();
       await page.getByTestId("outbox").getByText("nora@nordlicht.example").click();
@@ -349,6 +376,7 @@ describe("partner programme in the browser", () => {
         .getByText(/\/invite\/[A-Za-z0-9_-]{43}/)
         .filter({ visible: true })
         .waitFor();
+      await expectAccessible(page, "mail outbox");
     },
   );
 
@@ -359,16 +387,20 @@ describe("partner programme in the browser", () => {
       await page.goto(`${server.url}/partners/${ids.us}`);
       await page.getByRole("button", { name: "Suspend" }).click();
       await page.getByLabel("Reason").fill("PoC matching our copy found on a forum");
+      await expectAccessible(page, "suspend dialog");
       await page.getByRole("button", { name: "Confirm suspend" }).click();
       await page.getByTestId("status-badge").filter({ hasText: "suspended" }).waitFor();
       await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
       await page.getByTestId("eligibility").getByText("the partner is suspended: delivery stopped").waitFor();
       await page.getByTestId("timeline").getByText("PoC matching our copy found on a forum").waitFor();
       await screenshot(page, "partners-suspended");
+      await expectAccessible(page, "suspended partner");
       await page.goto(`${server.url}/partners?tab=incidents`);
       const incident = page
         .getByTestId("incident-card")
         .filter({ hasText: "Detection rule for FW-2026-0001" });
+      await incident.getByLabel("Resolution").waitFor();
+      await expectAccessible(page, "incidents");
       await incident.getByLabel("Resolution").fill("repository taken down within the hour");
       await incident.getByRole("button", { name: "Close incident" }).click();
       await page.getByText("Closed", { exact: true }).click();

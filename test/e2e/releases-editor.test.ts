@@ -4,7 +4,14 @@
 // with a reason, and the preview shows both before anything is saved; saving keeps them.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import {
+  ApiSession,
+  expectAccessible,
+  launchBrowser,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from "./harness.ts";
 import { onboardPartner } from "./partners-api.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
@@ -133,6 +140,8 @@ describe("plan editor: extra waves and exclusions", () => {
     const extraAt = new Date(t0.getTime() - 5 * DAY);
     try {
       await page.goto(`${server.url}/releases/${advisoryId}`);
+      await page.getByLabel("Public release (T0)").waitFor();
+      await expectAccessible(page, "new release plan");
       await page.getByLabel("Public release (T0)").fill(berlinInput(t0));
       await page.getByRole("button", { name: "Preview" }).click();
       await preview.getByText("Tier standard: 1 partner").waitFor();
@@ -178,6 +187,7 @@ describe("plan editor: extra waves and exclusions", () => {
       expect(await preview.getByText("Tier restricted", { exact: false }).count()).toBe(0);
       expect((await c1.request("GET", `/api/advisories/${advisoryId}/release-plan`)).status).toBe(404);
       await screenshot(page, "release-plan-extra-wave-preview");
+      await expectAccessible(page, "plan editor with extra wave and exclusion");
 
       await page.getByRole("button", { name: "Save plan" }).click();
       await page.getByText("Another coordinator must approve this plan").waitFor();

@@ -5,7 +5,14 @@
 // as they change, without a reload.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { ApiSession, launchBrowser, type RunningServer, screenshot, startServer } from "./harness.ts";
+import {
+  ApiSession,
+  expectAccessible,
+  launchBrowser,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from "./harness.ts";
 import { onboardPartner } from "./partners-api.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
@@ -199,6 +206,7 @@ describe("releases in the browser", () => {
         .getByRole("link", { name: "Releases" })
         .click();
       await page.getByText("Nothing released to you yet").waitFor();
+      await expectAccessible(page, "partner inbox, empty");
       expect((await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
       // Wait for the wave (the server's own clock and jobs), then look again.
       const end = Date.now() + 60_000;
@@ -209,6 +217,8 @@ describe("releases in the browser", () => {
       expect(Date.now()).toBeGreaterThanOrEqual(waveAt);
       expect((await bronzeApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
       await page.reload();
+      await page.getByRole("link", { name: new RegExp(trackingId) }).waitFor();
+      await expectAccessible(page, "partner inbox");
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
       await page.getByText("curl -H 'X-Forwarded-User: admin'", { exact: false }).waitFor();
       await page.getByText("Prepared for Gold Security alone", { exact: false }).waitFor();
@@ -224,6 +234,7 @@ describe("releases in the browser", () => {
       await page.getByRole("button", { name: "Received" }).click();
       await page.getByText("Current: received").waitFor();
       await screenshot(page, "release-partner-copy");
+      await expectAccessible(page, "partner copy");
     } catch (e) {
       await screenshot(page, "failed-release-partner").catch(() => {});
       throw e;
@@ -252,6 +263,13 @@ describe("releases in the browser", () => {
         .poll(() => wave.getByTestId("bar-Acknowledgements").textContent(), { timeout: 10_000 })
         .toMatch(/shipped 1 · in progress 0 · received 0/);
       await screenshot(page, "release-live-wave-view");
+      await expectAccessible(page, "plan editor with the live wave view");
+      await page
+        .getByRole("navigation", { name: "Main navigation" })
+        .getByRole("link", { name: "Releases" })
+        .click();
+      await page.getByRole("link", { name: new RegExp(trackingId) }).waitFor();
+      await expectAccessible(page, "releases calendar");
     } catch (e) {
       await screenshot(page, "failed-release-live-view").catch(() => {});
       throw e;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   ApiSession,
   Authenticator,
+  expectAccessible,
   launchBrowser,
   type RunningServer,
   screenshot,
@@ -93,6 +94,7 @@ describe("web shell", () => {
       await page.waitForURL(/\/login$/);
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       await screenshot(page, "login");
+      await expectAccessible(page, "login");
 
       // A wrong password is refused with the server's message, and the form stays.
       await enterPassword(page, admin.email, "not the password");
@@ -100,12 +102,14 @@ describe("web shell", () => {
       await alert.waitFor();
       expect((await alert.textContent())?.trim()).not.toBe("");
       expect(page.url()).toMatch(/\/login$/);
+      await expectAccessible(page, "login with an error");
 
       // The right password leads to the second step.
       await enterPassword(page, admin.email, admin.password);
       await page.getByRole("heading", { name: "Two-factor authentication" }).waitFor();
       await page.getByLabel("Authentication code").fill(await authenticator.code());
       await screenshot(page, "login-totp");
+      await expectAccessible(page, "login, second factor");
       await page.getByRole("button", { name: "Verify" }).click();
 
       // Home: an empty programme.
@@ -127,10 +131,12 @@ describe("web shell", () => {
         await nav.getByRole("link", { name: label }).waitFor();
       }
       await screenshot(page, "overview");
+      await expectAccessible(page, "programme overview");
 
       // A capability still to come explains itself instead of breaking.
       await nav.getByRole("link", { name: "Partners" }).click();
       await page.getByText("No partners yet").waitFor();
+      await expectAccessible(page, "partners, empty");
 
       // Pages the administrator does not work on say who does and what to do, not a refusal.
       for (const [label, title] of [
@@ -142,8 +148,12 @@ describe("web shell", () => {
         await page.getByRole("link", { name: "Create a coordinator" }).waitFor();
         const text = (await page.locator("main").textContent()) ?? "";
         expect(text).not.toMatch(/may not|not available yet/i);
+        await expectAccessible(page, `${label} for an administrator`);
       }
       await screenshot(page, "cases-for-admin");
+      await nav.getByRole("link", { name: "Investigations" }).click();
+      await page.getByRole("heading", { name: "Investigations" }).waitFor();
+      await expectAccessible(page, "investigations");
       // No badge anywhere in the shell is cut short.
       const cut = await page
         .locator(".mantine-Badge-label")
@@ -165,6 +175,17 @@ describe("web shell", () => {
       expect(await result.getAttribute("data-ok")).toBe("true");
       expect(await result.textContent()).toContain("Chain intact");
       await screenshot(page, "audit");
+      await expectAccessible(page, "audit log");
+      // The colour scheme follows the system's: the dark one reads as well.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === "dark");
+      await expectAccessible(page, "audit log, dark scheme");
+      await page.goto(`${server.url}/`);
+      await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+      await expectAccessible(page, "programme overview, dark scheme");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.goto(`${server.url}/audit`);
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
 
       // Signing out returns to the login page, and the session is gone.
       await page.getByTestId("user-menu").click();
@@ -191,12 +212,14 @@ describe("web shell", () => {
     const dialog = page.getByRole("dialog", { name: "Create an API token" });
     await dialog.getByLabel("Name").fill("e2e script");
     await dialog.getByLabel("Expires in (days)").fill("7");
+    await expectAccessible(page, "create token dialog");
     await dialog.getByRole("button", { name: "Create token" }).click();
     await dialog.waitFor({ state: "hidden" });
     const token = (await page.getByTestId("new-token-value").textContent())?.trim() ?? "";
     expect(token.length).toBeGreaterThan(20);
     await page.getByTestId("tokens-table").getByText("e2e script").waitFor();
     await screenshot(page, "account-token");
+    await expectAccessible(page, "account with a new token");
 
     const me = await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
@@ -210,6 +233,8 @@ describe("web shell", () => {
 
     // Revoked, it no longer opens the API.
     await page.getByTestId("tokens-table").getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).waitFor();
+    await expectAccessible(page, "revoke token dialog");
     await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
     await page.getByTestId("tokens-table").getByText("Revoked").waitFor();
     const after = await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
@@ -229,6 +254,7 @@ describe("web shell", () => {
     await dialog.getByLabel("Email").fill(coordinator.email);
     await dialog.getByLabel(/^Name/).fill("Carl Coordinator");
     await dialog.getByLabel(/^Initial password/).fill(coordinator.password);
+    await expectAccessible(page, "create user dialog");
     await dialog.getByRole("button", { name: "Create user" }).click();
     await dialog.waitFor({ state: "hidden" });
     await page.getByTestId("users-table").getByText(coordinator.email).waitFor();
@@ -236,6 +262,7 @@ describe("web shell", () => {
     const pending = page.getByTestId(`pending-${coordinator.email}`);
     await pending.getByText("another person must confirm").waitFor();
     await screenshot(page, "users");
+    await expectAccessible(page, "users");
     await server.confirm(coordinator.email);
 
     await page.getByTestId("user-menu").click();
@@ -248,5 +275,6 @@ describe("web shell", () => {
     expect(await nav.getByRole("link", { name: "Users" }).count()).toBe(0);
     await page.goto(`${server.url}/audit`);
     await page.getByText("Not available to your role").waitFor();
+    await expectAccessible(page, "a page not for this role");
   });
 });

@@ -8,14 +8,14 @@ import { BrowserRouter } from "react-router";
 import { App } from "./app/App.tsx";
 import { makeApiClient } from "./app/api.ts";
 import { AuthProvider } from "./app/auth.tsx";
-import { theme } from "./app/theme.ts";
+import { cssVariablesResolver, theme } from "./app/theme.ts";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <BrowserRouter>
         <AuthProvider api={makeApiClient()}>

@@ -701,7 +701,7 @@ function Metric({ label, value, ok }: { label: string; value: string; ok: boolea
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
-      <Text fw={600} c={ok === null ? "dimmed" : ok ? "green.7" : "red.7"}>
+      <Text fw={600} c={ok === null ? "dimmed" : ok ? "green" : "red"}>
         {value}
       </Text>
     </Card>

@@ -47,7 +47,8 @@ function Bar({
           {words}
         </Text>
       </Group>
-      <Progress.Root size="lg" aria-label={`${label}: ${words}`}>
+      {/* The words above say what the bar shows: assistive technology reads them, not the bar. */}
+      <Progress.Root size="lg" aria-hidden>
         {parts.map((p) =>
           p.value > 0 && total > 0 ? (
             <Tooltip key={p.key} label={`${p.name}: ${p.value}`}>

@@ -33,7 +33,7 @@ import {
   IconSend,
 } from "@tabler/icons-react";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, Route, Routes, useParams } from "react-router";
+import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
@@ -220,6 +220,7 @@ function ReleaseCalendar() {
   const planned = new Set((plans.data?.plans ?? []).map((p) => p.advisoryId));
   const open = (advisories.data ?? []).filter((a) => !planned.has(a.id));
   const [pick, setPick] = useState<string | null>(null);
+  const navigate = useNavigate();
   return (
     <>
       <PageHeader
@@ -237,7 +238,8 @@ function ReleaseCalendar() {
                 searchable
                 w={320}
               />
-              <Button component={Link} to={pick ? `/releases/${pick}` : "#"} disabled={!pick}>
+              {/* A real button: a link cannot be disabled, and one to "#" would still be followed. */}
+              <Button disabled={!pick} onClick={() => pick && navigate(`/releases/${pick}`)}>
                 Plan
               </Button>
             </Group>
