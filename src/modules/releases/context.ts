@@ -25,6 +25,7 @@ import {
 } from "./plan.ts";
 import type { Copy, Fingerprint, RenderSource } from "./render.ts";
 import { releaseAcks, releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import { is } from "./states.ts";
 import type { Transport } from "./webhooks.ts";
 
 export const FIRE_WAVE = "releases.fire-wave";
@@ -99,9 +100,6 @@ type StoredRequest = {
 
 const ENGINE = systemActor("releases");
 const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
-const LIVE_STATES = ["draft", "approved", "armed"];
-/** States in which the plan (and only the plan) will make the advisory public. */
-const PUBLISHING_STATES = ["draft", "approved", "armed", "broken"];
 /** The sections the public gets at T0: nobody receives less than that at or after T0. */
 const PUBLIC_SECTIONS: readonly Section[] = CONTENT_LEVELS.public;
 
@@ -143,16 +141,7 @@ function localTime(at: Date, tz: string): string {
 }
 
 export type { PlanRow, StoredRequest, WaveRow };
-export {
-  actorId,
-  checkCompression,
-  checkTimeZone,
-  ENGINE,
-  LIVE_STATES,
-  PUBLIC_SECTIONS,
-  PUBLISHING_STATES,
-  withEditor,
-};
+export { actorId, checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
 
 /** A partner member as the partners service lists them. */
 export type Member = { id: string; role: string; disabled: boolean };
@@ -263,7 +252,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
       .from(releaseWaves)
       .where(eq(releaseWaves.planId, plan.id))
       .orderBy(asc(releaseWaves.position));
-    if (LIVE_STATES.includes(plan.state) && plan.state !== "armed")
+    if (is(plan.state, "live") && !is(plan.state, "firing"))
       warnings.push(
         ...compressionWarnings(
           compressedWaves(

@@ -3,9 +3,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import { actorId, ENGINE, LIVE_STATES, type Member, type PlanRow, type ReleaseContext } from "./context.ts";
+import { actorId, ENGINE, type Member, type PlanRow, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import { releasePlans, releaseWaves } from "./schema.ts";
+import { is, transition } from "./states.ts";
 
 export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publish">) {
   const { d, db, clock, audit } = c;
@@ -35,7 +36,8 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
     const planId = await db.transaction(async (tx) => {
       const p = await planRow(tx, advisoryId, true);
       if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-      if (!LIVE_STATES.includes(p.state))
+      const next = transition(p.state, "break");
+      if (!next)
         throw new AppError(
           "invalid_state",
           `the release plan is ${p.state}; there is no embargo left to break`,
@@ -52,7 +54,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
       await tx
         .update(releasePlans)
         .set({
-          state: "broken",
+          state: next,
           version: p.version + 1,
           brokenAt: now,
           breakReason: input.reason,
@@ -114,7 +116,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
       const planId = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (!LIVE_STATES.includes(p.state))
+        if (!is(p.state, "live"))
           throw new AppError(
             "invalid_state",
             `the release plan is ${p.state}; there is no embargo left to break`,
@@ -151,7 +153,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
       const p = await planRow(db, advisoryId);
       if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
       const req = p.breakRequest;
-      if (!req || !LIVE_STATES.includes(p.state))
+      if (!req || !is(p.state, "live"))
         throw new AppError(
           "invalid_state",
           `nobody asked to break this embargo: POST /api/advisories/${advisoryId}/embargo-break with the reason and evidence first`,

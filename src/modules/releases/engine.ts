@@ -6,7 +6,6 @@
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
-import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError } from "../../platform/errors.ts";
 import { SECTIONS, type Section } from "../advisories/content.ts";
 import {
@@ -15,13 +14,12 @@ import {
   ENGINE,
   FIRE_WAVE,
   type Member,
-  type PlanRow,
   PUBLIC_SECTIONS,
   PUBLISH,
   type ReleaseContext,
-  type WaveRow,
 } from "./context.ts";
-import { NO_FINGERPRINT, type Recipient, type RenderSource, renderCopy } from "./render.ts";
+import { type DeliveryItem, makeDeliveries } from "./deliveries.ts";
+import type { Recipient } from "./render.ts";
 import {
   releaseDeliveries,
   releaseExclusions,
@@ -29,20 +27,23 @@ import {
   releaseWaves,
   releaseWebhookMessages,
 } from "./schema.ts";
+import { is, statesAllowing, statesWhere, transition } from "./states.ts";
 import type { WebhookDelivery } from "./webhook-delivery.ts";
 
 export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
-  const { d, db, clock, audit, ref, email } = c;
-  const { renderSource, secondsUntil } = c;
-  const { latestAck } = c;
+  const { d, db, clock, audit, ref } = c;
+  const { renderSource, secondsUntil, latestAck } = c;
   const { webhookSender, sendWebhook } = webhooks;
-  const fingerprint = d.fingerprint ?? NO_FINGERPRINT;
+  const { deliverBatch, deliverOne } = makeDeliveries(c);
+
+  /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
+  const BATCH = 100;
 
   async function schedule(planId: string) {
     const queue = ref.queue;
     if (!queue) return;
     const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) return;
+    if (!plan || !is(plan.state, "firing")) return;
     const waves = await db
       .select()
       .from(releaseWaves)
@@ -58,148 +59,6 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       { planId, version: plan.version },
       { startAfter: secondsUntil(plan.publicAt), retryLimit: 10, retryDelay: 5, retryBackoff: true },
     );
-  }
-
-  type Item = { recipient: Recipient; sections: Section[]; endpoints: { id: string; url: string }[] };
-  type Made = { deliveryId: string; recipient: Recipient; messages: string[] };
-
-  /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
-  const BATCH = 100;
-
-  /**
-   * Deliveries in one transaction, each as it would be alone: the copy, its own idempotency key, its
-   * audit entry, a member's mail or the partner's webhook messages. A recipient that already has its
-   * row is skipped; nothing is written when the plan stopped (cancelled, moved) meanwhile or the
-   * wave's time has not come. Returns the new deliveries.
-   */
-  async function deliverBatch(plan: PlanRow, wave: WaveRow, source: RenderSource, items: Item[]) {
-    const prepared = items.map((it) => {
-      const { copy, codeword } = renderCopy(source, it.sections, it.recipient, fingerprint);
-      return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword };
-    });
-    const made: Made[] = [];
-    const ok = await db.transaction(async (tx) => {
-      const [p] = await tx
-        .select({ state: releasePlans.state, version: releasePlans.version })
-        .from(releasePlans)
-        .where(eq(releasePlans.id, plan.id))
-        .for("share");
-      if (
-        !p ||
-        (p.state !== "armed" && p.state !== "broken" && p.state !== "fired") ||
-        p.version !== plan.version
-      )
-        return false;
-      const now = clock.now();
-      if (p.state !== "broken" && now.getTime() < wave.at.getTime()) return false;
-      if (prepared.length === 0) return true;
-      const rows = await tx
-        .insert(releaseDeliveries)
-        .values(
-          prepared.map(({ id, recipient, sections, json, codeword }) => ({
-            id,
-            idempotencyKey: `${plan.id}:${recipient.id}`,
-            planId: plan.id,
-            waveId: wave.id,
-            advisoryId: plan.advisoryId,
-            partnerId: recipient.partnerId,
-            recipientKind: recipient.kind,
-            recipientId: recipient.id,
-            revision: source.revision,
-            sections,
-            copySealed: d.sealer.seal(json, `release_deliveries.copy:${id}`),
-            copySha256: sha256Hex(json),
-            codewordSealed: codeword
-              ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
-              : null,
-            deliveredAt: now,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: releaseDeliveries.id });
-      const inserted = new Set(rows.map((r) => r.id));
-      const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
-      for (const { id, recipient, endpoints } of prepared) {
-        if (!inserted.has(id)) continue;
-        await audit.record(tx, {
-          type: "release.delivered",
-          actor: ENGINE,
-          subject: plan.advisoryId,
-          data: {
-            planId: plan.id,
-            waveId: wave.id,
-            deliveryId: id,
-            partnerId: recipient.partnerId,
-            recipient: `${recipient.kind}:${recipient.id}`,
-          },
-        });
-        // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
-        if (recipient.kind === "user")
-          await email.owe(tx, {
-            deliveryId: id,
-            advisoryId: plan.advisoryId,
-            partnerId: recipient.partnerId,
-            userId: recipient.id,
-          });
-        const mine: string[] = [];
-        if (recipient.kind === "organisation")
-          for (const ep of endpoints) {
-            const messageId = d.ids("webhookMessage");
-            mine.push(messageId);
-            messages.push({
-              id: messageId,
-              dedupeKey: `advisory.released:${id}:${ep.id}`,
-              partnerId: recipient.partnerId,
-              endpointId: ep.id,
-              url: ep.url,
-              eventType: "advisory.released",
-              advisoryId: plan.advisoryId,
-              deliveryId: id,
-              payload: {
-                type: "advisory.released",
-                timestamp: now.toISOString(),
-                data: {
-                  advisoryId: plan.advisoryId,
-                  trackingId: source.trackingId,
-                  partnerId: recipient.partnerId,
-                  deliveredAt: now.toISOString(),
-                  url: `${d.publicUrl.replace(/\/+$/, "")}/api/partner/advisories/${plan.advisoryId}`,
-                },
-              },
-              status: "pending",
-              createdAt: now,
-            });
-          }
-        made.push({ deliveryId: id, recipient, messages: mine });
-      }
-      if (messages.length) {
-        const kept = await tx
-          .insert(releaseWebhookMessages)
-          .values(messages)
-          .onConflictDoNothing()
-          .returning({ id: releaseWebhookMessages.id });
-        const ids = new Set(kept.map((k) => k.id));
-        for (const m of made) m.messages = m.messages.filter((id) => ids.has(id));
-      }
-      return true;
-    });
-    if (!ok) return [];
-    const mails = made.filter((m) => m.recipient.kind === "user").map((m) => m.deliveryId);
-    if (mails.length) await email.enqueue(mails);
-    return made;
-  }
-
-  /** One recipient's delivery (a member who joined after the wave); null when nothing was written. */
-  async function deliverOne(
-    plan: PlanRow,
-    wave: WaveRow,
-    source: RenderSource,
-    sections: Section[],
-    recipient: Recipient,
-    endpoints: { id: string; url: string }[],
-  ): Promise<{ deliveryId: string; messages: string[] } | null> {
-    const [m] = await deliverBatch(plan, wave, source, [{ recipient, sections, endpoints }]);
-    return m ? { deliveryId: m.deliveryId, messages: m.messages } : null;
   }
 
   async function recipientsOf(partnerId: string, partnerName: string): Promise<Recipient[]> {
@@ -245,7 +104,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
     if (!wave) return { status: "stale" };
     const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, wave.planId));
-    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) return { status: "stale" };
+    if (!plan || !is(plan.state, "firing")) return { status: "stale" };
     if (version !== undefined && version !== plan.version) return { status: "stale" };
     if (wave.firedAt) return { status: "done" };
     if (plan.state !== "broken" && clock.now().getTime() < wave.at.getTime())
@@ -272,7 +131,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       wave.partnerIds.filter((id) => !reached.has(id)),
     );
     const sender = webhookSender();
-    const batch: Item[] = [];
+    const batch: DeliveryItem[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       for (const m of await deliverBatch(plan, wave, source, batch.splice(0))) sender.push(m.messages);
@@ -387,7 +246,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     version?: number,
   ): Promise<{ status: "published" | "early" | "stale" | "done"; at?: Date }> {
     const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-    if (!plan || (plan.state !== "armed" && plan.state !== "broken")) {
+    if (!plan || !is(plan.state, "firing")) {
       return { status: plan?.state === "fired" ? "done" : "stale" };
     }
     if (version !== undefined && version !== plan.version) return { status: "stale" };
@@ -412,8 +271,8 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     await db.transaction(async (tx) => {
       const rows = await tx
         .update(releasePlans)
-        .set({ state: "fired", publishedAt, updatedAt: now })
-        .where(and(eq(releasePlans.id, planId), inArray(releasePlans.state, ["armed", "broken"])))
+        .set({ state: transition(plan.state, "publish") ?? "fired", publishedAt, updatedAt: now })
+        .where(and(eq(releasePlans.id, planId), inArray(releasePlans.state, statesAllowing("publish"))))
         .returning({ id: releasePlans.id });
       if (rows.length)
         await audit.record(tx, {
@@ -432,7 +291,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     const plans = await db
       .select()
       .from(releasePlans)
-      .where(inArray(releasePlans.state, ["armed", "broken"]));
+      .where(inArray(releasePlans.state, statesWhere("firing")));
     let waves = 0;
     let published = 0;
     for (const plan of plans) {

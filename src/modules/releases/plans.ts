@@ -10,7 +10,6 @@ import {
   checkCompression,
   checkTimeZone,
   ENGINE,
-  LIVE_STATES,
   type PlanInput,
   type PlanRow,
   type ReleaseContext,
@@ -20,6 +19,7 @@ import {
 import type { Engine } from "./engine.ts";
 import { compressedWaves, compressionWarnings, derivePlan, PlanError, type PlanRequest } from "./plan.ts";
 import { releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import { INITIAL_STATE, transition } from "./states.ts";
 
 export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   const { d, db, clock, audit } = c;
@@ -137,7 +137,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       };
       const planId = await db.transaction(async (tx) => {
         const existing = await planRow(tx, advisoryId, true);
-        if (existing && !["draft", "approved", "cancelled"].includes(existing.state))
+        if (existing && !transition(existing.state, "plan"))
           throw conflict(
             `the release plan is ${existing.state}: move T0 with PATCH or cancel it before planning again`,
           );
@@ -147,7 +147,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           revision: a.currentRevision,
           publicAt: req.publicAt,
           timeZone: tz,
-          state: "draft",
+          state: existing ? (transition(existing.state, "plan") ?? INITIAL_STATE) : INITIAL_STATE,
           version: (existing?.version ?? 0) + 1,
           request: stored,
           updatedAt: now,
@@ -233,7 +233,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       const plan = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (p.state !== "draft")
+        const next = transition(p.state, "approve");
+        if (!next)
           throw new AppError(
             "invalid_state",
             p.state === "approved"
@@ -260,7 +261,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         await tx
           .update(releasePlans)
           .set({
-            state: "approved",
+            state: next,
             revision: a.currentRevision,
             version,
             approvedBy: actorId(actor),
@@ -277,7 +278,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         });
         return {
           ...p,
-          state: "approved",
+          state: next,
           revision: a.currentRevision,
           version,
           approvedBy: actorId(actor),
@@ -298,7 +299,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             "invalid_state",
             "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed",
           );
-        if (p.state !== "approved")
+        const next = transition(p.state, "arm");
+        if (!next)
           throw new AppError(
             "invalid_state",
             `the release plan is ${p.state}; only an approved plan is armed`,
@@ -334,7 +336,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         const version = p.version + 1;
         await tx
           .update(releasePlans)
-          .set({ state: "armed", version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
+          .set({ state: next, version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
           .where(eq(releasePlans.id, p.id));
         await audit.record(tx, {
           type: "release.armed",
@@ -349,7 +351,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             compressedTiers: compressed.map((c) => c.tier ?? "extra"),
           },
         });
-        return { ...p, state: "armed", version, armedAt: now };
+        return { ...p, state: next, version, armedAt: now };
       });
       await schedule(plan.id);
       return view(plan);
@@ -374,7 +376,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       const planId = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (!LIVE_STATES.includes(p.state))
+        const next = transition(p.state, "move");
+        if (!next)
           throw new AppError("invalid_state", `the release plan is ${p.state}; T0 can no longer move`);
         if (await anyDelivered(tx, p.id))
           throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
@@ -386,7 +389,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             publicAt,
             version,
             updatedAt: clock.now(),
-            state: "draft",
+            state: next,
             changedBy: actorId(actor),
             editors: withEditor(p.editors, actorId(actor)),
             compressLeadTimes: opts.compressLeadTimes ?? false,
@@ -423,7 +426,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       const planId = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (!LIVE_STATES.includes(p.state))
+        const next = transition(p.state, "cancel");
+        if (!next)
           throw new AppError("invalid_state", `the release plan is ${p.state}; it cannot be cancelled`);
         if (await anyDelivered(tx, p.id))
           throw new AppError(
@@ -434,7 +438,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         await tx
           .update(releasePlans)
           .set({
-            state: "cancelled",
+            state: next,
             version: p.version + 1,
             cancelledAt: now,
             cancelReason: reason,

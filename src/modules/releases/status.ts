@@ -3,7 +3,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { notFound } from "../../platform/errors.ts";
-import { type AckStatus, PUBLISHING_STATES, type ReleaseContext } from "./context.ts";
+import type { AckStatus, ReleaseContext } from "./context.ts";
 import { releaseMails } from "./email-schema.ts";
 import {
   releaseAcks,
@@ -13,6 +13,7 @@ import {
   releaseWaves,
   releaseWebhookMessages,
 } from "./schema.ts";
+import { is, statesWhere } from "./states.ts";
 
 export function makeStatus(c: ReleaseContext) {
   const { db, clock } = c;
@@ -22,7 +23,7 @@ export function makeStatus(c: ReleaseContext) {
     /** The plan's state while it will publish the advisory (draft, approved, armed, broken), else null. */
     async liveState(advisoryId: string): Promise<string | null> {
       const p = await planRow(db, advisoryId);
-      return p && PUBLISHING_STATES.includes(p.state) ? p.state : null;
+      return p && is(p.state, "publishing") ? p.state : null;
     },
 
     /** Release plans armed, fired or broken: releases under way or done (a dashboard count). */
@@ -30,7 +31,7 @@ export function makeStatus(c: ReleaseContext) {
       const rows = await db
         .select({ id: releasePlans.id })
         .from(releasePlans)
-        .where(inArray(releasePlans.state, ["armed", "fired", "broken"]));
+        .where(inArray(releasePlans.state, statesWhere("released")));
       return rows.length;
     },
 
