@@ -8,6 +8,7 @@ import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
 import type { MailTransport } from "../../platform/mail/transport.ts";
 import { CONTENT_LEVELS, type Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
@@ -38,11 +39,6 @@ export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;
 
 export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
 export type AckStatus = (typeof ACK_STATUSES)[number];
-
-/** What the engine needs of a job queue (pg-boss's `send`); attached when the jobs start. */
-export type Queue = {
-  send(name: string, data: object, options: Record<string, unknown>): Promise<unknown>;
-};
 
 export type ReleaseDeps = {
   db: Db;
@@ -75,6 +71,11 @@ export type ReleaseDeps = {
    * replay protection, so it is wall time even when the engine runs on a frozen or accelerated clock.
    */
   wallClock?: Clock | undefined;
+  /**
+   * The job queue, connected once pg-boss has started (src/runtime.ts); without one (the CLI, tests
+   * without jobs) waves fire only by the sweep or a direct call and webhooks wait for a queue.
+   */
+  queue?: JobQueue | undefined;
 };
 
 export type PlanInput = {
@@ -146,12 +147,9 @@ export { actorId, checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, with
 /** A partner member as the partners service lists them. */
 export type Member = { id: string; role: string; disabled: boolean };
 
-/** The queue this process attached (none in the CLI and most tests) and when it did. */
-export type QueueRef = { queue: Queue | null; attachedAt: Date | null };
-
 export function makeReleaseContext(d: ReleaseDeps) {
   const { db, clock, audit } = d;
-  const ref: QueueRef = { queue: null, attachedAt: null };
+  const queue = d.queue ?? makeJobQueue(clock);
   const email = makeReleaseEmail({
     db,
     clock,
@@ -162,7 +160,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
     transport: d.mail?.transport,
     from: d.mail?.from,
     publicUrl: d.publicUrl,
-    queue: () => ref.queue,
+    queue: () => queue.current(),
   });
 
   // ---- adapters over the other modules' services ----
@@ -350,7 +348,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
     db,
     clock,
     audit,
-    ref,
+    queue,
     email,
     advisoryOf,
     eligibilities,

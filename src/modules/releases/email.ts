@@ -13,6 +13,7 @@ import { systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import type { Queue } from "../../platform/jobs/queue.ts";
 import { encryptedMessage, innerEntity, plainMessage, usableKeys } from "../../platform/mail/mime.ts";
 import { type MailTransport, noMailTransport } from "../../platform/mail/transport.ts";
 import type { Partners } from "../partners/index.ts";
@@ -20,7 +21,6 @@ import type { Mailer } from "../partners/outbox.ts";
 import { releaseMails } from "./email-schema.ts";
 import type { Copy } from "./render.ts";
 import { releaseDeliveries } from "./schema.ts";
-import type { Queue } from "./service.ts";
 
 export const SEND_MAIL = "releases.mail";
 export const MAIL_SWEEP = "releases.mail-sweep";

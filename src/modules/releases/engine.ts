@@ -31,7 +31,7 @@ import { is, statesAllowing, statesWhere, transition } from "./states.ts";
 import type { WebhookDelivery } from "./webhook-delivery.ts";
 
 export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
-  const { d, db, clock, audit, ref } = c;
+  const { d, db, clock, audit } = c;
   const { renderSource, secondsUntil, latestAck } = c;
   const { webhookSender, sendWebhook } = webhooks;
   const { deliverBatch, deliverOne } = makeDeliveries(c);
@@ -40,7 +40,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   const BATCH = 100;
 
   async function schedule(planId: string) {
-    const queue = ref.queue;
+    const queue = c.queue.current();
     if (!queue) return;
     const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
     if (!plan || !is(plan.state, "firing")) return;
@@ -315,6 +315,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     // out at once; failures to the queue's back-off. A message may then reach its endpoint twice with
     // the same webhook-id (the kill fell between the request and its record): receivers dedupe by it.
     const lostBefore = new Date(now.getTime() - 5 * 60_000);
+    const connectedAt = c.queue.connectedAt();
     const unsent = await db
       .select({ id: releaseWebhookMessages.id })
       .from(releaseWebhookMessages)
@@ -324,7 +325,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
           eq(releaseWebhookMessages.attempts, 0),
           or(
             lte(releaseWebhookMessages.createdAt, lostBefore),
-            ref.attachedAt ? lt(releaseWebhookMessages.createdAt, ref.attachedAt) : undefined,
+            connectedAt ? lt(releaseWebhookMessages.createdAt, connectedAt) : undefined,
           ),
         ),
       );
@@ -385,7 +386,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
 
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
   async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
-    const queue = ref.queue;
+    const queue = c.queue.current();
     if (r.status !== "early" || !r.at || !queue) return;
     await queue.send(name, data, {
       startAfter: Math.max(1, secondsUntil(r.at)),

@@ -4,7 +4,7 @@
 // (engine.ts), signed webhooks (webhook-delivery.ts), the partner's inbox, copies and
 // acknowledgements (partner-copy.ts) and the live wave view (status.ts). What they share (deps, rows,
 // adapters over the other modules, the queue) is in context.ts.
-import { makeReleaseContext, type Queue, type ReleaseDeps, SWEEP } from "./context.ts";
+import { makeReleaseContext, type ReleaseDeps, SWEEP } from "./context.ts";
 import { makeEmbargoBreak } from "./embargo-break.ts";
 import { makeEngine } from "./engine.ts";
 import { makePartnerCopy } from "./partner-copy.ts";
@@ -12,6 +12,7 @@ import { makePlans } from "./plans.ts";
 import { makeStatus } from "./status.ts";
 import { makeWebhookDelivery } from "./webhook-delivery.ts";
 
+export type { Queue } from "../../platform/jobs/queue.ts";
 export {
   ACK_REMINDER_AFTER_MS,
   ACK_STATUSES,
@@ -19,7 +20,6 @@ export {
   FIRE_WAVE,
   type PlanInput,
   PUBLISH,
-  type Queue,
   type ReleaseDeps,
   SEND_WEBHOOK,
   SWEEP,
@@ -27,6 +27,11 @@ export {
 
 export function makeReleases(d: ReleaseDeps) {
   const c = makeReleaseContext(d);
+  // A (re)started server catches up at once what came due while it was down, such as the rest of
+  // a wave it was killed in, instead of at the next minute's sweep (the sweep is idempotent).
+  c.queue.onConnect((q) => {
+    q.send(SWEEP, {}, { retryLimit: 3 }).catch(() => {});
+  });
   const webhooks = makeWebhookDelivery(c);
   const engine = makeEngine(c, webhooks);
   const plans = makePlans(c, engine);
@@ -35,13 +40,6 @@ export function makeReleases(d: ReleaseDeps) {
   const status = makeStatus(c);
 
   return {
-    attachQueue(q: Queue) {
-      c.ref.queue = q;
-      c.ref.attachedAt = c.clock.now();
-      // A (re)started server catches up at once what came due while it was down, such as the rest of
-      // a wave it was killed in, instead of at the next minute's sweep (the sweep is idempotent).
-      q.send(SWEEP, {}, { retryLimit: 3 }).catch(() => {});
-    },
     /** Release mail: its job handler and sweep (src/jobs.ts). */
     email: c.email,
     fireWave: engine.fireWave,

@@ -9,12 +9,12 @@ import { releaseWebhookAttempts, releaseWebhookMessages } from "./schema.ts";
 import { httpTransport, signedHeaders, WEBHOOK_RETRY, WEBHOOK_RETRY_WINDOW_MS } from "./webhooks.ts";
 
 export function makeWebhookDelivery(c: ReleaseContext) {
-  const { d, db, clock, audit, ref } = c;
+  const { d, db, clock, audit } = c;
   const transport = d.transport ?? httpTransport();
   const wall = d.wallClock ?? { now: () => new Date() };
 
   async function enqueueWebhooks(ids: string[]) {
-    const queue = ref.queue;
+    const queue = c.queue.current();
     if (!queue) return;
     for (const id of ids)
       await queue.send(SEND_WEBHOOK, { messageId: id }, { ...WEBHOOK_RETRY, singletonKey: id });
@@ -48,7 +48,7 @@ export function makeWebhookDelivery(c: ReleaseContext) {
     return {
       push(ids: string[]) {
         // Without a job queue (CLI, tests) nothing could retry a failure: the messages wait for one.
-        const queue = ref.queue;
+        const queue = c.queue.current();
         if (!queue) return;
         for (const id of ids)
           if (!seen.has(id)) {
