@@ -29,10 +29,7 @@ import { releaseAcks, releaseDeliveries, releaseExclusions, releasePlans, releas
 import { is } from "./states.ts";
 import type { Transport } from "./webhooks.ts";
 
-export const FIRE_WAVE = "releases.fire-wave";
-export const PUBLISH = "releases.publish";
-export const SEND_WEBHOOK = "releases.webhook";
-export const SWEEP = "releases.sweep";
+export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
 
 /** A partner that has had its copy this long without acknowledging is reminded (once, before T0). */
 export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;

@@ -19,6 +19,7 @@ import { type MailTransport, noMailTransport } from "../../platform/mail/transpo
 import type { Partners } from "../partners/index.ts";
 import type { Mailer } from "../partners/outbox.ts";
 import { releaseMails } from "./email-schema.ts";
+import { jobPayload, mailPayload } from "./jobs.ts";
 import type { Copy } from "./render.ts";
 import { releaseDeliveries } from "./schema.ts";
 
@@ -275,7 +276,7 @@ export function makeReleaseEmail(d: ReleaseMailDeps) {
     send,
     /** Job handler: one attempt; throwing hands the mail back to the queue's back-off. */
     async onJob(data: unknown) {
-      const { deliveryId } = data as { deliveryId: string };
+      const { deliveryId } = jobPayload(SEND_MAIL, mailPayload, data);
       const r = await send(deliveryId);
       if (r.status === "retry" || r.status === "busy")
         throw new Error(`release mail ${deliveryId} not sent yet; retrying`);

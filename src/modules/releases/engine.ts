@@ -19,6 +19,7 @@ import {
   type ReleaseContext,
 } from "./context.ts";
 import { type DeliveryItem, makeDeliveries } from "./deliveries.ts";
+import { fireWavePayload, jobPayload, publishPayload, SEND_WEBHOOK, webhookPayload } from "./jobs.ts";
 import type { Recipient } from "./render.ts";
 import {
   releaseDeliveries,
@@ -406,16 +407,16 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
 
     /** Job handler: fires the wave; a run that came early (clock behind the queue) is rescheduled. */
     async onFireJob(data: unknown) {
-      const { waveId, version } = data as { waveId: string; version?: number };
+      const { waveId, version } = jobPayload(FIRE_WAVE, fireWavePayload, data);
       await rescheduleIfEarly(FIRE_WAVE, { waveId, version }, await fireWave(waveId, version));
     },
     async onPublishJob(data: unknown) {
-      const { planId, version } = data as { planId: string; version?: number };
+      const { planId, version } = jobPayload(PUBLISH, publishPayload, data);
       await rescheduleIfEarly(PUBLISH, { planId, version }, await publish(planId, version));
     },
     /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
     async onWebhookJob(data: unknown) {
-      const { messageId } = data as { messageId: string };
+      const { messageId } = jobPayload(SEND_WEBHOOK, webhookPayload, data);
       const r = await sendWebhook(messageId);
       if (r.status === "retry") throw new Error(`webhook message ${messageId} not accepted yet; retrying`);
     },
