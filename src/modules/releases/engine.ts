@@ -6,8 +6,8 @@
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
-import { AppError } from "../../platform/errors.ts";
 import { SECTIONS, type Section } from "../advisories/content.ts";
+import { AlreadyPublicError } from "../advisories/service.ts";
 import {
   ACK_REMINDER_AFTER_MS,
   actorId,
@@ -267,7 +267,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       await d.advisories.publish(ENGINE, plan.advisoryId, publishedAt, plan.revision);
     } catch (e) {
       // Published by an earlier run that stopped before recording it here: that is success.
-      if (!(e instanceof AppError && /already public/.test(e.message))) throw e;
+      if (!(e instanceof AlreadyPublicError)) throw e;
     }
     await db.transaction(async (tx) => {
       const rows = await tx
