@@ -15,7 +15,7 @@ import { makeCases } from "./modules/cases/service.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
-import { makeReleases } from "./modules/releases/service.ts";
+import { makeReleases } from "./modules/releases/index.ts";
 import { httpTransport, type Transport } from "./modules/releases/webhooks.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
