@@ -24,7 +24,7 @@ export function makeWebhookDelivery(c: ReleaseContext) {
    * First attempts of new webhook messages, a few at a time while the wave goes on (one pg-boss job
    * per message would wait a polling interval each). The wave never waits for an endpoint; a message
    * that fails goes to the queue's back-off, and one left unsent by a crash to the sweep. Only where a
-   * queue is attached (the server), as before.
+   * queue is connected (the server), as before.
    */
   function webhookSender(workers = 8) {
     const todo: string[] = [];
