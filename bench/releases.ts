@@ -175,7 +175,7 @@ async function runOne(engine: DbKind, pgUrl: string | undefined, partners: numbe
     });
     const jobs = await startJobs(db, jobDefinitions(s), { onError: (e) => console.error("job error", e) });
     stopJobs = () => jobs.stop();
-    s.releases.attachQueue({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    s.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
     await s.releases.approve(seeded.approver.actor, seeded.advisoryId);
     await s.releases.arm(coordinator, seeded.advisoryId);
     const waveId = plan.waves[0]?.id as string;

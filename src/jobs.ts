@@ -1,7 +1,6 @@
 // The server's background jobs. Each handler is idempotent: pg-boss may run it again after a crash.
 import { systemActor } from "./authz/authorize.ts";
-import { MAIL_SWEEP, SEND_MAIL } from "./modules/releases/email.ts";
-import { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./modules/releases/service.ts";
+import { FIRE_WAVE, MAIL_SWEEP, PUBLISH, SEND_MAIL, SEND_WEBHOOK, SWEEP } from "./modules/releases/index.ts";
 import type { JobDef } from "./platform/jobs/jobs.ts";
 import type { Services } from "./runtime.ts";
 

@@ -15,12 +15,13 @@ import { makeCases } from "./modules/cases/service.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
-import { makeReleases } from "./modules/releases/service.ts";
+import { makeReleases } from "./modules/releases/index.ts";
 import { httpTransport, type Transport } from "./modules/releases/webhooks.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
 import { makeIds } from "./platform/ids.ts";
+import { makeJobQueue } from "./platform/jobs/queue.ts";
 import { type MailTransport, mailTransport } from "./platform/mail/transport.ts";
 import { VERSION } from "./version.ts";
 
@@ -100,7 +101,11 @@ export function makeServices(d: ServiceDeps) {
     allowPrivateWebhooks: d.allowPrivateWebhooks ?? false,
     partnerUsers: makePartnerUsers({ clock: d.clock, ids, audit, passwords: d.passwords }),
   });
+  // pg-boss starts after the services (its handlers call them): the services that send jobs get this
+  // handle now, and whoever starts the jobs connects the queue to it (services.jobQueue.connect).
+  const jobQueue = makeJobQueue(d.clock);
   const releases = makeReleases({
+    queue: jobQueue,
     db,
     clock: d.clock,
     ids,
@@ -115,7 +120,7 @@ export function makeServices(d: ServiceDeps) {
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
-  return { audit, accounts, cases, advisories, partners, outbox, releases };
+  return { audit, accounts, cases, advisories, partners, outbox, releases, jobQueue };
 }
 
 export type Services = ReturnType<typeof makeServices>;

@@ -2,6 +2,7 @@
 // approval rules, files, embargo and the public side.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../src/authz/authorize.ts";
+import { AlreadyPublicError } from "../src/modules/advisories/service.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
 import { assertCveRecord, csafMandatory, type Json, validCsafSchema, validOsvSchema } from "./validators.ts";
 
@@ -210,6 +211,10 @@ describe.each(engines)("advisories on %s", (engine) => {
       headers: bob,
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
+    // Publishing again is refused with a typed error (the release engine treats it as done).
+    await expect(t.services.advisories.publish(systemActor("t"), id)).rejects.toBeInstanceOf(
+      AlreadyPublicError,
+    );
     const tid = adv.json().trackingId as string;
     const list = (await t.app.inject({ url: "/api/public/advisories" })).json();
     expect(list.map((a: { trackingId: string }) => a.trackingId)).toEqual([tid]);

@@ -134,7 +134,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
     fixtures = programmeFixtures(s, app, { emailDomain: `${engine}.example.org` });
-    s.releases.attachQueue({
+    s.jobQueue.connect({
       send: async (name, data) => {
         jobs.push({ name, data: data as { deliveryId?: string } });
         return null;

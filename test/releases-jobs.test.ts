@@ -145,7 +145,7 @@ describe.each(engines)("release jobs on %s", (engine: DbKind) => {
       partner[key] = partnerId;
     }
     jobs = await startJobs(db, jobDefinitions(s), { pollingIntervalSeconds: 0.5 });
-    s.releases.attachQueue({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    s.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
   });
   afterAll(async () => {
     await jobs.stop();

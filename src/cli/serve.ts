@@ -120,7 +120,7 @@ export const serveCommand: Command = {
     const jobs = await startJobs(rt.database, jobDefinitions(rt.services), {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
     });
-    rt.services.releases.attachQueue({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    rt.services.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
     await app.ready();
     route = app.routing;
     io.out(`forewarn ${VERSION} listening on ${address} (database: ${where}; public URL: ${publicUrl})`);

@@ -30,6 +30,16 @@ import type { ExportInput, Publisher } from "./export/input.ts";
 import { toOsv } from "./export/osv.ts";
 import { advisories, advisoryFiles, advisoryReviews, advisoryRevisions } from "./schema.ts";
 
+/**
+ * publish() on an advisory that is public already: a caller that may run twice (the release engine
+ * after a crash) tells it from other refusals by its type, never by its message.
+ */
+export class AlreadyPublicError extends AppError {
+  constructor(advisory: string) {
+    super("invalid_state", `advisory ${advisory} is already public`);
+  }
+}
+
 export type AdvisoriesDeps = {
   db: Db;
   clock: Clock;
@@ -596,8 +606,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             );
         } else if (a.state !== "approved")
           throw new AppError("invalid_state", `advisory ${id} is ${a.state}: approve it first`);
-        if (a.publishedAt && a.publishedAt <= d.clock.now())
-          throw new AppError("invalid_state", `advisory ${id} is already public`);
+        if (a.publishedAt && a.publishedAt <= d.clock.now()) throw new AlreadyPublicError(id);
         const publishedAt = at ?? d.clock.now();
         await tx
           .update(advisories)

@@ -13,14 +13,15 @@ import { systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import type { Queue } from "../../platform/jobs/queue.ts";
 import { encryptedMessage, innerEntity, plainMessage, usableKeys } from "../../platform/mail/mime.ts";
 import { type MailTransport, noMailTransport } from "../../platform/mail/transport.ts";
 import type { Partners } from "../partners/index.ts";
 import type { Mailer } from "../partners/outbox.ts";
 import { releaseMails } from "./email-schema.ts";
+import { jobPayload, mailPayload } from "./jobs.ts";
 import type { Copy } from "./render.ts";
 import { releaseDeliveries } from "./schema.ts";
-import type { Queue } from "./service.ts";
 
 export const SEND_MAIL = "releases.mail";
 export const MAIL_SWEEP = "releases.mail-sweep";
@@ -275,7 +276,7 @@ export function makeReleaseEmail(d: ReleaseMailDeps) {
     send,
     /** Job handler: one attempt; throwing hands the mail back to the queue's back-off. */
     async onJob(data: unknown) {
-      const { deliveryId } = data as { deliveryId: string };
+      const { deliveryId } = jobPayload(SEND_MAIL, mailPayload, data);
       const r = await send(deliveryId);
       if (r.status === "retry" || r.status === "busy")
         throw new Error(`release mail ${deliveryId} not sent yet; retrying`);

@@ -5,6 +5,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organisations } from "../accounts/schema.ts";
 import { advisories } from "../advisories/schema.ts";
+import type { PlanState } from "./states.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -21,8 +22,8 @@ export const releasePlans = pgTable(
     publicAt: ts("public_at").notNull(),
     /** IANA zone of the coordinator who planned it, to show T0 as they meant it (UTC is shown too). */
     timeZone: text("time_zone").notNull(),
-    /** draft → (approved →) armed → fired; cancelled until a wave has gone; broken on an embargo break. */
-    state: text("state").notNull(),
+    /** draft → approved → armed → fired; cancelled until a wave has gone; broken on an embargo break (states.ts). */
+    state: text("state").$type<PlanState>().notNull(),
     /** Bumped whenever times change: a job carrying an older version does nothing. */
     version: integer("version").notNull(),
     /** The request as given (extra waves, exclusions), so moving T0 re-derives the same plan. */

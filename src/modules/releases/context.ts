@@ -1,0 +1,363 @@
+// What every part of the release engine shares: its dependencies, the plan and wave rows and their
+// view, the adapters over the other modules, and the job queue handle. Built once by makeReleases.
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Audit } from "../../audit/service.ts";
+import { type Actor, systemActor } from "../../authz/authorize.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Sealer } from "../../platform/crypto.ts";
+import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
+import type { MailTransport } from "../../platform/mail/transport.ts";
+import { CONTENT_LEVELS, type Section } from "../advisories/content.ts";
+import { advisories } from "../advisories/schema.ts";
+import type { Advisories } from "../advisories/service.ts";
+import type { Partners } from "../partners/index.ts";
+import type { Mailer } from "../partners/outbox.ts";
+import { makeReleaseEmail } from "./email.ts";
+import {
+  type CompressedWave,
+  compressedWaves,
+  compressionWarnings,
+  type ExclusionIn,
+  type ExtraWaveIn,
+  type PartnerEligibility,
+} from "./plan.ts";
+import type { Copy, Fingerprint, RenderSource } from "./render.ts";
+import { releaseAcks, releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import { is } from "./states.ts";
+import type { Transport } from "./webhooks.ts";
+
+export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
+
+/** A partner that has had its copy this long without acknowledging is reminded (once, before T0). */
+export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;
+
+export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
+
+export type ReleaseDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  sealer: Sealer;
+  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers">;
+  partners: Pick<
+    Partners,
+    | "list"
+    | "get"
+    | "eligibility"
+    | "eligibilityMany"
+    | "listMembers"
+    | "deliveryWebhooks"
+    | "deleteWebhook"
+    | "mailKeys"
+  >;
+  mailer: Mailer;
+  /** Release mail to members (email.ts): the SMTP transport and From:; without it notices go to the outbox. */
+  mail?: { transport: MailTransport; from: string } | undefined;
+  /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
+  publicUrl: string;
+  /** The tracing seam (see render.ts); NO_FINGERPRINT until the tracing issue wires it. */
+  fingerprint?: Fingerprint | undefined;
+  transport?: Transport | undefined;
+  /**
+   * Time written into `webhook-timestamp`: receivers check it against their own real clock for
+   * replay protection, so it is wall time even when the engine runs on a frozen or accelerated clock.
+   */
+  wallClock?: Clock | undefined;
+  /**
+   * The job queue, connected once pg-boss has started (src/runtime.ts); without one (the CLI, tests
+   * without jobs) waves fire only by the sweep or a direct call and webhooks wait for a queue.
+   */
+  queue?: JobQueue | undefined;
+};
+
+export type PlanInput = {
+  publicAt: Date;
+  timeZone?: string | undefined;
+  extraWaves?: ExtraWaveIn[] | undefined;
+  exclude?: (string | ExclusionIn)[] | undefined;
+  /** The planner accepts that T0 is sooner than some tier's lead time (those waves go at once). */
+  compressLeadTimes?: boolean | undefined;
+};
+
+type PlanRow = typeof releasePlans.$inferSelect;
+type WaveRow = typeof releaseWaves.$inferSelect;
+type StoredRequest = {
+  extraWaves: {
+    at: string;
+    partnerIds: string[];
+    content?: string[] | undefined;
+    reason?: string | undefined;
+  }[];
+  exclude: ExclusionIn[];
+};
+
+const ENGINE = systemActor("releases");
+const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
+/** The sections the public gets at T0: nobody receives less than that at or after T0. */
+const PUBLIC_SECTIONS: readonly Section[] = CONTENT_LEVELS.public;
+
+/** Refuses a plan whose T0 leaves some tier less than its lead time, unless the planner chose so. */
+function checkCompression(compressed: CompressedWave[], chosen: boolean | undefined) {
+  if (compressed.length === 0 || chosen) return;
+  const warnings = compressionWarnings(compressed);
+  throw new AppError(
+    "validation_failed",
+    `${warnings.join("; ")}. Move T0 later, or choose compressLeadTimes: true to send those waves at once`,
+    { problems: warnings, compressed },
+  );
+}
+
+/** Everyone who made or changed the plan since its last approval, with this actor added. */
+const withEditor = (editors: unknown, id: string) => {
+  const list = Array.isArray(editors) ? (editors as string[]) : [];
+  return list.includes(id) ? list : [...list, id];
+};
+
+function checkTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz;
+  } catch {
+    throw new AppError(
+      "validation_failed",
+      `timeZone: "${tz}" is not an IANA time zone (e.g. Europe/Berlin)`,
+    );
+  }
+}
+
+function localTime(at: Date, tz: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: tz,
+    dateStyle: "medium",
+    timeStyle: "long",
+  }).format(at);
+}
+
+export type { PlanRow, StoredRequest, WaveRow };
+export { actorId, checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
+
+/** A partner member as the partners service lists them. */
+export type Member = { id: string; role: string; disabled: boolean };
+
+export function makeReleaseContext(d: ReleaseDeps) {
+  const { db, clock, audit } = d;
+  const queue = d.queue ?? makeJobQueue(clock);
+  const email = makeReleaseEmail({
+    db,
+    clock,
+    audit,
+    sealer: d.sealer,
+    partners: d.partners,
+    mailer: d.mailer,
+    transport: d.mail?.transport,
+    from: d.mail?.from,
+    publicUrl: d.publicUrl,
+    queue: () => queue.current(),
+  });
+
+  // ---- adapters over the other modules' services ----
+
+  async function advisoryOf(actor: Actor, advisoryId: string, revision?: number) {
+    return d.advisories.get(actor, advisoryId, revision);
+  }
+
+  /** Active and suspended partners with their eligibility now (suspended ones come out ineligible). */
+  async function eligibilities(): Promise<PartnerEligibility[]> {
+    const list = await d.partners.list(ENGINE, { status: "active,suspended" });
+    const all = await d.partners.eligibilityMany(
+      ENGINE,
+      list.map((p) => p.id),
+    );
+    const out: PartnerEligibility[] = [];
+    for (const p of list) {
+      const e = all.get(p.id);
+      if (!e) continue;
+      out.push({
+        id: p.id,
+        name: p.name,
+        eligible: e.eligible,
+        tier: e.tier,
+        leadSeconds: e.leadSeconds,
+        content: e.content,
+        reasons: e.reasons,
+      });
+    }
+    return out;
+  }
+
+  async function renderSource(plan: PlanRow): Promise<RenderSource> {
+    const a = await advisoryOf(ENGINE, plan.advisoryId, plan.revision);
+    const files = [];
+    for (const f of a.files) {
+      const isText = f.mediaType.startsWith("text/");
+      const text = isText
+        ? (await d.advisories.downloadFile(ENGINE, plan.advisoryId, f.id)).bytes.toString("utf8")
+        : undefined;
+      files.push({ ...f, text });
+    }
+    return {
+      advisoryId: a.id,
+      trackingId: a.trackingId,
+      revision: a.revision.number,
+      content: { title: a.revision.title, products: a.revision.products, sections: a.revision.sections },
+      files,
+      facts: await (async () => {
+        const { publishedAt: _p, ...ids } = await d.advisories.identifiers(ENGINE, plan.advisoryId);
+        return { publicAt: plan.publicAt, ...ids };
+      })(),
+    };
+  }
+
+  /** Eligible partners whose content a policy rule cuts (e.g. a jurisdiction rule), with the rules. */
+  function cappedOf(partners: readonly PartnerEligibility[]) {
+    return partners
+      .filter((p) => p.eligible && p.reasons.some((r) => r.effect !== "not_eligible"))
+      .map((p) => ({
+        partnerId: p.id,
+        reasons: p.reasons
+          .filter((r) => r.effect !== "not_eligible")
+          .map((r) => ({ rule: r.rule, effect: r.effect, reference: r.reference, message: r.message })),
+      }));
+  }
+
+  async function planRow(tx: DbOrTx, advisoryId: string, lock = false): Promise<PlanRow | undefined> {
+    const q = tx.select().from(releasePlans).where(eq(releasePlans.advisoryId, advisoryId));
+    const [p] = lock ? await q.for("update") : await q;
+    return p;
+  }
+
+  async function view(plan: PlanRow) {
+    // The advisory's revision number only (no content, so not an audited read).
+    const [adv] = await db
+      .select({ currentRevision: advisories.currentRevision })
+      .from(advisories)
+      .where(eq(advisories.id, plan.advisoryId));
+    const warnings: string[] = [];
+    if (plan.approvedAt && adv && adv.currentRevision > plan.revision)
+      warnings.push(
+        `the advisory was edited after this plan was approved: revision ${plan.revision} (approved) is what partners and the public get, not revision ${adv.currentRevision}`,
+      );
+    const waves = await db
+      .select()
+      .from(releaseWaves)
+      .where(eq(releaseWaves.planId, plan.id))
+      .orderBy(asc(releaseWaves.position));
+    if (is(plan.state, "live") && !is(plan.state, "firing"))
+      warnings.push(
+        ...compressionWarnings(
+          compressedWaves(
+            waves.filter((w) => !w.firedAt).map((w) => ({ ...w, kind: w.kind as "tier" | "extra" })),
+            plan.publicAt,
+            clock.now(),
+          ),
+        ),
+      );
+    const exclusions = await db
+      .select()
+      .from(releaseExclusions)
+      .where(eq(releaseExclusions.planId, plan.id))
+      .orderBy(asc(releaseExclusions.createdAt), asc(releaseExclusions.partnerId));
+    return {
+      id: plan.id,
+      advisoryId: plan.advisoryId,
+      revision: plan.revision,
+      publicAt: plan.publicAt,
+      timeZone: plan.timeZone,
+      publicAtLocal: localTime(plan.publicAt, plan.timeZone),
+      state: plan.state,
+      version: plan.version,
+      createdBy: plan.createdBy,
+      changedBy: plan.changedBy ?? plan.createdBy,
+      approvedBy: plan.approvedBy,
+      approvedAt: plan.approvedAt,
+      editors: (plan.editors as string[] | null) ?? [],
+      compressLeadTimes: plan.compressLeadTimes,
+      breakRequest: plan.breakRequest ?? null,
+      warnings,
+      armedAt: plan.armedAt,
+      cancelledAt: plan.cancelledAt,
+      cancelReason: plan.cancelReason,
+      brokenAt: plan.brokenAt,
+      breakReason: plan.breakReason,
+      publishedAt: plan.publishedAt,
+      waves: waves.map(waveView),
+      exclusions: exclusions.map((x) => ({
+        partnerId: x.partnerId,
+        kind: x.kind,
+        reason: x.reason,
+        waveId: x.waveId,
+        createdAt: x.createdAt,
+      })),
+    };
+  }
+
+  const waveView = (w: WaveRow) => ({
+    id: w.id,
+    at: w.at,
+    kind: w.kind as "tier" | "extra",
+    tier: w.tier,
+    partnerIds: w.partnerIds,
+    content: w.content,
+    reason: w.reason,
+    firedAt: w.firedAt,
+    delivered: w.delivered,
+    withheld: w.withheld,
+  });
+
+  // ---- scheduling ----
+
+  // The queue waits in real seconds; an accelerated clock (the demo) states how much faster it runs.
+  const rate = (clock as Clock & { rate?: number }).rate ?? 1;
+  const secondsUntil = (at: Date) =>
+    Math.max(0, Math.ceil((at.getTime() - clock.now().getTime()) / 1000 / rate));
+
+  async function deliveryFor(tx: DbOrTx, advisoryId: string, recipientId: string) {
+    const [row] = await tx
+      .select()
+      .from(releaseDeliveries)
+      .where(
+        and(eq(releaseDeliveries.advisoryId, advisoryId), eq(releaseDeliveries.recipientId, recipientId)),
+      );
+    return row;
+  }
+
+  function openCopy(row: typeof releaseDeliveries.$inferSelect): Copy {
+    return JSON.parse(d.sealer.open(row.copySealed, `release_deliveries.copy:${row.id}`)) as Copy;
+  }
+
+  async function latestAck(advisoryId: string, partnerId: string) {
+    const [a] = await db
+      .select()
+      .from(releaseAcks)
+      .where(and(eq(releaseAcks.advisoryId, advisoryId), eq(releaseAcks.partnerId, partnerId)))
+      .orderBy(desc(releaseAcks.createdAt), desc(releaseAcks.id))
+      .limit(1);
+    return a ?? null;
+  }
+
+  return {
+    d,
+    db,
+    clock,
+    audit,
+    queue,
+    email,
+    advisoryOf,
+    eligibilities,
+    renderSource,
+    cappedOf,
+    planRow,
+    view,
+    secondsUntil,
+    deliveryFor,
+    openCopy,
+    latestAck,
+  };
+}
+
+export type ReleaseContext = ReturnType<typeof makeReleaseContext>;

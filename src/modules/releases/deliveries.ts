@@ -1,0 +1,155 @@
+// A wave's deliveries: each recipient's fingerprinted copy, its idempotency key (plan:recipient), its
+// audit entry, a member's mail or the partner's webhook messages, committed together.
+import { eq } from "drizzle-orm";
+import { sha256Hex } from "../../platform/crypto.ts";
+import type { Section } from "../advisories/content.ts";
+import { ENGINE, type PlanRow, type ReleaseContext, type WaveRow } from "./context.ts";
+import { NO_FINGERPRINT, type Recipient, type RenderSource, renderCopy } from "./render.ts";
+import { releaseDeliveries, releasePlans, releaseWebhookMessages } from "./schema.ts";
+import { is } from "./states.ts";
+
+export type DeliveryItem = {
+  recipient: Recipient;
+  sections: Section[];
+  endpoints: { id: string; url: string }[];
+};
+
+export function makeDeliveries(c: ReleaseContext) {
+  const { d, db, clock, audit, email } = c;
+  const fingerprint = d.fingerprint ?? NO_FINGERPRINT;
+
+  type Made = { deliveryId: string; recipient: Recipient; messages: string[] };
+
+  /**
+   * Deliveries in one transaction, each as it would be alone: the copy, its own idempotency key, its
+   * audit entry, a member's mail or the partner's webhook messages. A recipient that already has its
+   * row is skipped; nothing is written when the plan stopped (cancelled, moved) meanwhile or the
+   * wave's time has not come. Returns the new deliveries.
+   */
+  async function deliverBatch(plan: PlanRow, wave: WaveRow, source: RenderSource, items: DeliveryItem[]) {
+    const prepared = items.map((it) => {
+      const { copy, codeword } = renderCopy(source, it.sections, it.recipient, fingerprint);
+      return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword };
+    });
+    const made: Made[] = [];
+    const ok = await db.transaction(async (tx) => {
+      const [p] = await tx
+        .select({ state: releasePlans.state, version: releasePlans.version })
+        .from(releasePlans)
+        .where(eq(releasePlans.id, plan.id))
+        .for("share");
+      if (!p || !is(p.state, "delivering") || p.version !== plan.version) return false;
+      const now = clock.now();
+      if (p.state !== "broken" && now.getTime() < wave.at.getTime()) return false;
+      if (prepared.length === 0) return true;
+      const rows = await tx
+        .insert(releaseDeliveries)
+        .values(
+          prepared.map(({ id, recipient, sections, json, codeword }) => ({
+            id,
+            idempotencyKey: `${plan.id}:${recipient.id}`,
+            planId: plan.id,
+            waveId: wave.id,
+            advisoryId: plan.advisoryId,
+            partnerId: recipient.partnerId,
+            recipientKind: recipient.kind,
+            recipientId: recipient.id,
+            revision: source.revision,
+            sections,
+            copySealed: d.sealer.seal(json, `release_deliveries.copy:${id}`),
+            copySha256: sha256Hex(json),
+            codewordSealed: codeword
+              ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
+              : null,
+            deliveredAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: releaseDeliveries.id });
+      const inserted = new Set(rows.map((r) => r.id));
+      const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
+      for (const { id, recipient, endpoints } of prepared) {
+        if (!inserted.has(id)) continue;
+        await audit.record(tx, {
+          type: "release.delivered",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: {
+            planId: plan.id,
+            waveId: wave.id,
+            deliveryId: id,
+            partnerId: recipient.partnerId,
+            recipient: `${recipient.kind}:${recipient.id}`,
+          },
+        });
+        // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
+        if (recipient.kind === "user")
+          await email.owe(tx, {
+            deliveryId: id,
+            advisoryId: plan.advisoryId,
+            partnerId: recipient.partnerId,
+            userId: recipient.id,
+          });
+        const mine: string[] = [];
+        if (recipient.kind === "organisation")
+          for (const ep of endpoints) {
+            const messageId = d.ids("webhookMessage");
+            mine.push(messageId);
+            messages.push({
+              id: messageId,
+              dedupeKey: `advisory.released:${id}:${ep.id}`,
+              partnerId: recipient.partnerId,
+              endpointId: ep.id,
+              url: ep.url,
+              eventType: "advisory.released",
+              advisoryId: plan.advisoryId,
+              deliveryId: id,
+              payload: {
+                type: "advisory.released",
+                timestamp: now.toISOString(),
+                data: {
+                  advisoryId: plan.advisoryId,
+                  trackingId: source.trackingId,
+                  partnerId: recipient.partnerId,
+                  deliveredAt: now.toISOString(),
+                  url: `${d.publicUrl.replace(/\/+$/, "")}/api/partner/advisories/${plan.advisoryId}`,
+                },
+              },
+              status: "pending",
+              createdAt: now,
+            });
+          }
+        made.push({ deliveryId: id, recipient, messages: mine });
+      }
+      if (messages.length) {
+        const kept = await tx
+          .insert(releaseWebhookMessages)
+          .values(messages)
+          .onConflictDoNothing()
+          .returning({ id: releaseWebhookMessages.id });
+        const ids = new Set(kept.map((k) => k.id));
+        for (const m of made) m.messages = m.messages.filter((id) => ids.has(id));
+      }
+      return true;
+    });
+    if (!ok) return [];
+    const mails = made.filter((m) => m.recipient.kind === "user").map((m) => m.deliveryId);
+    if (mails.length) await email.enqueue(mails);
+    return made;
+  }
+
+  /** One recipient's delivery (a member who joined after the wave); null when nothing was written. */
+  async function deliverOne(
+    plan: PlanRow,
+    wave: WaveRow,
+    source: RenderSource,
+    sections: Section[],
+    recipient: Recipient,
+    endpoints: { id: string; url: string }[],
+  ): Promise<{ deliveryId: string; messages: string[] } | null> {
+    const [m] = await deliverBatch(plan, wave, source, [{ recipient, sections, endpoints }]);
+    return m ? { deliveryId: m.deliveryId, messages: m.messages } : null;
+  }
+
+  return { deliverBatch, deliverOne };
+}

@@ -1,0 +1,426 @@
+// The engine: an armed plan's waves fire on time and never early, exactly once per recipient, then
+// the public release at T0; the sweep catches up whatever a lost or early job left; the job handlers.
+//
+// Exactly once: a recipient's delivery row (UNIQUE idempotency key plan:recipient) is inserted in
+// the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
+// only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
+// by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
+import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { SECTIONS, type Section } from "../advisories/content.ts";
+import { AlreadyPublicError } from "../advisories/service.ts";
+import {
+  ACK_REMINDER_AFTER_MS,
+  actorId,
+  ENGINE,
+  FIRE_WAVE,
+  type Member,
+  PUBLIC_SECTIONS,
+  PUBLISH,
+  type ReleaseContext,
+} from "./context.ts";
+import { type DeliveryItem, makeDeliveries } from "./deliveries.ts";
+import { fireWavePayload, jobPayload, publishPayload, SEND_WEBHOOK, webhookPayload } from "./jobs.ts";
+import type { Recipient } from "./render.ts";
+import {
+  releaseDeliveries,
+  releaseExclusions,
+  releasePlans,
+  releaseWaves,
+  releaseWebhookMessages,
+} from "./schema.ts";
+import { is, statesAllowing, statesWhere, transition } from "./states.ts";
+import type { WebhookDelivery } from "./webhook-delivery.ts";
+
+export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
+  const { d, db, clock, audit } = c;
+  const { renderSource, secondsUntil, latestAck } = c;
+  const { webhookSender, sendWebhook } = webhooks;
+  const { deliverBatch, deliverOne } = makeDeliveries(c);
+
+  /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
+  const BATCH = 100;
+
+  async function schedule(planId: string) {
+    const queue = c.queue.current();
+    if (!queue) return;
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    if (!plan || !is(plan.state, "firing")) return;
+    const waves = await db
+      .select()
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNull(releaseWaves.firedAt)));
+    for (const w of waves)
+      await queue.send(
+        FIRE_WAVE,
+        { waveId: w.id, version: plan.version },
+        { startAfter: secondsUntil(w.at), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+      );
+    await queue.send(
+      PUBLISH,
+      { planId, version: plan.version },
+      { startAfter: secondsUntil(plan.publicAt), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+    );
+  }
+
+  async function recipientsOf(partnerId: string, partnerName: string): Promise<Recipient[]> {
+    const members = (await d.partners.listMembers(ENGINE, partnerId)) as Member[];
+    return [
+      { kind: "organisation", id: partnerId, partnerId, partnerName },
+      ...members
+        .filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"))
+        .map((m) => ({ kind: "user" as const, id: m.id, partnerId, partnerName })),
+    ];
+  }
+
+  async function partnerName(partnerId: string): Promise<string> {
+    const [p] = await d.partners.list(ENGINE, {}).then((all) => all.filter((x) => x.id === partnerId));
+    return p?.name ?? partnerId;
+  }
+
+  /**
+   * Fires a wave: idempotent, never early. Returns what happened so a job can reschedule an early run.
+   */
+  type FireResult = { status: "fired" | "done" | "early" | "stale"; at?: Date; delivered?: number };
+  const firing = new Map<string, Promise<FireResult>>();
+
+  /**
+   * Runs of the same wave in this process (its job, the sweep, T0) take turns: the second finds the
+   * wave done instead of rendering and skipping every recipient again. Across processes the
+   * idempotency keys keep it exactly once.
+   */
+  function fireWave(waveId: string, version?: number): Promise<FireResult> {
+    const before = firing.get(waveId);
+    const run = (before ? before.catch(() => null) : Promise.resolve(null)).then(() =>
+      fireWaveOnce(waveId, version),
+    );
+    firing.set(waveId, run);
+    const forget = () => {
+      if (firing.get(waveId) === run) firing.delete(waveId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  async function fireWaveOnce(waveId: string, version?: number): Promise<FireResult> {
+    const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
+    if (!wave) return { status: "stale" };
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, wave.planId));
+    if (!plan || !is(plan.state, "firing")) return { status: "stale" };
+    if (version !== undefined && version !== plan.version) return { status: "stale" };
+    if (wave.firedAt) return { status: "done" };
+    if (plan.state !== "broken" && clock.now().getTime() < wave.at.getTime())
+      return { status: "early", at: wave.at };
+
+    const source = await renderSource(plan);
+    const allPartners = await d.partners.list(ENGINE, {});
+    const names = new Map(allPartners.map((p) => [p.id, p.name]));
+    // Partners an earlier, interrupted run reached (their members committed with them), in one query.
+    const reached = new Map(
+      (
+        await db
+          .select({ partnerId: releaseDeliveries.recipientId, sections: releaseDeliveries.sections })
+          .from(releaseDeliveries)
+          .where(
+            and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientKind, "organisation")),
+          )
+      ).map((r) => [r.partnerId, r.sections as Section[]]),
+    );
+    // Eligibility again, now, for every partner not reached yet: a partner suspended since planning
+    // gets nothing. One query per table for the whole wave.
+    const eligibility = await d.partners.eligibilityMany(
+      ENGINE,
+      wave.partnerIds.filter((id) => !reached.has(id)),
+    );
+    const sender = webhookSender();
+    const batch: DeliveryItem[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      for (const m of await deliverBatch(plan, wave, source, batch.splice(0))) sender.push(m.messages);
+      // Let the webhook sender and API requests have the database between batches (PGlite runs one
+      // statement at a time; without this a big wave holds it to the end).
+      await new Promise((r) => setImmediate(r));
+    };
+    for (const partnerId of wave.partnerIds) {
+      const already = reached.get(partnerId);
+      let sections = wave.content as Section[];
+      if (!already) {
+        const e = eligibility.get(partnerId) ?? null;
+        if (!e?.eligible) {
+          const reason = e
+            ? e.reasons
+                .filter((r) => r.effect === "not_eligible")
+                .map((r) => r.message)
+                .join("; ")
+            : "the partner no longer exists";
+          await db.transaction(async (tx) => {
+            const made = await tx
+              .insert(releaseExclusions)
+              .values({
+                id: d.ids("releaseExclusion"),
+                planId: plan.id,
+                partnerId,
+                kind: "withheld",
+                reason,
+                details: e?.reasons ?? [],
+                waveId: wave.id,
+                createdBy: actorId(ENGINE),
+                createdAt: clock.now(),
+              })
+              .onConflictDoNothing()
+              .returning({ id: releaseExclusions.id });
+            if (made.length)
+              await audit.record(tx, {
+                type: "release.withheld",
+                actor: ENGINE,
+                subject: plan.advisoryId,
+                data: { planId: plan.id, waveId: wave.id, partnerId, reason },
+              });
+          });
+          continue;
+        }
+        // Content only ever shrinks to what the partner may receive today.
+        sections = sections.filter((s) => e.content.includes(s));
+        // At or after T0 (or once the embargo is broken) nobody gets less than the public does.
+        if (
+          plan.state === "broken" ||
+          wave.at.getTime() >= plan.publicAt.getTime() ||
+          clock.now().getTime() >= plan.publicAt.getTime()
+        )
+          sections = SECTIONS.filter((x) => sections.includes(x) || PUBLIC_SECTIONS.includes(x));
+      } else {
+        sections = already;
+      }
+      const endpoints = already ? [] : await d.partners.deliveryWebhooks(partnerId);
+      for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId))
+        batch.push({ recipient: r, sections, endpoints });
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+    // Webhooks of deliveries made by an earlier, interrupted run are still pending: send them too.
+    const pending = await db
+      .select({ id: releaseWebhookMessages.id })
+      .from(releaseWebhookMessages)
+      .innerJoin(releaseDeliveries, eq(releaseDeliveries.id, releaseWebhookMessages.deliveryId))
+      .where(
+        and(
+          eq(releaseDeliveries.waveId, wave.id),
+          eq(releaseWebhookMessages.status, "pending"),
+          eq(releaseWebhookMessages.attempts, 0),
+        ),
+      );
+    const delivered = await db
+      .select({ id: releaseDeliveries.id })
+      .from(releaseDeliveries)
+      .where(and(eq(releaseDeliveries.waveId, wave.id), eq(releaseDeliveries.recipientKind, "organisation")));
+    const withheld = await db
+      .select({ id: releaseExclusions.id })
+      .from(releaseExclusions)
+      .where(and(eq(releaseExclusions.waveId, wave.id), eq(releaseExclusions.kind, "withheld")));
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(releaseWaves)
+        .set({ firedAt: clock.now(), delivered: delivered.length, withheld: withheld.length })
+        .where(and(eq(releaseWaves.id, wave.id), isNull(releaseWaves.firedAt)))
+        .returning({ id: releaseWaves.id });
+      if (rows.length)
+        await audit.record(tx, {
+          type: "release.wave_fired",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: {
+            planId: plan.id,
+            waveId: wave.id,
+            at: wave.at.toISOString(),
+            delivered: delivered.length,
+            withheld: withheld.length,
+          },
+        });
+    });
+    sender.push(pending.map((p) => p.id));
+    await sender.drain();
+    return { status: "fired", delivered: delivered.length };
+  }
+
+  /** The public release: at T0 (or at once after an embargo break), after every wave. Idempotent. */
+  async function publish(
+    planId: string,
+    version?: number,
+  ): Promise<{ status: "published" | "early" | "stale" | "done"; at?: Date }> {
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    if (!plan || !is(plan.state, "firing")) {
+      return { status: plan?.state === "fired" ? "done" : "stale" };
+    }
+    if (version !== undefined && version !== plan.version) return { status: "stale" };
+    const broken = plan.state === "broken";
+    const now = clock.now();
+    if (!broken && now.getTime() < plan.publicAt.getTime()) return { status: "early", at: plan.publicAt };
+    // Every wave goes before the public does.
+    const open = await db
+      .select()
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNull(releaseWaves.firedAt)))
+      .orderBy(asc(releaseWaves.at));
+    for (const w of open) await fireWave(w.id);
+    const publishedAt = broken ? now : plan.publicAt;
+    try {
+      // The revision the plan was approved for, even if the advisory was edited since.
+      await d.advisories.publish(ENGINE, plan.advisoryId, publishedAt, plan.revision);
+    } catch (e) {
+      // Published by an earlier run that stopped before recording it here: that is success.
+      if (!(e instanceof AlreadyPublicError)) throw e;
+    }
+    await db.transaction(async (tx) => {
+      const rows = await tx
+        .update(releasePlans)
+        .set({ state: transition(plan.state, "publish") ?? "fired", publishedAt, updatedAt: now })
+        .where(and(eq(releasePlans.id, planId), inArray(releasePlans.state, statesAllowing("publish"))))
+        .returning({ id: releasePlans.id });
+      if (rows.length)
+        await audit.record(tx, {
+          type: "release.published",
+          actor: ENGINE,
+          subject: plan.advisoryId,
+          data: { planId, publishedAt: publishedAt.toISOString(), broken },
+        });
+    });
+    return { status: "published" };
+  }
+
+  /** Catches up whatever is due by the clock: waves, public releases, unsent webhooks. Idempotent. */
+  async function sweep() {
+    const now = clock.now();
+    const plans = await db
+      .select()
+      .from(releasePlans)
+      .where(inArray(releasePlans.state, statesWhere("firing")));
+    let waves = 0;
+    let published = 0;
+    for (const plan of plans) {
+      const due = await db
+        .select()
+        .from(releaseWaves)
+        .where(
+          and(
+            eq(releaseWaves.planId, plan.id),
+            isNull(releaseWaves.firedAt),
+            plan.state === "broken" ? undefined : lte(releaseWaves.at, now),
+          ),
+        )
+        .orderBy(asc(releaseWaves.at));
+      for (const w of due) if ((await fireWave(w.id)).status === "fired") waves++;
+      if (plan.state === "broken" || plan.publicAt.getTime() <= now.getTime())
+        if ((await publish(plan.id)).status === "published") published++;
+    }
+    // Messages never tried for a while: their job was lost between the delivery's commit and sending;
+    // and those a killed process was still sending (made before this one started). First attempts go
+    // out at once; failures to the queue's back-off. A message may then reach its endpoint twice with
+    // the same webhook-id (the kill fell between the request and its record): receivers dedupe by it.
+    const lostBefore = new Date(now.getTime() - 5 * 60_000);
+    const connectedAt = c.queue.connectedAt();
+    const unsent = await db
+      .select({ id: releaseWebhookMessages.id })
+      .from(releaseWebhookMessages)
+      .where(
+        and(
+          eq(releaseWebhookMessages.status, "pending"),
+          eq(releaseWebhookMessages.attempts, 0),
+          or(
+            lte(releaseWebhookMessages.createdAt, lostBefore),
+            connectedAt ? lt(releaseWebhookMessages.createdAt, connectedAt) : undefined,
+          ),
+        ),
+      );
+    const sender = webhookSender();
+    sender.push(unsent.map((m) => m.id));
+    await sender.drain();
+    const reminders = await remindAcks(now);
+    return { waves, published, webhooks: unsent.length, reminders };
+  }
+
+  /** Before T0, each partner that has had its copy for 12 hours without acknowledging is reminded once. */
+  async function remindAcks(now: Date) {
+    const plans = await db.select().from(releasePlans).where(eq(releasePlans.state, "armed"));
+    let reminded = 0;
+    for (const plan of plans) {
+      if (plan.publicAt.getTime() <= now.getTime()) continue;
+      const due = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          and(
+            eq(releaseDeliveries.planId, plan.id),
+            eq(releaseDeliveries.recipientKind, "organisation"),
+            lte(releaseDeliveries.deliveredAt, new Date(now.getTime() - ACK_REMINDER_AFTER_MS)),
+          ),
+        );
+      for (const dl of due) {
+        if (await latestAck(plan.advisoryId, dl.partnerId)) continue;
+        const people = (
+          (await d.partners.listMembers(ENGINE, dl.partnerId)) as (Member & { email: string })[]
+        ).filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"));
+        await db.transaction(async (tx) => {
+          const to: string[] = [];
+          for (const m of people) {
+            const sent = await d.mailer.send(tx, {
+              to: m.email,
+              kind: "ack_reminder",
+              dedupeKey: `ack-reminder:${dl.id}:${m.id}`,
+              subject: "Please acknowledge an early-alert advisory before its public release",
+              body: `Your organisation received an embargoed advisory that has not been acknowledged yet. It becomes public at ${plan.publicAt.toISOString()}. Mark it received, protection in progress or shipped in the partner portal: ${d.publicUrl.replace(/\/+$/, "")}/releases/${plan.advisoryId}`,
+            });
+            if (sent) to.push(m.email);
+          }
+          if (to.length) {
+            reminded++;
+            await audit.record(tx, {
+              type: "release.ack_reminded",
+              actor: ENGINE,
+              subject: plan.advisoryId,
+              data: { deliveryId: dl.id, to },
+            });
+          }
+        });
+      }
+    }
+    return reminded;
+  }
+
+  /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
+  async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
+    const queue = c.queue.current();
+    if (r.status !== "early" || !r.at || !queue) return;
+    await queue.send(name, data, {
+      startAfter: Math.max(1, secondsUntil(r.at)),
+      retryLimit: 10,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+  }
+
+  return {
+    schedule,
+    deliverOne,
+    partnerName,
+    fireWave,
+    publish,
+    sweep,
+
+    /** Job handler: fires the wave; a run that came early (clock behind the queue) is rescheduled. */
+    async onFireJob(data: unknown) {
+      const { waveId, version } = jobPayload(FIRE_WAVE, fireWavePayload, data);
+      await rescheduleIfEarly(FIRE_WAVE, { waveId, version }, await fireWave(waveId, version));
+    },
+    async onPublishJob(data: unknown) {
+      const { planId, version } = jobPayload(PUBLISH, publishPayload, data);
+      await rescheduleIfEarly(PUBLISH, { planId, version }, await publish(planId, version));
+    },
+    /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
+    async onWebhookJob(data: unknown) {
+      const { messageId } = jobPayload(SEND_WEBHOOK, webhookPayload, data);
+      const r = await sendWebhook(messageId);
+      if (r.status === "retry") throw new Error(`webhook message ${messageId} not accepted yet; retrying`);
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof makeEngine>;

@@ -1,0 +1,5 @@
+// What other modules, the composition root and the job definitions may use of the release engine.
+// The service is composed in service.ts from one file per use case; everything else stays inside.
+export { MAIL_SWEEP, SEND_MAIL } from "./email.ts";
+export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
+export { ACK_STATUSES, type AckStatus, makeReleases, type ReleaseDeps, type Releases } from "./service.ts";

@@ -1,0 +1,297 @@
+// The partner side: the inbox, the caller's own fingerprinted copy and its files (every read
+// audited), acknowledgements, and the figures of the partner scorecard.
+import { and, asc, desc, eq, isNull, or } from "drizzle-orm";
+import { type Actor, authorize } from "../../authz/authorize.ts";
+import { sha256Hex } from "../../platform/crypto.ts";
+import { notFound } from "../../platform/errors.ts";
+import type { Section } from "../advisories/content.ts";
+import { type AckStatus, ENGINE, PUBLIC_SECTIONS, type ReleaseContext } from "./context.ts";
+import type { Engine } from "./engine.ts";
+import type { Copy } from "./render.ts";
+import { releaseAcks, releaseDeliveries, releasePlans, releaseWaves } from "./schema.ts";
+
+export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliverOne" | "partnerName">) {
+  const { d, db, clock, audit } = c;
+  const { renderSource } = c;
+  const { deliveryFor, openCopy, latestAck } = c;
+  const { deliverOne, partnerName } = engine;
+
+  /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
+  async function ownCopy(actor: Actor, advisoryId: string) {
+    if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+    const mine = await deliveryFor(db, advisoryId, actor.userId);
+    if (mine) return mine;
+    const org = await deliveryFor(db, advisoryId, actor.organisationId);
+    if (!org) throw notFound(`advisory ${advisoryId}`);
+    const e = await d.partners.eligibility(ENGINE, actor.organisationId);
+    if (!e.eligible) throw notFound(`advisory ${advisoryId}`);
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, org.planId));
+    const [wave] = await db.select().from(releaseWaves).where(eq(releaseWaves.id, org.waveId));
+    if (!plan || !wave) throw notFound(`advisory ${advisoryId}`);
+    await deliverOne(
+      plan,
+      wave,
+      await renderSource(plan),
+      org.sections as Section[],
+      {
+        kind: "user",
+        id: actor.userId,
+        partnerId: actor.organisationId,
+        partnerName: await partnerName(actor.organisationId),
+      },
+      [],
+    );
+    const made = await deliveryFor(db, advisoryId, actor.userId);
+    if (!made) throw notFound(`advisory ${advisoryId}`);
+    return made;
+  }
+
+  /**
+   * The copy's label follows the clock: embargoed until the advisory is public, then public; and once
+   * public, the public sections the copy lacks (a tier below the public level received less).
+   */
+  /**
+   * What a copy says about the clock and the advisory as it is now: embargoed until T0 (with T0), then
+   * public with the public sections the copy lacks, so nobody has less than the public advisory; and
+   * the current CVE IDs, CVSS and CWE.
+   */
+  async function copyState(planId: string, advisoryId: string, copy: Copy) {
+    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    const { publishedAt, ...identifiers } = await d.advisories.identifiers(ENGINE, advisoryId);
+    const planned = plan?.publicAt ?? null;
+    if (!publishedAt || publishedAt.getTime() > clock.now().getTime())
+      return {
+        embargo: { state: "embargoed" as const, publicAt: planned, publishedAt: null },
+        publicSections: {},
+        publicAt: planned,
+        identifiers,
+      };
+    const pub = await d.advisories.publicAdvisory(copy.trackingId);
+    const publicSections: Partial<Record<Section, string>> = {};
+    for (const sct of PUBLIC_SECTIONS) {
+      const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
+      if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
+    }
+    return {
+      embargo: { state: "public" as const, publicAt: planned, publishedAt },
+      publicSections,
+      publicAt: null,
+      identifiers,
+    };
+  }
+
+  /** Every read of a copy (or one of its files) is audited; the first one is kept on the delivery. */
+  async function recordRead(
+    actor: Actor,
+    advisoryId: string,
+    row: { id: string; revision: number; firstReadAt: Date | null },
+    fileId?: string,
+  ) {
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      if (!row.firstReadAt)
+        await tx
+          .update(releaseDeliveries)
+          .set({ firstReadAt: now })
+          .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
+      await audit.record(tx, {
+        type: "release.copy_read",
+        actor,
+        subject: advisoryId,
+        data: { deliveryId: row.id, revision: row.revision, ...(fileId ? { fileId } : {}) },
+      });
+    });
+  }
+
+  /** Only an active partner reads its copies: suspended or removed, they stay stored for forensics. */
+  async function partnerActive(partnerId: string): Promise<boolean> {
+    const p = await d.partners.get(ENGINE, partnerId).catch(() => null);
+    return p?.status === "active";
+  }
+
+  /** 404 (as if there were no copy) for a partner no longer active; a refused read of a copy is audited. */
+  async function refuseIfInactive(actor: Actor, advisoryId: string) {
+    if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+    const p = await d.partners.get(ENGINE, actor.organisationId).catch(() => null);
+    if (p?.status === "active") return;
+    const row =
+      (await deliveryFor(db, advisoryId, actor.userId)) ??
+      (await deliveryFor(db, advisoryId, actor.organisationId));
+    if (row)
+      await audit.record(db, {
+        type: "release.copy_refused",
+        actor,
+        subject: advisoryId,
+        data: { deliveryId: row.id, partnerStatus: p?.status ?? "unknown" },
+      });
+    throw notFound(`advisory ${advisoryId}`);
+  }
+
+  return {
+    async inbox(actor: Actor) {
+      authorize(actor, "partner:self");
+      if (actor.kind !== "user") return [];
+      if (!(await partnerActive(actor.organisationId))) {
+        await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: 0 } });
+        return [];
+      }
+      const rows = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          or(
+            eq(releaseDeliveries.recipientId, actor.userId),
+            and(
+              eq(releaseDeliveries.recipientId, actor.organisationId),
+              eq(releaseDeliveries.recipientKind, "organisation"),
+            ),
+          ),
+        )
+        .orderBy(desc(releaseDeliveries.deliveredAt))
+        .limit(500);
+      const byAdvisory = new Map<string, (typeof rows)[number]>();
+      // The member's own copy wins over the partner's when both exist.
+      for (const r of rows)
+        if (!byAdvisory.has(r.advisoryId) || r.recipientKind === "user") byAdvisory.set(r.advisoryId, r);
+      const out = [];
+      for (const r of byAdvisory.values()) {
+        const c = openCopy(r);
+        const ack = await latestAck(r.advisoryId, r.partnerId);
+        out.push({
+          advisoryId: r.advisoryId,
+          trackingId: c.trackingId,
+          title: c.title,
+          revision: r.revision,
+          sections: r.sections,
+          deliveredAt: r.deliveredAt,
+          acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        });
+      }
+      await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: out.length } });
+      return out;
+    },
+
+    async copy(actor: Actor, advisoryId: string) {
+      authorize(actor, "partner:self");
+      await refuseIfInactive(actor, advisoryId);
+      const row = await ownCopy(actor, advisoryId);
+      await recordRead(actor, advisoryId, row);
+      const ack = await latestAck(advisoryId, row.partnerId);
+      const copy = openCopy(row);
+      return {
+        deliveryId: row.id,
+        deliveredAt: row.deliveredAt,
+        copy,
+        acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
+        ...(await copyState(row.planId, advisoryId, copy)),
+      };
+    },
+
+    /**
+     * A file of the caller's own copy as bytes (binary files such as ZIP and pcap travel by reference
+     * in the copy). 404 before the wave, for a file the copy does not list (another content level or
+     * another advisory) and when the stored bytes no longer match the copy's SHA-256; audited as a
+     * copy read.
+     */
+    async copyFile(actor: Actor, advisoryId: string, fileId: string) {
+      authorize(actor, "partner:self");
+      await refuseIfInactive(actor, advisoryId);
+      const row = await ownCopy(actor, advisoryId);
+      const listed = openCopy(row).files.find((f) => f.id === fileId);
+      if (!listed) throw notFound(`file ${fileId}`);
+      const f = await d.advisories.downloadFile(ENGINE, advisoryId, fileId);
+      if (sha256Hex(f.bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
+      await recordRead(actor, advisoryId, row, fileId);
+      return { filename: listed.filename, mediaType: listed.mediaType, bytes: f.bytes };
+    },
+
+    async acknowledge(
+      actor: Actor,
+      advisoryId: string,
+      input: {
+        status: AckStatus;
+        note?: string | undefined;
+        product?: string | undefined;
+        signatureIds?: string[] | undefined;
+      },
+    ) {
+      authorize(actor, "partner:self");
+      if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+      await refuseIfInactive(actor, advisoryId);
+      const org = await deliveryFor(db, advisoryId, actor.organisationId);
+      if (!org) throw notFound(`advisory ${advisoryId}`);
+      const id = d.ids("ack");
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        await tx.insert(releaseAcks).values({
+          id,
+          advisoryId,
+          partnerId: actor.organisationId,
+          deliveryId: org.id,
+          userId: actor.userId,
+          status: input.status,
+          note: input.note ?? null,
+          product: input.product ?? null,
+          signatureIds: input.signatureIds ?? [],
+          createdAt: now,
+        });
+        await audit.record(tx, {
+          type: "release.acknowledged",
+          actor,
+          subject: advisoryId,
+          data: { ackId: id, status: input.status, product: input.product ?? null },
+        });
+      });
+      return {
+        id,
+        advisoryId,
+        status: input.status,
+        note: input.note ?? null,
+        product: input.product ?? null,
+        signatureIds: input.signatureIds ?? [],
+        createdAt: now,
+      };
+    },
+
+    /**
+     * Figures for the partner scorecard (for the partners module to show; no actor: server-internal):
+     * advisories received, acknowledged, median seconds from delivery to the first acknowledgement,
+     * protections shipped.
+     */
+    async scorecardFigures(partnerId: string) {
+      const received = await db
+        .select()
+        .from(releaseDeliveries)
+        .where(
+          and(
+            eq(releaseDeliveries.partnerId, partnerId),
+            eq(releaseDeliveries.recipientKind, "organisation"),
+          ),
+        );
+      const acks = await db
+        .select()
+        .from(releaseAcks)
+        .where(eq(releaseAcks.partnerId, partnerId))
+        .orderBy(asc(releaseAcks.createdAt));
+      const firstAck = new Map<string, Date>();
+      for (const a of acks) if (!firstAck.has(a.advisoryId)) firstAck.set(a.advisoryId, a.createdAt);
+      const delays = received
+        .filter((r) => firstAck.has(r.advisoryId))
+        .map((r) => ((firstAck.get(r.advisoryId) as Date).getTime() - r.deliveredAt.getTime()) / 1000)
+        .sort((a, b) => a - b);
+      const mid = Math.floor(delays.length / 2);
+      const median =
+        delays.length === 0
+          ? null
+          : delays.length % 2
+            ? (delays[mid] as number)
+            : ((delays[mid - 1] as number) + (delays[mid] as number)) / 2;
+      return {
+        received: received.length,
+        acknowledged: delays.length,
+        medianAckSeconds: median,
+        shipped: new Set(acks.filter((a) => a.status === "shipped").map((a) => a.advisoryId)).size,
+      };
+    },
+  };
+}

@@ -1,0 +1,460 @@
+// The plan: derived from the tiers and each partner's eligibility now, approved by a second
+// coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { type Actor, authorize } from "../../authz/authorize.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
+import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
+import { advisories } from "../advisories/schema.ts";
+import {
+  actorId,
+  checkCompression,
+  checkTimeZone,
+  ENGINE,
+  type PlanInput,
+  type PlanRow,
+  type ReleaseContext,
+  type StoredRequest,
+  withEditor,
+} from "./context.ts";
+import type { Engine } from "./engine.ts";
+import { compressedWaves, compressionWarnings, derivePlan, PlanError, type PlanRequest } from "./plan.ts";
+import { releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import { INITIAL_STATE, transition } from "./states.ts";
+
+export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
+  const { d, db, clock, audit } = c;
+  const { advisoryOf, eligibilities, cappedOf, planRow, view } = c;
+  const { schedule } = engine;
+
+  function normalise(input: PlanInput): PlanRequest {
+    return {
+      publicAt: input.publicAt,
+      extraWaves: input.extraWaves ?? [],
+      exclude: (input.exclude ?? []).map((e) =>
+        typeof e === "string" ? { partnerId: e, reason: "excluded by the coordinator" } : e,
+      ),
+    };
+  }
+
+  async function derive(req: PlanRequest) {
+    try {
+      const partners = await eligibilities();
+      return { ...derivePlan(req, partners, clock.now()), capped: cappedOf(partners) };
+    } catch (e) {
+      if (e instanceof PlanError)
+        throw new AppError("validation_failed", e.message, { problems: e.problems });
+      throw e;
+    }
+  }
+
+  async function anyDelivered(tx: DbOrTx, planId: string): Promise<boolean> {
+    const [dl] = await tx
+      .select({ id: releaseDeliveries.id })
+      .from(releaseDeliveries)
+      .where(eq(releaseDeliveries.planId, planId))
+      .limit(1);
+    if (dl) return true;
+    const [w] = await tx
+      .select({ id: releaseWaves.id })
+      .from(releaseWaves)
+      .where(and(eq(releaseWaves.planId, planId), isNotNull(releaseWaves.firedAt)))
+      .limit(1);
+    return Boolean(w);
+  }
+
+  async function writeWaves(
+    tx: DbOrTx,
+    actor: Actor,
+    planId: string,
+    derived: Awaited<ReturnType<typeof derive>>,
+  ) {
+    await tx.delete(releaseWaves).where(eq(releaseWaves.planId, planId));
+    await tx
+      .delete(releaseExclusions)
+      .where(
+        and(
+          eq(releaseExclusions.planId, planId),
+          inArray(releaseExclusions.kind, ["coordinator", "ineligible"]),
+        ),
+      );
+    const now = clock.now();
+    if (derived.waves.length)
+      await tx.insert(releaseWaves).values(
+        derived.waves.map((w, i) => ({
+          id: d.ids("wave"),
+          planId,
+          position: i,
+          at: w.at,
+          kind: w.kind,
+          tier: w.tier,
+          partnerIds: w.partnerIds,
+          content: w.content,
+          reason: w.reason,
+        })),
+      );
+    if (derived.exclusions.length)
+      await tx.insert(releaseExclusions).values(
+        derived.exclusions.map((x) => ({
+          id: d.ids("releaseExclusion"),
+          planId,
+          partnerId: x.partnerId,
+          kind: x.kind,
+          reason: x.reason,
+          details: x.details,
+          createdBy: actorId(actor),
+          createdAt: now,
+        })),
+      );
+  }
+
+  return {
+    async preview(actor: Actor, advisoryId: string, input: PlanInput) {
+      authorize(actor, "releases:read");
+      await advisoryOf(actor, advisoryId);
+      const derived = await derive(normalise(input));
+      return {
+        publicAt: input.publicAt,
+        waves: derived.waves.map((w) => ({ ...w, id: null })),
+        exclusions: derived.exclusions,
+        compressed: derived.compressed,
+        warnings: compressionWarnings(derived.compressed),
+        capped: derived.capped,
+      };
+    },
+
+    async createPlan(actor: Actor, advisoryId: string, input: PlanInput) {
+      authorize(actor, "releases:write");
+      const tz = checkTimeZone(input.timeZone ?? "UTC");
+      const a = await advisoryOf(actor, advisoryId);
+      if (a.publishedAt && a.publishedAt.getTime() <= clock.now().getTime())
+        throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
+      const req = normalise(input);
+      const derived = await derive(req);
+      checkCompression(derived.compressed, input.compressLeadTimes);
+      const stored: StoredRequest = {
+        extraWaves: req.extraWaves.map((w) => ({ ...w, at: w.at.toISOString() })),
+        exclude: req.exclude,
+      };
+      const planId = await db.transaction(async (tx) => {
+        const existing = await planRow(tx, advisoryId, true);
+        if (existing && !transition(existing.state, "plan"))
+          throw conflict(
+            `the release plan is ${existing.state}: move T0 with PATCH or cancel it before planning again`,
+          );
+        const now = clock.now();
+        const id = existing?.id ?? d.ids("releasePlan");
+        const values = {
+          revision: a.currentRevision,
+          publicAt: req.publicAt,
+          timeZone: tz,
+          state: existing ? (transition(existing.state, "plan") ?? INITIAL_STATE) : INITIAL_STATE,
+          version: (existing?.version ?? 0) + 1,
+          request: stored,
+          updatedAt: now,
+          changedBy: actorId(actor),
+          // Planning again after a cancel starts a new plan; otherwise the plan's makers accumulate.
+          editors: withEditor(
+            existing && existing.state !== "cancelled" ? existing.editors : [],
+            actorId(actor),
+          ),
+          compressLeadTimes: input.compressLeadTimes ?? false,
+          breakRequest: null,
+          approvedBy: null,
+          approvedAt: null,
+          cancelledAt: null,
+          cancelReason: null,
+        };
+        if (existing) await tx.update(releasePlans).set(values).where(eq(releasePlans.id, id));
+        else
+          await tx
+            .insert(releasePlans)
+            .values({ id, advisoryId, createdBy: actorId(actor), createdAt: now, ...values });
+        await writeWaves(tx, actor, id, derived);
+        await audit.record(tx, {
+          type: "release.planned",
+          actor,
+          subject: advisoryId,
+          data: {
+            planId: id,
+            publicAt: req.publicAt.toISOString(),
+            waves: derived.waves.length,
+            excluded: derived.exclusions.length,
+            compressLeadTimes: input.compressLeadTimes ?? false,
+            compressedTiers: derived.compressed.map((c) => c.tier ?? "extra"),
+          },
+        });
+        return id;
+      });
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    /** The plan, and why a partner in it receives less than its tier (its eligibility now). */
+    async getPlan(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:read");
+      const p = await planRow(db, advisoryId);
+      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+      const v = await view(p);
+      const ids = [...new Set(v.waves.flatMap((w) => w.partnerIds))];
+      const all = await d.partners.eligibilityMany(ENGINE, ids);
+      const capped = cappedOf(
+        ids.flatMap((id) => {
+          const e = all.get(id);
+          return e ? [{ id, name: id, ...e }] : [];
+        }),
+      );
+      return { ...v, capped };
+    },
+
+    async listPlans(actor: Actor) {
+      authorize(actor, "releases:read");
+      const plans = await db.select().from(releasePlans).orderBy(asc(releasePlans.publicAt)).limit(500);
+      const out = [];
+      for (const p of plans) out.push(await view(p));
+      return out;
+    },
+
+    /**
+     * A second coordinator approves the plan (not the one who made or last changed it). Approval pins
+     * the advisory's approved revision: every copy and the public release use it, even if the
+     * advisory is edited afterwards.
+     */
+    async approve(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:write");
+      const [a] = await db
+        .select({
+          state: advisories.state,
+          currentRevision: advisories.currentRevision,
+          trackingId: advisories.trackingId,
+        })
+        .from(advisories)
+        .where(eq(advisories.id, advisoryId));
+      if (!a) throw notFound(`release plan of advisory ${advisoryId}`);
+      const plan = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        const next = transition(p.state, "approve");
+        if (!next)
+          throw new AppError(
+            "invalid_state",
+            p.state === "approved"
+              ? "the release plan is already approved"
+              : `the release plan is ${p.state}; only a draft plan is approved`,
+          );
+        const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
+        if (makers.includes(actorId(actor)))
+          throw forbidden(
+            "you made or changed this release plan since its last approval: another coordinator must approve it",
+          );
+        if (a.state !== "approved")
+          throw new AppError(
+            "invalid_state",
+            `advisory ${a.trackingId} is ${a.state}: a release plan is approved only for an approved advisory`,
+          );
+        const now = clock.now();
+        if (p.publicAt.getTime() <= now.getTime())
+          throw new AppError(
+            "validation_failed",
+            `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
+          );
+        const version = p.version + 1;
+        await tx
+          .update(releasePlans)
+          .set({
+            state: next,
+            revision: a.currentRevision,
+            version,
+            approvedBy: actorId(actor),
+            approvedAt: now,
+            editors: [],
+            updatedAt: now,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.approved",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, revision: a.currentRevision, version },
+        });
+        return {
+          ...p,
+          state: next,
+          revision: a.currentRevision,
+          version,
+          approvedBy: actorId(actor),
+          approvedAt: now,
+          editors: [],
+        };
+      });
+      return view(plan);
+    },
+
+    async arm(actor: Actor, advisoryId: string) {
+      authorize(actor, "releases:write");
+      const plan = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        if (p.state === "draft")
+          throw new AppError(
+            "invalid_state",
+            "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed",
+          );
+        const next = transition(p.state, "arm");
+        if (!next)
+          throw new AppError(
+            "invalid_state",
+            `the release plan is ${p.state}; only an approved plan is armed`,
+          );
+        // The pinned revision was approved when the plan was: a later edit of the advisory does not block.
+        const now = clock.now();
+        if (p.publicAt.getTime() <= now.getTime())
+          throw new AppError(
+            "validation_failed",
+            `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
+          );
+        const stale = (p.request as StoredRequest).extraWaves.filter(
+          (w) => new Date(w.at).getTime() <= now.getTime(),
+        );
+        if (stale.length)
+          throw new AppError(
+            "validation_failed",
+            `extra waves at ${stale.map((w) => w.at).join(", ")} have passed: plan again`,
+          );
+        // Time passed since planning: a tier wave now in the past would give less than the lead time.
+        const waves = await tx.select().from(releaseWaves).where(eq(releaseWaves.planId, p.id));
+        const compressed = compressedWaves(
+          waves.map((w) => ({ ...w, kind: w.kind as "tier" | "extra" })),
+          p.publicAt,
+          now,
+        );
+        if (compressed.length && !p.compressLeadTimes)
+          throw new AppError(
+            "invalid_state",
+            `${compressionWarnings(compressed).join("; ")}. Move T0 later, or move it with compressLeadTimes: true (the plan is approved again)`,
+            { compressed },
+          );
+        const version = p.version + 1;
+        await tx
+          .update(releasePlans)
+          .set({ state: next, version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.armed",
+          actor,
+          subject: advisoryId,
+          data: {
+            planId: p.id,
+            publicAt: p.publicAt.toISOString(),
+            revision: p.revision,
+            version,
+            compressLeadTimes: p.compressLeadTimes,
+            compressedTiers: compressed.map((c) => c.tier ?? "extra"),
+          },
+        });
+        return { ...p, state: next, version, armedAt: now };
+      });
+      await schedule(plan.id);
+      return view(plan);
+    },
+
+    async move(
+      actor: Actor,
+      advisoryId: string,
+      publicAt: Date,
+      opts: { compressLeadTimes?: boolean | undefined } = {},
+    ) {
+      authorize(actor, "releases:write");
+      const p0 = await planRow(db, advisoryId);
+      if (!p0) throw notFound(`release plan of advisory ${advisoryId}`);
+      const stored = p0.request as StoredRequest;
+      const derived = await derive({
+        publicAt,
+        extraWaves: stored.extraWaves.map((w) => ({ ...w, at: new Date(w.at) })),
+        exclude: stored.exclude,
+      });
+      checkCompression(derived.compressed, opts.compressLeadTimes);
+      const planId = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        const next = transition(p.state, "move");
+        if (!next)
+          throw new AppError("invalid_state", `the release plan is ${p.state}; T0 can no longer move`);
+        if (await anyDelivered(tx, p.id))
+          throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
+        const version = p.version + 1;
+        // A changed plan is a new plan: back to draft, to be approved (and armed) again.
+        await tx
+          .update(releasePlans)
+          .set({
+            publicAt,
+            version,
+            updatedAt: clock.now(),
+            state: next,
+            changedBy: actorId(actor),
+            editors: withEditor(p.editors, actorId(actor)),
+            compressLeadTimes: opts.compressLeadTimes ?? false,
+            breakRequest: null,
+            approvedBy: null,
+            approvedAt: null,
+            armedAt: null,
+            armedBy: null,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await writeWaves(tx, actor, p.id, derived);
+        await audit.record(tx, {
+          type: "release.moved",
+          actor,
+          subject: advisoryId,
+          data: {
+            planId: p.id,
+            from: p.publicAt.toISOString(),
+            to: publicAt.toISOString(),
+            version,
+            compressLeadTimes: opts.compressLeadTimes ?? false,
+            compressedTiers: derived.compressed.map((c) => c.tier ?? "extra"),
+          },
+        });
+        return p.id;
+      });
+      await schedule(planId);
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+
+    async cancel(actor: Actor, advisoryId: string, reason: string) {
+      authorize(actor, "releases:write");
+      const planId = await db.transaction(async (tx) => {
+        const p = await planRow(tx, advisoryId, true);
+        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+        const next = transition(p.state, "cancel");
+        if (!next)
+          throw new AppError("invalid_state", `the release plan is ${p.state}; it cannot be cancelled`);
+        if (await anyDelivered(tx, p.id))
+          throw new AppError(
+            "invalid_state",
+            "a wave has already gone out: the plan can no longer be cancelled",
+          );
+        const now = clock.now();
+        await tx
+          .update(releasePlans)
+          .set({
+            state: next,
+            version: p.version + 1,
+            cancelledAt: now,
+            cancelReason: reason,
+            updatedAt: now,
+          })
+          .where(eq(releasePlans.id, p.id));
+        await audit.record(tx, {
+          type: "release.cancelled",
+          actor,
+          subject: advisoryId,
+          data: { planId: p.id, reason },
+        });
+        return p.id;
+      });
+      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+      return view(row as PlanRow);
+    },
+  };
+}
