@@ -47,10 +47,6 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
   }
 
   /**
-   * The copy's label follows the clock: embargoed until the advisory is public, then public; and once
-   * public, the public sections the copy lacks (a tier below the public level received less).
-   */
-  /**
    * What a copy says about the clock and the advisory as it is now: embargoed until T0 (with T0), then
    * public with the public sections the copy lacks, so nobody has less than the public advisory; and
    * the current CVE IDs, CVSS and CWE.
