@@ -1,5 +1,6 @@
-// A wave's deliveries: each recipient's fingerprinted copy, its idempotency key (plan:recipient), its
-// audit entry, a member's mail or the partner's webhook messages, committed together.
+// A wave's deliveries: each recipient's copy (rendered through the fingerprint seam, NO_FINGERPRINT
+// today), its idempotency key (plan:recipient), its audit entry, a member's mail or the partner's
+// webhook messages, committed together.
 import { eq } from "drizzle-orm";
 import { sha256Hex } from "../../platform/crypto.ts";
 import type { Section } from "../advisories/content.ts";

@@ -1,4 +1,4 @@
-// The partner side: the inbox, the caller's own fingerprinted copy and its files (every read
+// The partner side: the inbox, the caller's own copy and its files (every read
 // audited), acknowledgements, and the figures of the partner scorecard.
 import { and, asc, desc, eq, isNull, or } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";

@@ -202,7 +202,7 @@ function nextSteps(user: User, counts?: Overview): NextStep[] {
       {
         key: "advisories",
         title: "Write an advisory and plan its release",
-        detail: "each partner tier receives its wave before T0, in a fingerprinted copy.",
+        detail: "each partner tier receives its wave before T0.",
         done: (counts?.releases ?? 0) > 0,
       },
     );

@@ -75,7 +75,7 @@ export function ApplyPage() {
       <Title order={2}>Apply to the early-alert programme</Title>
       <Text c="dimmed" mb="lg">
         Security vendors that ship protections to customers receive vulnerability details before public
-        release, under NDA. Every copy is individually fingerprinted.
+        release, under NDA.
       </Text>
       <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit}>
         <Stack>
