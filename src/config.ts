@@ -94,7 +94,9 @@ export const ConfigSchema = z.object({
   FOREWARN_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info")
-    .describe("Server log level"),
+    .describe(
+      "Server log level: info logs each audited event (type, actor, subject, never content); debug adds a line per request",
+    ),
   FOREWARN_PASSWORD: z
     .string()
     .max(1024)

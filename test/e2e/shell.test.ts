@@ -263,6 +263,15 @@ describe("web shell", () => {
     await pending.getByText("another person must confirm").waitFor();
     await screenshot(page, "users");
     await expectAccessible(page, "users");
+    // The request is an alert in the audit log: "Alerts only" shows it and nothing else.
+    await page.goto(`${server.url}/audit`);
+    await page.getByTestId("audit-row").first().waitFor();
+    await page.getByLabel("Alerts only (role grants, lockouts)").check();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByTestId("audit-row").getByText("role_grant.requested").first().waitFor();
+    const shown = await page.getByTestId("audit-row").allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    for (const row of shown) expect(row).toMatch(/role_grant\.|account\.locked/);
     await server.confirm(coordinator.email);
 
     await page.getByTestId("user-menu").click();

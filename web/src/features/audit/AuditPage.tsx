@@ -5,6 +5,7 @@ import {
   Anchor,
   Badge,
   Button,
+  Checkbox,
   Code,
   Group,
   Paper,
@@ -23,8 +24,8 @@ import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts"
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { VerifyChain } from "./VerifyChain.tsx";
 
-type Filters = { actor: string; type: string | null; from: string; to: string };
-const NO_FILTERS: Filters = { actor: "", type: null, from: "", to: "" };
+type Filters = { actor: string; type: string | null; from: string; to: string; alerts: boolean };
+const NO_FILTERS: Filters = { actor: "", type: null, from: "", to: "", alerts: false };
 const PAGE_SIZE = 50;
 
 export function AuditPage() {
@@ -49,6 +50,7 @@ export function AuditPage() {
             type: filters.type,
             from: localInputToIso(filters.from),
             to: localInputToIso(filters.to),
+            alerts: filters.alerts ? "true" : null,
             before,
             limit: PAGE_SIZE,
           },
@@ -139,6 +141,12 @@ export function AuditPage() {
             value={draft.to}
             onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
             w={210}
+          />
+          <Checkbox
+            label="Alerts only (role grants, lockouts)"
+            checked={draft.alerts}
+            onChange={(e) => setDraft({ ...draft, alerts: e.currentTarget.checked })}
+            mb={8}
           />
           <Button type="submit" leftSection={<IconFilter size={16} />}>
             Apply
