@@ -112,7 +112,7 @@ if (process.argv.includes("--tracing-only")) {
   if (start >= 0 && end > start)
     writeFileSync(
       "docs/benchmarks.md",
-      `${doc.slice(0, start)}${table}\n\nTracing rows re-measured on ${date} (${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end, so absolute rates are lower than on an idle machine; baseline and subject share the load) with \`npm run bench -- --tracing-only\`.${doc.slice(end)}`,
+      `${doc.slice(0, start)}${table}\n\nTracing rows re-measured on ${date} (${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end; on a loaded machine absolute rates drop, while baseline and subject share the load) with \`npm run bench -- --tracing-only\`.${doc.slice(end)}`,
     );
   process.exit(0);
 }
