@@ -105,6 +105,14 @@ export type LoginInput = {
   userAgent?: string | undefined;
 };
 
+/** The columns of a pending role grant, cleared once it is confirmed, withdrawn or superseded. */
+const NO_PENDING_GRANT = {
+  pendingRole: null,
+  pendingKind: null,
+  pendingRequestedBy: null,
+  pendingRequestedAt: null,
+} as const;
+
 export function makeAccounts(d: Deps) {
   const { db, clock, audit } = d;
   // Verified against when the email is unknown, so a miss costs as much time as a wrong password.
@@ -435,10 +443,7 @@ export function makeAccounts(d: Deps) {
           .update(users)
           .set({
             role,
-            pendingRole: null,
-            pendingKind: null,
-            pendingRequestedBy: null,
-            pendingRequestedAt: null,
+            ...NO_PENDING_GRANT,
           })
           .where(eq(users.id, u.id));
         await audit.record(tx, {
@@ -470,10 +475,7 @@ export function makeAccounts(d: Deps) {
             .update(users)
             .set({
               role: u.pendingRole,
-              pendingRole: null,
-              pendingKind: null,
-              pendingRequestedBy: null,
-              pendingRequestedAt: null,
+              ...NO_PENDING_GRANT,
             })
             .where(eq(users.id, u.id));
           await audit.record(tx, {
@@ -504,10 +506,7 @@ export function makeAccounts(d: Deps) {
         await tx
           .update(users)
           .set({
-            pendingRole: null,
-            pendingKind: null,
-            pendingRequestedBy: null,
-            pendingRequestedAt: null,
+            ...NO_PENDING_GRANT,
             // An account never confirmed stays unable to log in.
             ...(kind === "create" ? { disabledAt: clock.now() } : {}),
           })
