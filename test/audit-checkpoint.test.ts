@@ -6,26 +6,13 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHECKPOINT_PREFIX, decodeCheckpoint, encodeCheckpoint } from "../src/audit/checkpoint.ts";
-import type { CliIo } from "../src/cli/command.ts";
 import { allCommands } from "../src/cli/index.ts";
 import { registerCommands, runCli } from "../src/main.ts";
 import { openDatabase } from "../src/platform/db/client.ts";
-import { createPgDatabase, engines, type TestApp, testApp } from "./harness.ts";
+import { createPgDatabase, engines, fakeIo, type TestApp, testApp } from "./harness.ts";
 
 registerCommands(allCommands);
 const PASSWORD = "correct horse battery staple";
-
-function fakeIo(env: Record<string, string> = {}, stdin = "") {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readStdin: async () => stdin,
-    env: { FOREWARN_LOG_LEVEL: "silent", ...env },
-  };
-  return { io, out, err };
-}
 
 describe.each(engines)("audit checkpoints on %s", (engine) => {
   const cleanup: (() => Promise<void>)[] = [];

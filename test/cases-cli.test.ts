@@ -4,26 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../src/authz/authorize.ts";
-import type { CliIo } from "../src/cli/command.ts";
 import { allCommands } from "../src/cli/index.ts";
 import { loadConfig } from "../src/config.ts";
 import { registerCommands, runCli } from "../src/main.ts";
 import { openRuntime } from "../src/runtime.ts";
+import { fakeIo } from "./harness.ts";
 import { csafMandatory, validOsvSchema } from "./validators.ts";
 
 registerCommands(allCommands);
-
-function fakeIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readStdin: async () => "",
-    env: { FOREWARN_LOG_LEVEL: "silent", ...env },
-  };
-  return { io, out, err };
-}
 
 describe("forewarn cases / advisories", () => {
   const dir = mkdtempSync(join(tmpdir(), "fw-cases-cli-"));

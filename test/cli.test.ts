@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../src/cli/command.ts";
 import { allCommands } from "../src/cli/index.ts";
 import {
   checkTarget,
@@ -18,23 +17,11 @@ import {
 } from "../src/cli/where.ts";
 import { registerCommands, runCli } from "../src/main.ts";
 import { openDatabase } from "../src/platform/db/client.ts";
-import { createPgDatabase, engines } from "./harness.ts";
+import { createPgDatabase, engines, fakeIo } from "./harness.ts";
 
 registerCommands(allCommands);
 const PASSWORD = "correct horse battery staple";
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-
-function fakeIo(env: Record<string, string> = {}, stdin = "") {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readStdin: async () => stdin,
-    env: { FOREWARN_LOG_LEVEL: "silent", ...env },
-  };
-  return { io, out, err };
-}
 
 describe("forewarn help", () => {
   it("lists the commands and gives each sub-command's usage", async () => {

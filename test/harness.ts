@@ -6,6 +6,7 @@ import pg from "pg";
 import { buildApp } from "../src/app.ts";
 import type { Role } from "../src/authz/actions.ts";
 import { systemActor } from "../src/authz/authorize.ts";
+import type { CliIo } from "../src/cli/command.ts";
 import { loadConfig } from "../src/config.ts";
 import { makePasswordHasher } from "../src/modules/accounts/passwords.ts";
 import { fixedClock } from "../src/platform/clock.ts";
@@ -144,4 +145,17 @@ export async function testApp(
     },
   };
   return t;
+}
+
+/** A CLI io that records what a command prints, with a silent server log and the given environment. */
+export function fakeIo(env: Record<string, string> = {}, stdin = "") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readStdin: async () => stdin,
+    env: { FOREWARN_LOG_LEVEL: "silent", ...env },
+  };
+  return { io, out, err, text: () => out.join("\n"), errors: () => err.join("\n") };
 }
