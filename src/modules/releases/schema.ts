@@ -140,6 +140,8 @@ export const releaseDeliveries = pgTable(
     copySha256: text("copy_sha256").notNull(),
     /** The recipient's fingerprint codeword, sealed; filled once tracing is wired into renderCopy. */
     codewordSealed: text("codeword_sealed"),
+    /** The tracing key (release_tracing_keys) this copy's codeword belongs to; null for copies made before tracing. */
+    tracingKeyId: text("tracing_key_id"),
     deliveredAt: ts("delivered_at").notNull(),
     firstReadAt: ts("first_read_at"),
   },
@@ -148,6 +150,34 @@ export const releaseDeliveries = pgTable(
     uniqueIndex("release_deliveries_recipient_key").on(t.advisoryId, t.recipientId),
     index("release_deliveries_partner_idx").on(t.partnerId, t.deliveredAt),
     index("release_deliveries_wave_idx").on(t.waveId),
+  ],
+);
+
+/**
+ * One tracing key per plan and pinned revision: created when the plan is approved (re-planning or a new
+ * revision makes a new one; old rows stay, because forensics needs every key that was ever delivered).
+ */
+export const releaseTracingKeys = pgTable(
+  "release_tracing_keys",
+  {
+    id: text("id").primaryKey(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => releasePlans.id),
+    advisoryId: text("advisory_id").notNull(),
+    revision: integer("revision").notNull(),
+    /**
+     * The tracing key file (src/tracing/keyfile.ts `KeyFile` JSON: key, variation plan, biases, file
+     * plans), sealed under the master key and bound to this row's ID. Secret: it re-derives every copy.
+     */
+    keySealed: text("key_sealed").notNull(),
+    /** Points per layer group and what leak sizes they trace (not secret: shown in the plan preview). */
+    capacity: jsonb("capacity").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("release_tracing_keys_plan_revision").on(t.planId, t.revision),
+    index("release_tracing_keys_advisory_idx").on(t.advisoryId),
   ],
 );
 

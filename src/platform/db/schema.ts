@@ -3,6 +3,7 @@
 export * from "../../audit/schema.ts";
 export * from "../../modules/accounts/schema.ts";
 export * from "../../modules/advisories/schema.ts";
+export * from "../../modules/canaries/schema.ts";
 export * from "../../modules/cases/schema.ts";
 export * from "../../modules/partners/schema.ts";
 export * from "../../modules/releases/email-schema.ts";
