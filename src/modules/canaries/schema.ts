@@ -1,6 +1,6 @@
 // Canary tokens: a unique DNS name or URL placed in one recipient's copy where the author wrote
 // `{{canary:dns}}` or `{{canary:url}}`. A lookup or request of it names that recipient with certainty.
-import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -28,4 +28,66 @@ export const canaryTokens = pgTable(
     index("canary_tokens_advisory_idx").on(t.advisoryId),
     index("canary_tokens_delivery_idx").on(t.deliveryId),
   ],
+);
+
+/**
+ * One stored hit of a known token: what was seen (time, kind, source, the query name or request line
+ * with the token itself replaced, user agent) and whose copy it came from, copied from the token's row
+ * so the listing needs no join. `seen_at` is set when an investigator marks it seen (the UI badge).
+ */
+export const canaryHits = pgTable(
+  "canary_hits",
+  {
+    id: text("id").primaryKey(),
+    tokenId: text("token_id")
+      .notNull()
+      .references(() => canaryTokens.id),
+    kind: text("kind").$type<CanaryKind>().notNull(),
+    at: ts("at").notNull(),
+    /** The address the query or request came from (for DNS usually the leaker's resolver). */
+    source: text("source").notNull(),
+    /** Query name and type, or request line: truncated, control characters escaped, token replaced. */
+    detail: text("detail").notNull(),
+    userAgent: text("user_agent"),
+    advisoryId: text("advisory_id").notNull(),
+    planId: text("plan_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    partnerId: text("partner_id").notNull(),
+    recipientKind: text("recipient_kind").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    seenAt: ts("seen_at"),
+    seenBy: text("seen_by"),
+  },
+  (t) => [
+    index("canary_hits_at_idx").on(t.at, t.id),
+    index("canary_hits_advisory_idx").on(t.advisoryId, t.at),
+    index("canary_hits_unseen_idx").on(t.seenAt),
+  ],
+);
+
+/**
+ * Per-token rate limit: the hits stored in the current minute and the hits not stored because the
+ * limit was reached (a running total, shown with the token's hits). One row per token that was hit.
+ */
+export const canaryTokenWindows = pgTable("canary_token_windows", {
+  tokenId: text("token_id")
+    .primaryKey()
+    .references(() => canaryTokens.id),
+  windowStart: ts("window_start").notNull(),
+  stored: integer("stored").notNull(),
+  suppressed: integer("suppressed").notNull().default(0),
+});
+
+/**
+ * Lookups and requests of names or paths that are no token: only counted, per UTC day and kind (two
+ * rows a day, whatever the traffic), never stored verbatim.
+ */
+export const canaryUnknownHits = pgTable(
+  "canary_unknown_hits",
+  {
+    day: text("day").notNull(),
+    kind: text("kind").$type<CanaryKind>().notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.kind] })],
 );
