@@ -15,6 +15,8 @@ import { accountRoutes } from "./modules/accounts/routes.ts";
 import type { Accounts } from "./modules/accounts/service.ts";
 import { advisoryRoutes } from "./modules/advisories/routes.ts";
 import type { Advisories } from "./modules/advisories/service.ts";
+import type { Canaries } from "./modules/canaries/index.ts";
+import { canaryRoutes } from "./modules/canaries/routes.ts";
 import { caseRoutes } from "./modules/cases/routes.ts";
 import type { Cases } from "./modules/cases/service.ts";
 import type { Partners } from "./modules/partners/index.ts";
@@ -26,7 +28,7 @@ import { releaseRoutes } from "./modules/releases/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { randomSecret } from "./platform/crypto.ts";
 import { AppError } from "./platform/errors.ts";
-import { installAuth } from "./platform/http/auth.ts";
+import { installAuth, isRawRoute } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 import { installInputChecks } from "./platform/http/input.ts";
 
@@ -39,6 +41,7 @@ export type AppDeps = {
     partners: Partners;
     outbox: Outbox;
     releases: Releases;
+    canaries: Canaries;
   };
   database: "pglite" | "postgresql";
   version: string;
@@ -57,8 +60,8 @@ export type AppDeps = {
 export const BODY_LIMIT = 1024 * 1024;
 const SECRET_PARAM = /token|secret|key|password|code|signature/i;
 
-/** Path segments after which the next segment is a secret (an invite or a tracking token). */
-const SECRET_BEFORE = /^(invites?|track|tracking|reset|verify|unsubscribe)$/i;
+/** Path segments after which the next segment is a secret (an invite, a tracking or canary token). */
+const SECRET_BEFORE = /^(invites?|track|tracking|reset|verify|unsubscribe|c)$/i;
 
 /**
  * A URL as it may appear in logs: the values of query parameters that can carry secrets, and the
@@ -105,6 +108,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => `req_${randomSecret(12)}`,
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // A URL canary answers alike whatever follows /c/: a path that is not valid percent-encoding
+    // (which the router would refuse with 400) reaches it as a token that matches nothing.
+    rewriteUrl: (req) => {
+      const url = req.url ?? "/";
+      if (!url.startsWith("/c/")) return url;
+      try {
+        decodeURIComponent(url.split("?")[0] ?? "");
+        return url;
+      } catch {
+        return "/c/-";
+      }
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -198,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   publicRoutes(app, deps.services.advisories);
   partnerRoutes(app, deps.services.partners, deps.services.outbox);
   releaseRoutes(app, deps.services.releases);
+  canaryRoutes(app, deps.services.canaries);
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);
@@ -205,7 +221,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Source maps are not published: the build makes none, and a stray one is not served either.
   app.addHook("onRequest", async (req) => {
     const path = req.url.split("?")[0] ?? "";
-    if (path.endsWith(".map")) throw new AppError("not_found", `no route ${req.method} ${path}`);
+    if (path.endsWith(".map") && !isRawRoute(req))
+      throw new AppError("not_found", `no route ${req.method} ${path}`);
   });
   if (hasWeb) await app.register(fastifyStatic, { root: web, wildcard: true, index: ["index.html"] });
   app.setNotFoundHandler((req, reply) => {

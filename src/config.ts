@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting the server and CLI accept, with its default.
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const boolish = z
@@ -96,6 +97,64 @@ export const ConfigSchema = z.object({
     .default("info")
     .describe(
       "Server log level: info logs each audited event (type, actor, subject, never content); debug adds a line per request",
+    ),
+  FOREWARN_CANARY_DOMAIN: z
+    .string()
+    .max(200)
+    .regex(
+      /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i,
+      "must be a domain name such as canary.example.org",
+    )
+    .transform((v) => v.toLowerCase())
+    .optional()
+    .describe(
+      "Domain under which DNS canary tokens are placed (<token>.DOMAIN); delegate it to the canary DNS server",
+    ),
+  FOREWARN_CANARY_DNS: z
+    .string()
+    .max(300)
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+):\d{1,5}$/, "must be IP:PORT, e.g. 127.0.0.1:5353 or [::]:53")
+    .refine(
+      (v) => isIP(v.slice(0, v.lastIndexOf(":")).replace(/^\[|\]$/g, "")) !== 0,
+      "the host must be an IP address",
+    )
+    .refine((v) => Number(v.slice(v.lastIndexOf(":") + 1)) <= 65535, "port must be at most 65535")
+    .optional()
+    .describe(
+      "Address of the canary DNS server `forewarn serve` starts (UDP and TCP), e.g. 0.0.0.0:53; unset: none (needs FOREWARN_CANARY_DOMAIN and FOREWARN_CANARY_ANSWER)",
+    ),
+  FOREWARN_CANARY_ANSWER: z
+    .string()
+    .max(200)
+    .refine(
+      (v) => v.split(",").every((a) => isIP(a.trim()) !== 0),
+      "must be IP addresses separated by commas (IPv4 and/or IPv6)",
+    )
+    .transform((v) => v.split(",").map((a) => a.trim()))
+    .optional()
+    .describe(
+      "Addresses the canary DNS server answers for token names and its own ns.DOMAIN (IPv4 and/or IPv6, comma-separated)",
+    ),
+  FOREWARN_CANARY_HITS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(10)
+    .describe("Hits stored per canary token per minute; more are counted, not stored, and raise no alert"),
+  FOREWARN_CANARY_WEBHOOK_URL: z
+    .url()
+    .max(2048)
+    .optional()
+    .describe(
+      "Your SIEM's endpoint: every stored canary hit is POSTed there, signed (Standard Webhooks) with FOREWARN_CANARY_WEBHOOK_SECRET",
+    ),
+  FOREWARN_CANARY_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=_-]{24,200}$/, "must be whsec_ followed by base64 (at least 18 bytes)")
+    .optional()
+    .describe(
+      "Signing secret of the canary webhook (whsec_ + base64), required with FOREWARN_CANARY_WEBHOOK_URL",
     ),
   FOREWARN_PASSWORD: z
     .string()

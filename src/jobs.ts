@@ -1,5 +1,6 @@
 // The server's background jobs. Each handler is idempotent: pg-boss may run it again after a crash.
 import { systemActor } from "./authz/authorize.ts";
+import { CANARY_WEBHOOK } from "./modules/canaries/index.ts";
 import { FIRE_WAVE, MAIL_SWEEP, PUBLISH, SEND_MAIL, SEND_WEBHOOK, SWEEP } from "./modules/releases/index.ts";
 import type { JobDef } from "./platform/jobs/jobs.ts";
 import type { Services } from "./runtime.ts";
@@ -66,6 +67,8 @@ export function jobDefinitions(services: Services): JobDef[] {
         await services.releases.email.sweep();
       },
     },
+    // Canary hits to the programme's SIEM (FOREWARN_CANARY_WEBHOOK_URL): one signed POST per job.
+    { name: CANARY_WEBHOOK, handler: (data) => services.canaries.onWebhookJob(data), concurrency: 2 },
     {
       name: SWEEP,
       cron: "* * * * *",

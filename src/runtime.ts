@@ -11,6 +11,7 @@ import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/pass
 import { makeAccounts } from "./modules/accounts/service.ts";
 import type { Publisher } from "./modules/advisories/export/input.ts";
 import { makeAdvisories, type ReleasePlanPort } from "./modules/advisories/service.ts";
+import { makeCanaries } from "./modules/canaries/index.ts";
 import { makeCases } from "./modules/cases/service.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
@@ -41,6 +42,13 @@ export type ServiceDeps = {
   webhookTransport?: Transport;
   /** Release mail: SMTP (FOREWARN_SMTP_URL) and the From: address; none keeps notices in the outbox. */
   mail?: { transport: MailTransport; from: string };
+  /** Canary hits: stored per token per minute, and the programme's SIEM webhook. */
+  canaries?: {
+    hitsPerMinute?: number | undefined;
+    webhook?: { url: string; secret: string } | undefined;
+    /** Tests only: the transport that reaches the SIEM webhook. */
+    transport?: Transport | undefined;
+  };
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -118,9 +126,22 @@ export function makeServices(d: ServiceDeps) {
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     mail: d.mail,
   });
+  const canaries = makeCanaries({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    mailer: outbox.mailer,
+    accounts,
+    publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
+    hitsPerMinute: d.canaries?.hitsPerMinute,
+    webhook: d.canaries?.webhook,
+    transport: d.canaries?.transport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
+    queue: jobQueue,
+  });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
-  return { audit, accounts, cases, advisories, partners, outbox, releases, jobQueue };
+  return { audit, accounts, cases, advisories, partners, outbox, releases, canaries, jobQueue };
 }
 
 export type Services = ReturnType<typeof makeServices>;
@@ -166,6 +187,13 @@ export async function openRuntime(
         cnaShortName: config.FOREWARN_CNA_SHORT_NAME,
       },
       mail: { transport: mailTransport(config.FOREWARN_SMTP_URL), from: config.FOREWARN_MAIL_FROM },
+      canaries: {
+        hitsPerMinute: config.FOREWARN_CANARY_HITS_PER_MINUTE,
+        webhook:
+          config.FOREWARN_CANARY_WEBHOOK_URL && config.FOREWARN_CANARY_WEBHOOK_SECRET
+            ? { url: config.FOREWARN_CANARY_WEBHOOK_URL, secret: config.FOREWARN_CANARY_WEBHOOK_SECRET }
+            : undefined,
+      },
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

@@ -436,6 +436,15 @@ function partnerRoutes(): Case[] {
     { method: "PUT", url: "/api/policy/rules", body: [], allowed: ["admin"] },
     { method: "POST", url: "/api/policy/preview", body: { rules: [] }, allowed: ["admin"] },
     { method: "GET", url: "/api/outbox", allowed: ["admin"] },
+    // canary hits (the URL canary /c/<token> is anonymous and not in the API document)
+    { method: "GET", url: "/api/canaries/hits", allowed: ["admin", "coordinator", "investigator"] },
+    { method: "GET", url: "/api/canaries/summary", allowed: ["admin", "coordinator", "investigator"] },
+    {
+      method: "POST",
+      url: "/api/canaries/hits/seen",
+      body: { all: true },
+      allowed: ["admin", "coordinator", "investigator"],
+    },
   ];
 }
 

@@ -179,6 +179,20 @@ export type AuditEvents = {
   "advisory.publish_requested": { revision: number; publishAt: string | null };
   "advisory.publish_confirmed": { revision: number; publishedAt: string; requestedBy: string };
   "release.break_requested": { planId: string; reason: string; evidence: string };
+  "canary.hit": {
+    hitId: string;
+    kind: "dns" | "url";
+    source: string;
+    advisoryId: string;
+    partnerId: string;
+    recipientKind: string;
+    recipientId: string;
+    deliveryId: string;
+    alert: true;
+  };
+  "canary.hits_viewed": { advisoryId: string | null; entries: number };
+  "canary.hits_seen": { hits: number };
+  "canary.webhook_failed": { hitId: string; status: number | null; error: string | null };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -278,6 +292,10 @@ export const AUDIT_TYPES = [
   "role_grant.cancelled",
   "user.role_changed",
   "audit.checkpointed",
+  "canary.hit",
+  "canary.hits_viewed",
+  "canary.hits_seen",
+  "canary.webhook_failed",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */
@@ -286,6 +304,7 @@ export const ALERT_TYPES = [
   "role_grant.confirmed",
   "role_grant.cancelled",
   "account.locked",
+  "canary.hit",
 ] as const satisfies readonly AuditType[];
 
 // Compile-time proof that the list above names every event type.

@@ -51,6 +51,8 @@ export const ACTIONS = [
   "partner:manage", // a partner_admin: own members, webhooks, NDA signing, attestations, evidence, leaks
   "releases:read", // release plans, waves, deliveries, webhook log (partner names and times, no content)
   "releases:write", // plan, arm, move T0, cancel, break an embargo
+  "canaries:read", // canary hits (whose copy, when, from where; no content) and the unseen count
+  "canaries:triage", // mark canary hits seen
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -77,6 +79,8 @@ export const ROLE_ACTIONS = {
     "ndas:write",
     "outbox:read",
     "releases:read",
+    "canaries:read",
+    "canaries:triage",
   ],
   coordinator: [
     ...EVERYONE,
@@ -96,6 +100,8 @@ export const ROLE_ACTIONS = {
     "partners:sanction",
     "incidents:read",
     "incidents:manage",
+    "canaries:read",
+    "canaries:triage",
   ],
   investigator: [
     ...EVERYONE,
@@ -106,6 +112,8 @@ export const ROLE_ACTIONS = {
     "partners:read",
     "incidents:read",
     "incidents:manage",
+    "canaries:read",
+    "canaries:triage",
   ],
   auditor: [
     ...EVERYONE,

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { buildApp, DEFAULT_WEB_DIST } from "../app.ts";
 import { defaultPublicUrl } from "../config.ts";
 import { jobDefinitions } from "../jobs.ts";
+import { type CanaryDnsServer, startCanaryDns } from "../modules/canaries/index.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { holdDataDir } from "../platform/local-control.ts";
 import { openRuntime } from "../runtime.ts";
@@ -22,7 +23,10 @@ FOREWARN_PUBLIC_URL, by default the address it listens on. Stop with Ctrl-C.
 options:
   --host HOST   address to listen on (default 127.0.0.1, or FOREWARN_HOST)
   --port PORT   port (default 8080, or FOREWARN_PORT; 0 picks a free port)
-  --data DIR    data folder (default ./.forewarn, or FOREWARN_DATA_DIR)`;
+  --data DIR    data folder (default ./.forewarn, or FOREWARN_DATA_DIR)
+
+With FOREWARN_CANARY_DNS (e.g. 0.0.0.0:53), FOREWARN_CANARY_DOMAIN and FOREWARN_CANARY_ANSWER set,
+it also runs the canary DNS server (UDP and TCP), authoritative for that domain.`;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -69,6 +73,18 @@ export const serveCommand: Command = {
       io.err(
         `warning: FOREWARN_TRUST_PROXY is set but FOREWARN_PUBLIC_URL is not: links in mail, feeds and advisories will point at ${publicUrl}, not at the proxy; set FOREWARN_PUBLIC_URL to the address users reach`,
       );
+    if (config.FOREWARN_CANARY_DNS && !(config.FOREWARN_CANARY_DOMAIN && config.FOREWARN_CANARY_ANSWER)) {
+      http.close();
+      throw new UsageError(
+        "FOREWARN_CANARY_DNS needs FOREWARN_CANARY_DOMAIN (the zone it answers for) and FOREWARN_CANARY_ANSWER (the addresses it answers with)",
+      );
+    }
+    if (!config.FOREWARN_CANARY_WEBHOOK_URL !== !config.FOREWARN_CANARY_WEBHOOK_SECRET) {
+      http.close();
+      throw new UsageError(
+        "FOREWARN_CANARY_WEBHOOK_URL and FOREWARN_CANARY_WEBHOOK_SECRET go together: set both or neither",
+      );
+    }
     const database = describeDatabase(config);
     const where = databaseLabel(database);
     // A failed start must not leave the socket open (the process would hang instead of exiting).
@@ -121,9 +137,34 @@ export const serveCommand: Command = {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
     });
     rt.services.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    let dns: CanaryDnsServer | null = null;
+    if (config.FOREWARN_CANARY_DNS && config.FOREWARN_CANARY_DOMAIN && config.FOREWARN_CANARY_ANSWER) {
+      const canaries = rt.services.canaries;
+      try {
+        dns = await startCanaryDns({
+          listen: config.FOREWARN_CANARY_DNS,
+          zone: { domain: config.FOREWARN_CANARY_DOMAIN, answers: config.FOREWARN_CANARY_ANSWER },
+          lookup: (q) => canaries.dnsLookup(q),
+          onError: (e) => app.log.warn({ err: e }, "canary DNS error"),
+        });
+      } catch (e) {
+        http.close();
+        await app.close();
+        await jobs.stop();
+        await control?.release();
+        await running.close();
+        throw new Error(
+          `canary DNS server could not listen on ${config.FOREWARN_CANARY_DNS}: ${(e as Error).message}`,
+        );
+      }
+    }
     await app.ready();
     route = app.routing;
     io.out(`forewarn ${VERSION} listening on ${address} (database: ${where}; public URL: ${publicUrl})`);
+    if (dns)
+      io.out(
+        `canary DNS for ${config.FOREWARN_CANARY_DOMAIN} on ${dns.host.includes(":") ? `[${dns.host}]` : dns.host}:${dns.port} (UDP and TCP)`,
+      );
     if ((await rt.services.accounts.countAdmins()) === 0) {
       const target = config.DATABASE_URL
         ? `DATABASE_URL='${printableDatabaseUrl(config.DATABASE_URL)}' `
@@ -139,6 +180,7 @@ export const serveCommand: Command = {
     });
     io.out("stopping…");
     route = null;
+    await dns?.close();
     await new Promise<void>((resolve) => {
       http.close(() => resolve());
       http.closeAllConnections();

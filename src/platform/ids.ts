@@ -36,6 +36,8 @@ export const ID_PREFIXES = {
   ack: "ack",
   webhookMessage: "whm",
   webhookAttempt: "wha",
+  canaryToken: "cnt",
+  canaryHit: "cnh",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -275,6 +275,44 @@ export function makeAccounts(d: Deps) {
       return r?.n ?? 0;
     },
 
+    /**
+     * Users who hold a role and can log in (not disabled, not waiting for a second person to confirm
+     * their account): whom another module alerts, e.g. investigators on a canary hit.
+     */
+    async activeUsersWithRole(role: Role): Promise<{ id: string; email: string }[]> {
+      return db
+        .select({ id: users.id, email: users.email })
+        .from(users)
+        .where(
+          and(
+            eq(users.role, role),
+            isNull(users.disabledAt),
+            or(isNull(users.pendingKind), sql`${users.pendingKind} <> 'create'`),
+          ),
+        )
+        .orderBy(asc(users.createdAt));
+    },
+
+    /** Display names for IDs another module lists (users' email and name, organisations' name). */
+    async namesOf(input: { userIds: string[]; organisationIds: string[] }) {
+      const userRows = input.userIds.length
+        ? await db
+            .select({ id: users.id, email: users.email, name: users.name })
+            .from(users)
+            .where(inArray(users.id, [...new Set(input.userIds)]))
+        : [];
+      const orgRows = input.organisationIds.length
+        ? await db
+            .select({ id: organisations.id, name: organisations.name })
+            .from(organisations)
+            .where(inArray(organisations.id, [...new Set(input.organisationIds)]))
+        : [];
+      return {
+        users: new Map(userRows.map((u) => [u.id, { email: u.email, name: u.name }])),
+        organisations: new Map(orgRows.map((o) => [o.id, o.name])),
+      };
+    },
+
     async createUser(
       actor: Actor,
       input: {

@@ -16,6 +16,16 @@ declare module "fastify" {
   }
 }
 
+/**
+ * Route config of an endpoint that answers everyone alike, whatever they send (the URL canary): the
+ * caller is not resolved (a bad token or a missing CSRF header changes nothing) and input checks skip it.
+ */
+export const RAW_ROUTE_CONFIG = { raw: true } as const;
+
+export function isRawRoute(req: FastifyRequest): boolean {
+  return (req.routeOptions.config as { raw?: boolean } | undefined)?.raw === true;
+}
+
 export function requireActor(req: FastifyRequest): Actor {
   if (!req.actor) throw new AppError("unauthenticated", "log in or send Authorization: Bearer <token>");
   return req.actor;
@@ -28,6 +38,7 @@ export function installAuth(
   app.decorateRequest("actor", null);
   app.decorateRequest("csrfToken", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
+    if (isRawRoute(req)) return;
     const auth = req.headers.authorization;
     if (auth !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);

@@ -3,6 +3,7 @@
 // the body, the query or the path parameters, keys included. Answered 400 before validation.
 import type { FastifyInstance } from "fastify";
 import { AppError } from "../errors.ts";
+import { isRawRoute } from "./auth.ts";
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -40,6 +41,7 @@ export function findBadText(value: unknown, where: string, depth = 0): string | 
 
 export function installInputChecks(app: FastifyInstance): void {
   app.addHook("preValidation", async (req) => {
+    if (isRawRoute(req)) return;
     const bad =
       findBadText(req.params, "params") ?? findBadText(req.query, "query") ?? findBadText(req.body, "body");
     if (bad) throw new AppError("validation_failed", `invalid request: ${bad}`);

@@ -1,0 +1,70 @@
+// The canary API's requests and answers (Zod): the same schemas validate the routes and describe them
+// in the OpenAPI document.
+import { z } from "zod";
+
+export const HitId = z.string().regex(/^cnh_[0-9A-HJKMNP-TV-Z]{26}$/, "not a canary hit ID");
+const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
+
+export const HitsQuery = z
+  .object({
+    advisoryId: AdvisoryId.optional().describe("Only this advisory's hits"),
+    cursor: z.string().max(200).optional().describe("nextCursor of the previous page"),
+    limit: z.coerce.number().int().min(1).max(200).default(50).describe("Hits per page (1 to 200)"),
+  })
+  .strict();
+
+export const HitOut = z.object({
+  id: z.string(),
+  at: z.date(),
+  kind: z.enum(["dns", "url"]).describe("dns: a lookup of the token's name; url: a request of its URL"),
+  source: z
+    .string()
+    .describe("Address the query or request came from (for DNS usually the resolver the leaker used)"),
+  detail: z
+    .string()
+    .describe(
+      "Query name and type, or request line, with the token replaced by [token], control characters escaped, cut at 300 characters",
+    ),
+  userAgent: z.string().nullable().describe("User-Agent of an HTTP hit (escaped, cut at 300 characters)"),
+  advisoryId: z.string(),
+  planId: z.string(),
+  deliveryId: z.string().describe("The delivery whose copy carried the token"),
+  partner: z.object({ id: z.string(), name: z.string().nullable() }),
+  recipient: z.object({
+    kind: z.enum(["organisation", "user"]).describe("a member's copy, or the organisation's machine copy"),
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+  }),
+  seenAt: z.date().nullable(),
+  seenBy: z.string().nullable(),
+});
+
+export const HitsOut = z.object({
+  items: z.array(HitOut),
+  nextCursor: z.string().nullable().describe("Pass as cursor for older hits; null on the last page"),
+  unseen: z.number().describe("Hits no one has marked seen yet (all advisories)"),
+  suppressed: z
+    .number()
+    .describe("Hits of these tokens over the per-token rate limit: counted, not stored, not alerted"),
+});
+
+export const SummaryOut = z.object({
+  unseen: z.number().describe("Hits no one has marked seen: the number on the UI badge"),
+  total: z.number(),
+  lastHitAt: z.date().nullable(),
+  suppressed: z.number().describe("Hits over the per-token rate limit, counted only"),
+  unknownToday: z
+    .object({ dns: z.number(), url: z.number() })
+    .describe("Lookups and requests today (UTC) that named no token: counted, never stored"),
+});
+
+export const SeenIn = z
+  .object({
+    hitIds: z.array(HitId).min(1).max(500).optional(),
+    all: z.boolean().optional().describe("Mark every unseen hit seen"),
+  })
+  .strict()
+  .refine((b) => b.all === true || (b.hitIds?.length ?? 0) > 0, "name hitIds, or send all: true");
+
+export const SeenOut = z.object({ marked: z.number().describe("Hits that were unseen and now are seen") });

@@ -1,0 +1,38 @@
+// What the canary use cases share: their dependencies (narrow ports over other modules' services) and
+// the job queue name of the SIEM webhook.
+import type { Audit } from "../../audit/service.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Db } from "../../platform/db/client.ts";
+import type { IdGen } from "../../platform/ids.ts";
+import type { JobQueue } from "../../platform/jobs/queue.ts";
+import type { Mailer } from "../partners/outbox.ts";
+
+/** One job per stored hit when FOREWARN_CANARY_WEBHOOK_URL is set; pg-boss retries with back-off. */
+export const CANARY_WEBHOOK = "canaries.webhook";
+
+export type CanaryDeps = {
+  db: Db;
+  clock: Clock;
+  ids: IdGen;
+  audit: Pick<Audit, "record">;
+  mailer: Mailer;
+  /** The accounts service: who is alerted, and names for the listing. */
+  accounts: {
+    activeUsersWithRole(role: "investigator"): Promise<{ id: string; email: string }[]>;
+    namesOf(input: { userIds: string[]; organisationIds: string[] }): Promise<{
+      users: Map<string, { email: string; name: string }>;
+      organisations: Map<string, string>;
+    }>;
+  };
+  /** Links in alert mail. */
+  publicUrl: string;
+  /** Hits stored per token per minute (FOREWARN_CANARY_HITS_PER_MINUTE); more are counted only. */
+  hitsPerMinute?: number | undefined;
+  /** The programme's SIEM endpoint and its Standard Webhooks secret. */
+  webhook?: { url: string; secret: string } | undefined;
+  /** POSTs a signed webhook (releases' transport, with the same dial rules). */
+  transport: (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number }>;
+  queue?: JobQueue | undefined;
+};
+
+export const DEFAULT_HITS_PER_MINUTE = 10;
