@@ -5,10 +5,14 @@
 // and malformed tokens). Each hit must be stored once, resolved to advisory, partner and recipient,
 // audited, mailed to investigators, sent to the SIEM webhook signed, rate-limited per token, listed
 // with cursor pagination for investigators, coordinators and admins only.
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import dgram from "node:dgram";
+import { mkdtempSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
@@ -535,4 +539,111 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
     const [row] = await db.db.select().from(canaryHits).where(eq(canaryHits.id, first));
     expect(row?.seenBy).toBe(people.investigator?.id);
   });
+});
+
+describe("forewarn serve with the canary DNS server", () => {
+  const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill("SIGTERM");
+  });
+
+  it("refuses FOREWARN_CANARY_DNS without a domain and addresses, naming what is missing", async () => {
+    const p = spawn(
+      process.execPath,
+      [MAIN, "serve", "--port", "0", "--data", mkdtempSync(join(tmpdir(), "fw-"))],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: "",
+          FOREWARN_LOG_LEVEL: "warn",
+          FOREWARN_CANARY_DNS: "127.0.0.1:0",
+        },
+      },
+    );
+    let out = "";
+    p.stdout.on("data", (c) => (out += c));
+    p.stderr.on("data", (c) => (out += c));
+    const code = await new Promise((r) => p.on("exit", r));
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/FOREWARN_CANARY_DNS needs FOREWARN_CANARY_DOMAIN .* and FOREWARN_CANARY_ANSWER/);
+  }, 60_000);
+
+  it("starts it beside the HTTP server, answers dig over UDP and TCP, and releases the port on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fw-serve-"));
+    server = spawn(process.execPath, [MAIN, "serve", "--port", "0", "--data", dir], {
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        FOREWARN_LOG_LEVEL: "warn",
+        FOREWARN_CANARY_DNS: "127.0.0.1:0",
+        FOREWARN_CANARY_DOMAIN: "Canary.Example.org",
+        FOREWARN_CANARY_ANSWER: "192.0.2.7, 2001:db8::7",
+      },
+    });
+    let log = "";
+    server.stderr?.on("data", (c) => (log += c));
+    const port = await new Promise<number>((resolve, reject) => {
+      server?.stdout?.on("data", (c) => {
+        log += c;
+        const m = /canary DNS for canary\.example\.org on 127\.0\.0\.1:(\d+) \(UDP and TCP\)/.exec(log);
+        if (m?.[1]) resolve(Number(m[1]));
+      });
+      server?.on("exit", () => reject(new Error(`server exited: ${log}`)));
+    });
+    const soa = await run("dig", [
+      "@127.0.0.1",
+      "-p",
+      String(port),
+      "+tries=1",
+      "+short",
+      "canary.example.org",
+      "SOA",
+    ]);
+    expect(soa.stdout.trim()).toBe(
+      "ns.canary.example.org. hostmaster.canary.example.org. 1 3600 600 604800 60",
+    );
+    const ns = await run("dig", [
+      "@127.0.0.1",
+      "-p",
+      String(port),
+      "+tcp",
+      "+tries=1",
+      "+short",
+      "ns.canary.example.org",
+      "AAAA",
+    ]);
+    expect(ns.stdout.trim()).toBe("2001:db8::7");
+    const unknown = parseDig(
+      (
+        await run("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(port),
+          "+tries=1",
+          `${newCanaryToken()}.canary.example.org`,
+          "A",
+        ])
+      ).stdout,
+    );
+    expect(unknown.status).toBe("NXDOMAIN");
+
+    const exited = new Promise<number | null>((r) => server?.on("exit", (code) => r(code)));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    server = undefined;
+    // The port is free again on both transports.
+    const udp = dgram.createSocket("udp4");
+    await new Promise<void>((r, j) => {
+      udp.once("error", j);
+      udp.bind(port, "127.0.0.1", () => r());
+    });
+    udp.close();
+    const tcp = net.createServer();
+    await new Promise<void>((r, j) => {
+      tcp.once("error", j);
+      tcp.listen(port, "127.0.0.1", () => r());
+    });
+    tcp.close();
+  }, 120_000);
 });
