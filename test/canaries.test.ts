@@ -548,25 +548,31 @@ describe("forewarn serve with the canary DNS server", () => {
     server?.kill("SIGTERM");
   });
 
-  it("refuses FOREWARN_CANARY_DNS without a domain and addresses, naming what is missing", async () => {
+  const refusal = async (env: Record<string, string>) => {
     const p = spawn(
       process.execPath,
       [MAIN, "serve", "--port", "0", "--data", mkdtempSync(join(tmpdir(), "fw-"))],
       {
-        env: {
-          ...process.env,
-          DATABASE_URL: "",
-          FOREWARN_LOG_LEVEL: "warn",
-          FOREWARN_CANARY_DNS: "127.0.0.1:0",
-        },
+        env: { ...process.env, DATABASE_URL: "", FOREWARN_LOG_LEVEL: "warn", ...env },
       },
     );
     let out = "";
     p.stdout.on("data", (c) => (out += c));
     p.stderr.on("data", (c) => (out += c));
     const code = await new Promise((r) => p.on("exit", r));
-    expect(code).not.toBe(0);
-    expect(out).toMatch(/FOREWARN_CANARY_DNS needs FOREWARN_CANARY_DOMAIN .* and FOREWARN_CANARY_ANSWER/);
+    return { code, out };
+  };
+
+  it("refuses to start with the DNS server but no domain and addresses, or with a SIEM URL a partner could not register", async () => {
+    const dns = await refusal({ FOREWARN_CANARY_DNS: "127.0.0.1:0" });
+    expect(dns.code).not.toBe(0);
+    expect(dns.out).toMatch(/FOREWARN_CANARY_DNS needs FOREWARN_CANARY_DOMAIN .* and FOREWARN_CANARY_ANSWER/);
+    const hook = await refusal({
+      FOREWARN_CANARY_WEBHOOK_URL: "http://siem.example.org/hook",
+      FOREWARN_CANARY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
+    expect(hook.code).not.toBe(0);
+    expect(hook.out).toContain("FOREWARN_CANARY_WEBHOOK_URL must use https");
   }, 60_000);
 
   it("starts it beside the HTTP server, answers dig over UDP and TCP, and releases the port on SIGTERM", async () => {

@@ -4,6 +4,7 @@ import { buildApp, DEFAULT_WEB_DIST } from "../app.ts";
 import { defaultPublicUrl } from "../config.ts";
 import { jobDefinitions } from "../jobs.ts";
 import { type CanaryDnsServer, startCanaryDns } from "../modules/canaries/index.ts";
+import { webhookUrlProblem } from "../modules/partners/index.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { holdDataDir } from "../platform/local-control.ts";
 import { openRuntime } from "../runtime.ts";
@@ -84,6 +85,14 @@ export const serveCommand: Command = {
       throw new UsageError(
         "FOREWARN_CANARY_WEBHOOK_URL and FOREWARN_CANARY_WEBHOOK_SECRET go together: set both or neither",
       );
+    }
+    // The SIEM endpoint passes the checks a partner's webhook does (https, no credentials, a public host).
+    const hookProblem = config.FOREWARN_CANARY_WEBHOOK_URL
+      ? webhookUrlProblem(config.FOREWARN_CANARY_WEBHOOK_URL, config.FOREWARN_WEBHOOKS_ALLOW_PRIVATE)
+      : null;
+    if (hookProblem) {
+      http.close();
+      throw new UsageError(`FOREWARN_CANARY_WEBHOOK_URL ${hookProblem}`);
     }
     const database = describeDatabase(config);
     const where = databaseLabel(database);

@@ -19,6 +19,8 @@ const MAX_IN_FLIGHT = 256;
 const TCP_MAX_CONNECTIONS = 128;
 const TCP_IDLE_MS = 10_000;
 const TCP_MAX_QUERIES = 64;
+/** Bytes a TCP client may send ahead of the answers (a few pipelined queries). */
+const TCP_MAX_BUFFER = 4 * (2 + MAX_QUERY_BYTES);
 /** Token answers live one second: a later lookup reaches this server again. */
 const TOKEN_TTL = 1;
 const ZONE_TTL = 3600;
@@ -298,7 +300,7 @@ async function startOn(opts: StartOptions, host: string, port: number): Promise<
       }
     };
     socket.on("data", (chunk: Buffer) => {
-      if (buffered.length + chunk.length > 2 + MAX_QUERY_BYTES) return void socket.destroy();
+      if (buffered.length + chunk.length > TCP_MAX_BUFFER) return void socket.destroy();
       buffered = Buffer.concat([buffered, chunk]);
       void drain();
     });

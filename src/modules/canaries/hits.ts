@@ -4,7 +4,7 @@
 // copy it came from, audited, mailed to every investigator (one mail per token per hour each) and,
 // when configured, sent to the programme's SIEM as a signed webhook, all in one transaction but the
 // webhook, which a job sends after it.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { signedHeaders, WEBHOOK_RETRY } from "../releases/index.ts";
 import { CANARY_WEBHOOK, type CanaryDeps, DEFAULT_HITS_PER_MINUTE } from "./context.ts";
 import {
@@ -96,6 +96,19 @@ export function makeHitRecorder(d: CanaryDeps) {
     }
     const now = d.clock.now();
     const windowStart = new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
+    // A token already over its limit this minute is only counted, before any other read (a flood).
+    const over = await d.db
+      .update(canaryTokenWindows)
+      .set({ suppressed: sql`${canaryTokenWindows.suppressed} + 1` })
+      .where(
+        and(
+          eq(canaryTokenWindows.tokenId, row.id),
+          eq(canaryTokenWindows.windowStart, windowStart),
+          gte(canaryTokenWindows.stored, limit),
+        ),
+      )
+      .returning({ tokenId: canaryTokenWindows.tokenId });
+    if (over.length > 0) return { known: true, stored: false };
     const names = await d.accounts.namesOf({
       userIds: row.recipientKind === "user" ? [row.recipientId] : [],
       organisationIds: [row.partnerId],
