@@ -192,7 +192,6 @@ export type AuditEvents = {
   };
   "canary.hits_viewed": { advisoryId: string | null; entries: number };
   "canary.hits_seen": { hits: number };
-  "canary.webhook_failed": { hitId: string; status: number | null; error: string | null };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -295,7 +294,6 @@ export const AUDIT_TYPES = [
   "canary.hit",
   "canary.hits_viewed",
   "canary.hits_seen",
-  "canary.webhook_failed",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */
