@@ -26,9 +26,9 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import type { CaseSummary } from "../cases/model.ts";
-import { Markdown } from "../public/Markdown.tsx";
 import {
   type Advisory,
   type Content,

@@ -26,8 +26,8 @@ import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
-import { Markdown } from "../public/Markdown.tsx";
 import {
   CREDIT_TYPES,
   deadlineLabel,

@@ -1,9 +1,11 @@
 // NDA versions, newest first, with their SHA-256; admins publish a new version (all must re-sign).
+
 import { Accordion, Badge, Button, Code, Group, Stack, Text, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import type { Nda } from "./model.ts";
 
@@ -53,9 +55,7 @@ export function NdaVersions() {
               <Text size="xs" c="dimmed" mb="xs">
                 SHA-256 <Code>{n.sha256}</Code>
               </Text>
-              <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-                {n.text}
-              </Text>
+              <Markdown text={n.text} />
             </Accordion.Panel>
           </Accordion.Item>
         ))}

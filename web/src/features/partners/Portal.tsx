@@ -1,5 +1,6 @@
 // The partner portal's sections (also shown to staff on a partner's page): members, keys, webhooks,
 // NDA signing, evidence, incidents and the scorecard.
+
 import {
   Alert,
   Anchor,
@@ -27,6 +28,7 @@ import { ApiError } from "../../app/api.ts";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { formatLead, formatLocal, formatUtc } from "../../app/format.ts";
+import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import {
   ATTESTATION_LABELS,
@@ -349,9 +351,7 @@ export function NdaSection({
               <Title order={4}>NDA version {n.version}</Title>
               {signedCurrent ? <Badge color="green">signed</Badge> : <Badge color="red">not signed</Badge>}
             </Group>
-            <Text size="sm" style={{ whiteSpace: "pre-wrap" }} data-testid="nda-text">
-              {n.text}
-            </Text>
+            <Markdown text={n.text} testId="nda-text" />
             <Text size="xs" c="dimmed" mt="sm">
               SHA-256 of this exact text: <Code>{n.sha256}</Code>
             </Text>

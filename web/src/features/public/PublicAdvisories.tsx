@@ -3,7 +3,7 @@ import { Anchor, Badge, Card, Container, Group, Skeleton, Stack, Table, Text, Ti
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { Markdown } from "./Markdown.tsx";
+import { Markdown } from "../../app/Markdown.tsx";
 import { publicCall } from "./publicApi.ts";
 
 type Entry = { trackingId: string; title: string; summary: string; publishedAt: string; updatedAt: string };

@@ -2,6 +2,7 @@
 // with preview, approval by a second coordinator, arming, moving T0, cancelling, the embargo-break
 // dialog and the live wave view. Partner users: the
 // advisories released to them, each copy with its files and acknowledgements.
+
 import {
   Alert,
   Anchor,
@@ -38,6 +39,7 @@ import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { formatLead, formatUtc, localInputToIso } from "../../app/format.ts";
+import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { CopyFacts, type CopyIdentifiers } from "../partners/Portal.tsx";
 import { LiveWaveView } from "./LiveWaveView.tsx";
@@ -837,9 +839,7 @@ function PartnerCopy() {
         <Stack>
           {q.data && <CopyFacts publicAt={q.data.publicAt} identifiers={q.data.identifiers} />}
           <Paper withBorder p="md">
-            <Text component="pre" size="sm" style={{ whiteSpace: "pre-wrap" }}>
-              {c.markdown}
-            </Text>
+            <Markdown text={c.markdown} testId="copy-markdown" />
           </Paper>
           {Object.keys(q.data?.publicSections ?? {}).length > 0 && (
             <Paper withBorder p="md" data-testid="public-sections">
@@ -851,9 +851,7 @@ function PartnerCopy() {
                   <Text fw={600} size="sm">
                     {k === "details" ? "Technical details" : k === "summary" ? "Summary" : k}
                   </Text>
-                  <Text component="pre" size="sm" style={{ whiteSpace: "pre-wrap" }}>
-                    {v}
-                  </Text>
+                  <Markdown text={v} />
                 </Stack>
               ))}
             </Paper>
