@@ -20,8 +20,8 @@ import { type FormEvent, Fragment, useCallback, useEffect, useState } from "reac
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
+import { useApiQuery } from "../../app/query.ts";
 import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
 import { VerifyChain } from "./VerifyChain.tsx";
 
 type Filters = { actor: string; type: string | null; from: string; to: string; alerts: boolean };

@@ -21,13 +21,13 @@ import {
   Textarea,
   TextInput,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { IconPlus, IconScale, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CONTENT_LEVELS, COUNTRY_OPTIONS, type Eligibility, type Rule, type Tier } from "./model.ts";
 
 type Preview = {
@@ -62,13 +62,12 @@ const describe = (e: Eligibility) =>
   e.eligible ? `${e.tier} · ${formatLead(e.leadTime)} · ${e.content.join(", ")}` : "not eligible";
 
 export function PolicyEditor() {
-  const api = useApi();
-  const user = useCurrentUser();
-  const canEdit = user.role === "admin";
+  const canEdit = useCan("policy:write");
   const rules = useApiQuery<{ rules: Rule[] }>("/api/policy/rules");
   const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
   const [draft, setDraft] = useState<Draft[]>([]);
   const [json, setJson] = useState<string | null>(null);
+  /** The JSON editor's text does not parse: said here, nothing is sent. */
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   useEffect(() => {
@@ -92,30 +91,30 @@ export function PolicyEditor() {
     }
   }
 
-  async function runPreview() {
-    setError(null);
-    const r = current();
-    if (!r) return;
-    try {
-      setPreview(await api.post<Preview>("/api/policy/preview", { rules: r }));
-    } catch (e) {
-      setError(e);
-    }
-  }
-
-  async function save() {
-    setError(null);
-    const r = current();
-    if (!r) return;
-    try {
-      await api.put("/api/policy/rules", r);
-      notifications.show({ color: "green", message: "Policy saved" });
+  const previewMutation = useApiMutation({
+    fn: (r: Rule[], api) => api.post<Preview>("/api/policy/preview", { rules: r }),
+    onSuccess: setPreview,
+  });
+  const saveMutation = useApiMutation({
+    fn: (r: Rule[], api) => api.put("/api/policy/rules", r),
+    invalidates: ["/api/policy", "/api/partners"],
+    success: "Policy saved",
+    onSuccess: () => {
       setPreview(null);
       setJson(null);
-      rules.reload();
-    } catch (e) {
-      setError(e);
-    }
+    },
+  });
+
+  function runPreview() {
+    setError(null);
+    const r = current();
+    if (r) previewMutation.mutate(r);
+  }
+
+  function save() {
+    setError(null);
+    const r = current();
+    if (r) saveMutation.mutate(r);
   }
 
   return (
@@ -278,10 +277,12 @@ export function PolicyEditor() {
             </Button>
           </Group>
           <Group gap="xs">
-            <Button variant="default" onClick={() => void runPreview()}>
+            <Button variant="default" loading={previewMutation.isPending} onClick={runPreview}>
               Preview changes
             </Button>
-            <Button onClick={() => void save()}>Save policy</Button>
+            <Button loading={saveMutation.isPending} onClick={save}>
+              Save policy
+            </Button>
           </Group>
         </Group>
       )}

@@ -16,11 +16,12 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { ReporterView } from "../cases/CaseDetail.tsx";
 import type { ResearcherCase } from "../cases/model.ts";
+import { ReporterView } from "../cases/ReporterView.tsx";
 import { publicCall } from "./publicApi.ts";
 
 export function ReportPage() {
@@ -171,14 +172,14 @@ export function TrackPage() {
   const { caseId = "" } = useParams();
   const location = useLocation();
   const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
-  const [data, setData] = useState<ResearcherCase | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => {
-    publicCall<ResearcherCase>("GET", `/api/reports/${caseId}`, undefined, { token })
-      .then(setData)
-      .catch(setError);
-  }, [caseId, token]);
-  useEffect(load, [load]);
+  // Cached under the report's path: sending a message reads it again.
+  const q = useQuery({
+    queryKey: [`/api/reports/${caseId}`],
+    queryFn: () => publicCall<ResearcherCase>("GET", `/api/reports/${caseId}`, undefined, { token }),
+    enabled: token !== "",
+  });
+  const data = q.data;
+  const error = q.error;
   if (!token)
     return (
       <Container size="sm" py="xl">
@@ -203,7 +204,7 @@ export function TrackPage() {
       {data && (
         <ReporterView
           c={data}
-          reload={load}
+          stale={[`/api/reports/${caseId}`]}
           post={(body) => publicCall("POST", `/api/reports/${caseId}/messages`, body, { token })}
         />
       )}
