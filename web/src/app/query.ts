@@ -63,11 +63,11 @@ export function useApiQuery<T>(
 }
 
 /** Mark every cached read under these paths stale; the ones on screen load again. */
+export function invalidateUnder(client: QueryClient, ...prefixes: string[]): Promise<void> {
+  return client.invalidateQueries({ predicate: (q) => prefixes.some((p) => keyUnder(q.queryKey, p)) });
+}
+
 export function useInvalidate(): (...prefixes: string[]) => Promise<void> {
   const client = useQueryClient();
-  return useCallback(
-    (...prefixes: string[]) =>
-      client.invalidateQueries({ predicate: (q) => prefixes.some((p) => keyUnder(q.queryKey, p)) }),
-    [client],
-  );
+  return useCallback((...prefixes: string[]) => invalidateUnder(client, ...prefixes), [client]);
 }

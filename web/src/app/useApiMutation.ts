@@ -2,10 +2,10 @@
 // touched are invalidated, a success notice if the page gives one, and on failure the server's
 // message with the next step as a notice and, for a form, each refused field marked on the form.
 import { notifications } from "@mantine/notifications";
-import { type UseMutationResult, useMutation } from "@tanstack/react-query";
+import { type MutationOptions, type UseMutationResult, useMutation } from "@tanstack/react-query";
 import type { ApiClient } from "./api.ts";
 import { useApi } from "./auth.tsx";
-import { reportMutationError } from "./mutationErrors.ts";
+import { type Notice, reportMutationError } from "./mutationErrors.ts";
 import { useInvalidate } from "./query.ts";
 
 export type ApiMutationOptions<TVars, TResult> = {
@@ -21,23 +21,39 @@ export type ApiMutationOptions<TVars, TResult> = {
   fields?: readonly string[];
 };
 
-export function useApiMutation<TVars = void, TResult = unknown>(
+export type MutationDeps = {
+  api: ApiClient;
+  invalidate(...prefixes: string[]): Promise<void>;
+  show(notice: Notice | { color: "green"; message: string }): void;
+};
+
+/** The options useMutation gets: separate from the hook so they are tested without React. */
+export function apiMutationOptions<TVars, TResult>(
   opts: ApiMutationOptions<TVars, TResult>,
-): UseMutationResult<TResult, unknown, TVars> {
-  const api = useApi();
-  const invalidate = useInvalidate();
-  return useMutation<TResult, unknown, TVars>({
-    mutationFn: (vars) => opts.fn(vars, api),
+  deps: MutationDeps,
+): MutationOptions<TResult, unknown, TVars> {
+  return {
+    mutationFn: (vars) => opts.fn(vars, deps.api),
     onSuccess: async (result, vars) => {
       const stale =
         typeof opts.invalidates === "function" ? opts.invalidates(result, vars) : opts.invalidates;
       opts.onSuccess?.(result, vars);
       const message = typeof opts.success === "function" ? opts.success(result, vars) : opts.success;
-      if (message) notifications.show({ color: "green", message });
-      if (stale?.length) await invalidate(...stale);
+      if (message) deps.show({ color: "green", message });
+      if (stale?.length) await deps.invalidate(...stale);
     },
     onError: (e) => {
-      reportMutationError(e, { show: (n) => notifications.show(n), form: opts.form, fields: opts.fields });
+      reportMutationError(e, { show: deps.show, form: opts.form, fields: opts.fields });
     },
-  });
+  };
+}
+
+export function useApiMutation<TVars = void, TResult = unknown>(
+  opts: ApiMutationOptions<TVars, TResult>,
+): UseMutationResult<TResult, unknown, TVars> {
+  const api = useApi();
+  const invalidate = useInvalidate();
+  return useMutation<TResult, unknown, TVars>(
+    apiMutationOptions(opts, { api, invalidate, show: (n) => notifications.show(n) }),
+  );
 }
