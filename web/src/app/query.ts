@@ -45,6 +45,8 @@ export function makeQueryClient(): QueryClient {
 export type ApiQueryOptions = {
   /** Poll every so many milliseconds while the page is open (the live wave view). */
   refetchInterval?: number | false;
+  /** How long an answer counts as fresh (default: stale at once, read again when shown again). */
+  staleTime?: number;
 };
 
 /** GET `path` (null: not yet, e.g. while a choice is missing) with its query parameters. */
@@ -59,6 +61,7 @@ export function useApiQuery<T>(
     queryFn: ({ signal }) => api.get<T>(path ?? "", { query, signal }),
     enabled: path !== null,
     refetchInterval: opts.refetchInterval,
+    staleTime: opts.staleTime,
   });
 }
 

@@ -16,11 +16,12 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { IconChevronDown, IconChevronRight, IconFilter, IconX } from "@tabler/icons-react";
-import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { type FormEvent, Fragment, useState } from "react";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
-import { useApiQuery } from "../../app/query.ts";
+import { apiKey, useApiQuery } from "../../app/query.ts";
 import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts";
 import { VerifyChain } from "./VerifyChain.tsx";
 
@@ -33,42 +34,27 @@ export function AuditPage() {
   const types = useApiQuery<{ types: string[] }>("/api/audit/types");
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
-
-  const load = useCallback(
-    async (filters: Filters, before: number | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.get<AuditPageData>("/api/audit", {
-          query: {
-            actor: filters.actor.trim(),
-            type: filters.type,
-            from: localInputToIso(filters.from),
-            to: localInputToIso(filters.to),
-            alerts: filters.alerts ? "true" : null,
-            before,
-            limit: PAGE_SIZE,
-          },
-        });
-        setEntries((prev) => (before === null ? page.entries : [...prev, ...page.entries]));
-        setNextBefore(page.nextBefore);
-      } catch (err) {
-        setError(err);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api],
-  );
-
-  useEffect(() => {
-    void load(applied, null);
-  }, [load, applied]);
+  // Pages of the log for the applied filters, each asked for with the sequence number it ends before.
+  const query = {
+    actor: applied.actor.trim(),
+    type: applied.type,
+    from: localInputToIso(applied.from),
+    to: localInputToIso(applied.to),
+    alerts: applied.alerts ? "true" : null,
+    limit: PAGE_SIZE,
+  };
+  const log = useInfiniteQuery({
+    queryKey: apiKey("/api/audit", query),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<AuditPageData>("/api/audit", { query: { ...query, before: pageParam }, signal }),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+  const entries: AuditEntry[] = log.data?.pages.flatMap((p) => p.entries) ?? [];
+  const more = log.hasNextPage;
+  const loading = log.isFetching;
+  const error = log.error;
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -295,8 +281,8 @@ export function AuditPage() {
       </Paper>
 
       <Group justify="center" mt="md">
-        {nextBefore !== null ? (
-          <Button variant="default" loading={loading} onClick={() => void load(applied, nextBefore)}>
+        {more ? (
+          <Button variant="default" loading={loading} onClick={() => void log.fetchNextPage()}>
             Load more
           </Button>
         ) : (
