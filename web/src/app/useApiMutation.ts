@@ -8,6 +8,9 @@ import { useApi } from "./auth.tsx";
 import { type Notice, reportMutationError } from "./mutationErrors.ts";
 import { useInvalidate } from "./query.ts";
 
+/** Mantine dims a titled notice's text below WCAG AA contrast; the next step must stay readable. */
+const READABLE = { description: { color: "var(--mantine-color-text)" } };
+
 export type ApiMutationOptions<TVars, TResult> = {
   fn: (vars: TVars, api: ApiClient) => Promise<TResult>;
   /** Paths whose cached reads are stale afterwards (`/api/cases` covers every read under it). */
@@ -54,6 +57,10 @@ export function useApiMutation<TVars = void, TResult = unknown>(
   const api = useApi();
   const invalidate = useInvalidate();
   return useMutation<TResult, unknown, TVars>(
-    apiMutationOptions(opts, { api, invalidate, show: (n) => notifications.show(n) }),
+    apiMutationOptions(opts, {
+      api,
+      invalidate,
+      show: (n) => notifications.show({ ...n, styles: READABLE }),
+    }),
   );
 }
