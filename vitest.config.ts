@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     reporters: ["default", "json"],
     outputFile: { json: "test-artifacts/vitest.json" },
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/**/*.test.ts", "web/**/*.test.tsx"],
     exclude: ["test/e2e/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -17,10 +17,10 @@ import { PublicAdvisoryList, PublicAdvisoryPage } from "../features/public/Publi
 import { ReportPage, TrackPage } from "../features/public/ReportPage.tsx";
 import { ReleasesPage } from "../features/releases/ReleasesPage.tsx";
 import { UsersPage } from "../features/users/UsersPage.tsx";
-import { useAuth, useCurrentUser } from "./auth.tsx";
+import { useAuth } from "./auth.tsx";
 import { ErrorAlert } from "./components.tsx";
 import { EmptyCapability } from "./EmptyCapability.tsx";
-import { rolesFor } from "./nav.tsx";
+import { mayOpen } from "./nav.tsx";
 import { Shell } from "./Shell.tsx";
 import { safeNext } from "./safeNext.ts";
 
@@ -42,16 +42,16 @@ export function App() {
         }
       >
         <Route index element={<OverviewPage />} />
-        <Route path="partners/*" element={<ForRoles path="/partners" page={<PartnersPage />} />} />
-        <Route path="cases/*" element={<ForRoles path="/cases" page={<CasesPage />} />} />
-        <Route path="advisories/*" element={<ForRoles path="/advisories" page={<AdvisoriesPage />} />} />
-        <Route path="releases/*" element={<ForRoles path="/releases" page={<ReleasesPage />} />} />
+        <Route path="partners/*" element={<ForActions path="/partners" page={<PartnersPage />} />} />
+        <Route path="cases/*" element={<ForActions path="/cases" page={<CasesPage />} />} />
+        <Route path="advisories/*" element={<ForActions path="/advisories" page={<AdvisoriesPage />} />} />
+        <Route path="releases/*" element={<ForActions path="/releases" page={<ReleasesPage />} />} />
         <Route
           path="investigations/*"
-          element={<ForRoles path="/investigations" page={<InvestigationsPage />} />}
+          element={<ForActions path="/investigations" page={<InvestigationsPage />} />}
         />
-        <Route path="audit" element={<ForRoles path="/audit" page={<AuditPage />} />} />
-        <Route path="users" element={<ForRoles path="/users" page={<UsersPage />} />} />
+        <Route path="audit" element={<ForActions path="/audit" page={<AuditPage />} />} />
+        <Route path="users" element={<ForActions path="/users" page={<UsersPage />} />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
@@ -116,9 +116,9 @@ function LoginRoute() {
   return <LoginPage />;
 }
 
-function ForRoles({ path, page }: { path: string; page: ReactNode }) {
-  const user = useCurrentUser();
-  if (!rolesFor(path).includes(user.role)) {
+function ForActions({ path, page }: { path: string; page: ReactNode }) {
+  const { state } = useAuth();
+  if (!mayOpen(path, state.status === "signed_in" ? state.session.actions : [])) {
     return (
       <EmptyCapability
         icon={IconLock}

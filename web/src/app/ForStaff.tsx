@@ -3,12 +3,13 @@
 import { Button, Group } from "@mantine/core";
 import { type Icon, IconLock, IconUserPlus } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { useCurrentUser } from "./auth.tsx";
+import { useCan } from "./auth.tsx";
 import { EmptyCapability } from "./EmptyCapability.tsx";
 
 export function ForStaff({ icon = IconLock, what }: { icon?: Icon; what: string }) {
-  const user = useCurrentUser();
-  const partner = user.role === "partner_admin" || user.role === "partner_analyst";
+  const partner = useCan("partner:self");
+  /** The administrator: creates the users who do this work. */
+  const createsUsers = useCan("users:write");
   if (partner)
     return (
       <EmptyCapability
@@ -26,12 +27,12 @@ export function ForStaff({ icon = IconLock, what }: { icon?: Icon; what: string 
       icon={icon}
       title={`${what} are handled by coordinators and investigators`}
       description={
-        user.role === "admin"
+        createsUsers
           ? `The administrator manages users, partners and the programme's settings, and does not read ${what.toLowerCase()}. Create a coordinator (Users → Create user, role Coordinator) for the people who triage reports and write advisories, and an investigator to follow leaks.`
           : `Your role does not read ${what.toLowerCase()}. Ask an administrator of this instance if you need to.`
       }
     >
-      {user.role === "admin" && (
+      {createsUsers && (
         <Group>
           <Button component={Link} to="/users" variant="light" leftSection={<IconUserPlus size={16} />}>
             Create a coordinator

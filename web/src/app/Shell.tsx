@@ -1,4 +1,4 @@
-// The signed-in layout: header with the user menu, navigation by role, and the page in the middle.
+// The signed-in layout: header with the user menu, navigation by the caller's actions, and the page in the middle.
 import {
   AppShell,
   Avatar,
@@ -18,14 +18,14 @@ import { IconChevronDown, IconLogout, IconShieldHalfFilled, IconUserCircle } fro
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth, useCurrentUser } from "./auth.tsx";
 import { NAV_SECTIONS, navFor } from "./nav.tsx";
+import { useApiQuery } from "./query.ts";
 import { type Health, ROLE_LABELS } from "./types.ts";
-import { useApiQuery } from "./useApiQuery.ts";
 
 export function Shell() {
-  const user = useCurrentUser();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const items = navFor(user.role);
+  const { state } = useAuth();
+  const items = navFor(state.status === "signed_in" ? state.session.actions : []);
   const health = useApiQuery<Health>("/api/health");
 
   const isActive = (path: string) =>

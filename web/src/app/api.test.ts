@@ -107,3 +107,49 @@ describe("api client", () => {
     await expect(makeApiClient({ fetch }).del("/api/tokens/tok_1")).resolves.toBeUndefined();
   });
 });
+
+describe("api client: uploads, field issues and the public side", () => {
+  test("an upload posts the multipart body as is, with the CSRF token and no JSON content type", async () => {
+    const { fetch, calls } = fakeFetch(() => json(201, { id: "f_1" }));
+    const api = makeApiClient({ fetch });
+    api.setCsrfToken("csrf-2");
+    const form = new FormData();
+    form.append("file", new Blob(["rule"]), "acme.rules");
+    await expect(
+      api.upload("/api/advisories/a_1/files", form, { query: { section: "detection" } }),
+    ).resolves.toEqual({
+      id: "f_1",
+    });
+    expect(calls[0]?.url).toBe("/api/advisories/a_1/files?section=detection");
+    expect(calls[0]?.init.method).toBe("POST");
+    expect(calls[0]?.init.body).toBe(form);
+    expect(headersOf(calls[0]).get("X-CSRF-Token")).toBe("csrf-2");
+    expect(headersOf(calls[0]).get("Content-Type")).toBeNull();
+  });
+
+  test("a 400 carries the server's details.issues; malformed ones are dropped", async () => {
+    const { fetch } = fakeFetch(() =>
+      json(400, {
+        error: {
+          code: "validation_failed",
+          message: "invalid request: body.email: Invalid email",
+          requestId: "r",
+          details: { issues: [{ path: "/email", message: "Invalid email" }, { path: 3 }, null] },
+        },
+      }),
+    );
+    await expect(makeApiClient({ fetch }).post("/api/users", {})).rejects.toMatchObject({
+      status: 400,
+      issues: [{ path: "/email", message: "Invalid email" }],
+    });
+  });
+
+  test("the public client sends no cookie and passes extra headers", async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, {}));
+    await makeApiClient({ fetch, credentials: "omit" }).get("/api/reports/c_1", {
+      headers: { "X-Tracking-Token": "t" },
+    });
+    expect(calls[0]?.init.credentials).toBe("omit");
+    expect(headersOf(calls[0]).get("X-Tracking-Token")).toBe("t");
+  });
+});

@@ -1,5 +1,9 @@
-// The one way the web shell talks to the server: JSON in and out, the CSRF header on writes,
-// errors turned into ApiError with the server's message, and a hook for "the session is gone".
+// The one way the web shell talks to the server: JSON in and out (multipart for uploads), the CSRF
+// header on every write, errors turned into ApiError with the server's message and, for a 400, the
+// fields at fault, and a hook for "the session is gone".
+
+/** One field the server's validation refused: `path` is a JSON pointer into the body ("/email"). */
+export type FieldIssue = { path: string; message: string };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -7,6 +11,8 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   /** From the Retry-After header of a 429 or 503 answer. */
   readonly retryAfterSeconds: number | null;
+  /** For a 400 `validation_failed`: which fields were refused and why (`error.details.issues`). */
+  readonly issues: FieldIssue[];
 
   constructor(
     status: number,
@@ -14,6 +20,7 @@ export class ApiError extends Error {
     message: string,
     requestId: string | null = null,
     retryAfterSeconds: number | null = null,
+    issues: FieldIssue[] = [],
   ) {
     super(message);
     this.name = "ApiError";
@@ -21,6 +28,7 @@ export class ApiError extends Error {
     this.code = code;
     this.requestId = requestId;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.issues = issues;
   }
 }
 
@@ -38,6 +46,8 @@ export type RequestOptions = {
   /** A 401 from this call is an answer to show (e.g. wrong password), not a lost session. */
   expectUnauthorized?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. the reporter's tracking token on the public side. */
+  headers?: Record<string, string>;
 };
 
 export type ApiClient = {
@@ -46,16 +56,24 @@ export type ApiClient = {
   del<T = void>(path: string, body?: unknown, opts?: RequestOptions): Promise<T>;
   put<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
   patch<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
+  /** POST a multipart body (files); the browser sets its boundary, the CSRF header goes with it. */
+  upload<T>(path: string, form: FormData, opts?: RequestOptions): Promise<T>;
   setCsrfToken(token: string | null): void;
   /** Called when any call answers 401 outside the login flow; returns an unsubscribe function. */
   onUnauthorized(listener: () => void): () => void;
 };
 
-type Deps = { fetch?: typeof globalThis.fetch; baseUrl?: string };
+type Deps = {
+  fetch?: typeof globalThis.fetch;
+  baseUrl?: string;
+  /** "omit" for the public side, whose calls must not carry a signed-in user's cookie. */
+  credentials?: RequestCredentials;
+};
 
 export function makeApiClient({
   fetch = globalThis.fetch.bind(globalThis),
   baseUrl = "",
+  credentials = "same-origin",
 }: Deps = {}): ApiClient {
   let csrfToken: string | null = null;
   const unauthorizedListeners = new Set<() => void>();
@@ -66,8 +84,9 @@ export function makeApiClient({
     body: unknown,
     opts: RequestOptions = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const multipart = body instanceof FormData;
+    const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+    if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
     if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
 
     let res: Response;
@@ -75,8 +94,8 @@ export function makeApiClient({
       res = await fetch(baseUrl + path + queryString(opts.query), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "same-origin",
+        body: multipart ? body : body === undefined ? undefined : JSON.stringify(body),
+        credentials,
         signal: opts.signal,
       });
     } catch (e) {
@@ -105,6 +124,7 @@ export function makeApiClient({
     del: (path, body, opts) => request("DELETE", path, body, opts),
     put: (path, body, opts) => request("PUT", path, body, opts),
     patch: (path, body, opts) => request("PATCH", path, body, opts),
+    upload: (path, form, opts) => request("POST", path, form, opts),
     setCsrfToken(token) {
       csrfToken = token;
     },
@@ -137,8 +157,11 @@ async function readJson(res: Response): Promise<unknown> {
 }
 
 function toApiError(res: Response, payload: unknown): ApiError {
-  const err = (payload as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)
-    ?.error;
+  const err = (
+    payload as {
+      error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: { issues?: unknown } };
+    } | null
+  )?.error;
   const retryAfter = Number.parseInt(res.headers.get("Retry-After") ?? "", 10);
   if (err && typeof err.code === "string" && typeof err.message === "string") {
     return new ApiError(
@@ -147,6 +170,7 @@ function toApiError(res: Response, payload: unknown): ApiError {
       err.message,
       typeof err.requestId === "string" ? err.requestId : null,
       Number.isFinite(retryAfter) ? retryAfter : null,
+      fieldIssues(err.details?.issues),
     );
   }
   // Not our error shape: a proxy, an old server, or a route that does not exist yet.
@@ -155,6 +179,14 @@ function toApiError(res: Response, payload: unknown): ApiError {
     `http_${res.status}`,
     `The server answered ${res.status} ${res.statusText}.`.trim(),
   );
+}
+
+function fieldIssues(raw: unknown): FieldIssue[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((i: unknown) => {
+    const { path, message } = (i ?? {}) as { path?: unknown; message?: unknown };
+    return typeof path === "string" && typeof message === "string" ? [{ path, message }] : [];
+  });
 }
 
 export function errorMessage(e: unknown): string {

@@ -1,20 +1,26 @@
-// Who is signed in. Asks the server once at start (GET /api/me), keeps the CSRF token for the
-// API client, and drops back to the login page whenever any call answers 401.
+// Who is signed in and what they may do. Asks the server at start and after login (GET /api/me: the
+// user, the CSRF token for the API client and the caller's actions), drops back to the login page
+// whenever any call answers 401, and forgets every cached read when the user changes.
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import type { Action } from "../../../src/authz/actions.ts";
 import { type ApiClient, ApiError } from "./api.ts";
 import type { Session, User } from "./types.ts";
+
+/** GET /api/me: the session and the actions the server allows this caller. */
+export type Me = Session & { actions: readonly string[] };
 
 export type AuthState =
   | { status: "loading" }
   | { status: "anonymous"; reason: "start" | "expired" | "signed_out" }
-  | { status: "signed_in"; session: Session }
+  | { status: "signed_in"; session: Me }
   | { status: "unreachable"; error: ApiError };
 
 type AuthContextValue = {
   state: AuthState;
   api: ApiClient;
-  /** Store the session returned by a successful login. */
-  signIn(session: Session): void;
+  /** After a successful login: keep its CSRF token and read the caller's actions. */
+  signIn(session: Session): Promise<void>;
   signOut(): Promise<void>;
   /** Re-read /api/me, e.g. after enabling two-factor authentication. */
   refresh(): Promise<void>;
@@ -24,18 +30,22 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 
 export function AuthProvider({ api, children }: { api: ApiClient; children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: "loading" });
+  const queryClient = useQueryClient();
 
   const applySession = useCallback(
-    (session: Session) => {
+    (session: Me) => {
       api.setCsrfToken(session.csrfToken);
-      setState({ status: "signed_in", session });
+      setState((prev) => {
+        if (prev.status !== "signed_in" || prev.session.user.id !== session.user.id) queryClient.clear();
+        return { status: "signed_in", session };
+      });
     },
-    [api],
+    [api, queryClient],
   );
 
   const loadMe = useCallback(async () => {
     try {
-      applySession(await api.get<Session>("/api/me", { expectUnauthorized: true }));
+      applySession(await api.get<Me>("/api/me", { expectUnauthorized: true }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
         api.setCsrfToken(null);
@@ -71,13 +81,22 @@ export function AuthProvider({ api, children }: { api: ApiClient; children: Reac
       // The session is dropped here either way; a server that cannot be reached will expire it.
     } finally {
       api.setCsrfToken(null);
+      queryClient.clear();
       setState({ status: "anonymous", reason: "signed_out" });
     }
-  }, [api]);
+  }, [api, queryClient]);
+
+  const signIn = useCallback(
+    async (session: Session) => {
+      api.setCsrfToken(session.csrfToken);
+      await loadMe();
+    },
+    [api, loadMe],
+  );
 
   const value = useMemo<AuthContextValue>(
-    () => ({ state, api, signIn: applySession, signOut, refresh: loadMe }),
-    [state, api, applySession, signOut, loadMe],
+    () => ({ state, api, signIn, signOut, refresh: loadMe }),
+    [state, api, signIn, signOut, loadMe],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -97,4 +116,16 @@ export function useCurrentUser(): User {
   const { state } = useAuth();
   if (state.status !== "signed_in") throw new Error("useCurrentUser() while not signed in");
   return state.session.user;
+}
+
+/** Whether the signed-in caller may do `action`, as GET /api/me says: the UI shows what the server allows. */
+export function useCan(action: Action): boolean {
+  const { state } = useAuth();
+  return state.status === "signed_in" && state.session.actions.includes(action);
+}
+
+/** Whether the caller may do any of these actions. */
+export function useCanAny(actions: readonly Action[]): boolean {
+  const { state } = useAuth();
+  return state.status === "signed_in" && actions.some((a) => state.session.actions.includes(a));
 }

@@ -1,5 +1,6 @@
-// The navigation as data: each capability, where it lives and which roles see it.
-// The server decides what a role may do; this only keeps menus free of pages a role cannot use.
+// The navigation as data: each capability, where it lives and which actions open it. The server
+// decides what a caller may do and lists it in GET /api/me; this only keeps menus free of pages the
+// caller cannot use.
 import {
   type Icon,
   IconBug,
@@ -12,64 +13,65 @@ import {
   IconUserCircle,
   IconUsers,
 } from "@tabler/icons-react";
-import { ROLES, type Role } from "./types.ts";
+import type { Action } from "../../../src/authz/actions.ts";
 
 export type NavItem = {
   path: string;
   label: string;
   icon: Icon;
-  roles: readonly Role[];
+  /** Shown to a caller with any of these actions; empty: to everyone signed in. */
+  anyOf: readonly Action[];
   section: "programme" | "forensics" | "administration" | "personal";
 };
 
-const STAFF = ["admin", "coordinator", "investigator", "auditor"] as const satisfies readonly Role[];
-
 export const NAV_ITEMS: readonly NavItem[] = [
-  { path: "/", label: "Programme overview", icon: IconGauge, roles: ROLES, section: "programme" },
+  { path: "/", label: "Programme overview", icon: IconGauge, anyOf: [], section: "programme" },
   {
     path: "/partners",
     label: "Partners",
     icon: IconHeartHandshake,
-    roles: [...STAFF, "partner_admin", "partner_analyst"],
+    anyOf: ["partners:read", "partner:self"],
     section: "programme",
   },
   {
     path: "/cases",
     label: "Cases",
     icon: IconBug,
-    roles: ["admin", "coordinator", "investigator", "researcher"],
+    // users:write: the administrator finds here who handles cases and how to create a coordinator.
+    anyOf: ["cases:read", "report:own", "users:write"],
     section: "programme",
   },
   {
     path: "/advisories",
     label: "Advisories",
     icon: IconFileDescription,
-    roles: [...STAFF, "partner_admin", "partner_analyst"],
+    // releases:read and partner:self: staff who follow releases, and partners sent to their copies.
+    anyOf: ["advisories:read", "releases:read", "partner:self"],
     section: "programme",
   },
   {
     path: "/releases",
     label: "Releases",
     icon: IconCalendarEvent,
-    roles: [...STAFF, "partner_admin", "partner_analyst"],
+    anyOf: ["releases:read", "partner:self"],
     section: "programme",
   },
   {
     path: "/investigations",
     label: "Investigations",
     icon: IconFingerprint,
-    roles: ["admin", "investigator"],
+    anyOf: ["incidents:read"],
     section: "forensics",
   },
   {
     path: "/audit",
     label: "Audit log",
     icon: IconListCheck,
-    roles: ["admin", "auditor"],
+    anyOf: ["audit:read"],
     section: "administration",
   },
-  { path: "/users", label: "Users", icon: IconUsers, roles: ["admin"], section: "administration" },
-  { path: "/account", label: "Account", icon: IconUserCircle, roles: ROLES, section: "personal" },
+  { path: "/users", label: "Users", icon: IconUsers, anyOf: ["users:read"], section: "administration" },
+  { path: "/account", label: "Account", icon: IconUserCircle, anyOf: [], section: "personal" },
 ];
 
 export const NAV_SECTIONS: { key: NavItem["section"]; label: string | null }[] = [
@@ -79,10 +81,16 @@ export const NAV_SECTIONS: { key: NavItem["section"]; label: string | null }[] =
   { key: "personal", label: null },
 ];
 
-export function navFor(role: Role): NavItem[] {
-  return NAV_ITEMS.filter((item) => item.roles.includes(role));
+function opens(item: NavItem, actions: readonly string[]): boolean {
+  return item.anyOf.length === 0 || item.anyOf.some((a) => actions.includes(a));
 }
 
-export function rolesFor(path: string): readonly Role[] {
-  return NAV_ITEMS.find((item) => item.path === path)?.roles ?? ROLES;
+export function navFor(actions: readonly string[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => opens(item, actions));
+}
+
+/** Whether a caller with these actions may open the page at `path` (unknown paths: yes). */
+export function mayOpen(path: string, actions: readonly string[]): boolean {
+  const item = NAV_ITEMS.find((i) => i.path === path);
+  return !item || opens(item, actions);
 }

@@ -1,15 +1,15 @@
 // The signed-in user's own account: profile, API tokens for scripts, two-factor authentication.
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useCurrentUser } from "../../app/auth.tsx";
+import { useCan, useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader, Timestamp } from "../../app/components.tsx";
-import { ROLE_LABELS, type Role } from "../../app/types.ts";
+import { ROLE_LABELS } from "../../app/types.ts";
 import { ApiTokensSection } from "./ApiTokensSection.tsx";
 import { TwoFactorSection } from "./TwoFactorSection.tsx";
 
-const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
-
 export function AccountPage() {
   const user = useCurrentUser();
+  /** Staff belong to the programme itself; others are shown their organisation. */
+  const staff = useCan("programme:overview");
   return (
     <>
       <PageHeader title="Account" description="Your profile, API tokens and sign-in security." />
@@ -24,9 +24,7 @@ export function AccountPage() {
             <Field label="Role">
               <Badge variant="light">{ROLE_LABELS[user.role]}</Badge>
             </Field>
-            {!STAFF_ROLES.includes(user.role) && (
-              <Field label="Organisation">{user.organisationId ?? "—"}</Field>
-            )}
+            {!staff && <Field label="Organisation">{user.organisationId ?? "—"}</Field>}
             <Field label="Member since">
               <Timestamp iso={user.createdAt} />
             </Field>

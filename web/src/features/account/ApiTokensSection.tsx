@@ -16,13 +16,14 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
+import { schemaResolver, useForm } from "@mantine/form";
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
-import { useApi } from "../../app/auth.tsx";
+import { useState } from "react";
+import { z } from "zod";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/query.ts";
 import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 
 export function ApiTokensSection() {
   const tokens = useApiQuery<{ tokens: ApiTokenSummary[] }>("/api/tokens");
@@ -122,17 +123,9 @@ export function ApiTokensSection() {
         onCreated={(t) => {
           setCreating(false);
           setCreated(t);
-          tokens.reload();
         }}
       />
-      <RevokeTokenModal
-        token={revoking}
-        onClose={() => setRevoking(null)}
-        onRevoked={() => {
-          setRevoking(null);
-          tokens.reload();
-        }}
-      />
+      <RevokeTokenModal token={revoking} onClose={() => setRevoking(null)} />
     </Paper>
   );
 }
@@ -198,6 +191,16 @@ function NewTokenNotice({ token, onDismiss }: { token: CreatedApiToken; onDismis
   );
 }
 
+const CreateTokenForm = z.object({
+  name: z.string().trim().min(1, "say what the token is for").max(100, "at most 100 characters"),
+  expiresInDays: z
+    .number("give a number of days")
+    .int("a whole number of days")
+    .min(1, "at least 1 day")
+    .max(365, "at most 365 days"),
+});
+type CreateTokenValues = { name: string; expiresInDays: number | string };
+
 function CreateTokenModal({
   opened,
   onClose,
@@ -207,44 +210,33 @@ function CreateTokenModal({
   onClose(): void;
   onCreated(t: CreatedApiToken): void;
 }) {
-  const api = useApi();
-  const [name, setName] = useState("");
-  const [days, setDays] = useState<number | string>(90);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const token = await api.post<CreatedApiToken>("/api/tokens", {
-        name: name.trim(),
-        expiresInDays: days,
-      });
-      setName("");
-      setDays(90);
+  const form = useForm<CreateTokenValues>({
+    initialValues: { name: "", expiresInDays: 90 },
+    validate: schemaResolver(CreateTokenForm, { sync: true }),
+  });
+  const create = useApiMutation({
+    fn: (v: CreateTokenValues, api) =>
+      api.post<CreatedApiToken>("/api/tokens", { name: v.name.trim(), expiresInDays: v.expiresInDays }),
+    invalidates: ["/api/tokens"],
+    form,
+    fields: ["name", "expiresInDays"],
+    onSuccess: (token) => {
+      form.reset();
       onCreated(token);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
 
   return (
     <Modal opened={opened} onClose={onClose} title="Create an API token" centered>
-      <form onSubmit={submit}>
+      <form onSubmit={form.onSubmit((v) => create.mutate(v))} noValidate>
         <Stack>
-          <ErrorAlert error={error} />
           <TextInput
             label="Name"
             description="What the token is for, e.g. the script or host that uses it."
             required
             maxLength={100}
             data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+            {...form.getInputProps("name")}
           />
           <NumberInput
             label="Expires in (days)"
@@ -254,8 +246,7 @@ function CreateTokenModal({
             max={365}
             allowDecimal={false}
             allowNegative={false}
-            value={days}
-            onChange={setDays}
+            {...form.getInputProps("expiresInDays")}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -263,8 +254,8 @@ function CreateTokenModal({
             </Button>
             <Button
               type="submit"
-              loading={busy}
-              disabled={!name.trim() || typeof days !== "number"}
+              loading={create.isPending}
+              disabled={!form.values.name.trim() || typeof form.values.expiresInDays !== "number"}
               leftSection={<IconKey size={16} />}
             >
               Create token
@@ -276,46 +267,17 @@ function CreateTokenModal({
   );
 }
 
-function RevokeTokenModal({
-  token,
-  onClose,
-  onRevoked,
-}: {
-  token: ApiTokenSummary | null;
-  onClose(): void;
-  onRevoked(): void;
-}) {
-  const api = useApi();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function revoke() {
-    if (!token) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.del(`/api/tokens/${encodeURIComponent(token.id)}`);
-      notifications.show({ color: "teal", message: `Token "${token.name}" revoked.` });
-      onRevoked();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+function RevokeTokenModal({ token, onClose }: { token: ApiTokenSummary | null; onClose(): void }) {
+  const revoke = useApiMutation({
+    fn: (t: ApiTokenSummary, api) => api.del(`/api/tokens/${encodeURIComponent(t.id)}`),
+    invalidates: ["/api/tokens"],
+    success: (_, t) => `Token "${t.name}" revoked.`,
+    onSuccess: onClose,
+  });
 
   return (
-    <Modal
-      opened={token !== null}
-      onClose={() => {
-        setError(null);
-        onClose();
-      }}
-      title="Revoke API token?"
-      centered
-    >
+    <Modal opened={token !== null} onClose={onClose} title="Revoke API token?" centered>
       <Stack>
-        <ErrorAlert error={error} />
         <Text size="sm">
           Scripts using <b>{token?.name}</b> will be refused from now on. This cannot be undone.
         </Text>
@@ -323,7 +285,7 @@ function RevokeTokenModal({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="red" loading={busy} onClick={revoke}>
+          <Button color="red" loading={revoke.isPending} onClick={() => token && revoke.mutate(token)}>
             Revoke token
           </Button>
         </Group>

@@ -1,7 +1,6 @@
 // Two-factor authentication with an authenticator app (TOTP): enrol by scanning a QR code and
 // confirming one code, then keep the ten single-use recovery codes, which are shown only once.
 import {
-  Alert,
   Badge,
   Button,
   Code,
@@ -10,7 +9,6 @@ import {
   Modal,
   Paper,
   PasswordInput,
-  SimpleGrid,
   Spoiler,
   Stack,
   Text,
@@ -18,33 +16,24 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertTriangle, IconCheck, IconCopy, IconDownload, IconShieldLock } from "@tabler/icons-react";
+import { IconShieldLock } from "@tabler/icons-react";
 import { QRCodeSVG } from "qrcode.react";
 import { type FormEvent, useState } from "react";
 import { useAuth, useCurrentUser } from "../../app/auth.tsx";
-import { ErrorAlert } from "../../app/components.tsx";
 import type { TotpEnrolment } from "../../app/types.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
 export function TwoFactorSection() {
   const user = useCurrentUser();
-  const { api, refresh } = useAuth();
+  const { refresh } = useAuth();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
-      setEnrolment(await api.post<TotpEnrolment>("/api/me/totp"));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const start = useApiMutation({
+    fn: (_, api) => api.post<TotpEnrolment>("/api/me/totp"),
+    onSuccess: setEnrolment,
+  });
 
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="totp-title">
@@ -63,7 +52,11 @@ export function TwoFactorSection() {
           </Button>
         )}
         {!user.totpEnabled && !enrolment && (
-          <Button leftSection={<IconShieldLock size={16} />} onClick={start} loading={busy}>
+          <Button
+            leftSection={<IconShieldLock size={16} />}
+            onClick={() => start.mutate()}
+            loading={start.isPending}
+          >
             Set up two-factor authentication
           </Button>
         )}
@@ -73,8 +66,6 @@ export function TwoFactorSection() {
           ? "Signing in asks for a code from your authenticator app after your password."
           : "Add a second step to signing in: a 6-digit code from an authenticator app on your phone. Recommended for every account, required in practice for staff."}
       </Text>
-      <ErrorAlert error={error} />
-
       {recoveryCodes && (
         <RecoveryCodes
           codes={recoveryCodes}
@@ -118,27 +109,18 @@ function Enrolment({
   onCancel(): void;
   onConfirmed(codes: string[]): void;
 }) {
-  const { api } = useAuth();
   const [code, setCode] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const digits = code.replace(/\s+/g, "");
+  const turnOn = useApiMutation({
+    fn: (value: string, api) =>
+      api.post<{ recoveryCodes: string[] }>("/api/me/totp/confirm", { code: value }),
+    onSuccess: (r) => onConfirmed(r.recoveryCodes),
+  });
 
-  async function confirm(e: FormEvent) {
+  function confirm(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { recoveryCodes } = await api.post<{ recoveryCodes: string[] }>("/api/me/totp/confirm", {
-        code: digits,
-      });
-      onConfirmed(recoveryCodes);
-    } catch (err) {
-      setError(err);
-      setCode("");
-    } finally {
-      setBusy(false);
-    }
+    // A refused code is cleared so the next one can be typed at once.
+    turnOn.mutate(digits, { onError: () => setCode("") });
   }
 
   return (
@@ -183,7 +165,6 @@ function Enrolment({
               <Text size="sm">
                 <b>2.</b> Enter the 6-digit code the app shows now:
               </Text>
-              <ErrorAlert error={error} />
               <Group gap="sm" align="flex-end">
                 <TextInput
                   aria-label="Code from your authenticator app"
@@ -196,7 +177,7 @@ function Enrolment({
                   onChange={(e) => setCode(e.currentTarget.value.replace(/[^\d ]/g, ""))}
                   styles={{ input: { letterSpacing: 4, textAlign: "center" } }}
                 />
-                <Button type="submit" loading={busy} disabled={digits.length !== 6}>
+                <Button type="submit" loading={turnOn.isPending} disabled={digits.length !== 6}>
                   Turn on
                 </Button>
                 <Button variant="default" onClick={onCancel}>
@@ -211,60 +192,6 @@ function Enrolment({
   );
 }
 
-function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: string; onDone(): void }) {
-  const text = `Forewarn recovery codes for ${email}\nEach code can be used once instead of an authenticator code.\n\n${codes.join("\n")}\n`;
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = "forewarn-recovery-codes.txt";
-    a.click();
-    URL.revokeObjectURL(url);
-  };
-  return (
-    <Alert
-      color="yellow"
-      variant="light"
-      icon={<IconAlertTriangle size={18} />}
-      title="Two-factor authentication is on. Save your recovery codes now."
-      data-testid="recovery-codes"
-    >
-      <Stack gap="sm">
-        <Text size="sm">
-          If you lose your phone, each of these codes signs you in once. They are shown only this time.
-        </Text>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4} maw={420}>
-          {codes.map((c) => (
-            <Code key={c} fz="sm">
-              {c}
-            </Code>
-          ))}
-        </SimpleGrid>
-        <Group gap="xs">
-          <CopyButton value={codes.join("\n")}>
-            {({ copied, copy }) => (
-              <Button
-                size="xs"
-                variant="light"
-                onClick={copy}
-                leftSection={copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
-              >
-                {copied ? "Copied" : "Copy all"}
-              </Button>
-            )}
-          </CopyButton>
-          <Button size="xs" variant="light" onClick={download} leftSection={<IconDownload size={14} />}>
-            Download .txt
-          </Button>
-          <Button size="xs" variant="default" onClick={onDone}>
-            I have saved them
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
-  );
-}
-
 function DisableModal({
   opened,
   onClose,
@@ -274,24 +201,18 @@ function DisableModal({
   onClose(): void;
   onDisabled(): void;
 }) {
-  const { api } = useAuth();
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.del("/api/me/totp", { password });
+  const turnOff = useApiMutation({
+    fn: (value: string, api) => api.del("/api/me/totp", { password: value }),
+    onSuccess: () => {
       setPassword("");
       onDisabled();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    turnOff.mutate(password);
   }
 
   return (
@@ -299,7 +220,6 @@ function DisableModal({
       opened={opened}
       onClose={() => {
         setPassword("");
-        setError(null);
         onClose();
       }}
       title="Turn off two-factor authentication?"
@@ -311,7 +231,6 @@ function DisableModal({
             Signing in will ask only for your password, and your recovery codes stop working. Confirm with
             your password.
           </Text>
-          <ErrorAlert error={error} />
           <PasswordInput
             label="Password"
             autoComplete="current-password"
@@ -324,7 +243,7 @@ function DisableModal({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="red" loading={busy} disabled={!password}>
+            <Button type="submit" color="red" loading={turnOff.isPending} disabled={!password}>
               Turn off
             </Button>
           </Group>

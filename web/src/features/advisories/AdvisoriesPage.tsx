@@ -2,13 +2,14 @@
 import { Anchor, Badge, Button, Skeleton, Table } from "@mantine/core";
 import { IconFileDescription, IconPlus } from "@tabler/icons-react";
 import { Link, Route, Routes } from "react-router";
-import { useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
-import { AdvisoryEditor, NewAdvisory } from "./AdvisoryEditor.tsx";
+import { useApiQuery } from "../../app/query.ts";
+import { AdvisoryEditor } from "./AdvisoryEditor.tsx";
 import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
+import { NewAdvisory } from "./NewAdvisory.tsx";
 
 export function AdvisoriesPage() {
   return (
@@ -21,8 +22,8 @@ export function AdvisoriesPage() {
 }
 
 function AdvisoryList() {
-  const user = useCurrentUser();
-  const staff = ["coordinator", "investigator"].includes(user.role);
+  const staff = useCan("advisories:read");
+  const writes = useCan("advisories:write");
   const q = useApiQuery<AdvisorySummary[]>(staff ? "/api/advisories" : null);
   if (!staff)
     return (
@@ -37,7 +38,7 @@ function AdvisoryList() {
         title="Advisories"
         description="Written once with content levels; every edit is a revision, approved by a second person."
         actions={
-          user.role === "coordinator" && (
+          writes && (
             <Button component={Link} to="/advisories/new" leftSection={<IconPlus size={16} />}>
               New advisory
             </Button>
@@ -45,7 +46,7 @@ function AdvisoryList() {
         }
       />
       <ErrorAlert error={q.error} />
-      {q.loading && !q.data && <Skeleton h={200} />}
+      {q.isLoading && !q.data && <Skeleton h={200} />}
       {q.data?.length === 0 && (
         <EmptyCapability
           icon={IconFileDescription}

@@ -1,31 +1,17 @@
 // The audit log for auditors and admins: every change, newest first, hash-chained; filters,
 // pagination by sequence number, and a check that the chain is intact.
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Button,
-  Checkbox,
-  Code,
-  Group,
-  Paper,
-  Select,
-  Table,
-  Text,
-  TextInput,
-  Tooltip,
-} from "@mantine/core";
-import { IconChevronDown, IconChevronRight, IconFilter, IconX } from "@tabler/icons-react";
-import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
+import { ActionIcon, Anchor, Badge, Button, Code, Group, Paper, Table, Text, Tooltip } from "@mantine/core";
+import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { type FormEvent, Fragment, useState } from "react";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
+import { apiKey, useApiQuery } from "../../app/query.ts";
 import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { AuditFilters, type Filters, NO_FILTERS } from "./AuditFilters.tsx";
 import { VerifyChain } from "./VerifyChain.tsx";
 
-type Filters = { actor: string; type: string | null; from: string; to: string; alerts: boolean };
-const NO_FILTERS: Filters = { actor: "", type: null, from: "", to: "", alerts: false };
 const PAGE_SIZE = 50;
 
 export function AuditPage() {
@@ -33,42 +19,27 @@ export function AuditPage() {
   const types = useApiQuery<{ types: string[] }>("/api/audit/types");
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
-
-  const load = useCallback(
-    async (filters: Filters, before: number | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.get<AuditPageData>("/api/audit", {
-          query: {
-            actor: filters.actor.trim(),
-            type: filters.type,
-            from: localInputToIso(filters.from),
-            to: localInputToIso(filters.to),
-            alerts: filters.alerts ? "true" : null,
-            before,
-            limit: PAGE_SIZE,
-          },
-        });
-        setEntries((prev) => (before === null ? page.entries : [...prev, ...page.entries]));
-        setNextBefore(page.nextBefore);
-      } catch (err) {
-        setError(err);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api],
-  );
-
-  useEffect(() => {
-    void load(applied, null);
-  }, [load, applied]);
+  // Pages of the log for the applied filters, each asked for with the sequence number it ends before.
+  const query = {
+    actor: applied.actor.trim(),
+    type: applied.type,
+    from: localInputToIso(applied.from),
+    to: localInputToIso(applied.to),
+    alerts: applied.alerts ? "true" : null,
+    limit: PAGE_SIZE,
+  };
+  const log = useInfiniteQuery({
+    queryKey: apiKey("/api/audit", query),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<AuditPageData>("/api/audit", { query: { ...query, before: pageParam }, signal }),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+  const entries: AuditEntry[] = log.data?.pages.flatMap((p) => p.entries) ?? [];
+  const more = log.hasNextPage;
+  const loading = log.isFetching;
+  const error = log.error;
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -108,60 +79,15 @@ export function AuditPage() {
       />
       <VerifyChain />
 
-      <Paper withBorder radius="md" p="md" mb="md" component="form" onSubmit={apply} aria-label="Filters">
-        <Group align="flex-end" gap="sm">
-          <TextInput
-            label="Actor"
-            placeholder="user ID, e.g. usr_…"
-            value={draft.actor}
-            onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
-            w={220}
-          />
-          <Select
-            label="Type"
-            placeholder={types.error ? "types unavailable" : "any type"}
-            data={types.data?.types ?? []}
-            value={draft.type}
-            onChange={(type) => setDraft({ ...draft, type })}
-            searchable
-            clearable
-            nothingFoundMessage="No such type"
-            w={240}
-          />
-          <TextInput
-            label="From"
-            type="datetime-local"
-            value={draft.from}
-            onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
-            w={210}
-          />
-          <TextInput
-            label="To"
-            type="datetime-local"
-            value={draft.to}
-            onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
-            w={210}
-          />
-          <Checkbox
-            label="Alerts only (role grants, lockouts)"
-            checked={draft.alerts}
-            onChange={(e) => setDraft({ ...draft, alerts: e.currentTarget.checked })}
-            mb={8}
-          />
-          <Button type="submit" leftSection={<IconFilter size={16} />}>
-            Apply
-          </Button>
-          {filtered && (
-            <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={reset}>
-              Clear filters
-            </Button>
-          )}
-        </Group>
-        <Text size="xs" c="dimmed" mt={6}>
-          Times are in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}); hover a time to
-          see it in UTC. Click an actor to see only their entries.
-        </Text>
-      </Paper>
+      <AuditFilters
+        draft={draft}
+        setDraft={setDraft}
+        types={types.data?.types ?? []}
+        typesFailed={!!types.error}
+        filtered={filtered}
+        onApply={apply}
+        onReset={reset}
+      />
 
       <ErrorAlert error={error} />
 
@@ -295,8 +221,8 @@ export function AuditPage() {
       </Paper>
 
       <Group justify="center" mt="md">
-        {nextBefore !== null ? (
-          <Button variant="default" loading={loading} onClick={() => void load(applied, nextBefore)}>
+        {more ? (
+          <Button variant="default" loading={loading} onClick={() => void log.fetchNextPage()}>
             Load more
           </Button>
         ) : (

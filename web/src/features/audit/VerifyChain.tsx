@@ -2,29 +2,23 @@
 import { Alert, Button, Code, Group, Paper, Stack, Text } from "@mantine/core";
 import { IconCircleCheck, IconLinkOff, IconShieldCheck } from "@tabler/icons-react";
 import { useState } from "react";
-import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/query.ts";
 import type { AuditVerification } from "../../app/types.ts";
 
 export function VerifyChain() {
-  const api = useApi();
-  const [result, setResult] = useState<AuditVerification | null>(null);
-  const [checkedAt, setCheckedAt] = useState<Date | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function verify() {
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await api.get<AuditVerification>("/api/audit/verify"));
-      setCheckedAt(new Date());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  // Asked for by the button, never on its own: each check reads the whole chain and is audited.
+  const [asked, setAsked] = useState(false);
+  const q = useApiQuery<AuditVerification>(asked ? "/api/audit/verify" : null, undefined, {
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const result = q.isFetching ? null : (q.data ?? null);
+  const checkedAt = q.dataUpdatedAt ? new Date(q.dataUpdatedAt) : null;
+  const error = q.isFetching ? null : q.error;
+  const busy = q.isFetching;
+  function verify() {
+    if (asked) void q.refetch();
+    else setAsked(true);
   }
 
   return (

@@ -58,7 +58,7 @@ export function LoginPage() {
       if (step === "totp") body.totp = code.replace(/\s+/g, "");
       if (step === "recovery") body.recoveryCode = recoveryCode.trim();
       const session = await api.post<Session>("/api/auth/login", body, { expectUnauthorized: true });
-      signIn(session);
+      await signIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.code === "totp_required" && step === "password") {
         setStep("totp");

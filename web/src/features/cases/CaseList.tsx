@@ -3,17 +3,16 @@ import { Anchor, Badge, Group, SegmentedControl, Skeleton, Table, Text } from "@
 import { IconBug } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
-import { useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
 import { type CaseSummary, deadlineLabel, PHASE_COLORS } from "./model.ts";
 
 export function CaseList() {
-  const user = useCurrentUser();
-  const researcher = user.role === "researcher";
-  const staff = user.role === "coordinator" || user.role === "investigator";
+  const researcher = useCan("report:own");
+  const staff = useCan("cases:read");
   const [status, setStatus] = useState("all");
   const q = useApiQuery<CaseSummary[]>(
     researcher ? "/api/reports" : staff ? "/api/cases" : null,
@@ -52,7 +51,7 @@ export function CaseList() {
         }
       />
       <ErrorAlert error={q.error} />
-      {q.loading && !q.data && <Skeleton h={200} />}
+      {q.isLoading && !q.data && <Skeleton h={200} />}
       {q.data && q.data.length === 0 && (
         <EmptyCapability
           icon={IconBug}

@@ -22,10 +22,10 @@ import {
 } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import { useCurrentUser } from "../../app/auth.tsx";
+import { useAuth, useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader, Timestamp } from "../../app/components.tsx";
-import type { Overview, Role, User } from "../../app/types.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
+import type { Overview, User } from "../../app/types.ts";
 
 const EMPTY: Overview = {
   partners: 0,
@@ -38,11 +38,13 @@ const EMPTY: Overview = {
 
 export function OverviewPage() {
   const user = useCurrentUser();
-  const staff = STAFF.includes(user.role);
+  const { state } = useAuth();
+  const actions = state.status === "signed_in" ? state.session.actions : [];
+  const staff = actions.includes("programme:overview");
   // Programme-wide counts are for staff; if the route fails, an empty programme is still the truth to show.
   const overview = useApiQuery<Overview>(staff ? "/api/overview" : null);
   const counts = overview.data ?? EMPTY;
-  const loading = overview.loading && !overview.data;
+  const loading = overview.isLoading && !overview.data;
   const empty = counts.partners === 0 && counts.openCases === 0 && counts.advisories === 0;
 
   return (
@@ -83,7 +85,7 @@ export function OverviewPage() {
           What to do next
         </Title>
         <List spacing="sm" center>
-          {nextSteps(user, staff ? overview.data : undefined).map((step) => (
+          {nextSteps(user, actions, staff ? overview.data : undefined).map((step) => (
             <List.Item
               key={step.key}
               icon={
@@ -153,10 +155,9 @@ function Stat({
 
 type NextStep = { key: string; title: string; detail: string; to?: string; done?: boolean };
 
-const STAFF: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
-
 /** The checklist; staff steps tick from the programme's counts once they are known. */
-function nextSteps(user: User, counts?: Overview): NextStep[] {
+/** The first steps for this user, by what the server lets it do. */
+function nextSteps(user: User, actions: readonly string[], counts?: Overview): NextStep[] {
   const steps: NextStep[] = [
     {
       key: "totp",
@@ -168,7 +169,7 @@ function nextSteps(user: User, counts?: Overview): NextStep[] {
       done: user.totpEnabled,
     },
   ];
-  if (user.role === "admin") {
+  if (actions.includes("users:write")) {
     steps.push({
       key: "users",
       title: "Create accounts for your team",
@@ -176,7 +177,7 @@ function nextSteps(user: User, counts?: Overview): NextStep[] {
       to: "/users",
     });
   }
-  if (user.role === "admin" || user.role === "auditor") {
+  if (actions.includes("audit:verify")) {
     steps.push({
       key: "audit",
       title: "Verify the audit chain",
@@ -184,7 +185,7 @@ function nextSteps(user: User, counts?: Overview): NextStep[] {
       to: "/audit",
     });
   }
-  if (STAFF.includes(user.role)) {
+  if (actions.includes("programme:overview")) {
     steps.push(
       {
         key: "partners",
@@ -206,7 +207,7 @@ function nextSteps(user: User, counts?: Overview): NextStep[] {
         done: (counts?.releases ?? 0) > 0,
       },
     );
-  } else if (user.role === "researcher") {
+  } else if (actions.includes("report:own")) {
     steps.push({
       key: "report",
       title: "Submit a report",

@@ -3,9 +3,9 @@ import { Anchor, SegmentedControl, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { IncidentCard } from "./IncidentCard.tsx";
 import type { Incident, PartnerListItem } from "./model.ts";
-import { IncidentCard } from "./Portal.tsx";
 
 export function AllIncidents() {
   const [status, setStatus] = useState("open");
@@ -28,13 +28,13 @@ export function AllIncidents() {
         ]}
       />
       <ErrorAlert error={list.error} />
-      {!list.loading && incidents.length === 0 && <Text c="dimmed">No incidents.</Text>}
+      {!list.isLoading && incidents.length === 0 && <Text c="dimmed">No incidents.</Text>}
       {incidents.map((i) => (
         <Stack key={i.id} gap={4}>
           <Anchor component={Link} to={`/partners/${i.partnerId}`} size="sm" fw={600}>
             {names.get(i.partnerId) ?? i.partnerId}
           </Anchor>
-          <IncidentCard incident={i} canClose onClosed={list.reload} />
+          <IncidentCard incident={i} partnerId={i.partnerId} canClose />
         </Stack>
       ))}
     </Stack>

@@ -1,5 +1,6 @@
 // The public application form (no login): organisation, contact, attestations. The contact gets an
-// invitation link by mail to become the organisation's first partner admin.
+// invitation link by mail to become the organisation's first partner admin. The form's values have
+// the request's shape, so each field the server refuses is marked where it was typed.
 import {
   Alert,
   Anchor,
@@ -16,55 +17,84 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { type FormEvent, useState } from "react";
+import { schemaResolver, useForm } from "@mantine/form";
+import { useState } from "react";
 import { Link } from "react-router";
-import { useApi } from "../../app/auth.tsx";
-import { ErrorAlert } from "../../app/components.tsx";
+import { z } from "zod";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import { ATTESTATION_LABELS, type Attestations, COUNTRY_OPTIONS, KIND_LABELS, KINDS } from "./model.ts";
 
-export function ApplyPage() {
-  const api = useApi();
-  const [org, setOrg] = useState({
-    name: "",
-    legalName: "",
-    website: "https://",
-    kind: "antivirus" as string | null,
-  });
-  const [country, setCountry] = useState<string | null>(null);
-  const [staff, setStaff] = useState<string[]>([]);
-  const [customers, setCustomers] = useState<number | string>(0);
-  const [contact, setContact] = useState({ name: "", email: "" });
-  const [attest, setAttest] = useState<Attestations>({
-    securityVendor: false,
-    noOffensiveTools: false,
-    publishAtRelease: false,
-    reportLeaks: false,
-  });
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
+const required = (what: string) => z.string(`give ${what}`).trim().min(1, `give ${what}`);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      const r = await api.post<{ partnerId: string }>("/api/partner-applications", {
-        organisation: { ...org, country, staffCountries: staff, customers: Number(customers) },
-        contact,
-        attestations: attest,
-      });
-      setDone(r.partnerId);
-    } catch (err) {
-      setError(err);
-    }
-  }
+/** What the applicant can put right before sending; the server checks the rest and says which field. */
+const ApplicationForm = z.object({
+  organisation: z.object({
+    name: required("the organisation's name"),
+    legalName: required("the legal name"),
+    website: required("the website"),
+    kind: required("the kind of organisation"),
+    country: required("the headquarters country"),
+    staffCountries: z.array(z.string()),
+    customers: z.number("give a number").min(0, "zero or more"),
+  }),
+  contact: z.object({ name: required("the contact's name"), email: required("the contact's email") }),
+  attestations: z.record(z.string(), z.boolean()),
+});
+
+type ApplicationValues = {
+  organisation: {
+    name: string;
+    legalName: string;
+    website: string;
+    kind: string | null;
+    country: string | null;
+    staffCountries: string[];
+    customers: number | string;
+  };
+  contact: { name: string; email: string };
+  attestations: Attestations;
+};
+
+export function ApplyPage() {
+  const form = useForm<ApplicationValues>({
+    initialValues: {
+      organisation: {
+        name: "",
+        legalName: "",
+        website: "https://",
+        kind: "antivirus",
+        country: null,
+        staffCountries: [],
+        customers: 0,
+      },
+      contact: { name: "", email: "" },
+      attestations: {
+        securityVendor: false,
+        noOffensiveTools: false,
+        publishAtRelease: false,
+        reportLeaks: false,
+      },
+    },
+    validate: schemaResolver(ApplicationForm, { sync: true }),
+  });
+  const [done, setDone] = useState<string | null>(null);
+  const apply = useApiMutation({
+    fn: (v: ApplicationValues, api) =>
+      api.post<{ partnerId: string }>("/api/partner-applications", {
+        ...v,
+        organisation: { ...v.organisation, customers: Number(v.organisation.customers) },
+      }),
+    form,
+    onSuccess: (r) => setDone(r.partnerId),
+  });
 
   if (done)
     return (
       <Container size="sm" py="xl">
         <Alert color="green" title="Application received" data-testid="application-done">
           <Text size="sm">
-            Thank you. We sent {contact.email} a link to set a password and follow the application. Two
-            members of our team review every application. Your reference: <b>{done}</b>.
+            Thank you. We sent {form.values.contact.email} a link to set a password and follow the
+            application. Two members of our team review every application. Your reference: <b>{done}</b>.
           </Text>
         </Alert>
       </Container>
@@ -77,84 +107,61 @@ export function ApplyPage() {
         Security vendors that ship protections to customers receive vulnerability details before public
         release, under NDA.
       </Text>
-      <Paper withBorder radius="md" p="lg" component="form" onSubmit={submit}>
+      <Paper
+        withBorder
+        radius="md"
+        p="lg"
+        component="form"
+        onSubmit={form.onSubmit((v) => apply.mutate(v))}
+        noValidate
+      >
         <Stack>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Organisation name"
-              required
-              value={org.name}
-              onChange={(e) => setOrg({ ...org, name: e.currentTarget.value })}
-            />
-            <TextInput
-              label="Legal name"
-              required
-              value={org.legalName}
-              onChange={(e) => setOrg({ ...org, legalName: e.currentTarget.value })}
-            />
+            <TextInput label="Organisation name" required {...form.getInputProps("organisation.name")} />
+            <TextInput label="Legal name" required {...form.getInputProps("organisation.legalName")} />
             <Select
               label="Headquarters country"
               required
               searchable
               data={COUNTRY_OPTIONS}
-              value={country}
-              onChange={setCountry}
+              {...form.getInputProps("organisation.country")}
             />
             <MultiSelect
               label="Countries where staff work"
               searchable
               data={COUNTRY_OPTIONS}
-              value={staff}
-              onChange={setStaff}
+              {...form.getInputProps("organisation.staffCountries")}
             />
-            <TextInput
-              label="Website"
-              required
-              value={org.website}
-              onChange={(e) => setOrg({ ...org, website: e.currentTarget.value })}
-            />
+            <TextInput label="Website" required {...form.getInputProps("organisation.website")} />
             <Select
               label="Kind"
               required
               data={KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))}
-              value={org.kind}
-              onChange={(v) => setOrg({ ...org, kind: v })}
+              {...form.getInputProps("organisation.kind")}
             />
             <NumberInput
               label="Protected customers"
               min={0}
-              value={customers}
-              onChange={setCustomers}
+              {...form.getInputProps("organisation.customers")}
               thousandSeparator=","
             />
           </SimpleGrid>
           <Title order={5}>Contact (becomes your first partner admin)</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Name"
-              required
-              value={contact.name}
-              onChange={(e) => setContact({ ...contact, name: e.currentTarget.value })}
-            />
-            <TextInput
-              label="Email"
-              type="email"
-              required
-              value={contact.email}
-              onChange={(e) => setContact({ ...contact, email: e.currentTarget.value })}
-            />
+            <TextInput label="Name" required {...form.getInputProps("contact.name")} />
+            <TextInput label="Email" type="email" required {...form.getInputProps("contact.email")} />
           </SimpleGrid>
           <Title order={5}>Attestations</Title>
           {(Object.keys(ATTESTATION_LABELS) as (keyof Attestations)[]).map((k) => (
             <Checkbox
               key={k}
               label={ATTESTATION_LABELS[k]}
-              checked={attest[k]}
-              onChange={(e) => setAttest({ ...attest, [k]: e.currentTarget.checked })}
+              {...form.getInputProps(`attestations.${k}`, { type: "checkbox" })}
             />
           ))}
-          <ErrorAlert error={error} />
-          <Button type="submit">Submit application</Button>
+          <Button type="submit" loading={apply.isPending}>
+            Submit application
+          </Button>
           <Text size="sm" c="dimmed">
             Already a member?{" "}
             <Anchor component={Link} to="/login">

@@ -13,57 +13,44 @@ import {
   Text,
   Textarea,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import { StatusBadge } from "./Directory.tsx";
 import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
 
 export function ApprovalQueue() {
-  const api = useApi();
-  const user = useCurrentUser();
-  const approver = user.role === "admin" || user.role === "coordinator";
+  const approver = useCan("partners:approve");
   const queue = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
     status: "applicant,under_review",
   });
-  const [error, setError] = useState<unknown>(null);
   const [rejecting, setRejecting] = useState<PartnerListItem | null>(null);
   const [reason, setReason] = useState("");
 
-  async function approve(p: PartnerListItem) {
-    setError(null);
-    try {
-      const r = await api.post<{ status: string; approvals: number; approvalsNeeded: number }>(
+  const approve = useApiMutation({
+    fn: (p: PartnerListItem, api) =>
+      api.post<{ status: string; approvals: number; approvalsNeeded: number }>(
         `/api/partners/${p.id}/approvals`,
-      );
-      notifications.show({
-        color: "green",
-        message:
-          r.status === "active"
-            ? `${p.name} is now active`
-            : `Approved ${p.name} (${r.approvals} of ${r.approvalsNeeded}); another staff member must approve too`,
-      });
-      queue.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+      ),
+    invalidates: ["/api/partners"],
+    success: (r, p) =>
+      r.status === "active"
+        ? `${p.name} is now active`
+        : `Approved ${p.name} (${r.approvals} of ${r.approvalsNeeded}); another staff member must approve too`,
+  });
 
-  async function reject() {
-    if (!rejecting) return;
-    try {
-      await api.post(`/api/partners/${rejecting.id}/reject`, { reason });
-      notifications.show({ message: `Rejected ${rejecting.name}` });
+  const reject = useApiMutation({
+    fn: (p: PartnerListItem, api) => api.post(`/api/partners/${p.id}/reject`, { reason }),
+    invalidates: ["/api/partners"],
+    success: (_, p) => `Rejected ${p.name}`,
+    onSuccess: () => {
       setRejecting(null);
       setReason("");
-      queue.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+    },
+  });
 
   const list = queue.data?.partners ?? [];
   return (
@@ -72,8 +59,8 @@ export function ApprovalQueue() {
         Each application needs approvals from two different staff members. Nobody approves an organisation
         they are a contact of.
       </Text>
-      <ErrorAlert error={error ?? queue.error} />
-      {!queue.loading && list.length === 0 && <Text c="dimmed">No applications are waiting.</Text>}
+      <ErrorAlert error={queue.error} />
+      {!queue.isLoading && list.length === 0 && <Text c="dimmed">No applications are waiting.</Text>}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {list.map((p) => (
           <Card key={p.id} withBorder radius="md" data-testid="queue-card">
@@ -116,7 +103,7 @@ export function ApprovalQueue() {
                   <Button variant="default" color="red" onClick={() => setRejecting(p)}>
                     Reject
                   </Button>
-                  <Button onClick={() => void approve(p)}>Approve</Button>
+                  <Button onClick={() => approve.mutate(p)}>Approve</Button>
                 </Group>
               )}
             </Group>
@@ -137,7 +124,12 @@ export function ApprovalQueue() {
           minRows={3}
         />
         <Group justify="flex-end" mt="md">
-          <Button color="red" disabled={!reason.trim()} onClick={() => void reject()}>
+          <Button
+            color="red"
+            disabled={!reason.trim()}
+            loading={reject.isPending}
+            onClick={() => rejecting && reject.mutate(rejecting)}
+          >
             Reject application
           </Button>
         </Group>

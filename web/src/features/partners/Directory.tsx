@@ -4,7 +4,7 @@ import { IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
 import {
   COUNTRY_OPTIONS,
   countryName,
@@ -145,7 +145,7 @@ export function Directory() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {!list.loading && partners.length === 0 && (
+        {!list.isLoading && partners.length === 0 && (
           <Text c="dimmed" ta="center" p="lg">
             {status || country || tier || kind || q
               ? "No partners match these filters."

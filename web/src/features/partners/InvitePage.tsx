@@ -2,27 +2,21 @@
 import { Alert, Anchor, Button, Container, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
-import { useApi } from "../../app/auth.tsx";
-import { ErrorAlert } from "../../app/components.tsx";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 
 export function InvitePage() {
   const { token = "" } = useParams();
-  const api = useApi();
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
   const [email, setEmail] = useState<string | null>(null);
+  const accept = useApiMutation({
+    fn: (value: string, api) =>
+      api.post<{ email: string }>(`/api/invites/${encodeURIComponent(token)}/accept`, { password: value }),
+    onSuccess: (r) => setEmail(r.email),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    try {
-      setEmail(
-        (await api.post<{ email: string }>(`/api/invites/${encodeURIComponent(token)}/accept`, { password }))
-          .email,
-      );
-    } catch (err) {
-      setError(err);
-    }
+    accept.mutate(password);
   }
 
   return (
@@ -49,8 +43,9 @@ export function InvitePage() {
               onChange={(e) => setPassword(e.currentTarget.value)}
               required
             />
-            <ErrorAlert error={error} />
-            <Button type="submit">Set password</Button>
+            <Button type="submit" loading={accept.isPending}>
+              Set password
+            </Button>
           </Stack>
         </Paper>
       )}

@@ -1,38 +1,29 @@
 // NDA versions, newest first, with their SHA-256; admins publish a new version (all must re-sign).
+
 import { Accordion, Badge, Button, Code, Group, Stack, Text, Textarea } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { Markdown } from "../../app/Markdown.tsx";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Nda } from "./model.ts";
 
 export function NdaVersions() {
-  const api = useApi();
-  const user = useCurrentUser();
+  const canPublish = useCan("ndas:write");
   const ndas = useApiQuery<{ ndas: Nda[] }>("/api/ndas");
   const [text, setText] = useState("");
-  const [error, setError] = useState<unknown>(null);
-
-  async function publish() {
-    setError(null);
-    try {
-      const r = await api.post<{ version: number }>("/api/ndas", { text });
-      notifications.show({
-        color: "green",
-        message: `Published NDA version ${r.version}; every partner must sign it again`,
-      });
-      setText("");
-      ndas.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const publish = useApiMutation({
+    fn: (_, api) => api.post<{ version: number }>("/api/ndas", { text }),
+    invalidates: ["/api/ndas", "/api/partners"],
+    success: (r) => `Published NDA version ${r.version}; every partner must sign it again`,
+    onSuccess: () => setText(""),
+  });
 
   const list = ndas.data?.ndas ?? [];
   return (
     <Stack>
-      <ErrorAlert error={error ?? ndas.error} />
+      <ErrorAlert error={ndas.error} />
       <Accordion
         variant="separated"
         defaultValue={list[0] ? String(list[0].version) : null}
@@ -53,14 +44,12 @@ export function NdaVersions() {
               <Text size="xs" c="dimmed" mb="xs">
                 SHA-256 <Code>{n.sha256}</Code>
               </Text>
-              <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-                {n.text}
-              </Text>
+              <Markdown text={n.text} />
             </Accordion.Panel>
           </Accordion.Item>
         ))}
       </Accordion>
-      {user.role === "admin" && (
+      {canPublish && (
         <>
           <Textarea
             label="New version (markdown)"
@@ -71,7 +60,11 @@ export function NdaVersions() {
             minRows={6}
           />
           <Group justify="flex-end">
-            <Button disabled={text.trim().length < 20} onClick={() => void publish()}>
+            <Button
+              disabled={text.trim().length < 20}
+              loading={publish.isPending}
+              onClick={() => publish.mutate()}
+            >
               Publish new version
             </Button>
           </Group>

@@ -2,7 +2,7 @@
 // SMTP exists this is how an operator passes an applicant its invitation link. Reading is audited.
 import { Accordion, Badge, Group, Stack, Text } from "@mantine/core";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
 
 type Message = {
   id: string;
@@ -24,7 +24,7 @@ export function Outbox() {
         audit log.
       </Text>
       <ErrorAlert error={mail.error} />
-      {!mail.loading && list.length === 0 && <Text c="dimmed">Nothing queued.</Text>}
+      {!mail.isLoading && list.length === 0 && <Text c="dimmed">Nothing queued.</Text>}
       <Accordion variant="separated" data-testid="outbox">
         {list.map((m) => (
           <Accordion.Item key={m.id} value={m.id}>

@@ -2,7 +2,7 @@
 // a partner user goes straight to its own organisation's portal.
 import { Tabs } from "@mantine/core";
 import { Navigate, Route, Routes, useNavigate, useSearchParams } from "react-router";
-import { useCurrentUser } from "../../app/auth.tsx";
+import { useCan, useCurrentUser } from "../../app/auth.tsx";
 import { PageHeader } from "../../app/components.tsx";
 import { AllIncidents } from "./AllIncidents.tsx";
 import { ApprovalQueue } from "./ApprovalQueue.tsx";
@@ -13,11 +13,9 @@ import { PartnerDetailPage } from "./PartnerDetail.tsx";
 import { PolicyEditor } from "./PolicyEditor.tsx";
 import { TiersEditor } from "./TiersEditor.tsx";
 
-const STAFF = ["admin", "coordinator", "investigator", "auditor"];
-
 export function PartnersPage() {
   const user = useCurrentUser();
-  const staff = STAFF.includes(user.role);
+  const staff = useCan("partners:read");
   return (
     <Routes>
       <Route
@@ -30,8 +28,8 @@ export function PartnersPage() {
 }
 
 function StaffHome() {
-  const user = useCurrentUser();
-  const investigates = ["admin", "coordinator", "investigator"].includes(user.role);
+  const investigates = useCan("incidents:read");
+  const readsOutbox = useCan("outbox:read");
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const tab = params.get("tab") ?? "directory";
@@ -53,7 +51,7 @@ function StaffHome() {
           <Tabs.Tab value="policy">Jurisdiction policy</Tabs.Tab>
           <Tabs.Tab value="ndas">NDA versions</Tabs.Tab>
           {investigates && <Tabs.Tab value="incidents">Incidents</Tabs.Tab>}
-          {user.role === "admin" && <Tabs.Tab value="outbox">Mail outbox</Tabs.Tab>}
+          {readsOutbox && <Tabs.Tab value="outbox">Mail outbox</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="directory">
           <Directory />
@@ -75,7 +73,7 @@ function StaffHome() {
             <AllIncidents />
           </Tabs.Panel>
         )}
-        {user.role === "admin" && (
+        {readsOutbox && (
           <Tabs.Panel value="outbox">
             <Outbox />
           </Tabs.Panel>

@@ -1,43 +1,25 @@
 // The jurisdiction and risk policy as data: rules with condition, effect and legal reference. Admins
 // edit a draft (as a form or as JSON); the preview evaluates the draft over every partner and lists
 // whose delivery would change, and nothing is saved until they say so.
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Code,
-  Group,
-  MultiSelect,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  TagsInput,
-  Text,
-  Textarea,
-  TextInput,
-} from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconPlus, IconScale, IconTrash } from "@tabler/icons-react";
+import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
+import { IconPlus, IconScale } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
-import { formatLead } from "../../app/format.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
-import { CONTENT_LEVELS, COUNTRY_OPTIONS, type Eligibility, type Rule, type Tier } from "./model.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import type { Rule, Tier } from "./model.ts";
+import {
+  type Condition,
+  type Effect,
+  PolicyPreview,
+  type PolicyPreviewData,
+  RuleCard,
+  type RuleDraft,
+} from "./PolicyRuleCard.tsx";
 
-type Preview = {
-  partners: number;
-  changed: number;
-  changes: { partnerId: string; name: string; before: Eligibility; after: Eligibility }[];
-};
-type Condition = { countries?: string[]; affiliations?: string[]; [k: string]: unknown };
-type Effect = { type: string; tier?: string; content?: string[] };
-type Draft = Rule & { key: number; condition: Condition; effect: Effect };
+type Preview = PolicyPreviewData;
+type Draft = RuleDraft;
 
 let nextKey = 0;
 const toDraft = (r: Rule): Draft => ({
@@ -58,17 +40,14 @@ const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
         : { type: "not_eligible" };
   return { ...r, condition, effect };
 };
-const describe = (e: Eligibility) =>
-  e.eligible ? `${e.tier} · ${formatLead(e.leadTime)} · ${e.content.join(", ")}` : "not eligible";
 
 export function PolicyEditor() {
-  const api = useApi();
-  const user = useCurrentUser();
-  const canEdit = user.role === "admin";
+  const canEdit = useCan("policy:write");
   const rules = useApiQuery<{ rules: Rule[] }>("/api/policy/rules");
   const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
   const [draft, setDraft] = useState<Draft[]>([]);
   const [json, setJson] = useState<string | null>(null);
+  /** The JSON editor's text does not parse: said here, nothing is sent. */
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   useEffect(() => {
@@ -92,30 +71,30 @@ export function PolicyEditor() {
     }
   }
 
-  async function runPreview() {
-    setError(null);
-    const r = current();
-    if (!r) return;
-    try {
-      setPreview(await api.post<Preview>("/api/policy/preview", { rules: r }));
-    } catch (e) {
-      setError(e);
-    }
-  }
-
-  async function save() {
-    setError(null);
-    const r = current();
-    if (!r) return;
-    try {
-      await api.put("/api/policy/rules", r);
-      notifications.show({ color: "green", message: "Policy saved" });
+  const previewMutation = useApiMutation({
+    fn: (r: Rule[], api) => api.post<Preview>("/api/policy/preview", { rules: r }),
+    onSuccess: setPreview,
+  });
+  const saveMutation = useApiMutation({
+    fn: (r: Rule[], api) => api.put("/api/policy/rules", r),
+    invalidates: ["/api/policy", "/api/partners"],
+    success: "Policy saved",
+    onSuccess: () => {
       setPreview(null);
       setJson(null);
-      rules.reload();
-    } catch (e) {
-      setError(e);
-    }
+    },
+  });
+
+  function runPreview() {
+    setError(null);
+    const r = current();
+    if (r) previewMutation.mutate(r);
+  }
+
+  function save() {
+    setError(null);
+    const r = current();
+    if (r) saveMutation.mutate(r);
   }
 
   return (
@@ -146,87 +125,16 @@ export function PolicyEditor() {
       {canEdit &&
         json === null &&
         draft.map((r) => (
-          <Card key={r.key} withBorder radius="md" data-testid="rule-card">
-            <Group justify="space-between" mb="xs">
-              <TextInput
-                aria-label="Rule name"
-                placeholder="Rule name"
-                value={r.name}
-                onChange={(e) => update(r.key, { name: e.currentTarget.value })}
-                w={380}
-              />
-              <Group gap="xs">
-                <Switch
-                  label="Enabled"
-                  checked={r.enabled !== false}
-                  onChange={(e) => update(r.key, { enabled: e.currentTarget.checked })}
-                />
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  aria-label={`Delete rule ${r.name}`}
-                  onClick={() => {
-                    setPreview(null);
-                    setDraft((d) => d.filter((x) => x.key !== r.key));
-                  }}
-                >
-                  <IconTrash size={16} />
-                </ActionIcon>
-              </Group>
-            </Group>
-            <SimpleGrid cols={{ base: 1, md: 2 }}>
-              <MultiSelect
-                label="Headquarters or staff in"
-                searchable
-                data={COUNTRY_OPTIONS}
-                value={r.condition.countries ?? []}
-                onChange={(v) => update(r.key, { condition: { ...r.condition, countries: v } })}
-              />
-              <TagsInput
-                label="or an affiliation containing"
-                value={r.condition.affiliations ?? []}
-                onChange={(v) => update(r.key, { condition: { ...r.condition, affiliations: v } })}
-              />
-              <Select
-                label="Effect"
-                data={[
-                  { value: "cap_tier", label: "Cap the tier at" },
-                  { value: "remove_content", label: "Remove content" },
-                  { value: "not_eligible", label: "Not eligible" },
-                ]}
-                value={r.effect.type}
-                onChange={(v) => v && update(r.key, { effect: { ...r.effect, type: v } })}
-              />
-              {r.effect.type === "cap_tier" && (
-                <Select
-                  label="Tier"
-                  data={(tiers.data?.tiers ?? []).map((t) => t.name)}
-                  value={r.effect.tier ?? null}
-                  onChange={(v) => update(r.key, { effect: { ...r.effect, tier: v ?? "" } })}
-                />
-              )}
-              {r.effect.type === "remove_content" && (
-                <MultiSelect
-                  label="Content removed"
-                  data={[...CONTENT_LEVELS]}
-                  value={r.effect.content ?? []}
-                  onChange={(v) => update(r.key, { effect: { ...r.effect, content: v } })}
-                />
-              )}
-            </SimpleGrid>
-            <Textarea
-              mt="xs"
-              label="Legal reference"
-              autosize
-              value={r.reference}
-              onChange={(e) => update(r.key, { reference: e.currentTarget.value })}
-            />
-            {Object.keys(r.condition).some((k) => !["countries", "affiliations"].includes(k)) && (
-              <Text size="xs" c="dimmed" mt={4}>
-                Also: <Code>{JSON.stringify(r.condition)}</Code> (edit as JSON to change)
-              </Text>
-            )}
-          </Card>
+          <RuleCard
+            key={r.key}
+            rule={r}
+            tiers={tiers.data?.tiers ?? []}
+            update={(patch) => update(r.key, patch)}
+            onDelete={() => {
+              setPreview(null);
+              setDraft((d) => d.filter((x) => x.key !== r.key));
+            }}
+          />
         ))}
       {canEdit && json !== null && (
         <Textarea
@@ -278,45 +186,16 @@ export function PolicyEditor() {
             </Button>
           </Group>
           <Group gap="xs">
-            <Button variant="default" onClick={() => void runPreview()}>
+            <Button variant="default" loading={previewMutation.isPending} onClick={runPreview}>
               Preview changes
             </Button>
-            <Button onClick={() => void save()}>Save policy</Button>
+            <Button loading={saveMutation.isPending} onClick={save}>
+              Save policy
+            </Button>
           </Group>
         </Group>
       )}
-      {preview && (
-        <Paper withBorder radius="md" p="md" data-testid="policy-preview">
-          <Text fw={600} mb="xs">
-            {preview.changed === 0
-              ? `No partner would change (${preview.partners} evaluated).`
-              : `${preview.changed} of ${preview.partners} partners would change:`}
-          </Text>
-          {preview.changed > 0 && (
-            <Table>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>Now</Table.Th>
-                  <Table.Th>With these rules</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {preview.changes.map((c) => (
-                  <Table.Tr key={c.partnerId}>
-                    <Table.Td>{c.name}</Table.Td>
-                    <Table.Td>{describe(c.before)}</Table.Td>
-                    <Table.Td>{describe(c.after)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-          <Alert mt="sm" variant="light">
-            Nothing is saved until you press Save policy.
-          </Alert>
-        </Paper>
-      )}
+      {preview && <PolicyPreview preview={preview} />}
     </Stack>
   );
 }

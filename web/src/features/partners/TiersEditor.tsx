@@ -1,49 +1,62 @@
 // Tiers: name, lead time (ISO 8601) and content level. Admins edit; everyone else reads.
 import { ActionIcon, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
+import { schemaResolver, useForm } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useEffect } from "react";
+import { z } from "zod";
+import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CONTENT_LEVELS, type Tier } from "./model.ts";
 
 type Draft = { key: number; name: string; leadTime: string; content: string[] };
 let nextKey = 0;
 
+/** What the server checks on each tier before it parses the lead time (that answer comes back as a notice). */
+const TiersForm = z.object({
+  tiers: z
+    .array(
+      z.object({
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and dashes, at most 40"),
+        leadTime: z.string().min(1, "give a lead time, e.g. P1D or PT0S").max(40),
+        content: z.array(z.string()).min(1, "tick at least one content level"),
+      }),
+    )
+    .min(1, "keep at least one tier"),
+});
+
 export function TiersEditor() {
-  const api = useApi();
-  const user = useCurrentUser();
-  const canEdit = user.role === "admin";
+  const canEdit = useCan("tiers:write");
   const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
-  const [draft, setDraft] = useState<Draft[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const form = useForm<{ tiers: Draft[] }>({
+    initialValues: { tiers: [] },
+    validate: schemaResolver(TiersForm, { sync: true }),
+  });
+  const { setValues } = form;
   useEffect(() => {
     if (tiers.data)
-      setDraft(
-        tiers.data.tiers.map((t) => ({
+      setValues({
+        tiers: tiers.data.tiers.map((t) => ({
           key: nextKey++,
           name: t.name,
           leadTime: t.leadTime,
           content: t.content,
         })),
-      );
-  }, [tiers.data]);
+      });
+  }, [tiers.data, setValues]);
+  const draft = form.values.tiers;
 
-  const update = (i: number, patch: Partial<Draft>) =>
-    setDraft((d) => d.map((t, j) => (j === i ? { ...t, ...patch } : t)));
-
-  async function save() {
-    setError(null);
-    try {
-      await api.put("/api/tiers", { tiers: draft.map(({ key: _key, ...t }) => t) });
-      notifications.show({ color: "green", message: "Tiers saved" });
-      tiers.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const save = useApiMutation({
+    fn: (values: { tiers: Draft[] }, api) =>
+      api.put("/api/tiers", { tiers: values.tiers.map(({ key: _key, ...t }) => t) }),
+    invalidates: ["/api/tiers", "/api/partners"],
+    success: "Tiers saved",
+    form,
+  });
 
   return (
     <Stack>
@@ -51,7 +64,7 @@ export function TiersEditor() {
         A partner in a tier receives an advisory its lead time before the public release (T0), with the
         content levels ticked here. Lead times are ISO 8601 durations: P5D, P1D, PT12H, PT0S.
       </Text>
-      <ErrorAlert error={error ?? tiers.error} />
+      <ErrorAlert error={tiers.error} />
       <Paper withBorder radius="md">
         <Table verticalSpacing="sm" data-testid="tiers-table">
           <Table.Thead>
@@ -72,17 +85,15 @@ export function TiersEditor() {
                 <Table.Td>
                   <TextInput
                     aria-label={`Tier ${i + 1} name`}
-                    value={t.name}
+                    {...form.getInputProps(`tiers.${i}.name`)}
                     readOnly={!canEdit}
-                    onChange={(e) => update(i, { name: e.currentTarget.value })}
                   />
                 </Table.Td>
                 <Table.Td>
                   <TextInput
                     aria-label={`Lead time of ${t.name}`}
-                    value={t.leadTime}
+                    {...form.getInputProps(`tiers.${i}.leadTime`)}
                     readOnly={!canEdit}
-                    onChange={(e) => update(i, { leadTime: e.currentTarget.value })}
                     w={110}
                     description={formatLead(t.leadTime)}
                   />
@@ -94,12 +105,14 @@ export function TiersEditor() {
                         aria-label={`${t.name} receives ${c}`}
                         checked={t.content.includes(c)}
                         disabled={!canEdit}
+                        error={c === CONTENT_LEVELS[0] ? form.errors[`tiers.${i}.content`] : undefined}
                         onChange={(e) =>
-                          update(i, {
-                            content: e.currentTarget.checked
+                          form.setFieldValue(
+                            `tiers.${i}.content`,
+                            e.currentTarget.checked
                               ? CONTENT_LEVELS.filter((x) => x === c || t.content.includes(x))
                               : t.content.filter((x) => x !== c),
-                          })
+                          )
                         }
                       />
                     </Group>
@@ -111,7 +124,7 @@ export function TiersEditor() {
                       variant="subtle"
                       color="red"
                       aria-label={`Delete ${t.name}`}
-                      onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}
+                      onClick={() => form.removeListItem("tiers", i)}
                     >
                       <IconTrash size={16} />
                     </ActionIcon>
@@ -122,18 +135,30 @@ export function TiersEditor() {
           </Table.Tbody>
         </Table>
       </Paper>
+      {form.errors.tiers && (
+        <Text c="red" size="sm">
+          {form.errors.tiers}
+        </Text>
+      )}
       {canEdit && (
         <Group justify="space-between">
           <Button
             variant="default"
             leftSection={<IconPlus size={16} />}
             onClick={() =>
-              setDraft((d) => [...d, { key: nextKey++, name: "", leadTime: "PT0S", content: ["summary"] }])
+              form.insertListItem("tiers", {
+                key: nextKey++,
+                name: "",
+                leadTime: "PT0S",
+                content: ["summary"],
+              })
             }
           >
             Add tier
           </Button>
-          <Button onClick={() => void save()}>Save tiers</Button>
+          <Button loading={save.isPending} onClick={() => form.onSubmit((v) => save.mutate(v))()}>
+            Save tiers
+          </Button>
         </Group>
       )}
     </Stack>

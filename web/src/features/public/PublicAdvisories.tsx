@@ -1,9 +1,9 @@
 // The public advisory list and page: only what has been released, at the public content level.
 import { Anchor, Badge, Card, Container, Group, Skeleton, Stack, Table, Text, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { Markdown } from "./Markdown.tsx";
+import { Markdown } from "../../app/Markdown.tsx";
 import { publicCall } from "./publicApi.ts";
 
 type Entry = { trackingId: string; title: string; summary: string; publishedAt: string; updatedAt: string };
@@ -22,13 +22,10 @@ type Advisory = {
   credits: { name: string; type: string }[];
 };
 
+/** A public read, without the session, cached under its path like every other read. */
 function usePublic<T>(path: string) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    publicCall<T>("GET", path).then(setData).catch(setError);
-  }, [path]);
-  return { data, error };
+  const q = useQuery({ queryKey: [path], queryFn: () => publicCall<T>("GET", path) });
+  return { data: q.data ?? null, error: q.error };
 }
 
 export function PublicAdvisoryList() {

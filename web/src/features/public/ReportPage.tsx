@@ -1,5 +1,6 @@
 // The public report form (no account needed) and the reporter's tracking page. The tracking token
 // travels in the URL fragment, which browsers never send to a server, and then in a request header.
+
 import {
   Alert,
   Anchor,
@@ -16,38 +17,54 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { schemaResolver, useForm } from "@mantine/form";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
+import { z } from "zod";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { ReporterView } from "../cases/CaseDetail.tsx";
+import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { ResearcherCase } from "../cases/model.ts";
+import { ReporterView } from "../cases/ReporterView.tsx";
 import { publicCall } from "./publicApi.ts";
 
+type ReportValues = {
+  product: string;
+  version: string;
+  title: string;
+  description: string;
+  reporterName: string;
+  reporterEmail: string;
+};
+
+const need = (what: string) => z.string().trim().min(1, `give ${what}`);
+/** What a reporter can put right before sending; the server's refusals land on the same fields. */
+const ReportForm = z.object({
+  product: need("the product"),
+  version: need("the version"),
+  title: need("a title"),
+  description: need("a description"),
+  reporterName: z.string(),
+  reporterEmail: z.string(),
+});
+
 export function ReportPage() {
-  const [form, setForm] = useState({
-    product: "",
-    version: "",
-    title: "",
-    description: "",
-    reporterName: "",
-    reporterEmail: "",
+  const form = useForm<ReportValues>({
+    initialValues: {
+      product: "",
+      version: "",
+      title: "",
+      description: "",
+      reporterName: "",
+      reporterEmail: "",
+    },
+    validate: schemaResolver(ReportForm, { sync: true }),
   });
   const [files, setFiles] = useState<File[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ caseId: string; trackingToken: string } | null>(null);
-  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => {
-    // Read now: React clears currentTarget once the handler returns, before the updater runs.
-    const value = e.currentTarget.value;
-    setForm((f) => ({ ...f, [k]: value }));
-  };
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = Object.fromEntries(Object.entries(form).filter(([, v]) => v.trim() !== ""));
+  const send = useApiMutation({
+    fn: async (v: ReportValues) => {
+      const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x.trim() !== ""));
       const r = await publicCall<{ caseId: string; trackingToken: string }>("POST", "/api/reports", body);
       if (files.length) {
         const fd = new FormData();
@@ -57,13 +74,12 @@ export function ReportPage() {
           form: fd,
         });
       }
-      setDone(r);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+      return r;
+    },
+    form,
+    fields: ["product", "version", "title", "description", "reporterName", "reporterEmail"],
+    onSuccess: setDone,
+  });
 
   if (done) {
     const link = `${window.location.origin}/report/${done.caseId}#token=${done.trackingToken}`;
@@ -105,31 +121,18 @@ export function ReportPage() {
           and send the armored message as the description through the API.
         </Text>
         <Paper withBorder p="lg">
-          <form onSubmit={submit}>
+          <form onSubmit={form.onSubmit((v) => send.mutate(v))} noValidate>
             <Stack>
-              <TextInput
-                label="Product"
-                required
-                maxLength={200}
-                value={form.product}
-                onChange={set("product")}
-              />
-              <TextInput
-                label="Version"
-                required
-                maxLength={100}
-                value={form.version}
-                onChange={set("version")}
-              />
-              <TextInput label="Title" required maxLength={200} value={form.title} onChange={set("title")} />
+              <TextInput label="Product" required maxLength={200} {...form.getInputProps("product")} />
+              <TextInput label="Version" required maxLength={100} {...form.getInputProps("version")} />
+              <TextInput label="Title" required maxLength={200} {...form.getInputProps("title")} />
               <Textarea
                 label="Description (markdown)"
                 required
                 autosize
                 minRows={8}
                 maxLength={100000}
-                value={form.description}
-                onChange={set("description")}
+                {...form.getInputProps("description")}
               />
               <FileInput
                 label="Attachments"
@@ -142,18 +145,15 @@ export function ReportPage() {
               <TextInput
                 label="Your name (for credit, optional)"
                 maxLength={200}
-                value={form.reporterName}
-                onChange={set("reporterName")}
+                {...form.getInputProps("reporterName")}
               />
               <TextInput
                 label="Email for notifications (optional)"
                 type="email"
                 maxLength={320}
-                value={form.reporterEmail}
-                onChange={set("reporterEmail")}
+                {...form.getInputProps("reporterEmail")}
               />
-              <ErrorAlert error={error} />
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={send.isPending}>
                 Submit report
               </Button>
             </Stack>
@@ -171,14 +171,14 @@ export function TrackPage() {
   const { caseId = "" } = useParams();
   const location = useLocation();
   const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
-  const [data, setData] = useState<ResearcherCase | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => {
-    publicCall<ResearcherCase>("GET", `/api/reports/${caseId}`, undefined, { token })
-      .then(setData)
-      .catch(setError);
-  }, [caseId, token]);
-  useEffect(load, [load]);
+  // Cached under the report's path: sending a message reads it again.
+  const q = useQuery({
+    queryKey: [`/api/reports/${caseId}`],
+    queryFn: () => publicCall<ResearcherCase>("GET", `/api/reports/${caseId}`, undefined, { token }),
+    enabled: token !== "",
+  });
+  const data = q.data;
+  const error = q.error;
   if (!token)
     return (
       <Container size="sm" py="xl">
@@ -203,7 +203,7 @@ export function TrackPage() {
       {data && (
         <ReporterView
           c={data}
-          reload={load}
+          stale={[`/api/reports/${caseId}`]}
           post={(body) => publicCall("POST", `/api/reports/${caseId}/messages`, body, { token })}
         />
       )}

@@ -2,10 +2,9 @@
 // reads, webhooks, email), what failed or was withheld, and how partners acknowledged, as bars that
 // refresh every few seconds. Counts and partner names only, never content.
 import { Badge, Group, Paper, Progress, SimpleGrid, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { useEffect } from "react";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { formatUtc } from "../../app/format.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
+import { useApiQuery } from "../../app/query.ts";
 
 export const REFRESH_MS = 3000;
 
@@ -156,12 +155,9 @@ function WaveCard({ w, names }: { w: WaveStatus; names: Map<string, string> }) {
 }
 
 export function LiveWaveView({ advisoryId, names }: { advisoryId: string; names: Map<string, string> }) {
-  const q = useApiQuery<Status>(`/api/advisories/${advisoryId}/release-plan/status`);
-  const { reload } = q;
-  useEffect(() => {
-    const t = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [reload]);
+  const q = useApiQuery<Status>(`/api/advisories/${advisoryId}/release-plan/status`, undefined, {
+    refetchInterval: REFRESH_MS,
+  });
   return (
     <Paper withBorder p="md">
       <Group justify="space-between" mb="sm">

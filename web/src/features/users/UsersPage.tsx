@@ -1,34 +1,13 @@
 // Admin: the accounts on this instance, and creating new ones with an initial password.
-import {
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  PasswordInput,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
-import { notifications } from "@mantine/notifications";
+import { Badge, Button, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { IconUserPlus } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
-import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { useState } from "react";
+import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
-import { ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
-import { useApiQuery } from "../../app/useApiQuery.ts";
-
-const ROLE_HELP: Record<Role, string> = {
-  admin: "runs the instance, users and configuration",
-  coordinator: "cases, advisories, release plans and partners",
-  investigator: "leak investigations, canary alerts, telemetry",
-  auditor: "reads and verifies the audit log",
-  partner_admin: "manages a partner organisation",
-  partner_analyst: "receives and acknowledges advisories",
-  researcher: "submits reports and follows their case",
-};
+import { useApiQuery } from "../../app/query.ts";
+import { ROLE_LABELS, type Role, type User } from "../../app/types.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import { CreateUserModal } from "./CreateUserModal.tsx";
 
 /** A user as the list shows it, with any role grant waiting for a second person. */
 type ListedUser = User & {
@@ -40,38 +19,25 @@ type ListedUser = User & {
   } | null;
 };
 
-type Organisation = { id: string; name: string; kind: string; createdAt: string };
-
-/** Staff belong to the programme's own organisation; everyone else to a partner or researcher organisation. */
-const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
+export type Organisation = { id: string; name: string; kind: string; createdAt: string };
 
 export function UsersPage() {
   const me = useCurrentUser();
-  const api = useApi();
   const users = useApiQuery<{ users: ListedUser[] }>("/api/users");
   const organisations = useApiQuery<{ organisations: Organisation[] }>("/api/organisations");
   const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
   const list = users.data?.users ?? [];
-  const [actionError, setActionError] = useState<unknown>(null);
-
-  async function decide(u: ListedUser, how: "confirm" | "withdraw") {
-    setActionError(null);
-    try {
-      if (how === "confirm") await api.post(`/api/users/${u.id}/confirm`, {});
-      else await api.del(`/api/users/${u.id}/grant`);
-      notifications.show({
-        color: "teal",
-        message:
-          how === "confirm"
-            ? `${u.name} now has the role ${ROLE_LABELS[u.pending?.role ?? u.role]}.`
-            : `The grant for ${u.name} was withdrawn.`,
-      });
-      users.reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  }
+  const decision = useApiMutation({
+    fn: ({ u, how }: { u: ListedUser; how: "confirm" | "withdraw" }, api) =>
+      how === "confirm" ? api.post(`/api/users/${u.id}/confirm`, {}) : api.del(`/api/users/${u.id}/grant`),
+    invalidates: ["/api/users"],
+    success: (_, { u, how }) =>
+      how === "confirm"
+        ? `${u.name} now has the role ${ROLE_LABELS[u.pending?.role ?? u.role]}.`
+        : `The grant for ${u.name} was withdrawn.`,
+  });
+  const decide = (u: ListedUser, how: "confirm" | "withdraw") => decision.mutate({ u, how });
 
   return (
     <>
@@ -85,7 +51,6 @@ export function UsersPage() {
         }
       />
       <ErrorAlert error={users.error} />
-      <ErrorAlert error={actionError} />
       <Paper withBorder radius="md">
         <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing="sm" highlightOnHover data-testid="users-table">
@@ -185,177 +150,10 @@ export function UsersPage() {
       </Paper>
       <CreateUserModal
         organisations={organisations.data?.organisations ?? []}
-        reloadOrganisations={organisations.reload}
         opened={creating}
         onClose={() => setCreating(false)}
-        onCreated={(u) => {
-          setCreating(false);
-          notifications.show({
-            color: "teal",
-            message: (u as ListedUser).pending
-              ? `${u.name} (${u.email}) can sign in once another administrator or coordinator confirms the role.`
-              : `${u.name} (${u.email}) can now sign in.`,
-          });
-          users.reload();
-        }}
+        onCreated={() => setCreating(false)}
       />
     </>
-  );
-}
-
-const EMPTY_FORM = {
-  email: "",
-  name: "",
-  role: "coordinator" as Role,
-  password: "",
-  organisationId: null as string | null,
-};
-
-function CreateUserModal({
-  organisations,
-  reloadOrganisations,
-  opened,
-  onClose,
-  onCreated,
-}: {
-  organisations: Organisation[];
-  reloadOrganisations(): void;
-  opened: boolean;
-  onClose(): void;
-  onCreated(u: User): void;
-}) {
-  const api = useApi();
-  const [form, setForm] = useState(EMPTY_FORM);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [newOrg, setNewOrg] = useState("");
-  const needsOrganisation = !STAFF_ROLES.includes(form.role);
-  const external = organisations.filter((o) => o.kind !== "programme");
-
-  async function addOrganisation() {
-    setError(null);
-    try {
-      const { organisation } = await api.post<{ organisation: Organisation }>("/api/organisations", {
-        name: newOrg.trim(),
-      });
-      setNewOrg("");
-      setForm((f) => ({ ...f, organisationId: organisation.id }));
-      reloadOrganisations();
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { user } = await api.post<{ user: User }>("/api/users", {
-        email: form.email.trim(),
-        name: form.name.trim(),
-        role: form.role,
-        password: form.password,
-        ...(needsOrganisation && form.organisationId ? { organisationId: form.organisationId } : {}),
-      });
-      setForm(EMPTY_FORM);
-      onCreated(user);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const close = () => {
-    setError(null);
-    onClose();
-  };
-
-  return (
-    <Modal opened={opened} onClose={close} title="Create a user" centered size="md">
-      <form onSubmit={submit}>
-        <Stack>
-          <ErrorAlert error={error} />
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            data-autofocus
-            autoComplete="off"
-            value={form.email}
-            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
-          />
-          <TextInput
-            label="Name"
-            required
-            maxLength={200}
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
-          />
-          <Select
-            label="Role"
-            required
-            allowDeselect={false}
-            data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            value={form.role}
-            onChange={(role) => role && setForm({ ...form, role: role as Role })}
-            description={ROLE_HELP[form.role]}
-          />
-          {needsOrganisation && (
-            <Stack gap={6}>
-              <Select
-                label="Organisation"
-                description="The partner or researcher organisation this person belongs to."
-                required
-                searchable
-                data={external.map((o) => ({ value: o.id, label: o.name }))}
-                value={form.organisationId}
-                onChange={(organisationId) => setForm({ ...form, organisationId })}
-                nothingFoundMessage="No such organisation yet: add it below"
-              />
-              <Group gap="xs" align="flex-end">
-                <TextInput
-                  aria-label="New organisation name"
-                  placeholder="or add an organisation, e.g. Example Security Ltd"
-                  size="xs"
-                  style={{ flex: 1 }}
-                  value={newOrg}
-                  onChange={(e) => setNewOrg(e.currentTarget.value)}
-                />
-                <Button size="xs" variant="light" disabled={!newOrg.trim()} onClick={addOrganisation}>
-                  Add organisation
-                </Button>
-              </Group>
-            </Stack>
-          )}
-          <PasswordInput
-            label="Initial password"
-            description="Share it with the person over a separate channel; they can then turn on two-factor authentication."
-            required
-            autoComplete="new-password"
-            value={form.password}
-            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              type="submit"
-              loading={busy}
-              disabled={
-                !form.email.trim() ||
-                !form.name.trim() ||
-                !form.password ||
-                (needsOrganisation && !form.organisationId)
-              }
-            >
-              Create user
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
   );
 }

@@ -1,0 +1,91 @@
+// Markdown as React elements: CommonMark plus GitHub's tables, task lists and strikethrough
+// (remark-gfm). Raw HTML in the text is dropped (`skipHtml`, no rehype-raw), and link and image
+// addresses pass react-markdown's default filter, which keeps only http(s), mailto, irc(s) and xmpp
+// and relative ones, so `javascript:` cannot reach an href. Links open in a new tab without an opener.
+import { Anchor, Blockquote, Box, Code, List, Table, Text, Title } from "@mantine/core";
+import ReactMarkdown, { type Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
+
+const components: Components = {
+  h1: ({ children }) => (
+    <Title order={3} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  h2: ({ children }) => (
+    <Title order={4} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  h3: ({ children }) => (
+    <Title order={5} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  h4: ({ children }) => (
+    <Title order={6} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  h5: ({ children }) => (
+    <Title order={6} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  h6: ({ children }) => (
+    <Title order={6} mt="sm" mb={4}>
+      {children}
+    </Title>
+  ),
+  p: ({ children }) => (
+    <Text size="sm" my={4}>
+      {children}
+    </Text>
+  ),
+  a: ({ href, children }) => (
+    <Anchor href={href} target="_blank" rel="noopener noreferrer nofollow" underline="always">
+      {children}
+    </Anchor>
+  ),
+  ul: ({ children }) => (
+    <List type="unordered" size="sm" my="xs">
+      {children}
+    </List>
+  ),
+  ol: ({ children }) => (
+    <List type="ordered" size="sm" my="xs">
+      {children}
+    </List>
+  ),
+  li: ({ children }) => <List.Item>{children}</List.Item>,
+  pre: ({ children }) => <>{children}</>,
+  code: ({ className, children }) =>
+    className?.startsWith("language-") || String(children).includes("\n") ? (
+      <Code block my="xs">
+        {String(children).replace(/\n$/, "")}
+      </Code>
+    ) : (
+      <Code>{children}</Code>
+    ),
+  blockquote: ({ children }) => <Blockquote my="xs">{children}</Blockquote>,
+  table: ({ children }) => (
+    <Table withTableBorder withColumnBorders my="xs">
+      {children}
+    </Table>
+  ),
+  thead: ({ children }) => <Table.Thead>{children}</Table.Thead>,
+  tbody: ({ children }) => <Table.Tbody>{children}</Table.Tbody>,
+  tr: ({ children }) => <Table.Tr>{children}</Table.Tr>,
+  th: ({ children }) => <Table.Th>{children}</Table.Th>,
+  td: ({ children }) => <Table.Td>{children}</Table.Td>,
+};
+
+export function Markdown({ text, testId }: { text: string; testId?: string }) {
+  return (
+    <Box data-testid={testId}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml components={components}>
+        {text}
+      </ReactMarkdown>
+    </Box>
+  );
+}

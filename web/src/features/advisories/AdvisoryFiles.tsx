@@ -1,0 +1,73 @@
+// An advisory's files: detection rules and proofs of concept, uploaded per section.
+import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Text, Title } from "@mantine/core";
+import { useState } from "react";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import type { Advisory } from "./model.ts";
+
+/** Detection rules and proof-of-concept files: sealed on the server, every download audited. */
+export function AdvisoryFiles({ a }: { a: Advisory }) {
+  const [section, setSection] = useState<string | null>("detection");
+  const [files, setFiles] = useState<File[]>([]);
+  const upload = useApiMutation({
+    fn: (v: { section: string; files: File[] }, api) => {
+      const fd = new FormData();
+      for (const f of v.files) fd.append("file", f, f.name);
+      return api.upload(`/api/advisories/${a.id}/files`, fd, { query: { section: v.section } });
+    },
+    invalidates: [`/api/advisories/${a.id}`],
+    onSuccess: () => setFiles([]),
+  });
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
+        Files
+      </Title>
+      <Stack gap={4}>
+        {a.files.length === 0 && (
+          <Text size="sm" c="dimmed">
+            No detection rules or PoC files yet.
+          </Text>
+        )}
+        {a.files.map((f) => (
+          <Group key={f.id} gap="xs">
+            <Badge variant="light">{f.section}</Badge>
+            <Anchor href={`/api/advisories/${a.id}/files/${f.id}`} size="sm">
+              {f.filename}
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              {f.size} bytes · sha256 {f.sha256.slice(0, 12)}…
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+      <Group gap="xs" mt="sm" align="flex-end">
+        <Select
+          w={150}
+          label="Section"
+          data={[
+            { value: "detection", label: "Detection rules" },
+            { value: "poc", label: "Proof of concept" },
+          ]}
+          value={section}
+          onChange={setSection}
+        />
+        <FileInput
+          style={{ flex: 1 }}
+          label="Files"
+          multiple
+          value={files}
+          onChange={(f) => setFiles(f.slice(0, 5))}
+          clearable
+        />
+        <Button
+          variant="light"
+          disabled={files.length === 0 || !section}
+          loading={upload.isPending}
+          onClick={() => section && upload.mutate({ section, files })}
+        >
+          Upload
+        </Button>
+      </Group>
+    </Card>
+  );
+}

@@ -1,0 +1,87 @@
+// Internal notes on a case's timeline, and the people credited for it with any bounty.
+import { Button, Card, Group, Select, Text, TextInput, Title } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import { CREDIT_TYPES, type StaffCase } from "./model.ts";
+
+export function NoteForm({ caseId }: { caseId: string }) {
+  const [body, setBody] = useState("");
+  const add = useApiMutation({
+    fn: (text: string, api) => api.post(`/api/cases/${caseId}/notes`, { body: text }),
+    invalidates: [`/api/cases/${caseId}`],
+    onSuccess: () => setBody(""),
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    add.mutate(body);
+  }
+  return (
+    <form onSubmit={submit}>
+      <Group gap="xs" mt="md" align="flex-end">
+        <TextInput
+          style={{ flex: 1 }}
+          placeholder="Internal note (never shown to the reporter)"
+          value={body}
+          onChange={(e) => setBody(e.currentTarget.value)}
+          maxLength={20000}
+        />
+        <Button type="submit" variant="default" disabled={!body.trim()}>
+          Add note
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+export function Credits({ c }: { c: StaffCase }) {
+  const [name, setName] = useState("");
+  const [type, setType] = useState<string | null>("finder");
+  const credit = useApiMutation({
+    fn: (v: { name: string; type: string }, api) => api.post(`/api/cases/${c.id}/credits`, v),
+    invalidates: [`/api/cases/${c.id}`],
+    onSuccess: () => setName(""),
+  });
+  return (
+    <Card withBorder>
+      <Title order={4} mb="xs">
+        Credits and bounty
+      </Title>
+      {c.credits.map((cr) => (
+        <Text key={cr.id} size="sm">
+          {cr.name}{" "}
+          <Text span c="dimmed">
+            ({cr.type.replaceAll("_", " ")})
+          </Text>
+        </Text>
+      ))}
+      {c.bounty && (
+        <Text size="sm" mt="xs">
+          Bounty: {(c.bounty.amount / 100).toFixed(2)} {c.bounty.currency} ({c.bounty.status})
+        </Text>
+      )}
+      <Group gap="xs" mt="sm" align="flex-end">
+        <TextInput
+          style={{ flex: 1 }}
+          placeholder="Name"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <Select
+          w={170}
+          data={CREDIT_TYPES.map((t) => ({ value: t, label: t.replaceAll("_", " ") }))}
+          value={type}
+          onChange={setType}
+          aria-label="Credit type"
+        />
+        <Button
+          variant="light"
+          disabled={!name.trim() || !type}
+          loading={credit.isPending}
+          onClick={() => type && credit.mutate({ name, type })}
+        >
+          Credit
+        </Button>
+      </Group>
+    </Card>
+  );
+}

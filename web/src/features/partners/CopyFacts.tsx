@@ -1,0 +1,76 @@
+// Beside a partner's copy: when the embargo ends and the advisory's identifiers.
+import { Code, Paper, SimpleGrid, Text } from "@mantine/core";
+import { formatLocal, formatUtc } from "../../app/format.ts";
+
+export type CopyIdentifiers = {
+  cveIds: string[];
+  cvss: { version: string; vector: string; score: number; severity: string } | null;
+  cwe: { id: string; name: string } | null;
+};
+
+/**
+ * What a partner needs beside the text of its copy: when the embargo ends (T0 in UTC and in the
+ * reader's zone, while it lasts) and the CVE IDs, CVSS and CWE as they are now.
+ */
+export function CopyFacts({
+  publicAt,
+  identifiers,
+}: {
+  publicAt: string | null;
+  identifiers: CopyIdentifiers;
+}) {
+  return (
+    <Paper withBorder p="md" data-testid="copy-facts">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+        <div>
+          <Text size="xs" c="dimmed">
+            Embargo ends (T0)
+          </Text>
+          {publicAt ? (
+            <>
+              <Text size="sm" fw={600}>
+                {formatUtc(publicAt)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                your time: {formatLocal(publicAt)}
+              </Text>
+            </>
+          ) : (
+            <Text size="sm">public: the embargo is over</Text>
+          )}
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            CVE
+          </Text>
+          <Text size="sm" fw={600}>
+            {identifiers.cveIds.length ? identifiers.cveIds.join(", ") : "not assigned yet"}
+          </Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            CVSS
+          </Text>
+          {identifiers.cvss ? (
+            <>
+              <Text size="sm" fw={600}>
+                {identifiers.cvss.score} {identifiers.cvss.severity}
+              </Text>
+              <Code style={{ wordBreak: "break-all" }}>{identifiers.cvss.vector}</Code>
+            </>
+          ) : (
+            <Text size="sm">not scored yet</Text>
+          )}
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            CWE
+          </Text>
+          <Text size="sm" fw={600}>
+            {identifiers.cwe ? `${identifiers.cwe.id} ${identifiers.cwe.name}` : "none given"}
+          </Text>
+        </div>
+      </SimpleGrid>
+    </Paper>
+  );
+}

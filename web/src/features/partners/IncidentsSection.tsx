@@ -1,0 +1,68 @@
+// A partner's incidents (leaks it reported or staff recorded) and the form to report one.
+import { Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { schemaResolver, useForm } from "@mantine/form";
+import { z } from "zod";
+import { ErrorAlert } from "../../app/components.tsx";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import { IncidentCard } from "./IncidentCard.tsx";
+import type { Incident } from "./model.ts";
+
+const ReportForm = z.object({
+  whatLeaked: z.string().trim().min(1, "say what leaked"),
+  toWhom: z.string().trim().min(1, "say to whom, as far as you know"),
+  when: z.string().trim().min(1, "say when, as far as you know"),
+});
+type ReportValues = z.infer<typeof ReportForm>;
+
+export function IncidentsSection({
+  partnerId,
+  canReport,
+  canClose,
+}: {
+  partnerId: string;
+  canReport: boolean;
+  canClose: boolean;
+}) {
+  const list = useApiQuery<{ incidents: Incident[] }>(`/api/partners/${partnerId}/incidents`);
+  const form = useForm<ReportValues>({
+    initialValues: { whatLeaked: "", toWhom: "", when: "" },
+    validate: schemaResolver(ReportForm, { sync: true }),
+  });
+  const report = useApiMutation({
+    fn: (v: ReportValues, api) => api.post(`/api/partners/${partnerId}/incidents`, v),
+    invalidates: [`/api/partners/${partnerId}`, "/api/incidents"],
+    form,
+    fields: ["whatLeaked", "toWhom", "when"],
+    onSuccess: () => form.reset(),
+  });
+  return (
+    <Stack>
+      <ErrorAlert error={list.error} />
+      {(list.data?.incidents ?? []).map((i) => (
+        <IncidentCard key={i.id} incident={i} partnerId={partnerId} canClose={canClose} />
+      ))}
+      {(list.data?.incidents ?? []).length === 0 && <Text c="dimmed">No incidents on record.</Text>}
+      {canReport && (
+        <Card withBorder radius="md">
+          <Title order={5} mb="xs">
+            Report a leak
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            Tell us at once; a prompt self-report weighs in your favour.
+          </Text>
+          <form onSubmit={form.onSubmit((v) => report.mutate(v))} noValidate>
+            <Textarea label="What leaked" {...form.getInputProps("whatLeaked")} />
+            <TextInput label="To whom" {...form.getInputProps("toWhom")} mt="xs" />
+            <TextInput label="When" {...form.getInputProps("when")} mt="xs" />
+            <Group justify="flex-end" mt="md">
+              <Button type="submit" color="red" loading={report.isPending}>
+                Report leak
+              </Button>
+            </Group>
+          </form>
+        </Card>
+      )}
+    </Stack>
+  );
+}

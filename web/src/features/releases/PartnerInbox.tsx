@@ -1,0 +1,55 @@
+// A partner user: the advisories released to its organisation, each with its acknowledgement.
+import { Anchor, Badge, Card, Group, Skeleton, Stack, Text } from "@mantine/core";
+import { IconInbox } from "@tabler/icons-react";
+import { Link } from "react-router";
+import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { EmptyCapability } from "../../app/EmptyCapability.tsx";
+import { useApiQuery } from "../../app/query.ts";
+
+type InboxItem = {
+  advisoryId: string;
+  trackingId: string;
+  title: string;
+  revision: number;
+  sections: string[];
+  deliveredAt: string;
+  acknowledgement: { status: string; at: string } | null;
+};
+
+export function PartnerInbox() {
+  const q = useApiQuery<{ advisories: InboxItem[] }>("/api/partner/advisories");
+  return (
+    <>
+      <PageHeader
+        title="Released to us"
+        description="Advisories your organisation has received, with your content level only."
+      />
+      <ErrorAlert error={q.error} />
+      {q.isLoading && !q.data && <Skeleton h={160} />}
+      {q.data?.advisories.length === 0 && (
+        <EmptyCapability
+          icon={IconInbox}
+          title="Nothing released to you yet"
+          description="Advisories appear here at your wave."
+        />
+      )}
+      <Stack>
+        {q.data?.advisories.map((a) => (
+          <Card key={a.advisoryId} withBorder>
+            <Group justify="space-between">
+              <Anchor component={Link} to={`/releases/${a.advisoryId}`} fw={600}>
+                {a.trackingId}: {a.title}
+              </Anchor>
+              <Badge color={a.acknowledgement ? "green" : "orange"}>
+                {a.acknowledgement ? a.acknowledgement.status.replace("_", " ") : "not acknowledged"}
+              </Badge>
+            </Group>
+            <Text size="xs" c="dimmed">
+              Received <Timestamp iso={a.deliveredAt} /> · {a.sections.join(", ")}
+            </Text>
+          </Card>
+        ))}
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,274 @@
+// Staff: one advisory's release plan. T0, extra waves and exclusions with a live preview, saving and
+// moving T0 (with the choice to compress lead times), then the plan's status and actions
+// (PlanStatus), the cancel and embargo-break dialogs (PlanModals) and, once armed, the live wave view.
+import { Alert, Anchor, Button, Checkbox, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useEffect, useRef, useState } from "react";
+import { Link, useParams } from "react-router";
+import { useApi, useCan, useCurrentUser } from "../../app/auth.tsx";
+import { ErrorAlert, PageHeader } from "../../app/components.tsx";
+import { localInputToIso } from "../../app/format.ts";
+import { useApiQuery } from "../../app/query.ts";
+import { useApiMutation } from "../../app/useApiMutation.ts";
+import { LiveWaveView } from "./LiveWaveView.tsx";
+import {
+  type ExclusionDraft,
+  type ExtraWaveDraft,
+  extrasBody,
+  isoToLocalInput,
+  newKey,
+  type PartnerOption,
+  PlanExtras,
+} from "./PlanExtras.tsx";
+import { PlanModals } from "./PlanModals.tsx";
+import { CappedList, StateBadge, WaveTimeline } from "./PlanParts.tsx";
+import { type PlanAct, PlanStatus } from "./PlanStatus.tsx";
+import { type AdvisorySummary, type Plan, type Preview, usePartnerNames } from "./plan.ts";
+
+export function PlanEditor() {
+  const { advisoryId = "" } = useParams();
+  const api = useApi();
+  const user = useCurrentUser();
+  const names = usePartnerNames();
+  const plan = useApiQuery<Plan>(`/api/advisories/${advisoryId}/release-plan`);
+  const [publicAt, setPublicAt] = useState("");
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [breaking, setBreaking] = useState(false);
+  const [confirmingBreak, setConfirmingBreak] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [compress, setCompress] = useState(false);
+  const advisories = useApiQuery<AdvisorySummary[]>("/api/advisories");
+  const advisory = advisories.data?.find((a) => a.id === advisoryId);
+  const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
+  const [exclusions, setExclusions] = useState<ExclusionDraft[]>([]);
+  const [previewWanted, setPreviewWanted] = useState(false);
+  const [previewError, setPreviewError] = useState<unknown>(null);
+  const canWrite = useCan("releases:write");
+  const partners = useApiQuery<{ partners: PartnerOption[] }>(
+    canWrite ? "/api/partners?status=active" : null,
+  );
+  const p = plan.data;
+  /** Every change to the plan: the plan and the calendar are read again afterwards. */
+  const actMutation = useApiMutation({
+    fn: (f: () => Promise<unknown>) => f(),
+    invalidates: [`/api/advisories/${advisoryId}/release-plan`, "/api/releases"],
+    onSuccess: () => setPreview(null),
+  });
+  const act: PlanAct = (f) => actMutation.mutate(f);
+  const missing = plan.error && (plan.error as { status?: number }).status === 404;
+  const iso = localInputToIso(publicAt);
+  /** T0 for preview, saving and the T-n d buttons: the one typed in, else the plan's. */
+  const t0 = iso ?? p?.publicAt;
+  const extras = extrasBody(extraWaves, exclusions);
+  /** Sent with a save or a move only when the planner ticked it next to the warning. */
+  const compression = compress ? { compressLeadTimes: true } : {};
+  /** Everyone who made or changed the plan since its last approval may not approve it. */
+  const armedNow = p?.state === "armed" && !!p?.approvedAt;
+  /** The server refused a save, move or arm for a T0 sooner than a lead time: offer the choice. */
+  const compressRefused = /compressLeadTimes/.test(
+    String((actMutation.error as { message?: string } | null)?.message ?? ""),
+  );
+  const mine = !!p && [...(p.editors ?? []), p.changedBy ?? p.createdBy].includes(user.id);
+  const extrasKey = JSON.stringify(extras);
+  const editable = canWrite && (!p || p.state === "cancelled" || p.state === "draft");
+
+  // A saved plan's extra waves and coordinator exclusions fill the editor once, so saving again keeps them.
+  const loadedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!p || loadedFor.current === p.id) return;
+    loadedFor.current = p.id;
+    setExtraWaves(
+      p.waves
+        .filter((w) => w.kind === "extra")
+        .map((w) => ({
+          key: newKey(),
+          at: isoToLocalInput(w.at),
+          partnerIds: w.partnerIds,
+          content: w.content,
+          reason: w.reason ?? "",
+        })),
+    );
+    setExclusions(
+      p.exclusions
+        .filter((x) => x.kind === "coordinator")
+        .map((x) => ({ key: newKey(), partnerId: x.partnerId, reason: x.reason })),
+    );
+  }, [p]);
+
+  // The preview follows every change of T0, extra waves and exclusions once asked for.
+  useEffect(() => {
+    if (!previewWanted || !t0 || !editable) return;
+    const body = { publicAt: t0, ...(JSON.parse(extrasKey) as object) };
+    const timer = setTimeout(() => {
+      api.post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, body).then(
+        (r) => {
+          setPreview(r);
+          setPreviewError(null);
+        },
+        (e) => setPreviewError(e),
+      );
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [previewWanted, t0, extrasKey, editable, api, advisoryId]);
+
+  return (
+    <>
+      <PageHeader
+        title={advisory ? `Release plan: ${advisory.trackingId}` : "Release plan"}
+        description={
+          <>
+            <Anchor component={Link} to={`/advisories/${advisoryId}`} data-testid="plan-advisory">
+              {advisory ? `${advisory.trackingId}: ${advisory.title}` : "The advisory"}
+            </Anchor>{" "}
+            · T0 is shown in your zone; UTC on hover.
+          </>
+        }
+        actions={p && <StateBadge state={p.state} />}
+      />
+      {!missing && <ErrorAlert error={plan.error} />}
+      <Stack>
+        {canWrite && (!p || ["draft", "approved", "armed", "cancelled"].includes(p.state)) && (
+          <Paper withBorder p="md">
+            <Group align="flex-end">
+              <TextInput
+                type="datetime-local"
+                label={p ? "Move T0 to" : "Public release (T0)"}
+                value={publicAt}
+                onChange={(e) => setPublicAt(e.currentTarget.value)}
+              />
+              <Button
+                variant="default"
+                disabled={!t0}
+                onClick={() =>
+                  api
+                    .post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, {
+                      publicAt: t0,
+                      ...(editable ? extras : {}),
+                    })
+                    .then((r) => {
+                      setPreview(r);
+                      setPreviewError(null);
+                      setPreviewWanted(true);
+                    }, setPreviewError)
+                }
+              >
+                Preview
+              </Button>
+              {(!p || p.state === "cancelled" || p.state === "draft") && (
+                <Button
+                  disabled={!t0}
+                  onClick={() =>
+                    act(async () => {
+                      await api.post(`/api/advisories/${advisoryId}/release-plan`, {
+                        publicAt: t0,
+                        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+                        ...extras,
+                        ...compression,
+                      });
+                      setPreviewWanted(false);
+                      loadedFor.current = null;
+                    })
+                  }
+                >
+                  Save plan
+                </Button>
+              )}
+              {p && ["draft", "approved", "armed"].includes(p.state) && (
+                <Button
+                  variant="light"
+                  disabled={!iso}
+                  onClick={() =>
+                    act(() =>
+                      api.patch(`/api/advisories/${advisoryId}/release-plan`, {
+                        publicAt: iso,
+                        ...compression,
+                      }),
+                    )
+                  }
+                >
+                  Move T0
+                </Button>
+              )}
+            </Group>
+          </Paper>
+        )}
+        {editable && (
+          <PlanExtras
+            t0={t0}
+            partners={partners.data?.partners ?? []}
+            waves={extraWaves}
+            exclusions={exclusions}
+            onWaves={(w) => {
+              setExtraWaves(w);
+              setPreviewWanted(true);
+            }}
+            onExclusions={(x) => {
+              setExclusions(x);
+              setPreviewWanted(true);
+            }}
+          />
+        )}
+        {previewError != null && <ErrorAlert error={previewError} title="The preview was refused" />}
+        {preview && (
+          <Paper withBorder p="md" data-testid="plan-preview">
+            <Title order={4} mb="sm">
+              Preview (nothing saved)
+            </Title>
+            <WaveTimeline
+              plan={{ publicAt: t0 ?? "", waves: preview.waves, publishedAt: null }}
+              names={names}
+            />
+            {preview.exclusions.map((x) => (
+              <Text key={x.partnerId} size="xs" c="dimmed">
+                Not receiving: {names.get(x.partnerId) ?? x.partnerId}: {x.reason}
+              </Text>
+            ))}
+            <CappedList capped={preview.capped} names={names} />
+            {/* The waves' delivery capacity goes here (PlanCapacity, one line). */}
+          </Paper>
+        )}
+        {canWrite && ((preview?.warnings?.length ?? 0) > 0 || compressRefused) && (
+          <Alert color="orange" title="T0 is sooner than a tier's lead time" data-testid="compress-warning">
+            <Stack gap="xs">
+              {preview?.warnings?.map((w) => (
+                <Text key={w} size="sm">
+                  {w}.
+                </Text>
+              ))}
+              <Checkbox
+                label="Compress lead times: send those waves at once (recorded on the plan and in the audit log)"
+                checked={compress}
+                onChange={(e) => setCompress(e.currentTarget.checked)}
+              />
+            </Stack>
+          </Alert>
+        )}
+        {p && (
+          <PlanStatus
+            plan={p}
+            names={names}
+            canWrite={canWrite}
+            mine={mine}
+            act={act}
+            onCancel={() => setCancelling(true)}
+            onBreak={() => setBreaking(true)}
+            onConfirmBreak={() => setConfirmingBreak(true)}
+          />
+        )}
+        {p && ["armed", "fired", "broken"].includes(p.state) && (
+          <LiveWaveView advisoryId={advisoryId} names={names} />
+        )}
+      </Stack>
+      <PlanModals
+        advisoryId={advisoryId}
+        armedNow={armedNow}
+        act={act}
+        breaking={breaking}
+        setBreaking={setBreaking}
+        confirmingBreak={confirmingBreak}
+        setConfirmingBreak={setConfirmingBreak}
+        cancelling={cancelling}
+        setCancelling={setCancelling}
+      />
+    </>
+  );
+}

@@ -1,0 +1,135 @@
+// The plan's dialogs: cancel it with a reason, ask for (or, armed, carry out) an embargo break, and
+// confirm another coordinator's embargo-break request.
+import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
+import { useState } from "react";
+import { useApi } from "../../app/auth.tsx";
+import type { PlanAct } from "./PlanStatus.tsx";
+
+export function PlanModals({
+  advisoryId,
+  armedNow,
+  act,
+  breaking,
+  setBreaking,
+  confirmingBreak,
+  setConfirmingBreak,
+  cancelling,
+  setCancelling,
+}: {
+  advisoryId: string;
+  /** Armed and approved: a break goes out at once instead of waiting for a second coordinator. */
+  armedNow: boolean;
+  act: PlanAct;
+  breaking: boolean;
+  setBreaking(open: boolean): void;
+  confirmingBreak: boolean;
+  setConfirmingBreak(open: boolean): void;
+  cancelling: boolean;
+  setCancelling(open: boolean): void;
+}) {
+  const api = useApi();
+  const [reason, setReason] = useState("");
+  const [evidence, setEvidence] = useState("");
+  const [cancelReason, setCancelReason] = useState("");
+  return (
+    <>
+      <Modal opened={breaking} onClose={() => setBreaking(false)} title="Break the embargo">
+        <Stack>
+          <Text size="sm">
+            {armedNow
+              ? "Every pending wave goes out now, then the advisory is public, and every partner is told the embargo is over. This cannot be undone."
+              : "This plan is not armed: your request waits for a second coordinator to confirm it. Then every pending wave goes out at once, the advisory is public and every partner is told."}
+          </Text>
+          <Textarea
+            label="Reason"
+            placeholder="Exploited in the wild"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            required
+          />
+          <Textarea
+            label="Evidence (link or notes)"
+            value={evidence}
+            onChange={(e) => setEvidence(e.currentTarget.value)}
+            required
+          />
+          <Button
+            color="red"
+            disabled={!reason.trim() || !evidence.trim()}
+            onClick={() =>
+              act(async () => {
+                await api.post(`/api/advisories/${advisoryId}/embargo-break`, { reason, evidence });
+                setBreaking(false);
+              })
+            }
+          >
+            {armedNow ? "Publish everything now" : "Ask for the embargo break"}
+          </Button>
+        </Stack>
+      </Modal>
+      <Modal
+        opened={confirmingBreak}
+        onClose={() => setConfirmingBreak(false)}
+        title="Confirm the embargo break"
+      >
+        <Stack>
+          <Text size="sm">
+            Every pending wave goes out now, then the advisory is public, and every partner is told the
+            embargo is over. This cannot be undone.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmingBreak(false)}>
+              Keep the embargo
+            </Button>
+            <Button
+              color="red"
+              onClick={() =>
+                act(async () => {
+                  await api.post(`/api/advisories/${advisoryId}/embargo-break/confirm`);
+                  setConfirmingBreak(false);
+                })
+              }
+            >
+              Publish everything now
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={cancelling} onClose={() => setCancelling(false)} title="Cancel this release plan">
+        <Stack>
+          <Text size="sm">
+            No wave goes out and the advisory is not published at T0: partners receive nothing of it until
+            someone plans its release again (and it is approved and armed again).
+          </Text>
+          <Textarea
+            label="Reason"
+            placeholder="The vendor moved the fix"
+            value={cancelReason}
+            onChange={(e) => setCancelReason(e.currentTarget.value)}
+            required
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setCancelling(false)}>
+              Keep the plan
+            </Button>
+            <Button
+              color="red"
+              disabled={!cancelReason.trim()}
+              onClick={() =>
+                act(async () => {
+                  await api.post(`/api/advisories/${advisoryId}/release-plan/cancel`, {
+                    reason: cancelReason.trim(),
+                  });
+                  setCancelling(false);
+                  setCancelReason("");
+                })
+              }
+            >
+              Cancel the plan
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
