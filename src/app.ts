@@ -17,6 +17,8 @@ import { advisoryRoutes } from "./modules/advisories/routes.ts";
 import type { Advisories } from "./modules/advisories/service.ts";
 import { caseRoutes } from "./modules/cases/routes.ts";
 import type { Cases } from "./modules/cases/service.ts";
+import type { Forensics } from "./modules/forensics/index.ts";
+import { forensicsRoutes } from "./modules/forensics/routes.ts";
 import type { Partners } from "./modules/partners/index.ts";
 import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
@@ -39,6 +41,7 @@ export type AppDeps = {
     partners: Partners;
     outbox: Outbox;
     releases: Releases;
+    forensics: Forensics;
   };
   database: "pglite" | "postgresql";
   version: string;
@@ -198,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   publicRoutes(app, deps.services.advisories);
   partnerRoutes(app, deps.services.partners, deps.services.outbox);
   releaseRoutes(app, deps.services.releases);
+  forensicsRoutes(app, deps.services.forensics);
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);

@@ -1,7 +1,7 @@
 // The composition root: opens the database, derives the master key and builds every service with
 // its narrow dependencies. `forewarn serve`, the CLI and the tests all start here.
 
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
@@ -12,6 +12,7 @@ import { makeAccounts } from "./modules/accounts/service.ts";
 import type { Publisher } from "./modules/advisories/export/input.ts";
 import { makeAdvisories, type ReleasePlanPort } from "./modules/advisories/service.ts";
 import { makeCases } from "./modules/cases/service.ts";
+import { type CanaryHitsPort, makeDeliveredSource, makeForensics } from "./modules/forensics/index.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
@@ -120,7 +121,20 @@ export function makeServices(d: ServiceDeps) {
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
-  return { audit, accounts, cases, advisories, partners, outbox, releases, jobQueue };
+  // Canary hits reach forensics through this port once the canaries module records them.
+  const canaries: CanaryHitsPort = {};
+  const forensics = makeForensics({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    delivered: makeDeliveredSource(db, sealer),
+    canaries,
+    partners,
+    shingleKey: createHmac("sha256", d.masterKey).update("forewarn/forensics/shingles/v1").digest(),
+  });
+  return { audit, accounts, cases, advisories, partners, outbox, releases, forensics, canaries, jobQueue };
 }
 
 export type Services = ReturnType<typeof makeServices>;

@@ -179,6 +179,19 @@ export type AuditEvents = {
   "advisory.publish_requested": { revision: number; publishAt: string | null };
   "advisory.publish_confirmed": { revision: number; publishedAt: string; requestedBy: string };
   "release.break_requested": { planId: string; reason: string; evidence: string };
+  "investigation.opened": { title: string; advisoryId: string | null };
+  "investigation.viewed": { evidence: number; verdict: string; advisoryIds: string[] };
+  "investigation.note_added": { eventId: string };
+  "investigation.evidence_added": {
+    evidenceId: string;
+    name: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+  };
+  "investigation.evidence_read": { evidenceId: string };
+  "investigation.closed": Record<string, never>;
+  "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -278,6 +291,13 @@ export const AUDIT_TYPES = [
   "role_grant.cancelled",
   "user.role_changed",
   "audit.checkpointed",
+  "investigation.opened",
+  "investigation.viewed",
+  "investigation.note_added",
+  "investigation.evidence_added",
+  "investigation.evidence_read",
+  "investigation.closed",
+  "investigation.report_downloaded",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

@@ -51,6 +51,8 @@ export const ACTIONS = [
   "partner:manage", // a partner_admin: own members, webhooks, NDA signing, attestations, evidence, leaks
   "releases:read", // release plans, waves, deliveries, webhook log (partner names and times, no content)
   "releases:write", // plan, arm, move T0, cancel, break an embargo
+  "investigations:read", // leak investigations: evidence (audited), findings, exposure, reports
+  "investigations:write", // open, add evidence and notes, close with a conclusion
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -96,6 +98,7 @@ export const ROLE_ACTIONS = {
     "partners:sanction",
     "incidents:read",
     "incidents:manage",
+    "investigations:read",
   ],
   investigator: [
     ...EVERYONE,
@@ -106,6 +109,8 @@ export const ROLE_ACTIONS = {
     "partners:read",
     "incidents:read",
     "incidents:manage",
+    "investigations:read",
+    "investigations:write",
   ],
   auditor: [
     ...EVERYONE,

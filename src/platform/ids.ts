@@ -36,6 +36,9 @@ export const ID_PREFIXES = {
   ack: "ack",
   webhookMessage: "whm",
   webhookAttempt: "wha",
+  investigation: "ivg",
+  investigationEvent: "ive",
+  investigationEvidence: "ivd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
