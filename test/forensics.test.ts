@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,7 @@ import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { investigationEvidence } from "../src/modules/forensics/schema.ts";
+import { releaseDeliveries } from "../src/modules/releases/schema.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { makeSealer } from "../src/platform/crypto.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
@@ -305,6 +307,26 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
       ]);
       expect(body.findings.accused.length).toBeGreaterThan(0);
     }
+  });
+
+  it("an accusation whose stored codeword does not match the key's derivation carries a warning", async () => {
+    const victim = recipients.filter((r) => r.kind === "user")[30] as TracedRecipient;
+    const deliveryId = traced.deliveryOf.get(victim.id) as string;
+    const wrong = new Uint8Array(traced.loaded.biases.length).fill(1);
+    await db.db
+      .update(releaseDeliveries)
+      .set({
+        codewordSealed: makeSealer(masterKey).seal(
+          Buffer.from(wrong).toString("base64"),
+          `release_deliveries.codeword:${deliveryId}`,
+        ),
+      })
+      .where(eq(releaseDeliveries.id, deliveryId));
+    const { body } = await openWith({ title: "Tampered", advisoryId: traced.advisoryId }, [
+      { kind: "text", name: "t.md", text: traced.copy(victim.id) },
+    ]);
+    expect(body.findings.accused.map((a: { recipientId: string }) => a.recipientId)).toEqual([victim.id]);
+    expect(body.findings.warnings.join("\n")).toMatch(/differs from the one the key derives/);
   });
 
   it("bad evidence is refused with what was wrong, and changes nothing", async () => {

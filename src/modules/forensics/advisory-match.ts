@@ -1,7 +1,7 @@
 // The shingle index over every delivered revision, kept up to date lazily: before a match, every
 // tracing key with deliveries that is not indexed yet is indexed (its plain text's keyed shingles).
 import { count, inArray, sql } from "drizzle-orm";
-import { loadKey } from "../../tracing/keyfile.ts";
+import { KEY_FORMAT, type KeyFile } from "../../tracing/keyfile.ts";
 import type { ForensicsContext } from "./context.ts";
 import type { TracingKeyRef } from "./delivered.ts";
 import { forensicIndexedKeys, forensicShingles } from "./schema.ts";
@@ -13,8 +13,11 @@ export function makeAdvisoryMatch(c: ForensicsContext) {
   const { db } = c;
 
   async function indexKey(ref: TracingKeyRef) {
-    const k = loadKey(await c.delivered.keyFile(ref.id));
-    const hashes = shingleHashes(keyPlainText(k.file), c.shingleKey);
+    // The plain text is all the index needs: no readers are compiled (loadKey is for reading evidence).
+    const file = (await c.delivered.keyFile(ref.id)) as KeyFile;
+    if (file?.format !== KEY_FORMAT || !Array.isArray(file.plan?.segments))
+      throw new Error(`tracing key ${ref.id} is not a Forewarn tracing key file`);
+    const hashes = shingleHashes(keyPlainText(file), c.shingleKey);
     await db.transaction(async (tx) => {
       for (let i = 0; i < hashes.length; i += CHUNK)
         await tx

@@ -21,7 +21,7 @@ export type ForensicsDeps = {
   delivered: DeliveredSource;
   /** Canary hits (empty until wired to the canaries module). */
   canaries: CanaryHitsPort;
-  partners: Pick<Partners, "list">;
+  partners: Pick<Partners, "get">;
   /** Key of the shingle index's HMAC (derived from the master key). */
   shingleKey: Buffer;
 };
@@ -29,12 +29,11 @@ export type ForensicsDeps = {
 export type InvestigationRow = typeof investigations.$inferSelect;
 
 export function makeContext(d: ForensicsDeps) {
+  const system = { kind: "system", name: "forensics" } as const;
   const partnerNames: PartnerNames = async (ids) => {
     const out = new Map<string, { name: string; status: string }>();
-    if (ids.length === 0) return out;
-    const want = new Set(ids);
-    for (const p of await d.partners.list({ kind: "system", name: "forensics" }))
-      if (want.has(p.id)) out.set(p.id, { name: p.name, status: p.status });
+    const found = await Promise.all(ids.map((id) => d.partners.get(system, id).catch(() => null)));
+    for (const p of found) if (p) out.set(p.id, { name: p.name, status: p.status });
     return out;
   };
   return {

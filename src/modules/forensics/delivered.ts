@@ -4,7 +4,7 @@
 // reads the release tables (and the release.copy_read audit entries) directly; it is the one place to
 // swap for that export. Canary hits come through a port with an empty default (the canaries module
 // records them).
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { auditLog } from "../../audit/schema.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
@@ -32,6 +32,11 @@ export type DeliveredRecipient = {
   firstReadAt: Date | null;
 };
 
+export type ScoredDelivery = Pick<
+  DeliveredRecipient,
+  "deliveryId" | "partnerId" | "recipientKind" | "recipientId"
+>;
+
 export type ExposureRecords = {
   publicAt: Date | null;
   publishedAt: Date | null;
@@ -48,8 +53,10 @@ export type DeliveredSource = {
   allKeys(): Promise<TracingKeyRef[]>;
   /** The key file JSON (secret). */
   keyFile(tracingKeyId: string): Promise<unknown>;
-  /** Recipients whose copy carries this key's fingerprint, each with its codeword. */
-  recipients(tracingKeyId: string): Promise<(DeliveredRecipient & { codeword: Uint8Array })[]>;
+  /** Recipients whose copy carries this key's fingerprint (a codeword is stored for them). */
+  recipients(tracingKeyId: string): Promise<ScoredDelivery[]>;
+  /** The codeword stored with one delivery (sealed at rest), or null. */
+  storedCodeword(deliveryId: string): Promise<Uint8Array | null>;
   exposure(advisoryId: string): Promise<ExposureRecords>;
 };
 
@@ -103,22 +110,29 @@ export function makeDeliveredSource(db: Db, sealer: Sealer): DeliveredSource {
       return JSON.parse(sealer.open(row.keySealed, `release_tracing_keys.key:${id}`));
     },
     async recipients(id) {
+      // Only what scoring needs: ten thousand full rows (sealed copies included) take seconds to load.
       const rows = await db
-        .select()
+        .select({
+          deliveryId: releaseDeliveries.id,
+          partnerId: releaseDeliveries.partnerId,
+          recipientKind: releaseDeliveries.recipientKind,
+          recipientId: releaseDeliveries.recipientId,
+        })
         .from(releaseDeliveries)
-        .where(eq(releaseDeliveries.tracingKeyId, id))
-        .orderBy(asc(releaseDeliveries.id));
+        .where(and(eq(releaseDeliveries.tracingKeyId, id), isNotNull(releaseDeliveries.codewordSealed)));
       return rows
-        .filter((d) => d.codewordSealed)
         .map((d) => ({
-          ...toRecipient(d),
-          codeword: new Uint8Array(
-            Buffer.from(
-              sealer.open(d.codewordSealed as string, `release_deliveries.codeword:${d.id}`),
-              "base64",
-            ),
-          ),
-        }));
+          ...d,
+          recipientKind: d.recipientKind === "user" ? ("user" as const) : ("organisation" as const),
+        }))
+        .sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
+    },
+    async storedCodeword(deliveryId) {
+      const [d] = await db.select().from(releaseDeliveries).where(eq(releaseDeliveries.id, deliveryId));
+      if (!d?.codewordSealed) return null;
+      return new Uint8Array(
+        Buffer.from(sealer.open(d.codewordSealed, `release_deliveries.codeword:${d.id}`), "base64"),
+      );
     },
     async exposure(advisoryId) {
       const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.advisoryId, advisoryId));

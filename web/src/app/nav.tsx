@@ -58,7 +58,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: "/investigations",
     label: "Investigations",
     icon: IconFingerprint,
-    roles: ["admin", "investigator"],
+    roles: ["coordinator", "investigator"],
     section: "forensics",
   },
   {
