@@ -18,7 +18,7 @@ import { readKeyEvidence } from "../src/tracing/keyfile.ts";
 import { accuseLayers } from "../src/tracing/layers.ts";
 import { deliverTraced, fakeId, type TracedRecipient } from "../test/forensics-fixture.ts";
 
-const ADVISORIES = Number(process.argv[2] ?? 1000);
+const ADVISORIES = 1000;
 const PARTNERS = 500;
 const MEMBERS = 19;
 const LIMIT_MS = 5000;

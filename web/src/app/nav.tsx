@@ -58,7 +58,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: "/investigations",
     label: "Investigations",
     icon: IconFingerprint,
-    roles: ["coordinator", "investigator"],
+    roles: ["admin", "coordinator", "investigator"],
     section: "forensics",
   },
   {

@@ -3,16 +3,26 @@
 // analysis and the report downloads.
 import { Button, Card, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { IconFingerprint } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, Route, Routes, useNavigate } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ForStaff } from "../../app/ForStaff.tsx";
 import { localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { InvestigationDetail } from "./InvestigationDetail.tsx";
 import type { Investigation } from "./model.ts";
 
 export function InvestigationsPage() {
+  const role = useCurrentUser().role;
+  if (role !== "coordinator" && role !== "investigator")
+    return (
+      <>
+        <PageHeader title="Investigations" description="Trace a leak back to its source." />
+        <ForStaff icon={IconFingerprint} what="Investigations" />
+      </>
+    );
   return (
     <Routes>
       <Route index element={<InvestigationList />} />
