@@ -349,6 +349,11 @@ function forensicsRoutes(): Case[] {
     on("GET", "", READ),
     on("POST", "/notes", WRITE, { text: "n" }),
     on("POST", "/close", WRITE, { conclusion: "c" }),
+    on("POST", "/proposals", WRITE, {
+      action: "incident",
+      partnerId: "org_00000000000000000000000000",
+      reason: "r",
+    }),
     on("POST", "/evidence", WRITE, { kind: "text", name: "n", text: "t" }),
     on("GET", "/evidence/ivd_00000000000000000000000000", READ),
     on("GET", "/exposure", READ),

@@ -385,6 +385,33 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(list.map((x: { id: string }) => x.id)).toContain(id);
   });
 
+  it("proposing an incident or a suspension records it for a coordinator and changes nothing on the partner", async () => {
+    const id = (await req("POST", "/api/investigations", inv(), { title: "Actions" })).json().id;
+    clock.advance(60_000);
+    const r = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: member.partnerId,
+      reason: "Accused with bound 1e-12",
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const last = r.json().timeline.at(-1);
+    expect(last).toMatchObject({
+      kind: "suspension_proposed",
+      ref: member.partnerId,
+      text: "Accused with bound 1e-12",
+    });
+    expect((await s.partners.get(SYS, member.partnerId)).status).toBe("active");
+    const unknown = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "incident",
+      partnerId: fakeId("org"),
+      reason: "x",
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toMatch(/partnerId: partner org_\w+ does not exist/);
+    const types = (await db.db.select().from(auditLog)).filter((e) => e.subject === id).map((e) => e.type);
+    expect(types).toEqual(["investigation.opened", "investigation.action_proposed"]);
+  });
+
   it("coordinators read but do not open; partners see nothing", async () => {
     expect((await req("GET", "/api/investigations", coordinator.headers)).statusCode).toBe(200);
     expect((await req("POST", "/api/investigations", coordinator.headers, { title: "x" })).statusCode).toBe(

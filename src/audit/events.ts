@@ -192,6 +192,7 @@ export type AuditEvents = {
   "investigation.evidence_read": { evidenceId: string };
   "investigation.closed": Record<string, never>;
   "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
+  "investigation.action_proposed": { eventId: string; action: "incident" | "suspension"; partnerId: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -298,6 +299,7 @@ export const AUDIT_TYPES = [
   "investigation.evidence_read",
   "investigation.closed",
   "investigation.report_downloaded",
+  "investigation.action_proposed",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

@@ -28,6 +28,11 @@ export const TextEvidenceIn = z.object({
   foundAt: IsoDate.optional(),
 });
 
+export const ProposalIn = z.object({
+  action: z.enum(["incident", "suspension"]),
+  partnerId: idOf("org", "a partner"),
+  reason: z.string().trim().min(1).max(5000),
+});
 export const NoteIn = z.object({ text: z.string().trim().min(1).max(20_000) });
 export const CloseIn = z.object({ conclusion: z.string().trim().min(1).max(20_000) });
 export const ListQuery = z.object({ status: z.enum(["open", "closed"]).optional() });

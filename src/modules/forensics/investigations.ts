@@ -258,6 +258,44 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
       return store(actor, inv, await parseEvidenceFile(input.filename, input.bytes), "file", input);
     },
 
+    /**
+     * Proposes an action on a partner from the findings: opening an incident or a suspension. The
+     * proposal goes on the timeline for a coordinator, who acts through the partner's own routes
+     * (an investigator may not sanction partners), so no one person both accuses and sanctions.
+     */
+    async propose(
+      actor: Actor,
+      id: string,
+      input: { action: "incident" | "suspension"; partnerId: string; reason: string },
+    ) {
+      authorize(actor, "investigations:write");
+      await c.load(db, id);
+      const partner = await c.partnerNames([input.partnerId]);
+      if (!partner.has(input.partnerId))
+        throw new AppError("validation_failed", `partnerId: partner ${input.partnerId} does not exist`);
+      await db.transaction(async (tx) => {
+        const row = await c.load(tx, id);
+        if (row.status === "closed") throw new AppError("invalid_state", "the investigation is closed");
+        const eventId = c.ids("investigationEvent");
+        await tx.insert(investigationEvents).values({
+          id: eventId,
+          investigationId: id,
+          kind: `${input.action}_proposed`,
+          actorId: actorId(actor),
+          at: c.clock.now(),
+          ref: input.partnerId,
+          textSealed: c.sealer.seal(input.reason, noteContext(eventId)),
+        });
+        await c.audit.record(tx, {
+          type: "investigation.action_proposed",
+          actor,
+          subject: id,
+          data: { eventId, action: input.action, partnerId: input.partnerId },
+        });
+      });
+      return { timeline: await timeline(id) };
+    },
+
     /** One piece of evidence's text (audited). */
     async readEvidence(actor: Actor, id: string, evidenceId: string) {
       authorize(actor, "investigations:read");

@@ -15,6 +15,7 @@ import {
   NoteIn,
   OpenInvestigationIn,
   PriorQuery,
+  ProposalIn,
   TextEvidenceIn,
   TimelineOut,
 } from "../../contract/forensics.ts";
@@ -112,6 +113,24 @@ function register(app: FastifyInstance, forensics: Forensics) {
     },
     async (req, reply) =>
       reply.code(201).send(await forensics.addNote(requireActor(req), req.params.id, req.body.text)),
+  );
+
+  r.post(
+    "/api/investigations/:id/proposals",
+    {
+      schema: {
+        operationId: "proposeInvestigationAction",
+        tags,
+        summary: "Propose opening an incident on a partner or suspending it (audited)",
+        description:
+          "The proposal goes on the investigation's timeline with its reason (sealed at rest). It changes nothing on the partner: a coordinator, a different person, opens the incident or suspends the partner through the partner's own routes.",
+        params: InvestigationParams,
+        body: ProposalIn,
+        response: { 201: z.object({ timeline: TimelineOut }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await forensics.propose(requireActor(req), req.params.id, req.body)),
   );
 
   r.post(

@@ -39,6 +39,7 @@ export function makeForensics(d: ForensicsDeps) {
     close: inv.close,
     addEvidence: inv.addEvidence,
     readEvidence: inv.readEvidence,
+    propose: inv.propose,
     refreshIndex: matcher.refreshIndex,
 
     /** Who held what when, and the coincidence analysis (the advisory named, or matched from the evidence). */

@@ -21,7 +21,7 @@ import { Link, useParams } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/useApiQuery.ts";
-import { type Detail, type Exposure, type Findings, formatBound, WORD } from "./model.ts";
+import { type Detail, type Exposure, type Findings, formatBound, type Scored, WORD } from "./model.ts";
 
 async function uploadFiles(api: ReturnType<typeof useApi>, id: string, files: File[]) {
   // The API client speaks JSON only: multipart goes through fetch, with the session's CSRF token.
@@ -88,7 +88,25 @@ export function InvestigationDetail() {
           All investigations
         </Anchor>
         <ErrorAlert error={error} />
-        <FindingsCard findings={d.findings} />
+        <FindingsCard
+          findings={d.findings}
+          onPropose={
+            canWrite && open
+              ? (action, r) =>
+                  run(
+                    () =>
+                      api.post(`/api/investigations/${id}/proposals`, {
+                        action,
+                        partnerId: r.partnerId,
+                        reason: `${r.kind} ${r.recipientId} of ${r.partnerName} accused: score ${r.score.toFixed(1)} over threshold ${r.threshold.toFixed(1)}, bound ${formatBound(r.bound)}`,
+                      }),
+                    action === "incident"
+                      ? "Incident proposed to the coordinators"
+                      : "Suspension proposed to the coordinators",
+                  )
+              : null
+          }
+        />
         <EvidenceCard detail={d} canAdd={canWrite && open} onError={setError} onAdded={q.reload} run={run} />
         <ExposureCard id={id} />
         <Card withBorder>
@@ -99,6 +117,7 @@ export function InvestigationDetail() {
             {d.timeline.map((t) => (
               <Text key={t.id} size="sm">
                 <Timestamp iso={t.at} /> {t.kind.replace("_", " ")}
+                {t.kind.endsWith("_proposed") && t.ref ? ` (partner ${t.ref})` : ""}
                 {t.text ? `: ${t.text}` : ""}
               </Text>
             ))}
@@ -212,7 +231,13 @@ function ScorePlot({ f }: { f: Findings }) {
   );
 }
 
-function FindingsCard({ findings: f }: { findings: Findings }) {
+function FindingsCard({
+  findings: f,
+  onPropose,
+}: {
+  findings: Findings;
+  onPropose: ((action: "incident" | "suspension", r: Scored) => Promise<void>) | null;
+}) {
   return (
     <Card withBorder>
       <Title order={3} size="h4" mb="xs">
@@ -240,6 +265,21 @@ function FindingsCard({ findings: f }: { findings: Findings }) {
           </Alert>
         ))}
         {f.recipientCount > 0 && <ScorePlot f={f} />}
+        {onPropose &&
+          f.accused.map((r) => (
+            <Group key={`propose-${r.recipientId}`} gap="xs">
+              <Text size="sm">
+                {r.partnerName}: a coordinator acts on a proposal (an investigator does not sanction
+                partners).
+              </Text>
+              <Button size="xs" variant="light" onClick={() => void onPropose("incident", r)}>
+                Propose an incident on {r.partnerName}
+              </Button>
+              <Button size="xs" variant="light" color="red" onClick={() => void onPropose("suspension", r)}>
+                Propose suspending {r.partnerName}
+              </Button>
+            </Group>
+          ))}
         {f.recipients.length > 0 && (
           <Table aria-label="Recipients with the strongest evidence">
             <Table.Thead>

@@ -49,7 +49,14 @@ export type Evidence = {
 };
 
 export type Detail = Investigation & {
-  timeline: { id: string; kind: string; at: string; actorId: string | null; text: string | null }[];
+  timeline: {
+    id: string;
+    kind: string;
+    at: string;
+    actorId: string | null;
+    ref: string | null;
+    text: string | null;
+  }[];
   evidence: Evidence[];
   findings: Findings;
 };
