@@ -412,6 +412,37 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(types).toEqual(["investigation.opened", "investigation.action_proposed"]);
   });
 
+  it("a canary hit opens an investigation of its advisory (or joins the open one) and is shown as certain", async () => {
+    const hit = {
+      advisoryId: other.advisoryId,
+      deliveryId: other.deliveryOf.get(member.id) as string,
+      partnerId: member.partnerId,
+      recipientKind: "user",
+      recipientId: member.id,
+      kind: "dns",
+      at: new Date(T0.getTime() - 2 * DAY),
+    };
+    s.canaries.hits = async (advisoryId) => (advisoryId === hit.advisoryId ? [hit] : []);
+    try {
+      const first = await s.forensics.recordCanaryHit(hit);
+      expect(first.opened).toBe(true);
+      const again = await s.forensics.recordCanaryHit(hit);
+      expect(again).toEqual({ investigationId: first.investigationId, opened: false });
+      const got = (await req("GET", `/api/investigations/${first.investigationId}`, inv())).json();
+      expect(got.advisoryId).toBe(other.advisoryId);
+      expect(got.timeline.map((t: { kind: string }) => t.kind)).toEqual([
+        "opened",
+        "canary_hit",
+        "canary_hit",
+      ]);
+      expect(got.findings.canaries).toEqual([
+        expect.objectContaining({ recipientId: member.id, certain: true, partnerName: "Partner beta" }),
+      ]);
+    } finally {
+      s.canaries.hits = undefined;
+    }
+  });
+
   it("coordinators read but do not open; partners see nothing", async () => {
     expect((await req("GET", "/api/investigations", coordinator.headers)).statusCode).toBe(200);
     expect((await req("POST", "/api/investigations", coordinator.headers, { title: "x" })).statusCode).toBe(

@@ -192,6 +192,7 @@ export type AuditEvents = {
   "investigation.evidence_read": { evidenceId: string };
   "investigation.closed": Record<string, never>;
   "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
+  "investigation.canary_hit": { eventId: string; deliveryId: string; recipientId: string; opened: boolean };
   "investigation.action_proposed": { eventId: string; action: "incident" | "suspension"; partnerId: string };
 };
 
@@ -300,6 +301,7 @@ export const AUDIT_TYPES = [
   "investigation.closed",
   "investigation.report_downloaded",
   "investigation.action_proposed",
+  "investigation.canary_hit",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

@@ -1,7 +1,7 @@
 // Investigations: open, list, read (with every piece of evidence read together into findings),
 // notes, evidence (sealed at rest), close with a conclusion. Every step is audited; reading evidence
 // or findings is audited too. Partners have no action here, so nothing of it is visible to them.
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
@@ -9,6 +9,7 @@ import { AppError } from "../../platform/errors.ts";
 import { DEFAULT_EPSILON } from "../../tracing/layers.ts";
 import type { makeAdvisoryMatch } from "./advisory-match.ts";
 import type { ForensicsContext, InvestigationRow } from "./context.ts";
+import type { CanaryHit } from "./delivered.ts";
 import { type ParsedEvidence, parseEvidenceFile } from "./evidence.ts";
 import { computeFindings, type Findings } from "./findings.ts";
 import { investigationEvents, investigationEvidence, investigations } from "./schema.ts";
@@ -83,6 +84,9 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
       .from(investigationEvents)
       .where(eq(investigationEvents.investigationId, id))
       .orderBy(asc(investigationEvents.at), asc(investigationEvents.id));
+    // Entries of one instant: opened first and closed last (IDs within a millisecond are random).
+    const rank = (k: string) => (k === "opened" ? 0 : k === "closed" ? 2 : 1);
+    rows.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a.kind) - rank(b.kind));
     return rows.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -294,6 +298,50 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
         });
       });
       return { timeline: await timeline(id) };
+    },
+
+    /**
+     * A canary token fired: the hit attaches itself to the newest open investigation of its advisory,
+     * or opens one. For the canaries module to call when it records a hit (the server acts).
+     */
+    async recordCanaryHit(hit: CanaryHit) {
+      const actor: Actor = { kind: "system", name: "canaries" };
+      return db.transaction(async (tx) => {
+        const [open] = await tx
+          .select()
+          .from(investigations)
+          .where(and(eq(investigations.advisoryId, hit.advisoryId), eq(investigations.status, "open")))
+          .orderBy(desc(investigations.createdAt), desc(investigations.id))
+          .limit(1);
+        let id = open?.id;
+        if (!id) {
+          id = c.ids("investigation");
+          await tx.insert(investigations).values({
+            id,
+            title: `Canary token fired (${hit.kind}) for advisory ${hit.advisoryId}`,
+            advisoryId: hit.advisoryId,
+            observedAt: hit.at,
+            status: "open",
+            createdBy: null,
+            createdAt: c.clock.now(),
+          });
+          await event(tx, id, actor, "opened");
+          await c.audit.record(tx, {
+            type: "investigation.opened",
+            actor,
+            subject: id,
+            data: { title: `Canary token fired (${hit.kind})`, advisoryId: hit.advisoryId },
+          });
+        }
+        const eventId = await event(tx, id, actor, "canary_hit", { ref: hit.deliveryId });
+        await c.audit.record(tx, {
+          type: "investigation.canary_hit",
+          actor,
+          subject: id,
+          data: { eventId, deliveryId: hit.deliveryId, recipientId: hit.recipientId, opened: !open },
+        });
+        return { investigationId: id, opened: !open };
+      });
     },
 
     /** One piece of evidence's text (audited). */

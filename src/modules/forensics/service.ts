@@ -40,6 +40,7 @@ export function makeForensics(d: ForensicsDeps) {
     addEvidence: inv.addEvidence,
     readEvidence: inv.readEvidence,
     propose: inv.propose,
+    recordCanaryHit: inv.recordCanaryHit,
     refreshIndex: matcher.refreshIndex,
 
     /** Who held what when, and the coincidence analysis (the advisory named, or matched from the evidence). */
