@@ -19,6 +19,8 @@ import type { Canaries } from "./modules/canaries/index.ts";
 import { canaryRoutes } from "./modules/canaries/routes.ts";
 import { caseRoutes } from "./modules/cases/routes.ts";
 import type { Cases } from "./modules/cases/service.ts";
+import type { Forensics } from "./modules/forensics/index.ts";
+import { forensicsRoutes } from "./modules/forensics/routes.ts";
 import type { Partners } from "./modules/partners/index.ts";
 import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
@@ -42,6 +44,7 @@ export type AppDeps = {
     outbox: Outbox;
     releases: Releases;
     canaries: Canaries;
+    forensics: Forensics;
   };
   database: "pglite" | "postgresql";
   version: string;
@@ -214,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   partnerRoutes(app, deps.services.partners, deps.services.outbox);
   releaseRoutes(app, deps.services.releases);
   canaryRoutes(app, deps.services.canaries);
+  forensicsRoutes(app, deps.services.forensics);
 
   const web = deps.webDist;
   const hasWeb = web !== undefined && existsSync(`${web}/index.html`);

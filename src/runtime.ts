@@ -1,7 +1,7 @@
 // The composition root: opens the database, derives the master key and builds every service with
 // its narrow dependencies. `forewarn serve`, the CLI and the tests all start here.
 
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
@@ -13,6 +13,7 @@ import type { Publisher } from "./modules/advisories/export/input.ts";
 import { makeAdvisories, type ReleasePlanPort } from "./modules/advisories/service.ts";
 import { makeCanaries } from "./modules/canaries/index.ts";
 import { makeCases } from "./modules/cases/service.ts";
+import { makeDeliveredSource, makeForensics } from "./modules/forensics/index.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
 import { makeOutbox } from "./modules/partners/outbox.ts";
@@ -138,10 +139,24 @@ export function makeServices(d: ServiceDeps) {
     webhook: d.canaries?.webhook,
     transport: d.canaries?.transport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     queue: jobQueue,
+    // A stored hit joins the open investigation of its advisory, or opens one (forensics is built
+    // below; hits only arrive once the server runs).
+    onHit: (hit) => forensics.recordCanaryHit(hit),
+  });
+  const forensics = makeForensics({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    delivered: makeDeliveredSource(db, sealer),
+    canaries: { hits: (advisoryId) => canaries.hitsOf(advisoryId) },
+    partners,
+    shingleKey: createHmac("sha256", d.masterKey).update("forewarn/forensics/shingles/v1").digest(),
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
-  return { audit, accounts, cases, advisories, partners, outbox, releases, canaries, jobQueue };
+  return { audit, accounts, cases, advisories, partners, outbox, releases, forensics, canaries, jobQueue };
 }
 
 export type Services = ReturnType<typeof makeServices>;

@@ -328,7 +328,39 @@ const ROUTES: Case[] = [
   // partners
   ...partnerRoutes(),
   ...releaseRoutes(),
+  ...forensicsRoutes(),
 ];
+
+function forensicsRoutes(): Case[] {
+  const ID = "ivg_00000000000000000000000000";
+  const READ = ["coordinator", "investigator"] as const;
+  const WRITE = ["investigator"] as const;
+  const on = (method: Case["method"], sub: string, allowed: readonly Role[], body?: object): Case => ({
+    method,
+    url: `/api/investigations/${ID}${sub}`,
+    path: `/api/investigations/{id}${sub.replace("ivd_00000000000000000000000000", "{evidenceId}")}`,
+    allowed,
+    okStatus: 404,
+    ...(body ? { body } : {}),
+  });
+  return [
+    { method: "GET", url: "/api/investigations", allowed: [...READ] },
+    { method: "POST", url: "/api/investigations", body: { title: "Leak" }, allowed: [...WRITE] },
+    on("GET", "", READ),
+    on("POST", "/notes", WRITE, { text: "n" }),
+    on("POST", "/close", WRITE, { conclusion: "c" }),
+    on("POST", "/proposals", WRITE, {
+      action: "incident",
+      partnerId: "org_00000000000000000000000000",
+      reason: "r",
+    }),
+    on("POST", "/evidence", WRITE, { kind: "text", name: "n", text: "t" }),
+    on("GET", "/evidence/ivd_00000000000000000000000000", READ),
+    on("GET", "/exposure", READ),
+    on("GET", "/report.html", READ),
+    on("GET", "/report.pdf", READ),
+  ];
+}
 
 /** Partner routes on an unknown partner: allowed roles pass authorization and get 404, others 403. */
 function partnerRoutes(): Case[] {

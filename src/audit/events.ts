@@ -192,6 +192,21 @@ export type AuditEvents = {
   };
   "canary.hits_viewed": { advisoryId: string | null; entries: number };
   "canary.hits_seen": { hits: number };
+  "investigation.opened": { title: string; advisoryId: string | null };
+  "investigation.viewed": { evidence: number; verdict: string; advisoryIds: string[] };
+  "investigation.note_added": { eventId: string };
+  "investigation.evidence_added": {
+    evidenceId: string;
+    name: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+  };
+  "investigation.evidence_read": { evidenceId: string };
+  "investigation.closed": Record<string, never>;
+  "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
+  "investigation.canary_hit": { eventId: string; deliveryId: string; recipientId: string; opened: boolean };
+  "investigation.action_proposed": { eventId: string; action: "incident" | "suspension"; partnerId: string };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -294,6 +309,15 @@ export const AUDIT_TYPES = [
   "canary.hit",
   "canary.hits_viewed",
   "canary.hits_seen",
+  "investigation.opened",
+  "investigation.viewed",
+  "investigation.note_added",
+  "investigation.evidence_added",
+  "investigation.evidence_read",
+  "investigation.closed",
+  "investigation.report_downloaded",
+  "investigation.action_proposed",
+  "investigation.canary_hit",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

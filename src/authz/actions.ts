@@ -53,6 +53,8 @@ export const ACTIONS = [
   "releases:write", // plan, arm, move T0, cancel, break an embargo
   "canaries:read", // canary hits (whose copy, when, from where; no content) and the unseen count
   "canaries:triage", // mark canary hits seen
+  "investigations:read", // leak investigations: evidence (audited), findings, exposure, reports
+  "investigations:write", // open, add evidence and notes, close with a conclusion
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -102,6 +104,7 @@ export const ROLE_ACTIONS = {
     "incidents:manage",
     "canaries:read",
     "canaries:triage",
+    "investigations:read",
   ],
   investigator: [
     ...EVERYONE,
@@ -114,6 +117,8 @@ export const ROLE_ACTIONS = {
     "incidents:manage",
     "canaries:read",
     "canaries:triage",
+    "investigations:read",
+    "investigations:write",
   ],
   auditor: [
     ...EVERYONE,

@@ -5,6 +5,7 @@ import { auditCommand } from "./audit.ts";
 import { casesCommand } from "./cases.ts";
 import type { Command } from "./command.ts";
 import { demoCommand } from "./demo.ts";
+import { investigateCommand } from "./investigate.ts";
 import { migrateCommand } from "./migrate.ts";
 import { partnersCommand } from "./partners.ts";
 import { serveCommand } from "./serve.ts";
@@ -19,5 +20,6 @@ export const allCommands: Command[] = [
   partnersCommand,
   casesCommand,
   advisoriesCommand,
+  investigateCommand,
   demoCommand,
 ];

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { runningServer, sendToServer } from "../platform/local-control.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
 import type { CliIo } from "./command.ts";
+import { INVESTIGATE_TASKS } from "./investigate-task.ts";
 import { PARTNER_TASKS } from "./partners-task.ts";
 import { checkTarget, databaseLabel, describeDatabase, readServerRecord } from "./where.ts";
 
@@ -81,6 +82,7 @@ export const TASKS: Record<string, Task> = {
   },
 
   ...PARTNER_TASKS,
+  ...INVESTIGATE_TASKS,
 };
 
 export function cliConfig(io: CliIo, dataDir: string | undefined): Config {

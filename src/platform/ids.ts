@@ -38,6 +38,9 @@ export const ID_PREFIXES = {
   webhookAttempt: "wha",
   canaryToken: "cnt",
   canaryHit: "cnh",
+  investigation: "ivg",
+  investigationEvent: "ive",
+  investigationEvidence: "ivd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

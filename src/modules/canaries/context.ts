@@ -33,6 +33,23 @@ export type CanaryDeps = {
   /** POSTs a signed webhook (releases' transport, with the same dial rules). */
   transport: (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number }>;
   queue?: JobQueue | undefined;
+  /**
+   * Told of every stored hit after it is durable (forensics attaches it to an investigation). Its
+   * failure is logged by the caller's error handling, never undoes the hit.
+   */
+  onHit?: ((hit: StoredHit) => Promise<unknown>) | undefined;
+};
+
+/** A stored hit as other modules see it: a certain attribution to the recipient whose copy carried it. */
+export type StoredHit = {
+  hitId: string;
+  advisoryId: string;
+  deliveryId: string;
+  partnerId: string;
+  recipientKind: string;
+  recipientId: string;
+  kind: "dns" | "url";
+  at: Date;
 };
 
 export const DEFAULT_HITS_PER_MINUTE = 10;

@@ -6,7 +6,7 @@
 // webhook, which a job sends after it.
 import { and, eq, gte, sql } from "drizzle-orm";
 import { signedHeaders, WEBHOOK_RETRY } from "../releases/index.ts";
-import { CANARY_WEBHOOK, type CanaryDeps, DEFAULT_HITS_PER_MINUTE } from "./context.ts";
+import { CANARY_WEBHOOK, type CanaryDeps, DEFAULT_HITS_PER_MINUTE, type StoredHit } from "./context.ts";
 import {
   type CanaryKind,
   canaryHits,
@@ -115,6 +115,7 @@ export function makeHitRecorder(d: CanaryDeps) {
     });
     const investigators = await d.accounts.activeUsersWithRole("investigator");
 
+    let stored = null as StoredHit | null;
     const outcome = await d.db.transaction(async (tx): Promise<HitOutcome> => {
       // The token's window row, locked: concurrent hits of one token take turns here.
       await tx
@@ -198,8 +199,19 @@ export function makeHitRecorder(d: CanaryDeps) {
           dedupeKey: `canary_hit:${row.id}:${hour}:${inv.id}`,
         });
       }
+      stored = {
+        hitId: id,
+        advisoryId: row.advisoryId,
+        deliveryId: row.deliveryId,
+        partnerId: row.partnerId,
+        recipientKind: row.recipientKind,
+        recipientId: row.recipientId,
+        kind: input.kind,
+        at: now,
+      };
       return { known: true, stored: true, hitId: id };
     });
+    if (stored && d.onHit) await d.onHit(stored);
     if (outcome.known && outcome.stored && d.webhook) {
       const queue = d.queue?.current();
       if (queue)

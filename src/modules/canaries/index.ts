@@ -1,5 +1,5 @@
 // What other modules, the composition root, the server and the job definitions may use of canaries.
-export { CANARY_WEBHOOK, type CanaryDeps } from "./context.ts";
+export { CANARY_WEBHOOK, type CanaryDeps, type StoredHit } from "./context.ts";
 export { type CanaryDnsServer, type CanaryZone, startCanaryDns } from "./dns-server.ts";
 export type { HitInput, HitOutcome } from "./hits.ts";
 export { type Canaries, makeCanaries } from "./service.ts";

@@ -5,6 +5,7 @@ export * from "../../modules/accounts/schema.ts";
 export * from "../../modules/advisories/schema.ts";
 export * from "../../modules/canaries/schema.ts";
 export * from "../../modules/cases/schema.ts";
+export * from "../../modules/forensics/schema.ts";
 export * from "../../modules/partners/schema.ts";
 export * from "../../modules/releases/email-schema.ts";
 export * from "../../modules/releases/schema.ts";

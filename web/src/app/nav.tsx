@@ -60,7 +60,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: "/investigations",
     label: "Investigations",
     icon: IconFingerprint,
-    anyOf: ["incidents:read"],
+    anyOf: ["investigations:read"],
     section: "forensics",
   },
   {

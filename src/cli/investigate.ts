@@ -1,0 +1,125 @@
+// `forewarn investigate`: open an investigation from evidence files and print its findings, against
+// a running server (--url with --token or FOREWARN_TOKEN) or the local data folder.
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { type CliIo, type Command, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { type FindingsSummary, type InvestigateArgs, renderFindings } from "./investigate-task.ts";
+import { cliConfig, runTask } from "./tasks.ts";
+
+const help = `usage: forewarn investigate --evidence FILE [--evidence FILE]... [options]
+
+Opens an investigation, adds each file as evidence (text, markdown, HTML, PDF, rule files, scripts,
+request logs, or a ZIP of these; read together) and prints the findings: the advisory the evidence
+comes from, the accused recipients with their bounds, and warnings. Progress goes to standard error.
+
+options:
+  --advisory ID     the advisory the leak concerns (adv_...); without it the evidence is matched
+                    against every delivered advisory
+  --title TEXT      the investigation's title (default: "Evidence from the command line")
+  --observed ISO    first exploitation observed (ISO 8601 date-time)
+  --json            print { id, findings } as JSON
+target (one of):
+  --url URL [--token TOKEN]   a running server; the API token may come from FOREWARN_TOKEN
+  --data DIR                  the local data folder (default ./.forewarn; DATABASE_URL is honoured)
+
+Exit 0 with findings, 1 when the server refuses (its message is printed), 2 on a usage error.`;
+
+async function runRemote(url: string, token: string, args: InvestigateArgs, io: CliIo): Promise<number> {
+  const base = url.replace(/\/+$/, "");
+  const call = async (method: string, path: string, body?: unknown, form?: FormData) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(form ? { body: form } : body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    if (!res.ok) throw new Error(`${res.status}: ${payload?.error?.message ?? res.statusText}`);
+    return payload as unknown;
+  };
+  try {
+    const { id } = (await call("POST", "/api/investigations", {
+      title: args.title,
+      ...(args.advisoryId ? { advisoryId: args.advisoryId } : {}),
+      ...(args.observedAt ? { observedAt: args.observedAt } : {}),
+    })) as { id: string };
+    let n = 0;
+    for (const f of args.files) {
+      n++;
+      io.err(`adding ${f.name} (${n}/${args.files.length})`);
+      const form = new FormData();
+      form.append("file", new Blob([Buffer.from(f.base64, "base64")]), f.name);
+      await call("POST", `/api/investigations/${id}/evidence`, undefined, form);
+    }
+    io.err("reading the evidence against every delivered recipient");
+    const got = (await call("GET", `/api/investigations/${id}`)) as { findings: FindingsSummary };
+    if (args.json) io.out(JSON.stringify({ id, findings: got.findings }, null, 2));
+    else renderFindings(id, got.findings, io.out);
+    return 0;
+  } catch (e) {
+    io.err((e as Error).message);
+    return 1;
+  }
+}
+
+export const investigateCommand: Command = {
+  name: "investigate",
+  summary: "open an investigation from evidence files and print whose copy it comes from",
+  help,
+  async run(argv, io) {
+    if (wantsHelp(argv)) {
+      io.out(help);
+      return 0;
+    }
+    const { values } = parseFlags(argv, {
+      evidence: { type: "string", multiple: true },
+      advisory: { type: "string" },
+      title: { type: "string" },
+      observed: { type: "string" },
+      url: { type: "string" },
+      token: { type: "string" },
+      data: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const paths = values.evidence ?? [];
+    if (paths.length === 0) throw new UsageError("give at least one --evidence FILE");
+    if (values.advisory && !/^adv_[0-9A-Z]{26}$/.test(values.advisory))
+      throw new UsageError(`"${values.advisory}" is not an advisory ID (adv_...)`);
+    if (values.observed && Number.isNaN(Date.parse(values.observed)))
+      throw new UsageError(`--observed "${values.observed}" is not an ISO 8601 date-time`);
+    const files = paths.map((p) => {
+      try {
+        return { name: basename(p), base64: readFileSync(p).toString("base64") };
+      } catch (e) {
+        throw new UsageError(
+          `cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
+    });
+    const args: InvestigateArgs = {
+      title: values.title?.trim() || "Evidence from the command line",
+      ...(values.advisory ? { advisoryId: values.advisory } : {}),
+      ...(values.observed ? { observedAt: new Date(values.observed).toISOString() } : {}),
+      files,
+      json: values.json === true,
+    };
+    if (values.url) {
+      const token = values.token ?? io.env.FOREWARN_TOKEN;
+      if (!token)
+        throw new UsageError("--url needs --token or FOREWARN_TOKEN (an API token from your account page)");
+      return runRemote(values.url, token, args, io);
+    }
+    return runTask(
+      cliConfig(io, values.data),
+      "investigate",
+      args as unknown as Record<string, unknown>,
+      io,
+      {
+        existingDatabase: true,
+      },
+    );
+  },
+};

@@ -1,0 +1,213 @@
+// Request and response schemas of the forensics API (investigations, evidence, findings, exposure,
+// reports). Routes and the web client share them; the OpenAPI document is generated from them.
+import { z } from "zod";
+import { IsoDate } from "../platform/http/schemas.ts";
+
+const idOf = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not ${what} ID (${prefix}_...)`);
+
+export const InvestigationId = idOf("ivg", "an investigation");
+export const InvestigationParams = z.object({ id: InvestigationId });
+export const EvidenceParams = InvestigationParams.extend({ evidenceId: idOf("ivd", "an evidence") });
+
+export const OpenInvestigationIn = z.object({
+  title: z.string().trim().min(1).max(300),
+  advisoryId: idOf("adv", "an advisory")
+    .optional()
+    .describe(
+      "the advisory the leak concerns; when absent, the evidence is matched against every delivered advisory",
+    ),
+  observedAt: IsoDate.optional().describe("first exploitation or sighting observed outside"),
+});
+
+export const TextEvidenceIn = z.object({
+  kind: z.literal("text"),
+  name: z.string().trim().min(1).max(200),
+  text: z.string().min(1).max(500_000),
+  source: z.string().trim().max(2000).optional().describe("where it was found (URL, forum, sample ID)"),
+  foundAt: IsoDate.optional(),
+});
+
+export const ProposalIn = z.object({
+  action: z.enum(["incident", "suspension"]),
+  partnerId: idOf("org", "a partner"),
+  reason: z.string().trim().min(1).max(5000),
+});
+export const NoteIn = z.object({ text: z.string().trim().min(1).max(20_000) });
+export const CloseIn = z.object({ conclusion: z.string().trim().min(1).max(20_000) });
+export const ListQuery = z.object({ status: z.enum(["open", "closed"]).optional() });
+export const PriorQuery = z.object({
+  ratePerYear: z.coerce
+    .number()
+    .positive()
+    .max(1000)
+    .optional()
+    .describe("prior rate of independent discovery per year (default 1)"),
+  bugAgeDays: z.coerce
+    .number()
+    .positive()
+    .max(100_000)
+    .optional()
+    .describe("days the bug existed before the first wave; when given, the rate is 1/bugAgeDays per day"),
+});
+
+export const InvestigationOut = z.object({
+  id: z.string(),
+  title: z.string(),
+  advisoryId: z.string().nullable(),
+  observedAt: z.date().nullable(),
+  status: z.enum(["open", "closed"]),
+  conclusion: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.date(),
+  closedBy: z.string().nullable(),
+  closedAt: z.date().nullable(),
+});
+
+export const EvidenceOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  mediaType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  source: z.string().nullable(),
+  foundAt: z.date().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const TimelineOut = z.array(
+  z.object({
+    id: z.string(),
+    kind: z.string(),
+    actorId: z.string().nullable(),
+    at: z.date(),
+    ref: z.string().nullable(),
+    text: z.string().nullable(),
+  }),
+);
+
+const Scored = z.object({
+  recipientId: z.string(),
+  kind: z.enum(["user", "organisation"]),
+  partnerId: z.string(),
+  partnerName: z.string(),
+  partnerStatus: z.string(),
+  advisoryId: z.string(),
+  revision: z.number(),
+  score: z.number(),
+  threshold: z.number(),
+  bound: z.number(),
+  accused: z.boolean(),
+});
+const Span = z.object({ startWord: z.number(), endWord: z.number() });
+
+export const FindingsOut = z.object({
+  verdict: z.enum(["accused", "inconclusive", "no_match"]),
+  advisoryIds: z.array(z.string()),
+  matches: z.array(
+    z.object({
+      advisoryId: z.string(),
+      revision: z.number(),
+      tracingKeyId: z.string(),
+      sharedShingles: z.number().nullable(),
+      observedPoints: z.number(),
+      recipients: z.number(),
+    }),
+  ),
+  observedPoints: z.number(),
+  epsilon: z.number(),
+  populationBound: z.number(),
+  recipientCount: z.number(),
+  accused: z.array(Scored),
+  recipients: z.array(Scored).describe("the 20 recipients with the strongest evidence"),
+  distribution: z
+    .array(z.object({ from: z.number(), to: z.number(), count: z.number() }))
+    .describe("every scored recipient's score ÷ threshold as a histogram"),
+  located: z
+    .array(Span)
+    .describe("word spans of the evidence (all pieces joined) that come from the advisory"),
+  markedSpans: z.array(Span.extend({ points: z.number() })),
+  evidenceWords: z.number(),
+  canaries: z
+    .array(
+      z.object({
+        advisoryId: z.string(),
+        deliveryId: z.string(),
+        partnerId: z.string(),
+        partnerName: z.string(),
+        recipientKind: z.string(),
+        recipientId: z.string(),
+        kind: z.string(),
+        at: z.date(),
+        certain: z.literal(true),
+      }),
+    )
+    .describe("canary tokens that fired: certain attributions, apart from the statistical ones"),
+  warnings: z.array(z.string()),
+});
+
+export const InvestigationDetailOut = InvestigationOut.extend({
+  timeline: TimelineOut,
+  evidence: z.array(EvidenceOut),
+  findings: FindingsOut,
+});
+
+export const ExposureOut = z.object({
+  advisoryId: z.string().nullable(),
+  observedAt: z.date().nullable(),
+  publicAt: z.date().nullable(),
+  publishedAt: z.date().nullable(),
+  waves: z.array(
+    z.object({
+      id: z.string(),
+      at: z.date(),
+      tier: z.string().nullable(),
+      partners: z.number(),
+      content: z.array(z.string()),
+    }),
+  ),
+  recipients: z.array(
+    z.object({
+      deliveryId: z.string(),
+      partnerId: z.string(),
+      partnerName: z.string(),
+      partnerStatus: z.string(),
+      recipientKind: z.enum(["organisation", "user"]),
+      recipientId: z.string(),
+      sections: z.array(z.string()),
+      waveId: z.string(),
+      deliveredAt: z.date(),
+      firstReadAt: z.date().nullable(),
+      reads: z.array(
+        z.object({ at: z.date(), actorId: z.string().nullable(), fileId: z.string().nullable() }),
+      ),
+      acks: z.array(z.object({ at: z.date(), status: z.string(), userId: z.string() })),
+      beforeObserved: z.boolean(),
+    }),
+  ),
+  byObserved: z.object({
+    partners: z.number(),
+    members: z.number(),
+    sections: z.record(z.string(), z.number()),
+  }),
+  notes: z.array(z.string()),
+  coincidence: z.object({
+    model: z.string(),
+    assumptions: z.array(z.string()),
+    ratePerDay: z.number(),
+    rateSource: z.enum(["prior", "bug_age"]),
+    windows: z.array(
+      z.object({
+        waveId: z.string(),
+        tier: z.string().nullable(),
+        at: z.date(),
+        days: z.number(),
+        probability: z.number(),
+      }),
+    ),
+    probability: z.number().nullable(),
+    summary: z.string(),
+  }),
+});
