@@ -61,6 +61,17 @@ export const ConfigSchema = z.object({
     .describe(
       "Public base URL: advisory and invitation links, the Atom feed, CSAF provider metadata and mail use it; default: http://HOST:PORT the server actually listens on (set it behind a proxy)",
     ),
+  FOREWARN_CANARY_DOMAIN: z
+    .string()
+    .max(200)
+    .regex(
+      /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i,
+      "must be a DNS domain such as canary.example.org",
+    )
+    .optional()
+    .describe(
+      "Domain of DNS canaries: where an author wrote {{canary:dns}}, each recipient's copy gets <token>.<domain>; when unset, copies show the neutral placeholder canary.invalid and the plan preview warns",
+    ),
   FOREWARN_WEBHOOKS_ALLOW_PRIVATE: boolish
     .default(false)
     .describe("Accept partner webhook URLs on loopback and private networks (tests and labs only)"),

@@ -41,6 +41,8 @@ export type ServiceDeps = {
   webhookTransport?: Transport;
   /** Release mail: SMTP (FOREWARN_SMTP_URL) and the From: address; none keeps notices in the outbox. */
   mail?: { transport: MailTransport; from: string };
+  /** FOREWARN_CANARY_DOMAIN: the domain of DNS canary tokens in copies. */
+  canaryDomain?: string | undefined;
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -117,6 +119,7 @@ export function makeServices(d: ServiceDeps) {
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     mail: d.mail,
+    canaryDomain: d.canaryDomain,
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
@@ -166,6 +169,7 @@ export async function openRuntime(
         cnaShortName: config.FOREWARN_CNA_SHORT_NAME,
       },
       mail: { transport: mailTransport(config.FOREWARN_SMTP_URL), from: config.FOREWARN_MAIL_FROM },
+      canaryDomain: config.FOREWARN_CANARY_DOMAIN,
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

@@ -36,6 +36,8 @@ export const ID_PREFIXES = {
   ack: "ack",
   webhookMessage: "whm",
   webhookAttempt: "wha",
+  tracingKey: "trk",
+  canaryToken: "cnt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

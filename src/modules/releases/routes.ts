@@ -8,6 +8,7 @@ import { sendDownload } from "../../platform/http/download.ts";
 import { errors, IsoDate } from "../../platform/http/schemas.ts";
 import { SECTIONS } from "../advisories/content.ts";
 import { ACK_STATUSES, type Releases } from "./service.ts";
+import { TracingOut } from "./tracing-schema.ts";
 
 const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
 const PartnerId = z.string().regex(/^org_[0-9A-HJKMNP-TV-Z]{26}$/, "not a partner ID");
@@ -229,6 +230,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             compressed: z.array(Compressed),
             warnings: z.array(z.string()),
             capped: Capped,
+            tracing: TracingOut,
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -247,7 +249,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         description:
           "capped names the partners whose content a policy rule cuts below their tier's (their eligibility now), with the rules.",
         params: IdParams,
-        response: { 200: PlanOut.extend({ capped: Capped }), ...errors(401, 403, 404) },
+        response: {
+          200: PlanOut.extend({ capped: Capped, tracing: TracingOut.nullable() }),
+          ...errors(401, 403, 404),
+        },
       },
     },
     async (req) => releases.getPlan(requireActor(req), req.params.id),
