@@ -55,7 +55,12 @@ export function splitSections(text: string): Map<Section, string> {
 const attachmentName = (f: { id: string; filename: string }) => `${f.id}/${f.filename}`;
 
 /** Plans a fresh key over the source, or null when nothing in it can vary (no prose, no code-aware file). */
-export function planTracingKey(source: RenderSource, recipients: readonly string[]): KeyFile | null {
+export function planTracingKey(
+  source: RenderSource,
+  recipients: readonly string[],
+  /** Deterministic key (tests only). */
+  keySeed?: string,
+): KeyFile | null {
   const text = tracingText(source);
   const attachments = source.files
     .filter((f) => typeof f.text === "string")
@@ -67,6 +72,7 @@ export function planTracingKey(source: RenderSource, recipients: readonly string
       recipients: ["deliveries"],
       attachments,
       protect: CANARY_PLACEHOLDERS,
+      ...(keySeed === undefined ? {} : { keySeed }),
     });
     return { ...file, recipients: recipients.length ? [...recipients] : ["deliveries"] };
   } catch (e) {
