@@ -178,7 +178,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         waves: derived.waves.map((w) => ({ ...w, id: null })),
         exclusions: derived.exclusions,
         compressed: derived.compressed,
-        warnings: [...compressionWarnings(derived.compressed), ...capacityWarnings(tracingCap)],
+        warnings: compressionWarnings(derived.compressed),
         capped: derived.capped,
         tracing: tracingCap,
       };

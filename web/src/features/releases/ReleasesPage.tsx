@@ -41,6 +41,7 @@ import { formatLead, formatUtc, localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/useApiQuery.ts";
 import { CopyFacts, type CopyIdentifiers } from "../partners/Portal.tsx";
 import { LiveWaveView } from "./LiveWaveView.tsx";
+import { PlanCapacity, type TracingCapacity } from "./PlanCapacity.tsx";
 import {
   type ExclusionDraft,
   type ExtraWaveDraft,
@@ -80,6 +81,7 @@ type Plan = {
   compressLeadTimes?: boolean;
   breakRequest?: { by: string; at: string; reason: string; evidence: string | null } | null;
   capped?: Capped;
+  tracing?: TracingCapacity | null;
   warnings: string[];
   armedAt: string | null;
   cancelReason: string | null;
@@ -97,6 +99,7 @@ type Preview = {
   exclusions: Plan["exclusions"];
   warnings?: string[];
   capped?: Capped;
+  tracing?: TracingCapacity;
 };
 type AdvisorySummary = { id: string; trackingId: string; title: string; state: string };
 type Partner = { id: string; name: string };
@@ -481,6 +484,7 @@ function PlanEditor() {
               </Text>
             ))}
             <CappedList capped={preview.capped} names={names} />
+            <PlanCapacity tracing={preview.tracing} />
           </Paper>
         )}
         {canWrite && ((preview?.warnings?.length ?? 0) > 0 || compressRefused) && (
@@ -590,6 +594,7 @@ function PlanEditor() {
             )}
             <WaveTimeline plan={p} names={names} />
             <CappedList capped={p.capped} names={names} />
+            <PlanCapacity tracing={p.tracing} />
             {p.compressLeadTimes && (
               <Text size="xs" c="orange" mt="xs">
                 Lead times compressed by choice: a tier whose wave time had passed gets it at once.
