@@ -511,7 +511,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         tags: ["partner portal"],
         summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
         description:
-          "embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have.",
+          "The copy is the caller's own, stored when it was delivered: its text sections, fenced code and text files (YARA, Sigma, Python, shell, raw HTTP, IOC lists) are worded for this recipient alone, with canary tokens where the author placed them; titles, product lists and binary files are the same for everyone. embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have (those are the public text, not fingerprinted).",
         params: IdParams,
         response: {
           200: z.object({
@@ -550,7 +550,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "downloadPartnerAdvisoryFile",
         tags: ["partner portal"],
         summary:
-          "A file of the caller's copy (ZIP, pcap, rules) as bytes: 404 before its wave or beyond its content level; audited",
+          "A file of the caller's copy as bytes: a text file in the caller's own variant (the SHA-256 its copy lists), a binary file (ZIP, pcap) unchanged; 404 before its wave or beyond its content level; audited",
         params: IdParams.extend({
           fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
         }),

@@ -153,6 +153,12 @@ export function ApplyPage() {
               onChange={(e) => setAttest({ ...attest, [k]: e.currentTarget.checked })}
             />
           ))}
+          <Text size="sm" data-testid="fingerprint-notice">
+            Every copy a member of your organisation receives is fingerprinted for that member: the wording of
+            its text sections, fenced code, and attached YARA, Sigma, Python, shell, raw HTTP and IOC files
+            vary per recipient, and canary host names or links appear where the author placed them. Titles,
+            product lists and binary files (such as ZIP or pcap) are the same for everyone.
+          </Text>
           <ErrorAlert error={error} />
           <Button type="submit">Submit application</Button>
           <Text size="sm" c="dimmed">
