@@ -43,6 +43,8 @@ export type ServiceDeps = {
   mail?: { transport: MailTransport; from: string };
   /** FOREWARN_CANARY_DOMAIN: the domain of DNS canary tokens in copies. */
   canaryDomain?: string | undefined;
+  /** Benchmarks only: the unfingerprinted baseline (see ReleaseDeps.plainCopiesForBenchmark). */
+  plainCopiesForBenchmark?: boolean;
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -120,6 +122,7 @@ export function makeServices(d: ServiceDeps) {
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     mail: d.mail,
     canaryDomain: d.canaryDomain,
+    plainCopiesForBenchmark: d.plainCopiesForBenchmark,
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
   releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);

