@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
+import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { canaryTokens } from "../src/modules/canaries/schema.ts";
@@ -347,6 +348,43 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     const leaked = copies.get(`gold:${leaker.id}`)?.copy.markdown as string;
     const result = traceEvidence(loaded, leaked);
     expect(result.accused).toEqual([leaker.id]);
+  });
+
+  it("arms a plan with low tracing capacity, the warning shown on the plan and recorded with the arming", async () => {
+    const rep = await post(
+      "/api/reports",
+      {},
+      { product: "Tiny", version: "1", title: "Tiny", description: "x" },
+    );
+    const tiny = await s.advisories.create(staff.c1.actor, {
+      caseId: rep.json().caseId,
+      title: "Tiny: a crash",
+      products: [{ vendor: "Acme", product: "Tiny", affected: ["1.0"], fixed: ["1.1"] }],
+      sections: { summary: "A crash.", details: "", detection: "", poc: "", indicators: "" },
+    });
+    await s.advisories.submit(staff.c2.actor, tiny.id);
+    await s.advisories.approve(staff.c2.actor, tiny.id);
+    const T1 = "2026-03-20T12:00:00.000Z";
+    const preview = await post(`/api/advisories/${tiny.id}/release-plan/preview`, staff.c1.headers, {
+      publicAt: T1,
+    });
+    expect(preview.json().tracing.waves[0].warnings.join(" ")).toMatch(/low tracing capacity/);
+    // The compression warnings stay their own (the UI asks to compress lead times for those only).
+    expect(preview.json().warnings).toEqual([]);
+    expect(
+      (await post(`/api/advisories/${tiny.id}/release-plan`, staff.c1.headers, { publicAt: T1 })).statusCode,
+    ).toBe(201);
+    expect((await post(`/api/advisories/${tiny.id}/release-plan/approve`, staff.c2.headers)).statusCode).toBe(
+      200,
+    );
+    const armed = await post(`/api/advisories/${tiny.id}/release-plan/arm`, staff.c1.headers);
+    expect(armed.statusCode, armed.body).toBe(200);
+    expect(armed.json().warnings.join(" ")).toMatch(/low tracing capacity/);
+    const entries = (await db.db.select().from(auditLog)).filter(
+      (e) => e.type === "release.armed" && e.subject === tiny.id,
+    );
+    expect(entries).toHaveLength(1);
+    expect(JSON.stringify(entries[0]?.payload)).toMatch(/tracingWarnings.*low tracing capacity/);
   });
 
   it("shows staff previews and exports the neutral placeholder, never a live token", async () => {
