@@ -285,7 +285,10 @@ export function makeReleaseContext(d: ReleaseDeps) {
       .where(and(eq(releaseTracingKeys.planId, plan.id), eq(releaseTracingKeys.revision, plan.revision)));
     if (key) {
       const cap = key.capacity as TracingCapacity;
-      warnings.push(...new Set([...(cap.warnings ?? []), ...(cap.waves ?? []).flatMap((w) => w.warnings)]));
+      warnings.push(
+        ...(cap.warnings ?? []),
+        ...(cap.waves ?? []).flatMap((w, i) => w.warnings.map((x) => `wave ${i + 1}: ${x}`)),
+      );
     }
     const exclusions = await db
       .select()

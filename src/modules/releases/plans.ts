@@ -98,7 +98,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
 
   /** Every warning of a capacity report (plan-wide and per wave), once. */
   const capacityWarnings = (cap: TracingCapacity) => [
-    ...new Set([...cap.warnings, ...cap.waves.flatMap((w) => w.warnings)]),
+    ...cap.warnings,
+    ...cap.waves.flatMap((w, i) => w.warnings.map((x) => `wave ${i + 1}: ${x}`)),
   ];
 
   async function anyDelivered(tx: DbOrTx, planId: string): Promise<boolean> {

@@ -38,7 +38,10 @@ const excerpt = (words: number | null) => (words === null ? "not traceable" : `$
 /** The tracing capacity of a plan (or its preview); nothing when the server sent none. */
 export function PlanCapacity({ tracing }: { tracing: TracingCapacity | null | undefined }) {
   if (!tracing) return null;
-  const warnings = [...new Set([...tracing.warnings, ...tracing.waves.flatMap((w) => w.warnings)])];
+  const warnings = [
+    ...tracing.warnings,
+    ...tracing.waves.flatMap((w, i) => w.warnings.map((x) => `Wave ${i + 1}: ${x}`)),
+  ];
   return (
     <Paper withBorder p="md" mt="sm" data-testid="plan-capacity">
       <Title order={4} mb="xs">
@@ -46,8 +49,8 @@ export function PlanCapacity({ tracing }: { tracing: TracingCapacity | null | un
       </Title>
       <Text size="sm" mb="xs">
         Each recipient's copy varies in the wording of its sections, in fenced code and in its text files (
-        {tracing.variedFiles.length ? tracing.variedFiles.join(", ") : "none vary"}). Titles, product lists
-        and binary files do not vary
+        {tracing.variedFiles.length ? tracing.variedFiles.join(", ") : "this advisory has none that vary"}).
+        Titles, product lists and binary files do not vary
         {tracing.unvariedFiles.length ? ` (sent unchanged: ${tracing.unvariedFiles.join(", ")})` : ""}.
       </Text>
       <Table striped withTableBorder captionSide="top" data-testid="plan-capacity-table">
