@@ -43,7 +43,15 @@ async function chunked<T>(rows: T[], size: number, write: (part: T[]) => Promise
 export async function seedRelease(
   s: Services,
   raw: { db: Db; sealer: Sealer; ids: IdGen; clock: Clock },
-  opts: { partners: number; members: number; leadTime: string; webhookUrl: string | null; password: string },
+  opts: {
+    partners: number;
+    members: number;
+    leadTime: string;
+    webhookUrl: string | null;
+    password: string;
+    /** Sections of the advisory instead of the short default (e.g. a real-sized advisory to fingerprint). */
+    sections?: Record<"summary" | "details" | "detection" | "poc" | "indicators", string>;
+  },
 ): Promise<Seeded> {
   const { db, sealer, ids, clock } = raw;
   // The default tiers (a policy rule caps at `restricted`), the first with the lead time asked for.
@@ -83,7 +91,7 @@ export async function seedRelease(
     caseId,
     title: "Acme Gateway: authentication bypass",
     products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
-    sections: {
+    sections: opts.sections ?? {
       summary: "An authentication bypass in the Acme Gateway admin console.",
       details: "## Root cause\n\nThe console trusts `X-Forwarded-User` from any client.",
       detection: "Look for `X-Forwarded-User` in requests to /admin.",

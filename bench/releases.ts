@@ -33,6 +33,7 @@ const PASSWORD = "correct horse battery staple";
 
 type Figures = {
   engine: DbKind;
+  fingerprinted: boolean;
   planMs: number;
   baselinePerSecond: number;
   firstLateMs: number;
@@ -131,7 +132,30 @@ async function database(engine: DbKind, pgUrl: string | undefined) {
   };
 }
 
-async function runOne(engine: DbKind, pgUrl: string | undefined, partners: number): Promise<Figures> {
+/** A real-sized advisory (the fixture the tracing benchmark renders), as the seeded advisory's sections. */
+function advisorySections() {
+  const md = readFileSync("test/fixtures/advisories/fw-2025-0142-gateway-auth-bypass.md", "utf8");
+  const parts = new Map<string, string>();
+  for (const chunk of md.split(/^## /m).slice(1)) {
+    const nl = chunk.indexOf("\n");
+    parts.set(chunk.slice(0, nl).trim(), chunk.slice(nl + 1).trim());
+  }
+  const get = (k: string) => parts.get(k) ?? "";
+  return {
+    summary: get("Summary"),
+    details: [get("Details"), get("Workarounds"), get("Fixed software")].join("\n\n"),
+    detection: get("Indicators of compromise"),
+    poc: "```sh\ncurl -H 'X-Forwarded-User: admin' https://gateway/admin\n```",
+    indicators: "- 203.0.113.7",
+  };
+}
+
+async function runOne(
+  engine: DbKind,
+  pgUrl: string | undefined,
+  partners: number,
+  fingerprinted: boolean,
+): Promise<Figures> {
   const sink = await startSink();
   const transport = httpTransport({ ca: sink.cert });
   const { d, drop } = await database(engine, pgUrl);
@@ -155,11 +179,19 @@ async function runOne(engine: DbKind, pgUrl: string | undefined, partners: numbe
       sessionHours: 12,
       allowPrivateWebhooks: true,
       webhookTransport: transport,
+      plainCopiesForBenchmark: !fingerprinted,
     });
     const seeded = await seedRelease(
       s,
       { db: db.db, sealer: makeSealer(masterKey), ids: makeIds(systemClock), clock: systemClock },
-      { partners, members: MEMBERS, leadTime: "PT1H", webhookUrl: sink.url, password: PASSWORD },
+      {
+        partners,
+        members: MEMBERS,
+        leadTime: "PT1H",
+        webhookUrl: sink.url,
+        password: PASSWORD,
+        sections: advisorySections(),
+      },
     );
     const coordinator = seeded.coordinator.actor;
     // The preview derives the same plan (every partner's eligibility): its time says how far ahead
@@ -214,6 +246,7 @@ async function runOne(engine: DbKind, pgUrl: string | undefined, partners: numbe
     ].filter(Boolean);
     return {
       engine,
+      fingerprinted,
       planMs,
       baselinePerSecond,
       firstLateMs: first - waveAt,
@@ -244,20 +277,32 @@ export async function releaseBenchmark(partners = PARTNERS): Promise<string> {
   const pgUrl = loadConfig().TEST_DATABASE_URL;
   const engines: DbKind[] = pgUrl ? ["pglite", "postgresql"] : ["pglite"];
   const figures: Figures[] = [];
-  for (const engine of engines) figures.push(await runOne(engine, pgUrl, partners));
+  // Per engine the same wave twice in one run: plain copies (the baseline), then fingerprinted ones.
+  for (const engine of engines)
+    for (const fingerprinted of [false, true])
+      figures.push(await runOne(engine, pgUrl, partners, fingerprinted));
   const recipients = (partners * (1 + MEMBERS)).toLocaleString("en");
-  const rows = figures.flatMap((f) => [
-    `| ${f.engine}: copies to ${recipients} recipients | planning ${secs(f.planMs)} (${partners.toLocaleString("en")} partners' eligibility) | first ${secs(f.firstLateMs)} after the wave's time, last ${secs(f.lastMs)}; ${f.perSecond.toFixed(0)} copies/s | ${f.checks} |`,
-    `| ${f.engine}: webhooks (one per partner) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.webhooksLastMs)} after the wave's time; ${f.webhooksPerSecond.toFixed(0)} webhooks/s | ${((100 * f.webhooksPerSecond) / f.baselinePerSecond).toFixed(0)}% of the raw rate; signed and logged, 8 at a time, sharing the database with the wave |`,
-  ]);
+  const rows = figures.flatMap((f) => {
+    const plain = figures.find((g) => g.engine === f.engine && !g.fingerprinted);
+    if (!f.fingerprinted || !plain) return [];
+    const slower = (100 * (f.lastMs - plain.lastMs)) / plain.lastMs;
+    return [
+      `| ${f.engine}: fingerprinted copies to ${recipients} recipients | plain copies in the same run: first ${secs(plain.firstLateMs)} after the wave's time, last ${secs(plain.lastMs)}; ${plain.perSecond.toFixed(0)} copies/s | first ${secs(f.firstLateMs)} after the wave's time, last ${secs(f.lastMs)}; ${f.perSecond.toFixed(0)} copies/s | ${slower >= 0 ? `${slower.toFixed(0)}% slower` : `${(-slower).toFixed(0)}% faster`} than plain to the last copy; ${f.checks} |`,
+      `| ${f.engine}: planning | - | ${secs(f.planMs)} (${partners.toLocaleString("en")} partners' eligibility, members counted, capacity of the advisory) | preview of the plan |`,
+      `| ${f.engine}: webhooks (one per partner) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.webhooksLastMs)} after the wave's time; ${f.webhooksPerSecond.toFixed(0)} webhooks/s | ${((100 * f.webhooksPerSecond) / f.baselinePerSecond).toFixed(0)}% of the raw rate; signed and logged, 8 at a time, sharing the database with the wave |`,
+    ];
+  });
   const before = Object.entries(BEFORE).map(([k, v]) => `- ${k}: ${v}`);
   return `## Release engine
 
 One wave to ${partners.toLocaleString("en")} partners × (the partner + ${MEMBERS} members) = ${recipients}
 recipients with one webhook endpoint per partner on an HTTPS sink on 127.0.0.1, fired by its pg-boss
 job on the real clock with the server's polling interval (\`bench/releases.ts\`). Each copy is its own
-transaction-guarded delivery (idempotency key, sealed copy, audit entry). The baseline is the same
-transport POSTing to the same sink one request at a time.
+transaction-guarded delivery (idempotency key, sealed copy, audit entry). The advisory is
+\`test/fixtures/advisories/fw-2025-0142-gateway-auth-bypass.md\` as its sections. Per engine the same
+wave runs twice in one run: plain copies (the baseline, \`plainCopiesForBenchmark\`), then fingerprinted
+copies (each recipient's wording and codeword, sealed with the copy; the tracing key made at
+approval). The webhook baseline is the same transport POSTing to the same sink one request at a time.
 
 | benchmark | baseline | subject | note |
 | --- | --- | --- | --- |

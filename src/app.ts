@@ -180,7 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: "Forewarn API",
         version: deps.version,
         description:
-          "Run a vulnerability early-alert programme in which every recipient's copy is fingerprinted. Authenticate with the session cookie from POST /api/auth/login (writes then need X-CSRF-Token) or with Authorization: Bearer <API token>. Errors are { error: { code, message, requestId } }.",
+          "Run a vulnerability early-alert programme in which every recipient's copy is fingerprinted: the wording of its text sections and fenced code, its YARA, Sigma, Python, shell, raw HTTP and IOC files, and canary tokens where the author placed {{canary:dns}} or {{canary:url}}; titles, product lists and binary files are not varied. Authenticate with the session cookie from POST /api/auth/login (writes then need X-CSRF-Token) or with Authorization: Bearer <API token>. Errors are { error: { code, message, requestId } }.",
       },
       components: {
         securitySchemes: {

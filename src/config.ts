@@ -108,7 +108,7 @@ export const ConfigSchema = z.object({
     .transform((v) => v.toLowerCase())
     .optional()
     .describe(
-      "Domain under which DNS canary tokens are placed (<token>.DOMAIN); delegate it to the canary DNS server",
+      "Domain of DNS canaries: where an author wrote {{canary:dns}}, each recipient's copy gets <token>.DOMAIN (delegate it to the canary DNS server); when unset, copies show the neutral placeholder canary.invalid and the plan preview warns",
     ),
   FOREWARN_CANARY_DNS: z
     .string()

@@ -50,6 +50,10 @@ export type ServiceDeps = {
     /** Tests only: the transport that reaches the SIEM webhook. */
     transport?: Transport | undefined;
   };
+  /** FOREWARN_CANARY_DOMAIN: the domain of DNS canary tokens in copies. */
+  canaryDomain?: string | undefined;
+  /** Benchmarks only: the unfingerprinted baseline (see ReleaseDeps.plainCopiesForBenchmark). */
+  plainCopiesForBenchmark?: boolean;
 };
 
 export const DEFAULT_PUBLISHER: Publisher = {
@@ -126,6 +130,8 @@ export function makeServices(d: ServiceDeps) {
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     mail: d.mail,
+    canaryDomain: d.canaryDomain,
+    plainCopiesForBenchmark: d.plainCopiesForBenchmark,
   });
   const canaries = makeCanaries({
     db,
@@ -209,6 +215,7 @@ export async function openRuntime(
             ? { url: config.FOREWARN_CANARY_WEBHOOK_URL, secret: config.FOREWARN_CANARY_WEBHOOK_SECRET }
             : undefined,
       },
+      canaryDomain: config.FOREWARN_CANARY_DOMAIN,
     });
     return { database, services, close: () => database.close() };
   } catch (e) {

@@ -43,6 +43,12 @@ const SECTIONS = {
 const RULE = 'alert http any any -> any any (msg:"Acme admin bypass zebra-41"; sid:1000001;)\n';
 /** Texts that must never appear in a message in the clear. */
 const SECRETS = [TITLE, ...Object.values(SECTIONS), "marmalade-7", "zebra-41", "203.0.113.7"];
+/**
+ * A text without Unicode format characters: copies are fingerprinted with invisible marks between
+ * words, so a leaked copy is searched for secrets with them removed (the tokens with digits above are
+ * never varied at all).
+ */
+const visible = (t: string) => t.replace(/\p{Cf}/gu, "");
 
 type Sent = { from: string; to: string[]; raw: string };
 
@@ -297,17 +303,20 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     const plain = gpg(home, ["--passphrase", "", "--decrypt", file]);
     const inner = await simpleParser(plain);
     expect(inner.subject).toContain(TITLE);
-    expect(inner.text).toContain(SECTIONS.details);
-    expect(inner.text).toContain(SECTIONS.poc);
     expect(inner.text).toContain("Prepared for Partner Gold alone");
     const rule = inner.attachments.find((x) => x.filename === "acme.rules");
     expect(rule?.content.toString("utf8")).toBe(RULE);
     const copy = inner.attachments.find((x) => x.contentType === "application/json");
-    expect(JSON.parse(copy?.content.toString("utf8") ?? "{}")).toMatchObject({
-      advisoryId: adv,
-      recipient: { kind: "user", id: admin.id },
-      sections: { details: SECTIONS.details },
-    });
+    const json = JSON.parse(copy?.content.toString("utf8") ?? "{}");
+    expect(json).toMatchObject({ advisoryId: adv, recipient: { kind: "user", id: admin.id } });
+    // The mail carries the member's own (fingerprinted) copy, the text and its JSON alike.
+    expect(inner.text).toContain(json.sections.details);
+    expect(inner.text).toContain(json.sections.poc);
+    expect(visible(json.sections.details)).toContain("X-Forwarded-User header");
+    expect(visible(json.sections.details)).toContain("(codeword marmalade-7)");
+    expect(visible(inner.text ?? "")).toMatch(
+      /curl -H (['"])X-Forwarded-User: admin\1 https:\/\/gateway\/admin/,
+    );
 
     const notice = await simpleParser(toAnalyst?.raw ?? "");
     expect(notice.text).toContain(`http://127.0.0.1:8080/releases/${adv}`);
@@ -325,7 +334,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     expect(sent.length).toBeGreaterThan(0);
     for (const m of sent)
       for (const text of await decodedTexts(m.raw))
-        for (const secret of SECRETS) expect(text, `a message to ${m.to}`).not.toContain(secret);
+        for (const secret of SECRETS) expect(visible(text), `a message to ${m.to}`).not.toContain(secret);
   });
 
   it("is idempotent: the same jobs again, and the sweep, send nothing more", async () => {
@@ -378,7 +387,8 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     expect(sent).toHaveLength(before + 2);
     expect(sent.at(-1)?.to).toEqual([lost.email]);
     for (const m of sent.slice(before))
-      for (const text of await decodedTexts(m.raw)) for (const x of SECRETS) expect(text).not.toContain(x);
+      for (const text of await decodedTexts(m.raw))
+        for (const x of SECRETS) expect(visible(text)).not.toContain(x);
   });
 
   it("mails nothing more to a partner suspended after its delivery", async () => {

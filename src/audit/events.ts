@@ -130,6 +130,8 @@ export type AuditEvents = {
     version: number;
     compressLeadTimes?: boolean;
     compressedTiers?: string[];
+    /** Low tracing capacity the coordinator armed the plan with (the plan preview showed it). */
+    tracingWarnings?: string[];
   };
   "release.moved": {
     planId: string;
@@ -164,7 +166,7 @@ export type AuditEvents = {
   "release.webhook_redelivered": { messageId: string; endpointId: string };
   "release.ack_reminded": { deliveryId: string; to: string[] };
   "release.acknowledged": { ackId: string; status: string; product: string | null };
-  "release.approved": { planId: string; revision: number; version: number };
+  "release.approved": { planId: string; revision: number; version: number; tracingKeyId?: string | null };
   "release.copy_refused": { deliveryId: string; partnerStatus: string };
   "release.mailed": {
     deliveryId: string;

@@ -96,7 +96,7 @@ export const demoCommand: Command = {
       const c2 = await person("coordinator", "bob@programme.example");
       await s.partners.publishNda(
         sys,
-        "# NDA\n\nEmbargoed details stay inside your organisation until release.",
+        "# NDA\n\nEmbargoed details stay inside your organisation until release.\n\nEvery copy is fingerprinted for its recipient (the wording of its text, fenced code, and text rules and proofs of concept; canary tokens where placed; not titles, product lists or binary files): a leaked copy or excerpt names whose copy it was.",
       );
       const nda = (await s.partners.currentNda()).version;
       const names = new Map<string, string>();

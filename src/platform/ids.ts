@@ -41,6 +41,7 @@ export const ID_PREFIXES = {
   investigation: "ivg",
   investigationEvent: "ive",
   investigationEvidence: "ivd",
+  tracingKey: "trk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

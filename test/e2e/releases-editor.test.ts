@@ -186,6 +186,10 @@ describe("plan editor: extra waves and exclusions", () => {
       expect(await preview.getByText("Tier standard", { exact: false }).count()).toBe(0);
       expect(await preview.getByText("Tier restricted", { exact: false }).count()).toBe(0);
       expect((await c1.request("GET", `/api/advisories/${advisoryId}/release-plan`)).status).toBe(404);
+      // The tracing capacity per wave is shown before anything is saved (and scanned by axe below).
+      const capacity = preview.getByTestId("plan-capacity");
+      await capacity.getByRole("table").waitFor();
+      await capacity.getByRole("rowheader", { name: /^1: / }).waitFor();
       await screenshot(page, "release-plan-extra-wave-preview");
       await expectAccessible(page, "plan editor with extra wave and exclusion");
 

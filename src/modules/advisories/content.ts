@@ -50,11 +50,33 @@ export const CONTENT_LEVELS = {
 export type ContentLevel = keyof typeof CONTENT_LEVELS;
 
 /**
- * The content restricted to a level: sections outside it are emptied.
+ * What a reader who is not a partner recipient sees where the author placed a canary
+ * (`{{canary:dns}}`, `{{canary:url}}`): names that never resolve (RFC 6761). Only a partner's
+ * delivered copy carries a live token (src/modules/releases/canary-placeholders.ts).
+ */
+export const NEUTRAL_CANARY = {
+  dns: "canary.invalid",
+  url: "https://example.invalid/c/canary",
+} as const;
+
+/** The text with every canary placeholder neutral. @example neutralCanaries("{{canary:dns}}") // "canary.invalid" */
+export function neutralCanaries(text: string): string {
+  if (!text.includes("{{canary:")) return text;
+  return text.replace(/\{\{canary:(dns|url)\}\}/g, (_m, kind: "dns" | "url") => NEUTRAL_CANARY[kind]);
+}
+
+/**
+ * The content restricted to a level: sections outside it are emptied, canary placeholders neutral
+ * (staff previews, exports and the public release; partner copies are rendered elsewhere).
  * @example restrictToLevel(c, "summary").sections.poc === ""
  */
 export function restrictToLevel(content: AdvisoryContent, level: ContentLevel): AdvisoryContent {
-  return restrictToSections(content, CONTENT_LEVELS[level]);
+  const r = restrictToSections(content, CONTENT_LEVELS[level]);
+  const sections = Object.fromEntries(SECTIONS.map((s) => [s, neutralCanaries(r.sections[s])])) as Record<
+    Section,
+    string
+  >;
+  return { ...r, sections };
 }
 
 /**

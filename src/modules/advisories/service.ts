@@ -17,6 +17,7 @@ import {
   type AdvisoryContent,
   type ContentLevel,
   markdownProblems,
+  neutralCanaries,
   type Product,
   productProblems,
   restrictToLevel,
@@ -885,9 +886,11 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             id: r.id,
             trackingId: r.trackingId,
             title: r.title,
-            summary: d.sealer.open(
-              (r.sections as Record<Section, string>).summary,
-              sectionContext(r.revisionId, "summary"),
+            summary: neutralCanaries(
+              d.sealer.open(
+                (r.sections as Record<Section, string>).summary,
+                sectionContext(r.revisionId, "summary"),
+              ),
             ),
             publishedAt: r.publishedAt as Date,
             updatedAt: new Date(Math.max(r.revisionAt.getTime(), (r.publishedAt as Date).getTime())),

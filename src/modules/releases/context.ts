@@ -24,9 +24,17 @@ import {
   type ExtraWaveIn,
   type PartnerEligibility,
 } from "./plan.ts";
-import type { Copy, Fingerprint, RenderSource } from "./render.ts";
-import { releaseAcks, releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import type { Copy, RenderSource } from "./render.ts";
+import {
+  releaseAcks,
+  releaseDeliveries,
+  releaseExclusions,
+  releasePlans,
+  releaseTracingKeys,
+  releaseWaves,
+} from "./schema.ts";
 import { is } from "./states.ts";
+import { makeTracingKeys, type TracingCapacity } from "./tracing.ts";
 import type { Transport } from "./webhooks.ts";
 
 export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
@@ -60,8 +68,16 @@ export type ReleaseDeps = {
   mail?: { transport: MailTransport; from: string } | undefined;
   /** Base of links in webhooks and mail (FOREWARN_PUBLIC_URL). */
   publicUrl: string;
-  /** The tracing seam (see render.ts); NO_FINGERPRINT until the tracing issue wires it. */
-  fingerprint?: Fingerprint | undefined;
+  /**
+   * FOREWARN_CANARY_DOMAIN: `{{canary:dns}}` in a copy becomes `<token>.<domain>`; without it the
+   * neutral placeholder (and the plan preview warns).
+   */
+  canaryDomain?: string | undefined;
+  /**
+   * Benchmarks only (bench/releases.ts): copies rendered without fingerprints or canaries, the
+   * baseline fingerprinting is measured against in the same run. Never set by the server or the CLI.
+   */
+  plainCopiesForBenchmark?: boolean | undefined;
   transport?: Transport | undefined;
   /**
    * Time written into `webhook-timestamp`: receivers check it against their own real clock for
@@ -160,6 +176,9 @@ export function makeReleaseContext(d: ReleaseDeps) {
     queue: () => queue.current(),
   });
 
+  const tracing = makeTracingKeys({ db, sealer: d.sealer, ids: d.ids, clock });
+  const canary = { domain: d.canaryDomain, publicUrl: d.publicUrl };
+
   // ---- adapters over the other modules' services ----
 
   async function advisoryOf(actor: Actor, advisoryId: string, revision?: number) {
@@ -190,7 +209,9 @@ export function makeReleaseContext(d: ReleaseDeps) {
     return out;
   }
 
-  async function renderSource(plan: PlanRow): Promise<RenderSource> {
+  async function renderSource(
+    plan: Pick<PlanRow, "advisoryId" | "revision" | "publicAt">,
+  ): Promise<RenderSource> {
     const a = await advisoryOf(ENGINE, plan.advisoryId, plan.revision);
     const files = [];
     for (const f of a.files) {
@@ -257,6 +278,18 @@ export function makeReleaseContext(d: ReleaseDeps) {
           ),
         ),
       );
+    // Low tracing capacity of the pinned revision's key (shown before arming, recorded when armed).
+    const [key] = await db
+      .select({ capacity: releaseTracingKeys.capacity })
+      .from(releaseTracingKeys)
+      .where(and(eq(releaseTracingKeys.planId, plan.id), eq(releaseTracingKeys.revision, plan.revision)));
+    if (key) {
+      const cap = key.capacity as TracingCapacity;
+      warnings.push(
+        ...(cap.warnings ?? []),
+        ...(cap.waves ?? []).flatMap((w, i) => w.warnings.map((x) => `wave ${i + 1}: ${x}`)),
+      );
+    }
     const exclusions = await db
       .select()
       .from(releaseExclusions)
@@ -347,6 +380,8 @@ export function makeReleaseContext(d: ReleaseDeps) {
     audit,
     queue,
     email,
+    tracing,
+    canary,
     advisoryOf,
     eligibilities,
     renderSource,

@@ -1,13 +1,17 @@
-// A wave's deliveries: each recipient's copy (rendered through the fingerprint seam, NO_FINGERPRINT
-// today), its idempotency key (plan:recipient), its audit entry, a member's mail or the partner's
-// webhook messages, committed together.
+// A wave's deliveries: each recipient's copy (rendered through the fingerprint seam with the plan's
+// tracing key: its own wording, file variants and canary tokens), its sealed codeword, its idempotency
+// key (plan:recipient), its audit entry, its canary tokens (by hash), a member's mail or the
+// partner's webhook messages, committed together.
 import { eq } from "drizzle-orm";
 import { sha256Hex } from "../../platform/crypto.ts";
 import type { Section } from "../advisories/content.ts";
+import { canaryTokens } from "../canaries/schema.ts";
+import { hashCanaryToken } from "../canaries/tokens.ts";
 import { ENGINE, type PlanRow, type ReleaseContext, type WaveRow } from "./context.ts";
 import { NO_FINGERPRINT, type Recipient, type RenderSource, renderCopy } from "./render.ts";
 import { releaseDeliveries, releasePlans, releaseWebhookMessages } from "./schema.ts";
 import { is } from "./states.ts";
+import { fingerprintCopy } from "./tracing.ts";
 
 export type DeliveryItem = {
   recipient: Recipient;
@@ -16,8 +20,7 @@ export type DeliveryItem = {
 };
 
 export function makeDeliveries(c: ReleaseContext) {
-  const { d, db, clock, audit, email } = c;
-  const fingerprint = d.fingerprint ?? NO_FINGERPRINT;
+  const { d, db, clock, audit, email, tracing, canary } = c;
 
   type Made = { deliveryId: string; recipient: Recipient; messages: string[] };
 
@@ -28,9 +31,17 @@ export function makeDeliveries(c: ReleaseContext) {
    * wave's time has not come. Returns the new deliveries.
    */
   async function deliverBatch(plan: PlanRow, wave: WaveRow, source: RenderSource, items: DeliveryItem[]) {
+    // The key is opened and compiled once per plan and revision, then shared by every copy.
+    const plain = d.plainCopiesForBenchmark === true;
+    const rt = plain ? null : await tracing.runtimeFor(plan, source);
     const prepared = items.map((it) => {
-      const { copy, codeword } = renderCopy(source, it.sections, it.recipient, fingerprint);
-      return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword };
+      const { copy, codeword, canaries } = renderCopy(
+        source,
+        it.sections,
+        it.recipient,
+        plain ? NO_FINGERPRINT : (cp, r) => fingerprintCopy(rt, canary, cp, r),
+      );
+      return { ...it, id: d.ids("delivery"), json: JSON.stringify(copy), codeword, canaries: canaries ?? [] };
     });
     const made: Made[] = [];
     const ok = await db.transaction(async (tx) => {
@@ -62,12 +73,30 @@ export function makeDeliveries(c: ReleaseContext) {
             codewordSealed: codeword
               ? d.sealer.seal(Buffer.from(codeword).toString("base64"), `release_deliveries.codeword:${id}`)
               : null,
+            tracingKeyId: codeword && rt ? rt.keyId : null,
             deliveredAt: now,
           })),
         )
         .onConflictDoNothing()
         .returning({ id: releaseDeliveries.id });
       const inserted = new Set(rows.map((r) => r.id));
+      const tokens = prepared.flatMap(({ id, recipient, canaries }) =>
+        inserted.has(id)
+          ? canaries.map((t) => ({
+              id: d.ids("canaryToken"),
+              tokenHash: hashCanaryToken(t.token),
+              kind: t.kind,
+              advisoryId: plan.advisoryId,
+              planId: plan.id,
+              deliveryId: id,
+              partnerId: recipient.partnerId,
+              recipientKind: recipient.kind,
+              recipientId: recipient.id,
+              createdAt: now,
+            }))
+          : [],
+      );
+      if (tokens.length) await tx.insert(canaryTokens).values(tokens);
       const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
       for (const { id, recipient, endpoints } of prepared) {
         if (!inserted.has(id)) continue;

@@ -3,5 +3,11 @@
 export { MAIL_SWEEP, SEND_MAIL } from "./email.ts";
 export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
 export { ACK_STATUSES, type AckStatus, makeReleases, type ReleaseDeps, type Releases } from "./service.ts";
+export {
+  type DeliveredTracing,
+  deliveredTracing,
+  type TracingCapacity,
+  type WaveCapacity,
+} from "./tracing.ts";
 // Standard Webhooks signing and the checked HTTP transport, for other senders (the canary SIEM webhook).
 export { httpTransport, signedHeaders, type Transport, WEBHOOK_RETRY } from "./webhooks.ts";

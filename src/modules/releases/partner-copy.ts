@@ -195,10 +195,14 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
       const row = await ownCopy(actor, advisoryId);
       const listed = openCopy(row).files.find((f) => f.id === fileId);
       if (!listed) throw notFound(`file ${fileId}`);
-      const f = await d.advisories.downloadFile(ENGINE, advisoryId, fileId);
-      if (sha256Hex(f.bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
+      // A text file is the recipient's own variant, stored in the copy; a binary file is sent as stored.
+      const bytes =
+        listed.text !== null
+          ? Buffer.from(listed.text, "utf8")
+          : (await d.advisories.downloadFile(ENGINE, advisoryId, fileId)).bytes;
+      if (sha256Hex(bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
       await recordRead(actor, advisoryId, row, fileId);
-      return { filename: listed.filename, mediaType: listed.mediaType, bytes: f.bytes };
+      return { filename: listed.filename, mediaType: listed.mediaType, bytes };
     },
 
     async acknowledge(

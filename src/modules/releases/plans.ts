@@ -4,7 +4,9 @@ import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
+import type { Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
+import { canaryKinds } from "./canary-placeholders.ts";
 import {
   actorId,
   checkCompression,
@@ -18,12 +20,20 @@ import {
 } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import { compressedWaves, compressionWarnings, derivePlan, PlanError, type PlanRequest } from "./plan.ts";
-import { releaseDeliveries, releaseExclusions, releasePlans, releaseWaves } from "./schema.ts";
+import type { RenderSource } from "./render.ts";
+import {
+  releaseDeliveries,
+  releaseExclusions,
+  releasePlans,
+  releaseTracingKeys,
+  releaseWaves,
+} from "./schema.ts";
 import { INITIAL_STATE, transition } from "./states.ts";
+import { planTracingKey, type TracingCapacity, tracingCapacity } from "./tracing.ts";
 
 export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, eligibilities, cappedOf, planRow, view } = c;
+  const { advisoryOf, eligibilities, cappedOf, planRow, view, renderSource, tracing } = c;
   const { schedule } = engine;
 
   function normalise(input: PlanInput): PlanRequest {
@@ -46,6 +56,51 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       throw e;
     }
   }
+
+  /** Recipients of each wave: every partner and its members who receive copies (as the engine counts them). */
+  async function waveRecipients(waves: readonly { partnerIds: string[]; content: string[] }[]) {
+    const counts = new Map<string, number>();
+    for (const id of new Set(waves.flatMap((w) => w.partnerIds))) {
+      const members = (await d.partners.listMembers(ENGINE, id).catch(() => [])) as {
+        role: string;
+        disabled: boolean;
+      }[];
+      counts.set(
+        id,
+        1 +
+          members.filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"))
+            .length,
+      );
+    }
+    return waves.map((w) => ({
+      sections: w.content as Section[],
+      recipients: w.partnerIds.reduce((n, id) => n + (counts.get(id) ?? 1), 0),
+    }));
+  }
+
+  /** Tracing capacity per wave, and what the coordinator must know before arming (canaries without a domain). */
+  function capacityOf(
+    source: RenderSource,
+    file: ReturnType<typeof planTracingKey>,
+    waves: { sections: Section[]; recipients: number }[],
+  ): TracingCapacity {
+    const cap = tracingCapacity(source, file, waves);
+    const kinds = canaryKinds([
+      ...Object.values(source.content.sections),
+      ...source.files.flatMap((f) => (f.text ? [f.text] : [])),
+    ]);
+    if (kinds.has("dns") && !d.canaryDomain)
+      cap.warnings.push(
+        "the advisory has {{canary:dns}} but FOREWARN_CANARY_DOMAIN is not set: copies show the neutral placeholder canary.invalid, not a live canary",
+      );
+    return cap;
+  }
+
+  /** Every warning of a capacity report (plan-wide and per wave), once. */
+  const capacityWarnings = (cap: TracingCapacity) => [
+    ...cap.warnings,
+    ...cap.waves.flatMap((w, i) => w.warnings.map((x) => `wave ${i + 1}: ${x}`)),
+  ];
 
   async function anyDelivered(tx: DbOrTx, planId: string): Promise<boolean> {
     const [dl] = await tx
@@ -110,8 +165,15 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   return {
     async preview(actor: Actor, advisoryId: string, input: PlanInput) {
       authorize(actor, "releases:read");
-      await advisoryOf(actor, advisoryId);
+      const a = await advisoryOf(actor, advisoryId);
       const derived = await derive(normalise(input));
+      // What the copies would carry: a plan of the current revision (no key is made or kept).
+      const source = await renderSource({
+        advisoryId,
+        revision: a.currentRevision,
+        publicAt: input.publicAt,
+      });
+      const tracingCap = capacityOf(source, planTracingKey(source, []), await waveRecipients(derived.waves));
       return {
         publicAt: input.publicAt,
         waves: derived.waves.map((w) => ({ ...w, id: null })),
@@ -119,6 +181,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         compressed: derived.compressed,
         warnings: compressionWarnings(derived.compressed),
         capped: derived.capped,
+        tracing: tracingCap,
       };
     },
 
@@ -203,7 +266,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           return e ? [{ id, name: id, ...e }] : [];
         }),
       );
-      return { ...v, capped };
+      const [key] = await db
+        .select({ capacity: releaseTracingKeys.capacity })
+        .from(releaseTracingKeys)
+        .where(and(eq(releaseTracingKeys.planId, p.id), eq(releaseTracingKeys.revision, p.revision)));
+      return { ...v, capped, tracing: (key?.capacity as TracingCapacity | undefined) ?? null };
     },
 
     async listPlans(actor: Actor) {
@@ -230,6 +297,22 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         .from(advisories)
         .where(eq(advisories.id, advisoryId));
       if (!a) throw notFound(`release plan of advisory ${advisoryId}`);
+      // The tracing key is planned before the transaction (planning is CPU work) and stored in it.
+      const p0 = await planRow(db, advisoryId);
+      const keyed =
+        p0 && transition(p0.state, "approve") && a.state === "approved"
+          ? await (async () => {
+              const source = await renderSource({ ...p0, revision: a.currentRevision });
+              const waves = await db.select().from(releaseWaves).where(eq(releaseWaves.planId, p0.id));
+              waves.sort((x, y) => x.position - y.position);
+              const recipients = await waveRecipients(waves);
+              return {
+                source,
+                partnerIds: [...new Set(waves.flatMap((w) => w.partnerIds))],
+                capacity: (file: ReturnType<typeof planTracingKey>) => capacityOf(source, file, recipients),
+              };
+            })()
+          : null;
       const plan = await db.transaction(async (tx) => {
         const p = await planRow(tx, advisoryId, true);
         if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
@@ -270,11 +353,15 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             updatedAt: now,
           })
           .where(eq(releasePlans.id, p.id));
+        // One tracing key per plan and pinned revision (kept when the plan is approved again).
+        const key = keyed
+          ? await tracing.ensureKey(tx, p, keyed.source, keyed.partnerIds, keyed.capacity)
+          : null;
         await audit.record(tx, {
           type: "release.approved",
           actor,
           subject: advisoryId,
-          data: { planId: p.id, revision: a.currentRevision, version },
+          data: { planId: p.id, revision: a.currentRevision, version, tracingKeyId: key?.id ?? null },
         });
         return {
           ...p,
@@ -333,6 +420,12 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             `${compressionWarnings(compressed).join("; ")}. Move T0 later, or move it with compressLeadTimes: true (the plan is approved again)`,
             { compressed },
           );
+        // Arming with low tracing capacity is allowed; the warning is recorded with the arming.
+        const [key] = await tx
+          .select({ capacity: releaseTracingKeys.capacity })
+          .from(releaseTracingKeys)
+          .where(and(eq(releaseTracingKeys.planId, p.id), eq(releaseTracingKeys.revision, p.revision)));
+        const tracingWarnings = key ? capacityWarnings(key.capacity as TracingCapacity) : [];
         const version = p.version + 1;
         await tx
           .update(releasePlans)
@@ -349,6 +442,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             version,
             compressLeadTimes: p.compressLeadTimes,
             compressedTiers: compressed.map((c) => c.tier ?? "extra"),
+            ...(tracingWarnings.length ? { tracingWarnings } : {}),
           },
         });
         return { ...p, state: next, version, armedAt: now };

@@ -2,10 +2,11 @@
 // (portal, API, webhooks, email) serves the copy this function made and the delivery stored; nothing
 // else renders advisory content for partners.
 //
-// Tracing seam: `fingerprint` is called on every copy with its recipient. Today it is
-// NO_FINGERPRINT (the copy unchanged, no codeword); the tracing issue passes a function that varies
-// the wording per recipient (src/tracing) and returns the recipient's codeword, which the engine
-// stores sealed beside the copy (release_deliveries.codeword_sealed).
+// Tracing seam: `fingerprint` is called on every copy with its recipient. The engine passes the
+// plan's tracing key (tracing.ts: the recipient's wording of the prose and code, variants of the rule
+// and PoC files, canary tokens) and stores the returned codeword sealed beside the copy
+// (release_deliveries.codeword_sealed); NO_FINGERPRINT (the copy unchanged) is for tests of the
+// rendering alone.
 import {
   type AdvisoryContent,
   type Product,
@@ -85,9 +86,12 @@ export type Copy = {
   cwe?: CopyFacts["cwe"];
 };
 
-export type Fingerprint = (copy: Copy, recipient: Recipient) => { copy: Copy; codeword: Uint8Array | null };
+export type Fingerprint = (
+  copy: Copy,
+  recipient: Recipient,
+) => { copy: Copy; codeword: Uint8Array | null; canaries?: { kind: "dns" | "url"; token: string }[] };
 
-/** Until tracing is wired in: the copy as rendered, no codeword. */
+/** The copy as rendered, no codeword (tests of the rendering alone; never a partner's copy). */
 export const NO_FINGERPRINT: Fingerprint = (copy) => ({ copy, codeword: null });
 
 const productLine = (p: Product) =>
@@ -104,6 +108,32 @@ const factsLines = (f: CopyFacts) =>
     ...(f.cwe ? [`- CWE: ${f.cwe.id} ${f.cwe.name}`] : []),
   ].join("\n");
 
+/** The whole copy as one markdown document, from its parts (the fingerprint seam assembles it again). */
+export function copyMarkdown(copy: Copy, partnerName: string): string {
+  const f: CopyFacts | null = copy.publicAt
+    ? {
+        publicAt: new Date(copy.publicAt),
+        cveIds: copy.cveIds ?? [],
+        cvss: copy.cvss ?? null,
+        cwe: copy.cwe ?? null,
+      }
+    : null;
+  const parts = [
+    `# ${copy.title}`,
+    `${copy.trackingId}, revision ${copy.revision}. TLP:AMBER, embargoed until public release${f ? ` at ${utc(f.publicAt)}` : ""}. Prepared for ${partnerName} alone: do not forward.`,
+    ...(f ? [factsLines(f)] : []),
+    `## Affected products\n\n${copy.products.map(productLine).join("\n")}`,
+    ...SECTIONS.filter((s) => copy.sections[s] !== undefined).map(
+      (s) => `## ${SECTION_TITLES[s]}\n\n${copy.sections[s]?.trim()}`,
+    ),
+  ];
+  if (copy.files.length)
+    parts.push(
+      `## Files\n\n${copy.files.map((x) => `- ${x.filename} (${x.section}, ${x.size} bytes, SHA-256 ${x.sha256})`).join("\n")}`,
+    );
+  return `${parts.join("\n\n")}\n`;
+}
+
 /**
  * The recipient's copy of a revision, restricted to `sections`, with the files those sections allow.
  * Pure: the same inputs give the same copy (the fingerprint function is the only per-recipient change).
@@ -113,7 +143,7 @@ export function renderCopy(
   sections: readonly Section[],
   recipient: Recipient,
   fingerprint: Fingerprint = NO_FINGERPRINT,
-): { copy: Copy; codeword: Uint8Array | null } {
+): ReturnType<Fingerprint> {
   const keep = SECTIONS.filter((s) => sections.includes(s));
   const restricted = restrictToSections(source.content, keep);
   const kept: Partial<Record<Section, string>> = {};
@@ -130,17 +160,6 @@ export function renderCopy(
       text: f.text ?? null,
     }));
   const f = source.facts;
-  const parts = [
-    `# ${restricted.title}`,
-    `${source.trackingId}, revision ${source.revision}. TLP:AMBER, embargoed until public release${f ? ` at ${utc(f.publicAt)}` : ""}. Prepared for ${recipient.partnerName} alone: do not forward.`,
-    ...(f ? [factsLines(f)] : []),
-    `## Affected products\n\n${restricted.products.map(productLine).join("\n")}`,
-    ...keep.filter((s) => kept[s] !== undefined).map((s) => `## ${SECTION_TITLES[s]}\n\n${kept[s]?.trim()}`),
-  ];
-  if (files.length)
-    parts.push(
-      `## Files\n\n${files.map((f) => `- ${f.filename} (${f.section}, ${f.size} bytes, SHA-256 ${f.sha256})`).join("\n")}`,
-    );
   const copy: Copy = {
     advisoryId: source.advisoryId,
     trackingId: source.trackingId,
@@ -149,9 +168,10 @@ export function renderCopy(
     title: restricted.title,
     products: restricted.products,
     sections: kept,
-    markdown: `${parts.join("\n\n")}\n`,
+    markdown: "",
     files,
     ...(f ? { publicAt: f.publicAt.toISOString(), cveIds: f.cveIds, cvss: f.cvss, cwe: f.cwe } : {}),
   };
+  copy.markdown = copyMarkdown(copy, recipient.partnerName);
   return fingerprint(copy, recipient);
 }

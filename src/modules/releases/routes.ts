@@ -8,6 +8,7 @@ import { sendDownload } from "../../platform/http/download.ts";
 import { errors, IsoDate } from "../../platform/http/schemas.ts";
 import { SECTIONS } from "../advisories/content.ts";
 import { ACK_STATUSES, type Releases } from "./service.ts";
+import { TracingOut } from "./tracing-schema.ts";
 
 const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
 const PartnerId = z.string().regex(/^org_[0-9A-HJKMNP-TV-Z]{26}$/, "not a partner ID");
@@ -229,6 +230,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
             compressed: z.array(Compressed),
             warnings: z.array(z.string()),
             capped: Capped,
+            tracing: TracingOut,
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -247,7 +249,10 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         description:
           "capped names the partners whose content a policy rule cuts below their tier's (their eligibility now), with the rules.",
         params: IdParams,
-        response: { 200: PlanOut.extend({ capped: Capped }), ...errors(401, 403, 404) },
+        response: {
+          200: PlanOut.extend({ capped: Capped, tracing: TracingOut.nullable() }),
+          ...errors(401, 403, 404),
+        },
       },
     },
     async (req) => releases.getPlan(requireActor(req), req.params.id),
@@ -506,7 +511,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         tags: ["partner portal"],
         summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
         description:
-          "embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have.",
+          "The copy is the caller's own, stored when it was delivered: its text sections, fenced code and text files (YARA, Sigma, Python, shell, raw HTTP, IOC lists) are worded for this recipient alone, with canary tokens where the author placed them; titles, product lists and binary files are the same for everyone. embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have (those are the public text, not fingerprinted).",
         params: IdParams,
         response: {
           200: z.object({
@@ -545,7 +550,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
         operationId: "downloadPartnerAdvisoryFile",
         tags: ["partner portal"],
         summary:
-          "A file of the caller's copy (ZIP, pcap, rules) as bytes: 404 before its wave or beyond its content level; audited",
+          "A file of the caller's copy as bytes: a text file in the caller's own variant (the SHA-256 its copy lists), a binary file (ZIP, pcap) unchanged; 404 before its wave or beyond its content level; audited",
         params: IdParams.extend({
           fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
         }),

@@ -138,7 +138,7 @@ export const releaseDeliveries = pgTable(
     /** The rendered copy (JSON), sealed and bound to this row. */
     copySealed: text("copy_sealed").notNull(),
     copySha256: text("copy_sha256").notNull(),
-    /** The recipient's fingerprint codeword, sealed; filled once tracing is wired into renderCopy. */
+    /** The recipient's fingerprint codeword (one byte per point of the tracing key), sealed; null when nothing in the advisory varies. */
     codewordSealed: text("codeword_sealed"),
     /** The tracing key (release_tracing_keys) this copy's codeword belongs to; null for copies made before tracing. */
     tracingKeyId: text("tracing_key_id"),

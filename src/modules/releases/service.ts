@@ -10,6 +10,7 @@ import { makeEngine } from "./engine.ts";
 import { makePartnerCopy } from "./partner-copy.ts";
 import { makePlans } from "./plans.ts";
 import { makeStatus } from "./status.ts";
+import { deliveredTracing } from "./tracing.ts";
 import { makeWebhookDelivery } from "./webhook-delivery.ts";
 
 export type { Queue } from "../../platform/jobs/queue.ts";
@@ -71,6 +72,9 @@ export function makeReleases(d: ReleaseDeps) {
     copyFile: partner.copyFile,
     acknowledge: partner.acknowledge,
     scorecardFigures: partner.scorecardFigures,
+
+    /** Every tracing key of an advisory with its deliveries and codewords (forensics; server-internal). */
+    deliveredTracing: (advisoryId: string) => deliveredTracing({ db: d.db, sealer: d.sealer }, advisoryId),
 
     redeliverWebhook: webhooks.redeliverWebhook,
     webhookLog: webhooks.webhookLog,

@@ -159,6 +159,12 @@ export function ApplyPage() {
               {...form.getInputProps(`attestations.${k}`, { type: "checkbox" })}
             />
           ))}
+          <Text size="sm" data-testid="fingerprint-notice">
+            Every copy a member of your organisation receives is fingerprinted for that member: the wording of
+            its text sections, fenced code, and attached YARA, Sigma, Python, shell, raw HTTP and IOC files
+            vary per recipient, and canary host names or links appear where the author placed them. Titles,
+            product lists and binary files (such as ZIP or pcap) are the same for everyone.
+          </Text>
           <Button type="submit" loading={apply.isPending}>
             Submit application
           </Button>

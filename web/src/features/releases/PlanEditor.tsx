@@ -10,6 +10,7 @@ import { localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { LiveWaveView } from "./LiveWaveView.tsx";
+import { PlanCapacity } from "./PlanCapacity.tsx";
 import {
   type ExclusionDraft,
   type ExtraWaveDraft,
@@ -223,7 +224,7 @@ export function PlanEditor() {
               </Text>
             ))}
             <CappedList capped={preview.capped} names={names} />
-            {/* The waves' delivery capacity goes here (PlanCapacity, one line). */}
+            <PlanCapacity tracing={preview.tracing} />
           </Paper>
         )}
         {canWrite && ((preview?.warnings?.length ?? 0) > 0 || compressRefused) && (

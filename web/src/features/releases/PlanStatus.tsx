@@ -5,6 +5,7 @@ import { IconAlertOctagon } from "@tabler/icons-react";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
 import { Timestamp } from "../../app/components.tsx";
 import { formatUtc } from "../../app/format.ts";
+import { PlanCapacity } from "./PlanCapacity.tsx";
 import { CappedList, WaveTimeline } from "./PlanParts.tsx";
 import type { Plan } from "./plan.ts";
 
@@ -116,6 +117,7 @@ export function PlanStatus({
       )}
       <WaveTimeline plan={p} names={names} />
       <CappedList capped={p.capped} names={names} />
+      <PlanCapacity tracing={p.tracing} />
       {p.compressLeadTimes && (
         <Text size="xs" c="orange" mt="xs">
           Lead times compressed by choice: a tier whose wave time had passed gets it at once.

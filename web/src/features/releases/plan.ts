@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
+import type { TracingCapacity } from "./PlanCapacity.tsx";
 
 export type Wave = {
   id: string | null;
@@ -33,6 +34,7 @@ export type Plan = {
   compressLeadTimes?: boolean;
   breakRequest?: { by: string; at: string; reason: string; evidence: string | null } | null;
   capped?: Capped;
+  tracing?: TracingCapacity | null;
   warnings: string[];
   armedAt: string | null;
   cancelReason: string | null;
@@ -50,6 +52,7 @@ export type Preview = {
   exclusions: Plan["exclusions"];
   warnings?: string[];
   capped?: Capped;
+  tracing?: TracingCapacity;
 };
 export type AdvisorySummary = { id: string; trackingId: string; title: string; state: string };
 export type Partner = { id: string; name: string };
