@@ -20,6 +20,7 @@ import { releaseDeliveries } from "../src/modules/releases/schema.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
+import { stripFormat } from "../src/tracing/attacks/index.ts";
 import { codeword } from "../src/tracing/code.ts";
 import { loadKey, traceEvidence } from "../src/tracing/keyfile.ts";
 import { engines, testDatabase, testPasswords } from "./harness.ts";
@@ -348,6 +349,26 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     const leaked = copies.get(`gold:${leaker.id}`)?.copy.markdown as string;
     const result = traceEvidence(loaded, leaked);
     expect(result.accused).toEqual([leaker.id]);
+  });
+
+  it("names the same member through an investigation: the leaked copy, stripped of format characters, uploaded as evidence", async () => {
+    const investigator = await fixtures.makeUser("investigator");
+    const leaker = members.silver[2] as TestUser;
+    const leaked = stripFormat(copies.get(`silver:${leaker.id}`)?.copy.markdown as string);
+    const opened = await post("/api/investigations", investigator.headers, { title: "Copy on a forum" });
+    expect(opened.statusCode).toBe(201);
+    const id = opened.json().id as string;
+    const ev = await post(`/api/investigations/${id}/evidence`, investigator.headers, {
+      kind: "text",
+      name: "forum-post.txt",
+      text: leaked,
+    });
+    expect(ev.statusCode).toBe(201);
+    const got = (await get(`/api/investigations/${id}`, investigator.headers)).json();
+    // No advisory was named: the evidence found it, and the real delivery's codewords name the member.
+    expect(got.findings.advisoryIds).toEqual([adv]);
+    expect(got.findings.verdict).toBe("accused");
+    expect(got.findings.accused.map((a: { recipientId: string }) => a.recipientId)).toEqual([leaker.id]);
   });
 
   it("arms a plan with low tracing capacity, the warning shown on the plan and recorded with the arming", async () => {
