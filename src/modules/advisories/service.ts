@@ -83,8 +83,9 @@ export type CopyIdentifiers = {
   cwe: { id: string; name: string } | null;
 };
 
-export const EXPORT_FORMATS = ["csaf", "cve", "osv"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from "../../contract/enums.ts";
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 type RevisionRow = typeof advisoryRevisions.$inferSelect;

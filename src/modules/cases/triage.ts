@@ -11,20 +11,10 @@ import { addEvent, type CasesDeps, loadCase } from "./store.ts";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,19}$/;
 export const CWE_PATTERN = /^CWE-\d{1,6}$/;
-export const CREDIT_TYPES = [
-  "finder",
-  "reporter",
-  "analyst",
-  "coordinator",
-  "remediation_developer",
-  "remediation_reviewer",
-  "remediation_verifier",
-  "tool",
-  "sponsor",
-  "other",
-] as const;
-export type CreditType = (typeof CREDIT_TYPES)[number];
-export const BOUNTY_STATUSES = ["proposed", "approved", "paid", "declined"] as const;
+
+import { BOUNTY_STATUSES, CREDIT_TYPES, type CreditType } from "../../contract/enums.ts";
+
+export { BOUNTY_STATUSES, CREDIT_TYPES, type CreditType };
 
 export type CasePatch = {
   title?: string | undefined;

@@ -2,6 +2,7 @@
 // sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
 import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import { type Actor, can } from "../../authz/authorize.ts";
+import { PARTNER_KINDS, PARTNER_STATUSES, type PartnerStatus } from "../../contract/enums.ts";
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict } from "../../platform/errors.ts";
@@ -19,17 +20,7 @@ import {
   tiers,
 } from "./schema.ts";
 
-export const PARTNER_KINDS = [
-  "antivirus",
-  "ids_ips",
-  "edr",
-  "managed_security",
-  "cert",
-  "hosting",
-  "other",
-] as const;
-export const STATUSES = ["applicant", "under_review", "active", "suspended", "removed", "rejected"] as const;
-export type PartnerStatus = (typeof STATUSES)[number];
+export { PARTNER_KINDS, PARTNER_STATUSES as STATUSES, type PartnerStatus };
 export const APPROVALS_NEEDED = 2;
 export const INVITE_DAYS = 7;
 /** Refused accepts (a password the policy rejects) after which an invite link is void. */

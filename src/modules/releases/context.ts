@@ -34,8 +34,7 @@ export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
 /** A partner that has had its copy this long without acknowledging is reminded (once, before T0). */
 export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;
 
-export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
-export type AckStatus = (typeof ACK_STATUSES)[number];
+export { ACK_STATUSES, type AckStatus } from "../../contract/enums.ts";
 
 export type ReleaseDeps = {
   db: Db;

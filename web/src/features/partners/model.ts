@@ -1,5 +1,5 @@
 // The partner programme's JSON shapes as the web UI sees them, and small display helpers.
-import { COUNTRY_CODES } from "../../../../src/modules/partners/countries.ts";
+import { COUNTRY_CODES } from "../../../../src/contract/countries.ts";
 
 export const CONTENT_LEVELS = ["summary", "details", "detection", "poc", "indicators"] as const;
 export const KINDS = ["antivirus", "ids_ips", "edr", "managed_security", "cert", "hosting", "other"] as const;
