@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Email, errors, Name, NoContent } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { PASSWORD_MAX, ROLES } from "./enums.ts";
+import { idSchema } from "./ids.ts";
 
 export const UserOut = z.object({
   id: z.string(),
@@ -35,8 +36,8 @@ export const TokenOut = z.object({
   revokedAt: z.date().nullable(),
 });
 export const Password = z.string().min(1).max(PASSWORD_MAX);
-export const UserIdParams = z.object({ id: z.string().regex(/^usr_[0-9A-Z]{26}$/, "not a user ID") });
-export const TokenIdParams = z.object({ id: z.string().regex(/^tok_[0-9A-Z]{26}$/, "not a token ID") });
+export const UserIdParams = z.object({ id: idSchema("user", "user") });
+export const TokenIdParams = z.object({ id: idSchema("token", "token") });
 
 export const accountsApi = defineRoutes({
   login: {

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { errors, IsoDate, Name } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { CONTENT_LEVELS, EXPORT_FORMATS, SECTION_LIMITS, SECTIONS } from "./enums.ts";
+import { idSchema } from "./ids.ts";
 
-export const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
+export const AdvisoryId = idSchema("advisory", "advisory");
 export const IdParams = z.object({ id: AdvisoryId });
 export const Version = z.string().trim().min(1).max(100);
 export const ProductIn = z.object({
@@ -118,7 +119,7 @@ export const advisoriesApi = defineRoutes({
     tags: ["advisories"],
     summary: "Write an advisory for a case (revision 1, draft)",
     body: z.object({
-      caseId: z.string().regex(/^cas_[0-9A-HJKMNP-TV-Z]{26}$/, "not a case ID"),
+      caseId: idSchema("case", "case"),
       title: Title,
       products: z.array(ProductIn).min(1).max(50),
       sections: SectionsIn,
@@ -288,7 +289,7 @@ export const advisoriesApi = defineRoutes({
     tags: ["advisories"],
     summary: "Download a detection or PoC file (audited)",
     params: IdParams.extend({
-      fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
+      fileId: idSchema("advisoryFile", "file"),
     }),
     response: { ...errors(401, 403, 404) },
   },

@@ -3,10 +3,9 @@ import { z } from "zod";
 import { Email, ErrorOut, errors, IsoDate, Name, NoContent } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { BOUNTY_STATUSES, CREDIT_TYPES, DESCRIPTION_MAX, PHASES } from "./enums.ts";
+import { idSchema } from "./ids.ts";
 
-export const idOf = (prefix: string, what: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not a ${what} ID`);
-export const CaseId = idOf("cas", "case");
+export const CaseId = idSchema("case", "case");
 export const CaseParams = z.object({ id: CaseId });
 export const ReportParams = z.object({ caseId: CaseId });
 export const TokenQuery = z.object({ token: z.string().max(200).optional() });
@@ -114,7 +113,7 @@ export const StaffCase = CaseSummary.extend({
 });
 export const MessageIn = z.object({
   body: z.string().min(1).max(20_000),
-  parentId: idOf("msg", "message").optional(),
+  parentId: idSchema("message", "message").optional(),
 });
 export const AttachmentsOut = z.array(
   z.object({
@@ -193,7 +192,7 @@ export const casesApi = defineRoutes({
     url: "/api/reports/:caseId/attachments/:attachmentId",
     tags: ["reports"],
     summary: "Download a file of the reporter's case",
-    params: ReportParams.extend({ attachmentId: idOf("att", "attachment") }),
+    params: ReportParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
     querystring: TokenQuery,
     response: { ...errors(401, 403, 404, 429) },
   },
@@ -245,7 +244,7 @@ export const casesApi = defineRoutes({
           .regex(/^CWE-\d{1,6}$/, "a CWE ID such as CWE-79")
           .nullable()
           .optional(),
-        assigneeId: idOf("usr", "user").nullable().optional(),
+        assigneeId: idSchema("user", "user").nullable().optional(),
         deadlineAt: IsoDate.transform((s) => new Date(s)).optional(),
       })
       .strict(),
@@ -325,7 +324,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/attachments/:attachmentId",
     tags: ["cases"],
     summary: "Download a case file (audited)",
-    params: CaseParams.extend({ attachmentId: idOf("att", "attachment") }),
+    params: CaseParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
     response: { ...errors(401, 403, 404) },
   },
   addCaseCredit: {
@@ -334,7 +333,7 @@ export const casesApi = defineRoutes({
     tags: ["cases"],
     summary: "Credit someone (types as in CVE JSON 5 and OSV)",
     params: CaseParams,
-    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idOf("usr", "user").optional() }),
+    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idSchema("user", "user").optional() }),
     response: { 201: Credit, ...errors(400, 401, 403, 404) },
   },
   removeCaseCredit: {
@@ -342,7 +341,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/credits/:creditId",
     tags: ["cases"],
     summary: "Remove a credit",
-    params: CaseParams.extend({ creditId: idOf("crd", "credit") }),
+    params: CaseParams.extend({ creditId: idSchema("credit", "credit") }),
     response: { 204: NoContent, ...errors(401, 403, 404) },
   },
   setCaseBounty: {

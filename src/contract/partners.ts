@@ -9,11 +9,10 @@ import {
   PASSWORD_MAX,
   PARTNER_STATUSES as STATUSES,
 } from "./enums.ts";
+import { idSchema } from "./ids.ts";
 
-export const idOf = (prefix: string, what: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not a ${what} ID (${prefix}_...)`);
 export const Reason = z.object({ reason: z.string().trim().min(1).max(2000) });
-export const PartnerParams = z.object({ id: idOf("org", "partner") });
+export const PartnerParams = z.object({ id: idSchema("organisation", "partner") });
 // Inputs are read generously where the meaning is unambiguous ("us" is US, "IDS/IPS" is ids_ips,
 // "acme.example" is https://acme.example) and refused with a clear message otherwise.
 export const Country = z.preprocess(
@@ -116,7 +115,7 @@ export const Effect = z.discriminatedUnion("type", [
   z.object({ type: z.literal("not_eligible") }),
 ]);
 export const RuleIn = z.object({
-  id: idOf("rul", "rule").optional(),
+  id: idSchema("policyRule", "rule").optional(),
   name: Text(100),
   condition: Condition,
   effect: Effect,
@@ -450,7 +449,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/members/:userId",
     tags,
     summary: "Remove a member: the account is disabled and its keys revoked",
-    params: PartnerParams.extend({ userId: idOf("usr", "user") }),
+    params: PartnerParams.extend({ userId: idSchema("user", "user") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404, 409) },
   },
   acceptInvite: {
@@ -478,7 +477,7 @@ export const partnersApi = defineRoutes({
     tags,
     summary: "Register an armored OpenPGP public key (own, or any member's for the partner's admin)",
     params: PartnerParams,
-    body: z.object({ armored: z.string().min(1).max(65_536), userId: idOf("usr", "user").optional() }),
+    body: z.object({ armored: z.string().min(1).max(65_536), userId: idSchema("user", "user").optional() }),
     response: { 201: KeyOut, ...errors(400, 401, 403, 404, 409) },
   },
   revokeMemberKey: {
@@ -486,7 +485,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/keys/:keyId",
     tags,
     summary: "Revoke a registered key",
-    params: PartnerParams.extend({ keyId: idOf("key", "key") }),
+    params: PartnerParams.extend({ keyId: idSchema("memberKey", "key") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   listWebhooks: {
@@ -519,7 +518,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/webhooks/:webhookId",
     tags,
     summary: "Stop delivering to an endpoint",
-    params: PartnerParams.extend({ webhookId: idOf("whk", "webhook") }),
+    params: PartnerParams.extend({ webhookId: idSchema("webhook", "webhook") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   currentNda: {
@@ -668,7 +667,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/evidence/:evidenceId",
     tags,
     summary: "Download a vetting document (audited)",
-    params: PartnerParams.extend({ evidenceId: idOf("evd", "evidence") }),
+    params: PartnerParams.extend({ evidenceId: idSchema("evidence", "evidence") }),
     response: { ...errors(400, 401, 403, 404) },
   },
   listPartnerIncidents: {
@@ -707,7 +706,7 @@ export const partnersApi = defineRoutes({
     url: "/api/incidents/:id/close",
     tags,
     summary: "Close an incident with its resolution (it stays on the partner's record)",
-    params: z.object({ id: idOf("inc", "incident") }),
+    params: z.object({ id: idSchema("incident", "incident") }),
     body: z.object({ resolution: Text(5000) }),
     response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
   },

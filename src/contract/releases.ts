@@ -3,9 +3,10 @@ import { z } from "zod";
 import { errors, IsoDate } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { ACK_STATUSES, SECTIONS } from "./enums.ts";
+import { idSchema } from "./ids.ts";
 
-export const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
-export const PartnerId = z.string().regex(/^org_[0-9A-HJKMNP-TV-Z]{26}$/, "not a partner ID");
+export const AdvisoryId = idSchema("advisory", "advisory");
+export const PartnerId = idSchema("organisation", "partner");
 export const IdParams = z.object({ id: AdvisoryId });
 export const Section = z.enum(SECTIONS);
 export const Reason = z.string().trim().min(1).max(2000);
@@ -365,7 +366,7 @@ export const releasesApi = defineRoutes({
     summary: "Send a webhook message again now (a fresh 24-hour retry window)",
     params: z.object({
       id: AdvisoryId,
-      messageId: z.string().regex(/^whm_[0-9A-HJKMNP-TV-Z]{26}$/, "not a webhook message ID"),
+      messageId: idSchema("webhookMessage", "webhook message"),
     }),
     response: {
       200: z.object({ id: z.string(), status: z.string(), attempts: z.number() }),
@@ -435,7 +436,7 @@ export const releasesApi = defineRoutes({
     summary:
       "A file of the caller's copy (ZIP, pcap, rules) as bytes: 404 before its wave or beyond its content level; audited",
     params: IdParams.extend({
-      fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
+      fileId: idSchema("advisoryFile", "file"),
     }),
     response: { ...errors(401, 403, 404) },
   },
