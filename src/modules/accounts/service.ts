@@ -7,6 +7,7 @@ import { type Actor, authorize, type UserActor } from "../../authz/authorize.ts"
 import type { Clock } from "../../platform/clock.ts";
 import { randomSecret, type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
 import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
@@ -361,7 +362,8 @@ export function makeAccounts(d: Deps) {
         });
       } catch (e) {
         // Two concurrent creations of one email: the unique index decides, the loser gets a 409.
-        if (await findByEmail(email)) throw conflict(`a user with email ${email} already exists`);
+        if (isUniqueViolation(e) && (await findByEmail(email)))
+          throw conflict(`a user with email ${email} already exists`);
         throw e;
       }
       return loadView(row.id);

@@ -2,7 +2,7 @@
 // views, timeline entries and the notification outbox. Only this module touches its tables.
 import { asc, eq } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
-import type { Actor } from "../../authz/authorize.ts";
+import { type Actor, actorRef } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
@@ -35,8 +35,7 @@ export type CasesDeps = {
 
 export type CaseRow = typeof cases.$inferSelect;
 
-export const actorId = (actor: Actor | null): string | null =>
-  !actor ? null : actor.kind === "system" ? `system:${actor.name}` : actor.userId;
+export const actorId = (actor: Actor | null): string | null => (actor ? actorRef(actor) : null);
 
 export async function loadCase(db: DbOrTx, id: string, lock = false): Promise<CaseRow> {
   const q = db.select().from(cases).where(eq(cases.id, id));

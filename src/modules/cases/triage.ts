@@ -3,6 +3,7 @@
 // writes a timeline entry and an audit entry in its transaction.
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, badRequest, conflict, notFound } from "../../platform/errors.ts";
 import { CvssError, scoreCvss } from "./cvss.ts";
 import { allowedTransitions, canTransition, type Phase } from "./phases.ts";
@@ -24,11 +25,6 @@ export type CasePatch = {
   assigneeId?: string | null | undefined;
   deadlineAt?: Date | undefined;
 };
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === "23505" || err?.cause?.code === "23505";
-}
 
 export function makeTriage(d: CasesDeps) {
   return {

@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import type { Action } from "../../authz/actions.ts";
-import { type Actor, assertVisible, can } from "../../authz/authorize.ts";
+import { type Actor, actorRef, assertVisible, can } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
@@ -91,7 +91,7 @@ export function makeContext(d: PartnerDeps) {
       type: e.type,
       fromStatus: e.from ?? null,
       toStatus: e.to ?? null,
-      actorId: actor ? (actor.kind === "user" ? actor.userId : `system:${actor.name}`) : null,
+      actorId: actor ? actorRef(actor) : null,
       actorEmail: actor?.kind === "user" ? actor.email : null,
       reason: e.reason ?? null,
       data: e.data ?? {},

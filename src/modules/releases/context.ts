@@ -96,7 +96,6 @@ type StoredRequest = {
 };
 
 const ENGINE = systemActor("releases");
-const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
 /** The sections the public gets at T0: nobody receives less than that at or after T0. */
 const PUBLIC_SECTIONS: readonly Section[] = CONTENT_LEVELS.public;
 
@@ -138,7 +137,7 @@ function localTime(at: Date, tz: string): string {
 }
 
 export type { PlanRow, StoredRequest, WaveRow };
-export { actorId, checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
+export { checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
 
 /** A partner member as the partners service lists them. */
 export type Member = { id: string; role: string; disabled: boolean };

@@ -5,12 +5,13 @@
 // the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
+
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { actorRef } from "../../authz/authorize.ts";
 import { SECTIONS, type Section } from "../advisories/content.ts";
 import { AlreadyPublicError } from "../advisories/service.ts";
 import {
   ACK_REMINDER_AFTER_MS,
-  actorId,
   ENGINE,
   FIRE_WAVE,
   type Member,
@@ -163,7 +164,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
                 reason,
                 details: e?.reasons ?? [],
                 waveId: wave.id,
-                createdBy: actorId(ENGINE),
+                createdBy: actorRef(ENGINE),
                 createdAt: clock.now(),
               })
               .onConflictDoNothing()

@@ -1,12 +1,11 @@
 // The plan: derived from the tiers and each partner's eligibility now, approved by a second
 // coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import { type Actor, authorize } from "../../authz/authorize.ts";
+import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { advisories } from "../advisories/schema.ts";
 import {
-  actorId,
   checkCompression,
   checkTimeZone,
   ENGINE,
@@ -101,7 +100,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           kind: x.kind,
           reason: x.reason,
           details: x.details,
-          createdBy: actorId(actor),
+          createdBy: actorRef(actor),
           createdAt: now,
         })),
       );
@@ -151,11 +150,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           version: (existing?.version ?? 0) + 1,
           request: stored,
           updatedAt: now,
-          changedBy: actorId(actor),
+          changedBy: actorRef(actor),
           // Planning again after a cancel starts a new plan; otherwise the plan's makers accumulate.
           editors: withEditor(
             existing && existing.state !== "cancelled" ? existing.editors : [],
-            actorId(actor),
+            actorRef(actor),
           ),
           compressLeadTimes: input.compressLeadTimes ?? false,
           breakRequest: null,
@@ -168,7 +167,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         else
           await tx
             .insert(releasePlans)
-            .values({ id, advisoryId, createdBy: actorId(actor), createdAt: now, ...values });
+            .values({ id, advisoryId, createdBy: actorRef(actor), createdAt: now, ...values });
         await writeWaves(tx, actor, id, derived);
         await audit.record(tx, {
           type: "release.planned",
@@ -242,7 +241,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
               : `the release plan is ${p.state}; only a draft plan is approved`,
           );
         const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
-        if (makers.includes(actorId(actor)))
+        if (makers.includes(actorRef(actor)))
           throw forbidden(
             "you made or changed this release plan since its last approval: another coordinator must approve it",
           );
@@ -264,7 +263,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             state: next,
             revision: a.currentRevision,
             version,
-            approvedBy: actorId(actor),
+            approvedBy: actorRef(actor),
             approvedAt: now,
             editors: [],
             updatedAt: now,
@@ -281,7 +280,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           state: next,
           revision: a.currentRevision,
           version,
-          approvedBy: actorId(actor),
+          approvedBy: actorRef(actor),
           approvedAt: now,
           editors: [],
         };
@@ -336,7 +335,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         const version = p.version + 1;
         await tx
           .update(releasePlans)
-          .set({ state: next, version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
+          .set({ state: next, version, armedAt: now, armedBy: actorRef(actor), updatedAt: now })
           .where(eq(releasePlans.id, p.id));
         await audit.record(tx, {
           type: "release.armed",
@@ -390,8 +389,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             version,
             updatedAt: clock.now(),
             state: next,
-            changedBy: actorId(actor),
-            editors: withEditor(p.editors, actorId(actor)),
+            changedBy: actorRef(actor),
+            editors: withEditor(p.editors, actorRef(actor)),
             compressLeadTimes: opts.compressLeadTimes ?? false,
             breakRequest: null,
             approvedBy: null,
