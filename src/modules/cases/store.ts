@@ -51,8 +51,8 @@ export async function addEvent(
     caseId: string;
     actor: Actor | null;
     kind: string;
-    fromPhase?: string | null;
-    toPhase?: string | null;
+    fromPhase?: Phase | null;
+    toPhase?: Phase | null;
     body?: string | null;
     data?: Record<string, unknown>;
   },
@@ -120,7 +120,7 @@ export function cvssOf(c: CaseRow) {
 }
 
 export function summaryView(c: CaseRow, now: Date) {
-  const phase = c.phase as Phase;
+  const phase = c.phase;
   return {
     id: c.id,
     title: c.title,
@@ -190,7 +190,7 @@ export async function staffView(db: DbOrTx, sealer: Sealer, c: CaseRow, now: Dat
     .from(caseEvents)
     .where(eq(caseEvents.caseId, c.id))
     .orderBy(asc(caseEvents.at), asc(caseEvents.id));
-  const phase = c.phase as Phase;
+  const phase = c.phase;
   return {
     ...summaryView(c, now),
     description: sealer.open(c.description, descriptionContext(c.id)),
@@ -240,7 +240,7 @@ export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow, now
     product: c.product,
     version: c.version,
     description: sealer.open(c.description, descriptionContext(c.id)),
-    phase: c.phase as Phase,
+    phase: c.phase,
     receivedAt: c.receivedAt,
     cveId: c.cveId,
     credits: await loadCredits(db, c.id),

@@ -36,7 +36,7 @@ export function makeTriage(d: CasesDeps) {
       authorize(actor, "cases:write");
       return d.db.transaction(async (tx) => {
         const row = await loadCase(tx, caseId, true);
-        const from = row.phase as Phase;
+        const from = row.phase;
         if (!canTransition(from, input.to)) {
           const allowed = [...allowedTransitions(from)];
           throw new AppError(

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import type { Action } from "../../authz/actions.ts";
 import { type Actor, actorRef, assertVisible, can } from "../../authz/authorize.ts";
+import type { PartnerStatus } from "../../contract/enums.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
@@ -79,8 +80,8 @@ export function makeContext(d: PartnerDeps) {
     p: { organisationId: string },
     e: {
       type: string;
-      from?: string | null;
-      to?: string | null;
+      from?: PartnerStatus | null;
+      to?: PartnerStatus | null;
       reason?: string | null;
       data?: Record<string, unknown>;
     },

@@ -2,7 +2,16 @@
 // sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
 import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import { type Actor, can } from "../../authz/authorize.ts";
-import { PARTNER_KINDS, PARTNER_STATUSES, type PartnerStatus } from "../../contract/enums.ts";
+import {
+  PARTNER_KINDS,
+  PARTNER_STATUSES,
+  type PartnerKind,
+  type PartnerStatus,
+} from "../../contract/enums.ts";
+
+const isPartnerStatus = (s: string): s is PartnerStatus =>
+  (PARTNER_STATUSES as readonly string[]).includes(s);
+
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict } from "../../platform/errors.ts";
@@ -80,7 +89,7 @@ export const partnerView = (p: PartnerRow, staff = true) => ({
   customers: p.customers,
   contacts: p.contacts,
   affiliations: p.affiliations,
-  status: p.status as PartnerStatus,
+  status: p.status,
   tier: p.tier,
   attestations: p.attestations,
   attestedAt: p.attestedAt,
@@ -95,7 +104,7 @@ export type ListFilter = {
   status?: string | undefined;
   country?: string | undefined;
   tier?: string | undefined;
-  kind?: string | undefined;
+  kind?: PartnerKind | undefined;
   q?: string | undefined;
 };
 
@@ -158,7 +167,7 @@ export function makePartnerLifecycle(c: Ctx) {
   ) {
     return db.transaction(async (tx) => {
       const p = await c.load(tx, actor, id, { staff: "partners:sanction", lock: true });
-      if (!allowedFrom.includes(p.status as PartnerStatus))
+      if (!allowedFrom.includes(p.status))
         throw new AppError(
           "invalid_state",
           `cannot ${verb} a partner that is ${p.status} (only ${allowedFrom.join(" or ")})`,
@@ -382,7 +391,7 @@ export function makePartnerLifecycle(c: Ctx) {
       const where = [];
       if (!can(actor, "partners:read") && actor.kind === "user")
         where.push(eq(partners.organisationId, actor.organisationId));
-      if (f.status) where.push(inArray(partners.status, f.status.split(",")));
+      if (f.status) where.push(inArray(partners.status, f.status.split(",").filter(isPartnerStatus)));
       if (f.tier) where.push(eq(partners.tier, f.tier));
       if (f.kind) where.push(eq(partners.kind, f.kind));
       if (f.country)

@@ -8,7 +8,7 @@
 
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import { actorRef } from "../../authz/authorize.ts";
-import { SECTIONS, type Section } from "../advisories/content.ts";
+import { SECTIONS } from "../advisories/content.ts";
 import { AlreadyPublicError } from "../advisories/service.ts";
 import {
   ACK_REMINDER_AFTER_MS,
@@ -124,7 +124,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
           .where(
             and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientKind, "organisation")),
           )
-      ).map((r) => [r.partnerId, r.sections as Section[]]),
+      ).map((r) => [r.partnerId, r.sections]),
     );
     // Eligibility again, now, for every partner not reached yet: a partner suspended since planning
     // gets nothing. One query per table for the whole wave.
@@ -143,7 +143,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     };
     for (const partnerId of wave.partnerIds) {
       const already = reached.get(partnerId);
-      let sections = wave.content as Section[];
+      let sections = wave.content;
       if (!already) {
         const e = eligibility.get(partnerId) ?? null;
         if (!e?.eligible) {
