@@ -18,7 +18,6 @@ import type { Advisories } from "./modules/advisories/service.ts";
 import { caseRoutes } from "./modules/cases/routes.ts";
 import type { Cases } from "./modules/cases/service.ts";
 import type { Partners } from "./modules/partners/index.ts";
-import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
 import { publicRoutes } from "./modules/public/routes.ts";
 import type { Releases } from "./modules/releases/index.ts";
@@ -29,6 +28,7 @@ import { AppError } from "./platform/errors.ts";
 import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 import { installInputChecks } from "./platform/http/input.ts";
+import type { Outbox } from "./platform/mail/outbox.ts";
 
 export type AppDeps = {
   services: {

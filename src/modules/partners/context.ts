@@ -10,8 +10,8 @@ import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { PartnerUsers } from "../accounts/partner-users.ts";
-import type { Mailer } from "./outbox.ts";
 import { partnerEvents, partners } from "./schema.ts";
 
 export type PartnerDeps = {

@@ -7,8 +7,8 @@ import { AppError } from "../../platform/errors.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { sendDownload } from "../../platform/http/download.ts";
 import { route } from "../../platform/http/route.ts";
+import type { Outbox } from "../../platform/mail/outbox.ts";
 import type { Partners } from "./index.ts";
-import type { Outbox } from "./outbox.ts";
 import { EVIDENCE_MAX_BYTES } from "./records.ts";
 
 export function partnerRoutes(app: FastifyInstance, partners: Partners, outbox: Outbox) {

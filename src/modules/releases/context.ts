@@ -9,12 +9,12 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { MailTransport } from "../../platform/mail/transport.ts";
 import { CONTENT_LEVELS, type Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
-import type { Mailer } from "../partners/outbox.ts";
 import { makeReleaseEmail } from "./email.ts";
 import {
   type CompressedWave,
