@@ -1,5 +1,6 @@
 // The public API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
+import { Product } from "./advisories.ts";
 import { errors } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { EXPORT_FORMATS } from "./enums.ts";
@@ -34,16 +35,7 @@ export const publicApi = defineRoutes({
       200: z.object({
         trackingId: z.string(),
         title: z.string(),
-        products: z.array(
-          z.object({
-            vendor: z.string(),
-            product: z.string(),
-            affected: z.array(z.string()),
-            fixed: z.array(z.string()),
-            cpe: z.string().optional(),
-            purl: z.string().optional(),
-          }),
-        ),
+        products: z.array(Product),
         summary: z.string(),
         details: z.string(),
         publishedAt: z.date(),

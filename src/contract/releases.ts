@@ -1,13 +1,12 @@
 // The releases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
+import { AdvisoryId, IdParams, Product } from "./advisories.ts";
 import { errors, IsoDate } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { ACK_STATUSES, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
 
-export const AdvisoryId = idSchema("advisory", "advisory");
 export const PartnerId = idSchema("organisation", "partner");
-export const IdParams = z.object({ id: AdvisoryId });
 export const Section = z.enum(SECTIONS);
 export const Reason = z.string().trim().min(1).max(2000);
 export const PlanIn = z
@@ -113,16 +112,7 @@ export const CopyOut = z.object({
   revision: z.number(),
   recipient: z.object({ kind: z.enum(["organisation", "user"]), id: z.string(), partnerId: z.string() }),
   title: z.string(),
-  products: z.array(
-    z.object({
-      vendor: z.string(),
-      product: z.string(),
-      affected: z.array(z.string()),
-      fixed: z.array(z.string()),
-      cpe: z.string().optional(),
-      purl: z.string().optional(),
-    }),
-  ),
+  products: z.array(Product),
   sections: z.record(z.string(), z.string()),
   markdown: z.string(),
   files: z.array(
