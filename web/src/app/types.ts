@@ -26,3 +26,6 @@ export type TotpEnrolment = Output<"beginTotp">;
 export type AuditPage = Output<"listAudit">;
 export type AuditEntry = AuditPage["entries"][number];
 export type AuditVerification = Output<"verifyAudit">;
+export type Organisation = Output<"listOrganisations">["organisations"][number];
+export type ListedUser = Output<"listUsers">["users"][number];
+export type OutboxMessage = Output<"listOutbox">["messages"][number];
