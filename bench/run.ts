@@ -67,7 +67,7 @@ function time(fn: () => void, minMs = 1500): { perSecond: number; msEach: number
 function cpuModel(): string {
   try {
     const m = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"));
-    if (m) return m[1].trim();
+    if (m?.[1]) return m[1].trim();
   } catch {}
   return cpus()[0]?.model ?? "unknown";
 }
@@ -109,7 +109,7 @@ for (const n of [1000, 10000]) {
   const t0 = performance.now();
   const words = codewords(key, ids, biases);
   const derive = performance.now() - t0;
-  const y = Int8Array.from(words[7]);
+  const y = Int8Array.from(words[7] ?? []);
   const t1 = performance.now();
   const a = accuse(ids, words, biases, y);
   const acc = performance.now() - t1;

@@ -22,7 +22,6 @@ import type { Cases } from "./modules/cases/service.ts";
 import type { Forensics } from "./modules/forensics/index.ts";
 import { forensicsRoutes } from "./modules/forensics/routes.ts";
 import type { Partners } from "./modules/partners/index.ts";
-import type { Outbox } from "./modules/partners/outbox.ts";
 import { partnerRoutes } from "./modules/partners/routes.ts";
 import { publicRoutes } from "./modules/public/routes.ts";
 import type { Releases } from "./modules/releases/index.ts";
@@ -33,6 +32,7 @@ import { AppError } from "./platform/errors.ts";
 import { installAuth, isRawRoute } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 import { installInputChecks } from "./platform/http/input.ts";
+import type { Outbox } from "./platform/mail/outbox.ts";
 
 export type AppDeps = {
   services: {

@@ -16,7 +16,6 @@ import { makeCases } from "./modules/cases/service.ts";
 import { makeDeliveredSource, makeForensics } from "./modules/forensics/index.ts";
 import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
-import { makeOutbox } from "./modules/partners/outbox.ts";
 import { makeReleases } from "./modules/releases/index.ts";
 import { httpTransport, type Transport } from "./modules/releases/webhooks.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
@@ -24,6 +23,7 @@ import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
 import { makeIds } from "./platform/ids.ts";
 import { makeJobQueue } from "./platform/jobs/queue.ts";
+import { makeOutbox } from "./platform/mail/outbox.ts";
 import { type MailTransport, mailTransport } from "./platform/mail/transport.ts";
 import { VERSION } from "./version.ts";
 

@@ -29,10 +29,10 @@ import {
   startCanaryDns,
 } from "../src/modules/canaries/index.ts";
 import { canaryHits, canaryTokens, canaryUnknownHits } from "../src/modules/canaries/schema.ts";
-import { outbox } from "../src/modules/partners/schema.ts";
 import { releaseDeliveries } from "../src/modules/releases/schema.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
+import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { engines, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";

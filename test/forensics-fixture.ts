@@ -2,8 +2,10 @@
 // for an advisory it builds a tracing key over the copy markdown (createKeyFile), stores it sealed in
 // release_tracing_keys, inserts a plan, its waves and one delivery per recipient with the codeword
 // sealed as the engine does, and renders each recipient's copy (copyFor, fileCopyFor).
+
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
+import type { Section } from "../src/contract/enums.ts";
 import { advisories } from "../src/modules/advisories/schema.ts";
 import {
   releaseDeliveries,
@@ -43,7 +45,7 @@ export async function deliverTraced(
     recipients: TracedRecipient[];
     keySeed: string;
     /** Waves (a partner's recipients are delivered at the first wave naming it); default: one at `at`. */
-    waves?: { at: Date; tier: string; partnerIds: string[]; content: string[] }[];
+    waves?: { at: Date; tier: string; partnerIds: string[]; content: Section[] }[];
     at: Date;
     publicAt: Date;
     revision?: number;
@@ -85,7 +87,9 @@ export async function deliverTraced(
   const planId = (plan as { id: string }).id;
   const partners = [...new Set(input.recipients.map((r) => r.partnerId))];
   const waves = (
-    input.waves ?? [{ at: input.at, tier: "standard", partnerIds: partners, content: ["summary", "details"] }]
+    input.waves ?? [
+      { at: input.at, tier: "standard", partnerIds: partners, content: ["summary", "details"] as Section[] },
+    ]
   ).map((w, i) => ({ ...w, id: fakeId("wav"), position: i }));
   for (const w of waves)
     await db.insert(releaseWaves).values({

@@ -125,7 +125,7 @@ describe("forewarn partners against a running server", () => {
   beforeAll(async () => {
     t = await testApp("pglite");
     url = await t.app.listen({ host: "127.0.0.1", port: 0 });
-    token = (await t.bearer((await t.user("coordinator")).email)).authorization.replace("Bearer ", "");
+    token = (await t.bearer((await t.user("coordinator")).email)).authorization?.replace("Bearer ", "") ?? "";
     id = (await t.services.partners.apply(application("Remote Shield", "US"), url)).partnerId;
   });
   afterAll(() => t.close());

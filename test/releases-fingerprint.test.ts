@@ -133,10 +133,10 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
   const clock = fixedClock(START);
   let fixtures: ReturnType<typeof programmeFixtures>;
-  const staff: Record<string, TestUser> = {};
-  const partnerId: Record<string, string> = {};
+  const staff = {} as { c1: TestUser; c2: TestUser };
+  const partnerId = {} as Record<"gold" | "silver", string>;
   /** Members of each partner who read their copies over the API. */
-  const members: Record<string, TestUser[]> = {};
+  const members = {} as Record<"gold" | "silver", TestUser[]>;
   let adv = "";
   let ruleId = "";
   let pocId = "";

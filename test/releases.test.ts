@@ -16,7 +16,6 @@ import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
-import { outbox } from "../src/modules/partners/schema.ts";
 import { releaseMails } from "../src/modules/releases/email-schema.ts";
 import {
   releaseDeliveries,
@@ -28,6 +27,7 @@ import {
 import { httpTransport, standardSecret } from "../src/modules/releases/webhooks.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
+import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { engines, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";

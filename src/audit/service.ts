@@ -2,7 +2,7 @@
 // the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
 // one PostgreSQL extend one linear chain: never a fork, never a gap.
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { type Actor, authorize } from "../authz/authorize.ts";
+import { type Actor, actorRef, authorize } from "../authz/authorize.ts";
 import type { Clock } from "../platform/clock.ts";
 import { sha256Hex } from "../platform/crypto.ts";
 import type { Db, DbOrTx } from "../platform/db/client.ts";
@@ -98,8 +98,7 @@ export function makeAudit(d: Deps) {
   const listeners = new Set<(e: AuditEntry) => void>();
   function actorFields(actor: Actor | null) {
     if (!actor) return { actorId: null, actorEmail: null };
-    if (actor.kind === "system") return { actorId: `system:${actor.name}`, actorEmail: null };
-    return { actorId: actor.userId, actorEmail: actor.email };
+    return { actorId: actorRef(actor), actorEmail: actor.kind === "user" ? actor.email : null };
   }
 
   async function record<T extends AuditType>(tx: DbOrTx, input: AuditInput<T>): Promise<AuditEntry> {

@@ -20,6 +20,10 @@ export type Actor = UserActor | SystemActor;
 
 export const systemActor = (name: string): SystemActor => ({ kind: "system", name });
 
+/** How a row names who acted: the user's ID, or `system:<name>` for a system actor. */
+export const actorRef = (actor: Actor): string =>
+  actor.kind === "user" ? actor.userId : `system:${actor.name}`;
+
 export function can(actor: Actor, action: Action): boolean {
   if (actor.kind === "system") return true;
   return (ROLE_ACTIONS[actor.role] as readonly Action[]).includes(action);

@@ -1,7 +1,9 @@
 // `forewarn advisories list|export`: the advisories with their tracking and CVE IDs, and the staff
 // export (all sections, TLP AMBER while embargoed), audited like the API's.
+
 import { writeFileSync } from "node:fs";
 import { systemActor } from "../authz/authorize.ts";
+import { idPattern } from "../contract/ids.ts";
 import { CVE_ID_MISSING } from "../modules/advisories/export/cve.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/service.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
@@ -25,7 +27,7 @@ options:
 
 const TRACKING_ID = /^[A-Z][A-Z0-9]{0,15}-\d{4}-\d{4,}$/i;
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
-const ADVISORY_ID = /^adv_[0-9A-HJKMNP-TV-Z]{26}$/;
+const ADVISORY_ID = idPattern("advisory");
 
 /** Every advisory with the CVE ID of its case. */
 async function listWithCve(rt: TaskRuntime) {

@@ -1,5 +1,7 @@
 // `forewarn cases list|show`: the case list with deadlines, and one case with its timeline.
+
 import { systemActor } from "../authz/authorize.ts";
+import { idPattern } from "../contract/ids.ts";
 import { PHASES, type Phase } from "../modules/cases/phases.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
@@ -110,7 +112,7 @@ export const casesCommand: Command = {
         true,
       );
       const id = positionals[0];
-      if (!id || !/^cas_[0-9A-HJKMNP-TV-Z]{26}$/.test(id)) throw new UsageError("give a case ID (cas_...)");
+      if (!id || !idPattern("case").test(id)) throw new UsageError("give a case ID (cas_...)");
       return runTask(cliConfig(io, values.data), "cases-show", { id, json: values.json }, io);
     }
     throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command (list or show)");

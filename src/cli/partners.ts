@@ -1,5 +1,7 @@
 // `forewarn partners ...`: the partner directory and its sanctions for scripts, against a running
 // server (--url with --token or FOREWARN_TOKEN) or the local data folder (through the runtime).
+import { ApiError, makeClient } from "../contract/client.ts";
+import { idPattern } from "../contract/ids.ts";
 import { type CliIo, type Command, parseFlags, UsageError } from "./command.ts";
 import { type Op, render } from "./partners-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
@@ -25,53 +27,44 @@ options:
 Exit 0 on success, 1 when the server refuses (its message is printed), 2 on a usage error.`;
 
 async function runRemote(url: string, token: string, op: Op, io: CliIo, json: boolean): Promise<number> {
-  const base = url.replace(/\/+$/, "");
-  const id = encodeURIComponent(op.id ?? "");
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    if (!res.ok) throw new Error(`${res.status}: ${payload?.error?.message ?? res.statusText}`);
-    return payload as unknown;
-  };
+  const api = makeClient({ baseUrl: url, headers: () => ({ authorization: `Bearer ${token}` }) });
+  const params = { id: op.id ?? "" };
   try {
     let result: unknown;
     switch (op.sub) {
-      case "list": {
-        const q = new URLSearchParams(op.filter ?? {}).toString();
-        result = ((await call("GET", `/api/partners${q ? `?${q}` : ""}`)) as { partners: unknown }).partners;
+      case "list":
+        result = (await api.call("listPartners", { query: op.filter ?? {} })).partners;
         break;
-      }
       case "show":
         result = {
-          partner: await call("GET", `/api/partners/${id}`),
-          eligibility: await call("GET", `/api/partners/${id}/eligibility`),
-          events: ((await call("GET", `/api/partners/${id}/events`)) as { events: unknown }).events,
+          partner: await api.call("getPartner", { params }),
+          eligibility: await api.call("partnerEligibility", { params }),
+          events: (await api.call("partnerTimeline", { params })).events,
         };
         break;
       case "approve":
-        result = await call("POST", `/api/partners/${id}/approvals`);
+        result = await api.call("approvePartner", { params });
         break;
       case "set-tier":
-        result = await call("PUT", `/api/partners/${id}/tier`, {
-          tier: op.tier,
-          ...(op.reason ? { reason: op.reason } : {}),
+        result = await api.call("setPartnerTier", {
+          params,
+          body: { tier: op.tier ?? "", ...(op.reason ? { reason: op.reason } : {}) },
         });
         break;
+      case "reject":
+      case "suspend":
+      case "reinstate":
+      case "remove":
+        result = await api.call(`${op.sub}Partner`, { params, body: { reason: op.reason ?? "" } });
+        break;
       default:
-        result = await call("POST", `/api/partners/${id}/${op.sub}`, { reason: op.reason });
+        throw new UsageError(`unknown sub-command "${op.sub}"`);
     }
     render(op, result, json, io.out);
     return 0;
   } catch (e) {
-    io.err((e as Error).message);
+    if (e instanceof UsageError) throw e;
+    io.err(e instanceof ApiError && e.status > 0 ? `${e.status}: ${e.message}` : (e as Error).message);
     return 1;
   }
 }
@@ -112,7 +105,8 @@ export const partnersCommand: Command = {
           ? "list takes no arguments"
           : `${sub} needs ${wantPositionals === 2 ? "ID and TIER" : "the partner ID"}`,
       );
-    if (id && !/^org_[0-9A-Z]{26}$/.test(id)) throw new UsageError(`"${id}" is not a partner ID (org_...)`);
+    if (id && !idPattern("organisation").test(id))
+      throw new UsageError(`"${id}" is not a partner ID (org_...)`);
     if ((sub === "suspend" || sub === "reinstate") && !values.reason?.trim())
       throw new UsageError(`${sub} needs --reason: it goes on the partner's timeline`);
     const filter: Record<string, string> = {};

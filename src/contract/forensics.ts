@@ -1,7 +1,7 @@
 // Request and response schemas of the forensics API (investigations, evidence, findings, exposure,
 // reports). Routes and the web client share them; the OpenAPI document is generated from them.
 import { z } from "zod";
-import { IsoDate } from "../platform/http/schemas.ts";
+import { IsoDate } from "./common.ts";
 
 const idOf = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not ${what} ID (${prefix}_...)`);

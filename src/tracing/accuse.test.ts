@@ -32,8 +32,8 @@ function exactTail(t: Terms, z: number): number {
     let prob = 1;
     for (let i = 0; i < m; i++) {
       const x = (mask >> i) & 1;
-      s += x ? t.f1[i] : t.f0[i];
-      prob *= x ? t.p[i] : 1 - t.p[i];
+      s += x ? t.f1[i]! : t.f0[i]!;
+      prob *= x ? t.p[i]! : 1 - t.p[i]!;
     }
     if (s >= z - 1e-12) tail += prob;
   }
@@ -78,7 +78,7 @@ describe("Chernoff bound", () => {
       const t = tardosTerms(y, p);
       const z = chernoffThreshold(t, eps);
       let s = 0;
-      for (let i = 0; i < m; i++) s += rng.next() < p[i] ? t.f1[i] : t.f0[i];
+      for (let i = 0; i < m; i++) s += rng.next() < p[i]! ? t.f1[i]! : t.f0[i]!;
       if (s >= z) passes++;
     }
     // Binomial(4000, 0.01) has mean 40 and sd 6.3; the Chernoff bound is conservative, so far fewer.
@@ -100,7 +100,7 @@ describe("Tardos scores of innocents", () => {
       let s = 0;
       for (let i = 0; i < m; i++) {
         const q = p[i];
-        const u = x[i] ? Math.sqrt((1 - q) / q) : -Math.sqrt(q / (1 - q));
+        const u = x[i] ? Math.sqrt((1 - q!) / q!) : -Math.sqrt(q! / (1 - q!));
         s += y[i] ? u : -u;
       }
       samples.push(s / Math.sqrt(m));
@@ -120,11 +120,11 @@ describe("accuse", () => {
   const words = ids.map((id) => codeword(key, id, p));
 
   it("accuses exactly a single leaker whose copy is read in full", () => {
-    const a = accuse(ids, words, p, Int8Array.from(words[17]));
+    const a = accuse(ids, words, p, Int8Array.from(words[17]!));
     expect(a.verdict).toBe("accused");
     expect(a.accused).toEqual([ids[17]]);
-    expect(a.recipients[0].id).toBe(ids[17]);
-    expect(a.recipients[0].bound).toBeLessThanOrEqual(1e-6);
+    expect(a.recipients[0]!.id).toBe(ids[17]);
+    expect(a.recipients[0]!.bound).toBeLessThanOrEqual(1e-6);
     expect(a.recipients.filter((r) => r.accused)).toHaveLength(1);
   });
 
@@ -135,7 +135,7 @@ describe("accuse", () => {
     ]) {
       const y = new Int8Array(m);
       for (let i = 0; i < m; i++) {
-        const ones = group.reduce((n, j) => n + words[j][i], 0);
+        const ones = group.reduce((n, j) => n + words[j]![i]!, 0);
         y[i] = 2 * ones > group.length ? 1 : 2 * ones < group.length ? 0 : i & 1;
       }
       const a = accuse(ids, words, p, y);
@@ -146,7 +146,7 @@ describe("accuse", () => {
 
   it("is inconclusive on evidence with few points and estimates how many more are needed", () => {
     const y = new Int8Array(m).fill(-1);
-    for (let i = 0; i < 8; i++) y[i] = words[4][i];
+    for (let i = 0; i < 8; i++) y[i] = words[4]![i]!;
     const a = accuse(ids, words, p, y);
     expect(a.verdict).toBe("inconclusive");
     expect(a.observedPoints).toBe(8);
@@ -154,7 +154,7 @@ describe("accuse", () => {
   });
 
   it("reports bounds consistent with the verdict", () => {
-    const a = accuse(ids, words, p, Int8Array.from(words[2]), { epsilon: 1e-6 });
+    const a = accuse(ids, words, p, Int8Array.from(words[2]!), { epsilon: 1e-6 });
     for (const r of a.recipients) {
       if (r.accused) expect(r.bound).toBeLessThanOrEqual(1e-6);
       expect(r.bound).toBeGreaterThanOrEqual(0);

@@ -30,10 +30,10 @@ export type Terms = { f0: Float64Array; f1: Float64Array; p: Float64Array };
 export function logMgf(t: Terms, lambda: number): number {
   let sum = 0;
   for (let i = 0; i < t.p.length; i++) {
-    const a = lambda * t.f1[i];
-    const b = lambda * t.f0[i];
+    const a = lambda * t.f1[i]!;
+    const b = lambda * t.f0[i]!;
     const m = Math.max(a, b);
-    sum += m + Math.log(t.p[i] * Math.exp(a - m) + (1 - t.p[i]) * Math.exp(b - m));
+    sum += m + Math.log(t.p[i]! * Math.exp(a - m) + (1 - t.p[i]!) * Math.exp(b - m));
   }
   return sum;
 }
@@ -97,7 +97,7 @@ export function chernoffLogBound(t: Terms, score: number): number {
 
 function observed(symbols: Int8Array): number[] {
   const idx: number[] = [];
-  for (let i = 0; i < symbols.length; i++) if (symbols[i] >= 0) idx.push(i);
+  for (let i = 0; i < symbols.length; i++) if (symbols[i]! >= 0) idx.push(i);
   return idx;
 }
 
@@ -112,9 +112,9 @@ export function tardosTerms(symbols: Int8Array, biases: Float64Array, points = o
   const p = new Float64Array(n);
   points.forEach((i, k) => {
     const q = biases[i];
-    p[k] = q;
-    const up = Math.sqrt((1 - q) / q);
-    const down = Math.sqrt(q / (1 - q));
+    p[k] = q!;
+    const up = Math.sqrt((1 - q!) / q!);
+    const down = Math.sqrt(q! / (1 - q!));
     if (symbols[i] === 1) {
       f1[k] = up;
       f0[k] = -down;
@@ -143,8 +143,8 @@ export function singleTerms(
   const p = new Float64Array(n);
   points.forEach((i, k) => {
     const q = biases[i];
-    p[k] = q;
-    const q1 = q * (1 - noise) + (1 - q) * noise;
+    p[k] = q!;
+    const q1 = q! * (1 - noise) + (1 - q!) * noise;
     if (symbols[i] === 1) {
       f1[k] = Math.log((1 - noise) / q1);
       f0[k] = Math.log(noise / q1);
@@ -178,13 +178,13 @@ export function conditionalTerms(
   const pOne = (ones: number) => (ones === c ? 1 - noise : ones === 0 ? noise : 0.5);
   points.forEach((i, k) => {
     const q = biases[i];
-    p[k] = q;
+    p[k] = q!;
     let ones = 0;
-    for (const x of accused) ones += x[i];
+    for (const x of accused) ones += x[i]!;
     const y = symbols[i];
     const like1 = y === 1 ? pOne(ones + 1) : 1 - pOne(ones + 1);
     const like0 = y === 1 ? pOne(ones) : 1 - pOne(ones);
-    const mix = q * like1 + (1 - q) * like0;
+    const mix = q! * like1 + (1 - q!) * like0;
     f1[k] = Math.log(like1 / mix);
     f0[k] = Math.log(like0 / mix);
   });
@@ -196,14 +196,14 @@ export function scoreAll(t: Terms, points: number[], codewords: readonly Uint8Ar
   let base = 0;
   const diff = new Float64Array(points.length);
   for (let k = 0; k < points.length; k++) {
-    base += t.f0[k];
-    diff[k] = t.f1[k] - t.f0[k];
+    base += t.f0[k]!;
+    diff[k] = t.f1[k]! - t.f0[k]!;
   }
   const out = new Float64Array(codewords.length);
   for (let j = 0; j < codewords.length; j++) {
     const x = codewords[j];
     let s = base;
-    for (let k = 0; k < points.length; k++) if (x[points[k]]) s += diff[k];
+    for (let k = 0; k < points.length; k++) if (x![points[k]!]) s += diff[k]!;
     out[j] = s;
   }
   return out;
@@ -263,7 +263,7 @@ export function accuse(
     const threshold = chernoffThreshold(terms, epsilon * DECODER_WEIGHTS[name]);
     const scores = scoreAll(terms, points, codewords);
     runs.push({ name, terms, scores, threshold });
-    for (let j = 0; j < scores.length; j++) if (scores[j] >= threshold) accusedIdx.add(j);
+    for (let j = 0; j < scores.length; j++) if (scores[j]! >= threshold) accusedIdx.add(j);
   };
   if (points.length > 0) {
     run("tardos", tardosTerms(symbols, biases, points));
@@ -271,14 +271,14 @@ export function accuse(
     run("robust", singleTerms(symbols, biases, ROBUST_NOISE, points));
     for (const stage of ["stage2", "stage3"] as const) {
       if (accusedIdx.size === 0) break;
-      const given = [...accusedIdx].sort((a, b) => a - b).map((j) => codewords[j]);
+      const given = [...accusedIdx].sort((a, b) => a - b).map((j) => codewords[j]!);
       const before = accusedIdx.size;
       const terms = conditionalTerms(symbols, biases, given, STAGE_NOISE, points);
       const threshold = chernoffThreshold(terms, epsilon * DECODER_WEIGHTS[stage]);
       const scores = scoreAll(terms, points, codewords);
       // Recipients already accused keep their earlier verdict; the stage only adds.
       runs.push({ name: stage, terms, scores, threshold });
-      for (let j = 0; j < scores.length; j++) if (scores[j] >= threshold) accusedIdx.add(j);
+      for (let j = 0; j < scores.length; j++) if (scores[j]! >= threshold) accusedIdx.add(j);
       if (accusedIdx.size === before) break;
     }
   }
@@ -288,9 +288,9 @@ export function accuse(
   for (const r of runs) {
     const logB = options.bounds === false ? accusedBounds(r, accusedIdx) : boundsFor(r, accusedIdx);
     for (let j = 0; j < ids.length; j++) {
-      const lp = Math.min(0, logB[j] - logW(r.name));
-      if (best[j].run === undefined || lp < best[j].logP || (lp === best[j].logP && r.name === "tardos")) {
-        best[j] = { logP: lp, run: r, score: r.scores[j] };
+      const lp = Math.min(0, logB[j]! - logW(r.name));
+      if (best[j]!.run === undefined || lp < best[j]!.logP || (lp === best[j]!.logP && r.name === "tardos")) {
+        best[j] = { logP: lp, run: r, score: r.scores[j]! };
       }
     }
   }
@@ -298,12 +298,12 @@ export function accuse(
     const b = best[j];
     return {
       id,
-      score: b.run ? b.score : 0,
-      threshold: b.run ? b.run.threshold : Number.POSITIVE_INFINITY,
-      bound: Math.exp(b.logP),
-      log10Bound: b.logP / Math.LN10,
+      score: b!.run ? b!.score : 0,
+      threshold: b!.run ? b!.run.threshold : Number.POSITIVE_INFINITY,
+      bound: Math.exp(b!.logP),
+      log10Bound: b!.logP / Math.LN10,
       accused: accusedIdx.has(j),
-      decoder: b.run?.name ?? "tardos",
+      decoder: b!.run?.name ?? "tardos",
     };
   });
   const order = recipients
@@ -320,12 +320,12 @@ export function accuse(
     morePointsNeeded: accused.length ? null : estimateMore(runs, points.length, epsilon),
     decoders: runs.map((r) => {
       let lead = -1;
-      for (let j = 0; j < r.scores.length; j++) if (lead < 0 || r.scores[j] > r.scores[lead]) lead = j;
+      for (let j = 0; j < r.scores.length; j++) if (lead < 0 || r.scores[j]! > r.scores[lead]!) lead = j;
       return {
         name: r.name,
         weight: DECODER_WEIGHTS[r.name],
         threshold: r.threshold,
-        leader: lead >= 0 ? ids[lead] : null,
+        leader: lead >= 0 ? ids[lead]! : null,
       };
     }),
     recipients: order,
@@ -334,7 +334,7 @@ export function accuse(
 
 function accusedBounds(r: DecoderRun, accused: Set<number>): Float64Array {
   const out = new Float64Array(r.scores.length);
-  for (const j of accused) out[j] = r.scores[j] >= r.threshold ? chernoffLogBound(r.terms, r.scores[j]) : 0;
+  for (const j of accused) out[j] = r.scores[j]! >= r.threshold ? chernoffLogBound(r.terms, r.scores[j]!) : 0;
   return out;
 }
 
@@ -344,20 +344,20 @@ function boundsFor(r: DecoderRun, accused: Set<number>): Float64Array {
   const n = r.scores.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const order = Array.from(r.scores.keys()).sort((a, b) => r.scores[b] - r.scores[a]);
+  const order = Array.from(r.scores.keys()).sort((a, b) => r.scores[b]! - r.scores[a]!);
   const exact = new Set<number>(order.slice(0, 32));
   for (const j of accused) exact.add(j);
-  for (const j of exact) out[j] = chernoffLogBound(r.terms, r.scores[j]);
+  for (const j of exact) out[j] = chernoffLogBound(r.terms, r.scores[j]!);
   let mean = 0;
   for (let k = 0; k < r.terms.p.length; k++)
-    mean += r.terms.p[k] * r.terms.f1[k] + (1 - r.terms.p[k]) * r.terms.f0[k];
-  const top = r.scores[order[0]];
+    mean += r.terms.p[k]! * r.terms.f1[k]! + (1 - r.terms.p[k]!) * r.terms.f0[k]!;
+  const top = r.scores[order[0]!];
   const steps = 48;
   const grid: number[] = [];
   const gridLog: number[] = [];
-  if (top > mean) {
+  if (top! > mean) {
     for (let k = 0; k <= steps; k++) {
-      const s = mean + ((top - mean) * k) / steps;
+      const s = mean + ((top! - mean) * k) / steps;
       grid.push(s);
       gridLog.push(chernoffLogBound(r.terms, s));
     }
@@ -367,8 +367,8 @@ function boundsFor(r: DecoderRun, accused: Set<number>): Float64Array {
     const s = r.scores[j];
     let v = 0;
     for (let k = grid.length - 1; k >= 0; k--) {
-      if (grid[k] <= s) {
-        v = gridLog[k];
+      if (grid[k]! <= s!) {
+        v = gridLog[k]!;
         break;
       }
     }

@@ -51,11 +51,11 @@ export function singleLeakerPointsNeeded(epsilon: number, cutoff = DEFAULT_CUTOF
       const y = new Int8Array(m);
       for (let i = 0; i < m; i++) {
         p[i] = Math.sin(rt + rng.next() * (Math.PI / 2 - 2 * rt)) ** 2;
-        y[i] = rng.next() < p[i] ? 1 : 0;
+        y[i] = rng.next() < p[i]! ? 1 : 0;
       }
       const terms = singleTerms(y, p, SINGLE_NOISE);
       let score = 0;
-      for (let i = 0; i < m; i++) score += y[i] ? terms.f1[i] : terms.f0[i];
+      for (let i = 0; i < m; i++) score += y[i]! ? terms.f1[i]! : terms.f0[i]!;
       if (score >= chernoffThreshold(terms, epsilon * DECODER_WEIGHTS.single)) hits++;
     }
     return hits >= 0.9 * trials;

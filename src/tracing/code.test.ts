@@ -43,10 +43,10 @@ describe("code", () => {
     const n = 4000;
     for (const id of defaultRecipientIds(n))
       codeword(key, id, p).forEach((x, i) => {
-        ones[i] += x;
+        ones[i]! += x;
       });
     p.forEach((q, i) => {
-      expect(Math.abs(ones[i] / n - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
+      expect(Math.abs(ones[i]! / n - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
     });
   });
 

@@ -36,8 +36,8 @@ export function derive(key: Uint8Array, label: string): Buffer {
     const inner = Buffer.alloc(64, 0x36);
     const outer = Buffer.alloc(64, 0x5c);
     for (let k = 0; k < key.length; k++) {
-      inner[k] ^= key[k];
-      outer[k] ^= key[k];
+      inner[k]! ^= key[k]!;
+      outer[k]! ^= key[k]!;
     }
     pads = { inner, outer };
     PADS.set(key, pads);
@@ -112,7 +112,7 @@ export function deriveBiases(
   const out = new Float64Array(points);
   for (let i = 0; i < points; i++) {
     const rt = Math.asin(Math.sqrt(typeof cutoff === "number" ? cutoff : cutoff(i)));
-    out[i] = Math.sin(rt + byPosition[perm[i]] * (Math.PI / 2 - 2 * rt)) ** 2;
+    out[i] = Math.sin(rt + byPosition[perm[i]!]! * (Math.PI / 2 - 2 * rt)) ** 2;
   }
   return out;
 }
@@ -126,7 +126,7 @@ export function planCutoffs(
   cutoff = DEFAULT_CUTOFF,
   visibleCutoff = VISIBLE_CUTOFF,
 ): (point: number) => number {
-  return (i) => (plan.points[i].layer === "invisible" ? cutoff : Math.max(cutoff, visibleCutoff));
+  return (i) => (plan.points[i]!.layer === "invisible" ? cutoff : Math.max(cutoff, visibleCutoff));
 }
 
 /** Keyed permutation: point i carries codeword position perm[i]. @example derivePermutation(k, 4).length // 4 */
@@ -137,8 +137,8 @@ export function derivePermutation(key: Uint8Array, points: number): Uint32Array 
   for (let i = points - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
+    perm[i] = perm[j]!;
+    perm[j] = t!;
   }
   return perm;
 }
@@ -151,7 +151,7 @@ export function derivePermutation(key: Uint8Array, points: number): Uint32Array 
 export function codeword(key: Uint8Array, recipientId: string, biases: Float64Array): Uint8Array {
   const rng = prngFor(key, `recipient/${recipientId}`);
   const x = new Uint8Array(biases.length);
-  for (let i = 0; i < biases.length; i++) x[i] = rng.nextU32() / 4294967296 < biases[i] ? 1 : 0;
+  for (let i = 0; i < biases.length; i++) x[i] = rng.nextU32() / 4294967296 < biases[i]! ? 1 : 0;
   return x;
 }
 

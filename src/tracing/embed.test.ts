@@ -66,7 +66,7 @@ describe("trace embed with attachments", () => {
     const result = traceEvidence(loaded, leaked);
     const filePoints = key.files[0].plan.points.length;
     expect(result.reading.observedPoints).toBeGreaterThanOrEqual(filePoints);
-    expect(result.recipients[0].id).toBe("r0013");
+    expect(result.recipients[0]!.id).toBe("r0013");
     // Rule and PoC together carry enough points to accuse, with the rigorous bound.
     const both = leaked + readFileSync(join(out, "copies", "r0013", "poc.py"), "utf8");
     expect(traceEvidence(loaded, both).accused).toEqual(["r0013"]);
@@ -83,10 +83,10 @@ describe("trace embed with attachments", () => {
     expect(plain.files).toBeUndefined();
     expect(plain.biases.length).toBe(plain.plan.points.length);
     expect(withFiles.biases.length).toBe(
-      plain.biases.length + (withFiles.files?.[0].plan.points.length ?? 0),
+      plain.biases.length + (withFiles.files?.[0]?.plan.points.length ?? 0),
     );
     expect(loadKey(withFiles).biases.length).toBe(withFiles.biases.length);
-    expect(withFiles.files?.[0].offset).toBe(plain.plan.points.length);
+    expect(withFiles.files?.[0]?.offset).toBe(plain.plan.points.length);
     expect(() => loadKey({ ...withFiles, files: [{ ...withFiles.files?.[0], offset: 3 }] })).toThrow(
       /corrupt/,
     );

@@ -212,7 +212,7 @@ export function readKeyEvidence(k: LoadedKey, evidence: string): Reading {
   };
   attempt(0, k.reader, k.codeReader);
   (k.file.files ?? []).forEach((a, i) => {
-    attempt(a.offset, k.fileReaders[i].reader, k.fileReaders[i].codeReader);
+    attempt(a.offset, k.fileReaders[i]!.reader, k.fileReaders[i]!.codeReader);
   });
   if (parts.length === 0) throw error;
   const symbols = new Int8Array(k.biases.length).fill(-1);
@@ -225,11 +225,11 @@ export function readKeyEvidence(k: LoadedKey, evidence: string): Reading {
     reading?.pointWord.forEach((w, i) => {
       pointWord[offset + i] = w;
     });
-  const main = parts[0].reading as Reading;
+  const main = parts[0]!.reading as Reading;
   const located = parts.flatMap((p) => p.reading?.located ?? []);
   return {
     symbols,
-    siteSymbols: parts[0].offset === 0 ? main.siteSymbols : new Int8Array(0),
+    siteSymbols: parts[0]!.offset === 0 ? main.siteSymbols : new Int8Array(0),
     observedPoints: symbols.filter((y) => y !== -1).length,
     evidenceWords: main.evidenceWords,
     match: Math.max(...parts.map((p) => p.reading?.match ?? 0)),

@@ -88,7 +88,7 @@ export function accuseLayers(
   const groups = new Map<string, number[]>();
   let observed = 0;
   for (let i = 0; i < symbols.length; i++) {
-    if (symbols[i] < 0) continue;
+    if (symbols[i]! < 0) continue;
     observed++;
     const g = layerGroup(pointLayers[i] ?? "visible");
     const list = groups.get(g);
@@ -105,7 +105,7 @@ export function accuseLayers(
   runs.push({ name: "all", weight: parts.length ? ALL_WEIGHT : 1, symbols, observed });
   for (const { name, points, flip } of parts) {
     const masked = new Int8Array(symbols.length).fill(-1);
-    for (const i of points) masked[i] = flip ? 1 - symbols[i] : symbols[i];
+    for (const i of points) masked[i] = flip ? 1 - symbols[i]! : symbols[i]!;
     runs.push({ name, weight: (1 - ALL_WEIGHT) / parts.length, symbols: masked, observed: points.length });
   }
   const best = new Map<string, LayeredRecipient>();
@@ -235,16 +235,16 @@ export function forensics(
 ): Forensics {
   const pts: number[] = [];
   for (let i = 0; i < reading.symbols.length; i++)
-    if (reading.symbols[i] >= 0 && reading.pointWord[i] >= 0) pts.push(i);
-  pts.sort((a, b) => reading.pointWord[a] - reading.pointWord[b] || a - b);
+    if (reading.symbols[i]! >= 0 && reading.pointWord[i]! >= 0) pts.push(i);
+  pts.sort((a, b) => reading.pointWord[a]! - reading.pointWord[b]! || a - b);
   const markedSpans: Forensics["markedSpans"] = [];
   for (const i of pts) {
     const w = reading.pointWord[i];
     const last = markedSpans[markedSpans.length - 1];
-    if (last && w - last.endWord <= SPAN_GAP) {
-      last.endWord = w + 1;
+    if (last && w! - last.endWord <= SPAN_GAP) {
+      last.endWord = w! + 1;
       last.points++;
-    } else markedSpans.push({ startWord: w, endWord: w + 1, points: 1 });
+    } else markedSpans.push({ startWord: w!, endWord: w! + 1, points: 1 });
   }
   const marked = markedSpans.reduce((n, s) => n + s.endWord - s.startWord, 0);
   const warnings: string[] = [];
@@ -264,13 +264,13 @@ export function forensics(
     let start = 0;
     let total = 0;
     for (let k = 0; k < pts.length; k++) {
-      const v = x[pts[k]] ? terms.f1[k] : terms.f0[k];
-      total += v;
+      const v = x[pts[k]!] ? terms.f1[k] : terms.f0[k];
+      total += v!;
       if (sum <= 0) {
         sum = 0;
         start = k;
       }
-      sum += v;
+      sum += v!;
       if (sum > bestSum) {
         bestSum = sum;
         bestStart = start;
@@ -278,11 +278,11 @@ export function forensics(
       }
     }
     if (bestEnd < 0) continue;
-    const startWord = reading.pointWord[pts[bestStart]];
-    const endWord = reading.pointWord[pts[bestEnd]] + 1;
+    const startWord = reading.pointWord[pts[bestStart]!];
+    const endWord = reading.pointWord[pts[bestEnd]!]! + 1;
     windows.push({
       id,
-      startWord,
+      startWord: startWord!,
       endWord,
       shareOfScore: total > 0 ? Math.min(1, bestSum / Math.max(total, 1e-9)) : 1,
     });
@@ -293,12 +293,12 @@ export function forensics(
     for (const i of pts) {
       if (!MARK_GROUPS.includes(layerGroup(pointLayers[i] ?? ""))) continue;
       const w = reading.pointWord[i];
-      if (w >= startWord && w < endWord) marksIn++;
+      if (w! >= startWord! && w! < endWord) marksIn++;
       else marksOut++;
     }
     if (
       complete &&
-      endWord - startWord <= 0.6 * reading.locatedWords &&
+      endWord - startWord! <= 0.6 * reading.locatedWords &&
       outside <= 0.2 * bestSum &&
       marksIn >= 20 &&
       marksOut <= 0.2 * marksIn
@@ -307,17 +307,17 @@ export function forensics(
       warnings.push(
         `stitched: the evidence against ${id} lies only in words ${startWord}–${endWord} of an otherwise complete copy whose other marks do not point at ${id}; it may be a quoted excerpt of ${id}'s copy planted by others`,
       );
-    } else if (endWord - startWord <= QUOTE_WORDS) {
+    } else if (endWord - startWord! <= QUOTE_WORDS) {
       stitched = true;
       warnings.push(
-        `stitched: the evidence against ${id} lies within ${endWord - startWord} words (words ${startWord}–${endWord}), no longer than a quote; a quoted excerpt of ${id}'s copy planted by others would look the same`,
+        `stitched: the evidence against ${id} lies within ${endWord - startWord!} words (words ${startWord}–${endWord}), no longer than a quote; a quoted excerpt of ${id}'s copy planted by others would look the same`,
       );
     }
   }
   // Marks that survive only in one window of an otherwise complete copy (whoever they accuse).
   const markWords: number[] = [];
   for (const i of pts)
-    if (MARK_GROUPS.includes(layerGroup(pointLayers[i] ?? ""))) markWords.push(reading.pointWord[i]);
+    if (MARK_GROUPS.includes(layerGroup(pointLayers[i] ?? ""))) markWords.push(reading.pointWord[i]!);
   if (complete && markWords.length >= 20) {
     const keep = Math.ceil(0.9 * markWords.length);
     let span = Number.POSITIVE_INFINITY;
@@ -344,11 +344,11 @@ export function forensics(
       const chunk = pts.slice(k, k + size);
       if (chunk.length < 30) break;
       const masked = new Int8Array(reading.symbols.length).fill(-1);
-      for (const i of chunk) masked[i] = reading.symbols[i];
+      for (const i of chunk) masked[i] = reading.symbols[i]!;
       const a = accuse(ids, codewords, biases, masked, { epsilon: 1e-3 / ids.length, bounds: false });
       segments.push({
-        startWord: reading.pointWord[chunk[0] ?? 0],
-        endWord: reading.pointWord[chunk[chunk.length - 1] ?? 0] + 1,
+        startWord: reading.pointWord[chunk[0] ?? 0]!,
+        endWord: reading.pointWord[chunk[chunk.length - 1]! ?? 0]! + 1,
         points: chunk.length,
         leader: a.accused[0] ?? null,
       });

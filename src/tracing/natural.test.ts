@@ -51,7 +51,7 @@ describe("renderings read naturally", () => {
             );
             CHECKS.forEach(([what, re], k) => {
               const found = count(copy, re);
-              if (found > base[k]) {
+              if (found > base[k]!) {
                 const extra = (copy.match(re) ?? []).filter((x) => !original.includes(x));
                 expect.fail(`${name}: ${what} introduced: ${JSON.stringify(extra.slice(0, 3))}`);
               }
@@ -97,7 +97,7 @@ describe("visible points survive normalisation", () => {
             r.symbols.forEach((y, i) => {
               if (y < 0) return;
               expect(visible[i], `${name}: invisible point ${i} read after normalisation`).toBe(true);
-              expect(y, `${name}: point ${i} (${plan.points[i].layer})`).toBe(x[i]);
+              expect(y, `${name}: point ${i} (${plan.points[i]!.layer})`).toBe(x[i]);
               observed++;
             });
             // Points whose whole context is other points may be erasures, never more than a few.

@@ -101,18 +101,18 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     const at = m.index ?? 0;
     edits.push({ start: at, end: at + m[0].length, alts: null, plain: "", layer: "author" });
     markRange(mask, at, at + m[0].length);
-    if (m[1] === "protect") protect.push(...m[2].split(/[;\n]/).map((s) => s.trim()));
-    directiveLines.set(lineOf(text, at), m[1]);
+    if (m[1] === "protect") protect.push(...m[2]!.split(/[;\n]/).map((s) => s.trim()));
+    directiveLines.set(lineOf(text, at), m[1]!);
   }
 
   // Author-marked alternatives always vary, even inside code (the author vouches for them).
   for (const m of text.matchAll(/\{\{([^{}\n]*?)\}\}/g)) {
     const at = m.index ?? 0;
     if (mask[at]) continue;
-    const parts = m[1].split("|");
+    const parts = m[1]!.split("|");
     if (parts.length < 2) continue;
     const [a, b] = parts;
-    edits.push({ start: at, end: at + m[0].length, alts: [a, b], plain: a, layer: "author" });
+    edits.push({ start: at, end: at + m[0].length, alts: [a!, b!], plain: a!, layer: "author" });
     markRange(mask, at, at + m[0].length);
   }
 
@@ -215,7 +215,7 @@ function assemble(text: string, edits: Edit[]): Plan {
   const points: Plan["points"] = [];
   sites.forEach((s, i) => {
     points[s.point] ??= { layer: s.layer, sites: [] };
-    points[s.point].sites.push(i);
+    points[s.point]!.sites.push(i);
   });
   return { version: 1, segments: merged, sites, points };
 }
@@ -236,8 +236,8 @@ function assignPoints(segments: (string | number)[], sites: Site[], families: (s
   const parent = sites.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
     }
     return i;
   };
@@ -260,17 +260,17 @@ function assignPoints(segments: (string | number)[], sites: Site[], families: (s
     if (typeof seg === "string") stream.push(...tokenize(seg).tokens);
     else {
       siteAt.push({ site: seg, pos: stream.length });
-      stream.push(...tokenize(sites[seg].plain).tokens);
+      stream.push(...tokenize(sites[seg]!.plain).tokens);
     }
   }
   const byContext = new Map<string, number>();
   for (const { site, pos } of siteAt) {
     const s = sites[site];
-    const len = tokenize(s.plain).tokens.length;
+    const len = tokenize(s!.plain).tokens.length;
     const key = [
-      s.layer,
+      s!.layer,
       stream.slice(Math.max(0, pos - 8), pos).join(" "),
-      s.alts.join("\u0001"),
+      s!.alts.join("\u0001"),
       stream.slice(pos + len, pos + len + 8).join(" "),
     ].join("\u0002");
     const first = byContext.get(key);
@@ -301,8 +301,8 @@ function markRange(mask: Uint8Array, start: number, end: number): void {
 
 function markAll(text: string, mask: Uint8Array, re: RegExp, group = 0): void {
   for (const m of text.matchAll(re)) {
-    const at = (m.index ?? 0) + (group ? m[0].indexOf(m[group]) : 0);
-    markRange(mask, at, at + m[group].length);
+    const at = (m.index ?? 0) + (group ? m[0].indexOf(m[group]!) : 0);
+    markRange(mask, at, at + m[group]!.length);
   }
 }
 
@@ -320,9 +320,9 @@ export function protectSpans(text: string, mask: Uint8Array, names: readonly str
     let code = false;
     if (fence) {
       code = true;
-      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length) fence = null;
+      if (fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length) fence = null;
     } else if (fenceMatch) {
-      fence = fenceMatch[1];
+      fence = fenceMatch[1]!;
       code = true;
     } else if (/^( {4}|\t)/.test(line) && (prevBlank || prevCode) && line.trim() !== "") code = true;
     const block = code || /^\s{0,3}#{1,6}(\s|$)/.test(line) || /^\s*\|/.test(line) || /^\s*</.test(line);
@@ -350,10 +350,10 @@ export function protectSpans(text: string, mask: Uint8Array, names: readonly str
   const caps = [...text.matchAll(/(?<![\p{L}\p{N}_-])\p{Lu}[\p{L}\p{N}'-]*/gu)];
   for (let k = 0; k < caps.length; k++) {
     const m = caps[k];
-    const at = m.index ?? 0;
+    const at = m!.index ?? 0;
     const next = caps[k + 1];
-    const nextAdjacent = next && /^[ \t]+$/.test(text.slice(at + m[0].length, next.index ?? 0));
-    if (!isSentenceStart(text, at) || nextAdjacent) markRange(mask, at, at + m[0].length);
+    const nextAdjacent = next && /^[ \t]+$/.test(text.slice(at + m![0].length, next.index ?? 0));
+    if (!isSentenceStart(text, at) || nextAdjacent) markRange(mask, at, at + m![0].length);
   }
   for (const name of names) {
     for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1))
@@ -368,7 +368,7 @@ function isSentenceStart(text: string, at: number): boolean {
   if (i < 0 || text[i] === "\n") return true;
   const lineStart = text.lastIndexOf("\n", i) + 1;
   if (/^\s*(?:[-*+]|\d+[.)]|>)\s*$/.test(text.slice(lineStart, at))) return true;
-  return /[.!?:]/.test(text[i]) && i < at - 1;
+  return /[.!?:]/.test(text[i]!) && i < at - 1;
 }
 
 function isSentenceStartForMatch(text: string, at: number): boolean {
@@ -399,9 +399,13 @@ function matchCase(text: string, at: number, orig: string, alt: string): string 
   if (orig.includes("\n\n")) return null;
   if (orig === orig.toLowerCase()) return alt;
   const rest = orig.slice(1);
-  if (orig[0] === orig[0].toUpperCase() && rest === rest.toLowerCase() && isSentenceStartForMatch(text, at)) {
+  if (
+    orig[0] === orig[0]!.toUpperCase() &&
+    rest === rest.toLowerCase() &&
+    isSentenceStartForMatch(text, at)
+  ) {
     if (/^(e\.g|i\.e)/.test(alt)) return null;
-    return alt[0].toUpperCase() + alt.slice(1);
+    return alt[0]!.toUpperCase() + alt.slice(1);
   }
   return null;
 }
@@ -413,7 +417,7 @@ function articleAgrees(text: string, at: number, orig: string, alt: string): boo
   const trailing = /(?:^|\s)(an?)$/i.exec(alt);
   if (trailing) {
     const next = /^\s+(\p{L})/u.exec(text.slice(at + orig.length, at + orig.length + 40))?.[1] ?? "";
-    if (next && startsWithVowel(next) !== (trailing[1].toLowerCase() === "an")) return false;
+    if (next && startsWithVowel(next) !== (trailing[1]!.toLowerCase() === "an")) return false;
   }
   return true;
 }
@@ -427,9 +431,9 @@ function getPhraseIndex(): PhraseIndex {
   for (const group of PHRASE_GROUPS) {
     const clean = group.map((v) => v.replace(/^~/, ""));
     group.forEach((v, i) => {
-      if (v.startsWith("~") || alt.has(clean[i])) return;
+      if (v.startsWith("~") || alt.has(clean[i]!)) return;
       const other = clean.find((w, j) => j !== i && w !== clean[i]);
-      if (other) alt.set(clean[i], other);
+      if (other) alt.set(clean[i]!, other);
     });
   }
   phraseIndex = { re: phrasePattern(alt.keys()), alt };
@@ -509,7 +513,7 @@ function clauseCommaMatches(text: string, mask: Uint8Array): Edit[] {
   const without = new RegExp(`(?<=\\p{L})(?=${tail})`, "gu");
   const clauseBefore = (at: number) => {
     let s = at;
-    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1])) s--;
+    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1]!)) s--;
     const head = text.slice(s, at);
     // A clause of its own before the conjunction (at least five words), not "between A and B".
     return (
@@ -527,7 +531,7 @@ function clauseCommaMatches(text: string, mask: Uint8Array): Edit[] {
     if (mask[at] || !clauseBefore(at)) continue;
     // Not after a comma-separated series ("A, B and it is" is still a list).
     let s = at;
-    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1])) s--;
+    while (s > 0 && !/[.!?:;\n]/.test(text[s - 1]!)) s--;
     if (text.slice(s, at).includes(",")) continue;
     out.push({ start: at, end: at, alts: ["", ","], plain: "", layer: "punctuation" });
   }
@@ -560,14 +564,14 @@ function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
     const at = m.index ?? 0;
     const comma = at + m[0].length - 1;
     if (!isSentenceStart(text, at) || mask[comma]) continue;
-    const words = m[1].trim().split(/[ \t]+/);
+    const words = m[1]!.trim().split(/[ \t]+/);
     if (words.length + 1 > 6) continue;
-    const lastWord = words[words.length - 1].toLowerCase();
+    const lastWord = words[words.length - 1]!.toLowerCase();
     if (OPENER_FUNCTION.has(lastWord) || /(?:ing|ed)$/.test(lastWord)) continue;
     if (words.some((w) => /^(?:that|which|who|is|are|was|were|can|could|may|might|will|would)$/i.test(w)))
       continue;
     const next = m[2];
-    if (!CLAUSE_OPENERS.has(next.toLowerCase()) && !/^\p{Lu}/u.test(next)) continue;
+    if (!CLAUSE_OPENERS.has(next!.toLowerCase()) && !/^\p{Lu}/u.test(next!)) continue;
     out.push({ start: comma, end: comma + 1, alts: [",", ""], plain: ",", layer: "punctuation" });
   }
   const add = new RegExp(
@@ -577,7 +581,7 @@ function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
   for (const m of text.matchAll(add)) {
     const at = m.index ?? 0;
     if (!isSentenceStart(text, at)) continue;
-    const words = m[1].trim().split(/[ \t]+/);
+    const words = m[1]!.trim().split(/[ \t]+/);
     const plainWords = words.every(
       (w, k) =>
         !OPENER_FUNCTION.has(w.toLowerCase()) &&
@@ -588,10 +592,10 @@ function openerCommaMatches(text: string, mask: Uint8Array): Edit[] {
     );
     if (!plainWords || words.length > 4) continue;
     const last = words[words.length - 1];
-    if (/^(?:the|a|an|all|each|every|any|its|their|these|this|some|most)$/i.test(last)) continue;
+    if (/^(?:the|a|an|all|each|every|any|its|their|these|this|some|most)$/i.test(last!)) continue;
     const gap = at + m[0].length - 1; // the space before the subject
     let end = gap;
-    while (end > at && /[ \t]/.test(text[end - 1])) end--;
+    while (end > at && /[ \t]/.test(text[end - 1]!)) end--;
     if (mask[end]) continue;
     out.push({ start: end, end, alts: ["", ","], plain: "", layer: "punctuation" });
   }
@@ -616,7 +620,7 @@ function coordinationSwaps(text: string, mask: Uint8Array): Edit[] {
   for (const m of text.matchAll(re)) {
     const at = m.index ?? 0;
     const [whole, a, conj, b] = m;
-    if (a === b || ORDERED_WORDS.has(a) || ORDERED_WORDS.has(b)) continue;
+    if (a === b || ORDERED_WORDS.has(a!) || ORDERED_WORDS.has(b!)) continue;
     if (!free(mask, at, at + whole.length)) continue;
     const swapped = `the ${b} ${conj} the ${a}`;
     out.push({ start: at, end: at + whole.length, alts: [whole, swapped], plain: whole, layer: "order" });
@@ -692,12 +696,12 @@ function numberMatches(text: string, mask: Uint8Array): Edit[] {
     /(?<![\p{L}\p{N}_-])(two|three|four|five|six|seven|eight|nine)[ \t]+([a-z][a-z-]*s)(?![\p{L}\p{N}_-])/gu;
   for (const m of text.matchAll(re)) {
     const at = m.index ?? 0;
-    if (NOT_PLURAL.has(m[2]) || !free(mask, at, at + m[0].length)) continue;
+    if (NOT_PLURAL.has(m[2]!) || !free(mask, at, at + m[0].length)) continue;
     out.push({
       start: at,
-      end: at + m[1].length,
-      alts: [m[1], NUMBER_WORDS[m[1]]],
-      plain: m[1],
+      end: at + m[1]!.length,
+      alts: [m[1]!, NUMBER_WORDS[m[1]!]!],
+      plain: m[1]!,
       layer: "number",
     });
   }
@@ -770,7 +774,7 @@ function introCommaMatches(text: string, mask: Uint8Array): Edit[] {
     const end = at + orig.length;
     if (!isSentenceStart(text, at) || !free(mask, at, end)) continue;
     const first = orig[0];
-    if (first !== first.toUpperCase()) continue;
+    if (first !== first!.toUpperCase()) continue;
     // Only where the comma cannot change the parse: the clause must open with a subject
     // ("In addition, customers" but never "In addition to", "Currently supported versions").
     const next = /^[ \t]+([\p{L}]+)/u.exec(text.slice(end))?.[1] ?? "";
@@ -832,9 +836,9 @@ function relativeMatches(text: string, mask: Uint8Array): Edit[] {
   );
   for (const m of text.matchAll(re)) {
     const at = m.index ?? 0;
-    if (NOT_ANTECEDENT.has(m[1]) || !free(mask, at, at + m[2].length)) continue;
+    if (NOT_ANTECEDENT.has(m[1]!) || !free(mask, at, at + m[2]!.length)) continue;
     const other = m[2] === "that" ? "which" : "that";
-    out.push({ start: at, end: at + m[2].length, alts: [m[2], other], plain: m[2], layer: "phrase" });
+    out.push({ start: at, end: at + m[2]!.length, alts: [m[2]!, other], plain: m[2]!, layer: "phrase" });
   }
   return out;
 }
@@ -849,7 +853,7 @@ function reducedRelativeMatches(text: string, mask: Uint8Array): Edit[] {
     /(?<=(\p{Ll}+)[ \t]+)(?:that|which)[ \t]+(?:is|are)[ \t]+(?=(\p{Ll}+)[ \t]+(?:by|in|on|from|through|with|as|to|for|at|under|via)[ \t])/gu;
   for (const m of text.matchAll(re)) {
     const at = m.index ?? 0;
-    if (NOT_ANTECEDENT.has(m[1]) || !PARTICIPLE.test(m[2]) || !free(mask, at, at + m[0].length)) continue;
+    if (NOT_ANTECEDENT.has(m[1]!) || !PARTICIPLE.test(m[2]!) || !free(mask, at, at + m[0].length)) continue;
     out.push({ start: at, end: at + m[0].length, alts: [m[0], ""], plain: m[0], layer: "phrase" });
   }
   return out;
@@ -870,16 +874,16 @@ function listSwaps(text: string, mask: Uint8Array, directives: Map<number, strin
   }
   let i = 0;
   while (i < lines.length) {
-    const head = /^([ \t]*)([-*+])[ \t]+\S/.exec(lines[i]);
-    if (!head || mask[starts[i]]) {
+    const head = /^([ \t]*)([-*+])[ \t]+\S/.exec(lines[i]!);
+    if (!head || mask[starts[i]!]) {
       i++;
       continue;
     }
     let j = i;
     while (
       j < lines.length &&
-      lines[j].startsWith(`${head[1]}${head[2]} `) &&
-      !mask[starts[j] + head[1].length]
+      lines[j]!.startsWith(`${head[1]}${head[2]} `) &&
+      !mask[starts[j]! + head[1]!.length]
     )
       j++;
     const items = lines.slice(i, j);
@@ -903,9 +907,15 @@ function listSwaps(text: string, mask: Uint8Array, directives: Map<number, strin
         const a = items[k];
         const b = items[k + 1];
         const start = starts[i + k];
-        const end = start + a.length + 1 + b.length;
-        out.push({ start, end, alts: [`${a}\n${b}`, `${b}\n${a}`], plain: `${a}\n${b}`, layer: "list" });
-        markRange(mask, start, end);
+        const end = start! + a!.length + 1 + b!.length;
+        out.push({
+          start: start!,
+          end,
+          alts: [`${a}\n${b}`, `${b}\n${a}`],
+          plain: `${a}\n${b}`,
+          layer: "list",
+        });
+        markRange(mask, start!, end);
       }
     }
     i = Math.max(j, i + 1);

@@ -59,7 +59,7 @@ export function compileReader(plan: Plan): Reader {
   const siteAnchor = new Int32Array(plan.sites.length).fill(-1);
   for (let s = 0; s < plan.sites.length; s++) {
     let run = 0;
-    for (let i = siteItem[s] - 1; i >= 0 && i >= siteItem[s] - MAX_LEFT_ITEMS; i--) {
+    for (let i = siteItem[s]! - 1; i >= 0 && i >= siteItem[s]! - MAX_LEFT_ITEMS; i--) {
       const site = itemSite[i];
       if (site === -1) {
         run++;
@@ -67,15 +67,15 @@ export function compileReader(plan: Plan): Reader {
           siteAnchor[s] = i;
           break;
         }
-      } else if (!siteInvisible[site]) run = 0;
+      } else if (!siteInvisible[site!]) run = 0;
     }
   }
   const shingles = new Set<string>();
   for (const b of [0, 1]) {
     const stream: string[] = [];
     for (let i = 0; i < itemToken.length; i++) {
-      if (itemSite[i] === -1) stream.push(itemToken[i]);
-      else stream.push(...siteAlts[itemSite[i]][b]);
+      if (itemSite[i] === -1) stream.push(itemToken[i]!);
+      else stream.push(...siteAlts[itemSite[i]!]![b]!);
     }
     for (let k = 0; k + SHINGLE <= stream.length; k++) shingles.add(stream.slice(k, k + SHINGLE).join(" "));
   }
@@ -188,13 +188,14 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   const claims: Claim[] = [];
   for (let s = 0; s < plan.sites.length; s++) {
     const a = reader.siteAnchor[s];
-    if (a < 0) continue;
+    if (a! < 0) continue;
     const key: string[] = [];
-    for (let i = a; key.length < ANCHOR; i++) if (reader.itemSite[i] === -1) key.push(reader.itemToken[i]);
+    for (let i = a; key.length < ANCHOR; i!++)
+      if (reader.itemSite[i!] === -1) key.push(reader.itemToken[i!]!);
     const hits = new Map<number, Claim>();
     const budget = { left: 400 };
     for (const e of index.get(key.join("\u0001")) ?? [])
-      walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 0, hits, budget);
+      walk(reader, E, gaps, a!, e, s, -1, -1, -1, 0, 0, hits, budget);
     if (hits.size === 0) {
       // Second pass: up to two context tokens (one in the anchor) may have been replaced (paraphrase).
       const starts = new Set<number>();
@@ -202,7 +203,7 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
         for (const e of index.get(key.map((x, k) => (k === w ? "\u0002" : x)).join("\u0001")) ?? [])
           starts.add(e);
       budget.left = 400;
-      for (const e of starts) walk(reader, E, gaps, a, e, s, -1, -1, -1, 0, 2, hits, budget);
+      for (const e of starts) walk(reader, E, gaps, a!, e, s, -1, -1, -1, 0, 2, hits, budget);
     }
     for (const c of hits.values()) {
       c.context = contextLength(reader, E, s, c.at, c.after);
@@ -213,7 +214,7 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   const bestAt = new Map<number, { context: number; point: number; tie: boolean }>();
   for (const c of claims) {
     const k = c.at * 2 + (reader.siteInvisible[c.site] ? 1 : 0);
-    const point = plan.sites[c.site].point;
+    const point = plan.sites[c.site]!.point;
     const b = bestAt.get(k);
     if (!b || c.context > b.context) bestAt.set(k, { context: c.context, point, tie: false });
     else if (c.context === b.context && point !== b.point) b.tie = true;
@@ -223,7 +224,7 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   const conflict = new Uint8Array(plan.sites.length);
   for (const c of claims) {
     const b = bestAt.get(c.at * 2 + (reader.siteInvisible[c.site] ? 1 : 0));
-    if (!b || b.tie || b.context !== c.context || b.point !== plan.sites[c.site].point) continue;
+    if (!b || b.tie || b.context !== c.context || b.point !== plan.sites[c.site]!.point) continue;
     if (c.sym < 0) continue;
     if (siteSymbols[c.site] === -1 && !conflict[c.site]) {
       siteSymbols[c.site] = c.sym;
@@ -245,17 +246,17 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
       if (siteSymbols[s] === 1) ones++;
       else if (siteSymbols[s] === 0) zeros++;
       else continue;
-      if (at < 0 || siteAt[s] < at) at = siteAt[s];
+      if (at < 0 || siteAt[s]! < at) at = siteAt[s]!;
     }
     if (ones !== zeros) {
       symbols[i] = ones > zeros ? 1 : 0;
-      pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))];
+      pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))]!;
       observedPoints++;
     }
   });
   const located = found.map((r) => ({
-    startWord: wordOf[r.start],
-    endWord: wordOf[Math.min(E.length, r.end)],
+    startWord: wordOf[r.start]!,
+    endWord: wordOf[Math.min(E.length, r.end)]!,
   }));
   const locatedWords = located.reduce((n, r) => n + r.endWord - r.startWord, 0);
   return { symbols, siteSymbols, observedPoints, evidenceWords, match, located, locatedWords, pointWord };
@@ -284,7 +285,7 @@ function walk(
   budget: { left: number },
 ): void {
   if (--budget.left < 0) return;
-  const passed = sym !== -1 || (r.siteInvisible[target] && i > r.siteItem[target]);
+  const passed = sym !== -1 || (r.siteInvisible[target] && i > r.siteItem[target]!);
   while (i < r.itemToken.length) {
     if (passed && right >= RIGHT) break;
     const site = r.itemSite[i];
@@ -297,13 +298,13 @@ function walk(
       }
       e++;
       i++;
-      if (i > r.siteItem[target]) right++;
+      if (i > r.siteItem[target]!) right++;
       continue;
     }
-    if (r.siteInvisible[site]) {
+    if (r.siteInvisible[site!]) {
       if (site === target) {
         if (e >= E.length) return;
-        const g = readGap(gaps[e], r.siteMarks[site] ?? undefined);
+        const g = readGap(gaps[e]!, r.siteMarks[site] ?? undefined);
         if (g === -1) return; // the mark is gone or foreign: an erasure, not a symbol
         walk(r, E, gaps, i + 1, e, target, g, e, e, right, slack, found, budget);
         return;
@@ -311,24 +312,24 @@ function walk(
       i++;
       continue;
     }
-    const alts = r.siteAlts[site];
+    const alts = r.siteAlts[site!];
     for (let b = 0; b < 2; b++) {
-      const alt = alts[b];
-      let ok = e + alt.length <= E.length;
-      for (let k = 0; ok && k < alt.length; k++) ok = E[e + k] === alt[k];
+      const alt = alts![b];
+      let ok = e + alt!.length <= E.length;
+      for (let k = 0; ok && k < alt!.length; k++) ok = E[e + k] === alt![k];
       if (!ok) continue;
       const isTarget = site === target;
-      const gained = i > r.siteItem[target] ? alt.length : 0;
+      const gained = i > r.siteItem[target]! ? alt!.length : 0;
       walk(
         r,
         E,
         gaps,
         i + 1,
-        e + alt.length,
+        e + alt!.length,
         target,
         isTarget ? b : sym,
         isTarget ? e : at,
-        isTarget ? e + alt.length : after,
+        isTarget ? e + alt!.length : after,
         right + gained,
         slack,
         found,
@@ -349,7 +350,7 @@ function walk(
 function contextLength(r: Reader, E: string[], site: number, at: number, after: number): number {
   let n = 0;
   // Leftwards.
-  let i = r.siteItem[site] - 1;
+  let i = r.siteItem[site]! - 1;
   let e = at - 1;
   while (n < CONTEXT_LIMIT && i >= 0 && e >= 0) {
     const s = r.itemSite[i];
@@ -360,11 +361,11 @@ function contextLength(r: Reader, E: string[], site: number, at: number, after: 
       i--;
       continue;
     }
-    if (r.siteInvisible[s]) {
+    if (r.siteInvisible[s!]) {
       i--;
       continue;
     }
-    const alt = r.siteAlts[s].find((a) => a.every((t, k) => E[e - a.length + 1 + k] === t));
+    const alt = r.siteAlts[s!]!.find((a) => a.every((t, k) => E[e - a.length + 1 + k] === t));
     if (!alt) break;
     n += alt.length;
     e -= alt.length;
@@ -372,7 +373,7 @@ function contextLength(r: Reader, E: string[], site: number, at: number, after: 
   }
   // Rightwards.
   let m = 0;
-  i = r.siteItem[site] + 1;
+  i = r.siteItem[site]! + 1;
   e = after;
   while (m < CONTEXT_LIMIT && i < r.itemToken.length && e < E.length) {
     const s = r.itemSite[i];
@@ -383,11 +384,11 @@ function contextLength(r: Reader, E: string[], site: number, at: number, after: 
       i++;
       continue;
     }
-    if (r.siteInvisible[s]) {
+    if (r.siteInvisible[s!]) {
       i++;
       continue;
     }
-    const alt = r.siteAlts[s].find((a) => a.every((t, k) => E[e + k] === t));
+    const alt = r.siteAlts[s!]!.find((a) => a.every((t, k) => E[e + k] === t));
     if (!alt) break;
     m += alt.length;
     e += alt.length;

@@ -19,10 +19,10 @@ function compiled(plan: Plan): Compiled {
       c.one[k] = seg;
       c.point[k] = -1;
     } else {
-      const site = plan.sites[seg];
-      c.zero[k] = site.alts[0];
-      c.one[k] = site.alts[1];
-      c.point[k] = site.point;
+      const site = plan.sites[seg!];
+      c.zero[k] = site!.alts[0];
+      c.one[k] = site!.alts[1];
+      c.point[k] = site!.point;
     }
   }
   COMPILED.set(plan, c);
@@ -38,7 +38,7 @@ export function render(plan: Plan, symbols: ArrayLike<number>): string {
   let out = "";
   for (let k = 0; k < point.length; k++) {
     const p = point[k];
-    out += p >= 0 && symbols[p] ? one[k] : zero[k];
+    out += p! >= 0 && symbols[p!] ? one[k] : zero[k];
   }
   return out;
 }
@@ -51,7 +51,7 @@ export function renderSites(plan: Plan, siteSymbols: ArrayLike<number>): string 
   const parts = new Array<string>(plan.segments.length);
   for (let k = 0; k < plan.segments.length; k++) {
     const seg = plan.segments[k];
-    parts[k] = typeof seg === "string" ? seg : plan.sites[seg].alts[siteSymbols[seg] ? 1 : 0];
+    parts[k] = typeof seg === "string" ? seg : plan.sites[seg!]!.alts[siteSymbols[seg!] ? 1 : 0];
   }
   return parts.join("");
 }
@@ -62,5 +62,5 @@ export function renderSites(plan: Plan, siteSymbols: ArrayLike<number>): string 
  * @example renderPlain(planAdvisory("It {{may|might}} crash.")) // "It may crash."
  */
 export function renderPlain(plan: Plan): string {
-  return plan.segments.map((s) => (typeof s === "string" ? s : plan.sites[s].plain)).join("");
+  return plan.segments.map((s) => (typeof s === "string" ? s : plan.sites[s]!.plain)).join("");
 }

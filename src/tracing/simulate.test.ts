@@ -14,10 +14,10 @@ describe("evaluation protocol at reduced size", () => {
     });
     for (const r of rows) expect(r.innocentsAccused).toBe(0);
     const by = Object.fromEntries(rows.map((r) => [r.attack, r]));
-    expect(by.whole.caught).toBe(1);
-    expect(by["excerpt-150"].caught).toBe(1);
-    expect(by["merge2-majority"].caught).toBe(1);
-    expect(by["whole-normalised"].caught).toBeGreaterThan(0.5);
+    expect(by.whole!.caught).toBe(1);
+    expect(by["excerpt-150"]!.caught).toBe(1);
+    expect(by["merge2-majority"]!.caught).toBe(1);
+    expect(by["whole-normalised"]!.caught).toBeGreaterThan(0.5);
   });
 
   it("runs the informed leaker's attacks: the leaker still caught, a framed innocent only flagged", () => {

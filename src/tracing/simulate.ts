@@ -142,14 +142,14 @@ export function runSimulation(options: SimulationOptions): SimulationRow[] {
             ? attackText(
                 attack,
                 plan,
-                leakers.map((j) => codes[j]),
+                leakers.map((j) => codes[j]!),
                 sentenceOf,
                 rng,
               )
             : attacks.frameByQuote(
                 plan,
-                leakers.map((j) => codes[j]),
-                codes[framed],
+                leakers.map((j) => codes[j]!),
+                codes[framed]!,
                 80 + rng.int(71),
                 rng,
               );
@@ -256,29 +256,29 @@ function attackText(
     );
   switch (attack) {
     case "whole":
-      return render(plan, leakers[0]);
+      return render(plan, leakers[0]!);
     case "excerpt-150":
-      return excerpt(render(plan, leakers[0]), 150, rng);
+      return excerpt(render(plan, leakers[0]!), 150, rng);
     case "whole-normalised":
-      return normaliseAttack(render(plan, leakers[0]));
+      return normaliseAttack(render(plan, leakers[0]!));
     case "excerpt-150-normalised":
-      return normaliseAttack(excerpt(render(plan, leakers[0]), 150, rng));
+      return normaliseAttack(excerpt(render(plan, leakers[0]!), 150, rng));
     case "reworded-10pct":
-      return reword(render(plan, leakers[0]), 0.1, rng);
+      return reword(render(plan, leakers[0]!), 0.1, rng);
     case "zw-swap":
-      return attacks.swapInvisible(render(plan, leakers[0]));
+      return attacks.swapInvisible(render(plan, leakers[0]!));
     case "format-replace":
-      return attacks.replaceInvisible(render(plan, leakers[0]));
+      return attacks.replaceInvisible(render(plan, leakers[0]!));
     case "confusables-30":
-      return attacks.confusables(render(plan, leakers[0]), 0.3, rng);
+      return attacks.confusables(render(plan, leakers[0]!), 0.3, rng);
     case "soft-hyphens":
-      return attacks.softHyphens(render(plan, leakers[0]));
+      return attacks.softHyphens(render(plan, leakers[0]!));
     case "padded-5x":
-      return attacks.pad(render(plan, leakers[0]), 5, rng);
+      return attacks.pad(render(plan, leakers[0]!), 5, rng);
     case "strip-format":
-      return attacks.stripFormat(render(plan, leakers[0]));
+      return attacks.stripFormat(render(plan, leakers[0]!));
     case "strip-paraphrase-10":
-      return attacks.paraphrase(attacks.stripFormat(render(plan, leakers[0])), 0.1, rng);
+      return attacks.paraphrase(attacks.stripFormat(render(plan, leakers[0]!)), 0.1, rng);
     case "collude2-neutralise":
       return attacks.diffAndNeutralise(plan, leakers, rng);
     case "merge2-sentences":
@@ -287,7 +287,7 @@ function attackText(
       const pick = Array.from({ length: sentences }, () => rng.int(leakers.length));
       const siteSymbols = new Uint8Array(plan.sites.length);
       plan.sites.forEach((s, i) => {
-        siteSymbols[i] = leakers[pick[sentenceOf[i]]][s.point];
+        siteSymbols[i] = leakers[pick[sentenceOf[i]!]!]![s.point]!;
       });
       return renderSites(plan, siteSymbols);
     }
@@ -295,9 +295,9 @@ function attackText(
       const y = new Uint8Array(m);
       for (let i = 0; i < m; i++) {
         let ones = 0;
-        for (const x of leakers) ones += x[i];
+        for (const x of leakers) ones += x[i]!;
         const zeros = leakers.length - ones;
-        if (attack.endsWith("random")) y[i] = leakers[rng.int(leakers.length)][i];
+        if (attack.endsWith("random")) y[i] = leakers[rng.int(leakers.length)]![i]!;
         else if (ones === zeros) y[i] = rng.int(2);
         else if (attack.endsWith("majority")) y[i] = ones > zeros ? 1 : 0;
         else y[i] = ones === 0 ? 0 : zeros === 0 ? 1 : ones < zeros ? 1 : 0; // minority where they differ

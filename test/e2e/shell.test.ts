@@ -142,7 +142,7 @@ describe("web shell", () => {
       for (const [label, title] of [
         ["Cases", "Cases are handled by coordinators and investigators"],
         ["Advisories", "Advisories are handled by coordinators and investigators"],
-      ]) {
+      ] as const) {
         await nav.getByRole("link", { name: label }).click();
         await page.getByText(title).waitFor();
         await page.getByRole("link", { name: "Create a coordinator" }).waitFor();

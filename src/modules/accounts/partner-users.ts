@@ -136,7 +136,7 @@ export function makePartnerUsers(d: Deps) {
         id: u.id,
         email: u.email,
         name: u.name,
-        role: u.role as Role,
+        role: u.role,
         invited: u.passwordHash === INVITED_PASSWORD_HASH,
         disabled: u.disabledAt !== null,
         createdAt: u.createdAt,
@@ -188,7 +188,7 @@ export async function actorForEmail(tx: DbOrTx, email: string): Promise<Actor | 
     kind: "user",
     userId: u.id as UserId,
     email: u.email,
-    role: u.role as Role,
+    role: u.role,
     organisationId: u.organisationId as OrganisationId,
     via: "token",
   };

@@ -26,7 +26,10 @@ export function makePasswordHasher(params: Argon2Params = PRODUCTION_ARGON2): Pa
 }
 
 export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+
+import { PASSWORD_MAX } from "../../contract/enums.ts";
+
+export { PASSWORD_MAX };
 
 export function checkPasswordPolicy(password: string, email: string): void {
   if (password.length < PASSWORD_MIN) {

@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { Role } from "../../contract/enums.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -27,7 +28,7 @@ export const users = pgTable(
     id: text("id").primaryKey(),
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role").notNull(),
+    role: text("role").$type<Role>().notNull(),
     organisationId: text("organisation_id")
       .notNull()
       .references(() => organisations.id),
@@ -47,7 +48,7 @@ export const users = pgTable(
      * A role grant waiting for a second person (separation of duties): `create` (the account cannot
      * log in until confirmed) or `promote` (the user keeps `role` until `pending_role` is confirmed).
      */
-    pendingRole: text("pending_role"),
+    pendingRole: text("pending_role").$type<Role>(),
     pendingKind: text("pending_kind"),
     pendingRequestedBy: text("pending_requested_by"),
     pendingRequestedAt: ts("pending_requested_at"),

@@ -7,6 +7,7 @@ import { type Actor, authorize, type UserActor } from "../../authz/authorize.ts"
 import type { Clock } from "../../platform/clock.ts";
 import { randomSecret, type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
 import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
@@ -71,14 +72,14 @@ const view = (u: UserRow, organisationName: string): UserView => ({
   id: u.id,
   email: u.email,
   name: u.name,
-  role: u.role as Role,
+  role: u.role,
   organisationId: u.organisationId,
   organisationName,
   totpEnabled: u.totpSecret !== null,
   createdAt: u.createdAt,
   pending: u.pendingRole
     ? {
-        role: u.pendingRole as Role,
+        role: u.pendingRole,
         kind: u.pendingKind === "promote" ? "promote" : "create",
         requestedBy: u.pendingRequestedBy,
         requestedAt: u.pendingRequestedAt,
@@ -90,7 +91,7 @@ const actorOf = (u: UserRow, via: UserActor["via"], extra: Partial<UserActor> = 
   kind: "user",
   userId: u.id as UserId,
   email: u.email,
-  role: u.role as Role,
+  role: u.role,
   organisationId: u.organisationId as OrganisationId,
   via,
   ...extra,
@@ -399,7 +400,8 @@ export function makeAccounts(d: Deps) {
         });
       } catch (e) {
         // Two concurrent creations of one email: the unique index decides, the loser gets a 409.
-        if (await findByEmail(email)) throw conflict(`a user with email ${email} already exists`);
+        if (isUniqueViolation(e) && (await findByEmail(email)))
+          throw conflict(`a user with email ${email} already exists`);
         throw e;
       }
       return loadView(row.id);

@@ -2,16 +2,15 @@
 // input checks and the one place that cuts a revision down to a content level (the release engine
 // renders every recipient's copy from restrictToLevel's output, nowhere else).
 
-export const SECTIONS = ["summary", "details", "detection", "poc", "indicators"] as const;
-export type Section = (typeof SECTIONS)[number];
+import {
+  CONTENT_LEVELS,
+  type ContentLevel,
+  SECTION_LIMITS,
+  SECTIONS,
+  type Section,
+} from "../../contract/enums.ts";
 
-export const SECTION_LIMITS: Record<Section, number> = {
-  summary: 5_000,
-  details: 100_000,
-  detection: 100_000,
-  poc: 100_000,
-  indicators: 50_000,
-};
+export { CONTENT_LEVELS, type ContentLevel, SECTION_LIMITS, SECTIONS, type Section };
 
 export const SECTION_TITLES: Record<Section, string> = {
   summary: "Summary",
@@ -35,19 +34,6 @@ export type AdvisoryContent = {
   products: Product[];
   sections: Record<Section, string>;
 };
-
-/**
- * Content levels, each the sections a recipient at that level receives. `public` is what the public
- * advisory page, feed and TLP:CLEAR exports carry; partner tiers name one of the others.
- */
-export const CONTENT_LEVELS = {
-  public: ["summary", "details"],
-  summary: ["summary"],
-  details: ["summary", "details"],
-  detection: ["summary", "details", "detection", "indicators"],
-  full: ["summary", "details", "detection", "poc", "indicators"],
-} as const satisfies Record<string, readonly Section[]>;
-export type ContentLevel = keyof typeof CONTENT_LEVELS;
 
 /**
  * What a reader who is not a partner recipient sees where the author placed a canary

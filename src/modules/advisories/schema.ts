@@ -1,6 +1,7 @@
 // Tables of the advisories module: an advisory per case, its immutable revisions, reviews and the
 // files of its detection and proof-of-concept sections (sealed at rest).
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { AdvisoryState, Section } from "../../contract/enums.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -11,7 +12,7 @@ export const advisories = pgTable(
     /** Human tracking ID, also the CSAF document's tracking.id: FW-2026-0001. */
     trackingId: text("tracking_id").notNull(),
     caseId: text("case_id").notNull(),
-    state: text("state").notNull(),
+    state: text("state").$type<AdvisoryState>().notNull(),
     /** Number of the newest revision (1-based); edits must name it (If-Match) to be accepted. */
     currentRevision: integer("current_revision").notNull(),
     /** Set at public release; until then the advisory is embargoed. */
@@ -83,7 +84,7 @@ export const advisoryFiles = pgTable(
       .notNull()
       .references(() => advisories.id),
     /** `detection` (YARA/Suricata/Snort rules) or `poc`. */
-    section: text("section").notNull(),
+    section: text("section").$type<Section>().notNull(),
     filename: text("filename").notNull(),
     mediaType: text("media_type").notNull(),
     size: integer("size").notNull(),

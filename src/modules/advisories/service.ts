@@ -4,10 +4,11 @@
 import { diffLines } from "diff";
 import { and, asc, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
-import { type Actor, authorize } from "../../authz/authorize.ts";
+import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { IdGen } from "../../platform/ids.ts";
@@ -84,8 +85,9 @@ export type CopyIdentifiers = {
   cwe: { id: string; name: string } | null;
 };
 
-export const EXPORT_FORMATS = ["csaf", "cve", "osv"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from "../../contract/enums.ts";
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 type AdvisoryRow = typeof advisories.$inferSelect;
 type RevisionRow = typeof advisoryRevisions.$inferSelect;
@@ -242,8 +244,6 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     };
   }
 
-  const userId = (actor: Actor) => (actor.kind === "user" ? actor.userId : `system:${actor.name}`);
-
   /** An advisory with a live release plan is published by that plan only. */
   async function refuseIfPlanned(id: string) {
     const state = d.releasePlans?.liveState ? await d.releasePlans.liveState(id) : null;
@@ -278,7 +278,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
               caseId: input.caseId,
               state: "draft",
               currentRevision: 1,
-              createdBy: userId(actor),
+              createdBy: actorRef(actor),
               createdAt: now,
               updatedAt: now,
             });
@@ -291,7 +291,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
               products: content.products,
               sections: sealSections(revisionId, content.sections),
               changeNote: input.changeNote ?? null,
-              authorId: userId(actor),
+              authorId: actorRef(actor),
               createdAt: now,
             });
             await d.audit.record(tx, {
@@ -310,10 +310,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           return { id, trackingId, revision: 1 };
         } catch (e) {
           // Two advisories created at once may pick the same tracking number: take the next.
-          const code =
-            (e as { code?: string; cause?: { code?: string } }).code ??
-            (e as { cause?: { code?: string } }).cause?.code;
-          if (code === "23505" && attempt < 5) continue;
+          if (isUniqueViolation(e) && attempt < 5) continue;
           throw e;
         }
       }
@@ -426,7 +423,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           products: content.products,
           sections: sealSections(revisionId, content.sections),
           changeNote: input.changeNote ?? null,
-          authorId: userId(actor),
+          authorId: actorRef(actor),
           createdAt: now,
         });
         // Any edit, even after approval, needs a fresh review.
@@ -522,14 +519,14 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           .select()
           .from(advisoryRevisions)
           .where(and(eq(advisoryRevisions.advisoryId, id), eq(advisoryRevisions.number, a.currentRevision)));
-        if (cur?.authorId === userId(actor))
+        if (cur?.authorId === actorRef(actor))
           throw forbidden("the author of a revision cannot approve it: ask another staff member");
         const now = d.clock.now();
         await tx.insert(advisoryReviews).values({
           id: d.ids("review"),
           advisoryId: id,
           revision: a.currentRevision,
-          reviewerId: userId(actor),
+          reviewerId: actorRef(actor),
           decision: "approved",
           comment: input.comment ?? null,
           createdAt: now,
@@ -557,7 +554,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           id: d.ids("review"),
           advisoryId: id,
           revision: a.currentRevision,
-          reviewerId: userId(actor),
+          reviewerId: actorRef(actor),
           decision: "changes_requested",
           comment,
           createdAt: now,
@@ -655,7 +652,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         if (a.state !== "approved")
           throw new AppError("invalid_state", `advisory ${a.trackingId} is ${a.state}: approve it first`);
         const request = {
-          by: userId(actor),
+          by: actorRef(actor),
           at: now.toISOString(),
           revision: a.currentRevision,
           publishAt: input.publishAt ? input.publishAt.toISOString() : null,
@@ -699,7 +696,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             "invalid_state",
             `nobody asked to publish advisory ${a.trackingId}: POST /api/advisories/${id}/publish first`,
           );
-        if (req.by === userId(actor))
+        if (req.by === actorRef(actor))
           throw forbidden("you asked to publish this advisory: a different coordinator must confirm it");
         if (a.state !== "approved" || a.currentRevision !== req.revision)
           throw new AppError(
@@ -808,7 +805,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             size: f.bytes.length,
             sha256,
             sealed: d.sealer.seal(f.bytes.toString("base64"), `advisory_files:${fileId}`),
-            uploadedBy: userId(actor),
+            uploadedBy: actorRef(actor),
             createdAt: d.clock.now(),
           });
           out.push({

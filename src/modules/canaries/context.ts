@@ -5,7 +5,7 @@ import type { Clock } from "../../platform/clock.ts";
 import type { Db } from "../../platform/db/client.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { JobQueue } from "../../platform/jobs/queue.ts";
-import type { Mailer } from "../partners/outbox.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 
 /** One job per stored hit when FOREWARN_CANARY_WEBHOOK_URL is set; pg-boss retries with back-off. */
 export const CANARY_WEBHOOK = "canaries.webhook";

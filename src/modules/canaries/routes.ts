@@ -4,8 +4,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { HitsOut, HitsQuery, SeenIn, SeenOut, SummaryOut } from "../../contract/canaries.ts";
+import { errors } from "../../contract/common.ts";
 import { RAW_ROUTE_CONFIG, requireActor } from "../../platform/http/auth.ts";
-import { errors } from "../../platform/http/schemas.ts";
 import type { Canaries } from "./service.ts";
 
 /** The token segment of a `/c/...` URL as sent, and the request line with it replaced. */

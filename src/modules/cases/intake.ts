@@ -31,7 +31,10 @@ export type ReportInput = {
 /** How a researcher proves a case is theirs: the tracking token, or a researcher account. */
 export type ReporterAccess = { token: string } | { actor: Actor };
 
-export const DESCRIPTION_MAX = 100_000;
+import { DESCRIPTION_MAX } from "../../contract/enums.ts";
+
+export { DESCRIPTION_MAX };
+
 const TOKEN_PREFIX = "fwt_";
 
 export function makeIntake(d: CasesDeps) {

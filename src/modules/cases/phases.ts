@@ -1,17 +1,9 @@
 // The ISO/IEC 30111 phases of a case and the transitions between them, as data. The service refuses
 // anything not in TRANSITIONS and names the allowed targets.
 
-export const PHASES = [
-  "received",
-  "verified",
-  "remediation",
-  "pre-release",
-  "released",
-  "closed",
-  "declined",
-  "duplicate",
-] as const;
-export type Phase = (typeof PHASES)[number];
+import { PHASES, type Phase } from "../../contract/enums.ts";
+
+export { PHASES, type Phase };
 
 export const TRANSITIONS: Record<Phase, readonly Phase[]> = {
   received: ["verified", "declined", "duplicate"],

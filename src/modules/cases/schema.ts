@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { BountyStatus, CreditType, Phase } from "../../contract/enums.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -28,7 +29,7 @@ export const cases = pgTable(
     description: text("description").notNull(),
     /** True when the description arrived encrypted to the programme key. */
     encrypted: boolean("encrypted").notNull().default(false),
-    phase: text("phase").notNull(),
+    phase: text("phase").$type<Phase>().notNull(),
     duplicateOf: text("duplicate_of"),
     /** The researcher's organisation when reported with an account; null for anonymous reports. */
     reporterOrganisationId: text("reporter_organisation_id"),
@@ -50,7 +51,7 @@ export const cases = pgTable(
     /** Bounty in minor units of an ISO 4217 currency. */
     bountyAmount: bigint("bounty_amount", { mode: "number" }),
     bountyCurrency: text("bounty_currency"),
-    bountyStatus: text("bounty_status"),
+    bountyStatus: text("bounty_status").$type<BountyStatus>(),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
@@ -73,8 +74,8 @@ export const caseEvents = pgTable(
     at: ts("at").notNull(),
     actorId: text("actor_id"),
     kind: text("kind").notNull(),
-    fromPhase: text("from_phase"),
-    toPhase: text("to_phase"),
+    fromPhase: text("from_phase").$type<Phase>(),
+    toPhase: text("to_phase").$type<Phase>(),
     /** A transition's reason or a note's text. */
     body: text("body"),
     data: jsonb("data").notNull().default({}),
@@ -126,7 +127,7 @@ export const caseCredits = pgTable(
       .notNull()
       .references(() => cases.id),
     name: text("name").notNull(),
-    type: text("type").notNull(),
+    type: text("type").$type<CreditType>().notNull(),
     userId: text("user_id"),
     createdAt: ts("created_at").notNull(),
   },

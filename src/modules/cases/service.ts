@@ -121,7 +121,7 @@ export function makeCases(d: CasesDeps) {
         id: row.id,
         title: row.title,
         product: row.product,
-        phase: row.phase as Phase,
+        phase: row.phase,
         cveId: row.cveId,
         cwe: row.cwe,
         cvss: cvssOf(row),
@@ -143,7 +143,7 @@ export function makeCases(d: CasesDeps) {
       advisory: { advisoryId: string; trackingId: string; publishedAt: Date },
     ) {
       const row = await loadCase(tx, caseId, true);
-      const from = row.phase as Phase;
+      const from = row.phase;
       const data = {
         advisoryId: advisory.advisoryId,
         trackingId: advisory.trackingId,
@@ -188,7 +188,7 @@ export function makeCases(d: CasesDeps) {
         .limit(5000);
       let warned = 0;
       for (const row of rows) {
-        const due = dueWarnings(row.phase as Phase, row.deadlineAt, now);
+        const due = dueWarnings(row.phase, row.deadlineAt, now);
         const recipient = `staff:${row.assigneeId ?? "coordinators"}`;
         const emails = due.length ? await emailsOf(d, recipient) : [];
         for (const threshold of due) {

@@ -2,14 +2,14 @@
 // views, timeline entries and the notification outbox. Only this module touches its tables.
 import { asc, eq } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
-import type { Actor } from "../../authz/authorize.ts";
+import { type Actor, actorRef } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { Accounts } from "../accounts/service.ts";
-import type { Mailer } from "../partners/outbox.ts";
 import { allowedTransitions, deadlineState, type Phase } from "./phases.ts";
 import {
   caseAttachments,
@@ -35,8 +35,7 @@ export type CasesDeps = {
 
 export type CaseRow = typeof cases.$inferSelect;
 
-export const actorId = (actor: Actor | null): string | null =>
-  !actor ? null : actor.kind === "system" ? `system:${actor.name}` : actor.userId;
+export const actorId = (actor: Actor | null): string | null => (actor ? actorRef(actor) : null);
 
 export async function loadCase(db: DbOrTx, id: string, lock = false): Promise<CaseRow> {
   const q = db.select().from(cases).where(eq(cases.id, id));
@@ -52,8 +51,8 @@ export async function addEvent(
     caseId: string;
     actor: Actor | null;
     kind: string;
-    fromPhase?: string | null;
-    toPhase?: string | null;
+    fromPhase?: Phase | null;
+    toPhase?: Phase | null;
     body?: string | null;
     data?: Record<string, unknown>;
   },
@@ -121,7 +120,7 @@ export function cvssOf(c: CaseRow) {
 }
 
 export function summaryView(c: CaseRow, now: Date) {
-  const phase = c.phase as Phase;
+  const phase = c.phase;
   return {
     id: c.id,
     title: c.title,
@@ -191,7 +190,7 @@ export async function staffView(db: DbOrTx, sealer: Sealer, c: CaseRow, now: Dat
     .from(caseEvents)
     .where(eq(caseEvents.caseId, c.id))
     .orderBy(asc(caseEvents.at), asc(caseEvents.id));
-  const phase = c.phase as Phase;
+  const phase = c.phase;
   return {
     ...summaryView(c, now),
     description: sealer.open(c.description, descriptionContext(c.id)),
@@ -241,7 +240,7 @@ export async function researcherView(db: DbOrTx, sealer: Sealer, c: CaseRow, now
     product: c.product,
     version: c.version,
     description: sealer.open(c.description, descriptionContext(c.id)),
-    phase: c.phase as Phase,
+    phase: c.phase,
     receivedAt: c.receivedAt,
     cveId: c.cveId,
     credits: await loadCredits(db, c.id),

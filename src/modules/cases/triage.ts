@@ -3,6 +3,7 @@
 // writes a timeline entry and an audit entry in its transaction.
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
+import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, badRequest, conflict, notFound } from "../../platform/errors.ts";
 import { CvssError, scoreCvss } from "./cvss.ts";
 import { allowedTransitions, canTransition, type Phase } from "./phases.ts";
@@ -11,20 +12,10 @@ import { addEvent, type CasesDeps, loadCase } from "./store.ts";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,19}$/;
 export const CWE_PATTERN = /^CWE-\d{1,6}$/;
-export const CREDIT_TYPES = [
-  "finder",
-  "reporter",
-  "analyst",
-  "coordinator",
-  "remediation_developer",
-  "remediation_reviewer",
-  "remediation_verifier",
-  "tool",
-  "sponsor",
-  "other",
-] as const;
-export type CreditType = (typeof CREDIT_TYPES)[number];
-export const BOUNTY_STATUSES = ["proposed", "approved", "paid", "declined"] as const;
+
+import { BOUNTY_STATUSES, CREDIT_TYPES, type CreditType } from "../../contract/enums.ts";
+
+export { BOUNTY_STATUSES, CREDIT_TYPES, type CreditType };
 
 export type CasePatch = {
   title?: string | undefined;
@@ -34,11 +25,6 @@ export type CasePatch = {
   assigneeId?: string | null | undefined;
   deadlineAt?: Date | undefined;
 };
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === "23505" || err?.cause?.code === "23505";
-}
 
 export function makeTriage(d: CasesDeps) {
   return {
@@ -50,7 +36,7 @@ export function makeTriage(d: CasesDeps) {
       authorize(actor, "cases:write");
       return d.db.transaction(async (tx) => {
         const row = await loadCase(tx, caseId, true);
-        const from = row.phase as Phase;
+        const from = row.phase;
         if (!canTransition(from, input.to)) {
           const allowed = [...allowedTransitions(from)];
           throw new AppError(

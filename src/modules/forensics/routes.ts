@@ -3,6 +3,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { errors } from "../../contract/common.ts";
 import {
   CloseIn,
   EvidenceOut,
@@ -22,7 +23,6 @@ import {
 import { AppError } from "../../platform/errors.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { contentDisposition } from "../../platform/http/download.ts";
-import { errors } from "../../platform/http/schemas.ts";
 import { EVIDENCE_FILE_MAX_BYTES } from "./evidence.ts";
 import type { Forensics } from "./index.ts";
 import type { EvidenceIn } from "./investigations.ts";

@@ -3,14 +3,15 @@
 import { eq } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import type { Action } from "../../authz/actions.ts";
-import { type Actor, assertVisible, can } from "../../authz/authorize.ts";
+import { type Actor, actorRef, assertVisible, can } from "../../authz/authorize.ts";
+import type { PartnerStatus } from "../../contract/enums.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { PartnerUsers } from "../accounts/partner-users.ts";
-import type { Mailer } from "./outbox.ts";
 import { partnerEvents, partners } from "./schema.ts";
 
 export type PartnerDeps = {
@@ -79,8 +80,8 @@ export function makeContext(d: PartnerDeps) {
     p: { organisationId: string },
     e: {
       type: string;
-      from?: string | null;
-      to?: string | null;
+      from?: PartnerStatus | null;
+      to?: PartnerStatus | null;
       reason?: string | null;
       data?: Record<string, unknown>;
     },
@@ -91,7 +92,7 @@ export function makeContext(d: PartnerDeps) {
       type: e.type,
       fromStatus: e.from ?? null,
       toStatus: e.to ?? null,
-      actorId: actor ? (actor.kind === "user" ? actor.userId : `system:${actor.name}`) : null,
+      actorId: actor ? actorRef(actor) : null,
       actorEmail: actor?.kind === "user" ? actor.email : null,
       reason: e.reason ?? null,
       data: e.data ?? {},

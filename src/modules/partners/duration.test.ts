@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COUNTRY_CODES, isCountryCode } from "./countries.ts";
+import { COUNTRY_CODES, isCountryCode } from "../../contract/countries.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
 
 describe("ISO 8601 lead times", () => {

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SECTIONS, type Section } from "../../contract/enums.ts";
 import {
-  CONTENT_LEVELS,
   type Compliance,
-  type ContentLevel,
   evaluateEligibility,
   type PartnerFacts,
   type Rule,
@@ -11,7 +10,7 @@ import {
 } from "./eligibility.ts";
 
 const TIERS: Tier[] = [
-  { name: "vetted-plus", leadTime: "P5D", leadSeconds: 432_000, content: [...CONTENT_LEVELS] },
+  { name: "vetted-plus", leadTime: "P5D", leadSeconds: 432_000, content: [...SECTIONS] },
   {
     name: "standard",
     leadTime: "P1D",
@@ -95,7 +94,7 @@ describe("eligibility", () => {
     const strip: Rule = {
       ...RMSV,
       condition: {},
-      effect: { type: "remove_content", content: [...CONTENT_LEVELS] },
+      effect: { type: "remove_content", content: [...SECTIONS] },
     };
     expect(run(partner(), [strip]).reasons.at(-1)?.rule).toBe("content");
   });
@@ -116,7 +115,7 @@ describe("eligibility", () => {
   });
 
   // The property the policy editor relies on: adding rules can only take away.
-  const arbContent = fc.subarray([...CONTENT_LEVELS] as ContentLevel[]);
+  const arbContent = fc.subarray([...SECTIONS] as Section[]);
   const arbRule = fc.record({
     id: fc.constant("r"),
     name: fc.string({ maxLength: 5 }),

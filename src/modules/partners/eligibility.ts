@@ -2,10 +2,9 @@
 // and attestation state, and the time. Every effect can only take away (tier, lead time, content),
 // never add; each one leaves a reason carrying its rule and legal reference.
 
-export const CONTENT_LEVELS = ["summary", "details", "detection", "poc", "indicators"] as const;
-export type ContentLevel = (typeof CONTENT_LEVELS)[number];
+import { SECTIONS, type Section } from "../../contract/enums.ts";
 
-export type Tier = { name: string; leadTime: string; leadSeconds: number; content: readonly ContentLevel[] };
+export type Tier = { name: string; leadTime: string; leadSeconds: number; content: readonly Section[] };
 
 export type Condition = {
   /** any (default): one listed criterion suffices; all: every listed criterion must hold. */
@@ -21,7 +20,7 @@ export type Condition = {
 
 export type Effect =
   | { type: "cap_tier"; tier: string }
-  | { type: "remove_content"; content: readonly ContentLevel[] }
+  | { type: "remove_content"; content: readonly Section[] }
   | { type: "not_eligible" };
 
 export type Rule = {
@@ -57,7 +56,7 @@ export type Eligibility = {
   tier: string | null;
   leadTime: string | null;
   leadSeconds: number | null;
-  content: ContentLevel[];
+  content: Section[];
   reasons: Reason[];
 };
 
@@ -126,7 +125,7 @@ export function evaluateEligibility(input: {
   let tierName: string | null = base?.name ?? null;
   let lead = base?.leadSeconds ?? 0;
   let leadTime = base?.leadTime ?? null;
-  let content = new Set<ContentLevel>(base?.content ?? []);
+  let content = new Set<Section>(base?.content ?? []);
   if (!base) block("tier", `the partner's tier "${partner.tier}" does not exist`);
 
   for (const r of rules) {
@@ -166,7 +165,7 @@ export function evaluateEligibility(input: {
     });
   }
 
-  const ordered = CONTENT_LEVELS.filter((c) => content.has(c));
+  const ordered = SECTIONS.filter((c) => content.has(c));
   if (!blocked && ordered.length === 0) block("content", "the rules leave no content to receive");
   if (blocked)
     return { eligible: false, tier: null, leadTime: null, leadSeconds: null, content: [], reasons };

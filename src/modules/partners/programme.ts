@@ -3,15 +3,16 @@
 import { and, asc, desc, eq, gt, inArray, lte, ne } from "drizzle-orm";
 import type { Actor } from "../../authz/authorize.ts";
 import { authorize } from "../../authz/authorize.ts";
+import type { Section } from "../../contract/enums.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import { authorizeAny, type Ctx } from "./context.ts";
 import { parseDuration } from "./duration.ts";
-import { type ContentLevel, evaluateEligibility, type Rule } from "./eligibility.ts";
+import { evaluateEligibility, type Rule } from "./eligibility.ts";
 import { ndaSignatures, ndas, partners, policyRules, tiers } from "./schema.ts";
 import { ATTESTATION_DAYS, type makePartnerLifecycle } from "./service.ts";
 
-export type TierIn = { name: string; leadTime: string; content: ContentLevel[] };
+export type TierIn = { name: string; leadTime: string; content: Section[] };
 export type RuleIn = Omit<Rule, "id" | "enabled"> & {
   id?: string | undefined;
   enabled?: boolean | undefined;

@@ -2,6 +2,7 @@
 // (self-reported leaks and staff reports) and the scorecard.
 import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
+import type { IncidentStatus } from "../../contract/enums.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { sniffType } from "../../platform/files.ts";
@@ -160,7 +161,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           toWhom: input.toWhom,
           leakedAt: input.when,
           details: input.details ?? "",
-          status: "open",
+          status: "open" as const,
           reportedBy: actor.kind === "user" ? actor.userId : null,
           reportedAt: clock.now(),
           closedAt: null,
@@ -204,7 +205,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     /** Every partner's incidents, newest first, for investigators. */
-    async allIncidents(actor: Actor, status?: string) {
+    async allIncidents(actor: Actor, status?: IncidentStatus) {
       authorize(actor, "incidents:read");
       return db
         .select()

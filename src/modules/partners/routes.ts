@@ -2,208 +2,14 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
+import { partnersApi as api } from "../../contract/partners.ts";
 import { AppError } from "../../platform/errors.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { sendDownload } from "../../platform/http/download.ts";
-import { Email, errors, Name, NoContent } from "../../platform/http/schemas.ts";
-import { PASSWORD_MAX } from "../accounts/passwords.ts";
-import { isCountryCode } from "./countries.ts";
-import { CONTENT_LEVELS } from "./eligibility.ts";
+import { route } from "../../platform/http/route.ts";
+import type { Outbox } from "../../platform/mail/outbox.ts";
 import type { Partners } from "./index.ts";
-import type { Outbox } from "./outbox.ts";
 import { EVIDENCE_MAX_BYTES } from "./records.ts";
-import { PARTNER_KINDS, STATUSES } from "./service.ts";
-
-const idOf = (prefix: string, what: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not a ${what} ID (${prefix}_...)`);
-const PartnerParams = z.object({ id: idOf("org", "partner") });
-// Inputs are read generously where the meaning is unambiguous ("us" is US, "IDS/IPS" is ids_ips,
-// "acme.example" is https://acme.example) and refused with a clear message otherwise.
-const Country = z.preprocess(
-  (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
-  z
-    .string()
-    .length(2, "a two-letter ISO 3166-1 code")
-    .refine(isCountryCode, { message: "not an ISO 3166-1 alpha-2 country code (e.g. US, DE, CN)" }),
-);
-const Website = z.preprocess(
-  (v) =>
-    typeof v === "string" && v.trim() && !/^[a-z][a-z0-9+.-]*:/i.test(v.trim()) ? `https://${v.trim()}` : v,
-  z.url({ protocol: /^https?$/ }).max(500),
-);
-const Kind = z.preprocess(
-  (v) =>
-    typeof v === "string"
-      ? v
-          .trim()
-          .toLowerCase()
-          .replace(/[\s/-]+/g, "_")
-      : v,
-  z.enum(PARTNER_KINDS),
-);
-const Customers = z.preprocess(
-  (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v),
-  z.number().int().min(0).max(10_000_000_000),
-);
-const Reason = z.object({ reason: z.string().trim().min(1).max(2000) });
-const Text = (max: number) => z.string().trim().min(1).max(max);
-const Content = z.array(z.enum(CONTENT_LEVELS)).max(CONTENT_LEVELS.length);
-const Attest = z.object({
-  securityVendor: z.boolean(),
-  noOffensiveTools: z.boolean(),
-  publishAtRelease: z.boolean(),
-  reportLeaks: z.boolean(),
-});
-const ContactIn = z.object({ name: Name, email: Email, role: z.string().max(100).optional() });
-
-const PartnerOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  legalName: z.string(),
-  country: z.string(),
-  staffCountries: z.array(z.string()),
-  website: z.string(),
-  kind: z.string(),
-  customers: z.number(),
-  contacts: z.array(z.object({ name: z.string(), email: z.string(), role: z.string().optional() })),
-  affiliations: z.array(z.string()),
-  status: z.enum(STATUSES),
-  tier: z.string(),
-  attestations: Attest,
-  attestedAt: z.date(),
-  attestationExpiresAt: z.date(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-  duplicate: z
-    .object({ reasons: z.array(z.string()), partnerId: z.string().nullable() })
-    .nullable()
-    .describe(
-      "staff only (null for partner users): why this application may duplicate an existing partner or account",
-    ),
-});
-const ReasonOut = z.object({
-  rule: z.string(),
-  effect: z.string(),
-  reference: z.string().nullable(),
-  message: z.string(),
-});
-const EligibilityOut = z.object({
-  eligible: z.boolean(),
-  tier: z.string().nullable(),
-  leadTime: z.string().nullable(),
-  leadSeconds: z.number().nullable(),
-  content: z.array(z.string()),
-  reasons: z.array(ReasonOut),
-});
-const TierOut = z.object({
-  name: z.string(),
-  leadTime: z.string(),
-  leadSeconds: z.number(),
-  content: z.array(z.string()),
-});
-const TierIn = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and dashes, at most 40"),
-  leadTime: z.string().max(40),
-  content: Content.min(1),
-});
-const Condition = z
-  .object({
-    match: z.enum(["any", "all"]).optional(),
-    countries: z.array(Country).max(249).optional(),
-    hqCountries: z.array(Country).max(249).optional(),
-    affiliations: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
-    kinds: z.array(z.enum(PARTNER_KINDS)).max(PARTNER_KINDS.length).optional(),
-  })
-  .strict();
-const Effect = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("cap_tier"), tier: z.string().max(40) }),
-  z.object({ type: z.literal("remove_content"), content: Content.min(1) }),
-  z.object({ type: z.literal("not_eligible") }),
-]);
-const RuleIn = z.object({
-  id: idOf("rul", "rule").optional(),
-  name: Text(100),
-  condition: Condition,
-  effect: Effect,
-  reference: Text(1000),
-  enabled: z.boolean().optional(),
-});
-const RuleOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  condition: z.record(z.string(), z.unknown()),
-  effect: z.record(z.string(), z.unknown()),
-  reference: z.string(),
-  enabled: z.boolean(),
-});
-const EventOut = z.object({
-  id: z.string(),
-  type: z.string(),
-  fromStatus: z.string().nullable(),
-  toStatus: z.string().nullable(),
-  actorId: z.string().nullable(),
-  actorEmail: z.string().nullable(),
-  reason: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-  at: z.date(),
-});
-const MemberOut = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.string(),
-  invited: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: z.date(),
-});
-const KeyOut = z.object({
-  id: z.string(),
-  userId: z.string(),
-  fingerprint: z.string(),
-  userIds: z.array(z.string()),
-  algorithm: z.string(),
-  expiresAt: z.date().nullable(),
-  createdAt: z.date(),
-  revokedAt: z.date().nullable(),
-  usable: z.boolean(),
-});
-const IncidentOut = z.object({
-  id: z.string(),
-  partnerId: z.string(),
-  source: z.string(),
-  whatLeaked: z.string(),
-  toWhom: z.string(),
-  leakedAt: z.string(),
-  details: z.string(),
-  status: z.string(),
-  reportedBy: z.string().nullable(),
-  reportedAt: z.date(),
-  closedAt: z.date().nullable(),
-  resolution: z.string().nullable(),
-});
-const EvidenceOut = z.object({
-  id: z.string(),
-  partnerId: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
-  uploadedBy: z.string().nullable(),
-  uploadedAt: z.date(),
-});
-const SignatureOut = z.object({
-  id: z.string(),
-  partnerId: z.string(),
-  version: z.number(),
-  userId: z.string(),
-  name: z.string(),
-  title: z.string(),
-  ip: z.string().nullable(),
-  sha256: z.string(),
-  signedAt: z.date(),
-});
-const Figure = z.object({ measured: z.boolean(), note: z.string(), count: z.number().nullable() });
 
 export function partnerRoutes(app: FastifyInstance, partners: Partners, outbox: Outbox) {
   app.register(async (scope) => {
@@ -216,788 +22,167 @@ export function partnerRoutes(app: FastifyInstance, partners: Partners, outbox: 
 
 function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ["partners"];
 
-  r.post(
-    "/api/partner-applications",
-    {
-      config: { rateLimit: { max: 20, timeWindow: "1 hour" } },
-      schema: {
-        operationId: "applyAsPartner",
-        tags,
-        summary: "Apply to join the programme (no login); invites the contact as the first partner_admin",
-        description:
-          "Every accepted application gets the same answer. One naming an existing partner, or giving the e-mail of an existing account, is stored flagged as a duplicate for staff; an existing account is never given a second one (its address gets a notice instead of an invitation). Invitation links use FOREWARN_PUBLIC_URL.",
-        body: z.object({
-          organisation: z.object({
-            name: Name,
-            legalName: Name,
-            country: Country,
-            staffCountries: z.array(Country).max(249).default([]),
-            website: Website,
-            kind: Kind,
-            customers: Customers,
-            affiliations: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
-          }),
-          contact: z.object({ name: Name, email: Email }),
-          attestations: Attest,
-        }),
-        response: { 201: z.object({ partnerId: z.string(), status: z.string() }), ...errors(400, 409, 429) },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await partners.apply(req.body)),
-  );
+  route(r, api.applyAsPartner, async (req, reply) => reply.code(201).send(await partners.apply(req.body)), {
+    config: { rateLimit: { max: 20, timeWindow: "1 hour" } },
+  });
 
-  r.get(
-    "/api/partners",
-    {
-      schema: {
-        operationId: "listPartners",
-        tags,
-        summary: "The partner directory (staff); a partner user sees only its own organisation",
-        querystring: z.object({
-          status: z
-            .string()
-            .regex(/^[a-z_]+(,[a-z_]+)*$/)
-            .max(100)
-            .optional()
-            .describe("comma-separated statuses"),
-          country: Country.optional().describe("headquarters or staff country"),
-          tier: z.string().max(40).optional(),
-          kind: z.enum(PARTNER_KINDS).optional(),
-          q: z.string().max(200).optional().describe("part of the name"),
-        }),
-        response: {
-          200: z.object({
-            partners: z.array(
-              PartnerOut.extend({
-                approvals: z.number(),
-                effectiveTier: z
-                  .string()
-                  .nullable()
-                  .describe("the tier the partner receives now, after policy and sanctions; null: nothing"),
-              }),
-            ),
-          }),
-          ...errors(400, 401, 403),
-        },
-      },
-    },
-    async (req) => ({ partners: await partners.list(requireActor(req), req.query) }),
-  );
+  route(r, api.listPartners, async (req) => ({
+    partners: await partners.list(requireActor(req), req.query),
+  }));
 
-  r.get(
-    "/api/partners/:id",
-    {
-      schema: {
-        operationId: "getPartner",
-        tags,
-        summary: "One partner with its approvals (another partner's ID answers 404 to partner users)",
-        params: PartnerParams,
-        response: {
-          200: PartnerOut.extend({
-            approvals: z.array(
-              z.object({
-                approverId: z.string().nullable().describe("null for partner users"),
-                at: z.date(),
-              }),
-            ),
-            approvalsNeeded: z.number(),
-          }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req) => partners.get(requireActor(req), req.params.id),
-  );
+  route(r, api.getPartner, async (req) => partners.get(requireActor(req), req.params.id));
 
-  r.patch(
-    "/api/partners/:id",
-    {
-      schema: {
-        operationId: "updatePartner",
-        tags,
-        summary:
-          "Edit a partner's profile (staff: everything; its partner_admin: website, customers and contacts; what policy reads is staff-only)",
-        params: PartnerParams,
-        body: z
-          .object({
-            legalName: Name.optional(),
-            country: Country.optional(),
-            staffCountries: z.array(Country).max(249).optional(),
-            website: Website.optional(),
-            kind: Kind.optional(),
-            customers: Customers.optional(),
-            contacts: z.array(ContactIn).min(1).max(20).optional(),
-            affiliations: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
-          })
-          .strict(),
-        response: { 200: PartnerOut, ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => partners.update(requireActor(req), req.params.id, req.body),
-  );
+  route(r, api.updatePartner, async (req) => partners.update(requireActor(req), req.params.id, req.body));
 
-  r.get(
-    "/api/partners/:id/events",
-    {
-      schema: {
-        operationId: "partnerTimeline",
-        tags,
-        summary: "The partner's timeline: every status change and notable event, with actor, time and reason",
-        description:
-          "Partner users see their status changes and their own actions; staff-recorded incidents, staff's reasons and notes and the staff actors are left out for them.",
-        params: PartnerParams,
-        response: { 200: z.object({ events: z.array(EventOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ events: await partners.timeline(requireActor(req), req.params.id) }),
-  );
+  route(r, api.partnerTimeline, async (req) => ({
+    events: await partners.timeline(requireActor(req), req.params.id),
+  }));
 
-  r.post(
-    "/api/partners/:id/approvals",
-    {
-      schema: {
-        operationId: "approvePartner",
-        tags,
-        summary: "Approve an application; the second distinct staff approver makes the partner active",
-        params: PartnerParams,
-        response: {
-          200: z.object({ status: z.string(), approvals: z.number(), approvalsNeeded: z.number() }),
-          ...errors(400, 401, 403, 404, 409),
-        },
-      },
-    },
-    async (req) => partners.approve(requireActor(req), req.params.id),
-  );
+  route(r, api.approvePartner, async (req) => partners.approve(requireActor(req), req.params.id));
 
-  for (const [verb, op, summary] of [
-    ["reject", "rejectPartner", "Reject an application, with a reason"],
-    ["suspend", "suspendPartner", "Suspend an active partner: delivery stops at once"],
-    ["reinstate", "reinstatePartner", "Reinstate a suspended partner"],
-    ["remove", "removePartner", "Remove a partner permanently"],
+  for (const [verb, def] of [
+    ["reject", api.rejectPartner],
+    ["suspend", api.suspendPartner],
+    ["reinstate", api.reinstatePartner],
+    ["remove", api.removePartner],
   ] as const) {
-    r.post(
-      `/api/partners/:id/${verb}`,
-      {
-        schema: {
-          operationId: op,
-          tags,
-          summary,
-          params: PartnerParams,
-          body: Reason,
-          response: {
-            200: z.object({ id: z.string(), status: z.string() }),
-            ...errors(400, 401, 403, 404, 409),
-          },
-        },
-      },
-      async (req) => partners[verb](requireActor(req), req.params.id, req.body.reason),
-    );
+    route(r, def, async (req) => partners[verb](requireActor(req), req.params.id, req.body.reason));
   }
 
-  r.put(
-    "/api/partners/:id/tier",
-    {
-      schema: {
-        operationId: "setPartnerTier",
-        tags,
-        summary: "Move a partner to another tier (audited, on its timeline)",
-        params: PartnerParams,
-        body: z.object({ tier: z.string().max(40), reason: z.string().trim().max(2000).optional() }),
-        response: { 200: z.object({ id: z.string(), tier: z.string() }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => partners.setTier(requireActor(req), req.params.id, req.body.tier, req.body.reason),
+  route(r, api.setPartnerTier, async (req) =>
+    partners.setTier(requireActor(req), req.params.id, req.body.tier, req.body.reason),
   );
 
-  r.get(
-    "/api/partners/:id/eligibility",
-    {
-      schema: {
-        operationId: "partnerEligibility",
-        tags,
-        summary:
-          "What the partner receives now: effective tier, lead time, content and every reason (with legal references)",
-        params: PartnerParams,
-        response: { 200: EligibilityOut, ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => partners.eligibility(requireActor(req), req.params.id),
-  );
+  route(r, api.partnerEligibility, async (req) => partners.eligibility(requireActor(req), req.params.id));
 
-  r.get(
-    "/api/partners/:id/scorecard",
-    {
-      schema: {
-        operationId: "partnerScorecard",
-        tags,
-        summary:
-          "NDA and attestation status, incidents, eligibility, and from the release engine: advisories received, acknowledged (median time) and protections shipped",
-        params: PartnerParams,
-        response: {
-          200: z.object({
-            partnerId: z.string(),
-            status: z.string(),
-            tier: z.string(),
-            nda: z.object({
-              currentVersion: z.number().nullable(),
-              signedVersion: z.number().nullable(),
-              signedAt: z.date().nullable(),
-              signedBy: z.string().nullable(),
-              current: z.boolean(),
-            }),
-            attestation: z.object({
-              attestedAt: z.date(),
-              expiresAt: z.date(),
-              current: z.boolean(),
-              daysLeft: z.number(),
-            }),
-            incidents: z.object({ total: z.number(), open: z.number(), selfReported: z.number() }),
-            acknowledgements: Figure.extend({
-              of: z.number().nullable(),
-              medianSeconds: z.number().nullable(),
-            }),
-            protectionsShipped: Figure,
-            eligibility: EligibilityOut,
-          }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req) => partners.scorecard(requireActor(req), req.params.id),
-  );
+  route(r, api.partnerScorecard, async (req) => partners.scorecard(requireActor(req), req.params.id));
 
   // Members and invites
-  r.get(
-    "/api/partners/:id/members",
-    {
-      schema: {
-        operationId: "listPartnerMembers",
-        tags,
-        summary: "The partner's users",
-        params: PartnerParams,
-        response: { 200: z.object({ members: z.array(MemberOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ members: await partners.listMembers(requireActor(req), req.params.id) }),
+  route(r, api.listPartnerMembers, async (req) => ({
+    members: await partners.listMembers(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.invitePartnerMember, async (req, reply) =>
+    reply.code(201).send(await partners.invite(requireActor(req), req.params.id, req.body)),
   );
 
-  r.post(
-    "/api/partners/:id/members",
-    {
-      schema: {
-        operationId: "invitePartnerMember",
-        tags,
-        summary:
-          "Invite a member (staff or the partner's admin): returns a single-use link valid 7 days, also queued as mail",
-        params: PartnerParams,
-        body: z.object({
-          email: Email,
-          role: z.enum(["partner_admin", "partner_analyst"]),
-          name: Name.optional(),
-        }),
-        response: {
-          201: z.object({ userId: z.string(), inviteUrl: z.string(), expiresAt: z.date() }),
-          ...errors(400, 401, 403, 404, 409),
-        },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await partners.invite(requireActor(req), req.params.id, req.body)),
-  );
+  route(r, api.removePartnerMember, async (req, reply) => {
+    await partners.removeMember(requireActor(req), req.params.id, req.params.userId);
+    return reply.code(204).send(null);
+  });
 
-  r.delete(
-    "/api/partners/:id/members/:userId",
-    {
-      schema: {
-        operationId: "removePartnerMember",
-        tags,
-        summary: "Remove a member: the account is disabled and its keys revoked",
-        params: PartnerParams.extend({ userId: idOf("usr", "user") }),
-        response: { 204: NoContent, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      await partners.removeMember(requireActor(req), req.params.id, req.params.userId);
-      return reply.code(204).send(null);
-    },
-  );
-
-  r.post(
-    "/api/invites/:token/accept",
-    {
-      config: { rateLimit: { max: 30, timeWindow: "1 minute" } },
-      schema: {
-        operationId: "acceptInvite",
-        tags,
-        summary: "Accept an invite (no login): choose a password; the link then stops working",
-        description:
-          "A password the policy refuses counts as a failed attempt; after 5 the link is void (409) and a new invitation is needed.",
-        params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "not an invite token") }),
-        body: z.object({ password: z.string().min(1).max(PASSWORD_MAX) }),
-        response: { 200: z.object({ userId: z.string(), email: z.string() }), ...errors(400, 404, 409, 429) },
-      },
-    },
-    async (req) => partners.acceptInvite(req.params.token, req.body.password),
-  );
+  route(r, api.acceptInvite, async (req) => partners.acceptInvite(req.params.token, req.body.password), {
+    config: { rateLimit: { max: 30, timeWindow: "1 minute" } },
+  });
 
   // Keys and webhooks
-  r.get(
-    "/api/partners/:id/keys",
-    {
-      schema: {
-        operationId: "listMemberKeys",
-        tags,
-        summary: "Members' OpenPGP keys with fingerprints and expiry",
-        params: PartnerParams,
-        response: { 200: z.object({ keys: z.array(KeyOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ keys: await partners.listKeys(requireActor(req), req.params.id) }),
+  route(r, api.listMemberKeys, async (req) => ({
+    keys: await partners.listKeys(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.registerMemberKey, async (req, reply) =>
+    reply.code(201).send(await partners.addKey(requireActor(req), req.params.id, req.body)),
   );
 
-  r.post(
-    "/api/partners/:id/keys",
-    {
-      schema: {
-        operationId: "registerMemberKey",
-        tags,
-        summary: "Register an armored OpenPGP public key (own, or any member's for the partner's admin)",
-        params: PartnerParams,
-        body: z.object({ armored: z.string().min(1).max(65_536), userId: idOf("usr", "user").optional() }),
-        response: { 201: KeyOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await partners.addKey(requireActor(req), req.params.id, req.body)),
+  route(r, api.revokeMemberKey, async (req, reply) => {
+    await partners.revokeKey(requireActor(req), req.params.id, req.params.keyId);
+    return reply.code(204).send(null);
+  });
+
+  route(r, api.listWebhooks, async (req) => ({
+    webhooks: await partners.listWebhooks(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.createWebhook, async (req, reply) =>
+    reply.code(201).send(await partners.addWebhook(requireActor(req), req.params.id, req.body.url)),
   );
 
-  r.delete(
-    "/api/partners/:id/keys/:keyId",
-    {
-      schema: {
-        operationId: "revokeMemberKey",
-        tags,
-        summary: "Revoke a registered key",
-        params: PartnerParams.extend({ keyId: idOf("key", "key") }),
-        response: { 204: NoContent, ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      await partners.revokeKey(requireActor(req), req.params.id, req.params.keyId);
-      return reply.code(204).send(null);
-    },
-  );
-
-  r.get(
-    "/api/partners/:id/webhooks",
-    {
-      schema: {
-        operationId: "listWebhooks",
-        tags,
-        summary: "The partner's webhook endpoints (never their secrets)",
-        params: PartnerParams,
-        response: {
-          200: z.object({
-            webhooks: z.array(z.object({ id: z.string(), url: z.string(), createdAt: z.date() })),
-          }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req) => ({ webhooks: await partners.listWebhooks(requireActor(req), req.params.id) }),
-  );
-
-  r.post(
-    "/api/partners/:id/webhooks",
-    {
-      schema: {
-        operationId: "createWebhook",
-        tags,
-        summary: "Register an https endpoint on a public host; the signing secret is returned only now",
-        params: PartnerParams,
-        body: z.object({ url: z.string().max(2048) }),
-        response: {
-          201: z.object({ id: z.string(), url: z.string(), secret: z.string(), createdAt: z.date() }),
-          ...errors(400, 401, 403, 404, 409),
-        },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await partners.addWebhook(requireActor(req), req.params.id, req.body.url)),
-  );
-
-  r.delete(
-    "/api/partners/:id/webhooks/:webhookId",
-    {
-      schema: {
-        operationId: "deleteWebhook",
-        tags,
-        summary: "Stop delivering to an endpoint",
-        params: PartnerParams.extend({ webhookId: idOf("whk", "webhook") }),
-        response: { 204: NoContent, ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      await partners.deleteWebhook(requireActor(req), req.params.id, req.params.webhookId);
-      return reply.code(204).send(null);
-    },
-  );
+  route(r, api.deleteWebhook, async (req, reply) => {
+    await partners.deleteWebhook(requireActor(req), req.params.id, req.params.webhookId);
+    return reply.code(204).send(null);
+  });
 
   // NDAs and attestations
-  r.get(
-    "/api/ndas/current",
-    {
-      schema: {
-        operationId: "currentNda",
-        tags,
-        summary: "The NDA version in force, its text and the SHA-256 of that exact text",
-        response: {
-          200: z.object({ version: z.number(), text: z.string(), sha256: z.string(), createdAt: z.date() }),
-          ...errors(401, 403, 404),
-        },
-      },
-    },
-    async (req) => {
-      return partners.currentNda(requireActor(req));
-    },
+  route(r, api.currentNda, async (req) => {
+    return partners.currentNda(requireActor(req));
+  });
+
+  route(r, api.listNdas, async (req) => ({ ndas: await partners.listNdas(requireActor(req)) }));
+
+  route(r, api.publishNda, async (req, reply) =>
+    reply.code(201).send(await partners.publishNda(requireActor(req), req.body.text)),
   );
 
-  r.get(
-    "/api/ndas",
-    {
-      schema: {
-        operationId: "listNdas",
-        tags,
-        summary: "Every NDA version, newest first",
-        response: {
-          200: z.object({
-            ndas: z.array(
-              z.object({
-                version: z.number(),
-                text: z.string(),
-                sha256: z.string(),
-                createdBy: z.string().nullable(),
-                createdAt: z.date(),
-              }),
-            ),
-          }),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (req) => ({ ndas: await partners.listNdas(requireActor(req)) }),
+  route(r, api.listNdaSignatures, async (req) => ({
+    signatures: await partners.listSignatures(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.signNda, async (req, reply) =>
+    reply.code(201).send(await partners.signNda(requireActor(req), req.params.id, req.body, req.ip ?? null)),
   );
 
-  r.post(
-    "/api/ndas",
-    {
-      schema: {
-        operationId: "publishNda",
-        tags,
-        summary: "Publish a new NDA version (admin): every partner must sign it before receiving anything",
-        body: z.object({ text: z.string().trim().min(20).max(200_000) }),
-        response: {
-          201: z.object({ version: z.number(), sha256: z.string(), createdAt: z.date() }),
-          ...errors(400, 401, 403),
-        },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await partners.publishNda(requireActor(req), req.body.text)),
-  );
-
-  r.get(
-    "/api/partners/:id/nda-signatures",
-    {
-      schema: {
-        operationId: "listNdaSignatures",
-        tags,
-        summary: "The partner's NDA signatures",
-        params: PartnerParams,
-        response: { 200: z.object({ signatures: z.array(SignatureOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ signatures: await partners.listSignatures(requireActor(req), req.params.id) }),
-  );
-
-  r.post(
-    "/api/partners/:id/nda-signatures",
-    {
-      schema: {
-        operationId: "signNda",
-        tags,
-        summary: "Sign the current NDA version (the partner's admin); a superseded version answers 409",
-        params: PartnerParams,
-        body: z.object({ version: z.number().int().min(1), name: Name, title: Text(200) }),
-        response: { 201: SignatureOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) =>
-      reply
-        .code(201)
-        .send(await partners.signNda(requireActor(req), req.params.id, req.body, req.ip ?? null)),
-  );
-
-  r.post(
-    "/api/partners/:id/attestations",
-    {
-      schema: {
-        operationId: "renewAttestation",
-        tags,
-        summary: "Renew the yearly attestation (the partner's admin): all four statements, valid 365 days",
-        params: PartnerParams,
-        body: Attest,
-        response: {
-          200: z.object({ attestedAt: z.date(), attestationExpiresAt: z.date() }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req) => partners.attest(requireActor(req), req.params.id, req.body),
-  );
+  route(r, api.renewAttestation, async (req) => partners.attest(requireActor(req), req.params.id, req.body));
 
   // Tiers and policy
-  r.get(
-    "/api/tiers",
-    {
-      schema: {
-        operationId: "listTiers",
-        tags,
-        summary: "Tiers with lead time (ISO 8601) and content level (staff and partner users)",
-        response: { 200: z.object({ tiers: z.array(TierOut) }), ...errors(401, 403) },
-      },
-    },
-    async (req) => ({ tiers: await partners.listTiers(requireActor(req)) }),
-  );
+  route(r, api.listTiers, async (req) => ({ tiers: await partners.listTiers(requireActor(req)) }));
 
-  r.put(
-    "/api/tiers",
-    {
-      schema: {
-        operationId: "replaceTiers",
-        tags,
-        summary: "Replace the tier list (admin); refused while a partner or a rule uses a tier being deleted",
-        description: "Takes `{ tiers: [...] }` as GET answers it (a bare array is still accepted).",
-        body: z.union([z.object({ tiers: z.array(TierIn).min(1).max(20) }), z.array(TierIn).min(1).max(20)]),
-        response: { 200: z.object({ tiers: z.array(TierOut) }), ...errors(400, 401, 403, 409) },
-      },
-    },
-    async (req) => ({
-      tiers: await partners.replaceTiers(
-        requireActor(req),
-        Array.isArray(req.body) ? req.body : req.body.tiers,
-      ),
-    }),
-  );
+  route(r, api.replaceTiers, async (req) => ({
+    tiers: await partners.replaceTiers(
+      requireActor(req),
+      Array.isArray(req.body) ? req.body : req.body.tiers,
+    ),
+  }));
 
-  r.get(
-    "/api/policy/rules",
-    {
-      schema: {
-        operationId: "listPolicyRules",
-        tags,
-        summary: "Jurisdiction and risk rules, in evaluation order",
-        response: { 200: z.object({ rules: z.array(RuleOut) }), ...errors(401, 403) },
-      },
-    },
-    async (req) => ({ rules: await partners.listRules(requireActor(req)) }),
-  );
+  route(r, api.listPolicyRules, async (req) => ({ rules: await partners.listRules(requireActor(req)) }));
 
-  r.put(
-    "/api/policy/rules",
-    {
-      schema: {
-        operationId: "replacePolicyRules",
-        tags,
-        summary: "Replace the rule set (admin)",
-        body: z.array(RuleIn).max(100),
-        response: { 200: z.object({ rules: z.array(RuleOut) }), ...errors(400, 401, 403) },
-      },
-    },
-    async (req) => ({ rules: await partners.replaceRules(requireActor(req), req.body) }),
-  );
+  route(r, api.replacePolicyRules, async (req) => ({
+    rules: await partners.replaceRules(requireActor(req), req.body),
+  }));
 
-  r.post(
-    "/api/policy/preview",
-    {
-      schema: {
-        operationId: "previewPolicyRules",
-        tags,
-        summary:
-          "Evaluate a proposed rule set over every partner and list whose eligibility changes; saves nothing",
-        body: z.object({ rules: z.array(RuleIn).max(100) }),
-        response: {
-          200: z.object({
-            partners: z.number(),
-            changed: z.number(),
-            changes: z.array(
-              z.object({
-                partnerId: z.string(),
-                name: z.string(),
-                before: EligibilityOut,
-                after: EligibilityOut,
-              }),
-            ),
-          }),
-          ...errors(400, 401, 403),
-        },
-      },
-    },
-    async (req) => partners.previewRules(requireActor(req), req.body.rules),
-  );
+  route(r, api.previewPolicyRules, async (req) => partners.previewRules(requireActor(req), req.body.rules));
 
   // Evidence and incidents
-  r.get(
-    "/api/partners/:id/evidence",
-    {
-      schema: {
-        operationId: "listEvidence",
-        tags,
-        summary: "Vetting documents on file",
-        params: PartnerParams,
-        response: { 200: z.object({ evidence: z.array(EvidenceOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ evidence: await partners.listEvidence(requireActor(req), req.params.id) }),
+  route(r, api.listEvidence, async (req) => ({
+    evidence: await partners.listEvidence(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.uploadEvidence, async (req, reply) => {
+    const actor = requireActor(req);
+    const read = async () => {
+      if (!req.isMultipart())
+        throw new AppError("unsupported_media_type", "send the document as multipart/form-data");
+      const part = await req.file();
+      if (!part) throw new AppError("validation_failed", "no file in the upload");
+      return { filename: part.filename || "evidence", data: await part.toBuffer() };
+    };
+    return reply.code(201).send(await partners.uploadEvidence(actor, req.params.id, read));
+  });
+
+  route(r, api.downloadEvidence, async (req, reply) => {
+    const f = await partners.downloadEvidence(requireActor(req), req.params.id, req.params.evidenceId);
+    return sendDownload(reply as FastifyReply, {
+      filename: f.filename,
+      mediaType: f.mediaType,
+      bytes: f.data,
+    });
+  });
+
+  route(r, api.listPartnerIncidents, async (req) => ({
+    incidents: await partners.listIncidents(requireActor(req), req.params.id),
+  }));
+
+  route(r, api.reportIncident, async (req, reply) =>
+    reply.code(201).send(await partners.reportIncident(requireActor(req), req.params.id, req.body)),
   );
 
-  r.post(
-    "/api/partners/:id/evidence",
-    {
-      schema: {
-        operationId: "uploadEvidence",
-        tags,
-        summary:
-          "Upload one vetting document (multipart field `file`; PDF, PNG, JPEG or plain text judged by content; 10 MiB)",
-        params: PartnerParams,
-        response: { 201: EvidenceOut, ...errors(400, 401, 403, 404, 413) },
-      },
-    },
-    async (req, reply) => {
-      const actor = requireActor(req);
-      const read = async () => {
-        if (!req.isMultipart())
-          throw new AppError("unsupported_media_type", "send the document as multipart/form-data");
-        const part = await req.file();
-        if (!part) throw new AppError("validation_failed", "no file in the upload");
-        return { filename: part.filename || "evidence", data: await part.toBuffer() };
-      };
-      return reply.code(201).send(await partners.uploadEvidence(actor, req.params.id, read));
-    },
+  route(r, api.listIncidents, async (req) => ({
+    incidents: await partners.allIncidents(requireActor(req), req.query.status),
+  }));
+
+  route(r, api.closeIncident, async (req) =>
+    partners.closeIncident(requireActor(req), req.params.id, req.body.resolution),
   );
 
-  r.get(
-    "/api/partners/:id/evidence/:evidenceId",
-    {
-      schema: {
-        operationId: "downloadEvidence",
-        tags,
-        summary: "Download a vetting document (audited)",
-        params: PartnerParams.extend({ evidenceId: idOf("evd", "evidence") }),
-        response: { ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      const f = await partners.downloadEvidence(requireActor(req), req.params.id, req.params.evidenceId);
-      return sendDownload(reply as FastifyReply, {
-        filename: f.filename,
-        mediaType: f.mediaType,
-        bytes: f.data,
-      });
-    },
-  );
-
-  r.get(
-    "/api/partners/:id/incidents",
-    {
-      schema: {
-        operationId: "listPartnerIncidents",
-        tags,
-        summary: "Incidents on the partner's record",
-        params: PartnerParams,
-        response: { 200: z.object({ incidents: z.array(IncidentOut) }), ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req) => ({ incidents: await partners.listIncidents(requireActor(req), req.params.id) }),
-  );
-
-  r.post(
-    "/api/partners/:id/incidents",
-    {
-      schema: {
-        operationId: "reportIncident",
-        tags,
-        summary:
-          "Report a leak: what leaked, to whom, when (the partner's admin self-reports; staff may record one)",
-        params: PartnerParams,
-        body: z.object({
-          whatLeaked: Text(2000),
-          toWhom: Text(2000),
-          when: Text(100).describe("when it happened, as precisely as known"),
-          details: z.string().max(20_000).optional(),
-        }),
-        response: { 201: IncidentOut, ...errors(400, 401, 403, 404) },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await partners.reportIncident(requireActor(req), req.params.id, req.body)),
-  );
-
-  r.get(
-    "/api/incidents",
-    {
-      schema: {
-        operationId: "listIncidents",
-        tags,
-        summary: "Every partner's incidents, newest first (investigators, coordinators, admins)",
-        querystring: z.object({ status: z.enum(["open", "closed"]).optional() }),
-        response: { 200: z.object({ incidents: z.array(IncidentOut) }), ...errors(400, 401, 403) },
-      },
-    },
-    async (req) => ({ incidents: await partners.allIncidents(requireActor(req), req.query.status) }),
-  );
-
-  r.post(
-    "/api/incidents/:id/close",
-    {
-      schema: {
-        operationId: "closeIncident",
-        tags,
-        summary: "Close an incident with its resolution (it stays on the partner's record)",
-        params: z.object({ id: idOf("inc", "incident") }),
-        body: z.object({ resolution: Text(5000) }),
-        response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => partners.closeIncident(requireActor(req), req.params.id, req.body.resolution),
-  );
-
-  r.get(
-    "/api/outbox",
-    {
-      schema: {
-        operationId: "listOutbox",
-        tags: ["mail"],
-        summary: "Mail queued for delivery (admin; a stand-in until a mail transport exists; audited)",
-        response: {
-          200: z.object({
-            messages: z.array(
-              z.object({
-                id: z.string(),
-                to: z.string(),
-                subject: z.string(),
-                kind: z.string(),
-                body: z.string(),
-                createdAt: z.date(),
-                sentAt: z.date().nullable(),
-              }),
-            ),
-          }),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (req) => ({ messages: await outbox.list(requireActor(req)) }),
-  );
+  route(r, api.listOutbox, async (req) => ({ messages: await outbox.list(requireActor(req)) }));
 }

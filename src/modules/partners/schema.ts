@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { IncidentStatus, PartnerKind, PartnerStatus } from "../../contract/enums.ts";
 import { organisations, users } from "../accounts/schema.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -38,12 +39,12 @@ export const partners = pgTable(
     country: text("country").notNull(),
     staffCountries: jsonb("staff_countries").$type<string[]>().notNull(),
     website: text("website").notNull(),
-    kind: text("kind").notNull(),
+    kind: text("kind").$type<PartnerKind>().notNull(),
     customers: integer("customers").notNull(),
     contacts: jsonb("contacts").$type<Contact[]>().notNull(),
     affiliations: jsonb("affiliations").$type<string[]>().notNull(),
     /** applicant → under_review → active ⇄ suspended → removed; or rejected. */
-    status: text("status").notNull(),
+    status: text("status").$type<PartnerStatus>().notNull(),
     tier: text("tier").notNull(),
     attestations: jsonb("attestations").$type<Attestations>().notNull(),
     attestedAt: ts("attested_at").notNull(),
@@ -71,8 +72,8 @@ export const partnerEvents = pgTable(
       .notNull()
       .references(() => partners.organisationId),
     type: text("type").notNull(),
-    fromStatus: text("from_status"),
-    toStatus: text("to_status"),
+    fromStatus: text("from_status").$type<PartnerStatus>(),
+    toStatus: text("to_status").$type<PartnerStatus>(),
     actorId: text("actor_id"),
     actorEmail: text("actor_email"),
     reason: text("reason"),
@@ -200,7 +201,7 @@ export const incidents = pgTable(
     toWhom: text("to_whom").notNull(),
     leakedAt: text("leaked_at").notNull(),
     details: text("details").notNull(),
-    status: text("status").notNull(),
+    status: text("status").$type<IncidentStatus>().notNull(),
     reportedBy: text("reported_by"),
     reportedAt: ts("reported_at").notNull(),
     closedAt: ts("closed_at"),
@@ -245,21 +246,4 @@ export const webhooks = pgTable(
     disabledAt: ts("disabled_at"),
   },
   (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],
-);
-
-/** Outgoing mail waiting for a transport; a stand-in until SMTP exists. dedupeKey makes jobs idempotent. */
-export const outbox = pgTable(
-  "outbox",
-  {
-    id: text("id").primaryKey(),
-    to: text("to").notNull(),
-    subject: text("subject").notNull(),
-    /** Sealed: invitation mails carry single-use links. */
-    bodySealed: text("body_sealed").notNull(),
-    kind: text("kind").notNull(),
-    dedupeKey: text("dedupe_key"),
-    createdAt: ts("created_at").notNull(),
-    sentAt: ts("sent_at"),
-  },
-  (t) => [uniqueIndex("outbox_dedupe_key").on(t.dedupeKey), index("outbox_created_idx").on(t.createdAt)],
 );

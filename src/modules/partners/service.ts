@@ -2,6 +2,16 @@
 // sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
 import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import { type Actor, can } from "../../authz/authorize.ts";
+import {
+  PARTNER_KINDS,
+  PARTNER_STATUSES,
+  type PartnerKind,
+  type PartnerStatus,
+} from "../../contract/enums.ts";
+
+const isPartnerStatus = (s: string): s is PartnerStatus =>
+  (PARTNER_STATUSES as readonly string[]).includes(s);
+
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict } from "../../platform/errors.ts";
@@ -19,17 +29,7 @@ import {
   tiers,
 } from "./schema.ts";
 
-export const PARTNER_KINDS = [
-  "antivirus",
-  "ids_ips",
-  "edr",
-  "managed_security",
-  "cert",
-  "hosting",
-  "other",
-] as const;
-export const STATUSES = ["applicant", "under_review", "active", "suspended", "removed", "rejected"] as const;
-export type PartnerStatus = (typeof STATUSES)[number];
+export { PARTNER_KINDS, PARTNER_STATUSES as STATUSES, type PartnerStatus };
 export const APPROVALS_NEEDED = 2;
 export const INVITE_DAYS = 7;
 /** Refused accepts (a password the policy rejects) after which an invite link is void. */
@@ -89,7 +89,7 @@ export const partnerView = (p: PartnerRow, staff = true) => ({
   customers: p.customers,
   contacts: p.contacts,
   affiliations: p.affiliations,
-  status: p.status as PartnerStatus,
+  status: p.status,
   tier: p.tier,
   attestations: p.attestations,
   attestedAt: p.attestedAt,
@@ -104,7 +104,7 @@ export type ListFilter = {
   status?: string | undefined;
   country?: string | undefined;
   tier?: string | undefined;
-  kind?: string | undefined;
+  kind?: PartnerKind | undefined;
   q?: string | undefined;
 };
 
@@ -167,7 +167,7 @@ export function makePartnerLifecycle(c: Ctx) {
   ) {
     return db.transaction(async (tx) => {
       const p = await c.load(tx, actor, id, { staff: "partners:sanction", lock: true });
-      if (!allowedFrom.includes(p.status as PartnerStatus))
+      if (!allowedFrom.includes(p.status))
         throw new AppError(
           "invalid_state",
           `cannot ${verb} a partner that is ${p.status} (only ${allowedFrom.join(" or ")})`,
@@ -391,7 +391,7 @@ export function makePartnerLifecycle(c: Ctx) {
       const where = [];
       if (!can(actor, "partners:read") && actor.kind === "user")
         where.push(eq(partners.organisationId, actor.organisationId));
-      if (f.status) where.push(inArray(partners.status, f.status.split(",")));
+      if (f.status) where.push(inArray(partners.status, f.status.split(",").filter(isPartnerStatus)));
       if (f.tier) where.push(eq(partners.tier, f.tier));
       if (f.kind) where.push(eq(partners.kind, f.kind));
       if (f.country)

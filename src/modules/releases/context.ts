@@ -9,12 +9,12 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
+import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { MailTransport } from "../../platform/mail/transport.ts";
 import { CONTENT_LEVELS, type Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { Advisories } from "../advisories/service.ts";
 import type { Partners } from "../partners/index.ts";
-import type { Mailer } from "../partners/outbox.ts";
 import { makeReleaseEmail } from "./email.ts";
 import {
   type CompressedWave,
@@ -42,8 +42,7 @@ export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
 /** A partner that has had its copy this long without acknowledging is reminded (once, before T0). */
 export const ACK_REMINDER_AFTER_MS = 12 * 3600 * 1000;
 
-export const ACK_STATUSES = ["received", "in_progress", "shipped"] as const;
-export type AckStatus = (typeof ACK_STATUSES)[number];
+export { ACK_STATUSES, type AckStatus } from "../../contract/enums.ts";
 
 export type ReleaseDeps = {
   db: Db;
@@ -113,7 +112,6 @@ type StoredRequest = {
 };
 
 const ENGINE = systemActor("releases");
-const actorId = (a: Actor) => (a.kind === "user" ? a.userId : `system:${a.name}`);
 /** The sections the public gets at T0: nobody receives less than that at or after T0. */
 const PUBLIC_SECTIONS: readonly Section[] = CONTENT_LEVELS.public;
 
@@ -155,7 +153,7 @@ function localTime(at: Date, tz: string): string {
 }
 
 export type { PlanRow, StoredRequest, WaveRow };
-export { actorId, checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
+export { checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
 
 /** A partner member as the partners service lists them. */
 export type Member = { id: string; role: string; disabled: boolean };

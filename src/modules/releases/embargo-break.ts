@@ -1,9 +1,9 @@
 // Breaking the embargo (exploited in the wild): every pending wave now, then public, then every
 // partner told; one coordinator on an armed plan, a request and a second coordinator otherwise.
 import { and, eq, isNull } from "drizzle-orm";
-import { type Actor, authorize } from "../../authz/authorize.ts";
+import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import { actorId, ENGINE, type Member, type PlanRow, type ReleaseContext } from "./context.ts";
+import { ENGINE, type Member, type PlanRow, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import { releasePlans, releaseWaves } from "./schema.ts";
 import { is, transition } from "./states.ts";
@@ -126,7 +126,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
           .update(releasePlans)
           .set({
             breakRequest: {
-              by: actorId(actor),
+              by: actorRef(actor),
               at: now.toISOString(),
               reason: input.reason,
               evidence: input.evidence,
@@ -158,7 +158,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
           "invalid_state",
           `nobody asked to break this embargo: POST /api/advisories/${advisoryId}/embargo-break with the reason and evidence first`,
         );
-      if (req.by === actorId(actor))
+      if (req.by === actorRef(actor))
         throw forbidden("you asked to break this embargo: a different coordinator must confirm it");
       return doBreak(actor, a, { reason: req.reason, evidence: req.evidence ?? "" }, req.by);
     },

@@ -5,12 +5,13 @@
 // the same transaction as its copy, its audit entry and its webhook messages. A wave is marked fired
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
+
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
-import { SECTIONS, type Section } from "../advisories/content.ts";
+import { actorRef } from "../../authz/authorize.ts";
+import { SECTIONS } from "../advisories/content.ts";
 import { AlreadyPublicError } from "../advisories/service.ts";
 import {
   ACK_REMINDER_AFTER_MS,
-  actorId,
   ENGINE,
   FIRE_WAVE,
   type Member,
@@ -123,7 +124,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
           .where(
             and(eq(releaseDeliveries.planId, plan.id), eq(releaseDeliveries.recipientKind, "organisation")),
           )
-      ).map((r) => [r.partnerId, r.sections as Section[]]),
+      ).map((r) => [r.partnerId, r.sections]),
     );
     // Eligibility again, now, for every partner not reached yet: a partner suspended since planning
     // gets nothing. One query per table for the whole wave.
@@ -142,7 +143,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     };
     for (const partnerId of wave.partnerIds) {
       const already = reached.get(partnerId);
-      let sections = wave.content as Section[];
+      let sections = wave.content;
       if (!already) {
         const e = eligibility.get(partnerId) ?? null;
         if (!e?.eligible) {
@@ -163,7 +164,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
                 reason,
                 details: e?.reasons ?? [],
                 waveId: wave.id,
-                createdBy: actorId(ENGINE),
+                createdBy: actorRef(ENGINE),
                 createdAt: clock.now(),
               })
               .onConflictDoNothing()

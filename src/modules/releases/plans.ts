@@ -1,14 +1,13 @@
 // The plan: derived from the tiers and each partner's eligibility now, approved by a second
 // coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import { type Actor, authorize } from "../../authz/authorize.ts";
+import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import type { Section } from "../advisories/content.ts";
 import { advisories } from "../advisories/schema.ts";
 import { canaryKinds } from "./canary-placeholders.ts";
 import {
-  actorId,
   checkCompression,
   checkTimeZone,
   ENGINE,
@@ -156,7 +155,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           kind: x.kind,
           reason: x.reason,
           details: x.details,
-          createdBy: actorId(actor),
+          createdBy: actorRef(actor),
           createdAt: now,
         })),
       );
@@ -214,11 +213,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           version: (existing?.version ?? 0) + 1,
           request: stored,
           updatedAt: now,
-          changedBy: actorId(actor),
+          changedBy: actorRef(actor),
           // Planning again after a cancel starts a new plan; otherwise the plan's makers accumulate.
           editors: withEditor(
             existing && existing.state !== "cancelled" ? existing.editors : [],
-            actorId(actor),
+            actorRef(actor),
           ),
           compressLeadTimes: input.compressLeadTimes ?? false,
           breakRequest: null,
@@ -231,7 +230,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         else
           await tx
             .insert(releasePlans)
-            .values({ id, advisoryId, createdBy: actorId(actor), createdAt: now, ...values });
+            .values({ id, advisoryId, createdBy: actorRef(actor), createdAt: now, ...values });
         await writeWaves(tx, actor, id, derived);
         await audit.record(tx, {
           type: "release.planned",
@@ -325,7 +324,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
               : `the release plan is ${p.state}; only a draft plan is approved`,
           );
         const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
-        if (makers.includes(actorId(actor)))
+        if (makers.includes(actorRef(actor)))
           throw forbidden(
             "you made or changed this release plan since its last approval: another coordinator must approve it",
           );
@@ -347,7 +346,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             state: next,
             revision: a.currentRevision,
             version,
-            approvedBy: actorId(actor),
+            approvedBy: actorRef(actor),
             approvedAt: now,
             editors: [],
             updatedAt: now,
@@ -368,7 +367,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           state: next,
           revision: a.currentRevision,
           version,
-          approvedBy: actorId(actor),
+          approvedBy: actorRef(actor),
           approvedAt: now,
           editors: [],
         };
@@ -429,7 +428,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         const version = p.version + 1;
         await tx
           .update(releasePlans)
-          .set({ state: next, version, armedAt: now, armedBy: actorId(actor), updatedAt: now })
+          .set({ state: next, version, armedAt: now, armedBy: actorRef(actor), updatedAt: now })
           .where(eq(releasePlans.id, p.id));
         await audit.record(tx, {
           type: "release.armed",
@@ -484,8 +483,8 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             version,
             updatedAt: clock.now(),
             state: next,
-            changedBy: actorId(actor),
-            editors: withEditor(p.editors, actorId(actor)),
+            changedBy: actorRef(actor),
+            editors: withEditor(p.editors, actorRef(actor)),
             compressLeadTimes: opts.compressLeadTimes ?? false,
             breakRequest: null,
             approvedBy: null,

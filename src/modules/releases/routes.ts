@@ -2,152 +2,12 @@
 // partner users read their own released copies and acknowledge them.
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { z } from "zod";
+import { releasesApi as api, type PlanIn } from "../../contract/releases.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { sendDownload } from "../../platform/http/download.ts";
-import { errors, IsoDate } from "../../platform/http/schemas.ts";
-import { SECTIONS } from "../advisories/content.ts";
-import { ACK_STATUSES, type Releases } from "./service.ts";
-import { TracingOut } from "./tracing-schema.ts";
-
-const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
-const PartnerId = z.string().regex(/^org_[0-9A-HJKMNP-TV-Z]{26}$/, "not a partner ID");
-const IdParams = z.object({ id: AdvisoryId });
-const Section = z.enum(SECTIONS);
-const Reason = z.string().trim().min(1).max(2000);
-
-const PlanIn = z
-  .object({
-    publicAt: IsoDate.describe("T0, the public release, with its offset (e.g. 2026-03-10T17:00:00Z)"),
-    timeZone: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe("IANA zone the plan was made in (shown with UTC)"),
-    extraWaves: z
-      .array(
-        z
-          .object({
-            at: IsoDate,
-            partnerIds: z.array(PartnerId).min(1).max(5000),
-            content: z.array(Section).min(1).max(SECTIONS.length).optional(),
-            reason: z.string().trim().max(2000).optional(),
-          })
-          .strict(),
-      )
-      .max(50)
-      .optional(),
-    exclude: z
-      .array(z.union([PartnerId, z.object({ partnerId: PartnerId, reason: Reason }).strict()]))
-      .max(10_000)
-      .optional(),
-    compressLeadTimes: z
-      .boolean()
-      .optional()
-      .describe(
-        "Accept a T0 sooner than some tier's lead time: those tiers' waves go out at once on arming. Without it such a plan is refused (400) and the preview warns.",
-      ),
-  })
-  .strict();
-
-const WaveOut = z.object({
-  id: z.string().nullable(),
-  at: z.date(),
-  kind: z.enum(["tier", "extra"]),
-  tier: z.string().nullable(),
-  partnerIds: z.array(z.string()),
-  content: z.array(z.string()),
-  reason: z.string().nullable(),
-});
-const PlanOut = z.object({
-  id: z.string(),
-  advisoryId: z.string(),
-  revision: z.number(),
-  publicAt: z.date(),
-  timeZone: z.string(),
-  publicAtLocal: z.string(),
-  state: z.string(),
-  version: z.number(),
-  createdBy: z.string().nullable(),
-  changedBy: z.string().nullable(),
-  approvedBy: z.string().nullable(),
-  approvedAt: z.date().nullable(),
-  /** Who made or changed the plan since its last approval: none of them may approve it. */
-  editors: z.array(z.string()),
-  compressLeadTimes: z.boolean(),
-  /** An embargo break waiting for a second coordinator's confirmation. */
-  breakRequest: z
-    .object({ by: z.string(), at: z.string(), reason: z.string(), evidence: z.string().nullable() })
-    .nullable(),
-  /** e.g. "the advisory was edited after this plan was approved" */
-  warnings: z.array(z.string()),
-  armedAt: z.date().nullable(),
-  cancelledAt: z.date().nullable(),
-  cancelReason: z.string().nullable(),
-  brokenAt: z.date().nullable(),
-  breakReason: z.string().nullable(),
-  publishedAt: z.date().nullable(),
-  waves: z.array(
-    WaveOut.extend({
-      id: z.string(),
-      firedAt: z.date().nullable(),
-      delivered: z.number(),
-      withheld: z.number(),
-    }),
-  ),
-  exclusions: z.array(
-    z.object({
-      partnerId: z.string(),
-      kind: z.string(),
-      reason: z.string(),
-      waveId: z.string().nullable(),
-      createdAt: z.date(),
-    }),
-  ),
-});
-const AckOut = z.object({ status: z.enum(ACK_STATUSES), at: z.date() }).nullable();
-const Cvss = z.object({ version: z.string(), vector: z.string(), score: z.number(), severity: z.string() });
-const Cwe = z.object({ id: z.string(), name: z.string() });
-const CopyOut = z.object({
-  advisoryId: z.string(),
-  trackingId: z.string(),
-  revision: z.number(),
-  recipient: z.object({ kind: z.enum(["organisation", "user"]), id: z.string(), partnerId: z.string() }),
-  title: z.string(),
-  products: z.array(
-    z.object({
-      vendor: z.string(),
-      product: z.string(),
-      affected: z.array(z.string()),
-      fixed: z.array(z.string()),
-      cpe: z.string().optional(),
-      purl: z.string().optional(),
-    }),
-  ),
-  sections: z.record(z.string(), z.string()),
-  markdown: z.string(),
-  files: z.array(
-    z.object({
-      id: z.string(),
-      section: z.string(),
-      filename: z.string(),
-      mediaType: z.string(),
-      size: z.number(),
-      sha256: z.string(),
-      text: z.string().nullable(),
-    }),
-  ),
-  publicAt: z.string().optional().describe("T0 (UTC) when the copy was made; copies made before have none"),
-  cveIds: z.array(z.string()).optional(),
-  cvss: Cvss.nullable().optional(),
-  cwe: Cwe.nullable().optional(),
-});
-const CopyIdentifiersOut = z.object({
-  cveIds: z.array(z.string()).describe("The advisory's CVE IDs (empty until one is assigned)"),
-  cvss: Cvss.nullable(),
-  cwe: Cwe.nullable(),
-});
+import { route } from "../../platform/http/route.ts";
+import type { Releases } from "./service.ts";
 
 const planInput = (b: z.infer<typeof PlanIn>) => ({
   publicAt: new Date(b.publicAt),
@@ -156,444 +16,67 @@ const planInput = (b: z.infer<typeof PlanIn>) => ({
   exclude: b.exclude,
   compressLeadTimes: b.compressLeadTimes,
 });
-/** Partners whose content a policy rule cuts below their tier's, with each rule and its reference. */
-const Capped = z.array(
-  z.object({
-    partnerId: z.string(),
-    reasons: z.array(
-      z.object({
-        rule: z.string(),
-        effect: z.string(),
-        reference: z.string().nullable(),
-        message: z.string(),
-      }),
-    ),
-  }),
-);
-const Compressed = z.object({
-  tier: z.string().nullable(),
-  partnerIds: z.array(z.string()),
-  at: z.date(),
-  leadSeconds: z.number(),
-  availableSeconds: z.number(),
-});
 
 export function releaseRoutes(app: FastifyInstance, releases: Releases) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ["releases"];
 
-  r.get(
-    "/api/releases",
-    {
-      schema: {
-        operationId: "listReleasePlans",
-        tags,
-        summary: "Every release plan by public time (the release calendar)",
-        response: { 200: z.object({ plans: z.array(PlanOut) }), ...errors(401, 403) },
-      },
-    },
-    async (req) => ({ plans: await releases.listPlans(requireActor(req)) }),
+  route(r, api.listReleasePlans, async (req) => ({ plans: await releases.listPlans(requireActor(req)) }));
+
+  route(r, api.createReleasePlan, async (req, reply) =>
+    reply.code(201).send(await releases.createPlan(requireActor(req), req.params.id, planInput(req.body))),
   );
 
-  r.post(
-    "/api/advisories/:id/release-plan",
-    {
-      schema: {
-        operationId: "createReleasePlan",
-        tags,
-        summary:
-          "Plan the release: waves derived from tiers and each partner's eligibility, extra waves, exclusions",
-        params: IdParams,
-        body: PlanIn,
-        response: { 201: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await releases.createPlan(requireActor(req), req.params.id, planInput(req.body))),
+  route(r, api.previewReleasePlan, async (req) =>
+    releases.preview(requireActor(req), req.params.id, planInput(req.body)),
   );
 
-  r.post(
-    "/api/advisories/:id/release-plan/preview",
-    {
-      schema: {
-        operationId: "previewReleasePlan",
-        tags,
-        summary: "Who would get what when, saving nothing",
-        params: IdParams,
-        body: PlanIn,
-        response: {
-          200: z.object({
-            publicAt: z.date(),
-            waves: z.array(WaveOut),
-            exclusions: z.array(z.object({ partnerId: z.string(), kind: z.string(), reason: z.string() })),
-            /** Tier waves T0 leaves no time for (their lead time is cut), with a warning each. */
-            compressed: z.array(Compressed),
-            warnings: z.array(z.string()),
-            capped: Capped,
-            tracing: TracingOut,
-          }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req) => releases.preview(requireActor(req), req.params.id, planInput(req.body)),
+  route(r, api.getReleasePlan, async (req) => releases.getPlan(requireActor(req), req.params.id));
+
+  route(r, api.moveReleasePlan, async (req) =>
+    releases.move(requireActor(req), req.params.id, new Date(req.body.publicAt), {
+      compressLeadTimes: req.body.compressLeadTimes,
+    }),
   );
 
-  r.get(
-    "/api/advisories/:id/release-plan",
-    {
-      schema: {
-        operationId: "getReleasePlan",
-        tags,
-        summary: "The release plan with its waves, their progress and the exclusions",
-        description:
-          "capped names the partners whose content a policy rule cuts below their tier's (their eligibility now), with the rules.",
-        params: IdParams,
-        response: {
-          200: PlanOut.extend({ capped: Capped, tracing: TracingOut.nullable() }),
-          ...errors(401, 403, 404),
-        },
-      },
-    },
-    async (req) => releases.getPlan(requireActor(req), req.params.id),
+  route(r, api.approveReleasePlan, async (req) => releases.approve(requireActor(req), req.params.id));
+
+  route(r, api.getReleaseStatus, async (req) => releases.status(requireActor(req), req.params.id));
+
+  route(r, api.armReleasePlan, async (req) => releases.arm(requireActor(req), req.params.id));
+
+  route(r, api.cancelReleasePlan, async (req) =>
+    releases.cancel(requireActor(req), req.params.id, req.body.reason),
   );
 
-  r.patch(
-    "/api/advisories/:id/release-plan",
-    {
-      schema: {
-        operationId: "moveReleasePlan",
-        tags,
-        summary: "Move T0 (waves move with it) until a wave has gone out",
-        description:
-          "The plan returns to draft and needs a new approval. A T0 sooner than a tier's lead time needs compressLeadTimes: true.",
-        params: IdParams,
-        body: z.object({ publicAt: IsoDate, compressLeadTimes: z.boolean().optional() }).strict(),
-        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) =>
-      releases.move(requireActor(req), req.params.id, new Date(req.body.publicAt), {
-        compressLeadTimes: req.body.compressLeadTimes,
-      }),
-  );
+  route(r, api.breakEmbargo, async (req, reply) => {
+    const r = await releases.breakEmbargo(requireActor(req), req.params.id, req.body);
+    return reply.code(r.requested ? 202 : 200).send(r.plan);
+  });
 
-  r.post(
-    "/api/advisories/:id/release-plan/approve",
-    {
-      schema: {
-        operationId: "approveReleasePlan",
-        tags,
-        summary:
-          "A second coordinator approves the plan (not anyone who made or changed it since its last approval); pins the advisory's approved revision",
-        params: IdParams,
-        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => releases.approve(requireActor(req), req.params.id),
-  );
+  route(r, api.confirmEmbargoBreak, async (req) => releases.confirmBreak(requireActor(req), req.params.id));
 
-  r.get(
-    "/api/advisories/:id/release-plan/status",
-    {
-      schema: {
-        operationId: "getReleaseStatus",
-        tags,
-        summary:
-          "Live wave view: deliveries per channel, failures, withholdings and acknowledgements per wave (no content)",
-        params: IdParams,
-        response: {
-          200: z.object({
-            planId: z.string(),
-            state: z.string(),
-            publicAt: z.date(),
-            now: z.date(),
-            waves: z.array(
-              z.object({
-                id: z.string(),
-                at: z.date(),
-                kind: z.string(),
-                tier: z.string().nullable(),
-                firedAt: z.date().nullable(),
-                partners: z.number(),
-                portal: z.object({ partners: z.number(), copies: z.number(), read: z.number() }),
-                webhooks: z.object({ succeeded: z.number(), failed: z.number(), pending: z.number() }),
-                email: z.object({
-                  /** Handed to the SMTP server. */
-                  sent: z.number(),
-                  /** Notices waiting in the outbox because no SMTP transport is configured. */
-                  queued: z.number(),
-                  pending: z.number(),
-                  failed: z.number(),
-                  skipped: z.number(),
-                }),
-                acks: z.object({
-                  received: z.number(),
-                  in_progress: z.number(),
-                  shipped: z.number(),
-                  none: z.number(),
-                }),
-                failures: z.array(
-                  z.object({
-                    channel: z.string(),
-                    partnerId: z.string(),
-                    status: z.string(),
-                    attempts: z.number(),
-                    error: z.string().nullable(),
-                  }),
-                ),
-                withheld: z.array(z.object({ partnerId: z.string(), reason: z.string() })),
-              }),
-            ),
-          }),
-          ...errors(401, 403, 404),
-        },
-      },
-    },
-    async (req) => releases.status(requireActor(req), req.params.id),
-  );
+  route(r, api.listReleaseWebhooks, async (req) => ({
+    messages: await releases.webhookLog(requireActor(req), req.params.id),
+  }));
 
-  r.post(
-    "/api/advisories/:id/release-plan/arm",
-    {
-      schema: {
-        operationId: "armReleasePlan",
-        tags,
-        summary: "Arm an approved plan: its waves are scheduled",
-        description:
-          "409 for a draft, and when a tier wave's time has passed (T0 now sooner than its lead time) unless the plan was made with compressLeadTimes.",
-        params: IdParams,
-        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => releases.arm(requireActor(req), req.params.id),
-  );
-
-  r.post(
-    "/api/advisories/:id/release-plan/cancel",
-    {
-      schema: {
-        operationId: "cancelReleasePlan",
-        tags,
-        summary: "Cancel the plan until a wave has gone out",
-        params: IdParams,
-        body: z.object({ reason: Reason }).strict(),
-        response: { 200: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => releases.cancel(requireActor(req), req.params.id, req.body.reason),
-  );
-
-  r.post(
-    "/api/advisories/:id/embargo-break",
-    {
-      schema: {
-        operationId: "breakEmbargo",
-        tags,
-        summary: "Exploited in the wild: every pending wave now, then public, then every partner told",
-        description:
-          "On an armed plan (approved by a second coordinator) the break happens at once (200). On a draft or approved plan it is recorded as a request (202, breakRequest in the plan) that a different coordinator confirms with POST /api/advisories/{id}/embargo-break/confirm. Reason and evidence are required.",
-        params: IdParams,
-        body: z.object({ reason: Reason, evidence: z.string().trim().min(1).max(10_000) }).strict(),
-        response: { 200: PlanOut, 202: PlanOut, ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      const r = await releases.breakEmbargo(requireActor(req), req.params.id, req.body);
-      return reply.code(r.requested ? 202 : 200).send(r.plan);
-    },
-  );
-
-  r.post(
-    "/api/advisories/:id/embargo-break/confirm",
-    {
-      schema: {
-        operationId: "confirmEmbargoBreak",
-        tags,
-        summary: "Confirm another coordinator's embargo break on a plan that is not armed",
-        description:
-          "Not the coordinator who asked (403); 409 when nobody asked. Then as an embargo break: every pending wave now, public, every partner told; the audit entry names both.",
-        params: IdParams,
-        response: { 200: PlanOut, ...errors(401, 403, 404, 409) },
-      },
-    },
-    async (req) => releases.confirmBreak(requireActor(req), req.params.id),
-  );
-
-  r.get(
-    "/api/advisories/:id/release-plan/webhooks",
-    {
-      schema: {
-        operationId: "listReleaseWebhooks",
-        tags,
-        summary: "The webhook delivery log of an advisory (messages, attempts, status)",
-        params: IdParams,
-        response: {
-          200: z.object({
-            messages: z.array(
-              z.object({
-                id: z.string(),
-                partnerId: z.string(),
-                endpointId: z.string(),
-                url: z.string(),
-                eventType: z.string(),
-                status: z.string(),
-                attempts: z.number(),
-                lastStatusCode: z.number().nullable(),
-                lastError: z.string().nullable(),
-                createdAt: z.date(),
-                succeededAt: z.date().nullable(),
-              }),
-            ),
-          }),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (req) => ({ messages: await releases.webhookLog(requireActor(req), req.params.id) }),
-  );
-
-  r.post(
-    "/api/advisories/:id/release-plan/webhooks/:messageId/redeliver",
-    {
-      schema: {
-        operationId: "redeliverReleaseWebhook",
-        tags,
-        summary: "Send a webhook message again now (a fresh 24-hour retry window)",
-        params: z.object({
-          id: AdvisoryId,
-          messageId: z.string().regex(/^whm_[0-9A-HJKMNP-TV-Z]{26}$/, "not a webhook message ID"),
-        }),
-        response: {
-          200: z.object({ id: z.string(), status: z.string(), attempts: z.number() }),
-          ...errors(401, 403, 404, 409),
-        },
-      },
-    },
-    async (req) => releases.redeliverWebhook(requireActor(req), req.params.id, req.params.messageId),
+  route(r, api.redeliverReleaseWebhook, async (req) =>
+    releases.redeliverWebhook(requireActor(req), req.params.id, req.params.messageId),
   );
 
   // ---- partner side ----
 
-  r.get(
-    "/api/partner/advisories",
-    {
-      schema: {
-        operationId: "listPartnerAdvisories",
-        tags: ["partner portal"],
-        summary: "Advisories released to the caller's organisation (nothing about future ones)",
-        response: {
-          200: z.object({
-            advisories: z.array(
-              z.object({
-                advisoryId: z.string(),
-                trackingId: z.string(),
-                title: z.string(),
-                revision: z.number(),
-                sections: z.array(z.string()),
-                deliveredAt: z.date(),
-                acknowledgement: AckOut,
-              }),
-            ),
-          }),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (req) => ({ advisories: await releases.inbox(requireActor(req)) }),
-  );
+  route(r, api.listPartnerAdvisories, async (req) => ({
+    advisories: await releases.inbox(requireActor(req)),
+  }));
 
-  r.get(
-    "/api/partner/advisories/:id",
-    {
-      schema: {
-        operationId: "getPartnerAdvisory",
-        tags: ["partner portal"],
-        summary: "The caller's copy of a released advisory (404 before its wave); every read audited",
-        description:
-          "The copy is the caller's own, stored when it was delivered: its text sections, fenced code and text files (YARA, Sigma, Python, shell, raw HTTP, IOC lists) are worded for this recipient alone, with canary tokens where the author placed them; titles, product lists and binary files are the same for everyone. embargo.state is embargoed until the advisory is public, then public; once public, publicSections carries the public sections (summary, details) the copy does not have (those are the public text, not fingerprinted).",
-        params: IdParams,
-        response: {
-          200: z.object({
-            deliveryId: z.string(),
-            deliveredAt: z.date(),
-            copy: CopyOut,
-            acknowledgement: AckOut,
-            /** Follows the clock: embargoed until the advisory is public, then public. */
-            embargo: z.object({
-              state: z.enum(["embargoed", "public"]),
-              publicAt: z.date().nullable(),
-              publishedAt: z.date().nullable(),
-            }),
-            /**
-             * Once public: the public sections (summary, details) the copy lacks, so nobody has less
-             * than the public advisory.
-             */
-            publicSections: z.record(z.string(), z.string()),
-            publicAt: z
-              .date()
-              .nullable()
-              .describe("T0, when the embargo ends (as planned now); null once the advisory is public"),
-            identifiers: CopyIdentifiersOut.describe("CVE IDs, CVSS and CWE as they are now"),
-          }),
-          ...errors(401, 403, 404),
-        },
-      },
-    },
-    async (req) => releases.copy(requireActor(req), req.params.id),
-  );
+  route(r, api.getPartnerAdvisory, async (req) => releases.copy(requireActor(req), req.params.id));
 
-  r.get(
-    "/api/partner/advisories/:id/files/:fileId",
-    {
-      schema: {
-        operationId: "downloadPartnerAdvisoryFile",
-        tags: ["partner portal"],
-        summary:
-          "A file of the caller's copy as bytes: a text file in the caller's own variant (the SHA-256 its copy lists), a binary file (ZIP, pcap) unchanged; 404 before its wave or beyond its content level; audited",
-        params: IdParams.extend({
-          fileId: z.string().regex(/^afl_[0-9A-HJKMNP-TV-Z]{26}$/, "not a file ID"),
-        }),
-        response: { ...errors(401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId);
-      return sendDownload(reply as FastifyReply, f);
-    },
-  );
+  route(r, api.downloadPartnerAdvisoryFile, async (req, reply) => {
+    const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId);
+    return sendDownload(reply as FastifyReply, f);
+  });
 
-  r.post(
-    "/api/partner/advisories/:id/acks",
-    {
-      schema: {
-        operationId: "acknowledgePartnerAdvisory",
-        tags: ["partner portal"],
-        summary: "Mark the advisory received, protection in progress, or protection shipped",
-        params: IdParams,
-        body: z
-          .object({
-            status: z.enum(ACK_STATUSES),
-            note: z.string().trim().max(2000).optional(),
-            product: z.string().trim().min(1).max(200).optional(),
-            signatureIds: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
-          })
-          .strict(),
-        response: {
-          201: z.object({
-            id: z.string(),
-            advisoryId: z.string(),
-            status: z.enum(ACK_STATUSES),
-            note: z.string().nullable(),
-            product: z.string().nullable(),
-            signatureIds: z.array(z.string()),
-            createdAt: z.date(),
-          }),
-          ...errors(400, 401, 403, 404),
-        },
-      },
-    },
-    async (req, reply) =>
-      reply.code(201).send(await releases.acknowledge(requireActor(req), req.params.id, req.body)),
+  route(r, api.acknowledgePartnerAdvisory, async (req, reply) =>
+    reply.code(201).send(await releases.acknowledge(requireActor(req), req.params.id, req.body)),
   );
 }

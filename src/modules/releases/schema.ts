@@ -3,6 +3,7 @@
 // per-recipient copy, written with its idempotency key in one transaction), acknowledgements, and the
 // webhook messages with every attempt.
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { AckStatus, Section } from "../../contract/enums.ts";
 import { organisations } from "../accounts/schema.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { PlanState } from "./states.ts";
@@ -86,7 +87,7 @@ export const releaseWaves = pgTable(
     tier: text("tier"),
     partnerIds: jsonb("partner_ids").$type<string[]>().notNull(),
     /** Sections of the advisory this wave carries (each partner's eligibility may take some away). */
-    content: jsonb("content").$type<string[]>().notNull(),
+    content: jsonb("content").$type<Section[]>().notNull(),
     reason: text("reason"),
     /** Set once every recipient of the wave has its delivery (or a recorded withholding). */
     firedAt: ts("fired_at"),
@@ -134,7 +135,7 @@ export const releaseDeliveries = pgTable(
     recipientKind: text("recipient_kind").notNull(),
     recipientId: text("recipient_id").notNull(),
     revision: integer("revision").notNull(),
-    sections: jsonb("sections").$type<string[]>().notNull(),
+    sections: jsonb("sections").$type<Section[]>().notNull(),
     /** The rendered copy (JSON), sealed and bound to this row. */
     copySealed: text("copy_sealed").notNull(),
     copySha256: text("copy_sha256").notNull(),
@@ -189,8 +190,7 @@ export const releaseAcks = pgTable(
     partnerId: text("partner_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
     userId: text("user_id").notNull(),
-    /** received | in_progress | shipped */
-    status: text("status").notNull(),
+    status: text("status").$type<AckStatus>().notNull(),
     note: text("note"),
     product: text("product"),
     signatureIds: jsonb("signature_ids").$type<string[]>().notNull(),

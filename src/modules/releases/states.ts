@@ -2,8 +2,9 @@
 // (what the engine and the other modules may do with it) and which event takes it where. Every
 // check of a plan's state goes through this table (`transition`, `is`, `statesWhere`).
 
-export const PLAN_STATES = ["draft", "approved", "armed", "broken", "fired", "cancelled"] as const;
-export type PlanState = (typeof PLAN_STATES)[number];
+import { PLAN_STATES, type PlanState } from "../../contract/enums.ts";
+
+export { PLAN_STATES, type PlanState };
 
 /**
  * plan: planned again (POST); approve: by a second coordinator; arm: its jobs scheduled; move: T0

@@ -45,7 +45,7 @@ export function splitSections(text: string): Map<Section, string> {
   const marks = [...text.matchAll(MARKER_LINE)];
   marks.forEach((m, k) => {
     const start = (m.index ?? 0) + m[0].length;
-    const end = k + 1 < marks.length ? (marks[k + 1].index ?? text.length) : text.length;
+    const end = k + 1 < marks.length ? (marks[k + 1]?.index ?? text.length) : text.length;
     out.set(m[1] as Section, text.slice(start, end).trim());
   });
   return out;
@@ -213,7 +213,14 @@ export function tracingCapacity(
     if (!file) return { pts, words: 0 };
     const where = siteSections(file.plan);
     for (const p of file.plan.points)
-      if (!sections || p.sites.some((s) => sections.includes(where[s]))) pts[groupOf(p.layer)]++;
+      if (
+        !sections ||
+        p.sites.some((s) => {
+          const at = where[s];
+          return at !== undefined && sections.includes(at);
+        })
+      )
+        pts[groupOf(p.layer)]++;
     for (const a of file.files ?? []) {
       const id = a.name.slice(0, a.name.indexOf("/"));
       const f = source.files.find((x) => x.id === id);

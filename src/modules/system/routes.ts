@@ -1,10 +1,10 @@
 // Health and the programme overview.
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { authorize } from "../../authz/authorize.ts";
+import { systemApi as api } from "../../contract/system.ts";
 import { requireActor } from "../../platform/http/auth.ts";
-import { errors } from "../../platform/http/schemas.ts";
+import { route } from "../../platform/http/route.ts";
 
 export function systemRoutes(
   app: FastifyInstance,
@@ -21,72 +21,27 @@ export function systemRoutes(
   },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
-    "/api/health",
-    {
-      schema: {
-        operationId: "health",
-        tags: ["system"],
-        summary: "Liveness, database kind and version (no login)",
-        description:
-          "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator.",
-        response: {
-          200: z.object({
-            status: z.literal("ok"),
-            database: z.enum(["pglite", "postgresql"]),
-            version: z.string(),
-            adminExists: z.boolean(),
-          }),
-        },
-      },
-    },
-    async () => ({
-      status: "ok" as const,
-      database: info.database,
-      version: info.version,
-      adminExists: await info.adminExists(),
-    }),
-  );
+  route(r, api.health, async () => ({
+    status: "ok" as const,
+    database: info.database,
+    version: info.version,
+    adminExists: await info.adminExists(),
+  }));
 
-  r.get(
-    "/api/overview",
-    {
-      schema: {
-        operationId: "overview",
-        tags: ["system"],
-        summary: "Counts for the programme dashboard (staff)",
-        description:
-          "nextRelease is the T0 of the next armed release plan still to come, or null; cases counts every case, releases the plans armed, fired or broken.",
-        response: {
-          200: z.object({
-            partners: z.number(),
-            openCases: z.number(),
-            advisories: z.number(),
-            nextRelease: z.date().nullable(),
-            cases: z.number(),
-            releases: z.number(),
-          }),
-          ...errors(401, 403),
-        },
-      },
-    },
-    async (req) => {
-      authorize(requireActor(req), "programme:overview");
-      const c = info.counts ?? {};
-      const [partners, openCases, advisories, allCases, releases] = await Promise.all(
-        [c.partners, c.openCases, c.advisories, c.cases, c.releases].map((f) =>
-          f ? f() : Promise.resolve(0),
-        ),
-      );
-      const nextRelease = info.nextRelease ? await info.nextRelease() : null;
-      return {
-        partners: partners ?? 0,
-        openCases: openCases ?? 0,
-        advisories: advisories ?? 0,
-        nextRelease,
-        cases: allCases ?? 0,
-        releases: releases ?? 0,
-      };
-    },
-  );
+  route(r, api.overview, async (req) => {
+    authorize(requireActor(req), "programme:overview");
+    const c = info.counts ?? {};
+    const [partners, openCases, advisories, allCases, releases] = await Promise.all(
+      [c.partners, c.openCases, c.advisories, c.cases, c.releases].map((f) => (f ? f() : Promise.resolve(0))),
+    );
+    const nextRelease = info.nextRelease ? await info.nextRelease() : null;
+    return {
+      partners: partners ?? 0,
+      openCases: openCases ?? 0,
+      advisories: advisories ?? 0,
+      nextRelease,
+      cases: allCases ?? 0,
+      releases: releases ?? 0,
+    };
+  });
 }

@@ -16,9 +16,9 @@ export function planHttp(src: string, _familyPrefix = "http"): CodeEdit[] {
   }
   const out: CodeEdit[] = [];
   for (let k = 0; k < lines.length; k++) {
-    if (!REQUEST_LINE.test(lines[k].text)) continue;
+    if (!REQUEST_LINE.test(lines[k]!.text)) continue;
     let e = k + 1;
-    while (e < lines.length && lines[e].text.replace(/\r$/, "") !== "") e++;
+    while (e < lines.length && lines[e]!.text.replace(/\r$/, "") !== "") e++;
     const fields = lines.slice(k + 1, e);
     const names = fields.map((l) => FIELD.exec(l.text.replace(/\r$/, ""))?.[1]?.toLowerCase() ?? null);
     if (names.some((n) => n === null) || new Set(names).size !== names.length) {

@@ -47,7 +47,7 @@ const EXTENSIONS: Record<string, Language> = {
 export function languageOfInfo(info: string): Language | null {
   const word = info
     .trim()
-    .split(/[\s{,]/)[0]
+    .split(/[\s{,]/)[0]!
     .toLowerCase();
   return INFO[word] ?? null;
 }
@@ -100,7 +100,7 @@ export function fencedCodeEdits(text: string): CodeEdit[] {
     const m = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
     if (open) {
       // The same closing rule as protectSpans in plan.ts, so a block ends where its protection ends.
-      if (m && m[1][0] === open.fence[0] && m[1].length >= open.fence.length) {
+      if (m && m[1]![0] === open.fence[0] && m[1]!.length >= open.fence.length) {
         const code = text.slice(open.start, offset);
         if (open.language && !/\{\{[^{}\n]*\|[^{}\n]*\}\}|<!--\s*forewarn:/.test(code)) {
           for (const e of planCode(open.language, code, `${open.language}@${open.start}`))
@@ -109,12 +109,12 @@ export function fencedCodeEdits(text: string): CodeEdit[] {
         open = null;
       }
     } else if (m) {
-      open = { fence: m[1], language: languageOfInfo(m[2]), start: end };
-      if (!open.language && PLAIN_INFO.has(m[2].trim().toLowerCase())) {
+      open = { fence: m[1]!, language: languageOfInfo(m[2]!), start: end };
+      if (!open!.language && PLAIN_INFO.has(m[2]!.trim().toLowerCase())) {
         const close = text
           .slice(end)
-          .search(new RegExp(`^\\s{0,3}${m[1][0] === "`" ? "`" : "~"}{${m[1].length},}\\s*$`, "m"));
-        if (close !== -1 && isIocList(text.slice(end, end + close))) open.language = "ioc";
+          .search(new RegExp(`^\\s{0,3}${m[1]![0] === "`" ? "`" : "~"}{${m[1]!.length},}\\s*$`, "m"));
+        if (close !== -1 && isIocList(text.slice(end, end + close))) open!.language = "ioc";
       }
     }
     offset = end;

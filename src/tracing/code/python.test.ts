@@ -173,7 +173,7 @@ describe("Python variants", () => {
     const result = sameTrees(cases);
     expect(result.length).toBe(cases.length);
     result.forEach((ok, k) => {
-      expect(ok, `variant ${k}:\n${cases[k].variant}`).toBe(true);
+      expect(ok, `variant ${k}:\n${cases[k]!.variant}`).toBe(true);
     });
   });
 

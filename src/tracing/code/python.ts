@@ -132,19 +132,19 @@ export function pythonTokens(src: string): Tok[] | null {
     const str = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(src.slice(i, i + 5));
     if (str) {
       const q = str[2];
-      const raw = /r/i.test(str[1]);
+      const raw = /r/i.test(str[1]!);
       let j = i + str[0].length;
       for (;;) {
         if (j >= src.length) return null;
-        if (src.startsWith(q, j)) break;
-        if (q.length === 1 && src[j] === "\n") return null;
+        if (src.startsWith(q!, j)) break;
+        if (q!.length === 1 && src[j] === "\n") return null;
         j += src[j] === "\\" && !(raw && src[j + 1] === undefined) ? 2 : 1;
       }
       // The end of a triple-quoted string may carry line breaks: keep the line start right.
-      const end = j + q.length;
+      const end = j + q!.length;
       const nl = src.lastIndexOf("\n", end - 1);
       push("string", end);
-      if (nl >= 0 && nl >= toks[toks.length - 1].start) lineStart = nl + 1;
+      if (nl >= 0 && nl >= toks[toks.length - 1]!.start) lineStart = nl + 1;
       continue;
     }
     const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 256));
@@ -166,13 +166,13 @@ export function pythonTokens(src: string): Tok[] | null {
       src.slice(i, i + 3),
     );
     const v = op ? op[0] : c;
-    if ("([{".includes(v)) {
+    if ("([{".includes(v!)) {
       push("op", i + 1);
       depth++;
       continue;
     }
-    if (")]}".includes(v)) depth = Math.max(0, depth - 1);
-    push("op", i + v.length);
+    if (")]}".includes(v!)) depth = Math.max(0, depth - 1);
+    push("op", i + v!.length);
   }
   return toks;
 }
@@ -194,24 +194,24 @@ export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
   const taken = new Set(code.filter((t) => t.kind === "name").map((t) => t.value));
   let fn = 0;
   for (let k = 0; k < code.length; k++) {
-    if (code[k].value !== "def" || code[k].kind !== "name") continue;
+    if (code[k]!.value !== "def" || code[k]!.kind !== "name") continue;
     // "def" opens the line, or follows "async" that does.
-    const opener = code[k].lineCol >= 0 ? code[k] : code[k - 1]?.value === "async" ? code[k - 1] : null;
+    const opener = code[k]!.lineCol >= 0 ? code[k] : code[k - 1]?.value === "async" ? code[k - 1] : null;
     if (!opener || opener.lineCol < 0) continue;
     const col = opener.lineCol;
     // Parameters: every name inside the def's parentheses.
     let p = k + 2;
     if (code[p]?.value !== "(") continue;
     const params = new Set<string>();
-    const bodyDepth = code[p].depth;
-    for (p++; p < code.length && !(code[p].value === ")" && code[p].depth === bodyDepth); p++)
-      if (code[p].kind === "name") params.add(code[p].value);
+    const bodyDepth = code[p]!.depth;
+    for (p++; p < code.length && !(code[p]!.value === ")" && code[p]!.depth === bodyDepth); p++)
+      if (code[p]!.kind === "name") params.add(code[p]!.value);
     let e = p + 1;
-    while (e < code.length && !(code[e].lineCol >= 0)) e++; // the first statement of the body
+    while (e < code.length && !(code[e]!.lineCol >= 0)) e++; // the first statement of the body
     const bodyStart = e;
-    while (e < code.length && !(code[e].lineCol >= 0 && code[e].lineCol <= col)) e++;
+    while (e < code.length && !(code[e]!.lineCol >= 0 && code[e]!.lineCol <= col)) e++;
     const body = code.slice(bodyStart, e);
-    if (body.length === 0 || body[0].lineCol <= col) continue; // a one-line def: leave it
+    if (body.length === 0 || body[0]!.lineCol <= col) continue; // a one-line def: leave it
     edits.push(...renameLocals(src, body, params, taken, `${familyPrefix}-f${fn++}`));
   }
   return nonOverlapping(edits.filter((x): x is CodeEdit => x !== null));
@@ -219,7 +219,7 @@ export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
 
 function quoteSite(src: string, t: Tok): CodeEdit | null {
   const m = /^([rRbBuUfF]{0,2})(['"])([\s\S]*)\2$/.exec(t.value);
-  if (!m || m[3].startsWith(m[2]) || /['"\\\n{}]/.test(m[3])) return null;
+  if (!m || m[3]!.startsWith(m[2]!) || /['"\\\n{}]/.test(m[3]!)) return null;
   const q = m[2] === "'" ? '"' : "'";
   return site(src, t.start, t.end, `${m[1]}${q}${m[3]}${q}`);
 }
@@ -240,11 +240,11 @@ function renameLocals(
   for (let k = 0; k < body.length; k++) {
     const t = body[k];
     // NAME [, NAME]* = …   at the start of a statement
-    if (t.lineCol >= 0 && t.kind === "name") {
+    if (t!.lineCol >= 0 && t!.kind === "name") {
       let j = k;
       const names: string[] = [];
-      while (body[j]?.kind === "name" && !KEYWORDS.has(body[j].value)) {
-        names.push(body[j].value);
+      while (body[j]?.kind === "name" && !KEYWORDS.has(body[j]!.value)) {
+        names.push(body[j]!.value);
         if (body[j + 1]?.value === ",") j += 2;
         else {
           j++;
@@ -256,14 +256,19 @@ function renameLocals(
         for (const n of names) bound.add(n);
     }
     // for NAME [, NAME]* in   (statements only: comprehension variables have their own scope)
-    if (t.value === "for" && t.lineCol >= 0) {
-      for (let j = k + 1; body[j] && body[j].value !== "in"; j++)
-        if (body[j].kind === "name") bound.add(body[j].value);
-        else if (body[j].value !== ",") break;
+    if (t!.value === "for" && t!.lineCol >= 0) {
+      for (let j = k + 1; body[j] && body[j]!.value !== "in"; j++)
+        if (body[j]!.kind === "name") bound.add(body[j]!.value);
+        else if (body[j]!.value !== ",") break;
     }
     // with … as NAME / except … as NAME
-    if (t.value === "as" && body[k + 1]?.kind === "name" && body[k + 2] && /^[:,)]$/.test(body[k + 2].value))
-      bound.add(body[k + 1].value);
+    if (
+      t!.value === "as" &&
+      body[k + 1]?.kind === "name" &&
+      body[k + 2] &&
+      /^[:,)]$/.test(body[k + 2]!.value)
+    )
+      bound.add(body[k + 1]!.value);
   }
   const out: (CodeEdit | null)[] = [];
   for (const name of bound) {

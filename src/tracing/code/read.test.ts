@@ -51,14 +51,14 @@ describe("reading code points", () => {
       let offset = 0;
       for (const seg of plan.segments) {
         if (typeof seg === "number") at[seg] = offset;
-        offset += (typeof seg === "string" ? seg : plan.sites[seg].alts[x[plan.sites[seg].point]]).length;
+        offset += (typeof seg === "string" ? seg : plan.sites[seg]!.alts[x[plan.sites[seg]!.point]!]!).length;
       }
       for (const info of ["yara", "python"]) {
         const from = copy.indexOf(`\`\`\`${info}\n`);
         const to = copy.indexOf("```", from + 4);
         const code = copy.slice(from + info.length + 4, to);
         const points = new Set(
-          plan.sites.flatMap((s, k) => (s.layer === "code" && at[k] > from && at[k] < to ? [s.point] : [])),
+          plan.sites.flatMap((s, k) => (s.layer === "code" && at[k]! > from && at[k]! < to ? [s.point] : [])),
         );
         const r = readWithCode(reader, codeReader, `${FILLER}\n\n${code}\n${FILLER}`);
         expect(points.size).toBeGreaterThan(10);

@@ -42,7 +42,7 @@ function context(plan: Plan, k: number, dir: 1 | -1): { source: string; fixed: n
       parts.push(escapeRe(piece));
     } else {
       if (++crossed > MAX_CROSSED) break;
-      parts.push(`(?:${plan.sites[seg].alts.map((a) => escapeRe(squash(a))).join("|")})`);
+      parts.push(`(?:${plan.sites[seg!]!.alts.map((a) => escapeRe(squash(a))).join("|")})`);
     }
   }
   if (dir < 0) parts.reverse();
@@ -54,19 +54,19 @@ export function compileCodeReader(plan: Plan): CodeReader {
   const needles: CodeReader["needles"] = plan.sites.map(() => null);
   const all = [0, 1].map((b) => squash(render(plan, new Uint8Array(plan.points.length).fill(b))));
   plan.segments.forEach((seg, k) => {
-    if (typeof seg !== "number" || plan.sites[seg].layer !== "code") return;
+    if (typeof seg !== "number" || plan.sites[seg]!.layer !== "code") return;
     const left = context(plan, k, -1);
     const right = context(plan, k, 1);
     if (left.fixed + right.fixed < MIN_CONTEXT) return;
-    const [a, b] = plan.sites[seg].alts.map((x) => squash(x));
+    const [a, b] = plan.sites[seg]!.alts.map((x) => squash(x));
     if (a === b) return;
     const pair: [RegExp, RegExp] = [
-      new RegExp(left.source + escapeRe(a) + right.source, "g"),
-      new RegExp(left.source + escapeRe(b) + right.source, "g"),
+      new RegExp(left.source + escapeRe(a!) + right.source, "g"),
+      new RegExp(left.source + escapeRe(b!) + right.source, "g"),
     ];
     // Each rendering shows its own needle exactly once and never the other one.
-    if (count(all[0], pair[0]) !== 1 || count(all[1], pair[1]) !== 1) return;
-    if (count(all[0], pair[1]) !== 0 || count(all[1], pair[0]) !== 0) return;
+    if (count(all[0]!, pair[0]) !== 1 || count(all[1]!, pair[1]) !== 1) return;
+    if (count(all[0]!, pair[1]) !== 0 || count(all[1]!, pair[0]) !== 0) return;
     needles[seg] = pair;
   });
   return { plan, needles };
@@ -83,7 +83,7 @@ export function readCode(reader: CodeReader, evidence: string): Reading {
   let read = 0;
   let codeSites = 0;
   reader.needles.forEach((pair, s) => {
-    if (plan.sites[s].layer === "code") codeSites++;
+    if (plan.sites[s]!.layer === "code") codeSites++;
     if (!pair) return;
     const zero = count(text, pair[0]) > 0;
     const one = count(text, pair[1]) > 0;
@@ -109,8 +109,8 @@ export function readCode(reader: CodeReader, evidence: string): Reading {
 export function mergeReadings(plan: Plan, generic: Reading, code: Reading): Reading {
   const siteSymbols = new Int8Array(plan.sites.length).fill(-1);
   for (let s = 0; s < siteSymbols.length; s++) {
-    const a = generic.siteSymbols[s];
-    const b = code.siteSymbols[s];
+    const a = generic.siteSymbols[s]!;
+    const b = code.siteSymbols[s]!;
     siteSymbols[s] = a === -1 ? b : b === -1 || a === b ? a : -1;
   }
   return finish(plan, siteSymbols, generic.evidenceWords, generic.match, generic);

@@ -39,12 +39,12 @@ export function planShell(src: string, _familyPrefix = "sh"): CodeEdit[] {
       wordStart = false;
       continue;
     }
-    wordStart = /[\s;|&()]/.test(c);
+    wordStart = /[\s;|&()]/.test(c!);
     i++;
   }
   for (const m of src.matchAll(/(?<=(?:^|[\s;|&(])grep[ \t]+)(-[A-Za-z])([ \t]+)(-[A-Za-z])(?=[ \t])/gm)) {
     const [, a, gap, b] = m;
-    if (!GREP_FLAGS.test(a) || !GREP_FLAGS.test(b) || a === b) continue;
+    if (!GREP_FLAGS.test(a!) || !GREP_FLAGS.test(b!) || a === b) continue;
     const at = m.index ?? 0;
     edits.push(site(src, at, at + m[0].length, `${b}${gap}${a}`));
   }

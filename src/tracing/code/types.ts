@@ -60,11 +60,11 @@ export function pairSwaps(code: string, lines: { start: number; end: number }[])
   for (let k = 0; k + 1 < lines.length; k += 2) {
     const a = lines[k];
     const b = lines[k + 1];
-    if (code.slice(a.end, b.start) !== "\n") continue;
-    const ta = code.slice(a.start, a.end);
-    const tb = code.slice(b.start, b.end);
+    if (code.slice(a!.end, b!.start) !== "\n") continue;
+    const ta = code.slice(a!.start, a!.end);
+    const tb = code.slice(b!.start, b!.end);
     if (ta === tb) continue;
-    const e = site(code, a.start, b.end, `${tb}\n${ta}`);
+    const e = site(code, a!.start, b!.end, `${tb}\n${ta}`);
     if (e) out.push(e);
   }
   return out;

@@ -14,7 +14,7 @@ const ITEM_LINE = /^-[ \t]+(\S.*)$/;
 function scalarOk(v: string): boolean {
   const value = v.replace(/[ \t]+#.*$/, "");
   if (/^[|>&*!]|^<</.test(value)) return false;
-  if (/^["']/.test(value) && !(value.length > 1 && value.endsWith(value[0]))) return false;
+  if (/^["']/.test(value) && !(value.length > 1 && value.endsWith(value[0]!))) return false;
   if (/^[[{]/.test(value) && !/[\]}]$/.test(value)) return false;
   return !/:[ \t]/.test(value.replace(/"[^"]*"|'[^']*'/g, "")); // "- a: b" is a mapping, not a scalar
 }
@@ -39,16 +39,16 @@ export function planYaml(src: string, _familyPrefix = "yaml"): CodeEdit[] {
   const skip = new Uint8Array(lines.length);
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k];
-    if (/\t/.test(src.slice(l.start, l.start + l.indent + 1))) return [];
-    if (/:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$/.test(l.text) || /^-[ \t]*[|>]/.test(l.text)) {
-      for (let j = k + 1; j < lines.length && (lines[j].text === "" || lines[j].indent > l.indent); j++)
+    if (/\t/.test(src.slice(l!.start, l!.start + l!.indent + 1))) return [];
+    if (/:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$/.test(l!.text) || /^-[ \t]*[|>]/.test(l!.text)) {
+      for (let j = k + 1; j < lines.length && (lines[j]!.text === "" || lines[j]!.indent > l!.indent); j++)
         skip[j] = 1;
     }
   }
   const deeperNext = (k: number) => {
     for (let j = k + 1; j < lines.length; j++) {
-      if (lines[j].text === "" || lines[j].text.startsWith("#")) continue;
-      return lines[j].indent > lines[k].indent && !ITEM_LINE.test(lines[j].text);
+      if (lines[j]!.text === "" || lines[j]!.text.startsWith("#")) continue;
+      return lines[j]!.indent > lines[k]!.indent && !ITEM_LINE.test(lines[j]!.text);
     }
     return false;
   };
@@ -70,33 +70,33 @@ export function planYaml(src: string, _familyPrefix = "yaml"): CodeEdit[] {
   };
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k];
-    if (l.indent === 0 && l.text !== "") inDetection = /^detection:/.test(l.text);
+    if (l!.indent === 0 && l!.text !== "") inDetection = /^detection:/.test(l!.text);
     let kind = "";
     if (!skip[k] && !deeperNext(k)) {
-      const key = KEY_LINE.exec(l.text);
-      if (key && scalarOk(key[2]) && key[1] !== "<<") kind = `map@${l.indent}`;
-      const item = ITEM_LINE.exec(l.text);
-      if (item && sigma && inDetection && scalarOk(item[1]) && l.indent > 0) {
+      const key = KEY_LINE.exec(l!.text);
+      if (key && scalarOk(key[2]!) && key[1] !== "<<") kind = `map@${l!.indent}`;
+      const item = ITEM_LINE.exec(l!.text);
+      if (item && sigma && inDetection && scalarOk(item[1]!) && l!.indent > 0) {
         // The parent is a field (not the condition).
         let p = k - 1;
         while (
           p >= 0 &&
-          ((lines[p].indent >= l.indent && lines[p].text.startsWith("-")) || lines[p].text === "")
+          ((lines[p]!.indent >= l!.indent && lines[p]!.text.startsWith("-")) || lines[p]!.text === "")
         )
           p--;
         const parent = p >= 0 ? lines[p] : null;
         if (
           parent &&
-          parent.indent <= l.indent &&
+          parent.indent <= l!.indent &&
           /^[A-Za-z0-9_.|-]+:[ \t]*$/.test(parent.text) &&
           !/^condition:/.test(parent.text)
         )
-          kind = `seq@${l.indent}@${p}`;
+          kind = `seq@${l!.indent}@${p}`;
       }
     }
     if (kind === "" || (run.length && kind !== runKind)) flush();
     if (kind) {
-      run.push(l);
+      run.push(l!);
       runKind = kind;
     }
   }

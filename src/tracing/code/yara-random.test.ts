@@ -22,7 +22,7 @@ function randomRule(rng: Prng, k: number): string {
     const anon = rng.next() < 0.15;
     let name = "";
     if (!anon) {
-      do name = pick(pool);
+      do name = pick(pool)!;
       while (names.includes(name));
       names.push(name);
     }
@@ -33,10 +33,10 @@ function randomRule(rng: Prng, k: number): string {
       kind === 0
         ? `"${w}"${mods.length ? ` ${mods.join(" ")}` : ""}`
         : kind === 1
-          ? `{ ${rng.next() < 0.5 ? hex(w) : hex(w).toLowerCase()} }`
+          ? `{ ${rng.next() < 0.5 ? hex(w!) : hex(w!).toLowerCase()} }`
           : kind === 2
-            ? `/${w.slice(0, 2)}[a-z]+${w.slice(-1)}/${rng.next() < 0.5 ? "" : " nocase"}`
-            : `{ ${hex(w.slice(0, 2))} ?? ${hex(w.slice(3, 4))} }`;
+            ? `/${w!.slice(0, 2)}[a-z]+${w!.slice(-1)}/${rng.next() < 0.5 ? "" : " nocase"}`
+            : `{ ${hex(w!.slice(0, 2))} ?? ${hex(w!.slice(3, 4))} }`;
     lines.push(`        ${anon ? "$" : `$${name}`} = ${value}`);
   }
   const terms = names.map((name) =>

@@ -25,12 +25,12 @@ export function yaraTokens(src: string): Tok[] | null {
   const push = (kind: Tok["kind"], start: number, end: number) =>
     toks.push({ kind, start, end, value: src.slice(start, end) });
   const prev = () => {
-    for (let k = toks.length - 1; k >= 0; k--) if (toks[k].kind !== "comment") return toks[k];
+    for (let k = toks.length - 1; k >= 0; k--) if (toks[k]!.kind !== "comment") return toks[k];
     return undefined;
   };
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) {
+    if (/\s/.test(c!)) {
       i++;
       continue;
     }
@@ -68,7 +68,7 @@ export function yaraTokens(src: string): Tok[] | null {
       }
       if (j >= src.length) return null;
       j++;
-      while (j < src.length && /[is]/.test(src[j])) j++;
+      while (j < src.length && /[is]/.test(src[j]!)) j++;
       push("regex", i, j);
       i = j;
       continue;
@@ -109,19 +109,19 @@ export function planYara(src: string, familyPrefix = "yara"): CodeEdit[] {
   let ruleNo = 0;
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
-    if (t.kind === "comment") {
-      edits.push(commentSite(src, t));
+    if (t!.kind === "comment") {
+      edits.push(commentSite(src, t!));
       continue;
     }
-    if (t.kind !== "word" || t.value !== "rule") continue;
+    if (t!.kind !== "word" || t!.value !== "rule") continue;
     // rule NAME [: tags] {
     let b = k + 1;
-    while (b < toks.length && toks[b].value !== "{") b++;
+    while (b < toks.length && toks[b]!.value !== "{") b++;
     let depth = 0;
     let e = b;
     for (; e < toks.length; e++) {
-      if (toks[e].value === "{") depth++;
-      else if (toks[e].value === "}" && --depth === 0) break;
+      if (toks[e]!.value === "{") depth++;
+      else if (toks[e]!.value === "}" && --depth === 0) break;
     }
     if (e >= toks.length) return [];
     edits.push(...planRule(src, toks.slice(b + 1, e), `${familyPrefix}-r${ruleNo++}`));
@@ -148,8 +148,8 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
   const sectionOf: string[] = [];
   for (let k = 0; k < body.length; k++) {
     const t = body[k];
-    if (t.kind === "word" && body[k + 1]?.value === ":" && /^(meta|strings|condition)$/.test(t.value)) {
-      section = t.value;
+    if (t!.kind === "word" && body[k + 1]?.value === ":" && /^(meta|strings|condition)$/.test(t!.value)) {
+      section = t!.value;
       sectionOf.push("");
       continue;
     }
@@ -160,12 +160,12 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
   // Meta: one entry per line, swapped in pairs.
   const metaLines: { start: number; end: number }[] = [];
   for (let k = 0; k < body.length; k++) {
-    if (sectionOf[k] !== "meta" || body[k].kind !== "word" || body[k + 1]?.value !== "=") continue;
+    if (sectionOf[k] !== "meta" || body[k]!.kind !== "word" || body[k + 1]?.value !== "=") continue;
     const v = body[k + 2];
     if (!v || body[k + 3]?.value === "=" || !v || sectionOf[k + 2] !== "meta") continue;
-    const lineStart = src.lastIndexOf("\n", body[k].start - 1) + 1;
+    const lineStart = src.lastIndexOf("\n", body[k]!.start - 1) + 1;
     const lineEnd = src.indexOf("\n", v.end) === -1 ? src.length : src.indexOf("\n", v.end);
-    if (src.slice(lineStart, body[k].start).trim() !== "" || src.slice(v.end, lineEnd).trim() !== "")
+    if (src.slice(lineStart, body[k]!.start).trim() !== "" || src.slice(v.end, lineEnd).trim() !== "")
       continue;
     metaLines.push({ start: lineStart, end: lineEnd });
   }
@@ -176,7 +176,7 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
     run = [];
   };
   for (const l of metaLines) {
-    if (run.length && src.slice(run[run.length - 1].end, l.start) !== "\n") flush();
+    if (run.length && src.slice(run[run.length - 1]!.end, l.start) !== "\n") flush();
     run.push(l);
   }
   flush();
@@ -186,29 +186,29 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
   let anonymous = false;
   for (let k = 0; k < body.length; k++) {
     const t = body[k];
-    if (sectionOf[k] !== "strings" || t.kind !== "ident" || body[k + 1]?.value !== "=") continue;
-    if (t.value === "$") anonymous = true;
-    else defs.push(t.value.slice(1));
+    if (sectionOf[k] !== "strings" || t!.kind !== "ident" || body[k + 1]?.value !== "=") continue;
+    if (t!.value === "$") anonymous = true;
+    else defs.push(t!.value.slice(1));
     const v = body[k + 2];
     if (!v) continue;
     let m = k + 3;
     const mods: Tok[] = [];
-    while (m < body.length && body[m].kind === "word" && sectionOf[m] === "strings") {
+    while (m < body.length && body[m]!.kind === "word" && sectionOf[m] === "strings") {
       if (body[m + 1]?.value === "(") break;
-      mods.push(body[m]);
+      mods.push(body[m]!);
       m++;
     }
-    const plainMods = m >= body.length || body[m].kind !== "word" || sectionOf[m] !== "strings";
+    const plainMods = m >= body.length || body[m]!.kind !== "word" || sectionOf[m] !== "strings";
     if (v.kind === "hex") out.push(hexSite(src, v));
     if (v.kind === "text" && mods.length === 0 && plainMods) out.push(textToHex(src, v));
     if (plainMods && mods.length >= 2 && mods.every((x) => PLAIN_MODIFIERS.has(x.value))) {
       const first = mods[0];
       const last = mods[mods.length - 1];
-      const gaps = mods.slice(1).map((x, i) => src.slice(mods[i].end, x.start));
+      const gaps = mods.slice(1).map((x, i) => src.slice(mods[i]!.end, x.start));
       if (gaps.every((g) => /^[ \t]+$/.test(g))) {
         const reversed = [...mods].reverse().map((x) => x.value);
         const alt = reversed.map((w, i) => (i ? gaps[i - 1] : "") + w).join("");
-        out.push(site(src, first.start, last.end, alt));
+        out.push(site(src, first!.start, last!.end, alt));
       }
     }
   }
@@ -217,12 +217,12 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
   for (let k = 0; k < body.length; k++) {
     const t = body[k];
     if (sectionOf[k] !== "condition") continue;
-    if (body[k + 1]?.value === "of" && (t.value === "any" || t.value === "1"))
-      out.push(site(src, t.start, t.end, t.value === "any" ? "1" : "any"));
-    if (t.kind === "num" && /^0x[0-9A-Fa-f]*[A-Fa-f]/.test(t.value)) {
-      const digits = t.value.slice(2);
+    if (body[k + 1]?.value === "of" && (t!.value === "any" || t!.value === "1"))
+      out.push(site(src, t!.start, t!.end, t!.value === "any" ? "1" : "any"));
+    if (t!.kind === "num" && /^0x[0-9A-Fa-f]*[A-Fa-f]/.test(t!.value)) {
+      const digits = t!.value.slice(2);
       const alt = digits === digits.toUpperCase() ? digits.toLowerCase() : digits.toUpperCase();
-      out.push(site(src, t.start + 2, t.end, alt));
+      out.push(site(src, t!.start + 2, t!.end, alt));
     }
   }
 
@@ -256,7 +256,7 @@ function freshName(name: string, taken: Set<string>, sameSets: (n: string) => bo
   const m = /^([A-Za-z_]+?)(\d*)$/.exec(name);
   const candidates: string[] = [];
   if (m) {
-    const swap = LETTER_SWAP[m[1]];
+    const swap = LETTER_SWAP[m[1]!];
     if (swap) candidates.push(`${swap}${m[2]}`);
     candidates.push(`${m[1]}_${m[2] || "0"}`);
   }

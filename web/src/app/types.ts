@@ -1,15 +1,10 @@
-// The server's JSON shapes as the web shell sees them (the API contract of the accounts and audit modules).
+// The server's JSON shapes as the web shell sees them (accounts, audit, system): aliases of the API
+// contract (src/contract/), so a changed response field fails the web's type check.
 
-export const ROLES = [
-  "admin",
-  "coordinator",
-  "investigator",
-  "auditor",
-  "partner_admin",
-  "partner_analyst",
-  "researcher",
-] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "../../../src/contract/enums.ts";
+import type { Output } from "../../../src/contract/index.ts";
+
+export { ROLES, type Role };
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: "Admin",
@@ -21,65 +16,16 @@ export const ROLE_LABELS: Record<Role, string> = {
   researcher: "Researcher",
 };
 
-export type User = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  organisationId: string | null;
-  totpEnabled: boolean;
-  createdAt: string;
-};
-
-export type Session = { user: User; csrfToken: string | null };
-
-export type Health = {
-  status: "ok";
-  database: "pglite" | "postgresql";
-  version: string;
-  /** False on a new instance, so the login page can say how to create the first administrator. */
-  adminExists?: boolean;
-};
-
-export type Overview = {
-  partners: number;
-  openCases: number;
-  advisories: number;
-  nextRelease: string | null;
-  /** Every case ever opened, and release plans armed or done (the checklist ticks on them). */
-  cases?: number;
-  releases?: number;
-};
-
-export type ApiTokenSummary = {
-  id: string;
-  name: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
-
-export type CreatedApiToken = { id: string; name: string; token: string; expiresAt: string | null };
-
-export type TotpEnrolment = { secret: string; otpauthUri: string };
-
-export type AuditEntry = {
-  seq: number;
-  at: string;
-  type: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  subject: string | null;
-  data: unknown;
-  hash: string;
-};
-
-export type AuditPage = { entries: AuditEntry[]; nextBefore: number | null };
-
-export type AuditVerification = {
-  ok: boolean;
-  entries: number;
-  head: string | null;
-  broken: null | { seq: number; reason: string };
-};
+export type Session = Output<"getMe">;
+export type User = Session["user"];
+export type Health = Output<"health">;
+export type Overview = Output<"overview">;
+export type ApiTokenSummary = Output<"listTokens">["tokens"][number];
+export type CreatedApiToken = Output<"createToken">;
+export type TotpEnrolment = Output<"beginTotp">;
+export type AuditPage = Output<"listAudit">;
+export type AuditEntry = AuditPage["entries"][number];
+export type AuditVerification = Output<"verifyAudit">;
+export type Organisation = Output<"listOrganisations">["organisations"][number];
+export type ListedUser = Output<"listUsers">["users"][number];
+export type OutboxMessage = Output<"listOutbox">["messages"][number];

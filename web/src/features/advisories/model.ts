@@ -1,7 +1,9 @@
-// The advisories API as the web shell sees it.
+// The advisories API as the web shell sees it: aliases of the API contract (src/contract/), and display helpers.
 
-export const SECTIONS = ["summary", "details", "detection", "poc", "indicators"] as const;
-export type Section = (typeof SECTIONS)[number];
+import { CONTENT_LEVEL_NAMES, SECTIONS, type Section } from "../../../../src/contract/enums.ts";
+import type { Output } from "../../../../src/contract/index.ts";
+
+export { SECTIONS, type Section };
 export const SECTION_TITLES: Record<Section, string> = {
   summary: "Summary",
   details: "Technical details",
@@ -9,66 +11,13 @@ export const SECTION_TITLES: Record<Section, string> = {
   poc: "Proof of concept",
   indicators: "Indicators of compromise",
 };
-export const LEVELS = ["public", "summary", "details", "detection", "full"] as const;
+export const LEVELS = CONTENT_LEVEL_NAMES;
 
-export type Product = {
-  vendor: string;
-  product: string;
-  affected: string[];
-  fixed: string[];
-  cpe?: string;
-  purl?: string;
-};
-export type Content = { title: string; products: Product[]; sections: Record<Section, string> };
-export type AdvisorySummary = {
-  id: string;
-  trackingId: string;
-  caseId: string;
-  state: "draft" | "in_review" | "approved";
-  currentRevision: number;
-  publishedAt: string | null;
-  updatedAt: string;
-  title: string;
-};
-export type Advisory = Omit<AdvisorySummary, "title"> & {
-  createdAt: string;
-  revision: Content & {
-    number: number;
-    authorId: string | null;
-    createdAt: string;
-    changeNote: string | null;
-  };
-  revisions: {
-    number: number;
-    authorId: string | null;
-    createdAt: string;
-    changeNote: string | null;
-    title: string;
-  }[];
-  reviews: {
-    revision: number;
-    reviewerId: string;
-    decision: string;
-    comment: string | null;
-    createdAt: string;
-  }[];
-  /** Name and e-mail of each author and reviewer, by user ID. */
-  people: Record<string, { name: string; email: string }>;
-  files: {
-    id: string;
-    section: string;
-    filename: string;
-    mediaType: string;
-    size: number;
-    sha256: string;
-    createdAt: string;
-  }[];
-};
-export type Diff = {
-  from: number;
-  to: number;
-  fields: { field: string; changes: { added: boolean; removed: boolean; value: string }[] }[];
-};
+export type AdvisorySummary = Output<"listAdvisories">[number];
+export type Advisory = Output<"getAdvisory">;
+export type Product = Advisory["revision"]["products"][number];
+export type Content = Output<"getAdvisoryContent">;
+export type Diff = Output<"diffAdvisory">;
 
 export const STATE_COLORS = { draft: "gray", in_review: "yellow", approved: "teal" } as const;
 

@@ -1,16 +1,9 @@
-// The cases API as the web shell sees it.
+// The cases API as the web shell sees it: aliases of the API contract (src/contract/), and display helpers.
 
-export const PHASES = [
-  "received",
-  "verified",
-  "remediation",
-  "pre-release",
-  "released",
-  "closed",
-  "declined",
-  "duplicate",
-] as const;
-export type Phase = (typeof PHASES)[number];
+import { CREDIT_TYPES, PHASES, type Phase } from "../../../../src/contract/enums.ts";
+import type { Output } from "../../../../src/contract/index.ts";
+
+export { CREDIT_TYPES, PHASES, type Phase };
 
 export const PHASE_COLORS: Record<Phase, string> = {
   received: "gray",
@@ -23,104 +16,14 @@ export const PHASE_COLORS: Record<Phase, string> = {
   duplicate: "yellow",
 };
 
-export type Deadline = {
-  deadlineAt: string;
-  daysLeft: number;
-  status: "on_track" | "near" | "overdue" | "finished";
-};
-export type Cvss = { vector: string; version: string; score: number; severity: string };
-
-export type CaseSummary = {
-  id: string;
-  title: string;
-  product: string;
-  version: string;
-  phase: Phase;
-  assigneeId?: string | null;
-  receivedAt: string;
-  deadline: Deadline;
-  cveId: string | null;
-  cvss: Cvss | null;
-};
-
-export type Message = {
-  id: string;
-  parentId: string | null;
-  authorKind: string;
-  authorUserId: string | null;
-  body: string;
-  createdAt: string;
-};
-export type Attachment = {
-  id: string;
-  filename: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  createdAt: string;
-};
-export type Credit = { id: string; name: string; type: string; userId: string | null };
-
-export type StaffCase = CaseSummary & {
-  description: string;
-  encrypted: boolean;
-  allowedTransitions: Phase[];
-  duplicateOf: string | null;
-  reporter: {
-    kind: "account" | "anonymous";
-    name: string | null;
-    email: string | null;
-    userId: string | null;
-    organisationName: string | null;
-  };
-  /** Name and e-mail of each account the case mentions, by user ID. */
-  people: Record<string, { name: string; email: string }>;
-  cwe: string | null;
-  bounty: { amount: number; currency: string; status: string } | null;
-  credits: Credit[];
-  attachments: Attachment[];
-  messages: Message[];
-  timeline: {
-    id: string;
-    at: string;
-    actorId: string | null;
-    kind: string;
-    fromPhase: string | null;
-    toPhase: string | null;
-    body: string | null;
-    data: Record<string, unknown>;
-  }[];
-};
-
-export type ResearcherCase = {
-  id: string;
-  title: string;
-  product: string;
-  version: string;
-  description: string;
-  phase: Phase;
-  receivedAt: string;
-  cveId: string | null;
-  credits: Credit[];
-  attachments: Attachment[];
-  messages: Message[];
-  phases: { at: string; phase: string }[];
-  /** The public advisory, once published. */
-  advisory?: { trackingId: string; publishedAt: string } | null;
-};
-
-export const CREDIT_TYPES = [
-  "finder",
-  "reporter",
-  "analyst",
-  "coordinator",
-  "remediation_developer",
-  "remediation_reviewer",
-  "remediation_verifier",
-  "tool",
-  "sponsor",
-  "other",
-] as const;
+export type CaseSummary = Output<"listCases">[number];
+export type Deadline = CaseSummary["deadline"];
+export type Cvss = NonNullable<CaseSummary["cvss"]>;
+export type StaffCase = Extract<Output<"getCase">, { view: "staff" }>;
+export type ResearcherCase = Output<"getOwnReport">;
+export type Message = StaffCase["messages"][number];
+export type Attachment = StaffCase["attachments"][number];
+export type Credit = StaffCase["credits"][number];
 
 export function deadlineLabel(d: Deadline): { text: string; color: string } {
   if (d.status === "finished") return { text: "done", color: "gray" };

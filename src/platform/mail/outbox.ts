@@ -5,13 +5,13 @@
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import { type Actor, authorize } from "../../authz/authorize.ts";
-import type { Clock } from "../../platform/clock.ts";
-import type { Sealer } from "../../platform/crypto.ts";
-import type { Db, DbOrTx } from "../../platform/db/client.ts";
-import type { IdGen } from "../../platform/ids.ts";
-import { plainMessage } from "../../platform/mail/mime.ts";
-import { addressOf, type MailTransport, noMailTransport } from "../../platform/mail/transport.ts";
+import type { Clock } from "../clock.ts";
+import type { Sealer } from "../crypto.ts";
+import type { Db, DbOrTx } from "../db/client.ts";
+import type { IdGen } from "../ids.ts";
+import { plainMessage } from "./mime.ts";
 import { outbox } from "./schema.ts";
+import { addressOf, type MailTransport, noMailTransport } from "./transport.ts";
 
 export type Mail = {
   to: string;
