@@ -8,3 +8,4 @@ export * from "../../modules/cases/schema.ts";
 export * from "../../modules/partners/schema.ts";
 export * from "../../modules/releases/email-schema.ts";
 export * from "../../modules/releases/schema.ts";
+export * from "../keycheck/schema.ts";
