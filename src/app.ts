@@ -29,6 +29,7 @@ import { AppError } from "./platform/errors.ts";
 import { installAuth } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 import { installInputChecks } from "./platform/http/input.ts";
+import type { JobHealth } from "./platform/jobs/health.ts";
 
 export type AppDeps = {
   services: {
@@ -52,6 +53,8 @@ export type AppDeps = {
   loginRateLimit?: number;
   /** Vulnerability reports per hour per client address before 429. */
   reportRateLimit?: number;
+  /** Background job alerts for GET /api/health (the server passes its job monitor). */
+  jobHealth?: JobHealth;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -192,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       releases: () => deps.services.releases.countReleases(),
     },
     nextRelease: () => deps.services.releases.nextRelease(),
+    alerts: () => deps.jobHealth?.alerts() ?? [],
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
   advisoryRoutes(app, deps.services.advisories);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { authorize } from "../../authz/authorize.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { errors } from "../../platform/http/schemas.ts";
+import type { JobAlert } from "../../platform/jobs/health.ts";
 
 export function systemRoutes(
   app: FastifyInstance,
@@ -16,6 +17,8 @@ export function systemRoutes(
     counts?: Partial<
       Record<"partners" | "openCases" | "advisories" | "cases" | "releases", () => Promise<number>>
     >;
+    /** Alerts of this server's background jobs (the same failure again and again). */
+    alerts?: () => JobAlert[];
     /** The next armed release's T0, if any. */
     nextRelease?: () => Promise<Date | null>;
   },
@@ -27,15 +30,24 @@ export function systemRoutes(
       schema: {
         operationId: "health",
         tags: ["system"],
-        summary: "Liveness, database kind and version (no login)",
+        summary: "Liveness, database kind, version and job alerts (no login)",
         description:
-          "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator.",
+          "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator. alerts lists this server's background job queues whose last runs (three or more) all failed with the same error, until one succeeds: code master_key_mismatch when the error is a secret that does not open under this server's master key, jobs_failing otherwise; the job's own error message is only in the server log.",
         response: {
           200: z.object({
             status: z.literal("ok"),
             database: z.enum(["pglite", "postgresql"]),
             version: z.string(),
             adminExists: z.boolean(),
+            alerts: z.array(
+              z.object({
+                code: z.enum(["jobs_failing", "master_key_mismatch"]),
+                queue: z.string(),
+                failures: z.number(),
+                since: z.date(),
+                hint: z.string(),
+              }),
+            ),
           }),
         },
       },
@@ -45,6 +57,7 @@ export function systemRoutes(
       database: info.database,
       version: info.version,
       adminExists: await info.adminExists(),
+      alerts: info.alerts?.() ?? [],
     }),
   );
 

@@ -39,6 +39,8 @@ export type Health = {
   version: string;
   /** False on a new instance, so the login page can say how to create the first administrator. */
   adminExists?: boolean;
+  /** Background job queues failing the same way again and again, with what to do. */
+  alerts?: { code: string; queue: string; failures: number; since: string; hint: string }[];
 };
 
 export type Overview = {
