@@ -117,6 +117,7 @@ export function makeServices(d: ServiceDeps) {
     mailer: outbox.mailer,
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
+    exclusive: d.database.exclusive,
     mail: d.mail,
   });
   releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
