@@ -15,6 +15,7 @@ import { accuseLayers } from "../src/tracing/layers.ts";
 import { planAdvisory } from "../src/tracing/plan.ts";
 import { compileReader, readEvidence } from "../src/tracing/read.ts";
 import { render, renderPlain } from "../src/tracing/render.ts";
+import { readBenchmark } from "./reads.ts";
 import { releaseBenchmark } from "./releases.ts";
 
 type Result = { name: string; baseline: string; subject: string; note: string };
@@ -118,6 +119,9 @@ if (process.argv.includes("--tracing-only")) {
 }
 const releases = await releaseBenchmark();
 console.log(releases);
+const reads = await readBenchmark();
+console.log(reads);
+const load = `Load average at the end of the run: ${loadavg()[0]?.toFixed(1)} (the machine is shared: absolute rates drop under load, while baseline and subject share it).`;
 writeFileSync(
   "docs/benchmarks.md",
   `# Benchmarks
@@ -137,5 +141,8 @@ alternative per site, plus deriving the recipient's codeword (one HMAC and one P
 point); plain rendering joins the same segments without a codeword. Accusation time includes deriving every recipient's codeword from the
 key, scoring every decoder and, in the first figure, a Chernoff bound for every recipient.
 
-${releases}`,
+${releases}
+${reads}
+${load}
+`,
 );
