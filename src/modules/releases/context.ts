@@ -41,7 +41,7 @@ export type ReleaseDeps = {
   db: Db;
   clock: Clock;
   ids: IdGen;
-  audit: Pick<Audit, "record">;
+  audit: Pick<Audit, "record" | "appendMany" | "recordGrouped">;
   sealer: Sealer;
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers">;
   partners: Pick<
