@@ -1,6 +1,6 @@
 // Standard Webhooks signing and the HTTP transport for partner endpoints.
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { Webhook } from "standardwebhooks";
 import { dialOptions } from "../../platform/net.ts";
 
@@ -48,17 +48,10 @@ export type Transport = (
  * POSTs with node:http(s): no redirects followed, a timeout, the answer body discarded. With
  * `blockPrivate` it connects only to public unicast addresses, whatever the endpoint's name resolves
  * to now; without it, loopback and private networks too (never unspecified, broadcast, link-local).
- * Connections are kept alive and reused per endpoint host (a wave sends one event per partner, often
- * to the same few hosts): every new connection is checked when it is dialled, and a reused one goes
- * to the address checked then.
  */
 export function httpTransport(
   opts: { ca?: string | undefined; timeoutMs?: number; blockPrivate?: boolean } = {},
 ): Transport {
-  const agents = {
-    http: new HttpAgent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32, timeout: 60_000 }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32, timeout: 60_000 }),
-  };
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
       const u = new URL(url);
@@ -75,10 +68,9 @@ export function httpTransport(
           },
           timeout: opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
           ...(opts.ca ? { ca: opts.ca } : {}),
-          // Every address dialled is checked, literals included; without `blockPrivate` (labs)
-          // loopback and private networks pass, nothing else.
+          // Every address dialled is checked, literals included, on a fresh connection each time;
+          // without `blockPrivate` (labs) loopback and private networks pass, nothing else.
           ...dialOptions(u, { allowPrivate: !opts.blockPrivate }),
-          agent: u.protocol === "https:" ? agents.https : agents.http,
         },
         (res) => {
           res.resume();
