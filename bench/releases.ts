@@ -27,7 +27,7 @@ import { seedRelease } from "./releases-seed.ts";
 const PARTNERS = 2000;
 const MEMBERS = 4;
 /** The wave must be done in this time, and the webhooks this long after it; then the figures say so. */
-const LIMIT_MS = 15 * 60_000;
+export const LIMIT_MS = 15 * 60_000;
 const WEBHOOK_LIMIT_MS = 3 * 60_000;
 const PASSWORD = "correct horse battery staple";
 
@@ -106,7 +106,7 @@ async function until(check: () => Promise<boolean>, what: string, ms = LIMIT_MS)
   throw new Error(`benchmark: gave up waiting for ${what} after ${ms / 1000} s`);
 }
 
-async function database(engine: DbKind, pgUrl: string | undefined) {
+export async function database(engine: DbKind, pgUrl: string | undefined) {
   if (engine === "pglite") {
     const d = await openDatabase({ inMemory: true });
     await d.migrate();

@@ -16,6 +16,7 @@ import { planAdvisory } from "../src/tracing/plan.ts";
 import { compileReader, readEvidence } from "../src/tracing/read.ts";
 import { render, renderPlain } from "../src/tracing/render.ts";
 import { forensicsBenchmark } from "./forensics.ts";
+import { readBenchmark } from "./reads.ts";
 import { releaseBenchmark } from "./releases.ts";
 
 /** The forensics section of docs/benchmarks.md around its one row. */
@@ -153,6 +154,9 @@ const releases = await releaseBenchmark();
 console.log(releases);
 const forensics = forensicsSection(await forensicsBenchmark());
 console.log(forensics);
+const reads = await readBenchmark();
+console.log(reads);
+const load = `Load average at the end of the run: ${loadavg()[0]?.toFixed(1)} (the machine is shared: absolute rates drop under load, while baseline and subject share it).`;
 writeFileSync(
   "docs/benchmarks.md",
   `# Benchmarks
@@ -174,5 +178,10 @@ key, scoring every decoder and, in the first figure, a Chernoff bound for every 
 
 ${releases}
 
-${forensics}`,
+${forensics}
+
+${reads}
+
+${load}
+`,
 );

@@ -32,6 +32,7 @@ import { AppError } from "./platform/errors.ts";
 import { installAuth, isRawRoute } from "./platform/http/auth.ts";
 import { installErrorHandling } from "./platform/http/errors.ts";
 import { installInputChecks } from "./platform/http/input.ts";
+import type { JobHealth } from "./platform/jobs/health.ts";
 import type { Outbox } from "./platform/mail/outbox.ts";
 
 export type AppDeps = {
@@ -58,6 +59,8 @@ export type AppDeps = {
   loginRateLimit?: number;
   /** Vulnerability reports per hour per client address before 429. */
   reportRateLimit?: number;
+  /** Background job alerts for GET /api/health (the server passes its job monitor). */
+  jobHealth?: JobHealth;
 };
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -210,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       releases: () => deps.services.releases.countReleases(),
     },
     nextRelease: () => deps.services.releases.nextRelease(),
+    alerts: () => deps.jobHealth?.alerts() ?? [],
   });
   caseRoutes(app, deps.services.cases, { reportRateLimit: deps.reportRateLimit ?? 20 });
   advisoryRoutes(app, deps.services.advisories);

@@ -23,6 +23,7 @@ import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
 import { makeIds } from "./platform/ids.ts";
 import { makeJobQueue } from "./platform/jobs/queue.ts";
+import { checkMasterKey, MasterKeyMismatch, storedKeyFingerprint } from "./platform/keycheck/keycheck.ts";
 import { makeOutbox } from "./platform/mail/outbox.ts";
 import { type MailTransport, mailTransport } from "./platform/mail/transport.ts";
 import { VERSION } from "./version.ts";
@@ -129,6 +130,7 @@ export function makeServices(d: ServiceDeps) {
     mailer: outbox.mailer,
     publicUrl: (d.publisher ?? DEFAULT_PUBLISHER).publicUrl,
     transport: d.webhookTransport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
+    exclusive: d.database.exclusive,
     mail: d.mail,
     canaryDomain: d.canaryDomain,
     plainCopiesForBenchmark: d.plainCopiesForBenchmark,
@@ -178,6 +180,30 @@ export function loadMasterKey(config: Pick<Config, "FOREWARN_MASTER_KEY" | "FORE
   return key;
 }
 
+/**
+ * The master key for a runtime on `database`. On a PostgreSQL database that another server already
+ * started (a key check is stored), a server with neither FOREWARN_MASTER_KEY nor DATA_DIR/master.key
+ * refuses to start rather than generate a key of its own that could not open the others' secrets.
+ */
+async function sharedMasterKey(
+  database: Database,
+  config: Pick<Config, "FOREWARN_MASTER_KEY" | "FOREWARN_DATA_DIR" | "DATABASE_URL">,
+): Promise<Buffer> {
+  const file = join(config.FOREWARN_DATA_DIR, "master.key");
+  if (database.kind === "postgresql" && !config.FOREWARN_MASTER_KEY && !existsSync(file)) {
+    const stored = await storedKeyFingerprint(database.db);
+    if (stored)
+      throw new MasterKeyMismatch(
+        [
+          `FOREWARN_MASTER_KEY is not set and ${file} does not exist, but this database (DATABASE_URL) was first started with the master key ${stored}.`,
+          "Every server on one database needs the same master key, or it cannot open the secrets the others sealed (and every release job would fail).",
+          "Set FOREWARN_MASTER_KEY on this server to the key the others use (the content of their DATA_DIR/master.key, or their FOREWARN_MASTER_KEY) and start it again. No key was generated.",
+        ].join("\n"),
+      );
+  }
+  return loadMasterKey(config);
+}
+
 export type Runtime = { database: Database; services: Services; close(): Promise<void> };
 
 export async function openRuntime(
@@ -193,10 +219,13 @@ export async function openRuntime(
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.FOREWARN_DATA_DIR });
   try {
     if (opts.migrate ?? true) await database.migrate();
+    const clock = opts.clock ?? systemClock;
+    const masterKey = await sharedMasterKey(database, config);
+    await checkMasterKey(database.db, masterKey, clock.now());
     const services = makeServices({
       database,
-      clock: opts.clock ?? systemClock,
-      masterKey: loadMasterKey(config),
+      clock,
+      masterKey,
       passwords: opts.passwords ?? makePasswordHasher(),
       sessionHours: config.FOREWARN_SESSION_HOURS,
       remediationDays: config.FOREWARN_REMEDIATION_DAYS,

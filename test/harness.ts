@@ -11,6 +11,7 @@ import { loadConfig } from "../src/config.ts";
 import { makePasswordHasher } from "../src/modules/accounts/passwords.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { type Database, type DbKind, openDatabase } from "../src/platform/db/client.ts";
+import type { JobHealth } from "../src/platform/jobs/health.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 
 const config = loadConfig();
@@ -82,7 +83,7 @@ let counter = 0;
 
 export async function testApp(
   engine: DbKind,
-  opts: { loginRateLimit?: number; trustProxy?: boolean } = {},
+  opts: { loginRateLimit?: number; trustProxy?: boolean; jobHealth?: JobHealth } = {},
 ): Promise<TestApp> {
   const database = await testDatabase(engine);
   const clock = fixedClock("2026-03-01T12:00:00Z");
@@ -100,6 +101,7 @@ export async function testApp(
     logLevel: "silent",
     loginRateLimit: opts.loginRateLimit ?? 1000,
     trustProxy: opts.trustProxy ?? false,
+    ...(opts.jobHealth ? { jobHealth: opts.jobHealth } : {}),
   });
   const t: TestApp = {
     app,

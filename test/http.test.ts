@@ -167,6 +167,7 @@ describe("HTTP envelope", () => {
       database: "pglite",
       version: "test",
       adminExists: true,
+      alerts: [],
     });
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, gte, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines, testDatabase } from "../../test/harness.ts";
 import { systemActor } from "../authz/authorize.ts";
 import { fixedClock } from "../platform/clock.ts";
@@ -126,5 +126,80 @@ describe.each(engines)("audit chain on %s", (engine) => {
     const v = await audit.verifyChain();
     expect(v.ok).toBe(false);
     expect(v.broken?.reason).toMatch(/ends at entry #5 but the head records #6/);
+  });
+  it("appends a batch in order under one lock, chained in memory, inside the caller's transaction", async () => {
+    await freshChain(2);
+    const inputs = Array.from({ length: 2500 }, (_, i) => ({
+      type: "token.revoked" as const,
+      actor,
+      subject: `b_${i}`,
+      data: { tokenId: `b_${i}` },
+    }));
+    // Rolled back with the caller's transaction: none of the 2,500 stays.
+    await expect(
+      database.db.transaction(async (tx) => {
+        await audit.appendMany(tx, inputs);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect((await audit.verifyChain()).entries).toBe(2);
+    const entries = await database.db.transaction((tx) => audit.appendMany(tx, inputs));
+    expect(entries.map((e) => e.seq)).toEqual(inputs.map((_, i) => i + 3));
+    const rows = await database.db.select().from(auditLog).where(gte(auditLog.seq, 3)).orderBy(auditLog.seq);
+    expect(rows.map((r) => r.subject)).toEqual(inputs.map((x) => x.subject));
+    const v = await audit.verifyChain(700);
+    expect(v).toEqual({ ok: true, entries: 2502, head: entries.at(-1)?.hash, broken: null });
+    // The chain continues from the batch's last entry.
+    const next = await audit.record(database.db, { type: "token.revoked", actor, data: { tokenId: "n" } });
+    expect(next.prevHash).toBe(entries.at(-1)?.hash);
+  });
+
+  it("group-commits concurrent independent appends: few transactions, each caller gets its own durable entry", async () => {
+    await freshChain(1);
+    const spy = vi.spyOn(database.db, "transaction");
+    try {
+      const entries = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          audit.record(database.db, {
+            type: "token.revoked",
+            actor,
+            subject: `g_${i}`,
+            data: { tokenId: `g_${i}` },
+          }),
+        ),
+      );
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(3);
+      // Each caller got the entry describing its own event, and it is in the table.
+      expect(entries.map((e) => e.subject)).toEqual(Array.from({ length: 60 }, (_, i) => `g_${i}`));
+      const stored = await database.db.select().from(auditLog).where(gte(auditLog.seq, 2));
+      expect(new Set(stored.map((r) => r.id))).toEqual(new Set(entries.map((e) => e.id)));
+    } finally {
+      spy.mockRestore();
+    }
+    const v = await audit.verifyChain();
+    expect([v.ok, v.entries]).toEqual([true, 61]);
+  });
+
+  it("in a group, a caller whose change or event fails is refused alone; the others commit", async () => {
+    await freshChain(1);
+    await database.db.execute(sql`CREATE TABLE IF NOT EXISTS audit_group_probe (k text PRIMARY KEY)`);
+    const write = (k: string) => async (tx: Parameters<Parameters<typeof database.db.transaction>[0]>[0]) => {
+      await tx.execute(sql`INSERT INTO audit_group_probe VALUES (${k})`);
+      if (k === "bad") throw new Error("change refused");
+    };
+    const results = await Promise.allSettled([
+      audit.recordGrouped({ type: "token.revoked", actor, data: { tokenId: "ok1" } }, write("ok1")),
+      audit.recordGrouped({ type: "token.revoked", actor, data: { tokenId: "bad" } }, write("bad")),
+      // An event that cannot be encoded fails the shared insert: the group is retried one by one.
+      audit.record(database.db, { type: "token.revoked", actor, data: { tokenId: 1n } as never }),
+      audit.recordGrouped({ type: "token.revoked", actor, data: { tokenId: "ok2" } }, write("ok2")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe("change refused");
+    const probe = await database.db.execute(sql`SELECT k FROM audit_group_probe ORDER BY k`);
+    expect((probe as unknown as { rows: { k: string }[] }).rows.map((r) => r.k)).toEqual(["ok1", "ok2"]);
+    const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
+    expect(rows.map((r) => (r.payload as { tokenId: string }).tokenId)).toEqual(["tok_0", "ok1", "ok2"]);
+    expect((await audit.verifyChain()).ok).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
-// Appends typed events to a hash chain inside the caller's transaction, lists them, and verifies
-// the chain. Appends take a transaction-scoped advisory lock, so any number of server processes on
-// one PostgreSQL extend one linear chain: never a fork, never a gap.
+// Appends typed events to a hash chain, lists them, and verifies the chain. Appends take a
+// transaction-scoped advisory lock, so any number of server processes on one PostgreSQL extend one
+// linear chain: never a fork, never a gap. An append inside the caller's transaction commits with its
+// change; a batch (appendMany) takes the lock once for many entries; independent appends share one
+// transaction through group commit (docs/adr/0005-audit-batches-and-group-commit.md).
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../authz/authorize.ts";
 import type { Clock } from "../platform/clock.ts";
 import { sha256Hex } from "../platform/crypto.ts";
-import type { Db, DbOrTx } from "../platform/db/client.ts";
+import type { Db, DbOrTx, Tx } from "../platform/db/client.ts";
 import type { IdGen } from "../platform/ids.ts";
 import { canonicalJson } from "./canonical.ts";
 import {
@@ -20,6 +22,10 @@ import { auditHead, auditLog } from "./schema.ts";
 
 export const GENESIS = "0".repeat(64);
 const APPEND_LOCK = 7_401_902;
+/** Entries per INSERT statement (10 columns each, well under PostgreSQL's 65,535 parameters). */
+const INSERT_SLICE = 1000;
+/** At most this many independent appends share one group-commit transaction. */
+const GROUP_MAX = 500;
 
 export type AuditInput<T extends AuditType> = {
   type: T;
@@ -101,32 +107,158 @@ export function makeAudit(d: Deps) {
     return { actorId: actorRef(actor), actorEmail: actor.kind === "user" ? actor.email : null };
   }
 
-  async function record<T extends AuditType>(tx: DbOrTx, input: AuditInput<T>): Promise<AuditEntry> {
-    // A savepoint when `tx` is already a transaction, a transaction otherwise: either way the entry
-    // commits or rolls back with the change it describes.
-    return tx.transaction(async (t) => {
-      await t.execute(sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      const [head] = await t.select().from(auditHead).where(eq(auditHead.id, 1));
-      const base = {
-        seq: (head?.seq ?? 0) + 1,
-        id: d.ids("audit"),
-        at: d.clock.now(),
-        type: input.type,
-        ...actorFields(input.actor),
-        subject: input.subject ?? null,
-        // Round-trip through JSON so the hash covers exactly what jsonb will give back.
-        payload: JSON.parse(JSON.stringify(input.data)) as unknown,
-        prevHash: head?.hash ?? GENESIS,
-      };
-      const entry: AuditEntry = { ...base, hash: entryHash(base) };
-      await t.insert(auditLog).values(entry);
-      await t
-        .insert(auditHead)
-        .values({ id: 1, seq: entry.seq, hash: entry.hash })
-        .onConflictDoUpdate({ target: auditHead.id, set: { seq: entry.seq, hash: entry.hash } });
-      for (const l of listeners) l(entry);
-      return entry;
+  /** The entry for `input` with the given position; the payload is round-tripped through JSON so the hash covers exactly what jsonb will give back. */
+  function buildEntry(input: AuditInput<AuditType>, seq: number, prevHash: string, at: Date): AuditEntry {
+    const base = {
+      seq,
+      id: d.ids("audit"),
+      at,
+      type: input.type,
+      ...actorFields(input.actor),
+      subject: input.subject ?? null,
+      payload: JSON.parse(JSON.stringify(input.data)) as unknown,
+      prevHash,
+    };
+    return { ...base, hash: entryHash(base) };
+  }
+
+  /**
+   * Appends `inputs` in order inside `t` (which must be a transaction or savepoint): one advisory
+   * lock, one head read, one multi-row insert, one head update. The hashes are chained in memory.
+   */
+  async function appendLocked(t: Tx, inputs: AuditInput<AuditType>[]): Promise<AuditEntry[]> {
+    if (inputs.length === 0) return [];
+    await t.execute(sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+    const [head] = await t.select().from(auditHead).where(eq(auditHead.id, 1));
+    let seq = head?.seq ?? 0;
+    let prev = head?.hash ?? GENESIS;
+    const at = d.clock.now();
+    const entries: AuditEntry[] = [];
+    for (const input of inputs) {
+      const entry = buildEntry(input, ++seq, prev, at);
+      entries.push(entry);
+      prev = entry.hash;
+    }
+    // Large batches in slices: PostgreSQL takes at most 65,535 parameters per statement.
+    for (let i = 0; i < entries.length; i += INSERT_SLICE)
+      await t.insert(auditLog).values(entries.slice(i, i + INSERT_SLICE));
+    await t
+      .insert(auditHead)
+      .values({ id: 1, seq, hash: prev })
+      .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev } });
+    return entries;
+  }
+
+  /**
+   * Appends many events at once, in order, as one step: inside the caller's transaction when `tx` is
+   * one (the entries commit or roll back with it), in a transaction of their own otherwise.
+   */
+  async function appendMany(tx: DbOrTx, inputs: AuditInput<AuditType>[]): Promise<AuditEntry[]> {
+    if (inputs.length === 0) return [];
+    const entries = await tx.transaction((t) => appendLocked(t, inputs));
+    for (const e of entries) for (const l of listeners) l(e);
+    return entries;
+  }
+
+  // Group commit: independent appends (no caller transaction) that arrive while the previous group is
+  // being written, or in the same turn of the event loop, share one transaction. Each caller's promise
+  // resolves only after that transaction committed, so an entry is durable before its request answers.
+  type Pending = {
+    input: AuditInput<AuditType>;
+    work: ((tx: Tx) => Promise<void>) | undefined;
+    resolve: (e: AuditEntry) => void;
+    reject: (e: unknown) => void;
+  };
+  const queue: Pending[] = [];
+  let flushing = false;
+  let scheduled = false;
+
+  function schedule() {
+    if (flushing || scheduled || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
     });
+  }
+
+  async function flush() {
+    flushing = true;
+    const group = queue.splice(0, GROUP_MAX);
+    try {
+      await writeGroup(group);
+    } finally {
+      flushing = false;
+      schedule();
+    }
+  }
+
+  async function writeGroup(group: Pending[]) {
+    const failed = new Map<Pending, unknown>();
+    let entries: AuditEntry[] = [];
+    try {
+      entries = await d.db.transaction(async (t) => {
+        // Each caller's own change runs in a savepoint: one that fails is left out, with its entry.
+        for (const p of group) {
+          if (!p.work) continue;
+          const work = p.work;
+          try {
+            await t.transaction((sp) => work(sp));
+          } catch (e) {
+            failed.set(p, e);
+          }
+        }
+        return appendLocked(
+          t,
+          group.filter((p) => !failed.has(p)).map((p) => p.input),
+        );
+      });
+    } catch (e) {
+      // The shared transaction failed (a bad input, a lost connection, a deadlock): every caller is
+      // retried alone, so one cannot take its neighbours down with it.
+      if (group.length === 1) {
+        group[0]?.reject(e);
+        return;
+      }
+      for (const p of group) await writeGroup([p]);
+      return;
+    }
+    let i = 0;
+    for (const p of group) {
+      if (failed.has(p)) {
+        p.reject(failed.get(p));
+        continue;
+      }
+      const entry = entries[i++] as AuditEntry;
+      for (const l of listeners) l(entry);
+      p.resolve(entry);
+    }
+  }
+
+  /**
+   * Appends one event through group commit, optionally with the caller's own change (`work`, run in a
+   * savepoint of the shared transaction, so the change and its entry commit together or not at all).
+   * Resolves with the entry once it is committed.
+   */
+  function recordGrouped<T extends AuditType>(
+    input: AuditInput<T>,
+    work?: (tx: Tx) => Promise<void>,
+  ): Promise<AuditEntry> {
+    return new Promise<AuditEntry>((resolve, reject) => {
+      queue.push({ input: input as AuditInput<AuditType>, work, resolve, reject });
+      schedule();
+    });
+  }
+
+  /**
+   * Appends one event. With a transaction (`tx` not the service's own database handle) the entry is
+   * written inside it, as a savepoint, and commits or rolls back with the change it describes; given
+   * the database handle itself, the append is independent and goes through group commit.
+   */
+  async function record<T extends AuditType>(tx: DbOrTx, input: AuditInput<T>): Promise<AuditEntry> {
+    if (tx === d.db) return recordGrouped(input);
+    const [entry] = await appendMany(tx, [input as AuditInput<AuditType>]);
+    return entry as AuditEntry;
   }
 
   /** Walks the whole chain in order; names the first entry that breaks it. No authorization: callers check. */
@@ -215,6 +347,8 @@ export function makeAudit(d: Deps) {
 
   return {
     record,
+    appendMany,
+    recordGrouped,
     verifyChain,
     makeCheckpoint,
     verifyAgainst,

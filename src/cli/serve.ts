@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { buildApp, DEFAULT_WEB_DIST } from "../app.ts";
 import { defaultPublicUrl } from "../config.ts";
 import { jobDefinitions } from "../jobs.ts";
 import { type CanaryDnsServer, startCanaryDns } from "../modules/canaries/index.ts";
 import { webhookUrlProblem } from "../modules/partners/index.ts";
+import { makeJobHealth } from "../platform/jobs/health.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { holdDataDir } from "../platform/local-control.ts";
 import { openRuntime } from "../runtime.ts";
@@ -19,7 +21,9 @@ Starts the HTTP server (API, web UI, jobs). Without DATABASE_URL it runs the emb
 (PGlite) with its data in DIR; with DATABASE_URL=postgres://... it uses that server. Migrations are
 applied at start. It records in DIR/server.json which database it uses (PostgreSQL without the
 password), so \`forewarn admin create\` beside it finds or names the right one. Links use
-FOREWARN_PUBLIC_URL, by default the address it listens on. Stop with Ctrl-C.
+FOREWARN_PUBLIC_URL, by default the address it listens on. Several servers may share one
+DATABASE_URL; each needs the same FOREWARN_MASTER_KEY (a server whose key does not match the
+database's refuses to start). Stop with Ctrl-C.
 
 options:
   --host HOST   address to listen on (default 127.0.0.1, or FOREWARN_HOST)
@@ -94,6 +98,10 @@ export const serveCommand: Command = {
       http.close();
       throw new UsageError(`FOREWARN_CANARY_WEBHOOK_URL ${hookProblem}`);
     }
+    if (config.DATABASE_URL && !config.FOREWARN_MASTER_KEY)
+      io.err(
+        `note: DATABASE_URL is set and FOREWARN_MASTER_KEY is not, so this server uses the master key in ${join(config.FOREWARN_DATA_DIR, "master.key")} (created if missing). Every server on one database needs the same master key: give each of them FOREWARN_MASTER_KEY with that file's content, or a server will refuse to start (see docs/deployment.md).`,
+      );
     const database = describeDatabase(config);
     const where = databaseLabel(database);
     // A failed start must not leave the socket open (the process would hang instead of exiting).
@@ -133,7 +141,9 @@ export const serveCommand: Command = {
       publicUrl,
       database,
     });
+    const jobHealth = makeJobHealth();
     const app = await buildApp({
+      jobHealth,
       services: rt.services,
       database: rt.database.kind,
       version: VERSION,
@@ -144,6 +154,7 @@ export const serveCommand: Command = {
     });
     const jobs = await startJobs(rt.database, jobDefinitions(rt.services), {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
+      health: jobHealth,
     });
     rt.services.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
     let dns: CanaryDnsServer | null = null;

@@ -8,15 +8,24 @@ export const systemApi = defineRoutes({
     method: "GET",
     url: "/api/health",
     tags: ["system"],
-    summary: "Liveness, database kind and version (no login)",
+    summary: "Liveness, database kind, version and job alerts (no login)",
     description:
-      "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator.",
+      "adminExists is false only on a brand-new instance, so the login page can say how to create the first administrator. alerts lists this server's background job queues whose last runs (three or more) all failed with the same error, until one succeeds: code master_key_mismatch when the error is a secret that does not open under this server's master key, jobs_failing otherwise; the job's own error message is only in the server log.",
     response: {
       200: z.object({
         status: z.literal("ok"),
         database: z.enum(["pglite", "postgresql"]),
         version: z.string(),
         adminExists: z.boolean(),
+        alerts: z.array(
+          z.object({
+            code: z.enum(["jobs_failing", "master_key_mismatch"]),
+            queue: z.string(),
+            failures: z.number(),
+            since: z.date(),
+            hint: z.string(),
+          }),
+        ),
       }),
     },
   },

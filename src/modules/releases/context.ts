@@ -5,7 +5,7 @@ import type { Audit } from "../../audit/service.ts";
 import { type Actor, systemActor } from "../../authz/authorize.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
-import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import type { Database, Db, DbOrTx } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
@@ -48,7 +48,7 @@ export type ReleaseDeps = {
   db: Db;
   clock: Clock;
   ids: IdGen;
-  audit: Pick<Audit, "record">;
+  audit: Pick<Audit, "record" | "appendMany" | "recordGrouped">;
   sealer: Sealer;
   advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers">;
   partners: Pick<
@@ -88,6 +88,11 @@ export type ReleaseDeps = {
    * without jobs) waves fire only by the sweep or a direct call and webhooks wait for a queue.
    */
   queue?: JobQueue | undefined;
+  /**
+   * Work that one process at a time may do across the servers sharing the database (a wave's
+   * deliveries and first webhook attempts); Database.exclusive. Without it, this process only.
+   */
+  exclusive?: Database["exclusive"] | undefined;
 };
 
 export type PlanInput = {

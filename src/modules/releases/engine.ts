@@ -81,19 +81,25 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   /**
    * Fires a wave: idempotent, never early. Returns what happened so a job can reschedule an early run.
    */
-  type FireResult = { status: "fired" | "done" | "early" | "stale"; at?: Date; delivered?: number };
+  type FireResult = { status: "fired" | "done" | "early" | "stale" | "busy"; at?: Date; delivered?: number };
   const firing = new Map<string, Promise<FireResult>>();
+  /** One process at a time across the servers on the database (this process alone without the seam). */
+  const exclusive: NonNullable<typeof d.exclusive> =
+    d.exclusive ?? (async (_key, fn) => ({ ran: true, value: await fn() }));
 
   /**
    * Runs of the same wave in this process (its job, the sweep, T0) take turns: the second finds the
-   * wave done instead of rendering and skipping every recipient again. Across processes the
-   * idempotency keys keep it exactly once.
+   * wave done instead of rendering and skipping every recipient again. Across processes (several
+   * servers on one PostgreSQL) one runs the wave at a time and the others answer "busy": the lock
+   * dies with the process that holds it, so after a crash the next sweep anywhere takes the wave
+   * over, with its unsent webhooks. The idempotency keys keep each copy exactly once regardless.
    */
   function fireWave(waveId: string, version?: number): Promise<FireResult> {
     const before = firing.get(waveId);
-    const run = (before ? before.catch(() => null) : Promise.resolve(null)).then(() =>
-      fireWaveOnce(waveId, version),
-    );
+    const run = (before ? before.catch(() => null) : Promise.resolve(null)).then(async () => {
+      const r = await exclusive(`release-wave:${waveId}`, () => fireWaveOnce(waveId, version));
+      return r.ran ? r.value : { status: "busy" as const };
+    });
     firing.set(waveId, run);
     const forget = () => {
       if (firing.get(waveId) === run) firing.delete(waveId);
@@ -319,8 +325,9 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     const lostBefore = new Date(now.getTime() - 5 * 60_000);
     const connectedAt = c.queue.connectedAt();
     const unsent = await db
-      .select({ id: releaseWebhookMessages.id })
+      .select({ id: releaseWebhookMessages.id, waveId: releaseDeliveries.waveId })
       .from(releaseWebhookMessages)
+      .innerJoin(releaseDeliveries, eq(releaseDeliveries.id, releaseWebhookMessages.deliveryId))
       .where(
         and(
           eq(releaseWebhookMessages.status, "pending"),
@@ -331,9 +338,16 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
           ),
         ),
       );
-    const sender = webhookSender();
-    sender.push(unsent.map((m) => m.id));
-    await sender.drain();
+    // By wave, under the wave's lock: a message whose wave another server is still firing is that
+    // server's to send (it is alive: it holds the lock), not this one's.
+    const byWave = new Map<string, string[]>();
+    for (const m of unsent) byWave.set(m.waveId, [...(byWave.get(m.waveId) ?? []), m.id]);
+    for (const [waveId, ids] of byWave)
+      await exclusive(`release-wave:${waveId}`, async () => {
+        const sender = webhookSender();
+        sender.push(ids);
+        await sender.drain();
+      });
     const reminders = await remindAcks(now);
     return { waves, published, webhooks: unsent.length, reminders };
   }

@@ -5,6 +5,7 @@ import { authorize } from "../../authz/authorize.ts";
 import { systemApi as api } from "../../contract/system.ts";
 import { requireActor } from "../../platform/http/auth.ts";
 import { route } from "../../platform/http/route.ts";
+import type { JobAlert } from "../../platform/jobs/health.ts";
 
 export function systemRoutes(
   app: FastifyInstance,
@@ -16,6 +17,8 @@ export function systemRoutes(
     counts?: Partial<
       Record<"partners" | "openCases" | "advisories" | "cases" | "releases", () => Promise<number>>
     >;
+    /** Alerts of this server's background jobs (the same failure again and again). */
+    alerts?: () => JobAlert[];
     /** The next armed release's T0, if any. */
     nextRelease?: () => Promise<Date | null>;
   },
@@ -26,6 +29,7 @@ export function systemRoutes(
     database: info.database,
     version: info.version,
     adminExists: await info.adminExists(),
+    alerts: info.alerts?.() ?? [],
   }));
 
   route(r, api.overview, async (req) => {

@@ -26,11 +26,19 @@ export type Database = {
   engine: { kind: "pglite"; pglite: PGlite } | { kind: "postgresql"; url: string };
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `fn` unless another process on the same database is running work under the same `key`
+   * (PostgreSQL: a session advisory lock on a connection held for the duration, so a process that dies
+   * releases it with its connection). The embedded database has one process: `fn` always runs there.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
 };
 
 const MIGRATIONS = fileURLToPath(new URL("../../../drizzle", import.meta.url));
 // Any constant works; it only has to be the same for every Forewarn process on a server.
 const MIGRATION_LOCK = 7_401_901;
+/** The first half of the two-part advisory lock of `exclusive` (the second is the key's hash). */
+const EXCLUSIVE_LOCK = 7_401_903;
 
 export type OpenOptions = {
   url?: string | undefined;
@@ -57,6 +65,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     engine: { kind: "pglite", pglite },
     migrate: () => migratePglite(drizzlePglite({ client: pglite, schema }), { migrationsFolder: MIGRATIONS }),
     close: () => pglite.close(),
+    exclusive: async (_key, fn) => ({ ran: true, value: await fn() }),
   };
 }
 
@@ -89,5 +98,27 @@ async function openPostgres(url: string, onIdleError?: (e: Error) => void): Prom
       }
     },
     close: () => pool.end(),
+    async exclusive(key, fn) {
+      const client = await pool.connect();
+      let locked = false;
+      try {
+        const r = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [
+          EXCLUSIVE_LOCK,
+          key,
+        ]);
+        locked = r.rows[0]?.ok === true;
+        if (!locked) return { ran: false };
+        return { ran: true, value: await fn() };
+      } finally {
+        // A connection whose unlock failed is closed rather than pooled (closing releases the lock).
+        const unlocked = locked
+          ? await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [EXCLUSIVE_LOCK, key]).then(
+              () => true,
+              () => false,
+            )
+          : true;
+        client.release(!unlocked);
+      }
+    },
   };
 }

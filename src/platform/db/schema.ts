@@ -9,4 +9,5 @@ export * from "../../modules/forensics/schema.ts";
 export * from "../../modules/partners/schema.ts";
 export * from "../../modules/releases/email-schema.ts";
 export * from "../../modules/releases/schema.ts";
+export * from "../keycheck/schema.ts";
 export * from "../mail/schema.ts";

@@ -1,6 +1,7 @@
 // Durable jobs on pg-boss, on either database: PostgreSQL by URL, PGlite through pg-boss's adapter.
 import { fromPglite, PgBoss } from "pg-boss";
 import type { Database } from "../db/client.ts";
+import type { JobHealth } from "./health.ts";
 
 export type JobDef = {
   name: string;
@@ -26,7 +27,12 @@ export type Jobs = {
 export async function startJobs(
   database: Database,
   defs: JobDef[],
-  opts: { pollingIntervalSeconds?: number; onError?: (e: Error) => void } = {},
+  opts: {
+    pollingIntervalSeconds?: number;
+    onError?: (e: Error) => void;
+    /** Told each job's outcome: repeated identical failures become an alert in GET /api/health. */
+    health?: JobHealth;
+  } = {},
 ): Promise<Jobs> {
   const boss =
     database.engine.kind === "pglite"
@@ -48,8 +54,10 @@ export async function startJobs(
       runEach(jobs, def.concurrency ?? 1, async (job) => {
         try {
           await def.handler(job.data);
+          opts.health?.record(def.name, { ok: true });
           return { id: job.id, status: "completed" as const };
         } catch (e) {
+          opts.health?.record(def.name, { ok: false, error: e as Error });
           opts.onError?.(e as Error);
           return { id: job.id, status: "failed" as const, output: { message: (e as Error).message } };
         }

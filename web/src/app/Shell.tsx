@@ -1,5 +1,6 @@
 // The signed-in layout: header with the user menu, navigation by the caller's actions, and the page in the middle.
 import {
+  Alert,
   AppShell,
   Avatar,
   Badge,
@@ -106,6 +107,13 @@ export function Shell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        {health.data?.alerts?.length ? (
+          <Alert color="red" title="Background jobs are failing" mb="md">
+            {health.data.alerts.map((a) => (
+              <Text key={a.queue} size="sm">{`${a.queue}: ${a.hint}`}</Text>
+            ))}
+          </Alert>
+        ) : null}
         <Outlet />
       </AppShell.Main>
     </AppShell>
