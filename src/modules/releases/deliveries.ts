@@ -97,21 +97,28 @@ export function makeDeliveries(c: ReleaseContext) {
           : [],
       );
       if (tokens.length) await tx.insert(canaryTokens).values(tokens);
+      // One audit append for the whole batch (one chain lock, one head read; ADR 0005), in the same
+      // transaction as the copies it records, in delivery order.
+      await audit.appendMany(
+        tx,
+        prepared
+          .filter(({ id }) => inserted.has(id))
+          .map(({ id, recipient }) => ({
+            type: "release.delivered" as const,
+            actor: ENGINE,
+            subject: plan.advisoryId,
+            data: {
+              planId: plan.id,
+              waveId: wave.id,
+              deliveryId: id,
+              partnerId: recipient.partnerId,
+              recipient: `${recipient.kind}:${recipient.id}`,
+            },
+          })),
+      );
       const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
       for (const { id, recipient, endpoints } of prepared) {
         if (!inserted.has(id)) continue;
-        await audit.record(tx, {
-          type: "release.delivered",
-          actor: ENGINE,
-          subject: plan.advisoryId,
-          data: {
-            planId: plan.id,
-            waveId: wave.id,
-            deliveryId: id,
-            partnerId: recipient.partnerId,
-            recipient: `${recipient.kind}:${recipient.id}`,
-          },
-        });
         // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
         if (recipient.kind === "user")
           await email.owe(tx, {

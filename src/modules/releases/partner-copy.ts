@@ -84,19 +84,24 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
     fileId?: string,
   ) {
     const now = clock.now();
-    await db.transaction(async (tx) => {
-      if (!row.firstReadAt)
-        await tx
-          .update(releaseDeliveries)
-          .set({ firstReadAt: now })
-          .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
-      await audit.record(tx, {
+    // Group commit (ADR 0005): concurrent reads share one audit transaction; this read answers only
+    // once its own entry (and the first-read time, in the same transaction) is durable.
+    await audit.recordGrouped(
+      {
         type: "release.copy_read",
         actor,
         subject: advisoryId,
         data: { deliveryId: row.id, revision: row.revision, ...(fileId ? { fileId } : {}) },
-      });
-    });
+      },
+      row.firstReadAt
+        ? undefined
+        : async (tx) => {
+            await tx
+              .update(releaseDeliveries)
+              .set({ firstReadAt: now })
+              .where(and(eq(releaseDeliveries.id, row.id), isNull(releaseDeliveries.firstReadAt)));
+          },
+    );
   }
 
   /** Only an active partner reads its copies: suspended or removed, they stay stored for forensics. */
