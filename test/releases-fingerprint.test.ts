@@ -5,15 +5,18 @@
 // included) has its own codeword under the plan's tracing key; canary tokens are unique per recipient
 // and stored by hash only; a member who joins after the wave gets a fresh codeword; staff previews
 // and exports show the neutral placeholder; a member's leaked copy names that member.
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
+import { startCanaryDns } from "../src/modules/canaries/index.ts";
 import { canaryTokens } from "../src/modules/canaries/schema.ts";
 import { hashCanaryToken } from "../src/modules/canaries/tokens.ts";
 import { releaseDeliveries } from "../src/modules/releases/schema.ts";
@@ -325,6 +328,43 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
         expect(k.endsWith(row?.recipientId ?? "?")).toBe(true);
         expect(JSON.stringify(row)).not.toContain(t);
       }
+  });
+
+  it("records a lookup of one member's DNS canary, made with the real dig, as a hit naming that member", async () => {
+    const member = members.silver[1] as TestUser;
+    const text = copies.get(`silver:${member.id}`)?.copy.markdown as string;
+    const host = [...text.matchAll(TOKEN_HOST)][0]?.[0];
+    expect(host).toBeDefined();
+    const dns = await startCanaryDns({
+      listen: "127.0.0.1:0",
+      zone: { domain: DOMAIN, answers: ["127.0.0.1"] },
+      lookup: (q) => s.canaries.dnsLookup(q),
+    });
+    try {
+      const { stdout } = await promisify(execFile)("dig", [
+        "@127.0.0.1",
+        "-p",
+        String(dns.port),
+        "+short",
+        "+tries=1",
+        "+time=5",
+        host as string,
+        "A",
+      ]);
+      expect(stdout.trim()).toBe("127.0.0.1");
+    } finally {
+      await dns.close();
+    }
+    const investigator = await fixtures.makeUser("investigator");
+    const hits = (await get(`/api/canaries/hits?advisoryId=${adv}`, investigator.headers)).json();
+    expect(hits.hits).toHaveLength(1);
+    expect(hits.hits[0]).toMatchObject({
+      kind: "dns",
+      advisoryId: adv,
+      partnerId: partnerId.silver,
+      recipientKind: "user",
+      recipientId: member.id,
+    });
   });
 
   it("renders a member who joins after the wave a fresh codeword and copy", async () => {
