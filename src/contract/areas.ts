@@ -3,7 +3,9 @@
 export { accountsApi } from "./accounts.ts";
 export { advisoriesApi } from "./advisories.ts";
 export { auditApi } from "./audit.ts";
+export { canariesApi } from "./canaries.ts";
 export { casesApi } from "./cases.ts";
+export { forensicsApi } from "./forensics.ts";
 export { partnersApi } from "./partners.ts";
 export { publicApi } from "./public.ts";
 export { releasesApi } from "./releases.ts";

@@ -1,6 +1,9 @@
-// The canary API's requests and answers (Zod): the same schemas validate the routes and describe them
-// in the OpenAPI document.
+// The canaries API: the investigators' hit list, badge summary and triage, each route's method, path,
+// and request and response schemas keyed by operationId. The URL canary `/c/<token>` is not part of the
+// API (anonymous, any method, hidden from the OpenAPI document): modules/canaries/routes.ts keeps it.
 import { z } from "zod";
+import { errors } from "./common.ts";
+import { defineRoutes } from "./define.ts";
 
 export const HitId = z.string().regex(/^cnh_[0-9A-HJKMNP-TV-Z]{26}$/, "not a canary hit ID");
 const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
@@ -68,3 +71,33 @@ export const SeenIn = z
   .refine((b) => b.all === true || (b.hitIds?.length ?? 0) > 0, "name hitIds, or send all: true");
 
 export const SeenOut = z.object({ marked: z.number().describe("Hits that were unseen and now are seen") });
+
+const tags = ["canaries"];
+
+export const canariesApi = defineRoutes({
+  listCanaryHits: {
+    method: "GET",
+    url: "/api/canaries/hits",
+    tags,
+    summary: "Canary hits, newest first: when, how, from where, and whose copy carried the token",
+    description:
+      "Each stored hit of a DNS or URL canary token, resolved to the advisory, the partner and the recipient (a member or the partner's machine copy) whose copy carried it. At most FOREWARN_CANARY_HITS_PER_MINUTE hits are stored per token per minute; the rest are counted in `suppressed`. Lookups of unknown tokens are only counted (see /api/canaries/summary). Each read is audited.",
+    querystring: HitsQuery,
+    response: { 200: HitsOut, ...errors(400, 401, 403) },
+  },
+  canarySummary: {
+    method: "GET",
+    url: "/api/canaries/summary",
+    tags,
+    summary: "The canary badge: unseen hits, totals, and what was only counted",
+    response: { 200: SummaryOut, ...errors(401, 403) },
+  },
+  markCanaryHitsSeen: {
+    method: "POST",
+    url: "/api/canaries/hits/seen",
+    tags,
+    summary: "Mark canary hits seen (the badge counts the unseen ones)",
+    body: SeenIn,
+    response: { 200: SeenOut, ...errors(400, 401, 403) },
+  },
+});

@@ -1,7 +1,12 @@
-// Request and response schemas of the forensics API (investigations, evidence, findings, exposure,
-// reports). Routes and the web client share them; the OpenAPI document is generated from them.
+// The forensics API (investigations, evidence, findings, exposure, reports): each route's method, path,
+// and request and response schemas keyed by operationId. Routes and the web client share them; the
+// OpenAPI document is generated from them.
 import { z } from "zod";
-import { IsoDate } from "./common.ts";
+import { errors, IsoDate } from "./common.ts";
+import { defineRoutes } from "./define.ts";
+
+/** Largest evidence file (and largest total of a ZIP's members, uncompressed). */
+export const EVIDENCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 
 const idOf = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not ${what} ID (${prefix}_...)`);
@@ -210,4 +215,117 @@ export const ExposureOut = z.object({
     probability: z.number().nullable(),
     summary: z.string(),
   }),
+});
+
+const tags = ["forensics"];
+
+export const forensicsApi = defineRoutes({
+  openInvestigation: {
+    method: "POST",
+    url: "/api/investigations",
+    tags,
+    summary: "Open a leak investigation (investigators; audited)",
+    body: OpenInvestigationIn,
+    response: { 201: z.object({ id: z.string() }), ...errors(400, 401, 403) },
+  },
+  listInvestigations: {
+    method: "GET",
+    url: "/api/investigations",
+    tags,
+    summary: "Investigations, newest first (investigators and coordinators)",
+    querystring: ListQuery,
+    response: { 200: z.object({ investigations: z.array(InvestigationOut) }), ...errors(400, 401, 403) },
+  },
+  getInvestigation: {
+    method: "GET",
+    url: "/api/investigations/:id",
+    tags,
+    summary: "An investigation with its timeline, evidence and findings (reads the evidence: audited)",
+    description:
+      "Findings read every piece of the investigation's evidence together against every delivered recipient (organisations and members, including suspended and removed partners) of the advisory named, or of the delivered revisions the evidence's shingles match when none is named. A recipient is accused only when its score passes a threshold with a bound ≤ ε₁ = 1e-6 on the chance that an innocent recipient scores as high.",
+    params: InvestigationParams,
+    response: { 200: InvestigationDetailOut, ...errors(400, 401, 403, 404) },
+  },
+  addInvestigationNote: {
+    method: "POST",
+    url: "/api/investigations/:id/notes",
+    tags,
+    summary: "Add a note to the investigation's timeline (sealed at rest; audited)",
+    params: InvestigationParams,
+    body: NoteIn,
+    response: { 201: z.object({ timeline: TimelineOut }), ...errors(400, 401, 403, 404) },
+  },
+  proposeInvestigationAction: {
+    method: "POST",
+    url: "/api/investigations/:id/proposals",
+    tags,
+    summary: "Propose opening an incident on a partner or suspending it (audited)",
+    description:
+      "The proposal goes on the investigation's timeline with its reason (sealed at rest). It changes nothing on the partner: a coordinator, a different person, opens the incident or suspends the partner through the partner's own routes.",
+    params: InvestigationParams,
+    body: ProposalIn,
+    response: { 201: z.object({ timeline: TimelineOut }), ...errors(400, 401, 403, 404, 409) },
+  },
+  closeInvestigation: {
+    method: "POST",
+    url: "/api/investigations/:id/close",
+    tags,
+    summary: "Close the investigation with a conclusion (audited)",
+    params: InvestigationParams,
+    body: CloseIn,
+    response: { 200: InvestigationOut, ...errors(400, 401, 403, 404, 409) },
+  },
+  // No body schema: the route takes either a JSON text piece (checked against TextEvidenceIn by the
+  // route) or a multipart file.
+  addInvestigationEvidence: {
+    method: "POST",
+    url: "/api/investigations/:id/evidence",
+    tags,
+    summary:
+      'Add evidence: JSON { kind: "text", name, text, source?, foundAt? } or a multipart file (sealed at rest; audited)',
+    description: `A multipart upload has the field \`file\` (text, markdown, HTML, rule files, scripts, request logs; PDF when pdftotext is installed on the server; or a ZIP of these, each file becoming one piece of evidence; at most ${EVIDENCE_FILE_MAX_BYTES / 1024 / 1024} MiB) and optional fields \`source\` and \`foundAt\`. The type is judged by the content, never by the name or the declared type.`,
+    consumes: ["application/json", "multipart/form-data"],
+    params: InvestigationParams,
+    response: {
+      201: z.object({ evidence: z.array(EvidenceOut) }),
+      ...errors(400, 401, 403, 404, 409, 413),
+    },
+  },
+  readInvestigationEvidence: {
+    method: "GET",
+    url: "/api/investigations/:id/evidence/:evidenceId",
+    tags,
+    summary: "One piece of evidence with its text (audited)",
+    params: EvidenceParams,
+    response: { 200: EvidenceOut.extend({ text: z.string() }), ...errors(400, 401, 403, 404) },
+  },
+  investigationExposure: {
+    method: "GET",
+    url: "/api/investigations/:id/exposure",
+    tags,
+    summary: "Who could have known what and when, and the coincidence analysis",
+    description:
+      "For each partner and member: content delivered, delivery time, first read, every audited copy read and acknowledgement, against the waves, T0 and observedAt. Coincidence: independent discovery as a Poisson process of rate λ (a prior per year, default 1, or 1/bugAgeDays per day); P(an independent start within w days) = 1 − exp(−λw) for each wave's window, with the assumptions stated.",
+    params: InvestigationParams,
+    querystring: PriorQuery,
+    response: { 200: ExposureOut, ...errors(400, 401, 403, 404) },
+  },
+  investigationReportHtml: {
+    method: "GET",
+    url: "/api/investigations/:id/report.html",
+    tags,
+    summary: "The investigation report as HTML (reads the evidence: audited)",
+    params: InvestigationParams,
+    querystring: PriorQuery,
+    response: { ...errors(400, 401, 403, 404) },
+  },
+  investigationReportPdf: {
+    method: "GET",
+    url: "/api/investigations/:id/report.pdf",
+    tags,
+    summary: "The investigation report as PDF (reads the evidence: audited)",
+    params: InvestigationParams,
+    querystring: PriorQuery,
+    response: { ...errors(400, 401, 403, 404) },
+  },
 });

@@ -3,9 +3,9 @@
 // summary and triage.
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { HitsOut, HitsQuery, SeenIn, SeenOut, SummaryOut } from "../../contract/canaries.ts";
-import { errors } from "../../contract/common.ts";
+import { canariesApi as api } from "../../contract/canaries.ts";
 import { RAW_ROUTE_CONFIG, requireActor } from "../../platform/http/auth.ts";
+import { route } from "../../platform/http/route.ts";
 import type { Canaries } from "./service.ts";
 
 /** The token segment of a `/c/...` URL as sent, and the request line with it replaced. */
@@ -49,48 +49,10 @@ export function canaryRoutes(app: FastifyInstance, canaries: Canaries) {
   });
 
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ["canaries"];
 
-  r.get(
-    "/api/canaries/hits",
-    {
-      schema: {
-        operationId: "listCanaryHits",
-        tags,
-        summary: "Canary hits, newest first: when, how, from where, and whose copy carried the token",
-        description:
-          "Each stored hit of a DNS or URL canary token, resolved to the advisory, the partner and the recipient (a member or the partner's machine copy) whose copy carried it. At most FOREWARN_CANARY_HITS_PER_MINUTE hits are stored per token per minute; the rest are counted in `suppressed`. Lookups of unknown tokens are only counted (see /api/canaries/summary). Each read is audited.",
-        querystring: HitsQuery,
-        response: { 200: HitsOut, ...errors(400, 401, 403) },
-      },
-    },
-    async (req) => canaries.listHits(requireActor(req), req.query),
-  );
+  route(r, api.listCanaryHits, async (req) => canaries.listHits(requireActor(req), req.query));
 
-  r.get(
-    "/api/canaries/summary",
-    {
-      schema: {
-        operationId: "canarySummary",
-        tags,
-        summary: "The canary badge: unseen hits, totals, and what was only counted",
-        response: { 200: SummaryOut, ...errors(401, 403) },
-      },
-    },
-    async (req) => canaries.summary(requireActor(req)),
-  );
+  route(r, api.canarySummary, async (req) => canaries.summary(requireActor(req)));
 
-  r.post(
-    "/api/canaries/hits/seen",
-    {
-      schema: {
-        operationId: "markCanaryHitsSeen",
-        tags,
-        summary: "Mark canary hits seen (the badge counts the unseen ones)",
-        body: SeenIn,
-        response: { 200: SeenOut, ...errors(400, 401, 403) },
-      },
-    },
-    async (req) => canaries.markSeen(requireActor(req), req.body),
-  );
+  route(r, api.markCanaryHitsSeen, async (req) => canaries.markSeen(requireActor(req), req.body));
 }

@@ -3,11 +3,10 @@
 // of several of these). Whatever the type, what is kept and read is text.
 import { execFile } from "node:child_process";
 import { unzipSync } from "fflate";
+import { EVIDENCE_FILE_MAX_BYTES } from "../../contract/forensics.ts";
 import { AppError } from "../../platform/errors.ts";
 import { safeFilename, sniffType } from "../../platform/files.ts";
 
-/** Largest evidence file (and largest total of a ZIP's members, uncompressed). */
-export const EVIDENCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 /** Largest evidence text sent as JSON, in characters. */
 export const EVIDENCE_TEXT_MAX_CHARS = 500_000;
 /** Most members read from one ZIP. */
