@@ -357,13 +357,12 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     }
     const investigator = await fixtures.makeUser("investigator");
     const hits = (await get(`/api/canaries/hits?advisoryId=${adv}`, investigator.headers)).json();
-    expect(hits.hits).toHaveLength(1);
-    expect(hits.hits[0]).toMatchObject({
+    expect(hits.items).toHaveLength(1);
+    expect(hits.items[0]).toMatchObject({
       kind: "dns",
       advisoryId: adv,
-      partnerId: partnerId.silver,
-      recipientKind: "user",
-      recipientId: member.id,
+      partner: { id: partnerId.silver },
+      recipient: { kind: "user", id: member.id, email: member.email },
     });
   });
 
