@@ -60,7 +60,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: "/investigations",
     label: "Investigations",
     icon: IconFingerprint,
-    anyOf: ["investigations:read"],
+    // users:write: the administrator finds here who investigates leaks and how to create an investigator.
+    anyOf: ["investigations:read", "users:write"],
     section: "forensics",
   },
   {
