@@ -3,8 +3,10 @@
 // the partner's inbox stays empty until its wave and then shows its copy (PoC included at its tier),
 // which it acknowledges, and the live wave view shows the wave's copies, reads and acknowledgements
 // as they change, without a reload.
+
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { stripFormat } from "../../src/tracing/attacks/index.ts";
 import {
   ApiSession,
   expectAccessible,
@@ -220,8 +222,12 @@ describe("releases in the browser", () => {
       await page.getByRole("link", { name: new RegExp(trackingId) }).waitFor();
       await expectAccessible(page, "partner inbox");
       await page.getByRole("link", { name: new RegExp(trackingId) }).click();
-      await page.getByText("curl -H 'X-Forwarded-User: admin'", { exact: false }).waitFor();
       await page.getByText("Prepared for Gold Security alone", { exact: false }).waitFor();
+      // The copy is this member's own: its prose carries invisible marks between words, so the PoC line
+      // is looked for in the text as a reader who strips them would see it.
+      await expect
+        .poll(async () => stripFormat((await page.locator("main").textContent()) ?? ""))
+        .toContain("curl -H 'X-Forwarded-User: admin'");
       // Before T0 the copy is labelled embargoed (the label follows the clock).
       expect(await page.getByTestId("copy-embargo").textContent()).toBe("embargoed");
       // The binary PoC travels by reference; its link downloads the very bytes uploaded.
