@@ -153,8 +153,11 @@ A partner admin's API token fetching the partner's copy of an advisory (\`GET
 /api/partner/advisories/:id\`) with autocannon, ${CONNECTIONS} connections for ${SECONDS} s, against the
 app on 127.0.0.1 in the same process; the baseline is a Fastify hello-world measured the same way in
 the same run (\`bench/reads.ts\`). Every read is audited: the audit entries are counted after the
-run. The second row is the audit append alone (ADR 0005): ${CONNECTIONS} concurrent appenders, each
-append in its own transaction as a copy read does today, then through group commit.
+run. A read is three round trips: the token's actor, the delivery with the partner's status, the
+plan's T0, the identifiers and the latest acknowledgement in one query, and the audit entry through
+group commit (ADR 0005), which answers only once the entry is durable. The second row is the audit
+append alone: ${CONNECTIONS} concurrent appenders, each append in its own transaction, then through
+group commit.
 
 | benchmark | baseline | subject | note |
 | --- | --- | --- | --- |

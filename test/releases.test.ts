@@ -437,6 +437,49 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(sc.protectionsShipped).toMatchObject({ measured: true, count: 1 });
   });
 
+  it("a copy read with an API token is three round trips: the actor, the delivery with the partner's status, the audit group commit", async () => {
+    const admin = users.goldAdmin as (typeof users)[string];
+    const { token } = await s.accounts.createToken(admin.actor, { name: "round trips" });
+    const h = { authorization: `Bearer ${token}` };
+    // The token's first use records its last use (a write at most every few minutes): not counted.
+    expect((await req("GET", `/api/partner/advisories/${adv}`, h)).statusCode).toBe(200);
+    const before = (await db.db.select().from(auditLog).where(eq(auditLog.type, "release.copy_read"))).length;
+    let trips = 0;
+    const restore: (() => void)[] = [];
+    const count = (o: Record<string, unknown>, names: string[]) => {
+      for (const name of names) {
+        const orig = o[name] as (...a: unknown[]) => unknown;
+        o[name] = function (this: unknown, ...a: unknown[]) {
+          trips++;
+          return orig.apply(this, a);
+        };
+        restore.push(() => {
+          o[name] = orig;
+        });
+      }
+    };
+    if (db.engine.kind === "pglite")
+      // A transaction holds the embedded database for its statements: one round trip for the group.
+      count(db.engine.pglite as unknown as Record<string, unknown>, ["query", "exec", "transaction"]);
+    else {
+      // node-postgres: every query on the pool and every transaction takes a connection from it.
+      const pool = (db.db as unknown as { $client: Record<string, unknown> }).$client;
+      count(pool, ["connect"]);
+    }
+    let r: Awaited<ReturnType<typeof req>>;
+    try {
+      r = await req("GET", `/api/partner/advisories/${adv}`, h);
+    } finally {
+      for (const f of restore) f();
+    }
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().acknowledgement.status).toBe("shipped");
+    expect(trips).toBe(3);
+    // Still audited, before the answer.
+    const after = (await db.db.select().from(auditLog).where(eq(auditLog.type, "release.copy_read"))).length;
+    expect(after).toBe(before + 1);
+  });
+
   it("T0 can no longer move and the plan no longer be cancelled once a wave went out", async () => {
     const mv = await req("PATCH", `/api/advisories/${adv}/release-plan`, c1(), {
       publicAt: "2026-03-20T12:00:00Z",

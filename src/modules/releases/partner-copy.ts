@@ -5,6 +5,7 @@ import { type Actor, authorize } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { Section } from "../advisories/content.ts";
+import type { CopyIdentifiers } from "../advisories/service.ts";
 import { type AckStatus, ENGINE, PUBLIC_SECTIONS, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import type { Copy } from "./render.ts";
@@ -13,7 +14,7 @@ import { releaseAcks, releaseDeliveries, releasePlans, releaseWaves } from "./sc
 export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliverOne" | "partnerName">) {
   const { d, db, clock, audit } = c;
   const { renderSource } = c;
-  const { deliveryFor, openCopy, latestAck } = c;
+  const { deliveryFor, openCopy, latestAck, copyRead } = c;
   const { deliverOne, partnerName } = engine;
 
   /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
@@ -49,12 +50,13 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
   /**
    * What a copy says about the clock and the advisory as it is now: embargoed until T0 (with T0), then
    * public with the public sections the copy lacks, so nobody has less than the public advisory; and
-   * the current CVE IDs, CVSS and CWE.
+   * the current CVE IDs, CVSS and CWE (read with the delivery, copyRead).
    */
-  async function copyState(planId: string, advisoryId: string, copy: Copy) {
-    const [plan] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-    const { publishedAt, ...identifiers } = await d.advisories.identifiers(ENGINE, advisoryId);
-    const planned = plan?.publicAt ?? null;
+  async function copyState(
+    copy: Copy,
+    at: { planned: Date | null; publishedAt: Date | null; identifiers: Omit<CopyIdentifiers, "publishedAt"> },
+  ) {
+    const { planned, publishedAt, identifiers } = at;
     if (!publishedAt || publishedAt.getTime() > clock.now().getTime())
       return {
         embargo: { state: "embargoed" as const, publicAt: planned, publishedAt: null },
@@ -62,11 +64,14 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         publicAt: planned,
         identifiers,
       };
-    const pub = await d.advisories.publicAdvisory(copy.trackingId);
     const publicSections: Partial<Record<Section, string>> = {};
-    for (const sct of PUBLIC_SECTIONS) {
-      const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
-      if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
+    // The public advisory is read only when the copy lacks one of its sections.
+    if (PUBLIC_SECTIONS.some((sct) => copy.sections[sct] === undefined)) {
+      const pub = await d.advisories.publicAdvisory(copy.trackingId);
+      for (const sct of PUBLIC_SECTIONS) {
+        const text = sct === "summary" ? pub.summary : sct === "details" ? pub.details : "";
+        if (copy.sections[sct] === undefined && text.trim()) publicSections[sct] = text;
+      }
     }
     return {
       embargo: { state: "public" as const, publicAt: planned, publishedAt },
@@ -172,19 +177,44 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
       return out;
     },
 
+    /**
+     * The caller's copy: one query for the delivery with the partner's status, the plan's T0, the
+     * identifiers and the latest acknowledgement (copyRead), then the audited read (group commit).
+     */
     async copy(actor: Actor, advisoryId: string) {
       authorize(actor, "partner:self");
-      await refuseIfInactive(actor, advisoryId);
-      const row = await ownCopy(actor, advisoryId);
+      if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
+      let r = await copyRead(advisoryId, actor.userId, actor.organisationId);
+      if (!r) throw notFound(`advisory ${advisoryId}`);
+      if (r.partnerStatus !== "active") {
+        // 404 (as if there were no copy) for a partner no longer active; the refused read is audited.
+        await audit.record(db, {
+          type: "release.copy_refused",
+          actor,
+          subject: advisoryId,
+          data: { deliveryId: r.delivery.id, partnerStatus: r.partnerStatus ?? "unknown" },
+        });
+        throw notFound(`advisory ${advisoryId}`);
+      }
+      if (r.delivery.recipientId !== actor.userId) {
+        // A member without a copy of their own yet (joined after the wave): theirs is rendered now.
+        await ownCopy(actor, advisoryId);
+        r = await copyRead(advisoryId, actor.userId, actor.organisationId);
+        if (!r || r.delivery.recipientId !== actor.userId) throw notFound(`advisory ${advisoryId}`);
+      }
+      const row = r.delivery;
       await recordRead(actor, advisoryId, row);
-      const ack = await latestAck(advisoryId, row.partnerId);
       const copy = openCopy(row);
       return {
         deliveryId: row.id,
         deliveredAt: row.deliveredAt,
         copy,
-        acknowledgement: ack ? { status: ack.status as AckStatus, at: ack.createdAt } : null,
-        ...(await copyState(row.planId, advisoryId, copy)),
+        acknowledgement: r.ack,
+        ...(await copyState(copy, {
+          planned: r.planPublicAt,
+          publishedAt: r.publishedAt,
+          identifiers: r.identifiers,
+        })),
       };
     },
 
