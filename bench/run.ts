@@ -63,6 +63,13 @@ if (process.argv.includes("--reads-only")) {
   process.exit(0);
 }
 
+if (process.argv.includes("--releases-only")) {
+  const section = `${await releaseBenchmark()}\nRe-measured alone with \`npm run bench -- --releases-only\` on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  console.log(section);
+  replaceSection("## Release engine", section);
+  process.exit(0);
+}
+
 type Result = { name: string; baseline: string; subject: string; note: string };
 
 function time(fn: () => void, minMs = 1500): { perSecond: number; msEach: number } {
