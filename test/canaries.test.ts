@@ -555,6 +555,35 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
     const [row] = await db.db.select().from(canaryHits).where(eq(canaryHits.id, first));
     expect(row?.seenBy).toBe(people.investigator?.id);
   });
+
+  it("still answers the resolver and queues the webhook when attaching a hit to an investigation fails", async () => {
+    clock.advance(60_000);
+    const attach = vi
+      .spyOn(s.forensics, "recordCanaryHit")
+      .mockRejectedValueOnce(new Error("forensics is down"));
+    const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const before = new Set((await hitsOf()).map((h) => h.id));
+      const name = `${tokens.orgDns}.${DOMAIN}`;
+      const a = await dig(name, "A");
+      expect(a.status).toBe("NOERROR");
+      expect(a.answers).toEqual([[`${name}.`, "1", "IN", "A", ANSWER_V4]]);
+      expect(attach).toHaveBeenCalledTimes(1);
+      const added = (await hitsOf()).filter((h) => !before.has(h.id));
+      expect(added).toHaveLength(1);
+      const hitId = added[0]?.id;
+      expect(
+        jobs.filter((j) => j.name === "canaries.webhook").map((j) => (j.data as { hitId: string }).hitId),
+      ).toContain(hitId);
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringContaining(`canary hit ${hitId} was stored but not attached`),
+      );
+      expect(stderr).toHaveBeenCalledWith(expect.stringContaining("forensics is down"));
+    } finally {
+      attach.mockRestore();
+      stderr.mockRestore();
+    }
+  });
 });
 
 describe("forewarn serve with the canary DNS server", () => {

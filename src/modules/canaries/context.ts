@@ -34,10 +34,12 @@ export type CanaryDeps = {
   transport: (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number }>;
   queue?: JobQueue | undefined;
   /**
-   * Told of every stored hit after it is durable (forensics attaches it to an investigation). Its
-   * failure is logged by the caller's error handling, never undoes the hit.
+   * Told of every stored hit after it is durable and its webhook queued (forensics attaches it to an
+   * investigation). Its failure goes to `reportError` and never undoes the hit or its answer.
    */
   onHit?: ((hit: StoredHit) => Promise<unknown>) | undefined;
+  /** Where a failure of `onHit` is reported (default: one line on stderr, the server's log). */
+  reportError?: ((e: unknown, what: string) => void) | undefined;
 };
 
 /** A stored hit as other modules see it: a certain attribution to the recipient whose copy carried it. */

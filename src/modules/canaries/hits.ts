@@ -211,7 +211,6 @@ export function makeHitRecorder(d: CanaryDeps) {
       };
       return { known: true, stored: true, hitId: id };
     });
-    if (stored && d.onHit) await d.onHit(stored);
     if (outcome.known && outcome.stored && d.webhook) {
       const queue = d.queue?.current();
       if (queue)
@@ -220,6 +219,19 @@ export function makeHitRecorder(d: CanaryDeps) {
           { hitId: outcome.hitId },
           { ...WEBHOOK_RETRY, singletonKey: outcome.hitId },
         );
+    }
+    // The hit, its audit entry, its alerts and its webhook are durable by now: a failure of what
+    // follows (forensics attaching it to an investigation) is reported, and never costs the DNS
+    // resolver or the HTTP client its answer.
+    if (stored && d.onHit) {
+      try {
+        await d.onHit(stored);
+      } catch (e) {
+        (d.reportError ?? reportToStderr)(
+          e,
+          `canary hit ${stored.hitId} was stored but not attached to an investigation`,
+        );
+      }
     }
     return outcome;
   }
@@ -258,4 +270,8 @@ export function makeHitRecorder(d: CanaryDeps) {
   }
 
   return { recordHit, sendWebhook, countUnknown };
+}
+
+function reportToStderr(e: unknown, what: string): void {
+  console.error(`forewarn: ${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
