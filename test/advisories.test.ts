@@ -390,6 +390,85 @@ describe.each(engines)("advisories on %s", (engine) => {
     );
   });
 
+  it("meters a text being written for tracing and proposes alternatives that no staff or public rendering shows", async () => {
+    const summary =
+      "A remote attacker {{could|might}} gain administrator rights. We identified the flaw in an audit.";
+    const details =
+      "<!-- forewarn:protect Acme Gateway -->\nThe console trusts a header; an attacker who sends it is admitted.";
+    const meter = await t.app.inject({
+      method: "POST",
+      url: "/api/advisories/tracing-meter",
+      headers: alice,
+      payload: { sections: { summary, details } },
+    });
+    expect(meter.statusCode, meter.body).toBe(200);
+    const m = meter.json();
+    expect(m.points.author).toBe(1);
+    expect(m.points.total).toBe(m.points.visible + m.points.invisible);
+    expect(m.needed.map((n: { leakers: number }) => n.leakers)).toEqual([1, 2, 3]);
+    // Offsets are into the section sent; accepting writes the markup there.
+    for (const p of m.proposals as {
+      section: "summary" | "details";
+      start: number;
+      end: number;
+      text: string;
+    }[])
+      expect({ summary, details }[p.section].slice(p.start, p.end)).toBe(p.text);
+    expect(m.proposals.map((p: { markup: string }) => p.markup)).toContain("{{identified|found}}");
+    const partner = await t.bearer((await t.user("partner_analyst")).email);
+    const refused = await t.app.inject({
+      method: "POST",
+      url: "/api/advisories/tracing-meter",
+      headers: partner,
+      payload: { sections: { summary } },
+    });
+    expect(refused.statusCode).toBe(403);
+    const big = await t.app.inject({
+      method: "POST",
+      url: "/api/advisories/tracing-meter",
+      headers: alice,
+      payload: { sections: { summary: "x ".repeat(2501) } },
+    });
+    expect(big.statusCode).toBe(400);
+
+    const { caseId } = await newCase();
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/advisories",
+      headers: alice,
+      payload: {
+        caseId,
+        title: "Acme Gateway: rights",
+        products: PRODUCTS,
+        sections: { ...SECTIONS, summary, details },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const preview = await t.app.inject({ url: `/api/advisories/${id}/content?level=full`, headers: alice });
+    expect(preview.json().sections.summary).toBe(
+      "A remote attacker could gain administrator rights. We identified the flaw in an audit.",
+    );
+    expect(preview.json().sections.details).toBe(
+      "The console trusts a header; an attacker who sends it is admitted.",
+    );
+    for (const format of ["csaf", "osv", "cve"]) {
+      const out = await t.app.inject({
+        url: `/api/advisories/${id}/export?format=${format}`,
+        headers: alice,
+      });
+      if (out.statusCode !== 200) continue; // CVE JSON needs a CVE ID; the other two always export.
+      expect(out.body).toContain("could gain");
+      expect(out.body).not.toContain("might");
+      expect(out.body).not.toContain("{{");
+      expect(out.body).not.toContain("forewarn:");
+    }
+    // The editor still holds the markup: only renderings resolve it.
+    expect(
+      (await t.app.inject({ url: `/api/advisories/${id}`, headers: alice })).json().revision.sections.summary,
+    ).toBe(summary);
+  });
+
   it("refuses bad advisories without storing anything", async () => {
     const { caseId } = await newCase();
     const before = (await t.app.inject({ url: "/api/advisories", headers: alice })).json().length;

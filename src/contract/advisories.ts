@@ -130,6 +130,52 @@ export const advisoriesApi = defineRoutes({
       ...errors(400, 401, 403),
     },
   },
+  advisoryTracingMeter: {
+    method: "POST",
+    url: "/api/advisories/tracing-meter",
+    tags: ["advisories"],
+    summary: "What a text being written traces, and wordings the author may accept as alternatives",
+    description:
+      "Plans the sections sent (nothing is stored or read) as a release would: points by kind, the points " +
+      "whole copies need to name 1, 2 or 3 leakers at ε₁ with and without invisible marks, and proposals: " +
+      "wordings in free prose that keep the meaning in most sentences, each with what to check, which the " +
+      "author accepts by writing its `markup` in place of `text` (offsets into that section). Public " +
+      "renderings show the first wording of every `{{a|b}}`.",
+    body: z.object({ sections: SectionsIn }),
+    response: {
+      200: z.object({
+        words: z.number(),
+        points: z.object({
+          total: z.number(),
+          visible: z.number(),
+          invisible: z.number(),
+          author: z.number(),
+        }),
+        needed: z.array(
+          z.object({
+            leakers: z.number(),
+            points: z.number(),
+            met: z.boolean(),
+            metWithoutInvisible: z.boolean(),
+          }),
+        ),
+        epsilon: z.number(),
+        proposals: z.array(
+          z.object({
+            section: z.enum(SECTIONS),
+            start: z.number(),
+            end: z.number(),
+            text: z.string(),
+            alternative: z.string(),
+            markup: z.string(),
+            caution: z.string(),
+            context: z.string(),
+          }),
+        ),
+      }),
+      ...errors(400, 401, 403),
+    },
+  },
   getAdvisory: {
     method: "GET",
     url: "/api/advisories/:id",

@@ -1,5 +1,6 @@
 // docs/tracing-phrases.md, generated from phrases.ts so reviewers read exactly what the planner
 // uses (phrases-doc.test.ts fails when the file is stale and says how to regenerate it).
+import { REVIEW_GROUPS } from "./author.ts";
 import {
   CONTEXT_RULES,
   INTRO_PHRASES,
@@ -85,6 +86,19 @@ export function phrasesMarkdown(): string {
   out.push("| wordings | why |");
   out.push("| --- | --- |");
   for (const [w, why] of REMOVED_AFTER_REVIEW) out.push(`| ${cell(w)} | ${cell(why)} |`);
+  out.push("");
+  out.push(`## Proposed to the author, never automatic (${REVIEW_GROUPS.length})`);
+  out.push("");
+  out.push(
+    "The advisory editor proposes these in free prose (from `src/tracing/author.ts`); each is written " +
+      "as `{{wording|alternative}}` only when the author accepts it for that sentence, after reading " +
+      "the caution. Public renderings show the first wording.",
+  );
+  out.push("");
+  out.push("| wordings | check before accepting |");
+  out.push("| --- | --- |");
+  for (const g of REVIEW_GROUPS)
+    out.push(`| ${cell(g.wordings.map(code).join(" / "))} | ${cell(g.caution)} |`);
   out.push("");
   return out.join("\n");
 }

@@ -85,6 +85,27 @@ const LETTER = /\p{L}/u;
  * plan.points.length > 0 // true
  */
 export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan {
+  const { text, edits } = analyse(markdown, options);
+  return assemble(text, edits);
+}
+
+/** Where the planner varies an advisory: offsets in its text (CRLF folded to LF), by layer. */
+export type PlannedSpan = { start: number; end: number; layer: Layer };
+
+/**
+ * The planner's view of an advisory: its text (CRLF folded to LF), which characters are protected
+ * (code, names, URLs, directives, author markup) and the span of every edit, in text offsets. The
+ * author layer's proposals (author.ts) are placed only where this leaves the text free.
+ */
+export function plannedSpans(
+  markdown: string,
+  options: PlanOptions = {},
+): { text: string; mask: Uint8Array; spans: PlannedSpan[] } {
+  const { text, mask, edits } = analyse(markdown, options);
+  return { text, mask, spans: edits.map((e) => ({ start: e.start, end: e.end, layer: e.layer })) };
+}
+
+function analyse(markdown: string, options: PlanOptions): { text: string; mask: Uint8Array; edits: Edit[] } {
   const text = markdown.replace(/\r\n?/g, "\n");
   if (text.trim() === "") throw new PlanError("the advisory is empty");
   if (Buffer.byteLength(text, "utf8") > MAX_ADVISORY_BYTES)
@@ -164,7 +185,7 @@ export function planAdvisory(markdown: string, options: PlanOptions = {}): Plan 
     }
   }
 
-  return assemble(text, edits);
+  return { text, mask, edits };
 }
 
 /** Code sites that lie inside protected blocks and touch no other edit; a family goes whole or not at all. */

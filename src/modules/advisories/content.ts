@@ -10,6 +10,8 @@ import {
   type Section,
 } from "../../contract/enums.ts";
 
+import { resolveAuthorMarkup } from "../../tracing/author.ts";
+
 export { CONTENT_LEVELS, type ContentLevel, SECTION_LIMITS, SECTIONS, type Section };
 
 export const SECTION_TITLES: Record<Section, string> = {
@@ -52,13 +54,24 @@ export function neutralCanaries(text: string): string {
 }
 
 /**
+ * A section as anyone but a partner recipient reads it: canary placeholders neutral, author
+ * alternatives (`{{a|b}}`) at their first wording and directives removed, so that no public or staff
+ * rendering shows what varies between copies.
+ * @example neutralText("It {{may|might}} call {{canary:dns}}.") // "It may call canary.invalid."
+ */
+export function neutralText(text: string): string {
+  return resolveAuthorMarkup(neutralCanaries(text));
+}
+
+/**
  * The content restricted to a level: sections outside it are emptied, canary placeholders neutral
- * (staff previews, exports and the public release; partner copies are rendered elsewhere).
+ * and author markup resolved (staff previews, exports and the public release; partner copies are
+ * rendered elsewhere).
  * @example restrictToLevel(c, "summary").sections.poc === ""
  */
 export function restrictToLevel(content: AdvisoryContent, level: ContentLevel): AdvisoryContent {
   const r = restrictToSections(content, CONTENT_LEVELS[level]);
-  const sections = Object.fromEntries(SECTIONS.map((s) => [s, neutralCanaries(r.sections[s])])) as Record<
+  const sections = Object.fromEntries(SECTIONS.map((s) => [s, neutralText(r.sections[s])])) as Record<
     Section,
     string
   >;

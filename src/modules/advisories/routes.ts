@@ -31,6 +31,10 @@ function register(app: FastifyInstance, advisories: Advisories) {
     reply.code(201).send(await advisories.create(requireActor(req), req.body)),
   );
 
+  route(r, api.advisoryTracingMeter, async (req) =>
+    advisories.tracingMeter(requireActor(req), req.body.sections),
+  );
+
   route(r, api.getAdvisory, async (req, reply) => {
     const a = await advisories.get(requireActor(req), req.params.id, req.query.revision);
     reply.header("etag", `"${a.currentRevision}"`);

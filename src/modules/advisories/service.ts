@@ -14,11 +14,12 @@ import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts
 import type { IdGen } from "../../platform/ids.ts";
 import type { Accounts } from "../accounts/service.ts";
 import type { Cases } from "../cases/service.ts";
+import { tracingMeter } from "./authoring.ts";
 import {
   type AdvisoryContent,
   type ContentLevel,
   markdownProblems,
-  neutralCanaries,
+  neutralText,
   type Product,
   productProblems,
   restrictToLevel,
@@ -255,6 +256,9 @@ export function makeAdvisories(d: AdvisoriesDeps) {
   }
 
   return {
+    /** The editor's tracing meter and author proposals for a text being written (authoring.ts). */
+    tracingMeter,
+
     async create(actor: Actor, input: AdvisoryInput) {
       authorize(actor, "advisories:write");
       await d.cases.facts(input.caseId).catch(() => {
@@ -883,7 +887,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             id: r.id,
             trackingId: r.trackingId,
             title: r.title,
-            summary: neutralCanaries(
+            summary: neutralText(
               d.sealer.open(
                 (r.sections as Record<Section, string>).summary,
                 sectionContext(r.revisionId, "summary"),
