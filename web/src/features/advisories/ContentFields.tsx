@@ -4,6 +4,7 @@ import { Stack, Textarea, TextInput } from "@mantine/core";
 import type { UseFormReturnType } from "@mantine/form";
 import { z } from "zod";
 import { SECTION_TITLES, SECTIONS, type Section } from "./model.ts";
+import { TracingMeter } from "./TracingMeter.tsx";
 
 export type ContentValues = { title: string; products: string; sections: Record<Section, string> };
 
@@ -39,6 +40,10 @@ export function ContentFields<T extends ContentValues>({ form }: { form: UseForm
           {...form.getInputProps(`sections.${s}`)}
         />
       ))}
+      <TracingMeter
+        sections={form.values.sections}
+        onAccept={(s, text) => form.getInputProps(`sections.${s}`).onChange(text)}
+      />
     </Stack>
   );
 }
