@@ -183,3 +183,19 @@ describe("planAdvisory", () => {
     }
   });
 });
+
+describe("shell commands in prose", () => {
+  it("carries no invisible mark inside a command a reader may copy, and keeps marking the prose around it", () => {
+    const md =
+      "To apply the fix, run sudo systemctl restart kestrel-agent now. Then the service reads its new policy file.\n\n$ curl -s http://127.0.0.1:8080/health then check the answer\n";
+    const plan = planAdvisory(md);
+    const ones = render(plan, new Uint8Array(plan.points.length).fill(1));
+    const zeros = render(plan, new Uint8Array(plan.points.length));
+    for (const copy of [ones, zeros]) {
+      expect(copy).toContain("sudo systemctl restart kestrel-agent now");
+      expect(copy).toContain("$ curl -s http://127.0.0.1:8080/health then check the answer");
+    }
+    expect(plan.points.some((p) => p.layer === "invisible")).toBe(true);
+    expect(ones).not.toBe(zeros);
+  });
+});

@@ -364,6 +364,10 @@ export function protectSpans(text: string, mask: Uint8Array, names: readonly str
     /\b[A-Z][A-Z0-9_-]+\b/g, // acronyms and upper-case identifiers
     /\b\w*[a-z]\w*[A-Z]\w*\b|\b\w+_\w*\b/g, // camelCase, snake_case
     /"[^"\n]{0,300}"|\u201C[^\u201D\n]{0,300}\u201D|\u2018[^\u2019\n]{0,300}\u2019|\u00AB[^\u00BB\n]*\u00BB/g, // quotes
+    // A shell command written in prose ("run sudo systemctl restart kestrel now."): to the end of
+    // its sentence, so that a reader who copies it never pastes a zero-width mark into a shell.
+    /(?<![\p{L}\p{N}_-])(?:sudo|systemctl|apt-get|yum|dnf|rpm|dpkg|chmod|chown|iisreset|netsh|kubectl|iptables|setenforce|firewall-cmd|powershell|pwsh|docker|openssl|curl|wget|grep|egrep|sed|awk)[ \t][^\n]*?(?=[.;!?](?:\s|$)|\n|$)/gu,
+    /^[ \t]*[$#][ \t].*$/gm, // a prompt line ("$ ./install.sh --check")
   ];
   for (const re of inline) markAll(text, mask, re);
   // Capitalised words are names unless they open a sentence; a sentence opener followed by
