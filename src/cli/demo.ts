@@ -24,7 +24,7 @@ options:
   --days N      days from arming to T0 (default 5)
   --minutes M   real minutes the release takes (default 2)
 
-\`forewarn demo toolshell\` replays the 2025 SharePoint leak from release to named source
+\`forewarn demo toolshell\` replays the 2025 SharePoint leak, from the release to the copies it came from
 (forewarn demo toolshell --help).`;
 
 /** A clock running `rate` times faster than real time from now on; the engine reads `rate`. */
