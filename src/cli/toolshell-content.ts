@@ -142,20 +142,55 @@ def write_result(path, base_url, answer, outcome):
         handle.write("\\n")
 
 
+def load_targets(path):
+    targets = []
+    with open(path, encoding="utf-8") as handle:
+        for raw_line in handle:
+            line = raw_line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "://" not in line:
+                line = "https://" + line
+            targets.append(line)
+    return targets
+
+
+def format_row(base_url, answer, outcome):
+    status_text = str(answer.get("status") or "-")
+    seconds_text = str(answer.get("seconds") or "-")
+    marker = "!!" if outcome == "vulnerable" else "  "
+    return marker + " " + base_url.ljust(40) + " " + status_text.rjust(4) + " " + seconds_text.rjust(6) + "s " + outcome
+
+
+def summarise(rows):
+    counts = {"vulnerable": 0, "not vulnerable": 0, "unclear": 0, "no answer": 0}
+    for outcome in rows:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    parts = []
+    for label in ("vulnerable", "not vulnerable", "unclear", "no answer"):
+        parts.append(label + ": " + str(counts[label]))
+    return ", ".join(parts)
+
+
 def main(argv):
     if len(argv) < 2:
-        print("usage: toolpane_check.py BASE_URL [TIMEOUT_SECONDS] [RESULT.json]")
+        print("usage: toolpane_check.py BASE_URL|@TARGETS.txt [TIMEOUT_SECONDS] [RESULT.json]")
         return 2
-    base_url = argv[1]
+    first_arg = argv[1]
     timeout_seconds = float(argv[2]) if len(argv) > 2 else 10.0
     result_path = argv[3] if len(argv) > 3 else ""
-    req = build_request(base_url)
-    answer = read_answer(req, timeout_seconds)
-    outcome = verdict(answer)
-    print(outcome, answer.get("status"), "in", answer.get("seconds"), "s")
-    if result_path:
-        write_result(result_path, base_url, answer, outcome)
-    return 0 if outcome == "not vulnerable" else 1
+    targets = load_targets(first_arg[1:]) if first_arg.startswith("@") else [first_arg]
+    outcomes = []
+    for base_url in targets:
+        req = build_request(base_url)
+        answer = read_answer(req, timeout_seconds)
+        outcome = verdict(answer)
+        outcomes.append(outcome)
+        print(format_row(base_url, answer, outcome))
+        if result_path and len(targets) == 1:
+            write_result(result_path, base_url, answer, outcome)
+    print(summarise(outcomes))
+    return 1 if "vulnerable" in outcomes else 0
 
 
 if __name__ == "__main__":
