@@ -77,6 +77,9 @@ describe("forewarn demo toolshell", () => {
     expect(out.findings.verdict).toBe("accused");
     // The advisory was found from the evidence alone (the investigation named none).
     expect(out.findings.advisoryIds).toEqual([out.advisory.id]);
+    expect(progress).toContain(
+      `advisory ${out.advisory.trackingId} (${out.advisory.id}) found from the evidence alone`,
+    );
     expect(out.accused.length).toBeGreaterThan(0);
     for (const a of out.accused) {
       expect(colluders).toContain(a.recipientId);
@@ -148,6 +151,7 @@ describe("forewarn demo toolshell", () => {
     writeFileSync(join(full, "master.key"), "x");
     for (const [argv, reason] of [
       [["--data", full], "is not empty"],
+      [["--data", join(full, "master.key")], "is a file"],
       [["--partners", "3"], "--partners must be a whole number from 6 to"],
       [["--partners", "many"], "--partners must be a whole number from 6 to"],
       [["--colour"], "Unknown option"],

@@ -7,7 +7,15 @@
 // the investigation that names whose copies the leak came from, with the exposure, the
 // coincidence analysis and the report. The dates come from data/incidents/toolshell.json.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Actor, systemActor } from "../authz/authorize.ts";
@@ -310,6 +318,8 @@ const strip = (text: string) => stripFormat(text).normalize("NFKC");
 function checkDataDir(dir: string | undefined): string {
   if (!dir) return mkdtempSync(join(tmpdir(), "forewarn-toolshell-"));
   const abs = resolve(dir);
+  if (existsSync(abs) && !statSync(abs).isDirectory())
+    throw new UsageError(`--data ${dir} is a file: give a new or empty folder`);
   if (existsSync(abs) && readdirSync(abs).length > 0)
     throw new UsageError(
       `--data ${dir} is not empty: the replay writes a whole programme there, so give a new or empty folder`,
@@ -702,7 +712,11 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
       );
     say("");
     say(
-      `Findings: ${findings.verdict}, advisory ${findings.advisoryIds.join(", ") || "none"} found from the evidence alone; ${findings.observedPoints} points read, ${findings.recipientCount} delivered recipients scored`,
+      `Findings: ${findings.verdict}; ${
+        findings.advisoryIds.length
+          ? `advisory ${findings.advisoryIds.map((x) => (x === adv.id ? `${adv.trackingId} (${x})` : x)).join(", ")} found from the evidence alone`
+          : "no advisory matched the evidence"
+      }; ${findings.observedPoints} points read, ${findings.recipientCount} delivered recipients scored`,
     );
     for (const a of accused)
       say(
@@ -717,7 +731,7 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
     say(`Report: ${reportHtml}`);
     say(`        ${reportPdf}`);
     say(
-      `Replayed ${Math.round(spanDays)} days in ${seconds.toFixed(1)} s. Browse it: forewarn admin create --data ${dataDir} --email you@example.org, then forewarn serve --data ${dataDir}`,
+      `Replayed ${Math.round(spanDays)} days in ${seconds.toFixed(1)} s. To browse it, create two administrators with forewarn admin create --data ${dataDir} (see README), then run forewarn serve --data ${dataDir}`,
     );
     if (json) io.out(JSON.stringify(outcome, null, 2));
     return 0;
