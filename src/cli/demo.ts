@@ -11,8 +11,10 @@ import { openDatabase } from "../platform/db/client.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { makeServices } from "../runtime.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
+import { runToolshell } from "./demo-toolshell.ts";
 
 const help = `usage: forewarn demo [--days 5] [--minutes 2]
+       forewarn demo toolshell [--seed S] [--partners N] [--data DIR] [--json]
 
 Runs a release plan end to end on an accelerated clock, in an in-memory database (nothing is kept):
 four partners in three tiers (one suspended after arming), an approved advisory with T0 DAYS away,
@@ -20,7 +22,10 @@ and the durable jobs firing each wave at its time. Prints each wave as it goes o
 
 options:
   --days N      days from arming to T0 (default 5)
-  --minutes M   real minutes the release takes (default 2)`;
+  --minutes M   real minutes the release takes (default 2)
+
+\`forewarn demo toolshell\` replays the 2025 SharePoint leak, from the release to the copies it came from
+(forewarn demo toolshell --help).`;
 
 /** A clock running `rate` times faster than real time from now on; the engine reads `rate`. */
 export function acceleratedClock(rate: number, start = new Date()): Clock & { rate: number } {
@@ -48,9 +53,11 @@ function offset(at: Date, t0: Date): string {
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "watch a tiered release on an accelerated clock (in memory)",
+  summary:
+    "watch a tiered release on an accelerated clock (in memory); `demo toolshell`: the 2025 leak replayed",
   help,
   async run(argv, io) {
+    if (argv[0] === "toolshell") return runToolshell(argv.slice(1), io);
     const { values } = parseFlags(argv, { days: { type: "string" }, minutes: { type: "string" } });
     const days = Number(values.days ?? 5);
     const minutes = Number(values.minutes ?? 2);
