@@ -359,6 +359,14 @@ function forensicsRoutes(): Case[] {
     on("GET", "/exposure", READ),
     on("GET", "/report.html", READ),
     on("GET", "/report.pdf", READ),
+    { method: "GET", url: "/api/forensics/suspicion", allowed: [...READ] },
+    {
+      method: "GET",
+      url: "/api/forensics/suspicion/org_00000000000000000000000000",
+      path: "/api/forensics/suspicion/{partnerId}",
+      allowed: [...READ],
+      okStatus: 404,
+    },
   ];
 }
 

@@ -209,6 +209,7 @@ export type AuditEvents = {
   "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
   "investigation.canary_hit": { eventId: string; deliveryId: string; recipientId: string; opened: boolean };
   "investigation.action_proposed": { eventId: string; action: "incident" | "suspension"; partnerId: string };
+  "investigation.suspicion_read": { partnerId: string | null; investigations: number; accused: number };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -320,6 +321,7 @@ export const AUDIT_TYPES = [
   "investigation.report_downloaded",
   "investigation.action_proposed",
   "investigation.canary_hit",
+  "investigation.suspicion_read",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

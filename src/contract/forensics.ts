@@ -217,6 +217,61 @@ export const ExposureOut = z.object({
   }),
 });
 
+const SuspicionTest = z.object({
+  score: z.number().describe("summed score of the partner's best recipient per advisory (decoder below)"),
+  threshold: z.number().describe("the combined test's threshold at ε₁·weight / Π recipients per advisory"),
+  decoder: z.enum(["tardos", "single", "robust"]),
+  bound: z
+    .number()
+    .describe(
+      "bound on the chance that an innocent partner shows evidence this strong (every decoder and choice of recipient counted)",
+    ),
+  observedPoints: z.number(),
+  advisories: z.number(),
+  accused: z.boolean(),
+});
+
+export const PartnerSuspicionOut = z.object({
+  partnerId: z.string(),
+  partnerName: z.string(),
+  partnerStatus: z.string(),
+  advisoriesCounted: z.number().describe("distinct advisories in the combined test; each counts once"),
+  advisoryIds: z.array(z.string()),
+  investigationIds: z.array(z.string()),
+  combined: SuspicionTest,
+  accused: z.boolean().describe("accused across incidents: only when the combined bound is at most ε₁"),
+  perAdvisory: z.array(
+    SuspicionTest.extend({
+      advisoryId: z.string(),
+      revision: z.number(),
+      recipients: z.number(),
+      investigationIds: z.array(z.string()),
+    }),
+  ),
+  perInvestigation: z.array(
+    SuspicionTest.extend({
+      investigationId: z.string(),
+      title: z.string(),
+      advisoryIds: z.array(z.string()),
+    }),
+  ),
+});
+
+const SuspicionPopulation = z.object({
+  epsilon: z.number(),
+  minObservedPoints: z.number(),
+  partnersTested: z.number(),
+  populationBound: z.number().describe("ε₁ × partners tested: chance that any innocent partner is accused"),
+  investigationsCounted: z.number(),
+  advisoriesCounted: z.number(),
+});
+
+export const SuspicionOut = SuspicionPopulation.extend({ partners: z.array(PartnerSuspicionOut) });
+export const PartnerSuspicionResponse = SuspicionPopulation.extend({ partner: PartnerSuspicionOut });
+
+const SUSPICION_METHOD =
+  "Every investigation whose evidence matched a delivered advisory counts; each advisory once (the evidence of every investigation that matched it read together against one revision). Per advisory a partner's part is the best score among its recipients (organisation copy and members); parts add across advisories, and the combined test's threshold and bound are computed from the Chernoff bound of the summed null distribution times the number of ways to pick one recipient per advisory, ε₁ = 1e-6 per innocent partner shared by three decoders. Reads every investigation's evidence: audited.";
+
 const tags = ["forensics"];
 
 export const forensicsApi = defineRoutes({
@@ -309,6 +364,23 @@ export const forensicsApi = defineRoutes({
     params: InvestigationParams,
     querystring: PriorQuery,
     response: { 200: ExposureOut, ...errors(400, 401, 403, 404) },
+  },
+  listSuspicion: {
+    method: "GET",
+    url: "/api/forensics/suspicion",
+    tags,
+    summary: "Partners by suspicion accumulated across investigations (investigators and coordinators)",
+    description: SUSPICION_METHOD,
+    response: { 200: SuspicionOut, ...errors(401, 403) },
+  },
+  getPartnerSuspicion: {
+    method: "GET",
+    url: "/api/forensics/suspicion/:partnerId",
+    tags,
+    summary: "One partner's accumulated suspicion: per investigation, per advisory and combined",
+    description: SUSPICION_METHOD,
+    params: z.object({ partnerId: idOf("org", "a partner") }),
+    response: { 200: PartnerSuspicionResponse, ...errors(400, 401, 403, 404) },
   },
   investigationReportHtml: {
     method: "GET",
