@@ -60,6 +60,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   const masterKey = randomBytes(32);
   let investigator: TestUser;
   let coordinator: TestUser;
+  let coordinator2: TestUser;
   const partnerIds: string[] = [];
   let partnerAdmin: TestUser;
   const recipients: TracedRecipient[] = [];
@@ -111,6 +112,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const c1 = await fx.makeUser("coordinator");
     const c2 = await fx.makeUser("coordinator");
     coordinator = c1;
+    coordinator2 = c2;
     investigator = await fx.makeUser("investigator");
     await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
     for (const key of ["alpha", "beta", "gamma", "delta"]) {
@@ -387,22 +389,60 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(list.map((x: { id: string }) => x.id)).toContain(id);
   });
 
-  it("proposing an incident or a suspension records it for a coordinator and changes nothing on the partner", async () => {
+  it("from findings: an incident opened on the partner's record, and a suspension that waits for a second person", async () => {
+    const gamma = partnerIds[2] as string;
     const id = (await req("POST", "/api/investigations", inv(), { title: "Actions" })).json().id;
     clock.advance(60_000);
-    const r = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
-      action: "suspension",
-      partnerId: member.partnerId,
+    const inc = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "incident",
+      partnerId: gamma,
       reason: "Accused with bound 1e-12",
     });
-    expect(r.statusCode, r.body).toBe(201);
-    const last = r.json().timeline.at(-1);
-    expect(last).toMatchObject({
-      kind: "suspension_proposed",
-      ref: member.partnerId,
-      text: "Accused with bound 1e-12",
+    expect(inc.statusCode, inc.body).toBe(201);
+    const incidentId = inc.json().incidentId as string;
+    expect(incidentId).toMatch(/^inc_/);
+    expect(inc.json().timeline.at(-1)).toMatchObject({ kind: "incident_opened", ref: incidentId });
+    // A real incident on the partner's record, linked to the investigation; the partner does not see it.
+    const staffView = (await req("GET", `/api/partners/${gamma}/incidents`, coordinator.headers)).json();
+    expect(staffView.incidents.find((x: { id: string }) => x.id === incidentId)).toMatchObject({
+      source: "investigation",
+      investigationId: id,
+      status: "open",
+      details: "Accused with bound 1e-12",
     });
-    expect((await s.partners.get(SYS, member.partnerId)).status).toBe("active");
+
+    clock.advance(60_000);
+    const sus = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: gamma,
+      reason: "Accused with bound 1e-12",
+    });
+    expect(sus.statusCode, sus.body).toBe(201);
+    const requestId = sus.json().suspensionRequestId as string;
+    expect(requestId).toMatch(/^psr_/);
+    expect(sus.json().timeline.at(-1)).toMatchObject({ kind: "suspension_requested", ref: requestId });
+    // Nothing happens to the partner until a second person approves.
+    expect((await s.partners.get(SYS, gamma)).status).toBe("active");
+    const again = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: gamma,
+      reason: "twice",
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/already awaiting approval/);
+    const approve = `/api/partners/${gamma}/suspension-requests/${requestId}/approve`;
+    // The investigator who asked may not approve (no sanction right at all).
+    expect((await req("POST", approve, inv())).statusCode).toBe(403);
+    const pending = (
+      await req("GET", `/api/partners/${gamma}/suspension-requests`, coordinator.headers)
+    ).json();
+    expect(pending.requests[0]).toMatchObject({ id: requestId, status: "pending", investigationId: id });
+    const ok = await req("POST", approve, coordinator.headers);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ status: "approved", decidedBy: coordinator.id });
+    expect((await s.partners.get(SYS, gamma)).status).toBe("suspended");
+    expect((await req("POST", approve, coordinator2.headers)).statusCode).toBe(409);
+
     const unknown = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
       action: "incident",
       partnerId: fakeId("org"),
@@ -410,8 +450,43 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/partnerId: partner org_\w+ does not exist/);
-    const types = (await db.db.select().from(auditLog)).filter((e) => e.subject === id).map((e) => e.type);
-    expect(types).toEqual(["investigation.opened", "investigation.action_proposed"]);
+    const types = (await db.db.select().from(auditLog)).map((e) => ({ type: e.type, subject: e.subject }));
+    expect(types.filter((e) => e.subject === id).map((e) => e.type)).toEqual([
+      "investigation.opened",
+      "investigation.action_taken",
+      "investigation.action_taken",
+    ]);
+    expect(types).toContainEqual({ type: "incident.reported", subject: incidentId });
+    expect(types.filter((e) => e.subject === gamma).map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        "partner.suspension_requested",
+        "partner.suspension_approved",
+        "partner.status_changed",
+      ]),
+    );
+    // Reinstated for the tests that follow.
+    await s.partners.reinstate(SYS, gamma, "test done");
+  });
+
+  it("the two-person rule: whoever requested a suspension cannot approve or reject it", async () => {
+    const alpha = partnerIds[0] as string;
+    const r = await s.partners.requestSuspension(coordinator.actor, alpha, { reason: "staff request" });
+    const base = `/api/partners/${alpha}/suspension-requests/${r.id}`;
+    const own = await req("POST", `${base}/approve`, coordinator.headers);
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toMatch(/a second, different staff member must approve/);
+    expect((await req("POST", `${base}/reject`, coordinator.headers, { note: "no" })).statusCode).toBe(403);
+    expect((await s.partners.get(SYS, alpha)).status).toBe("active");
+    // Partners see none of it.
+    expect(
+      (await req("GET", `/api/partners/${alpha}/suspension-requests`, partnerAdmin.headers)).statusCode,
+    ).toBe(403);
+    const rejected = await req("POST", `${base}/reject`, coordinator2.headers, {
+      note: "not enough evidence",
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({ status: "rejected", decisionNote: "not enough evidence" });
+    expect((await s.partners.get(SYS, alpha)).status).toBe("active");
   });
 
   it("a canary hit opens an investigation of its advisory (or joins the open one) and is shown as certain", async () => {

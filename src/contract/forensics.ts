@@ -314,12 +314,19 @@ export const forensicsApi = defineRoutes({
     method: "POST",
     url: "/api/investigations/:id/proposals",
     tags,
-    summary: "Propose opening an incident on a partner or suspending it (audited)",
+    summary: "Act on a partner from the findings: open an incident, or request a suspension (audited)",
     description:
-      "The proposal goes on the investigation's timeline with its reason (sealed at rest). It changes nothing on the partner: a coordinator, a different person, opens the incident or suspends the partner through the partner's own routes.",
+      "incident: opens an incident on the partner's record (source investigation, linked to this investigation). suspension: files a suspension request that changes nothing until a second, different staff member approves it (POST /api/partners/:id/suspension-requests/:requestId/approve); the person who requested it cannot. Either goes on the investigation's timeline with its reason (sealed at rest). 409 when the investigation is closed, the partner is not active (suspension) or a request is already pending.",
     params: InvestigationParams,
     body: ProposalIn,
-    response: { 201: z.object({ timeline: TimelineOut }), ...errors(400, 401, 403, 404, 409) },
+    response: {
+      201: z.object({
+        incidentId: z.string().nullable(),
+        suspensionRequestId: z.string().nullable(),
+        timeline: TimelineOut,
+      }),
+      ...errors(400, 401, 403, 404, 409),
+    },
   },
   closeInvestigation: {
     method: "POST",
