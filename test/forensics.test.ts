@@ -543,6 +543,20 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   it("exposure: who had what when, and the coincidence probability with its model", async () => {
     const observedAt = new Date(T0.getTime() - DAY).toISOString();
     const { id } = await openWith({ title: "Exploited", advisoryId: traced.advisoryId, observedAt }, []);
+    // Two audited reads of beta's member copy as the release engine records them (a read, a download).
+    const deliveryId = traced.deliveryOf.get(member.id) as string;
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
+    });
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
+    });
     const r = await req("GET", `/api/investigations/${id}/exposure?ratePerYear=2`, inv());
     expect(r.statusCode, r.body).toBe(200);
     const x = r.json();
@@ -552,6 +566,17 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const alpha = x.recipients.find((y: { recipientId: string }) => y.recipientId === partnerIds[0]);
     expect(alpha.sections).toContain("poc");
     expect(new Date(alpha.deliveredAt).getTime()).toBe(T0.getTime() - 14 * DAY);
+    const beta = x.recipients.find((y: { recipientId: string }) => y.recipientId === member.id);
+    expect(beta.reads.slice(-2)).toMatchObject([
+      { fileId: null, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
+      { fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
+    ]);
+    const html = (await req("GET", `/api/investigations/${id}/report.html`, inv())).body;
+    expect(html).toContain("Every read and download");
+    expect(html).toMatch(
+      /copy read<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>203\.0\.113\.7<\/td><td>Mozilla\/5\.0 \(X11; Linux\) Leaky\/1/,
+    );
+    expect(html).toContain("198.51.100.9");
     const windows = x.coincidence.windows;
     expect(windows.map((w: { days: number }) => w.days)).toEqual([13, 4]);
     expect(windows[0].probability).toBeCloseTo(1 - Math.exp((-2 / 365) * 13), 10);
@@ -588,6 +613,15 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(extracted).toContain(body.evidence[0].sha256);
     expect(extracted).toContain("Coincidence analysis");
     expect(extracted).toContain("investigation.report_downloaded");
+    // Every read with its address and user agent (recorded in the exposure test above).
+    // (pdftotext breaks long lines, so whitespace is folded first)
+    const flat = extracted.replace(/\s+/g, " ");
+    expect(flat).toMatch(
+      /copy read by [^()]*\(Partner beta, user usr_\w+\) from 203\.0\.113\.7, Mozilla\/5\.0/,
+    );
+    expect(flat).toMatch(
+      /download of afl_X by [^()]*\(Partner beta, user usr_\w+\) from 198\.51\.100\.9, curl\/8\.5/,
+    );
     expect(extracted).not.toContain(text.slice(0, 200));
   });
 });

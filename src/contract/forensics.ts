@@ -185,9 +185,17 @@ export const ExposureOut = z.object({
       waveId: z.string(),
       deliveredAt: z.date(),
       firstReadAt: z.date().nullable(),
-      reads: z.array(
-        z.object({ at: z.date(), actorId: z.string().nullable(), fileId: z.string().nullable() }),
-      ),
+      reads: z
+        .array(
+          z.object({
+            at: z.date(),
+            actorId: z.string().nullable(),
+            fileId: z.string().nullable().describe("the file downloaded; null for a read of the copy itself"),
+            ip: z.string().nullable().describe("the request's address (null: not recorded for this read)"),
+            userAgent: z.string().nullable(),
+          }),
+        )
+        .describe("every audited read of the copy and download of its files"),
       acks: z.array(z.object({ at: z.date(), status: z.string(), userId: z.string() })),
       beforeObserved: z.boolean(),
     }),
@@ -367,7 +375,7 @@ export const forensicsApi = defineRoutes({
     tags,
     summary: "Who could have known what and when, and the coincidence analysis",
     description:
-      "For each partner and member: content delivered, delivery time, first read, every audited copy read and acknowledgement, against the waves, T0 and observedAt. Coincidence: independent discovery as a Poisson process of rate λ (a prior per year, default 1, or 1/bugAgeDays per day); P(an independent start within w days) = 1 − exp(−λw) for each wave's window, with the assumptions stated.",
+      "For each partner and member: content delivered, delivery time, first read, every audited copy read and file download (time, address, user agent) and acknowledgement, against the waves, T0 and observedAt. Coincidence: independent discovery as a Poisson process of rate λ (a prior per year, default 1, or 1/bugAgeDays per day); P(an independent start within w days) = 1 − exp(−λw) for each wave's window, with the assumptions stated.",
     params: InvestigationParams,
     querystring: PriorQuery,
     response: { 200: ExposureOut, ...errors(400, 401, 403, 404) },

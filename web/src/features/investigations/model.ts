@@ -75,7 +75,13 @@ export type Exposure = {
     sections: string[];
     deliveredAt: string;
     firstReadAt: string | null;
-    reads: { at: string }[];
+    reads: {
+      at: string;
+      actorId: string | null;
+      fileId: string | null;
+      ip: string | null;
+      userAgent: string | null;
+    }[];
     acks: { at: string; status: string }[];
     beforeObserved: boolean;
   }[];

@@ -25,6 +25,7 @@ import { PartnerTimeline } from "./PartnerTimeline.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ScorecardSection } from "./ScorecardSection.tsx";
 import { StaffActions } from "./StaffActions.tsx";
+import { SuspensionRequests } from "./SuspensionRequests.tsx";
 import { WebhooksSection } from "./WebhooksSection.tsx";
 
 export function PartnerDetailPage() {
@@ -108,6 +109,7 @@ export function PartnerDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="scorecard">
           <ScorecardSection partnerId={id} />
+          {sanction && <SuspensionRequests partnerId={id} />}
           {investigates && <PartnerSuspicionPanel partnerId={id} />}
         </Tabs.Panel>
       </Tabs>
