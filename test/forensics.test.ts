@@ -391,7 +391,27 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
 
   it("from findings: an incident opened on the partner's record, and a suspension that waits for a second person", async () => {
     const gamma = partnerIds[2] as string;
-    const id = (await req("POST", "/api/investigations", inv(), { title: "Actions" })).json().id;
+    const gammaMember = recipients.find((r) => r.partnerId === gamma && r.kind === "user") as TracedRecipient;
+    // Findings that accuse nobody allow no action.
+    const empty = (await req("POST", "/api/investigations", inv(), { title: "Nothing yet" })).json().id;
+    const refused = await req("POST", `/api/investigations/${empty}/proposals`, inv(), {
+      action: "incident",
+      partnerId: gamma,
+      reason: "hunch",
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/not accused by this investigation's findings/);
+    const { id, body } = await openWith({ title: "Actions", advisoryId: traced.advisoryId }, [
+      { kind: "text", name: "paste.md", text: traced.copy(gammaMember.id) },
+    ]);
+    expect(body.findings.accused.map((a: { partnerId: string }) => a.partnerId)).toEqual([gamma]);
+    // Not against a partner these findings do not accuse.
+    const other = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: partnerIds[0],
+      reason: "x",
+    });
+    expect(other.statusCode).toBe(409);
     clock.advance(60_000);
     const inc = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
       action: "incident",
@@ -451,10 +471,18 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/partnerId: partner org_\w+ does not exist/);
     const types = (await db.db.select().from(auditLog)).map((e) => ({ type: e.type, subject: e.subject }));
-    expect(types.filter((e) => e.subject === id).map((e) => e.type)).toEqual([
+    const mine = types.filter((e) => e.subject === id).map((e) => e.type);
+    expect(mine.filter((t) => t !== "investigation.viewed")).toEqual([
       "investigation.opened",
+      "investigation.evidence_added",
       "investigation.action_taken",
       "investigation.action_taken",
+    ]);
+    // Every action read the findings, and so the evidence: audited.
+    expect(mine.filter((t) => t === "investigation.viewed").length).toBeGreaterThanOrEqual(4);
+    expect(types.filter((e) => e.subject === empty).map((e) => e.type)).toEqual([
+      "investigation.opened",
+      "investigation.viewed",
     ]);
     expect(types).toContainEqual({ type: "incident.reported", subject: incidentId });
     expect(types.filter((e) => e.subject === gamma).map((e) => e.type)).toEqual(

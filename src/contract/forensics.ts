@@ -324,7 +324,7 @@ export const forensicsApi = defineRoutes({
     tags,
     summary: "Act on a partner from the findings: open an incident, or request a suspension (audited)",
     description:
-      "incident: opens an incident on the partner's record (source investigation, linked to this investigation). suspension: files a suspension request that changes nothing until a second, different staff member approves it (POST /api/partners/:id/suspension-requests/:requestId/approve); the person who requested it cannot. Either goes on the investigation's timeline with its reason (sealed at rest). 409 when the investigation is closed, the partner is not active (suspension) or a request is already pending.",
+      "Only for a partner this investigation's findings accuse (or a canary hit names); reading the findings is audited. incident: opens an incident on the partner's record (source investigation, linked to this investigation). suspension: files a suspension request that changes nothing until a second, different staff member approves it (POST /api/partners/:id/suspension-requests/:requestId/approve); the person who requested it cannot. Either goes on the investigation's timeline with its reason (sealed at rest). 409 when the partner is not implicated by the findings, the investigation is closed, the partner is not active (suspension) or a request is already pending.",
     params: InvestigationParams,
     body: ProposalIn,
     response: {

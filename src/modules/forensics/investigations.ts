@@ -263,7 +263,8 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
     },
 
     /**
-     * Acts on a partner from the findings, through the partners module: opens an incident on its
+     * Acts on a partner accused by the findings (or named by a canary hit), through the partners
+     * module (409 for a partner the findings do not implicate): opens an incident on its
      * record (source "investigation", linked here), or requests its suspension, which takes effect
      * only once a second, different staff member approves it there (two-person rule). The action
      * goes on this investigation's timeline (reason sealed) and is audited on both sides.
@@ -279,6 +280,28 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
       const partner = await c.partnerNames([input.partnerId]);
       if (!partner.has(input.partnerId))
         throw new AppError("validation_failed", `partnerId: partner ${input.partnerId} does not exist`);
+      // Only from findings: the partner must be accused by this investigation's evidence (or named
+      // by a canary hit of its advisory). Reading the findings reads the evidence: audited.
+      const rows = await evidenceRows(id);
+      const findings = await findingsOf(
+        row,
+        rows.map((e) => c.sealer.open(e.textSealed, evidenceContext(e.id))),
+      );
+      await c.audit.record(db, {
+        type: "investigation.viewed",
+        actor,
+        subject: id,
+        data: { evidence: rows.length, verdict: findings.verdict, advisoryIds: findings.advisoryIds },
+      });
+      const implicated = new Set([
+        ...findings.accused.map((a) => a.partnerId),
+        ...findings.canaries.map((h) => h.partnerId),
+      ]);
+      if (!implicated.has(input.partnerId))
+        throw new AppError(
+          "invalid_state",
+          `partner ${input.partnerId} is not accused by this investigation's findings (nor named by a canary hit), so no action is taken from them`,
+        );
       const ref =
         input.action === "incident"
           ? {
