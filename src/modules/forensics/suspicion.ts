@@ -120,13 +120,13 @@ export function makeSuspicion(c: ForensicsContext, matcher: ReturnType<typeof ma
   /** Per advisory, the reading with the most observed points among its revisions. */
   async function readAdvisories(
     keysByAdvisory: Map<string, Map<string, TracingKeyRef>>,
-    textsOf: (keyId: string) => string[],
+    textsOf: (advisoryId: string) => string[],
   ) {
     const out = new Map<string, Reading>();
     for (const [advisoryId, keys] of keysByAdvisory) {
       let best: Reading | null = null;
       for (const ref of [...keys.values()].sort((a, b) => a.id.localeCompare(b.id))) {
-        const r = await readKey(ref, textsOf(ref.id));
+        const r = await readKey(ref, textsOf(advisoryId));
         if (r && (!best || r.terms.observedPoints > best.terms.observedPoints)) best = r;
       }
       if (best) out.set(advisoryId, best);
@@ -159,6 +159,8 @@ export function makeSuspicion(c: ForensicsContext, matcher: ReturnType<typeof ma
     // Combined: every advisory once, with the evidence of every investigation that matched it.
     const keysByAdvisory = new Map<string, Map<string, TracingKeyRef>>();
     const invsOfKey = new Map<string, string[]>();
+    const invsOfAdvisory = (advisoryId: string) =>
+      new Set([...(keysByAdvisory.get(advisoryId)?.keys() ?? [])].flatMap((k) => invsOfKey.get(k) ?? []));
     for (const [invId, keys] of keysOfInv)
       for (const k of keys) {
         const m = keysByAdvisory.get(k.advisoryId) ?? new Map<string, TracingKeyRef>();
@@ -166,8 +168,9 @@ export function makeSuspicion(c: ForensicsContext, matcher: ReturnType<typeof ma
         keysByAdvisory.set(k.advisoryId, m);
         invsOfKey.set(k.id, [...(invsOfKey.get(k.id) ?? []), invId]);
       }
-    const combinedReadings = await readAdvisories(keysByAdvisory, (keyId) =>
-      (invsOfKey.get(keyId) ?? []).flatMap((i) => textsOf.get(i) ?? []),
+    // Every investigation that matched any revision of the advisory contributes its evidence, once.
+    const combinedReadings = await readAdvisories(keysByAdvisory, (advisoryId) =>
+      [...invsOfAdvisory(advisoryId)].flatMap((i) => textsOf.get(i) ?? []),
     );
     // Alone: each investigation's own evidence against its own advisories.
     const alone = new Map<string, Map<string, Reading>>();
@@ -186,9 +189,7 @@ export function makeSuspicion(c: ForensicsContext, matcher: ReturnType<typeof ma
       const parts = mine.map(([, r]) => r.parts.get(partnerId) as PartnerPart);
       const combined = strip(combinedTest(parts, epsilon, MIN_OBSERVED_POINTS), parts.length);
       const invIdsOf = (r: Reading) =>
-        [
-          ...new Set((invsOfKey.get(r.ref.id) ?? []).filter((i) => alone.get(i)?.has(r.ref.advisoryId))),
-        ].sort();
+        [...invsOfAdvisory(r.ref.advisoryId)].filter((i) => alone.get(i)?.has(r.ref.advisoryId)).sort();
       const perAdvisory = mine.map(([advisoryId, r]) => {
         const part = r.parts.get(partnerId) as PartnerPart;
         return {
