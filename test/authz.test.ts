@@ -359,6 +359,14 @@ function forensicsRoutes(): Case[] {
     on("GET", "/exposure", READ),
     on("GET", "/report.html", READ),
     on("GET", "/report.pdf", READ),
+    { method: "GET", url: "/api/forensics/suspicion", allowed: [...READ] },
+    {
+      method: "GET",
+      url: "/api/forensics/suspicion/org_00000000000000000000000000",
+      path: "/api/forensics/suspicion/{partnerId}",
+      allowed: [...READ],
+      okStatus: 404,
+    },
   ];
 }
 
@@ -370,7 +378,7 @@ function partnerRoutes(): Case[] {
   const WRITE = ["admin", "coordinator", "partner_admin"] as const;
   const on = (method: Case["method"], sub: string, allowed: readonly Role[], body?: object): Case => ({
     method,
-    url: `${P}${sub.replace(/\{\w+\}/g, (m) => ({ "{userId}": "usr_", "{keyId}": "key_", "{webhookId}": "whk_", "{evidenceId}": "evd_" })[m] + "0".repeat(26))}`,
+    url: `${P}${sub.replace(/\{\w+\}/g, (m) => ({ "{userId}": "usr_", "{keyId}": "key_", "{webhookId}": "whk_", "{evidenceId}": "evd_", "{requestId}": "psr_" })[m] + "0".repeat(26))}`,
     path: `/api/partners/{id}${sub}`,
     allowed,
     okStatus: 404,
@@ -432,6 +440,9 @@ function partnerRoutes(): Case[] {
     on("GET", "/evidence/{evidenceId}", [...STAFF, "partner_admin"]),
     on("GET", "/incidents", READ),
     on("POST", "/incidents", WRITE, { whatLeaked: "w", toWhom: "t", when: "now" }),
+    on("GET", "/suspension-requests", STAFF),
+    on("POST", "/suspension-requests/{requestId}/approve", ["admin", "coordinator"]),
+    on("POST", "/suspension-requests/{requestId}/reject", ["admin", "coordinator"], { note: "n" }),
     { method: "GET", url: "/api/incidents", allowed: ["admin", "coordinator", "investigator"] },
     {
       method: "POST",

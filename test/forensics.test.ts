@@ -60,6 +60,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   const masterKey = randomBytes(32);
   let investigator: TestUser;
   let coordinator: TestUser;
+  let coordinator2: TestUser;
   const partnerIds: string[] = [];
   let partnerAdmin: TestUser;
   const recipients: TracedRecipient[] = [];
@@ -111,6 +112,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const c1 = await fx.makeUser("coordinator");
     const c2 = await fx.makeUser("coordinator");
     coordinator = c1;
+    coordinator2 = c2;
     investigator = await fx.makeUser("investigator");
     await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
     for (const key of ["alpha", "beta", "gamma", "delta"]) {
@@ -387,22 +389,80 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(list.map((x: { id: string }) => x.id)).toContain(id);
   });
 
-  it("proposing an incident or a suspension records it for a coordinator and changes nothing on the partner", async () => {
-    const id = (await req("POST", "/api/investigations", inv(), { title: "Actions" })).json().id;
-    clock.advance(60_000);
-    const r = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+  it("from findings: an incident opened on the partner's record, and a suspension that waits for a second person", async () => {
+    const gamma = partnerIds[2] as string;
+    const gammaMember = recipients.find((r) => r.partnerId === gamma && r.kind === "user") as TracedRecipient;
+    // Findings that accuse nobody allow no action.
+    const empty = (await req("POST", "/api/investigations", inv(), { title: "Nothing yet" })).json().id;
+    const refused = await req("POST", `/api/investigations/${empty}/proposals`, inv(), {
+      action: "incident",
+      partnerId: gamma,
+      reason: "hunch",
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/not accused by this investigation's findings/);
+    const { id, body } = await openWith({ title: "Actions", advisoryId: traced.advisoryId }, [
+      { kind: "text", name: "paste.md", text: traced.copy(gammaMember.id) },
+    ]);
+    expect(body.findings.accused.map((a: { partnerId: string }) => a.partnerId)).toEqual([gamma]);
+    // Not against a partner these findings do not accuse.
+    const other = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
       action: "suspension",
-      partnerId: member.partnerId,
+      partnerId: partnerIds[0],
+      reason: "x",
+    });
+    expect(other.statusCode).toBe(409);
+    clock.advance(60_000);
+    const inc = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "incident",
+      partnerId: gamma,
       reason: "Accused with bound 1e-12",
     });
-    expect(r.statusCode, r.body).toBe(201);
-    const last = r.json().timeline.at(-1);
-    expect(last).toMatchObject({
-      kind: "suspension_proposed",
-      ref: member.partnerId,
-      text: "Accused with bound 1e-12",
+    expect(inc.statusCode, inc.body).toBe(201);
+    const incidentId = inc.json().incidentId as string;
+    expect(incidentId).toMatch(/^inc_/);
+    expect(inc.json().timeline.at(-1)).toMatchObject({ kind: "incident_opened", ref: incidentId });
+    // A real incident on the partner's record, linked to the investigation; the partner does not see it.
+    const staffView = (await req("GET", `/api/partners/${gamma}/incidents`, coordinator.headers)).json();
+    expect(staffView.incidents.find((x: { id: string }) => x.id === incidentId)).toMatchObject({
+      source: "investigation",
+      investigationId: id,
+      status: "open",
+      details: "Accused with bound 1e-12",
     });
-    expect((await s.partners.get(SYS, member.partnerId)).status).toBe("active");
+
+    clock.advance(60_000);
+    const sus = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: gamma,
+      reason: "Accused with bound 1e-12",
+    });
+    expect(sus.statusCode, sus.body).toBe(201);
+    const requestId = sus.json().suspensionRequestId as string;
+    expect(requestId).toMatch(/^psr_/);
+    expect(sus.json().timeline.at(-1)).toMatchObject({ kind: "suspension_requested", ref: requestId });
+    // Nothing happens to the partner until a second person approves.
+    expect((await s.partners.get(SYS, gamma)).status).toBe("active");
+    const again = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
+      action: "suspension",
+      partnerId: gamma,
+      reason: "twice",
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/already awaiting approval/);
+    const approve = `/api/partners/${gamma}/suspension-requests/${requestId}/approve`;
+    // The investigator who asked may not approve (no sanction right at all).
+    expect((await req("POST", approve, inv())).statusCode).toBe(403);
+    const pending = (
+      await req("GET", `/api/partners/${gamma}/suspension-requests`, coordinator.headers)
+    ).json();
+    expect(pending.requests[0]).toMatchObject({ id: requestId, status: "pending", investigationId: id });
+    const ok = await req("POST", approve, coordinator.headers);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ status: "approved", decidedBy: coordinator.id });
+    expect((await s.partners.get(SYS, gamma)).status).toBe("suspended");
+    expect((await req("POST", approve, coordinator2.headers)).statusCode).toBe(409);
+
     const unknown = await req("POST", `/api/investigations/${id}/proposals`, inv(), {
       action: "incident",
       partnerId: fakeId("org"),
@@ -410,8 +470,51 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/partnerId: partner org_\w+ does not exist/);
-    const types = (await db.db.select().from(auditLog)).filter((e) => e.subject === id).map((e) => e.type);
-    expect(types).toEqual(["investigation.opened", "investigation.action_proposed"]);
+    const types = (await db.db.select().from(auditLog)).map((e) => ({ type: e.type, subject: e.subject }));
+    const mine = types.filter((e) => e.subject === id).map((e) => e.type);
+    expect(mine.filter((t) => t !== "investigation.viewed")).toEqual([
+      "investigation.opened",
+      "investigation.evidence_added",
+      "investigation.action_taken",
+      "investigation.action_taken",
+    ]);
+    // Every action read the findings, and so the evidence: audited.
+    expect(mine.filter((t) => t === "investigation.viewed").length).toBeGreaterThanOrEqual(4);
+    expect(types.filter((e) => e.subject === empty).map((e) => e.type)).toEqual([
+      "investigation.opened",
+      "investigation.viewed",
+    ]);
+    expect(types).toContainEqual({ type: "incident.reported", subject: incidentId });
+    expect(types.filter((e) => e.subject === gamma).map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        "partner.suspension_requested",
+        "partner.suspension_approved",
+        "partner.status_changed",
+      ]),
+    );
+    // Reinstated for the tests that follow.
+    await s.partners.reinstate(SYS, gamma, "test done");
+  });
+
+  it("the two-person rule: whoever requested a suspension cannot approve or reject it", async () => {
+    const alpha = partnerIds[0] as string;
+    const r = await s.partners.requestSuspension(coordinator.actor, alpha, { reason: "staff request" });
+    const base = `/api/partners/${alpha}/suspension-requests/${r.id}`;
+    const own = await req("POST", `${base}/approve`, coordinator.headers);
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toMatch(/a second, different staff member must approve/);
+    expect((await req("POST", `${base}/reject`, coordinator.headers, { note: "no" })).statusCode).toBe(403);
+    expect((await s.partners.get(SYS, alpha)).status).toBe("active");
+    // Partners see none of it.
+    expect(
+      (await req("GET", `/api/partners/${alpha}/suspension-requests`, partnerAdmin.headers)).statusCode,
+    ).toBe(403);
+    const rejected = await req("POST", `${base}/reject`, coordinator2.headers, {
+      note: "not enough evidence",
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({ status: "rejected", decisionNote: "not enough evidence" });
+    expect((await s.partners.get(SYS, alpha)).status).toBe("active");
   });
 
   it("a canary hit opens an investigation of its advisory (or joins the open one) and is shown as certain", async () => {
@@ -468,6 +571,20 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   it("exposure: who had what when, and the coincidence probability with its model", async () => {
     const observedAt = new Date(T0.getTime() - DAY).toISOString();
     const { id } = await openWith({ title: "Exploited", advisoryId: traced.advisoryId, observedAt }, []);
+    // Two audited reads of beta's member copy as the release engine records them (a read, a download).
+    const deliveryId = traced.deliveryOf.get(member.id) as string;
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
+    });
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
+    });
     const r = await req("GET", `/api/investigations/${id}/exposure?ratePerYear=2`, inv());
     expect(r.statusCode, r.body).toBe(200);
     const x = r.json();
@@ -477,6 +594,17 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const alpha = x.recipients.find((y: { recipientId: string }) => y.recipientId === partnerIds[0]);
     expect(alpha.sections).toContain("poc");
     expect(new Date(alpha.deliveredAt).getTime()).toBe(T0.getTime() - 14 * DAY);
+    const beta = x.recipients.find((y: { recipientId: string }) => y.recipientId === member.id);
+    expect(beta.reads.slice(-2)).toMatchObject([
+      { fileId: null, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
+      { fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
+    ]);
+    const html = (await req("GET", `/api/investigations/${id}/report.html`, inv())).body;
+    expect(html).toContain("Every read and download");
+    expect(html).toMatch(
+      /copy read<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>203\.0\.113\.7<\/td><td>Mozilla\/5\.0 \(X11; Linux\) Leaky\/1/,
+    );
+    expect(html).toContain("198.51.100.9");
     const windows = x.coincidence.windows;
     expect(windows.map((w: { days: number }) => w.days)).toEqual([13, 4]);
     expect(windows[0].probability).toBeCloseTo(1 - Math.exp((-2 / 365) * 13), 10);
@@ -513,6 +641,15 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(extracted).toContain(body.evidence[0].sha256);
     expect(extracted).toContain("Coincidence analysis");
     expect(extracted).toContain("investigation.report_downloaded");
+    // Every read with its address and user agent (recorded in the exposure test above).
+    // (pdftotext breaks long lines, so whitespace is folded first)
+    const flat = extracted.replace(/\s+/g, " ");
+    expect(flat).toMatch(
+      /copy read by [^()]*\(Partner beta, user usr_\w+\) from 203\.0\.113\.7, Mozilla\/5\.0/,
+    );
+    expect(flat).toMatch(
+      /download of afl_X by [^()]*\(Partner beta, user usr_\w+\) from 198\.51\.100\.9, curl\/8\.5/,
+    );
     expect(extracted).not.toContain(text.slice(0, 200));
   });
 });

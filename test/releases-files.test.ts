@@ -56,7 +56,7 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
     app.inject({
       method: "GET",
       url: `/api/partner/advisories/${adv}/files/${fileId}`,
-      headers: partnerUser[key] ?? {},
+      headers: { ...partnerUser[key], "user-agent": "PartnerFetcher/2.1" },
     });
   const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -178,6 +178,9 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
         .map((e) => (e.payload as { fileId?: string }).fileId)
         .sort(),
     ).toEqual([zipId, pcapId].sort());
+    // Each read keeps the request's address and user agent for the exposure timeline.
+    for (const e of reads.slice(before))
+      expect(e.payload).toMatchObject({ ip: "127.0.0.1", userAgent: "PartnerFetcher/2.1" });
   });
 
   it("answers 404 to another partner: one without a copy, and one whose content level leaves the file out", async () => {

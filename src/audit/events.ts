@@ -109,6 +109,9 @@ export type AuditEvents = {
   "evidence.downloaded": { evidenceId: string; partnerId: string };
   "incident.reported": { incidentId: string; source: string };
   "incident.closed": { incidentId: string; resolution: string };
+  "partner.suspension_requested": { requestId: string; investigationId: string | null };
+  "partner.suspension_approved": { requestId: string; requestedBy: string };
+  "partner.suspension_rejected": { requestId: string; requestedBy: string };
   "key.registered": { keyId: string; userId: string; fingerprint: string; expiresAt: string | null };
   "key.revoked": { keyId: string; fingerprint: string };
   "webhook.created": { webhookId: string; url: string };
@@ -160,7 +163,14 @@ export type AuditEvents = {
     /** The coordinator who asked, when another one confirmed the break. */
     requestedBy?: string;
   };
-  "release.copy_read": { deliveryId: string; revision: number; fileId?: string };
+  "release.copy_read": {
+    deliveryId: string;
+    revision: number;
+    fileId?: string;
+    /** The request's address and user agent (reads audited before they were recorded have neither). */
+    ip?: string | null;
+    userAgent?: string | null;
+  };
   "release.inbox_viewed": { entries: number };
   "release.webhook_failed": { messageId: string; endpointId: string; attempts: number; lastError: string };
   "release.webhook_redelivered": { messageId: string; endpointId: string };
@@ -209,6 +219,14 @@ export type AuditEvents = {
   "investigation.report_downloaded": { format: "html" | "pdf"; verdict: string };
   "investigation.canary_hit": { eventId: string; deliveryId: string; recipientId: string; opened: boolean };
   "investigation.action_proposed": { eventId: string; action: "incident" | "suspension"; partnerId: string };
+  "investigation.action_taken": {
+    eventId: string;
+    action: "incident" | "suspension";
+    partnerId: string;
+    incidentId: string | null;
+    suspensionRequestId: string | null;
+  };
+  "investigation.suspicion_read": { partnerId: string | null; investigations: number; accused: number };
 };
 
 export type AuditType = keyof AuditEvents;
@@ -274,6 +292,9 @@ export const AUDIT_TYPES = [
   "evidence.downloaded",
   "incident.reported",
   "incident.closed",
+  "partner.suspension_requested",
+  "partner.suspension_approved",
+  "partner.suspension_rejected",
   "key.registered",
   "key.revoked",
   "webhook.created",
@@ -319,7 +340,9 @@ export const AUDIT_TYPES = [
   "investigation.closed",
   "investigation.report_downloaded",
   "investigation.action_proposed",
+  "investigation.action_taken",
   "investigation.canary_hit",
+  "investigation.suspicion_read",
 ] as const satisfies readonly AuditType[];
 
 /** Event types worth an alert: the audit page can show only these (GET /api/audit?alerts=true). */

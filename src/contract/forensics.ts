@@ -185,9 +185,17 @@ export const ExposureOut = z.object({
       waveId: z.string(),
       deliveredAt: z.date(),
       firstReadAt: z.date().nullable(),
-      reads: z.array(
-        z.object({ at: z.date(), actorId: z.string().nullable(), fileId: z.string().nullable() }),
-      ),
+      reads: z
+        .array(
+          z.object({
+            at: z.date(),
+            actorId: z.string().nullable(),
+            fileId: z.string().nullable().describe("the file downloaded; null for a read of the copy itself"),
+            ip: z.string().nullable().describe("the request's address (null: not recorded for this read)"),
+            userAgent: z.string().nullable(),
+          }),
+        )
+        .describe("every audited read of the copy and download of its files"),
       acks: z.array(z.object({ at: z.date(), status: z.string(), userId: z.string() })),
       beforeObserved: z.boolean(),
     }),
@@ -216,6 +224,61 @@ export const ExposureOut = z.object({
     summary: z.string(),
   }),
 });
+
+const SuspicionTest = z.object({
+  score: z.number().describe("summed score of the partner's best recipient per advisory (decoder below)"),
+  threshold: z.number().describe("the combined test's threshold at ε₁·weight / Π recipients per advisory"),
+  decoder: z.enum(["tardos", "single", "robust"]),
+  bound: z
+    .number()
+    .describe(
+      "bound on the chance that an innocent partner shows evidence this strong (every decoder and choice of recipient counted)",
+    ),
+  observedPoints: z.number(),
+  advisories: z.number(),
+  accused: z.boolean(),
+});
+
+export const PartnerSuspicionOut = z.object({
+  partnerId: z.string(),
+  partnerName: z.string(),
+  partnerStatus: z.string(),
+  advisoriesCounted: z.number().describe("distinct advisories in the combined test; each counts once"),
+  advisoryIds: z.array(z.string()),
+  investigationIds: z.array(z.string()),
+  combined: SuspicionTest,
+  accused: z.boolean().describe("accused across incidents: only when the combined bound is at most ε₁"),
+  perAdvisory: z.array(
+    SuspicionTest.extend({
+      advisoryId: z.string(),
+      revision: z.number(),
+      recipients: z.number(),
+      investigationIds: z.array(z.string()),
+    }),
+  ),
+  perInvestigation: z.array(
+    SuspicionTest.extend({
+      investigationId: z.string(),
+      title: z.string(),
+      advisoryIds: z.array(z.string()),
+    }),
+  ),
+});
+
+const SuspicionPopulation = z.object({
+  epsilon: z.number(),
+  minObservedPoints: z.number(),
+  partnersTested: z.number(),
+  populationBound: z.number().describe("ε₁ × partners tested: chance that any innocent partner is accused"),
+  investigationsCounted: z.number(),
+  advisoriesCounted: z.number(),
+});
+
+export const SuspicionOut = SuspicionPopulation.extend({ partners: z.array(PartnerSuspicionOut) });
+export const PartnerSuspicionResponse = SuspicionPopulation.extend({ partner: PartnerSuspicionOut });
+
+const SUSPICION_METHOD =
+  "Every investigation whose evidence matched a delivered advisory counts; each advisory once (the evidence of every investigation that matched it read together against one revision). Per advisory a partner's part is the best score among its recipients (organisation copy and members); parts add across advisories, and the combined test's threshold and bound are computed from the Chernoff bound of the summed null distribution times the number of ways to pick one recipient per advisory, ε₁ = 1e-6 per innocent partner shared by three decoders. Reads every investigation's evidence: audited.";
 
 const tags = ["forensics"];
 
@@ -259,12 +322,19 @@ export const forensicsApi = defineRoutes({
     method: "POST",
     url: "/api/investigations/:id/proposals",
     tags,
-    summary: "Propose opening an incident on a partner or suspending it (audited)",
+    summary: "Act on a partner from the findings: open an incident, or request a suspension (audited)",
     description:
-      "The proposal goes on the investigation's timeline with its reason (sealed at rest). It changes nothing on the partner: a coordinator, a different person, opens the incident or suspends the partner through the partner's own routes.",
+      "Only for a partner this investigation's findings accuse (or a canary hit names); reading the findings is audited. incident: opens an incident on the partner's record (source investigation, linked to this investigation). suspension: files a suspension request that changes nothing until a second, different staff member approves it (POST /api/partners/:id/suspension-requests/:requestId/approve); the person who requested it cannot. Either goes on the investigation's timeline with its reason (sealed at rest). 409 when the partner is not implicated by the findings, the investigation is closed, the partner is not active (suspension) or a request is already pending.",
     params: InvestigationParams,
     body: ProposalIn,
-    response: { 201: z.object({ timeline: TimelineOut }), ...errors(400, 401, 403, 404, 409) },
+    response: {
+      201: z.object({
+        incidentId: z.string().nullable(),
+        suspensionRequestId: z.string().nullable(),
+        timeline: TimelineOut,
+      }),
+      ...errors(400, 401, 403, 404, 409),
+    },
   },
   closeInvestigation: {
     method: "POST",
@@ -305,10 +375,27 @@ export const forensicsApi = defineRoutes({
     tags,
     summary: "Who could have known what and when, and the coincidence analysis",
     description:
-      "For each partner and member: content delivered, delivery time, first read, every audited copy read and acknowledgement, against the waves, T0 and observedAt. Coincidence: independent discovery as a Poisson process of rate λ (a prior per year, default 1, or 1/bugAgeDays per day); P(an independent start within w days) = 1 − exp(−λw) for each wave's window, with the assumptions stated.",
+      "For each partner and member: content delivered, delivery time, first read, every audited copy read and file download (time, address, user agent) and acknowledgement, against the waves, T0 and observedAt. Coincidence: independent discovery as a Poisson process of rate λ (a prior per year, default 1, or 1/bugAgeDays per day); P(an independent start within w days) = 1 − exp(−λw) for each wave's window, with the assumptions stated.",
     params: InvestigationParams,
     querystring: PriorQuery,
     response: { 200: ExposureOut, ...errors(400, 401, 403, 404) },
+  },
+  listSuspicion: {
+    method: "GET",
+    url: "/api/forensics/suspicion",
+    tags,
+    summary: "Partners by suspicion accumulated across investigations (investigators and coordinators)",
+    description: SUSPICION_METHOD,
+    response: { 200: SuspicionOut, ...errors(401, 403) },
+  },
+  getPartnerSuspicion: {
+    method: "GET",
+    url: "/api/forensics/suspicion/:partnerId",
+    tags,
+    summary: "One partner's accumulated suspicion: per investigation, per advisory and combined",
+    description: SUSPICION_METHOD,
+    params: z.object({ partnerId: idOf("org", "a partner") }),
+    response: { 200: PartnerSuspicionResponse, ...errors(400, 401, 403, 404) },
   },
   investigationReportHtml: {
     method: "GET",

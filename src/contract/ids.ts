@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   ndaSignature: "sig",
   evidence: "evd",
   incident: "inc",
+  suspensionRequest: "psr",
   memberKey: "key",
   webhook: "whk",
   outbox: "obx",

@@ -164,7 +164,8 @@ export const KeyOut = z.object({
 export const IncidentOut = z.object({
   id: z.string(),
   partnerId: z.string(),
-  source: z.string(),
+  source: z.string().describe("self_report, staff, or investigation (opened from a leak investigation)"),
+  investigationId: z.string().nullable().describe("the investigation that opened it (source investigation)"),
   whatLeaked: z.string(),
   toWhom: z.string(),
   leakedAt: z.string(),
@@ -174,6 +175,21 @@ export const IncidentOut = z.object({
   reportedAt: z.date(),
   closedAt: z.date().nullable(),
   resolution: z.string().nullable(),
+});
+export const SuspensionRequestOut = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  reason: z.string(),
+  investigationId: z.string().nullable(),
+  status: z.enum(["pending", "approved", "rejected"]),
+  requestedBy: z.string(),
+  requestedAt: z.date(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.date().nullable(),
+  decisionNote: z.string().nullable(),
+});
+const SuspensionRequestParams = PartnerParams.extend({
+  requestId: idSchema("suspensionRequest", "suspension request"),
 });
 export const EvidenceOut = z.object({
   id: z.string(),
@@ -709,6 +725,33 @@ export const partnersApi = defineRoutes({
     params: z.object({ id: idSchema("incident", "incident") }),
     body: z.object({ resolution: Text(5000) }),
     response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
+  },
+  listSuspensionRequests: {
+    method: "GET",
+    url: "/api/partners/:id/suspension-requests",
+    tags,
+    summary: "Suspension requests awaiting (or given) a second person's approval (staff)",
+    params: PartnerParams,
+    response: { 200: z.object({ requests: z.array(SuspensionRequestOut) }), ...errors(400, 401, 403, 404) },
+  },
+  approveSuspensionRequest: {
+    method: "POST",
+    url: "/api/partners/:id/suspension-requests/:requestId/approve",
+    tags,
+    summary: "Approve a pending suspension request: the partner is suspended at once",
+    description:
+      "Two-person rule: the person who requested the suspension cannot approve it (403); a request that is no longer pending, or a partner no longer active, is 409.",
+    params: SuspensionRequestParams,
+    response: { 200: SuspensionRequestOut, ...errors(400, 401, 403, 404, 409) },
+  },
+  rejectSuspensionRequest: {
+    method: "POST",
+    url: "/api/partners/:id/suspension-requests/:requestId/reject",
+    tags,
+    summary: "Reject a pending suspension request with a note (not by the person who requested it)",
+    params: SuspensionRequestParams,
+    body: z.object({ note: Text(5000) }),
+    response: { 200: SuspensionRequestOut, ...errors(400, 401, 403, 404, 409) },
   },
   listOutbox: {
     method: "GET",

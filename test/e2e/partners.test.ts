@@ -196,6 +196,12 @@ describe("partner programme in the browser", () => {
         .getByText(/current NDA \(version 1\) is not signed/)
         .waitFor();
       await expectAccessible(page, "partner detail");
+      // A coordinator reads the partner's suspicion across incidents on its scorecard tab.
+      await page.getByRole("tab", { name: "Scorecard" }).click();
+      const suspicion = page.getByTestId("partner-suspicion");
+      await suspicion.getByText("Not accused across incidents").waitFor();
+      await suspicion.getByText("No investigation has matched an advisory this partner received.").waitFor();
+      await expectAccessible(page, "partner scorecard with suspicion");
     },
   );
 

@@ -21,7 +21,8 @@ export type ForensicsDeps = {
   delivered: DeliveredSource;
   /** Canary hits (empty until wired to the canaries module). */
   canaries: CanaryHitsPort;
-  partners: Pick<Partners, "get">;
+  /** Partner names, and the partners module's entry points for acting on findings. */
+  partners: Pick<Partners, "get" | "openInvestigationIncident" | "requestSuspension">;
   /** Key of the shingle index's HMAC (derived from the master key). */
   shingleKey: Buffer;
 };

@@ -1,5 +1,6 @@
 // Who could have known what, and when: for every recipient of the advisory, the content delivered,
-// delivery time, first read, each read of the copy or its files and each acknowledgement, against
+// delivery time, first read, each read of the copy or download of its files (time, address, user
+// agent) and each acknowledgement, against
 // the waves, T0 and the observed first exploitation; and the coincidence analysis over the waves.
 import { type Coincidence, coincidence } from "./coincidence.ts";
 import type { ForensicsContext, InvestigationRow } from "./context.ts";
@@ -15,7 +16,14 @@ export type ExposureRecipient = {
   waveId: string;
   deliveredAt: Date;
   firstReadAt: Date | null;
-  reads: { at: Date; actorId: string | null; fileId: string | null }[];
+  /** Every read of the copy and download of its files: time, reader, address and user agent. */
+  reads: {
+    at: Date;
+    actorId: string | null;
+    fileId: string | null;
+    ip: string | null;
+    userAgent: string | null;
+  }[];
   acks: { at: Date; status: string; userId: string }[];
   /** Delivered before the observed first exploitation (or no observedAt given). */
   beforeObserved: boolean;
@@ -43,7 +51,7 @@ export function makeExposure(c: ForensicsContext) {
       prior: { ratePerYear?: number | undefined; bugAgeDays?: number | undefined } = {},
     ): Promise<Exposure> {
       const notes = [
-        "reads are the portal's and API's audited copy reads (release.copy_read); their address and user agent are not recorded, and mail or webhook copies are counted only as delivered",
+        "reads are the portal's and API's audited reads of a copy and downloads of its files (release.copy_read), each with the request's address and user agent (as the server saw them: behind a proxy, only with FOREWARN_TRUST_PROXY); mail and webhook copies are counted only as delivered",
       ];
       if (!advisoryId)
         return {

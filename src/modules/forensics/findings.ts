@@ -75,7 +75,7 @@ function histogram(ratios: number[]): Findings["distribution"] {
 
 /** Loaded keys are kept per tracing key ID: loading compiles the readers (a few ms per key). */
 const loadedKeys = new Map<string, LoadedKey>();
-async function loaded(source: DeliveredSource, id: string): Promise<LoadedKey> {
+export async function loaded(source: DeliveredSource, id: string): Promise<LoadedKey> {
   let k = loadedKeys.get(id);
   if (!k) {
     k = loadKey(await source.keyFile(id));

@@ -263,9 +263,11 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
     },
 
     /**
-     * Proposes an action on a partner from the findings: opening an incident or a suspension. The
-     * proposal goes on the timeline for a coordinator, who acts through the partner's own routes
-     * (an investigator may not sanction partners), so no one person both accuses and sanctions.
+     * Acts on a partner accused by the findings (or named by a canary hit), through the partners
+     * module (409 for a partner the findings do not implicate): opens an incident on its
+     * record (source "investigation", linked here), or requests its suspension, which takes effect
+     * only once a second, different staff member approves it there (two-person rule). The action
+     * goes on this investigation's timeline (reason sealed) and is audited on both sides.
      */
     async propose(
       actor: Actor,
@@ -273,31 +275,73 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
       input: { action: "incident" | "suspension"; partnerId: string; reason: string },
     ) {
       authorize(actor, "investigations:write");
-      await c.load(db, id);
+      const row = await c.load(db, id);
+      if (row.status === "closed") throw new AppError("invalid_state", "the investigation is closed");
       const partner = await c.partnerNames([input.partnerId]);
       if (!partner.has(input.partnerId))
         throw new AppError("validation_failed", `partnerId: partner ${input.partnerId} does not exist`);
+      // Only from findings: the partner must be accused by this investigation's evidence (or named
+      // by a canary hit of its advisory). Reading the findings reads the evidence: audited.
+      const rows = await evidenceRows(id);
+      const findings = await findingsOf(
+        row,
+        rows.map((e) => c.sealer.open(e.textSealed, evidenceContext(e.id))),
+      );
+      await c.audit.record(db, {
+        type: "investigation.viewed",
+        actor,
+        subject: id,
+        data: { evidence: rows.length, verdict: findings.verdict, advisoryIds: findings.advisoryIds },
+      });
+      const implicated = new Set([
+        ...findings.accused.map((a) => a.partnerId),
+        ...findings.canaries.map((h) => h.partnerId),
+      ]);
+      if (!implicated.has(input.partnerId))
+        throw new AppError(
+          "invalid_state",
+          `partner ${input.partnerId} is not accused by this investigation's findings (nor named by a canary hit), so no action is taken from them`,
+        );
+      const ref =
+        input.action === "incident"
+          ? {
+              incidentId: (
+                await c.partners.openInvestigationIncident(actor, input.partnerId, {
+                  investigationId: id,
+                  whatLeaked: `advisory content found outside the programme (investigation ${id}: ${row.title})`,
+                  details: input.reason,
+                })
+              ).id,
+              suspensionRequestId: null,
+            }
+          : {
+              incidentId: null,
+              suspensionRequestId: (
+                await c.partners.requestSuspension(actor, input.partnerId, {
+                  reason: `${input.reason} (investigation ${id})`,
+                  investigationId: id,
+                })
+              ).id,
+            };
       await db.transaction(async (tx) => {
-        const row = await c.load(tx, id);
-        if (row.status === "closed") throw new AppError("invalid_state", "the investigation is closed");
         const eventId = c.ids("investigationEvent");
         await tx.insert(investigationEvents).values({
           id: eventId,
           investigationId: id,
-          kind: `${input.action}_proposed`,
+          kind: input.action === "incident" ? "incident_opened" : "suspension_requested",
           actorId: actorId(actor),
           at: c.clock.now(),
-          ref: input.partnerId,
+          ref: ref.incidentId ?? ref.suspensionRequestId,
           textSealed: c.sealer.seal(input.reason, noteContext(eventId)),
         });
         await c.audit.record(tx, {
-          type: "investigation.action_proposed",
+          type: "investigation.action_taken",
           actor,
           subject: id,
-          data: { eventId, action: input.action, partnerId: input.partnerId },
+          data: { eventId, action: input.action, partnerId: input.partnerId, ...ref },
         });
       });
-      return { timeline: await timeline(id) };
+      return { ...ref, timeline: await timeline(id) };
     },
 
     /**

@@ -102,12 +102,13 @@ const verdictText = (f: Findings) =>
       ? "no match: the evidence does not come from any delivered advisory"
       : "inconclusive: nobody passes the threshold";
 
+const row = (cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
+const head = (cells: string[]) => `<tr>${cells.map((c) => `<th scope="col">${c}</th>`).join("")}</tr>`;
+
 /** The report as one self-contained HTML page. */
 export function reportHtml(d: ReportData): string {
   const f = d.findings;
   const x = d.exposure;
-  const row = (cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
-  const head = (cells: string[]) => `<tr>${cells.map((c) => `<th scope="col">${c}</th>`).join("")}</tr>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Investigation report: ${esc(d.investigation.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem;text-align:left;font-size:.9rem}code{word-break:break-all}</style></head>
@@ -127,6 +128,7 @@ ${f.warnings.length ? `<h2>Warnings</h2><ul>${f.warnings.map((w) => `<li>${esc(w
 <h2>Exposure timeline</h2>${timelineSvg(x)}
 <p>By the observed time: ${x.byObserved.partners} partners and ${x.byObserved.members} members had a copy.</p>
 <table>${head(["partner", "recipient", "content", "delivered", "first read", "reads", "acknowledged"])}${x.recipients.map((r) => row([esc(`${r.partnerName} (${r.partnerStatus})`), esc(`${r.recipientKind} ${r.recipientId}`), esc(r.sections.join(", ")), esc(iso(r.deliveredAt)), esc(iso(r.firstReadAt)), String(r.reads.length), esc(r.acks.map((a) => `${a.status} ${iso(a.at)}`).join("; ") || "—")])).join("")}</table>
+<h3>Every read and download</h3>${readsHtml(x)}
 <ul>${x.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>
 <h2>Coincidence analysis</h2><p>${esc(x.coincidence.model)}</p><p><strong>${esc(x.coincidence.summary)}</strong></p>
 <table>${head(["wave", "delivered", "days to observed", "P(independent start)"])}${x.coincidence.windows.map((w) => row([esc(w.tier ?? w.waveId), esc(iso(w.at)), w.days.toFixed(1), sci(w.probability)])).join("")}</table>
@@ -286,6 +288,11 @@ export function reportPdf(d: ReportData): Promise<Buffer> {
     p(
       `${r.partnerName} (${r.partnerStatus}), ${r.recipientKind} ${r.recipientId}: ${r.sections.join(", ")}; delivered ${iso(r.deliveredAt)}, first read ${iso(r.firstReadAt)}, ${r.reads.length} reads${r.acks.length ? `, acknowledged ${r.acks.map((a) => `${a.status} ${iso(a.at)}`).join("; ")}` : ""}`,
     );
+  for (const r of x.recipients)
+    for (const rd of r.reads)
+      p(
+        `${iso(rd.at)} ${rd.fileId ? `download of ${rd.fileId}` : "copy read"} by ${rd.actorId ?? "unknown"} (${r.partnerName}, ${r.recipientKind} ${r.recipientId}) from ${rd.ip ?? "address not recorded"}, ${rd.userAgent ?? "user agent not recorded"}`,
+      );
   for (const n of x.notes) p(`Note: ${n}`);
   h("Coincidence analysis");
   p(x.coincidence.model);
@@ -300,4 +307,24 @@ export function reportPdf(d: ReportData): Promise<Buffer> {
   for (const a of d.audit) p(`#${a.seq} ${a.type} at ${iso(a.at)} hash ${a.hash}`);
   doc.end();
   return done;
+}
+
+/** Every read and download, oldest first: time, what, who, address and user agent. */
+function readsHtml(x: Exposure): string {
+  const all = x.recipients
+    .flatMap((r) => r.reads.map((rd) => ({ r, rd })))
+    .sort((a, b) => a.rd.at.getTime() - b.rd.at.getTime());
+  if (all.length === 0) return "<p>No reads recorded.</p>";
+  return `<table>${head(["time", "what", "reader", "recipient", "address", "user agent"])}${all
+    .map(({ r, rd }) =>
+      row([
+        esc(iso(rd.at)),
+        esc(rd.fileId ? `download ${rd.fileId}` : "copy read"),
+        esc(rd.actorId ?? "—"),
+        esc(`${r.partnerName}, ${r.recipientKind} ${r.recipientId}`),
+        esc(rd.ip ?? "not recorded"),
+        esc(rd.userAgent ?? "not recorded"),
+      ]),
+    )
+    .join("")}</table>`;
 }

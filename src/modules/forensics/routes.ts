@@ -104,6 +104,11 @@ function register(app: FastifyInstance, forensics: Forensics) {
     forensics.exposure(requireActor(req), req.params.id, req.query),
   );
 
+  route(r, api.listSuspicion, async (req) => forensics.suspicion(requireActor(req)));
+  route(r, api.getPartnerSuspicion, async (req) =>
+    forensics.partnerSuspicion(requireActor(req), req.params.partnerId),
+  );
+
   const report = async (
     req: FastifyRequest,
     reply: FastifyReply,

@@ -7,6 +7,7 @@ import { type ForensicsDeps, makeContext } from "./context.ts";
 import { makeExposure } from "./exposure.ts";
 import { makeInvestigations } from "./investigations.ts";
 import { type ReportData, reportHtml, reportPdf } from "./report.ts";
+import { makeSuspicion } from "./suspicion.ts";
 
 export type Prior = { ratePerYear?: number | undefined; bugAgeDays?: number | undefined };
 
@@ -15,6 +16,7 @@ export function makeForensics(d: ForensicsDeps) {
   const matcher = makeAdvisoryMatch(c);
   const inv = makeInvestigations(c, matcher);
   const exp = makeExposure(c);
+  const suspicion = makeSuspicion(c, matcher);
 
   /** Findings (audited as a read of the evidence) and the advisory they name. */
   async function read(actor: Actor, id: string) {
@@ -42,6 +44,8 @@ export function makeForensics(d: ForensicsDeps) {
     propose: inv.propose,
     recordCanaryHit: inv.recordCanaryHit,
     refreshIndex: matcher.refreshIndex,
+    suspicion: suspicion.list,
+    partnerSuspicion: suspicion.ofPartner,
 
     /** Who held what when, and the coincidence analysis (the advisory named, or matched from the evidence). */
     async exposure(actor: Actor, id: string, prior: Prior = {}) {

@@ -4,11 +4,18 @@ import { makeMembers } from "./members.ts";
 import { makeProgramme } from "./programme.ts";
 import { makeRecords } from "./records.ts";
 import { makePartnerLifecycle } from "./service.ts";
+import { makeSuspensions } from "./suspensions.ts";
 
 export function makePartners(d: PartnerDeps) {
   const c = makeContext(d);
   const life = makePartnerLifecycle(c);
-  return { ...life, ...makeProgramme(c, life), ...makeMembers(c, life), ...makeRecords(c, life) };
+  return {
+    ...life,
+    ...makeProgramme(c, life),
+    ...makeMembers(c, life),
+    ...makeRecords(c, life),
+    ...makeSuspensions(c),
+  };
 }
 
 export type Partners = ReturnType<typeof makePartners>;

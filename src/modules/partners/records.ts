@@ -157,6 +157,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           id: incId,
           partnerId: p.organisationId,
           source: staff ? "staff" : "self_report",
+          investigationId: null,
           whatLeaked: input.whatLeaked,
           toWhom: input.toWhom,
           leakedAt: input.when,

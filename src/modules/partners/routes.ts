@@ -184,5 +184,21 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     partners.closeIncident(requireActor(req), req.params.id, req.body.resolution),
   );
 
+  route(r, api.listSuspensionRequests, async (req) => ({
+    requests: await partners.listSuspensionRequests(requireActor(req), req.params.id),
+  }));
+  route(r, api.approveSuspensionRequest, async (req) =>
+    partners.decideSuspension(requireActor(req), req.params.id, req.params.requestId, "approve"),
+  );
+  route(r, api.rejectSuspensionRequest, async (req) =>
+    partners.decideSuspension(
+      requireActor(req),
+      req.params.id,
+      req.params.requestId,
+      "reject",
+      req.body.note,
+    ),
+  );
+
   route(r, api.listOutbox, async (req) => ({ messages: await outbox.list(requireActor(req)) }));
 }

@@ -195,8 +195,10 @@ export const incidents = pgTable(
     partnerId: text("partner_id")
       .notNull()
       .references(() => partners.organisationId),
-    /** self_report (by the partner) or staff. */
+    /** self_report (by the partner), staff, or investigation (opened from a leak investigation's findings). */
     source: text("source").notNull(),
+    /** The investigation whose findings opened it (source investigation). */
+    investigationId: text("investigation_id"),
     whatLeaked: text("what_leaked").notNull(),
     toWhom: text("to_whom").notNull(),
     leakedAt: text("leaked_at").notNull(),
@@ -246,4 +248,30 @@ export const webhooks = pgTable(
     disabledAt: ts("disabled_at"),
   },
   (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],
+);
+
+export type SuspensionRequestStatus = "pending" | "approved" | "rejected";
+
+/**
+ * A suspension asked for by one person (an investigator from a leak investigation's findings, or
+ * staff) that takes effect only when a second, different staff member approves it.
+ */
+export const suspensionRequests = pgTable(
+  "partner_suspension_requests",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.organisationId),
+    reason: text("reason").notNull(),
+    /** The investigation whose findings led to it, if any. */
+    investigationId: text("investigation_id"),
+    status: text("status").$type<SuspensionRequestStatus>().notNull(),
+    requestedBy: text("requested_by").notNull(),
+    requestedAt: ts("requested_at").notNull(),
+    decidedBy: text("decided_by"),
+    decidedAt: ts("decided_at"),
+    decisionNote: text("decision_note"),
+  },
+  (t) => [index("partner_suspension_requests_partner_idx").on(t.partnerId, t.status)],
 );

@@ -1,5 +1,13 @@
 // What other modules, the composition root and the job definitions may use of the release engine.
 // The service is composed in service.ts from one file per use case; everything else stays inside.
+export {
+  type DeliveredRecipient,
+  type DeliveredSource,
+  deliveredRecords,
+  type ExposureRecords,
+  type ScoredDelivery,
+  type TracingKeyRef,
+} from "./delivered.ts";
 export { MAIL_SWEEP, SEND_MAIL } from "./email.ts";
 export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
 export { ACK_STATUSES, type AckStatus, makeReleases, type ReleaseDeps, type Releases } from "./service.ts";

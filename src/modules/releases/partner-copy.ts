@@ -11,6 +11,9 @@ import type { Engine } from "./engine.ts";
 import type { Copy } from "./render.ts";
 import { releaseAcks, releaseDeliveries, releasePlans, releaseWaves } from "./schema.ts";
 
+/** Where a read came from (the request's address and user agent), kept in its audit entry. */
+export type ReadClient = { ip: string | null; userAgent: string | null };
+
 export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliverOne" | "partnerName">) {
   const { d, db, clock, audit } = c;
   const { renderSource } = c;
@@ -86,6 +89,7 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
     actor: Actor,
     advisoryId: string,
     row: { id: string; revision: number; firstReadAt: Date | null },
+    client: ReadClient | undefined,
     fileId?: string,
   ) {
     const now = clock.now();
@@ -96,7 +100,12 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         type: "release.copy_read",
         actor,
         subject: advisoryId,
-        data: { deliveryId: row.id, revision: row.revision, ...(fileId ? { fileId } : {}) },
+        data: {
+          deliveryId: row.id,
+          revision: row.revision,
+          ...(fileId ? { fileId } : {}),
+          ...(client ? { ip: client.ip, userAgent: client.userAgent } : {}),
+        },
       },
       row.firstReadAt
         ? undefined
@@ -179,9 +188,10 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
 
     /**
      * The caller's copy: one query for the delivery with the partner's status, the plan's T0, the
-     * identifiers and the latest acknowledgement (copyRead), then the audited read (group commit).
+     * identifiers and the latest acknowledgement (copyRead), then the audited read (group commit),
+     * whose entry keeps the request's address and user agent for the exposure timeline.
      */
-    async copy(actor: Actor, advisoryId: string) {
+    async copy(actor: Actor, advisoryId: string, client?: ReadClient) {
       authorize(actor, "partner:self");
       if (actor.kind !== "user") throw notFound(`advisory ${advisoryId}`);
       let r = await copyRead(advisoryId, actor.userId, actor.organisationId);
@@ -203,7 +213,7 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         if (!r || r.delivery.recipientId !== actor.userId) throw notFound(`advisory ${advisoryId}`);
       }
       const row = r.delivery;
-      await recordRead(actor, advisoryId, row);
+      await recordRead(actor, advisoryId, row, client);
       const copy = openCopy(row);
       return {
         deliveryId: row.id,
@@ -224,7 +234,7 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
      * another advisory) and when the stored bytes no longer match the copy's SHA-256; audited as a
      * copy read.
      */
-    async copyFile(actor: Actor, advisoryId: string, fileId: string) {
+    async copyFile(actor: Actor, advisoryId: string, fileId: string, client?: ReadClient) {
       authorize(actor, "partner:self");
       await refuseIfInactive(actor, advisoryId);
       const row = await ownCopy(actor, advisoryId);
@@ -236,7 +246,7 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
           ? Buffer.from(listed.text, "utf8")
           : (await d.advisories.downloadFile(ENGINE, advisoryId, fileId)).bytes;
       if (sha256Hex(bytes) !== listed.sha256) throw notFound(`file ${fileId}`);
-      await recordRead(actor, advisoryId, row, fileId);
+      await recordRead(actor, advisoryId, row, client, fileId);
       return { filename: listed.filename, mediaType: listed.mediaType, bytes };
     },
 

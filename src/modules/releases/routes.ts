@@ -1,6 +1,6 @@
 // HTTP routes of the release engine: staff plan, preview, arm, move, cancel and break the embargo;
 // partner users read their own released copies and acknowledge them.
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import { releasesApi as api, type PlanIn } from "../../contract/releases.ts";
@@ -69,14 +69,22 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
     advisories: await releases.inbox(requireActor(req)),
   }));
 
-  route(r, api.getPartnerAdvisory, async (req) => releases.copy(requireActor(req), req.params.id));
+  route(r, api.getPartnerAdvisory, async (req) =>
+    releases.copy(requireActor(req), req.params.id, readClient(req)),
+  );
 
   route(r, api.downloadPartnerAdvisoryFile, async (req, reply) => {
-    const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId);
+    const f = await releases.copyFile(requireActor(req), req.params.id, req.params.fileId, readClient(req));
     return sendDownload(reply as FastifyReply, f);
   });
 
   route(r, api.acknowledgePartnerAdvisory, async (req, reply) =>
     reply.code(201).send(await releases.acknowledge(requireActor(req), req.params.id, req.body)),
   );
+}
+
+/** The address and user agent of a partner's read (kept in the read's audit entry for forensics). */
+function readClient(req: FastifyRequest) {
+  const ua = req.headers["user-agent"];
+  return { ip: req.ip || null, userAgent: typeof ua === "string" ? ua.slice(0, 500) : null };
 }

@@ -66,6 +66,7 @@ export function ExposureCard({ id }: { id: string }) {
               </Table.Tbody>
             </Table>
           )}
+          <ReadsTable x={x} />
           {x.notes.map((n) => (
             <Text key={n} size="xs" c="dimmed">
               {n}
@@ -92,5 +93,45 @@ export function ExposureCard({ id }: { id: string }) {
         </Stack>
       )}
     </Card>
+  );
+}
+
+/** Every read of a copy and download of its files, oldest first, with address and user agent. */
+function ReadsTable({ x }: { x: Exposure }) {
+  const all = x.recipients
+    .flatMap((r) => r.reads.map((rd, i) => ({ r, rd, key: `${r.deliveryId}-${i}` })))
+    .sort((a, b) => a.rd.at.localeCompare(b.rd.at));
+  if (all.length === 0) return null;
+  return (
+    <Table
+      aria-label="Every read and download"
+      style={{ display: "block", maxHeight: 320, overflow: "auto" }}
+      data-testid="exposure-reads"
+    >
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Time</Table.Th>
+          <Table.Th>What</Table.Th>
+          <Table.Th>Recipient</Table.Th>
+          <Table.Th>Address</Table.Th>
+          <Table.Th>User agent</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {all.map(({ r, rd, key }) => (
+          <Table.Tr key={key}>
+            <Table.Td>
+              <Timestamp iso={rd.at} />
+            </Table.Td>
+            <Table.Td>{rd.fileId ? `download ${rd.fileId}` : "copy read"}</Table.Td>
+            <Table.Td>
+              {r.partnerName}, {r.recipientKind} {r.recipientId}
+            </Table.Td>
+            <Table.Td>{rd.ip ?? "not recorded"}</Table.Td>
+            <Table.Td>{rd.userAgent ?? "not recorded"}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }

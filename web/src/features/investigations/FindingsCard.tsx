@@ -1,6 +1,7 @@
 // The findings: the verdict with its bounds, canary hits, warnings, the score plot, the recipients
-// with the strongest evidence and, while the investigation is open, an investigator's proposals to
-// the coordinators against an accused partner.
+// with the strongest evidence and, while the investigation is open, an investigator's actions on an
+// accused partner: open an incident on its record, or request its suspension (which a second staff
+// member must approve on the partner's page).
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
@@ -34,8 +35,8 @@ export function FindingsCard({
     invalidates: [`/api/investigations/${investigationId}`],
     success: (_, { action }) =>
       action === "incident"
-        ? "Incident proposed to the coordinators"
-        : "Suspension proposed to the coordinators",
+        ? "Incident opened on the partner's record"
+        : "Suspension requested: a second staff member must approve it",
   });
   return (
     <Card withBorder>
@@ -68,8 +69,7 @@ export function FindingsCard({
           f.accused.map((r) => (
             <Group key={`propose-${r.recipientId}`} gap="xs">
               <Text size="sm">
-                {r.partnerName}: a coordinator acts on a proposal (an investigator does not sanction
-                partners).
+                {r.partnerName}: a suspension takes effect only once a second staff member approves it.
               </Text>
               <Button
                 size="xs"
@@ -77,7 +77,7 @@ export function FindingsCard({
                 disabled={propose.isPending}
                 onClick={() => propose.mutate({ action: "incident", r })}
               >
-                Propose an incident on {r.partnerName}
+                Open an incident on {r.partnerName}
               </Button>
               <Button
                 size="xs"
@@ -86,7 +86,7 @@ export function FindingsCard({
                 disabled={propose.isPending}
                 onClick={() => propose.mutate({ action: "suspension", r })}
               >
-                Propose suspending {r.partnerName}
+                Request suspending {r.partnerName}
               </Button>
             </Group>
           ))}

@@ -6,6 +6,7 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import type { Investigation } from "./model.ts";
 import { OpenInvestigation } from "./OpenInvestigation.tsx";
+import { SuspicionList } from "./SuspicionList.tsx";
 
 export function InvestigationList() {
   const list = useApiQuery<{ investigations: Investigation[] }>("/api/investigations");
@@ -47,6 +48,7 @@ export function InvestigationList() {
             </Table.Tbody>
           </Table>
         )}
+        <SuspicionList />
       </Stack>
     </>
   );

@@ -16,8 +16,11 @@ export function TimelineCard({ detail: d, canWrite }: { detail: Detail; canWrite
       <Stack gap={4}>
         {d.timeline.map((t) => (
           <Text key={t.id} size="sm">
-            <Timestamp iso={t.at} /> {t.kind.replace("_", " ")}
+            <Timestamp iso={t.at} /> {t.kind.replaceAll("_", " ")}
             {t.kind.endsWith("_proposed") && t.ref ? ` (partner ${t.ref})` : ""}
+            {(t.kind === "incident_opened" || t.kind === "suspension_requested") && t.ref
+              ? ` (${t.ref})`
+              : ""}
             {t.text ? `: ${t.text}` : ""}
           </Text>
         ))}

@@ -1,4 +1,5 @@
 // Shapes of the forensics API as the investigations pages use them (dates arrive as ISO strings).
+import type { Output } from "../../../../src/contract/index.ts";
 export type Investigation = {
   id: string;
   title: string;
@@ -74,7 +75,13 @@ export type Exposure = {
     sections: string[];
     deliveredAt: string;
     firstReadAt: string | null;
-    reads: { at: string }[];
+    reads: {
+      at: string;
+      actorId: string | null;
+      fileId: string | null;
+      ip: string | null;
+      userAgent: string | null;
+    }[];
     acks: { at: string; status: string }[];
     beforeObserved: boolean;
   }[];
@@ -92,3 +99,7 @@ export type Exposure = {
 export const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 export const formatBound = (x: number) => (x === 0 ? "0" : x < 1e-3 ? x.toExponential(1) : x.toPrecision(2));
+
+export type SuspicionList = Output<"listSuspicion">;
+export type PartnerSuspicion = Output<"getPartnerSuspicion">;
+export type SuspicionTest = PartnerSuspicion["partner"]["combined"];

@@ -6,6 +6,7 @@ import { Link, useParams } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
+import { PartnerSuspicionPanel } from "../investigations/PartnerSuspicionPanel.tsx";
 import { StatusBadge } from "./Directory.tsx";
 import { EligibilityCard } from "./EligibilityCard.tsx";
 import { EvidenceSection } from "./EvidenceSection.tsx";
@@ -24,6 +25,7 @@ import { PartnerTimeline } from "./PartnerTimeline.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ScorecardSection } from "./ScorecardSection.tsx";
 import { StaffActions } from "./StaffActions.tsx";
+import { SuspensionRequests } from "./SuspensionRequests.tsx";
 import { WebhooksSection } from "./WebhooksSection.tsx";
 
 export function PartnerDetailPage() {
@@ -32,6 +34,7 @@ export function PartnerDetailPage() {
   const sanction = useCan("partners:sanction");
   const partnerAdmin = useCan("partner:manage");
   const closesIncidents = useCan("incidents:manage");
+  const investigates = useCan("investigations:read");
   const partner = useApiQuery<PartnerDetail>(`/api/partners/${id}`);
   const eligibility = useApiQuery<Eligibility>(`/api/partners/${id}/eligibility`);
   const events = useApiQuery<{ events: PartnerEvent[] }>(`/api/partners/${id}/events`);
@@ -106,6 +109,8 @@ export function PartnerDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="scorecard">
           <ScorecardSection partnerId={id} />
+          {sanction && <SuspensionRequests partnerId={id} />}
+          {investigates && <PartnerSuspicionPanel partnerId={id} />}
         </Tabs.Panel>
       </Tabs>
     </>
