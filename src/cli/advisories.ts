@@ -4,8 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { systemActor } from "../authz/authorize.ts";
 import { idPattern } from "../contract/ids.ts";
-import { CVE_ID_MISSING } from "../modules/advisories/export/cve.ts";
-import { EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/service.ts";
+import { CVE_ID_MISSING, EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/index.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS, type TaskRuntime } from "./tasks.ts";
 

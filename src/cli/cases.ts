@@ -1,8 +1,8 @@
 // `forewarn cases list|show`: the case list with deadlines, and one case with its timeline.
 
 import { systemActor } from "../authz/authorize.ts";
+import { PHASES, type Phase } from "../contract/enums.ts";
 import { idPattern } from "../contract/ids.ts";
-import { PHASES, type Phase } from "../modules/cases/phases.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
 

@@ -12,8 +12,8 @@ import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
 import type { IdGen } from "../../platform/ids.ts";
-import type { Accounts } from "../accounts/service.ts";
-import type { Cases } from "../cases/service.ts";
+import type { Accounts } from "../accounts/index.ts";
+import type { Cases } from "../cases/index.ts";
 import {
   type AdvisoryContent,
   type ContentLevel,
@@ -51,18 +51,19 @@ export type AdvisoriesDeps = {
   cases: Pick<Cases, "facts" | "recordPublication">;
   publisher: Publisher;
   version: string;
-  /** The release engine's answer to "does this advisory have a live plan?" (wired after both exist). */
+  /** The release engine's answer to "does this advisory have a live plan?" (built before this module). */
   releasePlans?: ReleasePlanPort | undefined;
   /** Names the authors and reviewers of revisions (staff read people rather than user IDs). */
   accounts?: Pick<Accounts, "listUsers">;
 };
 
 /**
- * What the advisories module asks of the release engine (which depends on this module, so the answer
- * is plugged in after both exist): the state of the advisory's plan while it can still publish it
- * (draft, approved, armed, broken), else null.
+ * What the advisories module asks of the release engine: the state of the advisory's plan while it
+ * can still publish it (draft, approved, armed, broken), else null. The release engine depends on
+ * this module, so the composition root builds this reader (releases' makeReleaseReads, which needs
+ * the database only) before both.
  */
-export type ReleasePlanPort = { liveState?: (advisoryId: string) => Promise<string | null> };
+export type ReleasePlanPort = { liveState(advisoryId: string): Promise<string | null> };
 
 export type AdvisoryInput = {
   caseId: string;
@@ -246,7 +247,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
 
   /** An advisory with a live release plan is published by that plan only. */
   async function refuseIfPlanned(id: string) {
-    const state = d.releasePlans?.liveState ? await d.releasePlans.liveState(id) : null;
+    const state = d.releasePlans ? await d.releasePlans.liveState(id) : null;
     if (state)
       throw conflict(
         `advisory ${id} has a ${state} release plan: it becomes public at the plan's T0 (or by POST /api/advisories/${id}/embargo-break); cancel the plan (POST /api/advisories/${id}/release-plan/cancel) to publish it otherwise`,
@@ -337,6 +338,27 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           : null,
         cwe: cweWithName(facts.cwe),
       };
+    },
+
+    /**
+     * Where the advisory stands, in one query without content (so not an audited read): its state,
+     * current revision number and tracking ID; undefined when there is no such advisory. The release
+     * engine asks it to approve a plan and to warn that a plan's pinned revision is no longer current.
+     */
+    async standing(
+      actor: Actor,
+      id: string,
+    ): Promise<{ state: AdvisoryRow["state"]; currentRevision: number; trackingId: string } | undefined> {
+      authorize(actor, "advisories:read");
+      const [a] = await d.db
+        .select({
+          state: advisories.state,
+          currentRevision: advisories.currentRevision,
+          trackingId: advisories.trackingId,
+        })
+        .from(advisories)
+        .where(eq(advisories.id, id));
+      return a;
     },
 
     async list(actor: Actor) {

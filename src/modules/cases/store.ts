@@ -9,7 +9,7 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
-import type { Accounts } from "../accounts/service.ts";
+import type { Accounts } from "../accounts/index.ts";
 import { allowedTransitions, deadlineState, type Phase } from "./phases.ts";
 import {
   caseAttachments,

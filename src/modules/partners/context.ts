@@ -11,7 +11,7 @@ import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import { forbidden, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
-import type { PartnerUsers } from "../accounts/partner-users.ts";
+import type { PartnerUsers } from "../accounts/index.ts";
 import { partnerEvents, partners } from "./schema.ts";
 
 export type PartnerDeps = {
@@ -29,7 +29,11 @@ export type PartnerDeps = {
   publicUrl?: string | undefined;
   /** Tests only: accept webhook URLs on loopback and private networks. */
   allowPrivateWebhooks?: boolean | undefined;
-  /** Acknowledgement and protection figures, filled in by the release engine once it exists. */
+  /**
+   * Acknowledgement and protection figures from the release engine. It depends on this module, so
+   * the composition root builds this reader (releases' makeReleaseReads, which needs the database
+   * only) before both; without it the scorecard says "not yet measured".
+   */
   releaseFigures?: ReleaseFiguresPort | undefined;
 };
 
@@ -39,8 +43,7 @@ export type ReleaseFigures = {
   medianAckSeconds: number | null;
   shipped: number;
 };
-/** Set after both modules are built (the release engine itself reads partners). */
-export type ReleaseFiguresPort = { get?: (partnerId: string) => Promise<ReleaseFigures> };
+export type ReleaseFiguresPort = { scorecardFigures(partnerId: string): Promise<ReleaseFigures> };
 
 export type PartnerRow = typeof partners.$inferSelect;
 

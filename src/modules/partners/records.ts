@@ -294,7 +294,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           open: inc.filter((i) => i.status === "open").length,
           selfReported: inc.filter((i) => i.source === "self_report").length,
         },
-        ...releaseFigures(await c.releaseFigures?.get?.(id)),
+        ...releaseFigures(await c.releaseFigures?.scorecardFigures(id)),
         eligibility: await life.eligibilityOf(db, p),
       };
     },

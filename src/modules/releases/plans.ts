@@ -2,10 +2,9 @@
 // coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
+import type { Section } from "../../contract/enums.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import type { Section } from "../advisories/content.ts";
-import { advisories } from "../advisories/schema.ts";
 import { canaryKinds } from "./canary-placeholders.ts";
 import {
   checkCompression,
@@ -287,14 +286,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
      */
     async approve(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:write");
-      const [a] = await db
-        .select({
-          state: advisories.state,
-          currentRevision: advisories.currentRevision,
-          trackingId: advisories.trackingId,
-        })
-        .from(advisories)
-        .where(eq(advisories.id, advisoryId));
+      const a = await d.advisories.standing(ENGINE, advisoryId);
       if (!a) throw notFound(`release plan of advisory ${advisoryId}`);
       // The tracing key is planned before the transaction (planning is CPU work) and stored in it.
       const p0 = await planRow(db, advisoryId);
