@@ -1,15 +1,14 @@
 // Canary tokens: a unique DNS name or URL placed in one recipient's copy where the author wrote
 // `{{canary:dns}}` or `{{canary:url}}`. A lookup or request of it names that recipient with certainty.
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export type CanaryKind = "dns" | "url";
 
 export const canaryTokens = pgTable(
   "canary_tokens",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     /** SHA-256 (hex) of the lower-case token: a database reader cannot trigger or forge a hit. */
     tokenHash: text("token_hash").notNull(),
     kind: text("kind").$type<CanaryKind>().notNull(),
@@ -21,7 +20,7 @@ export const canaryTokens = pgTable(
     /** `organisation` or `user`, as on release_deliveries. */
     recipientKind: text("recipient_kind").notNull(),
     recipientId: text("recipient_id").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("canary_tokens_hash_key").on(t.tokenHash),
@@ -38,10 +37,8 @@ export const canaryTokens = pgTable(
 export const canaryHits = pgTable(
   "canary_hits",
   {
-    id: text("id").primaryKey(),
-    tokenId: text("token_id")
-      .notNull()
-      .references(() => canaryTokens.id),
+    id: textId(),
+    tokenId: ref("token_id", () => canaryTokens.id),
     kind: text("kind").$type<CanaryKind>().notNull(),
     at: ts("at").notNull(),
     /** The address the query or request came from (for DNS usually the leaker's resolver). */
