@@ -7,7 +7,7 @@ import { CONTENT_LEVELS, type Section } from "../../contract/enums.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Database, Db, DbOrTx } from "../../platform/db/client.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
@@ -37,7 +37,7 @@ import {
   releaseTracingKeys,
   releaseWaves,
 } from "./schema.ts";
-import { is } from "./states.ts";
+import { is, type PlanEvent, type PlanState, transition } from "./states.ts";
 import { makeTracingKeys, type TracingCapacity } from "./tracing.ts";
 import type { Transport } from "./webhooks.ts";
 
@@ -262,6 +262,29 @@ export function makeReleaseContext(d: ReleaseDeps) {
     return p;
   }
 
+  /**
+   * The advisory's plan, locked for the transaction, and the state `event` takes it to: 404 without a
+   * plan, 409 with `refusal(state)` when the states table refuses the event.
+   */
+  async function lockForEvent(
+    tx: DbOrTx,
+    advisoryId: string,
+    event: PlanEvent,
+    refusal: (state: string) => string,
+  ): Promise<{ p: PlanRow; next: PlanState }> {
+    const p = await planRow(tx, advisoryId, true);
+    if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+    const next = transition(p.state, event);
+    if (!next) throw new AppError("invalid_state", refusal(p.state));
+    return { p, next };
+  }
+
+  /** The plan's view as stored now, after a change committed. */
+  async function viewOf(planId: string) {
+    const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    return view(row as PlanRow);
+  }
+
   async function view(plan: PlanRow) {
     // The advisory's revision number only (no content, so not an audited read).
     const adv = await d.advisories.standing(ENGINE, plan.advisoryId);
@@ -464,7 +487,9 @@ export function makeReleaseContext(d: ReleaseDeps) {
     renderSource,
     cappedOf,
     planRow,
+    lockForEvent,
     view,
+    viewOf,
     secondsUntil,
     deliveryFor,
     openCopy,

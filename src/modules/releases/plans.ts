@@ -11,7 +11,6 @@ import {
   checkTimeZone,
   ENGINE,
   type PlanInput,
-  type PlanRow,
   type ReleaseContext,
   type StoredRequest,
   withEditor,
@@ -31,7 +30,8 @@ import { planTracingKey, type TracingCapacity, tracingCapacity } from "./tracing
 
 export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, eligibilities, cappedOf, planRow, view, renderSource, tracing } = c;
+  const { advisoryOf, eligibilities, cappedOf, planRow, lockForEvent, view, viewOf, renderSource, tracing } =
+    c;
   const { schedule } = engine;
 
   function normalise(input: PlanInput): PlanRequest {
@@ -246,8 +246,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         });
         return id;
       });
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
 
     /** The plan, and why a partner in it receives less than its tier (its eligibility now). */
@@ -305,16 +304,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             })()
           : null;
       const plan = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "approve");
-        if (!next)
-          throw new AppError(
-            "invalid_state",
-            p.state === "approved"
-              ? "the release plan is already approved"
-              : `the release plan is ${p.state}; only a draft plan is approved`,
-          );
+        const { p, next } = await lockForEvent(tx, advisoryId, "approve", (state) =>
+          state === "approved"
+            ? "the release plan is already approved"
+            : `the release plan is ${state}; only a draft plan is approved`,
+        );
         const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
         if (makers.includes(actorRef(actor)))
           throw forbidden(
@@ -459,11 +453,12 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       });
       checkCompression(derived.compressed, opts.compressLeadTimes);
       const planId = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "move");
-        if (!next)
-          throw new AppError("invalid_state", `the release plan is ${p.state}; T0 can no longer move`);
+        const { p, next } = await lockForEvent(
+          tx,
+          advisoryId,
+          "move",
+          (state) => `the release plan is ${state}; T0 can no longer move`,
+        );
         if (await anyDelivered(tx, p.id))
           throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
         const version = p.version + 1;
@@ -502,18 +497,18 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         return p.id;
       });
       await schedule(planId);
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
 
     async cancel(actor: Actor, advisoryId: string, reason: string) {
       authorize(actor, "releases:write");
       const planId = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "cancel");
-        if (!next)
-          throw new AppError("invalid_state", `the release plan is ${p.state}; it cannot be cancelled`);
+        const { p, next } = await lockForEvent(
+          tx,
+          advisoryId,
+          "cancel",
+          (state) => `the release plan is ${state}; it cannot be cancelled`,
+        );
         if (await anyDelivered(tx, p.id))
           throw new AppError(
             "invalid_state",
@@ -538,8 +533,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         });
         return p.id;
       });
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
   };
 }
