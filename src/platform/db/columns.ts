@@ -31,3 +31,13 @@ export const sealedFile = () => ({
   sealed: text("sealed").notNull(),
   uploadedBy: text("uploaded_by"),
 });
+
+/** What a listing shows of a sealedFile() table's row: everything but the sealed bytes and uploader. */
+export function listedFile<
+  F extends AnyPgColumn,
+  M extends AnyPgColumn,
+  S extends AnyPgColumn,
+  H extends AnyPgColumn,
+>(t: { filename: F; mediaType: M; size: S; sha256: H }) {
+  return { filename: t.filename, mediaType: t.mediaType, size: t.size, sha256: t.sha256 };
+}
