@@ -5,6 +5,18 @@ import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export type CanaryKind = "dns" | "url";
 
+/** Whose copy carries the token: the delivery and its recipient (a hit copies them from its token). */
+const recipient = () => ({
+  advisoryId: text("advisory_id").notNull(),
+  planId: text("plan_id").notNull(),
+  /** The delivery whose copy carries the token. */
+  deliveryId: text("delivery_id").notNull(),
+  partnerId: text("partner_id").notNull(),
+  /** `organisation` or `user`, as on release_deliveries. */
+  recipientKind: text("recipient_kind").notNull(),
+  recipientId: text("recipient_id").notNull(),
+});
+
 export const canaryTokens = pgTable(
   "canary_tokens",
   {
@@ -12,14 +24,7 @@ export const canaryTokens = pgTable(
     /** SHA-256 (hex) of the lower-case token: a database reader cannot trigger or forge a hit. */
     tokenHash: text("token_hash").notNull(),
     kind: text("kind").$type<CanaryKind>().notNull(),
-    advisoryId: text("advisory_id").notNull(),
-    planId: text("plan_id").notNull(),
-    /** The delivery whose copy carries the token. */
-    deliveryId: text("delivery_id").notNull(),
-    partnerId: text("partner_id").notNull(),
-    /** `organisation` or `user`, as on release_deliveries. */
-    recipientKind: text("recipient_kind").notNull(),
-    recipientId: text("recipient_id").notNull(),
+    ...recipient(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -46,12 +51,7 @@ export const canaryHits = pgTable(
     /** Query name and type, or request line: truncated, control characters escaped, token replaced. */
     detail: text("detail").notNull(),
     userAgent: text("user_agent"),
-    advisoryId: text("advisory_id").notNull(),
-    planId: text("plan_id").notNull(),
-    deliveryId: text("delivery_id").notNull(),
-    partnerId: text("partner_id").notNull(),
-    recipientKind: text("recipient_kind").notNull(),
-    recipientId: text("recipient_id").notNull(),
+    ...recipient(),
     seenAt: ts("seen_at"),
     seenBy: text("seen_by"),
   },

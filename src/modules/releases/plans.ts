@@ -325,18 +325,18 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             "validation_failed",
             `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
           );
-        const version = p.version + 1;
+        const approved = {
+          state: next,
+          revision: a.currentRevision,
+          version: p.version + 1,
+          approvedBy: actorRef(actor),
+          approvedAt: now,
+          editors: [] as string[],
+        };
+        const { version } = approved;
         await tx
           .update(releasePlans)
-          .set({
-            state: next,
-            revision: a.currentRevision,
-            version,
-            approvedBy: actorRef(actor),
-            approvedAt: now,
-            editors: [],
-            updatedAt: now,
-          })
+          .set({ ...approved, updatedAt: now })
           .where(eq(releasePlans.id, p.id));
         // One tracing key per plan and pinned revision (kept when the plan is approved again).
         const key = keyed
@@ -348,15 +348,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           subject: advisoryId,
           data: { planId: p.id, revision: a.currentRevision, version, tracingKeyId: key?.id ?? null },
         });
-        return {
-          ...p,
-          state: next,
-          revision: a.currentRevision,
-          version,
-          approvedBy: actorRef(actor),
-          approvedAt: now,
-          editors: [],
-        };
+        return { ...p, ...approved };
       });
       return view(plan);
     },
@@ -364,19 +356,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
     async arm(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:write");
       const plan = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (p.state === "draft")
-          throw new AppError(
-            "invalid_state",
-            "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed",
-          );
-        const next = transition(p.state, "arm");
-        if (!next)
-          throw new AppError(
-            "invalid_state",
-            `the release plan is ${p.state}; only an approved plan is armed`,
-          );
+        const { p, next } = await lockForEvent(tx, advisoryId, "arm", (state) =>
+          state === "draft"
+            ? "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed"
+            : `the release plan is ${state}; only an approved plan is armed`,
+        );
         // The pinned revision was approved when the plan was: a later edit of the advisory does not block.
         const now = clock.now();
         if (p.publicAt.getTime() <= now.getTime())
