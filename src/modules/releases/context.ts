@@ -279,6 +279,25 @@ export function makeReleaseContext(d: ReleaseDeps) {
     return { p, next };
   }
 
+  /**
+   * Takes the plan to `next` with `changes`: a new version, stamped `now`. Returns the version (the
+   * callers audit it).
+   */
+  async function advance(
+    tx: DbOrTx,
+    p: PlanRow,
+    next: PlanState,
+    changes: Partial<typeof releasePlans.$inferInsert>,
+    now = clock.now(),
+  ): Promise<number> {
+    const version = p.version + 1;
+    await tx
+      .update(releasePlans)
+      .set({ ...changes, state: next, version, updatedAt: now })
+      .where(eq(releasePlans.id, p.id));
+    return version;
+  }
+
   /** The plan's view as stored now, after a change committed. */
   async function viewOf(planId: string) {
     const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
@@ -488,6 +507,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
     cappedOf,
     planRow,
     lockForEvent,
+    advance,
     view,
     viewOf,
     secondsUntil,

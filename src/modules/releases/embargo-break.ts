@@ -10,7 +10,7 @@ import { is } from "./states.ts";
 
 export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publish">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, planRow, lockForEvent, view, viewOf } = c;
+  const { advisoryOf, planRow, lockForEvent, advance, view, viewOf } = c;
   const { publish } = engine;
 
   /** The advisory of a plan whose embargo may be broken (approved, or pinned by an approved plan). */
@@ -49,17 +49,13 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
         .from(releaseWaves)
         .where(and(eq(releaseWaves.planId, p.id), isNull(releaseWaves.firedAt)));
       const now = clock.now();
-      await tx
-        .update(releasePlans)
-        .set({
-          state: next,
-          version: p.version + 1,
-          brokenAt: now,
-          breakReason: input.reason,
-          breakEvidence: input.evidence,
-          updatedAt: now,
-        })
-        .where(eq(releasePlans.id, p.id));
+      await advance(
+        tx,
+        p,
+        next,
+        { brokenAt: now, breakReason: input.reason, breakEvidence: input.evidence },
+        now,
+      );
       await audit.record(tx, {
         type: "release.embargo_broken",
         actor,

@@ -30,8 +30,18 @@ import { planTracingKey, type TracingCapacity, tracingCapacity } from "./tracing
 
 export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, eligibilities, cappedOf, planRow, lockForEvent, view, viewOf, renderSource, tracing } =
-    c;
+  const {
+    advisoryOf,
+    eligibilities,
+    cappedOf,
+    planRow,
+    lockForEvent,
+    advance,
+    view,
+    viewOf,
+    renderSource,
+    tracing,
+  } = c;
   const { schedule } = engine;
 
   function normalise(input: PlanInput): PlanRequest {
@@ -395,11 +405,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           .from(releaseTracingKeys)
           .where(and(eq(releaseTracingKeys.planId, p.id), eq(releaseTracingKeys.revision, p.revision)));
         const tracingWarnings = key ? capacityWarnings(key.capacity as TracingCapacity) : [];
-        const version = p.version + 1;
-        await tx
-          .update(releasePlans)
-          .set({ state: next, version, armedAt: now, armedBy: actorRef(actor), updatedAt: now })
-          .where(eq(releasePlans.id, p.id));
+        const version = await advance(tx, p, next, { armedAt: now, armedBy: actorRef(actor) }, now);
         await audit.record(tx, {
           type: "release.armed",
           actor,
@@ -445,25 +451,18 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         );
         if (await anyDelivered(tx, p.id))
           throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
-        const version = p.version + 1;
         // A changed plan is a new plan: back to draft, to be approved (and armed) again.
-        await tx
-          .update(releasePlans)
-          .set({
-            publicAt,
-            version,
-            updatedAt: clock.now(),
-            state: next,
-            changedBy: actorRef(actor),
-            editors: withEditor(p.editors, actorRef(actor)),
-            compressLeadTimes: opts.compressLeadTimes ?? false,
-            breakRequest: null,
-            approvedBy: null,
-            approvedAt: null,
-            armedAt: null,
-            armedBy: null,
-          })
-          .where(eq(releasePlans.id, p.id));
+        const version = await advance(tx, p, next, {
+          publicAt,
+          changedBy: actorRef(actor),
+          editors: withEditor(p.editors, actorRef(actor)),
+          compressLeadTimes: opts.compressLeadTimes ?? false,
+          breakRequest: null,
+          approvedBy: null,
+          approvedAt: null,
+          armedAt: null,
+          armedBy: null,
+        });
         await writeWaves(tx, actor, p.id, derived);
         await audit.record(tx, {
           type: "release.moved",
@@ -499,16 +498,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             "a wave has already gone out: the plan can no longer be cancelled",
           );
         const now = clock.now();
-        await tx
-          .update(releasePlans)
-          .set({
-            state: next,
-            version: p.version + 1,
-            cancelledAt: now,
-            cancelReason: reason,
-            updatedAt: now,
-          })
-          .where(eq(releasePlans.id, p.id));
+        await advance(tx, p, next, { cancelledAt: now, cancelReason: reason }, now);
         await audit.record(tx, {
           type: "release.cancelled",
           actor,
