@@ -20,5 +20,4 @@ export {
   EXPORT_FORMATS,
   type ExportFormat,
   makeAdvisories,
-  type ReleasePlanPort,
 } from "./service.ts";

@@ -2,7 +2,7 @@
 export { CANARY_WEBHOOK, type CanaryDeps, type StoredHit } from "./context.ts";
 export { type CanaryDnsServer, type CanaryZone, startCanaryDns } from "./dns-server.ts";
 export type { HitInput, HitOutcome } from "./hits.ts";
-export { type CanaryReads, makeCanaryReads } from "./reads.ts";
+export { makeCanaryReads } from "./reads.ts";
 export { canaryRoutes } from "./routes.ts";
 export type { CanaryKind } from "./schema.ts";
 export { type Canaries, makeCanaries } from "./service.ts";
@@ -10,6 +10,5 @@ export {
   CANARY_TOKEN_PATTERN,
   hashCanaryToken,
   newCanaryToken,
-  type PlacedToken,
   storePlacedTokens,
 } from "./tokens.ts";
