@@ -6,18 +6,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeAudit } from "./audit/service.ts";
 import { type Config, configuredPublicUrl } from "./config.ts";
-import { makePartnerUsers } from "./modules/accounts/partner-users.ts";
-import { makePasswordHasher, type PasswordHasher } from "./modules/accounts/passwords.ts";
-import { makeAccounts } from "./modules/accounts/service.ts";
-import type { Publisher } from "./modules/advisories/export/input.ts";
-import { makeAdvisories, type ReleasePlanPort } from "./modules/advisories/service.ts";
-import { makeCanaries } from "./modules/canaries/index.ts";
-import { makeCases } from "./modules/cases/service.ts";
+import {
+  makeAccounts,
+  makePartnerUsers,
+  makePasswordHasher,
+  type PasswordHasher,
+} from "./modules/accounts/index.ts";
+import { makeAdvisories, type Publisher } from "./modules/advisories/index.ts";
+import { makeCanaries, makeCanaryReads } from "./modules/canaries/index.ts";
+import { makeCases } from "./modules/cases/index.ts";
 import { makeDeliveredSource, makeForensics } from "./modules/forensics/index.ts";
-import type { ReleaseFiguresPort } from "./modules/partners/context.ts";
 import { makePartners } from "./modules/partners/index.ts";
-import { makeReleases } from "./modules/releases/index.ts";
-import { httpTransport, type Transport } from "./modules/releases/webhooks.ts";
+import { httpTransport, makeReleaseReads, makeReleases, type Transport } from "./modules/releases/index.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
@@ -89,9 +89,13 @@ export function makeServices(d: ServiceDeps) {
     remediationDays: d.remediationDays ?? 90,
     mailer: outbox.mailer,
   });
-  const releasePlans: ReleasePlanPort = {};
+  // What advisories and partners read of the release engine, which is built after them (it reads
+  // both): readers over the release tables alone, built first. Likewise the canary hits forensics
+  // reads, so forensics exists before canaries tells it of a hit. No port is filled in afterwards.
+  const releaseReads = makeReleaseReads({ db });
+  const canaryReads = makeCanaryReads({ db });
   const advisories = makeAdvisories({
-    releasePlans,
+    releasePlans: releaseReads,
     db,
     clock: d.clock,
     ids,
@@ -102,9 +106,8 @@ export function makeServices(d: ServiceDeps) {
     publisher: d.publisher ?? DEFAULT_PUBLISHER,
     version: VERSION,
   });
-  const releaseFigures: ReleaseFiguresPort = {};
   const partners = makePartners({
-    releaseFigures,
+    releaseFigures: releaseReads,
     db,
     clock: d.clock,
     ids,
@@ -135,6 +138,17 @@ export function makeServices(d: ServiceDeps) {
     canaryDomain: d.canaryDomain,
     plainCopiesForBenchmark: d.plainCopiesForBenchmark,
   });
+  const forensics = makeForensics({
+    db,
+    clock: d.clock,
+    ids,
+    audit,
+    sealer,
+    delivered: makeDeliveredSource(db, sealer),
+    canaries: { hits: canaryReads.hitsOf },
+    partners,
+    shingleKey: createHmac("sha256", d.masterKey).update("forewarn/forensics/shingles/v1").digest(),
+  });
   const canaries = makeCanaries({
     db,
     clock: d.clock,
@@ -147,23 +161,9 @@ export function makeServices(d: ServiceDeps) {
     webhook: d.canaries?.webhook,
     transport: d.canaries?.transport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     queue: jobQueue,
-    // A stored hit joins the open investigation of its advisory, or opens one (forensics is built
-    // below; hits only arrive once the server runs).
-    onHit: (hit) => forensics.recordCanaryHit(hit),
+    // A stored hit joins the open investigation of its advisory, or opens one.
+    onHit: forensics.recordCanaryHit,
   });
-  const forensics = makeForensics({
-    db,
-    clock: d.clock,
-    ids,
-    audit,
-    sealer,
-    delivered: makeDeliveredSource(db, sealer),
-    canaries: { hits: (advisoryId) => canaries.hitsOf(advisoryId) },
-    partners,
-    shingleKey: createHmac("sha256", d.masterKey).update("forewarn/forensics/shingles/v1").digest(),
-  });
-  releaseFigures.get = (partnerId) => releases.scorecardFigures(partnerId);
-  releasePlans.liveState = (advisoryId) => releases.liveState(advisoryId);
   return { audit, accounts, cases, advisories, partners, outbox, releases, forensics, canaries, jobQueue };
 }
 

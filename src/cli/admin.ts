@@ -1,4 +1,4 @@
-import { type Command, parseFlags, UsageError } from "./command.ts";
+import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn admin create --email EMAIL [--name NAME] [--data DIR] [--init]
@@ -22,10 +22,7 @@ export const adminCommand: Command = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub !== "create") throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command");
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(rest, io, help)) return 0;
     const { values } = parseFlags(rest, {
       email: { type: "string" },
       name: { type: "string" },

@@ -4,9 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { systemActor } from "../authz/authorize.ts";
 import { idPattern } from "../contract/ids.ts";
-import { CVE_ID_MISSING } from "../modules/advisories/export/cve.ts";
-import { EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/service.ts";
-import { type Command, parseFlags, UsageError } from "./command.ts";
+import { CVE_ID_MISSING, EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/index.ts";
+import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS, type TaskRuntime } from "./tasks.ts";
 
 const help = `usage: forewarn advisories list [--json] [--data DIR]
@@ -100,10 +99,7 @@ export const advisoriesCommand: Command = {
   help,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(rest, io, help)) return 0;
     if (sub === "list") {
       const { values } = parseFlags(rest, { json: { type: "boolean" }, data: { type: "string" } });
       return runTask(cliConfig(io, values.data), "advisories-list", { json: values.json ?? false }, io);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { CHECKPOINT_PREFIX, decodeCheckpoint } from "../audit/checkpoint.ts";
-import { type Command, parseFlags, UsageError } from "./command.ts";
+import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn audit verify [--checkpoint FILE|LINE] [--data DIR]
@@ -30,10 +30,7 @@ export const auditCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub !== "verify" && sub !== "checkpoint")
       throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command");
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(rest, io, help)) return 0;
     if (sub === "checkpoint") {
       const { values } = parseFlags(rest, { data: { type: "string" } });
       return runTask(cliConfig(io, values.data), "audit-checkpoint", {}, io);

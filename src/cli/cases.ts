@@ -1,9 +1,9 @@
 // `forewarn cases list|show`: the case list with deadlines, and one case with its timeline.
 
 import { systemActor } from "../authz/authorize.ts";
+import { PHASES, type Phase } from "../contract/enums.ts";
 import { idPattern } from "../contract/ids.ts";
-import { PHASES, type Phase } from "../modules/cases/phases.ts";
-import { type Command, parseFlags, UsageError } from "./command.ts";
+import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
 
 const help = `usage: forewarn cases list [--phase PHASE] [--status open|near|overdue] [--json] [--data DIR]
@@ -83,10 +83,7 @@ export const casesCommand: Command = {
   help,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(rest, io, help)) return 0;
     if (sub === "list") {
       const { values } = parseFlags(rest, {
         phase: { type: "string" },

@@ -34,6 +34,13 @@ export function wantsHelp(argv: string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");
 }
 
+/** Prints `help` when the arguments ask for it (`--help`, `-h`); the command then returns 0. */
+export function printedHelp(argv: string[], io: Pick<CliIo, "out">, help: string): boolean {
+  if (!wantsHelp(argv)) return false;
+  io.out(help);
+  return true;
+}
+
 export const processIo = (): CliIo => ({
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { type Actor, systemActor } from "../authz/authorize.ts";
 import { loadConfig } from "../config.ts";
 import type { PartnerKind, Section } from "../contract/enums.ts";
-import { makePasswordHasher } from "../modules/accounts/passwords.ts";
+import { makePasswordHasher } from "../modules/accounts/index.ts";
 import { fixedClock } from "../platform/clock.ts";
 import { openRuntime, type Services } from "../runtime.ts";
 import { stripFormat } from "../tracing/attacks/index.ts";

@@ -4,8 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { type Actor, systemActor } from "../authz/authorize.ts";
 import { jobDefinitions } from "../jobs.ts";
-import { makePasswordHasher } from "../modules/accounts/passwords.ts";
-import { releaseDeliveries, releaseExclusions } from "../modules/releases/schema.ts";
+import { makePasswordHasher } from "../modules/accounts/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import { openDatabase } from "../platform/db/client.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
@@ -179,7 +178,7 @@ export const demoCommand: Command = {
       let state = "armed";
       while (state !== "fired" && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 500));
-        const rows = await database.db.select().from(releaseDeliveries);
+        const rows = await s.releases.deliveriesOf(adv.id);
         const byPartner = new Map<string, typeof rows>();
         for (const r of rows) {
           if (seen.has(r.id)) continue;
@@ -190,14 +189,16 @@ export const demoCommand: Command = {
           io.out(
             `${offset(rs[0]?.deliveredAt ?? clock.now(), publicAt).padEnd(12)} delivered to ${names.get(pid)}: ${rs.length} copies (${rs[0]?.sections.join(", ")})`,
           );
-        for (const x of await database.db.select().from(releaseExclusions)) {
-          if (x.kind !== "withheld" || seen.has(x.id)) continue;
-          seen.add(x.id);
+        const plan = await s.releases.getPlan(sys, adv.id);
+        for (const x of plan.exclusions) {
+          const key = `withheld:${x.partnerId}:${x.waveId}`;
+          if (x.kind !== "withheld" || seen.has(key)) continue;
+          seen.add(key);
           io.out(
             `${offset(x.createdAt, publicAt).padEnd(12)} withheld from ${names.get(x.partnerId)}: ${x.reason}`,
           );
         }
-        state = (await s.releases.getPlan(sys, adv.id)).state;
+        state = plan.state;
       }
       const final = await s.releases.getPlan(sys, adv.id);
       if (final.state !== "fired") {

@@ -2,7 +2,7 @@
 // a running server (--url with --token or FOREWARN_TOKEN) or the local data folder.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { type CliIo, type Command, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { type FindingsSummary, type InvestigateArgs, renderFindings } from "./investigate-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
@@ -70,10 +70,7 @@ export const investigateCommand: Command = {
   summary: "open an investigation from evidence files and print whose copy it comes from",
   help,
   async run(argv, io) {
-    if (wantsHelp(argv)) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(argv, io, help)) return 0;
     const { values } = parseFlags(argv, {
       evidence: { type: "string", multiple: true },
       advisory: { type: "string" },

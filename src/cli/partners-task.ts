@@ -1,7 +1,7 @@
 // The local half of `forewarn partners`: runs on the runtime (the CLI's own, or inside the server
 // holding the data folder). Kept apart from partners.ts so tasks.ts can import it without a cycle.
 import { type Actor, systemActor } from "../authz/authorize.ts";
-import { actorForEmail } from "../modules/accounts/partner-users.ts";
+import { actorForEmail } from "../modules/accounts/index.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Task } from "./tasks.ts";
 

@@ -2,7 +2,7 @@
 // server (--url with --token or FOREWARN_TOKEN) or the local data folder (through the runtime).
 import { ApiError, makeClient } from "../contract/client.ts";
 import { idPattern } from "../contract/ids.ts";
-import { type CliIo, type Command, parseFlags, UsageError } from "./command.ts";
+import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { type Op, render } from "./partners-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
@@ -76,10 +76,7 @@ export const partnersCommand: Command = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (!sub) throw new UsageError("missing sub-command");
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.out(help);
-      return 0;
-    }
+    if (printedHelp(rest, io, help)) return 0;
     if (!["list", "show", "approve", "suspend", "reinstate", "set-tier"].includes(sub))
       throw new UsageError(`unknown sub-command "${sub}"`);
     const { values, positionals } = parseFlags(

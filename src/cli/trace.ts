@@ -16,7 +16,7 @@ import { DEFAULT_EPSILON, MIN_OBSERVED_POINTS } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
-import { type CliIo, type Command, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 
 const HELP = {
   capacity: `usage: forewarn trace capacity --advisory FILE.md [--epsilon 1e-6] [--recipients N] [--json]
@@ -416,10 +416,7 @@ export const traceCommand: Command = {
     }
     const fn = SUBCOMMANDS[sub];
     if (!fn) throw new UsageError(`unknown sub-command "${sub}"`);
-    if (wantsHelp(rest)) {
-      io.out(HELP[sub as keyof typeof HELP]);
-      return 0;
-    }
+    if (printedHelp(rest, io, HELP[sub as keyof typeof HELP])) return 0;
     return fn(rest, io);
   },
 };

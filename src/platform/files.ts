@@ -1,5 +1,7 @@
 // Upload checks shared by every module that takes files: the declared type counts for nothing,
-// the first bytes decide; each module then says which of these types it accepts.
+// the first bytes decide; each module then says which of these types it accepts. A stored file is
+// sealed under the master key, bound to its row (sealedFile() in platform/db/columns.ts).
+import { type Sealer, sha256Hex } from "./crypto.ts";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 5;
@@ -53,3 +55,28 @@ export function safeFilename(name: string): string {
   const clean = base.replace(/[^A-Za-z0-9._ -]/g, "_").slice(0, 200);
   return clean.replace(/^\.+/, "") || "file";
 }
+
+/**
+ * The values of a sealedFile() row for an accepted upload: its name, type and size, the SHA-256 of
+ * its bytes, and the bytes sealed under `context` (the row's table and ID, so a copied value does not
+ * open elsewhere).
+ */
+export function sealedFileValues(
+  sealer: Sealer,
+  context: string,
+  file: { filename: string; mediaType: string; bytes: Buffer },
+  uploadedBy: string | null,
+) {
+  return {
+    filename: file.filename,
+    mediaType: file.mediaType,
+    size: file.bytes.length,
+    sha256: sha256Hex(file.bytes),
+    sealed: sealer.seal(file.bytes.toString("base64"), context),
+    uploadedBy,
+  };
+}
+
+/** The bytes of a sealedFile() row, opened under the context they were sealed with. */
+export const openSealedFile = (sealer: Sealer, sealed: string, context: string): Buffer =>
+  Buffer.from(sealer.open(sealed, context), "base64");

@@ -1,37 +1,25 @@
 // Tables of the accounts module: organisations, users, their sessions, API tokens and recovery codes.
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Role } from "../../contract/enums.ts";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export const organisations = pgTable("organisations", {
-  id: text("id").primaryKey(),
+  id: textId(),
   name: text("name").notNull(),
   /** `programme` is the vendor running Forewarn (staff live here); partners get their own. */
   kind: text("kind").notNull(),
-  createdAt: ts("created_at").notNull(),
+  createdAt: createdAt(),
 });
 
 export const users = pgTable(
   "users",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role").$type<Role>().notNull(),
-    organisationId: text("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    organisationId: ref("organisation_id", () => organisations.id),
     passwordHash: text("password_hash").notNull(),
     /** TOTP secret sealed under the master key; set only once enrolment is confirmed. */
     totpSecret: text("totp_secret"),
@@ -42,7 +30,7 @@ export const users = pgTable(
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: ts("locked_until"),
     lastLoginAt: ts("last_login_at"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     disabledAt: ts("disabled_at"),
     /**
      * A role grant waiting for a second person (separation of duties): `create` (the account cannot
@@ -62,10 +50,8 @@ export const users = pgTable(
 export const recoveryCodes = pgTable(
   "recovery_codes",
   {
-    id: text("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: textId(),
+    userId: ref("user_id", () => users.id, { onDelete: "cascade" }),
     codeHash: text("code_hash").notNull(),
     usedAt: ts("used_at"),
   },
@@ -75,14 +61,12 @@ export const recoveryCodes = pgTable(
 export const sessions = pgTable(
   "sessions",
   {
-    id: text("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: textId(),
+    userId: ref("user_id", () => users.id, { onDelete: "cascade" }),
     /** SHA-256 of the cookie value; the value itself is never stored. */
     tokenHash: text("token_hash").notNull(),
     csrfToken: text("csrf_token").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     expiresAt: ts("expires_at").notNull(),
     lastSeenAt: ts("last_seen_at").notNull(),
     ip: text("ip"),
@@ -94,13 +78,11 @@ export const sessions = pgTable(
 export const apiTokens = pgTable(
   "api_tokens",
   {
-    id: text("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: textId(),
+    userId: ref("user_id", () => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     expiresAt: ts("expires_at"),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),

@@ -1,14 +1,13 @@
 // Tables of the advisories module: an advisory per case, its immutable revisions, reviews and the
 // files of its detection and proof-of-concept sections (sealed at rest).
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { AdvisoryState, Section } from "../../contract/enums.ts";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
 
 export const advisories = pgTable(
   "advisories",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     /** Human tracking ID, also the CSAF document's tracking.id: FW-2026-0001. */
     trackingId: text("tracking_id").notNull(),
     caseId: text("case_id").notNull(),
@@ -30,7 +29,7 @@ export const advisories = pgTable(
       publishAt: string | null;
     } | null>(),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [
@@ -43,10 +42,8 @@ export const advisories = pgTable(
 export const advisoryRevisions = pgTable(
   "advisory_revisions",
   {
-    id: text("id").primaryKey(),
-    advisoryId: text("advisory_id")
-      .notNull()
-      .references(() => advisories.id),
+    id: textId(),
+    advisoryId: ref("advisory_id", () => advisories.id),
     number: integer("number").notNull(),
     title: text("title").notNull(),
     /** [{ vendor, product, affected: [..], fixed: [..], cpe?, purl? }] */
@@ -55,7 +52,7 @@ export const advisoryRevisions = pgTable(
     sections: jsonb("sections").notNull(),
     changeNote: text("change_note"),
     authorId: text("author_id"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("advisory_revisions_number_key").on(t.advisoryId, t.number)],
 );
@@ -63,15 +60,13 @@ export const advisoryRevisions = pgTable(
 export const advisoryReviews = pgTable(
   "advisory_reviews",
   {
-    id: text("id").primaryKey(),
-    advisoryId: text("advisory_id")
-      .notNull()
-      .references(() => advisories.id),
+    id: textId(),
+    advisoryId: ref("advisory_id", () => advisories.id),
     revision: integer("revision").notNull(),
     reviewerId: text("reviewer_id").notNull(),
     decision: text("decision").notNull(),
     comment: text("comment"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("advisory_reviews_advisory_idx").on(t.advisoryId)],
 );
@@ -79,19 +74,12 @@ export const advisoryReviews = pgTable(
 export const advisoryFiles = pgTable(
   "advisory_files",
   {
-    id: text("id").primaryKey(),
-    advisoryId: text("advisory_id")
-      .notNull()
-      .references(() => advisories.id),
+    id: textId(),
+    advisoryId: ref("advisory_id", () => advisories.id),
     /** `detection` (YARA/Suricata/Snort rules) or `poc`. */
     section: text("section").$type<Section>().notNull(),
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    size: integer("size").notNull(),
-    sha256: text("sha256").notNull(),
-    sealed: text("sealed").notNull(),
-    uploadedBy: text("uploaded_by"),
-    createdAt: ts("created_at").notNull(),
+    ...sealedFile(),
+    createdAt: createdAt(),
   },
   (t) => [index("advisory_files_advisory_idx").on(t.advisoryId)],
 );

@@ -3,17 +3,22 @@
 // exports. Every read of embargoed content is audited.
 import { diffLines } from "diff";
 import { and, asc, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
-import type { Audit } from "../../audit/service.ts";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
-import type { Clock } from "../../platform/clock.ts";
-import { type Sealer, sha256Hex } from "../../platform/crypto.ts";
-import type { Db } from "../../platform/db/client.ts";
+import type { Sealer } from "../../platform/crypto.ts";
+import type { Tx } from "../../platform/db/client.ts";
+import { listedFile } from "../../platform/db/columns.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
+import type { ServiceDeps } from "../../platform/deps.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
-import type { IdGen } from "../../platform/ids.ts";
-import type { Accounts } from "../accounts/service.ts";
-import type { Cases } from "../cases/service.ts";
+import {
+  MAX_FILE_BYTES,
+  openSealedFile,
+  safeFilename,
+  sealedFileValues,
+  sniffType,
+} from "../../platform/files.ts";
+import type { Accounts } from "../accounts/index.ts";
+import type { Cases } from "../cases/index.ts";
 import { tracingMeter } from "./authoring.ts";
 import {
   type AdvisoryContent,
@@ -43,27 +48,24 @@ export class AlreadyPublicError extends AppError {
   }
 }
 
-export type AdvisoriesDeps = {
-  db: Db;
-  clock: Clock;
-  ids: IdGen;
-  audit: Pick<Audit, "record">;
+export type AdvisoriesDeps = ServiceDeps & {
   sealer: Sealer;
   cases: Pick<Cases, "facts" | "recordPublication">;
   publisher: Publisher;
   version: string;
-  /** The release engine's answer to "does this advisory have a live plan?" (wired after both exist). */
+  /** The release engine's answer to "does this advisory have a live plan?" (built before this module). */
   releasePlans?: ReleasePlanPort | undefined;
   /** Names the authors and reviewers of revisions (staff read people rather than user IDs). */
   accounts?: Pick<Accounts, "listUsers">;
 };
 
 /**
- * What the advisories module asks of the release engine (which depends on this module, so the answer
- * is plugged in after both exist): the state of the advisory's plan while it can still publish it
- * (draft, approved, armed, broken), else null.
+ * What the advisories module asks of the release engine: the state of the advisory's plan while it
+ * can still publish it (draft, approved, armed, broken), else null. The release engine depends on
+ * this module, so the composition root builds this reader (releases' makeReleaseReads, which needs
+ * the database only) before both.
  */
-export type ReleasePlanPort = { liveState?: (advisoryId: string) => Promise<string | null> };
+export type ReleasePlanPort = { liveState(advisoryId: string): Promise<string | null> };
 
 export type AdvisoryInput = {
   caseId: string;
@@ -123,8 +125,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     products: r.products as Product[],
     sections: openSections(r.id, r.sections),
   });
-  async function load(id: string): Promise<AdvisoryRow> {
-    const [row] = await d.db.select().from(advisories).where(eq(advisories.id, id));
+  /** The advisory (404 when there is none); within `tx`, locked for the rest of the transaction. */
+  async function load(id: string, tx?: Tx): Promise<AdvisoryRow> {
+    const q = (tx ?? d.db).select().from(advisories).where(eq(advisories.id, id));
+    const [row] = tx ? await q.for("update") : await q;
     if (!row) throw notFound(`advisory ${id}`);
     return row;
   }
@@ -201,10 +205,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         .select({
           id: advisoryFiles.id,
           section: advisoryFiles.section,
-          filename: advisoryFiles.filename,
-          mediaType: advisoryFiles.mediaType,
-          size: advisoryFiles.size,
-          sha256: advisoryFiles.sha256,
+          ...listedFile(advisoryFiles),
           createdAt: advisoryFiles.createdAt,
         })
         .from(advisoryFiles)
@@ -245,9 +246,37 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     };
   }
 
+  /**
+   * Moves the current revision to `state` (submitted for review, approved, sent back to draft),
+   * with the reviewer's decision when a review made the move, audited as `type`.
+   */
+  async function moveRevision<S extends "in_review" | "approved" | "draft">(
+    tx: Tx,
+    actor: Actor,
+    a: AdvisoryRow,
+    state: S,
+    type: "advisory.submitted" | "advisory.approved" | "advisory.changes_requested",
+    review?: { decision: "approved" | "changes_requested"; comment: string | null },
+  ) {
+    const now = d.clock.now();
+    if (review)
+      await tx.insert(advisoryReviews).values({
+        id: d.ids("review"),
+        advisoryId: a.id,
+        revision: a.currentRevision,
+        reviewerId: actorRef(actor),
+        decision: review.decision,
+        comment: review.comment,
+        createdAt: now,
+      });
+    await tx.update(advisories).set({ state, updatedAt: now }).where(eq(advisories.id, a.id));
+    await d.audit.record(tx, { type, actor, subject: a.id, data: { revision: a.currentRevision } });
+    return { id: a.id, state, revision: a.currentRevision };
+  }
+
   /** An advisory with a live release plan is published by that plan only. */
   async function refuseIfPlanned(id: string) {
-    const state = d.releasePlans?.liveState ? await d.releasePlans.liveState(id) : null;
+    const state = d.releasePlans ? await d.releasePlans.liveState(id) : null;
     if (state)
       throw conflict(
         `advisory ${id} has a ${state} release plan: it becomes public at the plan's T0 (or by POST /api/advisories/${id}/embargo-break); cancel the plan (POST /api/advisories/${id}/release-plan/cancel) to publish it otherwise`,
@@ -343,6 +372,27 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       };
     },
 
+    /**
+     * Where the advisory stands, in one query without content (so not an audited read): its state,
+     * current revision number and tracking ID; undefined when there is no such advisory. The release
+     * engine asks it to approve a plan and to warn that a plan's pinned revision is no longer current.
+     */
+    async standing(
+      actor: Actor,
+      id: string,
+    ): Promise<{ state: AdvisoryRow["state"]; currentRevision: number; trackingId: string } | undefined> {
+      authorize(actor, "advisories:read");
+      const [a] = await d.db
+        .select({
+          state: advisories.state,
+          currentRevision: advisories.currentRevision,
+          trackingId: advisories.trackingId,
+        })
+        .from(advisories)
+        .where(eq(advisories.id, id));
+      return a;
+    },
+
     async list(actor: Actor) {
       authorize(actor, "advisories:read");
       const rows = await d.db
@@ -387,8 +437,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     async revise(actor: Actor, id: string, expected: number, input: RevisionInput) {
       authorize(actor, "advisories:write");
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (a.currentRevision !== expected)
           throw conflict(
             `revision ${expected} is stale: the advisory is at revision ${a.currentRevision}; reload and edit that`,
@@ -472,21 +521,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     async submit(actor: Actor, id: string) {
       authorize(actor, "advisories:write");
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (a.state !== "draft")
           throw new AppError("invalid_state", `advisory ${id} is ${a.state}, not draft`);
-        await tx
-          .update(advisories)
-          .set({ state: "in_review", updatedAt: d.clock.now() })
-          .where(eq(advisories.id, id));
-        await d.audit.record(tx, {
-          type: "advisory.submitted",
-          actor,
-          subject: id,
-          data: { revision: a.currentRevision },
-        });
-        return { id, state: "in_review" as const, revision: a.currentRevision };
+        return moveRevision(tx, actor, a, "in_review", "advisory.submitted");
       });
     },
 
@@ -502,8 +540,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     ) {
       authorize(actor, "advisories:approve");
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (input.revision !== undefined && input.revision !== a.currentRevision)
           throw conflict(`revision ${input.revision} is not the current revision ${a.currentRevision}`, {
             currentRevision: a.currentRevision,
@@ -525,52 +562,23 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           .where(and(eq(advisoryRevisions.advisoryId, id), eq(advisoryRevisions.number, a.currentRevision)));
         if (cur?.authorId === actorRef(actor))
           throw forbidden("the author of a revision cannot approve it: ask another staff member");
-        const now = d.clock.now();
-        await tx.insert(advisoryReviews).values({
-          id: d.ids("review"),
-          advisoryId: id,
-          revision: a.currentRevision,
-          reviewerId: actorRef(actor),
+        return moveRevision(tx, actor, a, "approved", "advisory.approved", {
           decision: "approved",
           comment: input.comment ?? null,
-          createdAt: now,
         });
-        await tx.update(advisories).set({ state: "approved", updatedAt: now }).where(eq(advisories.id, id));
-        await d.audit.record(tx, {
-          type: "advisory.approved",
-          actor,
-          subject: id,
-          data: { revision: a.currentRevision },
-        });
-        return { id, state: "approved" as const, revision: a.currentRevision };
       });
     },
 
     async requestChanges(actor: Actor, id: string, comment: string) {
       authorize(actor, "advisories:approve");
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (a.state !== "in_review")
           throw new AppError("invalid_state", `advisory ${id} is ${a.state}, not in review`);
-        const now = d.clock.now();
-        await tx.insert(advisoryReviews).values({
-          id: d.ids("review"),
-          advisoryId: id,
-          revision: a.currentRevision,
-          reviewerId: actorRef(actor),
+        return moveRevision(tx, actor, a, "draft", "advisory.changes_requested", {
           decision: "changes_requested",
           comment,
-          createdAt: now,
         });
-        await tx.update(advisories).set({ state: "draft", updatedAt: now }).where(eq(advisories.id, id));
-        await d.audit.record(tx, {
-          type: "advisory.changes_requested",
-          actor,
-          subject: id,
-          data: { revision: a.currentRevision },
-        });
-        return { id, state: "draft" as const, revision: a.currentRevision };
       });
     },
 
@@ -587,8 +595,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           "an advisory is published by its release plan, or by a publish request another coordinator confirms",
         );
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (revisionNumber !== undefined) {
           const [ok] = await tx
             .select({ id: advisoryReviews.id })
@@ -650,8 +657,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
           `publishedAt ${input.publishAt.toISOString()} is in the past: a publication is never back-dated`,
         );
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (isPublished(a)) throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
         if (a.state !== "approved")
           throw new AppError("invalid_state", `advisory ${a.trackingId} is ${a.state}: approve it first`);
@@ -691,8 +697,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       await load(id);
       await refuseIfPlanned(id);
       return d.db.transaction(async (tx) => {
-        const [a] = await tx.select().from(advisories).where(eq(advisories.id, id)).for("update");
-        if (!a) throw notFound(`advisory ${id}`);
+        const a = await load(id, tx);
         if (isPublished(a)) throw new AppError("invalid_state", `advisory ${a.trackingId} is already public`);
         const req = a.publishRequest;
         if (!req)
@@ -799,19 +804,11 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       await d.db.transaction(async (tx) => {
         for (const f of checked) {
           const fileId = d.ids("advisoryFile");
-          const sha256 = sha256Hex(f.bytes);
-          await tx.insert(advisoryFiles).values({
-            id: fileId,
-            advisoryId: id,
-            section,
-            filename: f.filename,
-            mediaType: f.mediaType,
-            size: f.bytes.length,
-            sha256,
-            sealed: d.sealer.seal(f.bytes.toString("base64"), `advisory_files:${fileId}`),
-            uploadedBy: actorRef(actor),
-            createdAt: d.clock.now(),
-          });
+          const stored = sealedFileValues(d.sealer, `advisory_files:${fileId}`, f, actorRef(actor));
+          const { sha256 } = stored;
+          await tx
+            .insert(advisoryFiles)
+            .values({ id: fileId, advisoryId: id, section, ...stored, createdAt: d.clock.now() });
           out.push({
             id: fileId,
             filename: f.filename,
@@ -838,7 +835,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
         .from(advisoryFiles)
         .where(and(eq(advisoryFiles.id, fileId), eq(advisoryFiles.advisoryId, id)));
       if (!f) throw notFound(`file ${fileId}`);
-      const bytes = Buffer.from(d.sealer.open(f.sealed, `advisory_files:${f.id}`), "base64");
+      const bytes = openSealedFile(d.sealer, f.sealed, `advisory_files:${f.id}`);
       await d.audit.record(d.db, { type: "advisory.file_downloaded", actor, subject: id, data: { fileId } });
       return { filename: f.filename, mediaType: f.mediaType, bytes };
     },

@@ -1,20 +1,13 @@
 // What the canary use cases share: their dependencies (narrow ports over other modules' services) and
 // the job queue name of the SIEM webhook.
-import type { Audit } from "../../audit/service.ts";
-import type { Clock } from "../../platform/clock.ts";
-import type { Db } from "../../platform/db/client.ts";
-import type { IdGen } from "../../platform/ids.ts";
+import type { ServiceDeps } from "../../platform/deps.ts";
 import type { JobQueue } from "../../platform/jobs/queue.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
 
 /** One job per stored hit when FOREWARN_CANARY_WEBHOOK_URL is set; pg-boss retries with back-off. */
 export const CANARY_WEBHOOK = "canaries.webhook";
 
-export type CanaryDeps = {
-  db: Db;
-  clock: Clock;
-  ids: IdGen;
-  audit: Pick<Audit, "record">;
+export type CanaryDeps = ServiceDeps & {
   mailer: Mailer;
   /** The accounts service: who is alerted, and names for the listing. */
   accounts: {

@@ -1,27 +1,31 @@
 // Canary tokens: a unique DNS name or URL placed in one recipient's copy where the author wrote
 // `{{canary:dns}}` or `{{canary:url}}`. A lookup or request of it names that recipient with certainty.
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export type CanaryKind = "dns" | "url";
+
+/** Whose copy carries the token: the delivery and its recipient (a hit copies them from its token). */
+const recipient = () => ({
+  advisoryId: text("advisory_id").notNull(),
+  planId: text("plan_id").notNull(),
+  /** The delivery whose copy carries the token. */
+  deliveryId: text("delivery_id").notNull(),
+  partnerId: text("partner_id").notNull(),
+  /** `organisation` or `user`, as on release_deliveries. */
+  recipientKind: text("recipient_kind").notNull(),
+  recipientId: text("recipient_id").notNull(),
+});
 
 export const canaryTokens = pgTable(
   "canary_tokens",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     /** SHA-256 (hex) of the lower-case token: a database reader cannot trigger or forge a hit. */
     tokenHash: text("token_hash").notNull(),
     kind: text("kind").$type<CanaryKind>().notNull(),
-    advisoryId: text("advisory_id").notNull(),
-    planId: text("plan_id").notNull(),
-    /** The delivery whose copy carries the token. */
-    deliveryId: text("delivery_id").notNull(),
-    partnerId: text("partner_id").notNull(),
-    /** `organisation` or `user`, as on release_deliveries. */
-    recipientKind: text("recipient_kind").notNull(),
-    recipientId: text("recipient_id").notNull(),
-    createdAt: ts("created_at").notNull(),
+    ...recipient(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("canary_tokens_hash_key").on(t.tokenHash),
@@ -38,10 +42,8 @@ export const canaryTokens = pgTable(
 export const canaryHits = pgTable(
   "canary_hits",
   {
-    id: text("id").primaryKey(),
-    tokenId: text("token_id")
-      .notNull()
-      .references(() => canaryTokens.id),
+    id: textId(),
+    tokenId: ref("token_id", () => canaryTokens.id),
     kind: text("kind").$type<CanaryKind>().notNull(),
     at: ts("at").notNull(),
     /** The address the query or request came from (for DNS usually the leaker's resolver). */
@@ -49,12 +51,7 @@ export const canaryHits = pgTable(
     /** Query name and type, or request line: truncated, control characters escaped, token replaced. */
     detail: text("detail").notNull(),
     userAgent: text("user_agent"),
-    advisoryId: text("advisory_id").notNull(),
-    planId: text("plan_id").notNull(),
-    deliveryId: text("delivery_id").notNull(),
-    partnerId: text("partner_id").notNull(),
-    recipientKind: text("recipient_kind").notNull(),
-    recipientId: text("recipient_id").notNull(),
+    ...recipient(),
     seenAt: ts("seen_at"),
     seenBy: text("seen_by"),
   },

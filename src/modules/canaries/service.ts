@@ -1,18 +1,18 @@
 // Canary tokens: recording hits from the DNS server and the HTTP canary (hits.ts), the investigators'
 // list, badge and triage (listing.ts), and the SIEM webhook job. Composed into one service here.
-import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.ts";
-import type { CanaryDeps, StoredHit } from "./context.ts";
+import type { CanaryDeps } from "./context.ts";
 import { makeHitRecorder } from "./hits.ts";
 import { makeListing } from "./listing.ts";
-import { canaryHits } from "./schema.ts";
+import { makeCanaryReads } from "./reads.ts";
 
 const webhookPayload = z.object({ hitId: z.string().min(1).max(100) });
 
 export function makeCanaries(d: CanaryDeps) {
   const hits = makeHitRecorder(d);
   const listing = makeListing(d);
+  const reads = makeCanaryReads(d);
   return {
     recordHit: hits.recordHit,
     /** The DNS server's sink: a lookup of a name under the zone is a DNS hit; true when the token is known. */
@@ -22,24 +22,7 @@ export function makeCanaries(d: CanaryDeps) {
     listHits: listing.listHits,
     summary: listing.summary,
     markSeen: listing.markSeen,
-    /** Every stored hit of an advisory, oldest first (for forensics: certain attributions). */
-    async hitsOf(advisoryId: string): Promise<StoredHit[]> {
-      const rows = await d.db
-        .select()
-        .from(canaryHits)
-        .where(eq(canaryHits.advisoryId, advisoryId))
-        .orderBy(asc(canaryHits.at), asc(canaryHits.id));
-      return rows.map((h) => ({
-        hitId: h.id,
-        advisoryId: h.advisoryId,
-        deliveryId: h.deliveryId,
-        partnerId: h.partnerId,
-        recipientKind: h.recipientKind,
-        recipientId: h.recipientId,
-        kind: h.kind,
-        at: h.at,
-      }));
-    },
+    hitsOf: reads.hitsOf,
     /** The `canaries.webhook` job: one signed POST; a non-2xx answer throws so pg-boss retries. */
     async onWebhookJob(data: unknown) {
       const r = webhookPayload.safeParse(data);

@@ -2,9 +2,14 @@
 // checked by their first bytes, sealed under the master key, and every download is audited.
 import { and, count, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
-import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
-import { MAX_FILE_BYTES, safeFilename, sniffType } from "../../platform/files.ts";
+import {
+  MAX_FILE_BYTES,
+  openSealedFile,
+  safeFilename,
+  sealedFileValues,
+  sniffType,
+} from "../../platform/files.ts";
 import type { ReporterAccess } from "./intake.ts";
 import { caseAttachments, caseMessages, cases } from "./schema.ts";
 import {
@@ -105,18 +110,9 @@ export function makeConversation(
         throw new AppError("conflict", `a case holds at most ${ATTACHMENTS_PER_CASE} attachments`);
       for (const f of checked) {
         const id = d.ids("attachment");
-        const sha256 = sha256Hex(f.bytes);
-        await tx.insert(caseAttachments).values({
-          id,
-          caseId: row.id,
-          filename: f.filename,
-          mediaType: f.mediaType,
-          size: f.bytes.length,
-          sha256,
-          sealed: d.sealer.seal(f.bytes.toString("base64"), `case_attachments:${id}`),
-          uploadedBy: actorId(actor) ?? "reporter",
-          createdAt: d.clock.now(),
-        });
+        const stored = sealedFileValues(d.sealer, `case_attachments:${id}`, f, actorId(actor) ?? "reporter");
+        const { sha256 } = stored;
+        await tx.insert(caseAttachments).values({ id, caseId: row.id, ...stored, createdAt: d.clock.now() });
         const meta = { id, filename: f.filename, mediaType: f.mediaType, size: f.bytes.length, sha256 };
         out.push(meta);
         await d.audit.record(tx, {
@@ -142,7 +138,7 @@ export function makeConversation(
       .from(caseAttachments)
       .where(and(eq(caseAttachments.id, attachmentId), eq(caseAttachments.caseId, row.id)));
     if (!a) throw notFound(`attachment ${attachmentId}`);
-    const bytes = Buffer.from(d.sealer.open(a.sealed, `case_attachments:${a.id}`), "base64");
+    const bytes = openSealedFile(d.sealer, a.sealed, `case_attachments:${a.id}`);
     await d.audit.record(d.db, {
       type: "case.attachment_downloaded",
       actor,

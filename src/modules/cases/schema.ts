@@ -7,21 +7,18 @@ import {
   boolean,
   doublePrecision,
   index,
-  integer,
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { BountyStatus, CreditType, Phase } from "../../contract/enums.ts";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
 
 export const cases = pgTable(
   "cases",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     title: text("title").notNull(),
     product: text("product").notNull(),
     version: text("version").notNull(),
@@ -52,7 +49,7 @@ export const cases = pgTable(
     bountyAmount: bigint("bounty_amount", { mode: "number" }),
     bountyCurrency: text("bounty_currency"),
     bountyStatus: text("bounty_status").$type<BountyStatus>(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [
@@ -67,10 +64,8 @@ export const cases = pgTable(
 export const caseEvents = pgTable(
   "case_events",
   {
-    id: text("id").primaryKey(),
-    caseId: text("case_id")
-      .notNull()
-      .references(() => cases.id),
+    id: textId(),
+    caseId: ref("case_id", () => cases.id),
     at: ts("at").notNull(),
     actorId: text("actor_id"),
     kind: text("kind").notNull(),
@@ -86,16 +81,14 @@ export const caseEvents = pgTable(
 export const caseMessages = pgTable(
   "case_messages",
   {
-    id: text("id").primaryKey(),
-    caseId: text("case_id")
-      .notNull()
-      .references(() => cases.id),
+    id: textId(),
+    caseId: ref("case_id", () => cases.id),
     /** Threading: the message this one answers. */
     parentId: text("parent_id"),
     authorKind: text("author_kind").notNull(),
     authorUserId: text("author_user_id"),
     body: text("body").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("case_messages_case_idx").on(t.caseId, t.createdAt)],
 );
@@ -104,17 +97,10 @@ export const caseMessages = pgTable(
 export const caseAttachments = pgTable(
   "case_attachments",
   {
-    id: text("id").primaryKey(),
-    caseId: text("case_id")
-      .notNull()
-      .references(() => cases.id),
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    size: integer("size").notNull(),
-    sha256: text("sha256").notNull(),
-    sealed: text("sealed").notNull(),
-    uploadedBy: text("uploaded_by"),
-    createdAt: ts("created_at").notNull(),
+    id: textId(),
+    caseId: ref("case_id", () => cases.id),
+    ...sealedFile(),
+    createdAt: createdAt(),
   },
   (t) => [index("case_attachments_case_idx").on(t.caseId)],
 );
@@ -122,14 +108,12 @@ export const caseAttachments = pgTable(
 export const caseCredits = pgTable(
   "case_credits",
   {
-    id: text("id").primaryKey(),
-    caseId: text("case_id")
-      .notNull()
-      .references(() => cases.id),
+    id: textId(),
+    caseId: ref("case_id", () => cases.id),
     name: text("name").notNull(),
     type: text("type").$type<CreditType>().notNull(),
     userId: text("user_id"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("case_credits_case_idx").on(t.caseId)],
 );
@@ -150,16 +134,14 @@ export const cvePool = pgTable(
 export const caseNotifications = pgTable(
   "case_notifications",
   {
-    id: text("id").primaryKey(),
-    caseId: text("case_id")
-      .notNull()
-      .references(() => cases.id),
+    id: textId(),
+    caseId: ref("case_id", () => cases.id),
     kind: text("kind").notNull(),
     recipient: text("recipient").notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
     dedupeKey: text("dedupe_key"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     sentAt: ts("sent_at"),
   },
   (t) => [
@@ -170,9 +152,9 @@ export const caseNotifications = pgTable(
 
 /** The programme's OpenPGP key pair for encrypted reports; the private key is sealed. */
 export const intakeKeys = pgTable("intake_keys", {
-  id: text("id").primaryKey(),
+  id: textId(),
   fingerprint: text("fingerprint").notNull(),
   publicKey: text("public_key").notNull(),
   privateKeySealed: text("private_key_sealed").notNull(),
-  createdAt: ts("created_at").notNull(),
+  createdAt: createdAt(),
 });

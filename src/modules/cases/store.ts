@@ -1,15 +1,14 @@
 // Pieces every cases use case shares: the dependencies, loading a case, its staff and researcher
 // views, timeline entries and the notification outbox. Only this module touches its tables.
 import { asc, eq } from "drizzle-orm";
-import type { Audit } from "../../audit/service.ts";
 import { type Actor, actorRef } from "../../authz/authorize.ts";
-import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
-import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
+import { listedFile } from "../../platform/db/columns.ts";
+import type { ServiceDeps } from "../../platform/deps.ts";
 import { notFound } from "../../platform/errors.ts";
-import type { IdGen } from "../../platform/ids.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
-import type { Accounts } from "../accounts/service.ts";
+import type { Accounts } from "../accounts/index.ts";
 import { allowedTransitions, deadlineState, type Phase } from "./phases.ts";
 import {
   caseAttachments,
@@ -20,11 +19,7 @@ import {
   cases,
 } from "./schema.ts";
 
-export type CasesDeps = {
-  db: Db;
-  clock: Clock;
-  ids: IdGen;
-  audit: Pick<Audit, "record">;
+export type CasesDeps = ServiceDeps & {
   sealer: Sealer;
   accounts: Pick<Accounts, "listUsers">;
   /** The shared mail outbox (partners module); notifications to people are queued there as mail. */
@@ -139,10 +134,7 @@ export async function loadAttachments(db: DbOrTx, caseId: string) {
   return db
     .select({
       id: caseAttachments.id,
-      filename: caseAttachments.filename,
-      mediaType: caseAttachments.mediaType,
-      size: caseAttachments.size,
-      sha256: caseAttachments.sha256,
+      ...listedFile(caseAttachments),
       uploadedBy: caseAttachments.uploadedBy,
       createdAt: caseAttachments.createdAt,
     })

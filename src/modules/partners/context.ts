@@ -1,24 +1,18 @@
 // What every partner service file shares: its dependencies, the visibility rule (staff see every
 // partner, a partner user only its own: anything else is 404) and the timeline writer.
 import { eq } from "drizzle-orm";
-import type { Audit } from "../../audit/service.ts";
 import type { Action } from "../../authz/actions.ts";
 import { type Actor, actorRef, assertVisible, can } from "../../authz/authorize.ts";
 import type { PartnerStatus } from "../../contract/enums.ts";
-import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
-import type { Db, DbOrTx } from "../../platform/db/client.ts";
+import type { DbOrTx } from "../../platform/db/client.ts";
+import type { ServiceDeps } from "../../platform/deps.ts";
 import { forbidden, notFound } from "../../platform/errors.ts";
-import type { IdGen } from "../../platform/ids.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
-import type { PartnerUsers } from "../accounts/partner-users.ts";
+import type { PartnerUsers } from "../accounts/index.ts";
 import { partnerEvents, partners } from "./schema.ts";
 
-export type PartnerDeps = {
-  db: Db;
-  clock: Clock;
-  ids: IdGen;
-  audit: Pick<Audit, "record">;
+export type PartnerDeps = ServiceDeps & {
   sealer: Sealer;
   partnerUsers: PartnerUsers;
   mailer: Mailer;
@@ -29,7 +23,11 @@ export type PartnerDeps = {
   publicUrl?: string | undefined;
   /** Tests only: accept webhook URLs on loopback and private networks. */
   allowPrivateWebhooks?: boolean | undefined;
-  /** Acknowledgement and protection figures, filled in by the release engine once it exists. */
+  /**
+   * Acknowledgement and protection figures from the release engine. It depends on this module, so
+   * the composition root builds this reader (releases' makeReleaseReads, which needs the database
+   * only) before both; without it the scorecard says "not yet measured".
+   */
   releaseFigures?: ReleaseFiguresPort | undefined;
 };
 
@@ -39,8 +37,7 @@ export type ReleaseFigures = {
   medianAckSeconds: number | null;
   shipped: number;
 };
-/** Set after both modules are built (the release engine itself reads partners). */
-export type ReleaseFiguresPort = { get?: (partnerId: string) => Promise<ReleaseFigures> };
+export type ReleaseFiguresPort = { scorecardFigures(partnerId: string): Promise<ReleaseFigures> };
 
 export type PartnerRow = typeof partners.$inferSelect;
 

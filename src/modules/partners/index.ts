@@ -21,3 +21,4 @@ export function makePartners(d: PartnerDeps) {
 export type Partners = ReturnType<typeof makePartners>;
 /** The checks a webhook URL passes (https, no credentials, a public host): also for the canary SIEM hook. */
 export { webhookUrlProblem } from "./members.ts";
+export { partnerRoutes } from "./routes.ts";

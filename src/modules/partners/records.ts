@@ -3,9 +3,9 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import type { IncidentStatus } from "../../contract/enums.ts";
-import { sha256Hex } from "../../platform/crypto.ts";
+import { listedFile } from "../../platform/db/columns.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
-import { sniffType } from "../../platform/files.ts";
+import { openSealedFile, sealedFileValues, sniffType } from "../../platform/files.ts";
 import { authorizeAny, type Ctx, type ReleaseFigures } from "./context.ts";
 import { evidence, incidents, ndaSignatures } from "./schema.ts";
 import type { makePartnerLifecycle } from "./service.ts";
@@ -82,12 +82,12 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
       const row = {
         id: evId,
         partnerId: p.organisationId,
-        filename,
-        mediaType,
-        size: file.data.length,
-        sha256: sha256Hex(file.data),
-        sealed: c.sealer.seal(file.data.toString("base64"), sealContext(evId)),
-        uploadedBy: actor.kind === "user" ? actor.userId : null,
+        ...sealedFileValues(
+          c.sealer,
+          sealContext(evId),
+          { filename, mediaType, bytes: file.data },
+          actor.kind === "user" ? actor.userId : null,
+        ),
         uploadedAt: clock.now(),
       };
       await db.transaction(async (tx) => {
@@ -111,10 +111,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         .select({
           id: evidence.id,
           partnerId: evidence.partnerId,
-          filename: evidence.filename,
-          mediaType: evidence.mediaType,
-          size: evidence.size,
-          sha256: evidence.sha256,
+          ...listedFile(evidence),
           uploadedBy: evidence.uploadedBy,
           uploadedAt: evidence.uploadedAt,
         })
@@ -132,7 +129,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         .from(evidence)
         .where(and(eq(evidence.id, evidenceId), eq(evidence.partnerId, id)));
       if (!e) throw notFound(`evidence ${evidenceId}`);
-      const data = Buffer.from(c.sealer.open(e.sealed, sealContext(e.id)), "base64");
+      const data = openSealedFile(c.sealer, e.sealed, sealContext(e.id));
       await audit.record(db, {
         type: "evidence.downloaded",
         actor,
@@ -295,7 +292,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
           open: inc.filter((i) => i.status === "open").length,
           selfReported: inc.filter((i) => i.source === "self_report").length,
         },
-        ...releaseFigures(await c.releaseFigures?.get?.(id)),
+        ...releaseFigures(await c.releaseFigures?.scorecardFigures(id)),
         eligibility: await life.eligibilityOf(db, p),
       };
     },

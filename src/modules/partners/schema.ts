@@ -1,21 +1,10 @@
 // Tables of the partner programme. A partner IS an organisation (kind `partner`): `partners` holds its
 // programme fields keyed by the organisation's ID, so partner users' organisationId ties them to it.
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { IncidentStatus, PartnerKind, PartnerStatus } from "../../contract/enums.ts";
+import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
 import { organisations, users } from "../accounts/schema.ts";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** Why an application may duplicate an existing partner or account (staff see it in the approval queue). */
 export type Duplicate = { reasons: string[]; partnerId: string | null };
@@ -49,7 +38,7 @@ export const partners = pgTable(
     attestations: jsonb("attestations").$type<Attestations>().notNull(),
     attestedAt: ts("attested_at").notNull(),
     attestationExpiresAt: ts("attestation_expires_at").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull(),
     /**
      * Set when a public application named an existing partner or an existing account's e-mail: the
@@ -67,10 +56,8 @@ export const partners = pgTable(
 export const partnerEvents = pgTable(
   "partner_events",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
     type: text("type").notNull(),
     fromStatus: text("from_status").$type<PartnerStatus>(),
     toStatus: text("to_status").$type<PartnerStatus>(),
@@ -86,12 +73,8 @@ export const partnerEvents = pgTable(
 export const partnerApprovals = pgTable(
   "partner_approvals",
   {
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
-    approverId: text("approver_id")
-      .notNull()
-      .references(() => users.id),
+    partnerId: ref("partner_id", () => partners.organisationId),
+    approverId: ref("approver_id", () => users.id),
     at: ts("at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.partnerId, t.approverId] })],
@@ -101,14 +84,12 @@ export const partnerApprovals = pgTable(
 export const invites = pgTable(
   "invites",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     tokenHash: text("token_hash").notNull(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: ref("user_id", () => users.id, { onDelete: "cascade" }),
     organisationId: text("organisation_id").notNull(),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
     /** Accepts refused for a bad password; at INVITE_MAX_FAILURES the token is void. */
@@ -129,7 +110,7 @@ export const tiers = pgTable("tiers", {
 
 /** Jurisdiction and risk policy as data: condition, effect and the legal reference behind it. */
 export const policyRules = pgTable("policy_rules", {
-  id: text("id").primaryKey(),
+  id: textId(),
   name: text("name").notNull(),
   condition: jsonb("condition").$type<Record<string, unknown>>().notNull(),
   effect: jsonb("effect").$type<Record<string, unknown>>().notNull(),
@@ -144,22 +125,18 @@ export const ndas = pgTable("ndas", {
   text: text("text").notNull(),
   sha256: text("sha256").notNull(),
   createdBy: text("created_by"),
-  createdAt: ts("created_at").notNull(),
+  createdAt: createdAt(),
 });
 
 export const ndaSignatures = pgTable(
   "nda_signatures",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
     version: integer("version")
       .notNull()
       .references(() => ndas.version),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id),
+    userId: ref("user_id", () => users.id),
     name: text("name").notNull(),
     title: text("title").notNull(),
     ip: text("ip"),
@@ -173,16 +150,9 @@ export const ndaSignatures = pgTable(
 export const evidence = pgTable(
   "partner_evidence",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
-    filename: text("filename").notNull(),
-    mediaType: text("media_type").notNull(),
-    size: integer("size").notNull(),
-    sha256: text("sha256").notNull(),
-    sealed: text("sealed").notNull(),
-    uploadedBy: text("uploaded_by"),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
+    ...sealedFile(),
     uploadedAt: ts("uploaded_at").notNull(),
   },
   (t) => [index("partner_evidence_partner_idx").on(t.partnerId)],
@@ -191,10 +161,8 @@ export const evidence = pgTable(
 export const incidents = pgTable(
   "partner_incidents",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
     /** self_report (by the partner), staff, or investigation (opened from a leak investigation's findings). */
     source: text("source").notNull(),
     /** The investigation whose findings opened it (source investigation). */
@@ -215,19 +183,15 @@ export const incidents = pgTable(
 export const memberKeys = pgTable(
   "member_keys",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
+    userId: ref("user_id", () => users.id),
     fingerprint: text("fingerprint").notNull(),
     userIds: jsonb("user_ids").$type<string[]>().notNull(),
     algorithm: text("algorithm").notNull(),
     expiresAt: ts("expires_at"),
     armored: text("armored").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     revokedAt: ts("revoked_at"),
   },
   (t) => [index("member_keys_partner_idx").on(t.partnerId), index("member_keys_user_idx").on(t.userId)],
@@ -236,15 +200,13 @@ export const memberKeys = pgTable(
 export const webhooks = pgTable(
   "partner_webhooks",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
     url: text("url").notNull(),
     /** The signing secret, sealed: shown once at creation, used by the release engine to sign. */
     secretSealed: text("secret_sealed").notNull(),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     disabledAt: ts("disabled_at"),
   },
   (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],

@@ -1,5 +1,5 @@
 // Pure renderers for the public side: the Atom feed, CSAF provider metadata, index.txt and changes.csv.
-import { csafFilename, type Publisher, publicAdvisoryUrl } from "../advisories/export/input.ts";
+import { csafFilename, type Publisher, publicAdvisoryUrl } from "../advisories/index.ts";
 
 export type PublicEntry = {
   trackingId: string;

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { publicApi as api } from "../../contract/public.ts";
 import { notFound } from "../../platform/errors.ts";
 import { route } from "../../platform/http/route.ts";
-import type { Advisories } from "../advisories/service.ts";
+import type { Advisories } from "../advisories/index.ts";
 import { atomFeed, changesCsv, csafPath, indexTxt, providerMetadata } from "./feeds.ts";
 
 const Cache = "public, max-age=300";

@@ -4,15 +4,14 @@
 // substituted after the copy is fingerprinted (the variation never sees them) and stored by hash in
 // the delivery's transaction (deliveries.ts). Staff previews and the public release get the neutral
 // placeholders below, never a live token.
-import { NEUTRAL_CANARY } from "../advisories/content.ts";
-import type { CanaryKind } from "../canaries/schema.ts";
-import { newCanaryToken } from "../canaries/tokens.ts";
+import { NEUTRAL_CANARY } from "../advisories/index.ts";
+import { type CanaryKind, newCanaryToken } from "../canaries/index.ts";
 
 /** Every placeholder an author may write. */
 export const CANARY_PLACEHOLDERS = ["{{canary:dns}}", "{{canary:url}}"] as const;
 const PLACEHOLDER = /\{\{canary:(dns|url)\}\}/g;
 
-export { NEUTRAL_CANARY, neutralCanaries } from "../advisories/content.ts";
+export { NEUTRAL_CANARY, neutralCanaries } from "../advisories/index.ts";
 
 export type CanaryConfig = {
   /** FOREWARN_CANARY_DOMAIN; without it `{{canary:dns}}` renders the neutral placeholder. */

@@ -3,18 +3,19 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import { type Actor, systemActor } from "../../authz/authorize.ts";
+import { CONTENT_LEVELS, type Section } from "../../contract/enums.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Database, Db, DbOrTx } from "../../platform/db/client.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import type { IdGen } from "../../platform/ids.ts";
 import { type JobQueue, makeJobQueue } from "../../platform/jobs/queue.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { MailTransport } from "../../platform/mail/transport.ts";
-import { CONTENT_LEVELS, type Section } from "../advisories/content.ts";
-import { cweWithName } from "../advisories/export/cwe.ts";
+import { type Advisories, type CopyIdentifiers, cweWithName } from "../advisories/index.ts";
+// copyRead's tables (the one exception to the module rule, docs/architecture.md): nothing else here
+// reads another module's tables.
 import { advisories } from "../advisories/schema.ts";
-import type { Advisories, CopyIdentifiers } from "../advisories/service.ts";
 import { cases } from "../cases/schema.ts";
 import type { Partners } from "../partners/index.ts";
 import { partners } from "../partners/schema.ts";
@@ -36,7 +37,7 @@ import {
   releaseTracingKeys,
   releaseWaves,
 } from "./schema.ts";
-import { is } from "./states.ts";
+import { is, type PlanEvent, type PlanState, transition } from "./states.ts";
 import { makeTracingKeys, type TracingCapacity } from "./tracing.ts";
 import type { Transport } from "./webhooks.ts";
 
@@ -53,7 +54,10 @@ export type ReleaseDeps = {
   ids: IdGen;
   audit: Pick<Audit, "record" | "appendMany" | "recordGrouped">;
   sealer: Sealer;
-  advisories: Pick<Advisories, "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers">;
+  advisories: Pick<
+    Advisories,
+    "get" | "downloadFile" | "publish" | "publicAdvisory" | "identifiers" | "standing"
+  >;
   partners: Pick<
     Partners,
     | "list"
@@ -258,12 +262,51 @@ export function makeReleaseContext(d: ReleaseDeps) {
     return p;
   }
 
+  /**
+   * The advisory's plan, locked for the transaction, and the state `event` takes it to: 404 without a
+   * plan, 409 with `refusal(state)` when the states table refuses the event.
+   */
+  async function lockForEvent(
+    tx: DbOrTx,
+    advisoryId: string,
+    event: PlanEvent,
+    refusal: (state: string) => string,
+  ): Promise<{ p: PlanRow; next: PlanState }> {
+    const p = await planRow(tx, advisoryId, true);
+    if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
+    const next = transition(p.state, event);
+    if (!next) throw new AppError("invalid_state", refusal(p.state));
+    return { p, next };
+  }
+
+  /**
+   * Takes the plan to `next` with `changes`: a new version, stamped `now`. Returns the version (the
+   * callers audit it).
+   */
+  async function advance(
+    tx: DbOrTx,
+    p: PlanRow,
+    next: PlanState,
+    changes: Partial<typeof releasePlans.$inferInsert>,
+    now = clock.now(),
+  ): Promise<number> {
+    const version = p.version + 1;
+    await tx
+      .update(releasePlans)
+      .set({ ...changes, state: next, version, updatedAt: now })
+      .where(eq(releasePlans.id, p.id));
+    return version;
+  }
+
+  /** The plan's view as stored now, after a change committed. */
+  async function viewOf(planId: string) {
+    const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
+    return view(row as PlanRow);
+  }
+
   async function view(plan: PlanRow) {
     // The advisory's revision number only (no content, so not an audited read).
-    const [adv] = await db
-      .select({ currentRevision: advisories.currentRevision })
-      .from(advisories)
-      .where(eq(advisories.id, plan.advisoryId));
+    const adv = await d.advisories.standing(ENGINE, plan.advisoryId);
     const warnings: string[] = [];
     if (plan.approvedAt && adv && adv.currentRevision > plan.revision)
       warnings.push(
@@ -463,7 +506,10 @@ export function makeReleaseContext(d: ReleaseDeps) {
     renderSource,
     cappedOf,
     planRow,
+    lockForEvent,
+    advance,
     view,
+    viewOf,
     secondsUntil,
     deliveryFor,
     openCopy,

@@ -3,10 +3,9 @@
 // key (plan:recipient), its audit entry, its canary tokens (by hash), a member's mail or the
 // partner's webhook messages, committed together.
 import { eq } from "drizzle-orm";
+import type { Section } from "../../contract/enums.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
-import type { Section } from "../advisories/content.ts";
-import { canaryTokens } from "../canaries/schema.ts";
-import { hashCanaryToken } from "../canaries/tokens.ts";
+import { storePlacedTokens } from "../canaries/index.ts";
 import { ENGINE, type PlanRow, type ReleaseContext, type WaveRow } from "./context.ts";
 import { NO_FINGERPRINT, type Recipient, type RenderSource, renderCopy } from "./render.ts";
 import { releaseDeliveries, releasePlans, releaseWebhookMessages } from "./schema.ts";
@@ -84,7 +83,7 @@ export function makeDeliveries(c: ReleaseContext) {
         inserted.has(id)
           ? canaries.map((t) => ({
               id: d.ids("canaryToken"),
-              tokenHash: hashCanaryToken(t.token),
+              token: t.token,
               kind: t.kind,
               advisoryId: plan.advisoryId,
               planId: plan.id,
@@ -96,7 +95,7 @@ export function makeDeliveries(c: ReleaseContext) {
             }))
           : [],
       );
-      if (tokens.length) await tx.insert(canaryTokens).values(tokens);
+      await storePlacedTokens(tx, tokens);
       // One audit append for the whole batch (one chain lock, one head read; ADR 0005), in the same
       // transaction as the copies it records, in delivery order.
       await audit.appendMany(

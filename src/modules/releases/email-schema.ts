@@ -1,10 +1,9 @@
 // Release mail: one row per member delivery, written in the delivery's own transaction, so a crash
 // after the commit cannot lose the mail; the job that sends it records the outcome here, so a retry
 // after success sends nothing.
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { createdAt, ts } from "../../platform/db/columns.ts";
 import { releaseDeliveries } from "./schema.ts";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const releaseMails = pgTable(
   "release_mails",
@@ -28,7 +27,7 @@ export const releaseMails = pgTable(
     lastError: text("last_error"),
     /** A sender holds the row until then (wall time), so two jobs never send the same mail at once. */
     lockedUntil: ts("locked_until"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     lastAttemptAt: ts("last_attempt_at"),
     sentAt: ts("sent_at"),
   },

@@ -3,14 +3,14 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import { ENGINE, type Member, type PlanRow, type ReleaseContext } from "./context.ts";
+import { ENGINE, type Member, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import { releasePlans, releaseWaves } from "./schema.ts";
-import { is, transition } from "./states.ts";
+import { is } from "./states.ts";
 
 export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publish">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, planRow, view } = c;
+  const { advisoryOf, planRow, lockForEvent, advance, view, viewOf } = c;
   const { publish } = engine;
 
   /** The advisory of a plan whose embargo may be broken (approved, or pinned by an approved plan). */
@@ -34,14 +34,12 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
   ) {
     const advisoryId = a.id;
     const planId = await db.transaction(async (tx) => {
-      const p = await planRow(tx, advisoryId, true);
-      if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-      const next = transition(p.state, "break");
-      if (!next)
-        throw new AppError(
-          "invalid_state",
-          `the release plan is ${p.state}; there is no embargo left to break`,
-        );
+      const { p, next } = await lockForEvent(
+        tx,
+        advisoryId,
+        "break",
+        (state) => `the release plan is ${state}; there is no embargo left to break`,
+      );
       if (!p.approvedAt && a.currentRevision !== p.revision)
         throw conflict(
           `the plan was made for revision ${p.revision} but the advisory is at revision ${a.currentRevision}: plan again, then break`,
@@ -51,17 +49,13 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
         .from(releaseWaves)
         .where(and(eq(releaseWaves.planId, p.id), isNull(releaseWaves.firedAt)));
       const now = clock.now();
-      await tx
-        .update(releasePlans)
-        .set({
-          state: next,
-          version: p.version + 1,
-          brokenAt: now,
-          breakReason: input.reason,
-          breakEvidence: input.evidence,
-          updatedAt: now,
-        })
-        .where(eq(releasePlans.id, p.id));
+      await advance(
+        tx,
+        p,
+        next,
+        { brokenAt: now, breakReason: input.reason, breakEvidence: input.evidence },
+        now,
+      );
       await audit.record(tx, {
         type: "release.embargo_broken",
         actor,
@@ -92,8 +86,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
           });
       });
     }
-    const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-    return view(row as PlanRow);
+    return viewOf(planId);
   }
 
   return {
@@ -142,8 +135,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
         });
         return p.id;
       });
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return { requested: true, plan: await view(row as PlanRow) };
+      return { requested: true, plan: await viewOf(planId) };
     },
 
     /** A coordinator other than the one who asked confirms an embargo break on a plan not armed. */

@@ -8,8 +8,8 @@
 
 import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import { actorRef } from "../../authz/authorize.ts";
-import { SECTIONS } from "../advisories/content.ts";
-import { AlreadyPublicError } from "../advisories/service.ts";
+import { SECTIONS } from "../../contract/enums.ts";
+import { AlreadyPublicError } from "../advisories/index.ts";
 import {
   ACK_REMINDER_AFTER_MS,
   ENGINE,

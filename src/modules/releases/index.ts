@@ -10,6 +10,9 @@ export {
 } from "./delivered.ts";
 export { MAIL_SWEEP, SEND_MAIL } from "./email.ts";
 export { FIRE_WAVE, PUBLISH, SEND_WEBHOOK, SWEEP } from "./jobs.ts";
+// Built before advisories and partners (which read them) and before the engine (which reads those).
+export { makeReleaseReads } from "./reads.ts";
+export { releaseRoutes } from "./routes.ts";
 export { ACK_STATUSES, type AckStatus, makeReleases, type ReleaseDeps, type Releases } from "./service.ts";
 export {
   type DeliveredTracing,

@@ -1,11 +1,11 @@
 // The partner side: the inbox, the caller's own copy and its files (every read
-// audited), acknowledgements, and the figures of the partner scorecard.
-import { and, asc, desc, eq, isNull, or } from "drizzle-orm";
+// audited) and acknowledgements (the scorecard's figures are in reads.ts).
+import { and, desc, eq, isNull, or } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
+import type { Section } from "../../contract/enums.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { notFound } from "../../platform/errors.ts";
-import type { Section } from "../advisories/content.ts";
-import type { CopyIdentifiers } from "../advisories/service.ts";
+import type { CopyIdentifiers } from "../advisories/index.ts";
 import { type AckStatus, ENGINE, PUBLIC_SECTIONS, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import type { Copy } from "./render.ts";
@@ -295,47 +295,6 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         product: input.product ?? null,
         signatureIds: input.signatureIds ?? [],
         createdAt: now,
-      };
-    },
-
-    /**
-     * Figures for the partner scorecard (for the partners module to show; no actor: server-internal):
-     * advisories received, acknowledged, median seconds from delivery to the first acknowledgement,
-     * protections shipped.
-     */
-    async scorecardFigures(partnerId: string) {
-      const received = await db
-        .select()
-        .from(releaseDeliveries)
-        .where(
-          and(
-            eq(releaseDeliveries.partnerId, partnerId),
-            eq(releaseDeliveries.recipientKind, "organisation"),
-          ),
-        );
-      const acks = await db
-        .select()
-        .from(releaseAcks)
-        .where(eq(releaseAcks.partnerId, partnerId))
-        .orderBy(asc(releaseAcks.createdAt));
-      const firstAck = new Map<string, Date>();
-      for (const a of acks) if (!firstAck.has(a.advisoryId)) firstAck.set(a.advisoryId, a.createdAt);
-      const delays = received
-        .filter((r) => firstAck.has(r.advisoryId))
-        .map((r) => ((firstAck.get(r.advisoryId) as Date).getTime() - r.deliveredAt.getTime()) / 1000)
-        .sort((a, b) => a - b);
-      const mid = Math.floor(delays.length / 2);
-      const median =
-        delays.length === 0
-          ? null
-          : delays.length % 2
-            ? (delays[mid] as number)
-            : ((delays[mid - 1] as number) + (delays[mid] as number)) / 2;
-      return {
-        received: received.length,
-        acknowledged: delays.length,
-        medianAckSeconds: median,
-        shipped: new Set(acks.filter((a) => a.status === "shipped").map((a) => a.advisoryId)).size,
       };
     },
   };

@@ -1,6 +1,6 @@
 // Who gets what when: a pure function from T0, each partner's eligibility (tier, lead time,
 // content), the coordinator's extra waves and exclusions, and now. Every refusal names what was wrong.
-import { CONTENT_LEVELS, SECTIONS, type Section } from "../advisories/content.ts";
+import { CONTENT_LEVELS, SECTIONS, type Section } from "../../contract/enums.ts";
 
 export type PartnerEligibility = {
   id: string;

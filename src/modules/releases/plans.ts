@@ -2,17 +2,15 @@
 // coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
+import type { Section } from "../../contract/enums.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import type { Section } from "../advisories/content.ts";
-import { advisories } from "../advisories/schema.ts";
 import { canaryKinds } from "./canary-placeholders.ts";
 import {
   checkCompression,
   checkTimeZone,
   ENGINE,
   type PlanInput,
-  type PlanRow,
   type ReleaseContext,
   type StoredRequest,
   withEditor,
@@ -32,7 +30,18 @@ import { planTracingKey, type TracingCapacity, tracingCapacity } from "./tracing
 
 export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   const { d, db, clock, audit } = c;
-  const { advisoryOf, eligibilities, cappedOf, planRow, view, renderSource, tracing } = c;
+  const {
+    advisoryOf,
+    eligibilities,
+    cappedOf,
+    planRow,
+    lockForEvent,
+    advance,
+    view,
+    viewOf,
+    renderSource,
+    tracing,
+  } = c;
   const { schedule } = engine;
 
   function normalise(input: PlanInput): PlanRequest {
@@ -247,8 +256,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         });
         return id;
       });
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
 
     /** The plan, and why a partner in it receives less than its tier (its eligibility now). */
@@ -287,14 +295,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
      */
     async approve(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:write");
-      const [a] = await db
-        .select({
-          state: advisories.state,
-          currentRevision: advisories.currentRevision,
-          trackingId: advisories.trackingId,
-        })
-        .from(advisories)
-        .where(eq(advisories.id, advisoryId));
+      const a = await d.advisories.standing(ENGINE, advisoryId);
       if (!a) throw notFound(`release plan of advisory ${advisoryId}`);
       // The tracing key is planned before the transaction (planning is CPU work) and stored in it.
       const p0 = await planRow(db, advisoryId);
@@ -313,16 +314,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             })()
           : null;
       const plan = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "approve");
-        if (!next)
-          throw new AppError(
-            "invalid_state",
-            p.state === "approved"
-              ? "the release plan is already approved"
-              : `the release plan is ${p.state}; only a draft plan is approved`,
-          );
+        const { p, next } = await lockForEvent(tx, advisoryId, "approve", (state) =>
+          state === "approved"
+            ? "the release plan is already approved"
+            : `the release plan is ${state}; only a draft plan is approved`,
+        );
         const makers = withEditor(p.editors, p.changedBy ?? p.createdBy ?? "");
         if (makers.includes(actorRef(actor)))
           throw forbidden(
@@ -339,18 +335,18 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
             "validation_failed",
             `publicAt ${p.publicAt.toISOString()} has passed: move T0 first`,
           );
-        const version = p.version + 1;
+        const approved = {
+          state: next,
+          revision: a.currentRevision,
+          version: p.version + 1,
+          approvedBy: actorRef(actor),
+          approvedAt: now,
+          editors: [] as string[],
+        };
+        const { version } = approved;
         await tx
           .update(releasePlans)
-          .set({
-            state: next,
-            revision: a.currentRevision,
-            version,
-            approvedBy: actorRef(actor),
-            approvedAt: now,
-            editors: [],
-            updatedAt: now,
-          })
+          .set({ ...approved, updatedAt: now })
           .where(eq(releasePlans.id, p.id));
         // One tracing key per plan and pinned revision (kept when the plan is approved again).
         const key = keyed
@@ -362,15 +358,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           subject: advisoryId,
           data: { planId: p.id, revision: a.currentRevision, version, tracingKeyId: key?.id ?? null },
         });
-        return {
-          ...p,
-          state: next,
-          revision: a.currentRevision,
-          version,
-          approvedBy: actorRef(actor),
-          approvedAt: now,
-          editors: [],
-        };
+        return { ...p, ...approved };
       });
       return view(plan);
     },
@@ -378,19 +366,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
     async arm(actor: Actor, advisoryId: string) {
       authorize(actor, "releases:write");
       const plan = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        if (p.state === "draft")
-          throw new AppError(
-            "invalid_state",
-            "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed",
-          );
-        const next = transition(p.state, "arm");
-        if (!next)
-          throw new AppError(
-            "invalid_state",
-            `the release plan is ${p.state}; only an approved plan is armed`,
-          );
+        const { p, next } = await lockForEvent(tx, advisoryId, "arm", (state) =>
+          state === "draft"
+            ? "the release plan is draft: another coordinator approves it (POST .../release-plan/approve) before it is armed"
+            : `the release plan is ${state}; only an approved plan is armed`,
+        );
         // The pinned revision was approved when the plan was: a later edit of the advisory does not block.
         const now = clock.now();
         if (p.publicAt.getTime() <= now.getTime())
@@ -425,11 +405,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
           .from(releaseTracingKeys)
           .where(and(eq(releaseTracingKeys.planId, p.id), eq(releaseTracingKeys.revision, p.revision)));
         const tracingWarnings = key ? capacityWarnings(key.capacity as TracingCapacity) : [];
-        const version = p.version + 1;
-        await tx
-          .update(releasePlans)
-          .set({ state: next, version, armedAt: now, armedBy: actorRef(actor), updatedAt: now })
-          .where(eq(releasePlans.id, p.id));
+        const version = await advance(tx, p, next, { armedAt: now, armedBy: actorRef(actor) }, now);
         await audit.record(tx, {
           type: "release.armed",
           actor,
@@ -467,32 +443,26 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       });
       checkCompression(derived.compressed, opts.compressLeadTimes);
       const planId = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "move");
-        if (!next)
-          throw new AppError("invalid_state", `the release plan is ${p.state}; T0 can no longer move`);
+        const { p, next } = await lockForEvent(
+          tx,
+          advisoryId,
+          "move",
+          (state) => `the release plan is ${state}; T0 can no longer move`,
+        );
         if (await anyDelivered(tx, p.id))
           throw new AppError("invalid_state", "a wave has already gone out: T0 can no longer move");
-        const version = p.version + 1;
         // A changed plan is a new plan: back to draft, to be approved (and armed) again.
-        await tx
-          .update(releasePlans)
-          .set({
-            publicAt,
-            version,
-            updatedAt: clock.now(),
-            state: next,
-            changedBy: actorRef(actor),
-            editors: withEditor(p.editors, actorRef(actor)),
-            compressLeadTimes: opts.compressLeadTimes ?? false,
-            breakRequest: null,
-            approvedBy: null,
-            approvedAt: null,
-            armedAt: null,
-            armedBy: null,
-          })
-          .where(eq(releasePlans.id, p.id));
+        const version = await advance(tx, p, next, {
+          publicAt,
+          changedBy: actorRef(actor),
+          editors: withEditor(p.editors, actorRef(actor)),
+          compressLeadTimes: opts.compressLeadTimes ?? false,
+          breakRequest: null,
+          approvedBy: null,
+          approvedAt: null,
+          armedAt: null,
+          armedBy: null,
+        });
         await writeWaves(tx, actor, p.id, derived);
         await audit.record(tx, {
           type: "release.moved",
@@ -510,34 +480,25 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         return p.id;
       });
       await schedule(planId);
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
 
     async cancel(actor: Actor, advisoryId: string, reason: string) {
       authorize(actor, "releases:write");
       const planId = await db.transaction(async (tx) => {
-        const p = await planRow(tx, advisoryId, true);
-        if (!p) throw notFound(`release plan of advisory ${advisoryId}`);
-        const next = transition(p.state, "cancel");
-        if (!next)
-          throw new AppError("invalid_state", `the release plan is ${p.state}; it cannot be cancelled`);
+        const { p, next } = await lockForEvent(
+          tx,
+          advisoryId,
+          "cancel",
+          (state) => `the release plan is ${state}; it cannot be cancelled`,
+        );
         if (await anyDelivered(tx, p.id))
           throw new AppError(
             "invalid_state",
             "a wave has already gone out: the plan can no longer be cancelled",
           );
         const now = clock.now();
-        await tx
-          .update(releasePlans)
-          .set({
-            state: next,
-            version: p.version + 1,
-            cancelledAt: now,
-            cancelReason: reason,
-            updatedAt: now,
-          })
-          .where(eq(releasePlans.id, p.id));
+        await advance(tx, p, next, { cancelledAt: now, cancelReason: reason }, now);
         await audit.record(tx, {
           type: "release.cancelled",
           actor,
@@ -546,8 +507,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
         });
         return p.id;
       });
-      const [row] = await db.select().from(releasePlans).where(eq(releasePlans.id, planId));
-      return view(row as PlanRow);
+      return viewOf(planId);
     },
   };
 }

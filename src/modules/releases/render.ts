@@ -7,14 +7,13 @@
 // and PoC files, canary tokens) and stores the returned codeword sealed beside the copy
 // (release_deliveries.codeword_sealed); NO_FINGERPRINT (the copy unchanged) is for tests of the
 // rendering alone.
+import { SECTIONS, type Section } from "../../contract/enums.ts";
 import {
   type AdvisoryContent,
   type Product,
   restrictToSections,
   SECTION_TITLES,
-  SECTIONS,
-  type Section,
-} from "../advisories/content.ts";
+} from "../advisories/index.ts";
 
 export type Recipient = {
   kind: "organisation" | "user";

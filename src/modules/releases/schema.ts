@@ -2,21 +2,18 @@
 // partners, sections), exclusions with reasons, one delivery per recipient per advisory (the stored
 // per-recipient copy, written with its idempotency key in one transaction), acknowledgements, and the
 // webhook messages with every attempt.
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { AckStatus, Section } from "../../contract/enums.ts";
+import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 import { organisations } from "../accounts/schema.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { PlanState } from "./states.ts";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-
 export const releasePlans = pgTable(
   "release_plans",
   {
-    id: text("id").primaryKey(),
-    advisoryId: text("advisory_id")
-      .notNull()
-      .references(() => advisories.id),
+    id: textId(),
+    advisoryId: ref("advisory_id", () => advisories.id),
     /** The advisory revision every copy is rendered from (the approved one when armed). */
     revision: integer("revision").notNull(),
     /** T0: the public release. */
@@ -30,7 +27,7 @@ export const releasePlans = pgTable(
     /** The request as given (extra waves, exclusions), so moving T0 re-derives the same plan. */
     request: jsonb("request").notNull(),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull(),
     /** Who last created or changed the plan (T0, waves, exclusions): they may not approve it. */
     changedBy: text("changed_by"),
@@ -76,10 +73,8 @@ export const releasePlans = pgTable(
 export const releaseWaves = pgTable(
   "release_waves",
   {
-    id: text("id").primaryKey(),
-    planId: text("plan_id")
-      .notNull()
-      .references(() => releasePlans.id),
+    id: textId(),
+    planId: ref("plan_id", () => releasePlans.id),
     position: integer("position").notNull(),
     at: ts("at").notNull(),
     /** `tier` (derived from a tier's lead time) or `extra` (added by a coordinator for named partners). */
@@ -100,10 +95,8 @@ export const releaseWaves = pgTable(
 export const releaseExclusions = pgTable(
   "release_exclusions",
   {
-    id: text("id").primaryKey(),
-    planId: text("plan_id")
-      .notNull()
-      .references(() => releasePlans.id),
+    id: textId(),
+    planId: ref("plan_id", () => releasePlans.id),
     partnerId: text("partner_id").notNull(),
     /** coordinator (named in the plan), ineligible (at planning), withheld (ineligible at fire time). */
     kind: text("kind").notNull(),
@@ -112,7 +105,7 @@ export const releaseExclusions = pgTable(
     details: jsonb("details").notNull(),
     waveId: text("wave_id"),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("release_exclusions_key").on(t.planId, t.partnerId, t.kind)],
 );
@@ -120,17 +113,13 @@ export const releaseExclusions = pgTable(
 export const releaseDeliveries = pgTable(
   "release_deliveries",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     /** `${planId}:${recipientId}`: inserted in the same transaction as the copy, so nothing goes twice. */
     idempotencyKey: text("idempotency_key").notNull(),
-    planId: text("plan_id")
-      .notNull()
-      .references(() => releasePlans.id),
+    planId: ref("plan_id", () => releasePlans.id),
     waveId: text("wave_id").notNull(),
     advisoryId: text("advisory_id").notNull(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => organisations.id),
+    partnerId: ref("partner_id", () => organisations.id),
     /** `organisation` (the partner itself: anchors webhooks and acknowledgements) or `user` (a member). */
     recipientKind: text("recipient_kind").notNull(),
     recipientId: text("recipient_id").notNull(),
@@ -161,10 +150,8 @@ export const releaseDeliveries = pgTable(
 export const releaseTracingKeys = pgTable(
   "release_tracing_keys",
   {
-    id: text("id").primaryKey(),
-    planId: text("plan_id")
-      .notNull()
-      .references(() => releasePlans.id),
+    id: textId(),
+    planId: ref("plan_id", () => releasePlans.id),
     advisoryId: text("advisory_id").notNull(),
     revision: integer("revision").notNull(),
     /**
@@ -174,7 +161,7 @@ export const releaseTracingKeys = pgTable(
     keySealed: text("key_sealed").notNull(),
     /** Points per layer group and what leak sizes they trace (not secret: shown in the plan preview). */
     capacity: jsonb("capacity").notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("release_tracing_keys_plan_revision").on(t.planId, t.revision),
@@ -185,7 +172,7 @@ export const releaseTracingKeys = pgTable(
 export const releaseAcks = pgTable(
   "release_acks",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     advisoryId: text("advisory_id").notNull(),
     partnerId: text("partner_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
@@ -194,7 +181,7 @@ export const releaseAcks = pgTable(
     note: text("note"),
     product: text("product"),
     signatureIds: jsonb("signature_ids").$type<string[]>().notNull(),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("release_acks_partner_idx").on(t.advisoryId, t.partnerId, t.createdAt)],
 );
@@ -203,7 +190,7 @@ export const releaseAcks = pgTable(
 export const releaseWebhookMessages = pgTable(
   "release_webhook_messages",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     dedupeKey: text("dedupe_key").notNull(),
     partnerId: text("partner_id").notNull(),
     endpointId: text("endpoint_id").notNull(),
@@ -217,7 +204,7 @@ export const releaseWebhookMessages = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     lastAttemptAt: ts("last_attempt_at"),
     succeededAt: ts("succeeded_at"),
   },
@@ -231,10 +218,8 @@ export const releaseWebhookMessages = pgTable(
 export const releaseWebhookAttempts = pgTable(
   "release_webhook_attempts",
   {
-    id: text("id").primaryKey(),
-    messageId: text("message_id")
-      .notNull()
-      .references(() => releaseWebhookMessages.id),
+    id: textId(),
+    messageId: ref("message_id", () => releaseWebhookMessages.id),
     attempt: integer("attempt").notNull(),
     at: ts("at").notNull(),
     statusCode: integer("status_code"),

@@ -2,13 +2,15 @@
 // eligibility, approved, armed, moved, cancelled: plans.ts), the embargo break (embargo-break.ts), the
 // waves firing on time and never early, exactly once per recipient, and the public release at T0
 // (engine.ts), signed webhooks (webhook-delivery.ts), the partner's inbox, copies and
-// acknowledgements (partner-copy.ts) and the live wave view (status.ts). What they share (deps, rows,
+// acknowledgements (partner-copy.ts), the live wave view (status.ts) and what the modules built
+// before it read of it (reads.ts: a plan's publishing state, a partner's scorecard figures). What they share (deps, rows,
 // adapters over the other modules, the queue) is in context.ts.
 import { makeReleaseContext, type ReleaseDeps, SWEEP } from "./context.ts";
 import { makeEmbargoBreak } from "./embargo-break.ts";
 import { makeEngine } from "./engine.ts";
 import { makePartnerCopy } from "./partner-copy.ts";
 import { makePlans } from "./plans.ts";
+import { makeReleaseReads } from "./reads.ts";
 import { makeStatus } from "./status.ts";
 import { deliveredTracing } from "./tracing.ts";
 import { makeWebhookDelivery } from "./webhook-delivery.ts";
@@ -39,6 +41,7 @@ export function makeReleases(d: ReleaseDeps) {
   const embargo = makeEmbargoBreak(c, engine);
   const partner = makePartnerCopy(c, engine);
   const status = makeStatus(c);
+  const reads = makeReleaseReads(d);
 
   return {
     /** Release mail: its job handler and sweep (src/jobs.ts). */
@@ -62,7 +65,7 @@ export function makeReleases(d: ReleaseDeps) {
     breakEmbargo: embargo.breakEmbargo,
     confirmBreak: embargo.confirmBreak,
 
-    liveState: status.liveState,
+    liveState: reads.liveState,
     countReleases: status.countReleases,
     nextRelease: status.nextRelease,
     status: status.status,
@@ -71,7 +74,8 @@ export function makeReleases(d: ReleaseDeps) {
     copy: partner.copy,
     copyFile: partner.copyFile,
     acknowledge: partner.acknowledge,
-    scorecardFigures: partner.scorecardFigures,
+    scorecardFigures: reads.scorecardFigures,
+    deliveriesOf: reads.deliveriesOf,
 
     /** Every tracing key of an advisory with its deliveries and codewords (forensics; server-internal). */
     deliveredTracing: (advisoryId: string) => deliveredTracing({ db: d.db, sealer: d.sealer }, advisoryId),

@@ -13,19 +13,13 @@ import {
   releaseWaves,
   releaseWebhookMessages,
 } from "./schema.ts";
-import { is, statesWhere } from "./states.ts";
+import { statesWhere } from "./states.ts";
 
 export function makeStatus(c: ReleaseContext) {
   const { db, clock } = c;
   const { planRow } = c;
 
   return {
-    /** The plan's state while it will publish the advisory (draft, approved, armed, broken), else null. */
-    async liveState(advisoryId: string): Promise<string | null> {
-      const p = await planRow(db, advisoryId);
-      return p && is(p.state, "publishing") ? p.state : null;
-    },
-
     /** Release plans armed, fired or broken: releases under way or done (a dashboard count). */
     async countReleases(): Promise<number> {
       const rows = await db

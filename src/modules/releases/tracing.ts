@@ -9,6 +9,7 @@
 // Titles, product lists, headings and the copy's header lines are not varied.
 import { createHash } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
+import { SECTIONS, type Section } from "../../contract/enums.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import type { IdGen } from "../../platform/ids.ts";
@@ -19,7 +20,6 @@ import { createKeyFile, type KeyFile, KeyFileError } from "../../tracing/keyfile
 import { DEFAULT_EPSILON, layerGroup } from "../../tracing/layers.ts";
 import { type Plan, PlanError } from "../../tracing/plan.ts";
 import { render } from "../../tracing/render.ts";
-import { SECTIONS, type Section } from "../advisories/content.ts";
 import {
   CANARY_PLACEHOLDERS,
   type CanaryConfig,

@@ -2,7 +2,7 @@
 // cookie-authenticated writes. Routes read `req.actor` through requireActor().
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Actor } from "../../authz/authorize.ts";
-import type { Accounts } from "../../modules/accounts/service.ts";
+import type { Accounts } from "../../modules/accounts/index.ts";
 import { safeEqual } from "../crypto.ts";
 import { AppError } from "../errors.ts";
 
