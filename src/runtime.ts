@@ -162,7 +162,7 @@ export function makeServices(d: ServiceDeps) {
     transport: d.canaries?.transport ?? httpTransport({ blockPrivate: !(d.allowPrivateWebhooks ?? false) }),
     queue: jobQueue,
     // A stored hit joins the open investigation of its advisory, or opens one.
-    onHit: forensics.recordCanaryHit,
+    onHit: (hit) => forensics.recordCanaryHit(hit),
   });
   return { audit, accounts, cases, advisories, partners, outbox, releases, forensics, canaries, jobQueue };
 }
