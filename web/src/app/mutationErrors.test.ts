@@ -3,7 +3,9 @@ import { ApiError } from "./api.ts";
 import { fieldErrors, nextStep, reportMutationError } from "./mutationErrors.ts";
 
 const refused = (issues: { path: string; message: string }[]) =>
-  new ApiError(400, "validation_failed", "invalid request: body.email: Invalid email", "req_1", null, issues);
+  new ApiError(400, "validation_failed", "invalid request: body.email: Invalid email", "req_1", null, {
+    issues,
+  });
 
 describe("field errors from a 400's details.issues", () => {
   test("a JSON pointer becomes the form's dotted path, with the server's message", () => {

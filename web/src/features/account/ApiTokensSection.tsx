@@ -26,7 +26,7 @@ import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
 export function ApiTokensSection() {
-  const tokens = useApiQuery<{ tokens: ApiTokenSummary[] }>("/api/tokens");
+  const tokens = useApiQuery("listTokens");
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenSummary | null>(null);
@@ -216,7 +216,7 @@ function CreateTokenModal({
   });
   const create = useApiMutation({
     fn: (v: CreateTokenValues, api) =>
-      api.post<CreatedApiToken>("/api/tokens", { name: v.name.trim(), expiresInDays: v.expiresInDays }),
+      api.call("createToken", { body: { name: v.name.trim(), expiresInDays: Number(v.expiresInDays) } }),
     invalidates: ["/api/tokens"],
     form,
     fields: ["name", "expiresInDays"],
@@ -269,7 +269,7 @@ function CreateTokenModal({
 
 function RevokeTokenModal({ token, onClose }: { token: ApiTokenSummary | null; onClose(): void }) {
   const revoke = useApiMutation({
-    fn: (t: ApiTokenSummary, api) => api.del(`/api/tokens/${encodeURIComponent(t.id)}`),
+    fn: (t: ApiTokenSummary, api) => api.call("revokeToken", { params: { id: t.id } }),
     invalidates: ["/api/tokens"],
     success: (_, t) => `Token "${t.name}" revoked.`,
     onSuccess: onClose,

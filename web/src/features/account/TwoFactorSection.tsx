@@ -31,7 +31,7 @@ export function TwoFactorSection() {
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
   const start = useApiMutation({
-    fn: (_, api) => api.post<TotpEnrolment>("/api/me/totp"),
+    fn: (_, api) => api.call("beginTotp"),
     onSuccess: setEnrolment,
   });
 
@@ -112,8 +112,7 @@ function Enrolment({
   const [code, setCode] = useState("");
   const digits = code.replace(/\s+/g, "");
   const turnOn = useApiMutation({
-    fn: (value: string, api) =>
-      api.post<{ recoveryCodes: string[] }>("/api/me/totp/confirm", { code: value }),
+    fn: (value: string, api) => api.call("confirmTotp", { body: { code: value } }),
     onSuccess: (r) => onConfirmed(r.recoveryCodes),
   });
 
@@ -203,7 +202,7 @@ function DisableModal({
 }) {
   const [password, setPassword] = useState("");
   const turnOff = useApiMutation({
-    fn: (value: string, api) => api.del("/api/me/totp", { password: value }),
+    fn: (value: string, api) => api.call("disableTotp", { body: { password: value } }),
     onSuccess: () => {
       setPassword("");
       onDisabled();

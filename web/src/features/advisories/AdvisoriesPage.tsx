@@ -8,7 +8,7 @@ import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { AdvisoryEditor } from "./AdvisoryEditor.tsx";
-import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
+import { STATE_COLORS } from "./model.ts";
 import { NewAdvisory } from "./NewAdvisory.tsx";
 
 export function AdvisoriesPage() {
@@ -24,7 +24,7 @@ export function AdvisoriesPage() {
 function AdvisoryList() {
   const staff = useCan("advisories:read");
   const writes = useCan("advisories:write");
-  const q = useApiQuery<AdvisorySummary[]>(staff ? "/api/advisories" : null);
+  const q = useApiQuery("listAdvisories", staff ? {} : null);
   if (!staff)
     return (
       <>

@@ -19,10 +19,11 @@ import {
 import { IconInfoCircle, IconShieldHalfFilled, IconShieldLock } from "@tabler/icons-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { useLocation } from "react-router";
+import type { Input } from "../../../../src/contract/index.ts";
 import { ApiError } from "../../app/api.ts";
 import { useAuth } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
-import type { Health, Session } from "../../app/types.ts";
+import type { Health } from "../../app/types.ts";
 
 type Step = "password" | "totp" | "recovery";
 
@@ -30,7 +31,7 @@ export function LoginPage() {
   const { api, signIn } = useAuth();
   const [health, setHealth] = useState<Health | null>(null);
   useEffect(() => {
-    api.get<Health>("/api/health", { expectUnauthorized: true }).then(setHealth, () => {});
+    api.call("health").then(setHealth, () => {});
   }, [api]);
   const location = useLocation();
   const reason = (location.state as { reason?: string } | null)?.reason;
@@ -54,10 +55,13 @@ export function LoginPage() {
     setLockout(null);
     setBusy(true);
     try {
-      const body: Record<string, string> = { email: email.trim(), password };
-      if (step === "totp") body.totp = code.replace(/\s+/g, "");
-      if (step === "recovery") body.recoveryCode = recoveryCode.trim();
-      const session = await api.post<Session>("/api/auth/login", body, { expectUnauthorized: true });
+      const body: Input<"login">["body"] = {
+        email: email.trim(),
+        password,
+        ...(step === "totp" ? { totp: code.replace(/\s+/g, "") } : {}),
+        ...(step === "recovery" ? { recoveryCode: recoveryCode.trim() } : {}),
+      };
+      const session = await api.call("login", { body });
       await signIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.code === "totp_required" && step === "password") {

@@ -1,23 +1,30 @@
 // The case list: phase, deadline (overdue and near cases stand out), CVE and score.
+
 import { Anchor, Badge, Group, SegmentedControl, Skeleton, Table, Text } from "@mantine/core";
 import { IconBug } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
+import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { type CaseSummary, deadlineLabel, PHASE_COLORS } from "./model.ts";
+import { deadlineLabel, PHASE_COLORS } from "./model.ts";
+
+/** The list's filters besides "all", as listCases takes them. */
+const CASE_STATUS_FILTERS = ["open", "near", "overdue"] as const;
 
 export function CaseList() {
   const researcher = useCan("report:own");
   const staff = useCan("cases:read");
   const [status, setStatus] = useState("all");
-  const q = useApiQuery<CaseSummary[]>(
-    researcher ? "/api/reports" : staff ? "/api/cases" : null,
-    researcher || status === "all" ? undefined : { status },
+  const own = useApiQuery("listOwnReports", researcher ? {} : null);
+  const all = useApiQuery(
+    "listCases",
+    staff && !researcher ? { query: { status: oneOf(CASE_STATUS_FILTERS, status) } } : null,
   );
+  const q = researcher ? own : all;
   if (!researcher && !staff)
     return (
       <>

@@ -47,7 +47,11 @@ export function Scoring({ c }: { c: StaffCase }) {
             value={vector}
             onChange={(e) => setVector(e.currentTarget.value.trim())}
           />
-          <Button onClick={() => run(() => api.put(`/api/cases/${c.id}/cvss`, { vector }))}>Score</Button>
+          <Button
+            onClick={() => run(() => api.call("setCaseCvss", { params: { id: c.id }, body: { vector } }))}
+          >
+            Score
+          </Button>
         </Group>
         {!c.cveId && (
           <Group gap="xs" align="flex-end">
@@ -60,7 +64,11 @@ export function Scoring({ c }: { c: StaffCase }) {
             />
             <Button
               variant="light"
-              onClick={() => run(() => api.put(`/api/cases/${c.id}/cve`, cve ? { cveId: cve } : {}))}
+              onClick={() =>
+                run(() =>
+                  api.call("assignCaseCve", { params: { id: c.id }, body: cve ? { cveId: cve } : {} }),
+                )
+              }
             >
               {cve ? "Enter" : "Reserve"}
             </Button>
@@ -76,7 +84,9 @@ export function Scoring({ c }: { c: StaffCase }) {
           />
           <Button
             variant="light"
-            onClick={() => run(() => api.patch(`/api/cases/${c.id}`, { cwe: cwe || null }))}
+            onClick={() =>
+              run(() => api.call("updateCase", { params: { id: c.id }, body: { cwe: cwe || null } }))
+            }
           >
             Save
           </Button>

@@ -1,4 +1,5 @@
 // Triage of a case: assignee, remediation deadline, bounty and attachments.
+
 import {
   Button,
   Card,
@@ -12,7 +13,9 @@ import {
   Title,
 } from "@mantine/core";
 import { useState } from "react";
+import { BOUNTY_STATUSES } from "../../../../src/contract/enums.ts";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { oneOf } from "../../app/choices.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { personName, type StaffCase } from "./model.ts";
 
@@ -33,7 +36,7 @@ export function Triage({ c }: { c: StaffCase }) {
   async function upload() {
     const fd = new FormData();
     for (const f of files) fd.append("file", f, f.name);
-    await api.upload(`/api/cases/${c.id}/attachments`, fd);
+    await api.call("attachToCase", { params: { id: c.id }, body: fd });
     setFiles([]);
   }
   return (
@@ -49,7 +52,10 @@ export function Triage({ c }: { c: StaffCase }) {
               size="xs"
               variant="light"
               onClick={() =>
-                run(() => api.patch(`/api/cases/${c.id}`, { assigneeId: user.id }), "Assigned to you")
+                run(
+                  () => api.call("updateCase", { params: { id: c.id }, body: { assigneeId: user.id } }),
+                  "Assigned to you",
+                )
               }
             >
               Assign to me
@@ -68,7 +74,11 @@ export function Triage({ c }: { c: StaffCase }) {
             variant="light"
             onClick={() =>
               run(
-                () => api.patch(`/api/cases/${c.id}`, { deadlineAt: `${deadline}T00:00:00Z` }),
+                () =>
+                  api.call("updateCase", {
+                    params: { id: c.id },
+                    body: { deadlineAt: `${deadline}T00:00:00Z` },
+                  }),
                 "Deadline moved",
               )
             }
@@ -98,10 +108,13 @@ export function Triage({ c }: { c: StaffCase }) {
             onClick={() =>
               run(
                 () =>
-                  api.put(`/api/cases/${c.id}/bounty`, {
-                    amount: Math.round(Number(amount) * 100),
-                    currency,
-                    status,
+                  api.call("setCaseBounty", {
+                    params: { id: c.id },
+                    body: {
+                      amount: Math.round(Number(amount) * 100),
+                      currency,
+                      status: oneOf(BOUNTY_STATUSES, status) ?? "proposed",
+                    },
                   }),
                 "Bounty saved",
               )

@@ -3,10 +3,10 @@
 import { Card, Stack, Table, Text, Title } from "@mantine/core";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { type Exposure, formatBound } from "./model.ts";
+import { formatBound } from "./model.ts";
 
 export function ExposureCard({ id }: { id: string }) {
-  const q = useApiQuery<Exposure>(`/api/investigations/${id}/exposure`);
+  const q = useApiQuery("investigationExposure", { params: { id } });
   const x = q.data;
   return (
     <Card withBorder>

@@ -4,11 +4,10 @@ import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import type { Investigation } from "./model.ts";
 import { OpenInvestigation } from "./OpenInvestigation.tsx";
 
 export function InvestigationList() {
-  const list = useApiQuery<{ investigations: Investigation[] }>("/api/investigations");
+  const list = useApiQuery("listInvestigations");
   const canWrite = useCan("investigations:write");
   const rows = list.data?.investigations ?? [];
   return (

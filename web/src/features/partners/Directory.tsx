@@ -1,8 +1,11 @@
 // The partner directory with filters (status, country, tier, kind, name).
+
 import { Anchor, Badge, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
+import { PARTNER_KINDS } from "../../../../src/contract/enums.ts";
+import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import {
@@ -10,11 +13,9 @@ import {
   countryName,
   KIND_LABELS,
   KINDS,
-  type PartnerListItem,
   STATUS_COLORS,
   STATUSES,
   statusLabel,
-  type Tier,
 } from "./model.ts";
 
 export function StatusBadge({ status }: { status: string }) {
@@ -46,13 +47,15 @@ export function Directory() {
   const [tier, setTier] = useState<string | null>(null);
   const [kind, setKind] = useState<string | null>(null);
   const [q, setQ] = useState("");
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
-  const list = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
-    status,
-    country,
-    tier,
-    kind,
-    q,
+  const tiers = useApiQuery("listTiers");
+  const list = useApiQuery("listPartners", {
+    query: {
+      status: status ?? undefined,
+      country: country ?? undefined,
+      tier: tier ?? undefined,
+      kind: oneOf(PARTNER_KINDS, kind),
+      q,
+    },
   });
   const partners = list.data?.partners ?? [];
   return (

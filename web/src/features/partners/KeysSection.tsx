@@ -7,14 +7,15 @@ import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { MemberKey } from "./model.ts";
 
 export function KeysSection({ partnerId, canAdd }: { partnerId: string; canAdd: boolean }) {
-  const keys = useApiQuery<{ keys: MemberKey[] }>(`/api/partners/${partnerId}/keys`);
+  const keys = useApiQuery("listMemberKeys", { params: { id: partnerId } });
   const [armored, setArmored] = useState("");
   const revoke = useApiMutation({
-    fn: (k: MemberKey, api) => api.del(`/api/partners/${partnerId}/keys/${k.id}`),
+    fn: (k: MemberKey, api) => api.call("revokeMemberKey", { params: { id: partnerId, keyId: k.id } }),
     invalidates: [`/api/partners/${partnerId}`],
   });
   const register = useApiMutation({
-    fn: (text: string, api) => api.post(`/api/partners/${partnerId}/keys`, { armored: text }),
+    fn: (text: string, api) =>
+      api.call("registerMemberKey", { params: { id: partnerId }, body: { armored: text } }),
     invalidates: [`/api/partners/${partnerId}`],
     onSuccess: () => setArmored(""),
   });

@@ -4,11 +4,12 @@
 import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
 import { IconPlus, IconScale } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
+import type { Input } from "../../../../src/contract/index.ts";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { Rule, Tier } from "./model.ts";
+import type { Rule } from "./model.ts";
 import {
   type Condition,
   type Effect,
@@ -19,16 +20,21 @@ import {
 } from "./PolicyRuleCard.tsx";
 
 type Preview = PolicyPreviewData;
+/** A rule as replacePolicyRules and previewPolicyRules take it. */
+type RuleIn = Input<"replacePolicyRules">["body"][number];
 type Draft = RuleDraft;
 
 let nextKey = 0;
-const toDraft = (r: Rule): Draft => ({
+const toDraft = (r: Rule | RuleIn): Draft => ({
   ...r,
   key: nextKey++,
+  enabled: r.enabled ?? true,
   condition: r.condition as Condition,
   effect: r.effect as Effect,
 });
-const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
+// A draft is what the admin typed (the JSON editor takes anything): the server checks it against the
+// contract's schema and a refusal names the rule and field at fault.
+const fromDraft = ({ key: _key, ...r }: Draft): RuleIn => {
   const condition = Object.fromEntries(
     Object.entries(r.condition).filter(([, v]) => !(Array.isArray(v) && v.length === 0) && v !== undefined),
   );
@@ -38,13 +44,13 @@ const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
       : r.effect.type === "remove_content"
         ? { type: "remove_content", content: r.effect.content ?? [] }
         : { type: "not_eligible" };
-  return { ...r, condition, effect };
+  return { ...r, condition, effect } as RuleIn;
 };
 
 export function PolicyEditor() {
   const canEdit = useCan("policy:write");
-  const rules = useApiQuery<{ rules: Rule[] }>("/api/policy/rules");
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
+  const rules = useApiQuery("listPolicyRules");
+  const tiers = useApiQuery("listTiers");
   const [draft, setDraft] = useState<Draft[]>([]);
   const [json, setJson] = useState<string | null>(null);
   /** The JSON editor's text does not parse: said here, nothing is sent. */
@@ -59,12 +65,13 @@ export function PolicyEditor() {
     setDraft((d) => d.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   };
 
-  function current(): Rule[] | null {
+  function current(): RuleIn[] | null {
     if (json === null) return draft.map(fromDraft);
     try {
       const v = JSON.parse(json) as unknown;
       if (!Array.isArray(v)) throw new Error("the rules must be a JSON array");
-      return v as Rule[];
+      // As typed: the server checks the rules and names the one at fault.
+      return v as RuleIn[];
     } catch (e) {
       setError(new Error(`The rules are not valid JSON: ${(e as Error).message}`));
       return null;
@@ -72,11 +79,11 @@ export function PolicyEditor() {
   }
 
   const previewMutation = useApiMutation({
-    fn: (r: Rule[], api) => api.post<Preview>("/api/policy/preview", { rules: r }),
+    fn: (r: RuleIn[], api) => api.call("previewPolicyRules", { body: { rules: r } }),
     onSuccess: setPreview,
   });
   const saveMutation = useApiMutation({
-    fn: (r: Rule[], api) => api.put("/api/policy/rules", r),
+    fn: (r: RuleIn[], api) => api.call("replacePolicyRules", { body: r }),
     invalidates: ["/api/policy", "/api/partners"],
     success: "Policy saved",
     onSuccess: () => {

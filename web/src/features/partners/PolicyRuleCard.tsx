@@ -17,14 +17,11 @@ import {
   TextInput,
 } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
+import type { Output } from "../../../../src/contract/index.ts";
 import { formatLead } from "../../app/format.ts";
 import { CONTENT_LEVELS, COUNTRY_OPTIONS, type Eligibility, type Rule, type Tier } from "./model.ts";
 
-export type PolicyPreviewData = {
-  partners: number;
-  changed: number;
-  changes: { partnerId: string; name: string; before: Eligibility; after: Eligibility }[];
-};
+export type PolicyPreviewData = Output<"previewPolicyRules">;
 export type Condition = { countries?: string[]; affiliations?: string[]; [k: string]: unknown };
 export type Effect = { type: string; tier?: string; content?: string[] };
 export type RuleDraft = Rule & { key: number; condition: Condition; effect: Effect };

@@ -58,7 +58,7 @@ export function PlanModals({
             disabled={!reason.trim() || !evidence.trim()}
             onClick={() =>
               act(async () => {
-                await api.post(`/api/advisories/${advisoryId}/embargo-break`, { reason, evidence });
+                await api.call("breakEmbargo", { params: { id: advisoryId }, body: { reason, evidence } });
                 setBreaking(false);
               })
             }
@@ -85,7 +85,7 @@ export function PlanModals({
               color="red"
               onClick={() =>
                 act(async () => {
-                  await api.post(`/api/advisories/${advisoryId}/embargo-break/confirm`);
+                  await api.call("confirmEmbargoBreak", { params: { id: advisoryId } });
                   setConfirmingBreak(false);
                 })
               }
@@ -117,8 +117,11 @@ export function PlanModals({
               disabled={!cancelReason.trim()}
               onClick={() =>
                 act(async () => {
-                  await api.post(`/api/advisories/${advisoryId}/release-plan/cancel`, {
-                    reason: cancelReason.trim(),
+                  await api.call("cancelReleasePlan", {
+                    params: { id: advisoryId },
+                    body: {
+                      reason: cancelReason.trim(),
+                    },
                   });
                   setCancelling(false);
                   setCancelReason("");

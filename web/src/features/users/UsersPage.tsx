@@ -19,18 +19,18 @@ type ListedUser = User & {
   } | null;
 };
 
-export type Organisation = { id: string; name: string; kind: string; createdAt: string };
-
 export function UsersPage() {
   const me = useCurrentUser();
-  const users = useApiQuery<{ users: ListedUser[] }>("/api/users");
-  const organisations = useApiQuery<{ organisations: Organisation[] }>("/api/organisations");
+  const users = useApiQuery("listUsers");
+  const organisations = useApiQuery("listOrganisations");
   const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
   const list = users.data?.users ?? [];
   const decision = useApiMutation({
     fn: ({ u, how }: { u: ListedUser; how: "confirm" | "withdraw" }, api) =>
-      how === "confirm" ? api.post(`/api/users/${u.id}/confirm`, {}) : api.del(`/api/users/${u.id}/grant`),
+      how === "confirm"
+        ? api.call("confirmUserGrant", { params: { id: u.id } })
+        : api.call("cancelUserGrant", { params: { id: u.id } }),
     invalidates: ["/api/users"],
     success: (_, { u, how }) =>
       how === "confirm"
