@@ -1,14 +1,15 @@
 // Advisories: the list, a new advisory for a case, and the editor.
-import { Anchor, Badge, Button, Skeleton, Table } from "@mantine/core";
+import { Anchor, Badge, Button, Skeleton } from "@mantine/core";
 import { IconFileDescription, IconPlus } from "@tabler/icons-react";
 import { Link, Route, Routes } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { AdvisoryEditor } from "./AdvisoryEditor.tsx";
-import { STATE_COLORS } from "./model.ts";
+import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
 import { NewAdvisory } from "./NewAdvisory.tsx";
 
 export function AdvisoriesPage() {
@@ -20,6 +21,31 @@ export function AdvisoriesPage() {
     </Routes>
   );
 }
+
+const COLUMNS: Column<AdvisorySummary>[] = [
+  {
+    header: "Advisory",
+    cell: (a) => (
+      <Anchor component={Link} to={`/advisories/${a.id}`}>
+        {a.trackingId}: {a.title}
+      </Anchor>
+    ),
+  },
+  { header: "State", cell: (a) => <Badge color={STATE_COLORS[a.state]}>{a.state.replace("_", " ")}</Badge> },
+  { header: "Revision", cell: (a) => a.currentRevision },
+  {
+    header: "Public",
+    cell: (a) =>
+      a.publishedAt ? (
+        <Timestamp iso={a.publishedAt} />
+      ) : (
+        <Badge color="orange" variant="light">
+          embargoed
+        </Badge>
+      ),
+  },
+  { header: "Updated", cell: (a) => <Timestamp iso={a.updatedAt} relative /> },
+];
 
 function AdvisoryList() {
   const staff = useCan("advisories:read");
@@ -55,44 +81,7 @@ function AdvisoryList() {
         />
       )}
       {q.data && q.data.length > 0 && (
-        <Table striped aria-label="Advisories">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Advisory</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Revision</Table.Th>
-              <Table.Th>Public</Table.Th>
-              <Table.Th>Updated</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {q.data.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/advisories/${a.id}`}>
-                    {a.trackingId}: {a.title}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={STATE_COLORS[a.state]}>{a.state.replace("_", " ")}</Badge>
-                </Table.Td>
-                <Table.Td>{a.currentRevision}</Table.Td>
-                <Table.Td>
-                  {a.publishedAt ? (
-                    <Timestamp iso={a.publishedAt} />
-                  ) : (
-                    <Badge color="orange" variant="light">
-                      embargoed
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Timestamp iso={a.updatedAt} relative />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable striped aria-label="Advisories" rows={q.data} rowKey={(a) => a.id} columns={COLUMNS} />
       )}
     </>
   );
