@@ -1,5 +1,5 @@
 // Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
-import { Alert, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Group, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { ApiError } from "./api.ts";
@@ -59,5 +59,22 @@ export function Timestamp({ iso, relative = false }: { iso: string | null; relat
         <time dateTime={iso}>{relative ? formatRelative(iso) : formatLocal(iso)}</time>
       </Text>
     </Tooltip>
+  );
+}
+
+/** A list read's states before its rows: the error, a placeholder while loading, `empty` when none. */
+export function ListState({
+  q,
+  empty,
+}: {
+  q: { error: unknown; isLoading: boolean; data?: readonly unknown[] | undefined };
+  empty: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorAlert error={q.error} />
+      {q.isLoading && !q.data && <Skeleton h={200} />}
+      {q.data?.length === 0 && empty}
+    </>
   );
 }

@@ -1,9 +1,9 @@
 // Advisories: the list, a new advisory for a case, and the editor.
-import { Anchor, Badge, Button, Skeleton } from "@mantine/core";
+import { Anchor, Badge, Button } from "@mantine/core";
 import { IconFileDescription, IconPlus } from "@tabler/icons-react";
 import { Link, Route, Routes } from "react-router";
 import { useCan } from "../../app/auth.tsx";
-import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
@@ -53,10 +53,11 @@ function AdvisoryList() {
   const q = useApiQuery("listAdvisories", staff ? {} : null);
   if (!staff)
     return (
-      <>
-        <PageHeader title="Advisories" description="What partners receive before public release." />
-        <ForStaff icon={IconFileDescription} what="Advisories" />
-      </>
+      <ForStaff
+        icon={IconFileDescription}
+        what="Advisories"
+        description="What partners receive before public release."
+      />
     );
   return (
     <>
@@ -71,15 +72,16 @@ function AdvisoryList() {
           )
         }
       />
-      <ErrorAlert error={q.error} />
-      {q.isLoading && !q.data && <Skeleton h={200} />}
-      {q.data?.length === 0 && (
-        <EmptyCapability
-          icon={IconFileDescription}
-          title="No advisories yet"
-          description="Write one for a verified case."
-        />
-      )}
+      <ListState
+        q={q}
+        empty={
+          <EmptyCapability
+            icon={IconFileDescription}
+            title="No advisories yet"
+            description="Write one for a verified case."
+          />
+        }
+      />
       {q.data && q.data.length > 0 && (
         <DataTable striped aria-label="Advisories" rows={q.data} rowKey={(a) => a.id} columns={COLUMNS} />
       )}

@@ -18,7 +18,7 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconInfoCircle, IconShieldHalfFilled, IconShieldLock } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useLocation } from "react-router";
 import { contract, type Input } from "../../../../src/contract/index.ts";
 import { ApiError } from "../../app/api.ts";
@@ -63,6 +63,10 @@ export function LoginPage() {
   const { step, email, password, totp: code, recoveryCode } = form.values;
   const setStep = (s: Step) => form.setFieldValue("step", s);
   const setCode = (c: string) => form.setFieldValue("totp", c);
+  const switchTo = (s: Step) => {
+    setStep(s);
+    setError(null);
+  };
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // A lockout is per account: only the address that was refused waits, another may try at once.
@@ -213,17 +217,7 @@ export function LoginPage() {
                     >
                       Verify
                     </Button>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      size="sm"
-                      onClick={() => {
-                        setStep("recovery");
-                        setError(null);
-                      }}
-                    >
-                      Use a recovery code instead
-                    </Anchor>
+                    <StepLink onClick={() => switchTo("recovery")}>Use a recovery code instead</StepLink>
                   </>
                 ) : (
                   <>
@@ -243,17 +237,7 @@ export function LoginPage() {
                     <Button type="submit" loading={busy} disabled={!recoveryCode.trim() || blocked} fullWidth>
                       Verify
                     </Button>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      size="sm"
-                      onClick={() => {
-                        setStep("totp");
-                        setError(null);
-                      }}
-                    >
-                      Use the authenticator app instead
-                    </Anchor>
+                    <StepLink onClick={() => switchTo("totp")}>Use the authenticator app instead</StepLink>
                   </>
                 )}
                 <Anchor component="button" type="button" size="sm" c="dimmed" onClick={backToPassword}>
@@ -265,6 +249,15 @@ export function LoginPage() {
         </Paper>
       </Box>
     </Center>
+  );
+}
+
+/** A link-styled button that switches the sign-in step. */
+function StepLink({ children, onClick }: { children: ReactNode; onClick(): void }) {
+  return (
+    <Anchor component="button" type="button" size="sm" onClick={onClick}>
+      {children}
+    </Anchor>
   );
 }
 

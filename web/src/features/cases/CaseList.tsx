@@ -1,12 +1,12 @@
 // The case list: phase, deadline (overdue and near cases stand out), CVE and score.
 
-import { Anchor, Badge, Group, SegmentedControl, Skeleton, Text } from "@mantine/core";
+import { Anchor, Badge, Group, SegmentedControl, Text } from "@mantine/core";
 import { IconBug } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { oneOf } from "../../app/choices.ts";
-import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
@@ -71,10 +71,7 @@ export function CaseList() {
   const q = researcher ? own : all;
   if (!researcher && !staff)
     return (
-      <>
-        <PageHeader title="Cases" description="Reported vulnerabilities, from intake to the fix." />
-        <ForStaff icon={IconBug} what="Cases" />
-      </>
+      <ForStaff icon={IconBug} what="Cases" description="Reported vulnerabilities, from intake to the fix." />
     );
   return (
     <>
@@ -101,15 +98,16 @@ export function CaseList() {
           )
         }
       />
-      <ErrorAlert error={q.error} />
-      {q.isLoading && !q.data && <Skeleton h={200} />}
-      {q.data && q.data.length === 0 && (
-        <EmptyCapability
-          icon={IconBug}
-          title="No cases"
-          description="Reports submitted through the public report form appear here."
-        />
-      )}
+      <ListState
+        q={q}
+        empty={
+          <EmptyCapability
+            icon={IconBug}
+            title="No cases"
+            description="Reports submitted through the public report form appear here."
+          />
+        }
+      />
       {q.data && q.data.length > 0 && (
         <DataTable
           striped
