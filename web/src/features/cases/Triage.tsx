@@ -12,12 +12,13 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
+import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { BOUNTY_STATUSES } from "../../../../src/contract/enums.ts";
 import { contract } from "../../../../src/contract/index.ts";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { personName, type StaffCase } from "./model.ts";
 
@@ -80,37 +81,22 @@ export function Triage({ c }: { c: StaffCase }) {
   );
 }
 
-type DeadlineValues = { deadlineAt: string };
-const DeadlineSchema = z.object({ deadlineAt: z.iso.date("choose a day") });
-
 /** The remediation deadline, a day; the server's refusal shows on the field. */
 function DeadlineForm({ c }: { c: StaffCase }) {
-  const form = useForm<DeadlineValues>({
-    initialValues: { deadlineAt: c.deadline.deadlineAt.slice(0, 10) },
-    validate: schemaResolver(DeadlineSchema, { sync: true }),
-  });
-  const move = useApiMutation({
-    fn: (v: DeadlineValues, api) =>
-      api.call("updateCase", { params: { id: c.id }, body: { deadlineAt: `${v.deadlineAt}T00:00:00Z` } }),
-    invalidates: [`/api/cases/${c.id}`, "/api/cases"],
-    success: "Deadline moved",
-    form,
-    fields: ["deadlineAt"],
-  });
   return (
-    <form onSubmit={form.onSubmit((v) => move.mutate(v))}>
-      <Group gap="xs" align="flex-end">
-        <TextInput
-          style={{ flex: 1 }}
-          type="date"
-          label="Remediation deadline"
-          {...form.getInputProps("deadlineAt")}
-        />
-        <Button type="submit" variant="light" loading={move.isPending}>
-          Set
-        </Button>
-      </Group>
-    </form>
+    <OneFieldForm
+      field="deadlineAt"
+      label="Remediation deadline"
+      type="date"
+      initial={c.deadline.deadlineAt.slice(0, 10)}
+      schema={z.object({ deadlineAt: z.iso.date("choose a day") })}
+      button="Set"
+      invalidates={[`/api/cases/${c.id}`, "/api/cases"]}
+      success="Deadline moved"
+      submit={(day, api) =>
+        api.call("updateCase", { params: { id: c.id }, body: { deadlineAt: `${day}T00:00:00Z` } })
+      }
+    />
   );
 }
 
