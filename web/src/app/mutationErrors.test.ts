@@ -78,6 +78,17 @@ describe("reporting a refused change", () => {
     });
   });
 
+  test("a body that is one of the form's lists has its issues put under that list", () => {
+    const form = { setErrors: vi.fn() };
+    reportMutationError(refused([{ path: "/1/effect/tier", message: "no such tier" }]), {
+      show: vi.fn(),
+      form,
+      fields: ["rules.0.effect", "rules.1.name", "rules.1.effect"],
+      issuePrefix: "rules",
+    });
+    expect(form.setErrors).toHaveBeenCalledWith({ "rules.1.effect": "no such tier" });
+  });
+
   test("leaves the form alone when no issue is on one of its fields", () => {
     const form = { setErrors: vi.fn() };
     reportMutationError(refused([{ path: "/revision", message: "stale" }]), {

@@ -24,6 +24,8 @@ export type ApiMutationOptions<TVars, TResult> = {
   form?: { setErrors(errors: Record<string, string>): void };
   /** The form's field paths: issues elsewhere stay in the notice only. */
   fields?: readonly string[];
+  /** Where the body sits in the form (`rules` when the body is the form's `rules` array). */
+  issuePrefix?: string;
 };
 
 export type MutationDeps = {
@@ -48,7 +50,12 @@ export function apiMutationOptions<TVars, TResult>(
       if (stale?.length) await deps.invalidate(...stale);
     },
     onError: (e, vars) => {
-      reportMutationError(e, { show: deps.show, form: opts.form, fields: opts.fields });
+      reportMutationError(e, {
+        show: deps.show,
+        form: opts.form,
+        fields: opts.fields,
+        issuePrefix: opts.issuePrefix,
+      });
       opts.onError?.(e, vars);
     },
   };

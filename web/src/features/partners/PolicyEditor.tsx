@@ -2,6 +2,7 @@
 // edit a draft (as a form or as JSON); the preview evaluates the draft over every partner and lists
 // whose delivery would change, and nothing is saved until they say so.
 import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { IconPlus, IconScale } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import type { Input } from "../../../../src/contract/index.ts";
@@ -51,14 +52,18 @@ export function PolicyEditor() {
   const canEdit = useCan("policy:write");
   const rules = useApiQuery("listPolicyRules");
   const tiers = useApiQuery("listTiers");
-  const [draft, setDraft] = useState<Draft[]>([]);
+  // The draft rules live in the form, so a refusal of rule 2's name shows on rule 2's name.
+  const form = useForm<{ rules: Draft[] }>({ initialValues: { rules: [] } });
+  const draft = form.values.rules;
+  const setDraft = (f: (d: Draft[]) => Draft[]) => form.setFieldValue("rules", f(form.getValues().rules));
   const [json, setJson] = useState<string | null>(null);
   /** The JSON editor's text does not parse: said here, nothing is sent. */
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const { setValues: setRules } = form;
   useEffect(() => {
-    if (rules.data) setDraft(rules.data.rules.map(toDraft));
-  }, [rules.data]);
+    if (rules.data) setRules({ rules: rules.data.rules.map(toDraft) });
+  }, [rules.data, setRules]);
 
   const update = (key: number, patch: Partial<Draft>) => {
     setPreview(null);
@@ -78,14 +83,21 @@ export function PolicyEditor() {
     }
   }
 
+  /** Where a refusal can show: each rule's name, effect and reference (a condition's stays in the notice). */
+  const ruleFields = draft.flatMap((_, i) => ["name", "effect", "reference"].map((f) => `rules.${i}.${f}`));
   const previewMutation = useApiMutation({
     fn: (r: RuleIn[], api) => api.call("previewPolicyRules", { body: { rules: r } }),
     onSuccess: setPreview,
+    form,
+    fields: ruleFields,
   });
   const saveMutation = useApiMutation({
     fn: (r: RuleIn[], api) => api.call("replacePolicyRules", { body: r }),
     invalidates: ["/api/policy", "/api/partners"],
     success: "Policy saved",
+    form,
+    fields: ruleFields,
+    issuePrefix: "rules",
     onSuccess: () => {
       setPreview(null);
       setJson(null);
@@ -94,12 +106,14 @@ export function PolicyEditor() {
 
   function runPreview() {
     setError(null);
+    form.clearErrors();
     const r = current();
     if (r) previewMutation.mutate(r);
   }
 
   function save() {
     setError(null);
+    form.clearErrors();
     const r = current();
     if (r) saveMutation.mutate(r);
   }
@@ -131,12 +145,13 @@ export function PolicyEditor() {
       <ErrorAlert error={error ?? rules.error} />
       {canEdit &&
         json === null &&
-        draft.map((r) => (
+        draft.map((r, i) => (
           <RuleCard
             key={r.key}
             rule={r}
             tiers={tiers.data?.tiers ?? []}
             update={(patch) => update(r.key, patch)}
+            error={(field) => form.errors[`rules.${i}.${field}`]}
             onDelete={() => {
               setPreview(null);
               setDraft((d) => d.filter((x) => x.key !== r.key));
@@ -183,7 +198,7 @@ export function PolicyEditor() {
                 else {
                   const r = current();
                   if (r) {
-                    setDraft(r.map(toDraft));
+                    setDraft(() => r.map(toDraft));
                     setJson(null);
                   }
                 }
