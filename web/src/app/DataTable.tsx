@@ -1,10 +1,16 @@
 // A table of records: each column's header named once beside how a row shows in it, so the list
 // pages do not repeat the head and body scaffolding. Renders Mantine's plain table (same roles and
 // labels a screen reader and the browser tests read).
-import { Table, type TableProps } from "@mantine/core";
+import { Table, type TableProps, type TableTdProps, type TableThProps } from "@mantine/core";
 import type { ReactNode } from "react";
 
-export type Column<T> = { header: string; cell: (row: T) => ReactNode };
+export type Column<T> = {
+  header: string;
+  cell: (row: T) => ReactNode;
+  /** Attributes of the header cell and of each row's cell (alignment, a title, a test ID). */
+  th?: Omit<TableThProps, "children">;
+  td?: Omit<TableTdProps, "children"> & Record<`data-${string}`, string>;
+};
 
 export function DataTable<T>({
   rows,
@@ -24,7 +30,9 @@ export function DataTable<T>({
       <Table.Thead>
         <Table.Tr>
           {columns.map((c) => (
-            <Table.Th key={c.header}>{c.header}</Table.Th>
+            <Table.Th key={c.header} {...c.th}>
+              {c.header}
+            </Table.Th>
           ))}
         </Table.Tr>
       </Table.Thead>
@@ -32,7 +40,9 @@ export function DataTable<T>({
         {rows.map((r) => (
           <Table.Tr key={rowKey(r)} {...rowProps?.(r)}>
             {columns.map((c) => (
-              <Table.Td key={c.header}>{c.cell(r)}</Table.Td>
+              <Table.Td key={c.header} {...c.td}>
+                {c.cell(r)}
+              </Table.Td>
             ))}
           </Table.Tr>
         ))}
