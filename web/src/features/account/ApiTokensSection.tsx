@@ -20,7 +20,7 @@ import { schemaResolver, useForm } from "@mantine/form";
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { ErrorAlert, ModalActions, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
@@ -248,10 +248,7 @@ function CreateTokenModal({
             allowNegative={false}
             {...form.getInputProps("expiresInDays")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button
               type="submit"
               loading={create.isPending}
@@ -260,7 +257,7 @@ function CreateTokenModal({
             >
               Create token
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>
@@ -281,14 +278,11 @@ function RevokeTokenModal({ token, onClose }: { token: ApiTokenSummary | null; o
         <Text size="sm">
           Scripts using <b>{token?.name}</b> will be refused from now on. This cannot be undone.
         </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button color="red" loading={revoke.isPending} onClick={() => token && revoke.mutate(token)}>
             Revoke token
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

@@ -22,6 +22,7 @@ import { QRCodeSVG } from "qrcode.react";
 import { useState } from "react";
 import { contract, type Input } from "../../../../src/contract/index.ts";
 import { useAuth, useCurrentUser } from "../../app/auth.tsx";
+import { ModalActions } from "../../app/components.tsx";
 import type { TotpEnrolment } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
@@ -248,14 +249,11 @@ function DisableModal({
             data-autofocus
             {...form.getInputProps("password")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button type="submit" color="red" loading={turnOff.isPending} disabled={!form.values.password}>
               Turn off
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

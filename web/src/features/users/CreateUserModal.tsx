@@ -6,6 +6,7 @@ import { useState } from "react";
 import { z } from "zod";
 import { STAFF_ROLES } from "../../../../src/contract/enums.ts";
 import { isOneOf } from "../../app/choices.ts";
+import { ModalActions } from "../../app/components.tsx";
 import { type Organisation, ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
@@ -158,10 +159,7 @@ export function CreateUserModal({
             autoComplete="new-password"
             {...form.getInputProps("password")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button
               type="submit"
               loading={create.isPending}
@@ -171,7 +169,7 @@ export function CreateUserModal({
             >
               Create user
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>
