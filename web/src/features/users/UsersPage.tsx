@@ -5,19 +5,9 @@ import { useState } from "react";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { ROLE_LABELS, type Role, type User } from "../../app/types.ts";
+import { type ListedUser, ROLE_LABELS } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CreateUserModal } from "./CreateUserModal.tsx";
-
-/** A user as the list shows it, with any role grant waiting for a second person. */
-type ListedUser = User & {
-  pending: {
-    role: Role;
-    kind: "create" | "promote";
-    requestedBy: string | null;
-    requestedAt: string | null;
-  } | null;
-};
 
 export function UsersPage() {
   const me = useCurrentUser();
