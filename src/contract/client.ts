@@ -5,6 +5,9 @@
 // so the web, the CLI and the tests share it.
 import { contract, type Input, type OperationId, type Output } from "./index.ts";
 
+/** One field a 400 refused: `path` is a JSON pointer into the request ("/email"). */
+export type FieldIssue = { path: string; message: string };
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -30,6 +33,16 @@ export class ApiError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
     this.details = details;
   }
+
+  /** For a 400 `validation_failed`: which fields were refused and why (`details.issues`). */
+  get issues(): FieldIssue[] {
+    const raw = this.details?.issues;
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((i: unknown) => {
+      const { path, message } = (i ?? {}) as { path?: unknown; message?: unknown };
+      return typeof path === "string" && typeof message === "string" ? [{ path, message }] : [];
+    });
+  }
 }
 
 export type Transport = {
@@ -44,7 +57,11 @@ export type Transport = {
   credentials?: RequestCredentials;
 };
 
-export type CallOptions = { signal?: AbortSignal };
+export type CallOptions = {
+  signal?: AbortSignal;
+  /** Headers for this call only (e.g. a reporter's tracking token). */
+  headers?: Record<string, string>;
+};
 
 export type Client = {
   call<Op extends OperationId>(
@@ -88,7 +105,11 @@ export function makeClient(transport: Transport = {}): Client {
         query?: Record<string, unknown>;
         body?: unknown;
       };
-      const headers: Record<string, string> = { accept: "application/json", ...transport.headers?.() };
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        ...transport.headers?.(),
+        ...options?.headers,
+      };
       let payload: BodyInit | undefined;
       if (body instanceof FormData) payload = body;
       else if (body !== undefined) {

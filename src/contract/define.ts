@@ -16,6 +16,11 @@ export type RouteDef = {
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * A route that takes JSON or a multipart upload has no `body` (the server would refuse the
+   * upload); its JSON shape, checked by the handler itself, is named here so the client is typed.
+   */
+  jsonBody?: z.ZodType;
   headers?: z.ZodType;
   response?: Readonly<Record<number, z.ZodType>>;
 };

@@ -111,6 +111,15 @@ export const SECTION_LIMITS: Record<Section, number> = {
   indicators: 50_000,
 };
 
+/** Each section's heading, as the editor, the previews and the exports name it. */
+export const SECTION_TITLES: Record<Section, string> = {
+  summary: "Summary",
+  details: "Technical details",
+  detection: "Detection guidance",
+  poc: "Proof of concept",
+  indicators: "Indicators of compromise",
+};
+
 /**
  * Content levels, each the sections a recipient at that level receives. `public` is what the public
  * advisory page, feed and TLP:CLEAR exports carry; partner tiers name one of the others.

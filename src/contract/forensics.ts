@@ -356,6 +356,7 @@ export const forensicsApi = defineRoutes({
     description: `A multipart upload has the field \`file\` (text, markdown, HTML, rule files, scripts, request logs; PDF when pdftotext is installed on the server; or a ZIP of these, each file becoming one piece of evidence; at most ${EVIDENCE_FILE_MAX_BYTES / 1024 / 1024} MiB) and optional fields \`source\` and \`foundAt\`. The type is judged by the content, never by the name or the declared type.`,
     consumes: ["application/json", "multipart/form-data"],
     params: InvestigationParams,
+    jsonBody: TextEvidenceIn,
     response: {
       201: z.object({ evidence: z.array(EvidenceOut) }),
       ...errors(400, 401, 403, 404, 409, 413),

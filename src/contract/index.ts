@@ -57,14 +57,18 @@ export type Input<Op extends OperationId> = OptionalIfUndefined<{
   query: Schema<Contract[Op], "querystring"> extends z.ZodType
     ? z.input<Schema<Contract[Op], "querystring">>
     : undefined;
-  /** Routes without a JSON body schema take none, or multipart form data (uploads). */
+  /** Routes without a JSON body schema take none, or multipart form data (uploads), or `jsonBody`. */
   body: Schema<Contract[Op], "body"> extends z.ZodType
     ? z.input<Schema<Contract[Op], "body">>
-    : FormData | undefined;
+    : Schema<Contract[Op], "jsonBody"> extends z.ZodType
+      ? z.input<Schema<Contract[Op], "jsonBody">> | FormData
+      : FormData | undefined;
 }>;
 
-type OptionalIfUndefined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as undefined extends T[K] ? K : never]?: T[K];
+/** A part may be left out when it may be undefined or when every field in it is optional. */
+type Omissible<V> = undefined extends V ? true : Record<never, never> extends V ? true : false;
+type OptionalIfUndefined<T> = { [K in keyof T as Omissible<T[K]> extends true ? never : K]: T[K] } & {
+  [K in keyof T as Omissible<T[K]> extends true ? K : never]?: T[K];
 };
 
 export type { RouteDef } from "./define.ts";

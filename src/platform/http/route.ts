@@ -38,6 +38,7 @@ export function route<const D extends RouteDef>(
   handler: Handler<D>,
   options: Pick<RouteShorthandOptions, "config"> = {},
 ): void {
-  const { method, url, ...schema } = def;
+  // jsonBody only types the client: the handler checks that body itself.
+  const { method, url, jsonBody: _jsonBody, ...schema } = def;
   app.route({ method, url, schema, handler: handler as never, ...options });
 }

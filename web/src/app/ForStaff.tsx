@@ -4,9 +4,28 @@ import { Button, Group } from "@mantine/core";
 import { type Icon, IconLock, IconUserPlus } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { useCan } from "./auth.tsx";
+import { PageHeader } from "./components.tsx";
 import { EmptyCapability } from "./EmptyCapability.tsx";
 
-export function ForStaff({ icon = IconLock, what }: { icon?: Icon; what: string }) {
+/** The page's header (`description`: what the page is for) over what the caller can do instead. */
+export function ForStaff({
+  icon = IconLock,
+  what,
+  description,
+}: {
+  icon?: Icon;
+  what: string;
+  description: string;
+}) {
+  return (
+    <>
+      <PageHeader title={what} description={description} />
+      <ForStaffNotice icon={icon} what={what} />
+    </>
+  );
+}
+
+function ForStaffNotice({ icon, what }: { icon: Icon; what: string }) {
   const partner = useCan("partner:self");
   /** The administrator: creates the users who do this work. */
   const createsUsers = useCan("users:write");

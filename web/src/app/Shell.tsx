@@ -20,14 +20,14 @@ import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth, useCurrentUser } from "./auth.tsx";
 import { NAV_SECTIONS, navFor } from "./nav.tsx";
 import { useApiQuery } from "./query.ts";
-import { type Health, ROLE_LABELS } from "./types.ts";
+import { ROLE_LABELS } from "./types.ts";
 
 export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const { state } = useAuth();
   const items = navFor(state.status === "signed_in" ? state.session.actions : []);
-  const health = useApiQuery<Health>("/api/health");
+  const health = useApiQuery("health");
 
   const isActive = (path: string) =>
     path === "/"

@@ -23,9 +23,9 @@ describe("api client", () => {
     const { fetch, calls } = fakeFetch(() => json(200, {}));
     const api = makeApiClient({ fetch });
     api.setCsrfToken("csrf-1");
-    await api.get("/api/me");
-    await api.post("/api/tokens", { name: "x", expiresInDays: 7 });
-    await api.del("/api/tokens/tok_1");
+    await api.call("getMe");
+    await api.call("createToken", { body: { name: "x", expiresInDays: 7 } });
+    await api.call("revokeToken", { params: { id: "tok_1" } });
     expect(headersOf(calls[0]).get("X-CSRF-Token")).toBeNull();
     expect(headersOf(calls[1]).get("X-CSRF-Token")).toBe("csrf-1");
     expect(calls[1]?.init.body).toBe('{"name":"x","expiresInDays":7}');
@@ -34,8 +34,8 @@ describe("api client", () => {
 
   test("leaves empty query parameters out", async () => {
     const { fetch, calls } = fakeFetch(() => json(200, { entries: [], nextBefore: null }));
-    await makeApiClient({ fetch }).get("/api/audit", {
-      query: { actor: "", type: null, before: 12, limit: 50 },
+    await makeApiClient({ fetch }).call("listAudit", {
+      query: { actor: "", type: undefined, before: 12, limit: 50 },
     });
     expect(calls[0]?.url).toBe("/api/audit?before=12&limit=50");
   });
@@ -49,7 +49,7 @@ describe("api client", () => {
       ),
     );
     const err = await makeApiClient({ fetch })
-      .post("/api/auth/login", {}, { expectUnauthorized: true })
+      .call("login", { body: { email: "a@example.org", password: "x" } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({
@@ -68,19 +68,26 @@ describe("api client", () => {
     const lost = vi.fn();
     api.onUnauthorized(lost);
 
-    await expect(api.get("/api/tokens")).rejects.toThrow("sign in");
+    await expect(api.call("listTokens")).rejects.toThrow("sign in");
     expect(lost).toHaveBeenCalledTimes(1);
 
     answer = json(401, {
       error: { code: "invalid_totp", message: "the code does not match", requestId: "r" },
     });
-    await expect(api.post("/api/me/totp/confirm", { code: "000000" })).rejects.toThrow(
+    await expect(api.call("confirmTotp", { body: { code: "000000" } })).rejects.toThrow(
       "the code does not match",
     );
     expect(lost).toHaveBeenCalledTimes(1);
 
     answer = json(401, { error: { code: "invalid_credentials", message: "wrong", requestId: "r" } });
-    await expect(api.post("/api/auth/login", {}, { expectUnauthorized: true })).rejects.toThrow("wrong");
+    await expect(api.call("login", { body: { email: "a@example.org", password: "x" } })).rejects.toThrow(
+      "wrong",
+    );
+    expect(lost).toHaveBeenCalledTimes(1);
+
+    // Asking whether there is a session is no session lost.
+    answer = json(401, { error: { code: "unauthenticated", message: "sign in", requestId: "r" } });
+    await expect(api.call("getMe")).rejects.toThrow("sign in");
     expect(lost).toHaveBeenCalledTimes(1);
   });
 
@@ -88,7 +95,7 @@ describe("api client", () => {
     const { fetch } = fakeFetch(
       () => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }),
     );
-    await expect(makeApiClient({ fetch }).get("/api/health")).rejects.toMatchObject({
+    await expect(makeApiClient({ fetch }).call("health")).rejects.toMatchObject({
       status: 502,
       code: "http_502",
       message: "The server answered 502 Bad Gateway.",
@@ -99,12 +106,14 @@ describe("api client", () => {
     const fetch = (async () => {
       throw new TypeError("fetch failed");
     }) as unknown as typeof globalThis.fetch;
-    await expect(makeApiClient({ fetch }).get("/api/me")).rejects.toMatchObject({ code: "network_error" });
+    await expect(makeApiClient({ fetch }).call("getMe")).rejects.toMatchObject({ code: "network_error" });
   });
 
-  test("204 answers resolve to undefined", async () => {
+  test("204 answers resolve to null", async () => {
     const { fetch } = fakeFetch(() => new Response(null, { status: 204 }));
-    await expect(makeApiClient({ fetch }).del("/api/tokens/tok_1")).resolves.toBeUndefined();
+    await expect(
+      makeApiClient({ fetch }).call("revokeToken", { params: { id: "tok_1" } }),
+    ).resolves.toBeNull();
   });
 });
 
@@ -116,7 +125,7 @@ describe("api client: uploads, field issues and the public side", () => {
     const form = new FormData();
     form.append("file", new Blob(["rule"]), "acme.rules");
     await expect(
-      api.upload("/api/advisories/a_1/files", form, { query: { section: "detection" } }),
+      api.call("addAdvisoryFiles", { params: { id: "a_1" }, query: { section: "detection" }, body: form }),
     ).resolves.toEqual({
       id: "f_1",
     });
@@ -138,18 +147,29 @@ describe("api client: uploads, field issues and the public side", () => {
         },
       }),
     );
-    await expect(makeApiClient({ fetch }).post("/api/users", {})).rejects.toMatchObject({
+    await expect(
+      makeApiClient({ fetch }).call("createUser", {
+        body: { email: "x", name: "x", role: "auditor", password: "long enough password" },
+      }),
+    ).rejects.toMatchObject({
       status: 400,
       issues: [{ path: "/email", message: "Invalid email" }],
     });
   });
 
-  test("the public client sends no cookie and passes extra headers", async () => {
-    const { fetch, calls } = fakeFetch(() => json(200, {}));
-    await makeApiClient({ fetch, credentials: "omit" }).get("/api/reports/c_1", {
-      headers: { "X-Tracking-Token": "t" },
-    });
+  test("the public client sends no cookie, passes extra headers and has no session to lose", async () => {
+    const { fetch, calls } = fakeFetch(() =>
+      json(401, { error: { code: "unauthenticated", message: "give the tracking token", requestId: "r" } }),
+    );
+    const api = makeApiClient({ fetch, credentials: "omit", anonymous: true });
+    const lost = vi.fn();
+    api.onUnauthorized(lost);
+    await expect(
+      api.call("getOwnReport", { params: { caseId: "c_1" } }, { headers: { "X-Tracking-Token": "t" } }),
+    ).rejects.toThrow("give the tracking token");
+    expect(calls[0]?.url).toBe("/api/reports/c_1");
     expect(calls[0]?.init.credentials).toBe("omit");
     expect(headersOf(calls[0]).get("X-Tracking-Token")).toBe("t");
+    expect(lost).not.toHaveBeenCalled();
   });
 });

@@ -3,12 +3,13 @@
 // whenever any call answers 401, and forgets every cached read when the user changes.
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import type { Action } from "../../../src/authz/actions.ts";
+import type { Action } from "../../../src/contract/enums.ts";
+import type { Output } from "../../../src/contract/index.ts";
 import { type ApiClient, ApiError } from "./api.ts";
 import type { Session, User } from "./types.ts";
 
 /** GET /api/me: the session and the actions the server allows this caller. */
-export type Me = Session & { actions: readonly string[] };
+export type Me = Session;
 
 export type AuthState =
   | { status: "loading" }
@@ -20,7 +21,7 @@ type AuthContextValue = {
   state: AuthState;
   api: ApiClient;
   /** After a successful login: keep its CSRF token and read the caller's actions. */
-  signIn(session: Session): Promise<void>;
+  signIn(session: Output<"login">): Promise<void>;
   signOut(): Promise<void>;
   /** Re-read /api/me, e.g. after enabling two-factor authentication. */
   refresh(): Promise<void>;
@@ -45,7 +46,7 @@ export function AuthProvider({ api, children }: { api: ApiClient; children: Reac
 
   const loadMe = useCallback(async () => {
     try {
-      applySession(await api.get<Me>("/api/me", { expectUnauthorized: true }));
+      applySession(await api.call("getMe"));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
         api.setCsrfToken(null);
@@ -76,7 +77,7 @@ export function AuthProvider({ api, children }: { api: ApiClient; children: Reac
 
   const signOut = useCallback(async () => {
     try {
-      await api.post("/api/auth/logout", undefined, { expectUnauthorized: true });
+      await api.call("logout");
     } catch {
       // The session is dropped here either way; a server that cannot be reached will expire it.
     } finally {
@@ -87,7 +88,7 @@ export function AuthProvider({ api, children }: { api: ApiClient; children: Reac
   }, [api, queryClient]);
 
   const signIn = useCallback(
-    async (session: Session) => {
+    async (session: Output<"login">) => {
       api.setCsrfToken(session.csrfToken);
       await loadMe();
     },

@@ -1,5 +1,5 @@
 // Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
-import { Alert, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Alert, Button, Group, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { ApiError } from "./api.ts";
@@ -59,5 +59,42 @@ export function Timestamp({ iso, relative = false }: { iso: string | null; relat
         <time dateTime={iso}>{relative ? formatRelative(iso) : formatLocal(iso)}</time>
       </Text>
     </Tooltip>
+  );
+}
+
+/** A list read's states before its rows: the error, a placeholder while loading, `empty` when none. */
+export function ListState({
+  q,
+  empty,
+}: {
+  q: { error: unknown; isLoading: boolean; data?: readonly unknown[] | undefined };
+  empty: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorAlert error={q.error} />
+      {q.isLoading && !q.data && <Skeleton h={200} />}
+      {q.data?.length === 0 && empty}
+    </>
+  );
+}
+
+/** A dialog's buttons: the way back (`cancel`), then the action (`children`), at the right. */
+export function ModalActions({
+  cancel = "Cancel",
+  onCancel,
+  children,
+}: {
+  cancel?: string;
+  onCancel(): void;
+  children: ReactNode;
+}) {
+  return (
+    <Group justify="flex-end">
+      <Button variant="default" onClick={onCancel}>
+        {cancel}
+      </Button>
+      {children}
+    </Group>
   );
 }

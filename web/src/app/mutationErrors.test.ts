@@ -3,7 +3,9 @@ import { ApiError } from "./api.ts";
 import { fieldErrors, nextStep, reportMutationError } from "./mutationErrors.ts";
 
 const refused = (issues: { path: string; message: string }[]) =>
-  new ApiError(400, "validation_failed", "invalid request: body.email: Invalid email", "req_1", null, issues);
+  new ApiError(400, "validation_failed", "invalid request: body.email: Invalid email", "req_1", null, {
+    issues,
+  });
 
 describe("field errors from a 400's details.issues", () => {
   test("a JSON pointer becomes the form's dotted path, with the server's message", () => {
@@ -74,6 +76,17 @@ describe("reporting a refused change", () => {
       title: "invalid request: body.email: Invalid email",
       message: "Correct the marked fields and save again.",
     });
+  });
+
+  test("a body that is one of the form's lists has its issues put under that list", () => {
+    const form = { setErrors: vi.fn() };
+    reportMutationError(refused([{ path: "/1/effect/tier", message: "no such tier" }]), {
+      show: vi.fn(),
+      form,
+      fields: ["rules.0.effect", "rules.1.name", "rules.1.effect"],
+      issuePrefix: "rules",
+    });
+    expect(form.setErrors).toHaveBeenCalledWith({ "rules.1.effect": "no such tier" });
   });
 
   test("leaves the form alone when no issue is on one of its fields", () => {

@@ -60,11 +60,15 @@ export function reportMutationError(
   deps: {
     show(notice: Notice): void;
     form?: { setErrors(errors: Record<string, string>): void } | undefined;
-    fields?: readonly string[];
+    fields?: readonly string[] | undefined;
+    /** Prepended to each issue's path: where the request body sits in the form. */
+    issuePrefix?: string | undefined;
   },
 ): Notice {
   if (deps.form && e instanceof ApiError && e.issues.length) {
-    const errors = fieldErrors(e.issues, deps.fields);
+    const prefix = deps.issuePrefix ? `/${deps.issuePrefix}` : "";
+    const issues = e.issues.map((i) => ({ ...i, path: `${prefix}${i.path}` }));
+    const errors = fieldErrors(issues, deps.fields);
     if (Object.keys(errors).length) deps.form.setErrors(errors);
   }
   const notice: Notice = {

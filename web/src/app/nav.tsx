@@ -13,7 +13,7 @@ import {
   IconUserCircle,
   IconUsers,
 } from "@tabler/icons-react";
-import type { Action } from "../../../src/authz/actions.ts";
+import type { Action } from "../../../src/contract/enums.ts";
 
 export type NavItem = {
   path: string;

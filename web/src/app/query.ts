@@ -8,10 +8,12 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { ApiError, type RequestOptions } from "./api.ts";
+import { pathOf } from "../../../src/contract/client.ts";
+import { contract, type Input, type OperationId, type Output } from "../../../src/contract/index.ts";
+import { type ApiClient, ApiError } from "./api.ts";
 import { useApi } from "./auth.tsx";
 
-type Query = RequestOptions["query"];
+type Query = Record<string, unknown> | undefined;
 
 /** The cache key of a GET: its path, then its query parameters (empty ones left out, as sent). */
 export function apiKey(path: string, query?: Query): QueryKey {
@@ -21,6 +23,11 @@ export function apiKey(path: string, query?: Query): QueryKey {
   return Object.keys(params).length ? [path, params] : [path];
 }
 
+/** The cache key of a call of a read operation: the path it asks for and its query. */
+export function operationKey<Op extends OperationId>(operationId: Op, input?: Input<Op> | null): QueryKey {
+  const { params, query } = (input ?? {}) as { params?: Record<string, unknown>; query?: Query };
+  return apiKey(pathOf(contract[operationId].url, params), query);
+}
 /** Whether a cached query's path is `prefix` itself or lies under it (`/api/cases` covers `/api/cases/c_1`). */
 export function keyUnder(key: QueryKey, prefix: string): boolean {
   const path = key[0];
@@ -49,17 +56,37 @@ export type ApiQueryOptions = {
   staleTime?: number;
 };
 
-/** GET `path` (null: not yet, e.g. while a choice is missing) with its query parameters. */
-export function useApiQuery<T>(
-  path: string | null,
-  query?: Query,
-  opts: ApiQueryOptions = {},
-): UseQueryResult<T> {
+/** What a read needs: its input (null: not yet, e.g. while a choice is missing), then options. */
+type QueryArgs<Op extends OperationId> =
+  Record<never, never> extends Input<Op>
+    ? [input?: Input<Op> | null, opts?: ApiQueryOptions]
+    : [input: Input<Op> | null, opts?: ApiQueryOptions];
+
+/** The key and reader of one call, for useQueries and the like. */
+export function callQuery<Op extends OperationId>(
+  api: ApiClient,
+  operationId: Op,
+  input?: Input<Op>,
+): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<Output<Op>> } {
+  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
+  return {
+    queryKey: operationKey(operationId, input),
+    queryFn: ({ signal }) => call(operationId, input ?? {}, { signal }),
+  };
+}
+
+/** Read an operation through the contract's client, cached under the path and query it asks for. */
+export function useApiQuery<Op extends OperationId>(
+  operationId: Op,
+  ...[input, opts = {}]: QueryArgs<Op>
+): UseQueryResult<Output<Op>> {
   const api = useApi();
-  return useQuery<T>({
-    queryKey: apiKey(path ?? "", query),
-    queryFn: ({ signal }) => api.get<T>(path ?? "", { query, signal }),
-    enabled: path !== null,
+  const enabled = input !== null;
+  const { queryKey, queryFn } = callQuery(api, operationId, input ?? undefined);
+  return useQuery<Output<Op>>({
+    queryKey: enabled ? queryKey : [operationId, "not yet"],
+    queryFn,
+    enabled,
     refetchInterval: opts.refetchInterval,
     staleTime: opts.staleTime,
   });

@@ -67,9 +67,9 @@ describe("the mutation helper", () => {
       apiMutationOptions(
         {
           fn: async () => {
-            throw new ApiError(400, "validation_failed", "invalid request: body.url: use https", "r", null, [
-              { path: "/url", message: "use https" },
-            ]);
+            throw new ApiError(400, "validation_failed", "invalid request: body.url: use https", "r", null, {
+              issues: [{ path: "/url", message: "use https" }],
+            });
           },
           invalidates: ["/api/cases"],
           success: "never",

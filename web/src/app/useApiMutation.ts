@@ -18,10 +18,14 @@ export type ApiMutationOptions<TVars, TResult> = {
   /** The notice after success; none when absent or when the function returns null. */
   success?: string | ((result: TResult, vars: TVars) => string | null);
   onSuccess?: (result: TResult, vars: TVars) => void;
+  /** After the refusal was reported (e.g. clear a code that was wrong, mark the field it was typed in). */
+  onError?: (e: unknown, vars: TVars) => void;
   /** A form whose fields a 400's `details.issues` are put on. */
   form?: { setErrors(errors: Record<string, string>): void };
   /** The form's field paths: issues elsewhere stay in the notice only. */
   fields?: readonly string[];
+  /** Where the body sits in the form (`rules` when the body is the form's `rules` array). */
+  issuePrefix?: string;
 };
 
 export type MutationDeps = {
@@ -45,8 +49,14 @@ export function apiMutationOptions<TVars, TResult>(
       if (message) deps.show({ color: "green", message });
       if (stale?.length) await deps.invalidate(...stale);
     },
-    onError: (e) => {
-      reportMutationError(e, { show: deps.show, form: opts.form, fields: opts.fields });
+    onError: (e, vars) => {
+      reportMutationError(e, {
+        show: deps.show,
+        form: opts.form,
+        fields: opts.fields,
+        issuePrefix: opts.issuePrefix,
+      });
+      opts.onError?.(e, vars);
     },
   };
 }

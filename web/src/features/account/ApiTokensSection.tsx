@@ -20,13 +20,13 @@ import { schemaResolver, useForm } from "@mantine/form";
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { ErrorAlert, ModalActions, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
 export function ApiTokensSection() {
-  const tokens = useApiQuery<{ tokens: ApiTokenSummary[] }>("/api/tokens");
+  const tokens = useApiQuery("listTokens");
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenSummary | null>(null);
@@ -216,7 +216,7 @@ function CreateTokenModal({
   });
   const create = useApiMutation({
     fn: (v: CreateTokenValues, api) =>
-      api.post<CreatedApiToken>("/api/tokens", { name: v.name.trim(), expiresInDays: v.expiresInDays }),
+      api.call("createToken", { body: { name: v.name.trim(), expiresInDays: Number(v.expiresInDays) } }),
     invalidates: ["/api/tokens"],
     form,
     fields: ["name", "expiresInDays"],
@@ -248,10 +248,7 @@ function CreateTokenModal({
             allowNegative={false}
             {...form.getInputProps("expiresInDays")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button
               type="submit"
               loading={create.isPending}
@@ -260,7 +257,7 @@ function CreateTokenModal({
             >
               Create token
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>
@@ -269,7 +266,7 @@ function CreateTokenModal({
 
 function RevokeTokenModal({ token, onClose }: { token: ApiTokenSummary | null; onClose(): void }) {
   const revoke = useApiMutation({
-    fn: (t: ApiTokenSummary, api) => api.del(`/api/tokens/${encodeURIComponent(t.id)}`),
+    fn: (t: ApiTokenSummary, api) => api.call("revokeToken", { params: { id: t.id } }),
     invalidates: ["/api/tokens"],
     success: (_, t) => `Token "${t.name}" revoked.`,
     onSuccess: onClose,
@@ -281,14 +278,11 @@ function RevokeTokenModal({ token, onClose }: { token: ApiTokenSummary | null; o
         <Text size="sm">
           Scripts using <b>{token?.name}</b> will be refused from now on. This cannot be undone.
         </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalActions onCancel={onClose}>
           <Button color="red" loading={revoke.isPending} onClick={() => token && revoke.mutate(token)}>
             Revoke token
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

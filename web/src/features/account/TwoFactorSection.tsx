@@ -15,14 +15,20 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
+import { schemaResolver, useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconShieldLock } from "@tabler/icons-react";
 import { QRCodeSVG } from "qrcode.react";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
+import { contract, type Input } from "../../../../src/contract/index.ts";
 import { useAuth, useCurrentUser } from "../../app/auth.tsx";
+import { ModalActions } from "../../app/components.tsx";
 import type { TotpEnrolment } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
+
+type ConfirmValues = Input<"confirmTotp">["body"];
+type DisableValues = Input<"disableTotp">["body"];
 
 export function TwoFactorSection() {
   const user = useCurrentUser();
@@ -31,7 +37,7 @@ export function TwoFactorSection() {
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
   const start = useApiMutation({
-    fn: (_, api) => api.post<TotpEnrolment>("/api/me/totp"),
+    fn: (_, api) => api.call("beginTotp"),
     onSuccess: setEnrolment,
   });
 
@@ -109,19 +115,22 @@ function Enrolment({
   onCancel(): void;
   onConfirmed(codes: string[]): void;
 }) {
-  const [code, setCode] = useState("");
-  const digits = code.replace(/\s+/g, "");
-  const turnOn = useApiMutation({
-    fn: (value: string, api) =>
-      api.post<{ recoveryCodes: string[] }>("/api/me/totp/confirm", { code: value }),
-    onSuccess: (r) => onConfirmed(r.recoveryCodes),
+  // The contract's body: six digits (spaces are dropped as they are typed).
+  const form = useForm<ConfirmValues>({
+    initialValues: { code: "" },
+    validate: schemaResolver(contract.confirmTotp.body, { sync: true }),
   });
-
-  function confirm(e: FormEvent) {
-    e.preventDefault();
-    // A refused code is cleared so the next one can be typed at once.
-    turnOn.mutate(digits, { onError: () => setCode("") });
-  }
+  const turnOn = useApiMutation({
+    fn: (v: ConfirmValues, api) => api.call("confirmTotp", { body: v }),
+    form,
+    fields: ["code"],
+    onSuccess: (r) => onConfirmed(r.recoveryCodes),
+    // A refused code is cleared so the next one can be typed at once; the reason stays on the field.
+    onError: (e) => {
+      form.setFieldValue("code", "");
+      form.setFieldError("code", e instanceof Error ? e.message : String(e));
+    },
+  });
 
   return (
     <Paper withBorder radius="md" p="md" bg="var(--mantine-color-default-hover)" data-testid="totp-enrolment">
@@ -160,7 +169,7 @@ function Enrolment({
               {enrolment.otpauthUri}
             </Code>
           </Spoiler>
-          <form onSubmit={confirm}>
+          <form onSubmit={form.onSubmit((v) => turnOn.mutate(v))}>
             <Stack gap="sm">
               <Text size="sm">
                 <b>2.</b> Enter the 6-digit code the app shows now:
@@ -173,11 +182,11 @@ function Enrolment({
                   placeholder="123 456"
                   maxLength={7}
                   w={160}
-                  value={code}
-                  onChange={(e) => setCode(e.currentTarget.value.replace(/[^\d ]/g, ""))}
+                  {...form.getInputProps("code")}
+                  onChange={(e) => form.setFieldValue("code", e.currentTarget.value.replace(/\D/g, ""))}
                   styles={{ input: { letterSpacing: 4, textAlign: "center" } }}
                 />
-                <Button type="submit" loading={turnOn.isPending} disabled={digits.length !== 6}>
+                <Button type="submit" loading={turnOn.isPending} disabled={form.values.code.length !== 6}>
                   Turn on
                 </Button>
                 <Button variant="default" onClick={onCancel}>
@@ -201,31 +210,33 @@ function DisableModal({
   onClose(): void;
   onDisabled(): void;
 }) {
-  const [password, setPassword] = useState("");
+  const form = useForm<DisableValues>({
+    initialValues: { password: "" },
+    validate: schemaResolver(contract.disableTotp.body, { sync: true }),
+  });
   const turnOff = useApiMutation({
-    fn: (value: string, api) => api.del("/api/me/totp", { password: value }),
+    fn: (v: DisableValues, api) => api.call("disableTotp", { body: v }),
+    form,
+    fields: ["password"],
     onSuccess: () => {
-      setPassword("");
+      form.reset();
       onDisabled();
     },
+    // A wrong password (401) is said on the field it was typed in.
+    onError: (e) => form.setFieldError("password", e instanceof Error ? e.message : String(e)),
   });
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    turnOff.mutate(password);
-  }
 
   return (
     <Modal
       opened={opened}
       onClose={() => {
-        setPassword("");
+        form.reset();
         onClose();
       }}
       title="Turn off two-factor authentication?"
       centered
     >
-      <form onSubmit={submit}>
+      <form onSubmit={form.onSubmit((v) => turnOff.mutate(v))}>
         <Stack>
           <Text size="sm">
             Signing in will ask only for your password, and your recovery codes stop working. Confirm with
@@ -236,17 +247,13 @@ function DisableModal({
             autoComplete="current-password"
             required
             data-autofocus
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
+            {...form.getInputProps("password")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={turnOff.isPending} disabled={!password}>
+          <ModalActions onCancel={onClose}>
+            <Button type="submit" color="red" loading={turnOff.isPending} disabled={!form.values.password}>
               Turn off
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

@@ -1,9 +1,10 @@
 // Advisories: the list, a new advisory for a case, and the editor.
-import { Anchor, Badge, Button, Skeleton, Table } from "@mantine/core";
+import { Anchor, Badge, Button } from "@mantine/core";
 import { IconFileDescription, IconPlus } from "@tabler/icons-react";
 import { Link, Route, Routes } from "react-router";
 import { useCan } from "../../app/auth.tsx";
-import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiQuery } from "../../app/query.ts";
@@ -21,16 +22,42 @@ export function AdvisoriesPage() {
   );
 }
 
+const COLUMNS: Column<AdvisorySummary>[] = [
+  {
+    header: "Advisory",
+    cell: (a) => (
+      <Anchor component={Link} to={`/advisories/${a.id}`}>
+        {a.trackingId}: {a.title}
+      </Anchor>
+    ),
+  },
+  { header: "State", cell: (a) => <Badge color={STATE_COLORS[a.state]}>{a.state.replace("_", " ")}</Badge> },
+  { header: "Revision", cell: (a) => a.currentRevision },
+  {
+    header: "Public",
+    cell: (a) =>
+      a.publishedAt ? (
+        <Timestamp iso={a.publishedAt} />
+      ) : (
+        <Badge color="orange" variant="light">
+          embargoed
+        </Badge>
+      ),
+  },
+  { header: "Updated", cell: (a) => <Timestamp iso={a.updatedAt} relative /> },
+];
+
 function AdvisoryList() {
   const staff = useCan("advisories:read");
   const writes = useCan("advisories:write");
-  const q = useApiQuery<AdvisorySummary[]>(staff ? "/api/advisories" : null);
+  const q = useApiQuery("listAdvisories", staff ? {} : null);
   if (!staff)
     return (
-      <>
-        <PageHeader title="Advisories" description="What partners receive before public release." />
-        <ForStaff icon={IconFileDescription} what="Advisories" />
-      </>
+      <ForStaff
+        icon={IconFileDescription}
+        what="Advisories"
+        description="What partners receive before public release."
+      />
     );
   return (
     <>
@@ -45,54 +72,18 @@ function AdvisoryList() {
           )
         }
       />
-      <ErrorAlert error={q.error} />
-      {q.isLoading && !q.data && <Skeleton h={200} />}
-      {q.data?.length === 0 && (
-        <EmptyCapability
-          icon={IconFileDescription}
-          title="No advisories yet"
-          description="Write one for a verified case."
-        />
-      )}
+      <ListState
+        q={q}
+        empty={
+          <EmptyCapability
+            icon={IconFileDescription}
+            title="No advisories yet"
+            description="Write one for a verified case."
+          />
+        }
+      />
       {q.data && q.data.length > 0 && (
-        <Table striped aria-label="Advisories">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Advisory</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Revision</Table.Th>
-              <Table.Th>Public</Table.Th>
-              <Table.Th>Updated</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {q.data.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/advisories/${a.id}`}>
-                    {a.trackingId}: {a.title}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={STATE_COLORS[a.state]}>{a.state.replace("_", " ")}</Badge>
-                </Table.Td>
-                <Table.Td>{a.currentRevision}</Table.Td>
-                <Table.Td>
-                  {a.publishedAt ? (
-                    <Timestamp iso={a.publishedAt} />
-                  ) : (
-                    <Badge color="orange" variant="light">
-                      embargoed
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Timestamp iso={a.updatedAt} relative />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable striped aria-label="Advisories" rows={q.data} rowKey={(a) => a.id} columns={COLUMNS} />
       )}
     </>
   );

@@ -28,7 +28,7 @@ import { ReviewCard } from "./ReviewCard.tsx";
 
 export function AdvisoryEditor() {
   const { id = "" } = useParams();
-  const q = useApiQuery<Advisory>(`/api/advisories/${id}`);
+  const q = useApiQuery("getAdvisory", { params: { id } });
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return <Skeleton h={400} />;
   return <Editor a={q.data} />;
@@ -56,12 +56,15 @@ function Editor({ a }: { a: Advisory }) {
   }, [a, setValues, resetDirty]);
   const save = useApiMutation({
     fn: (v: RevisionValues, api) =>
-      api.put(`/api/advisories/${a.id}`, {
-        revision: a.currentRevision,
-        title: v.title,
-        products: textToProducts(v.products),
-        sections: v.sections,
-        ...(v.changeNote ? { changeNote: v.changeNote } : {}),
+      api.call("reviseAdvisory", {
+        params: { id: a.id },
+        body: {
+          revision: a.currentRevision,
+          title: v.title,
+          products: textToProducts(v.products),
+          sections: v.sections,
+          ...(v.changeNote ? { changeNote: v.changeNote } : {}),
+        },
       }),
     invalidates: [`/api/advisories/${a.id}`, "/api/advisories"],
     success: "Saved as a new revision",

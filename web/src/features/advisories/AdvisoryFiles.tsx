@@ -1,7 +1,12 @@
 // An advisory's files: detection rules and proofs of concept, uploaded per section.
 import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { isOneOf } from "../../app/choices.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+
+const FILE_SECTIONS = ["detection", "poc"] as const;
+type FileSection = (typeof FILE_SECTIONS)[number];
+
 import type { Advisory } from "./model.ts";
 
 /** Detection rules and proof-of-concept files: sealed on the server, every download audited. */
@@ -9,10 +14,10 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
   const [section, setSection] = useState<string | null>("detection");
   const [files, setFiles] = useState<File[]>([]);
   const upload = useApiMutation({
-    fn: (v: { section: string; files: File[] }, api) => {
+    fn: (v: { section: FileSection; files: File[] }, api) => {
       const fd = new FormData();
       for (const f of v.files) fd.append("file", f, f.name);
-      return api.upload(`/api/advisories/${a.id}/files`, fd, { query: { section: v.section } });
+      return api.call("addAdvisoryFiles", { params: { id: a.id }, body: fd, query: { section: v.section } });
     },
     invalidates: [`/api/advisories/${a.id}`],
     onSuccess: () => setFiles([]),
@@ -63,7 +68,7 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
           variant="light"
           disabled={files.length === 0 || !section}
           loading={upload.isPending}
-          onClick={() => section && upload.mutate({ section, files })}
+          onClick={() => isOneOf(FILE_SECTIONS, section) && upload.mutate({ section, files })}
         >
           Upload
         </Button>

@@ -1,17 +1,28 @@
 // An advisory as each content level sees it, and the diff between two revisions.
+
 import { Alert, Card, Code, Group, Paper, SegmentedControl, Select, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import type { ContentLevel } from "../../../../src/contract/enums.ts";
+import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { type Advisory, type Content, type Diff, LEVELS, SECTION_TITLES, SECTIONS, whoIs } from "./model.ts";
+import { type Advisory, LEVELS, SECTION_TITLES, SECTIONS, whoIs } from "./model.ts";
 
 export function AdvisoryPreview({ a }: { a: Advisory }) {
-  const [level, setLevel] = useState<string>("public");
-  const q = useApiQuery<Content>(`/api/advisories/${a.id}/content`, { level, revision: a.currentRevision });
+  const [level, setLevel] = useState<ContentLevel>("public");
+  const q = useApiQuery("getAdvisoryContent", {
+    params: { id: a.id },
+    query: { level, revision: a.currentRevision },
+  });
   return (
     <Stack maw={900}>
-      <SegmentedControl aria-label="Content level" value={level} onChange={setLevel} data={[...LEVELS]} />
+      <SegmentedControl
+        aria-label="Content level"
+        value={level}
+        onChange={(v) => isOneOf(LEVELS, v) && setLevel(v)}
+        data={[...LEVELS]}
+      />
       <ErrorAlert error={q.error} />
       {q.data && (
         <Paper withBorder p="lg" data-testid="preview">
@@ -36,7 +47,10 @@ export function AdvisoryPreview({ a }: { a: Advisory }) {
 export function Revisions({ a }: { a: Advisory }) {
   const [from, setFrom] = useState(String(Math.max(1, a.currentRevision - 1)));
   const [to, setTo] = useState(String(a.currentRevision));
-  const q = useApiQuery<Diff>(a.currentRevision > 1 ? `/api/advisories/${a.id}/diff` : null, { from, to });
+  const q = useApiQuery(
+    "diffAdvisory",
+    a.currentRevision > 1 ? { params: { id: a.id }, query: { from, to } } : null,
+  );
   const options = a.revisions.map((r) => ({ value: String(r.number), label: `Revision ${r.number}` }));
   return (
     <Stack maw={1000}>

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { PageHeader } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { CaseSummary } from "../cases/model.ts";
 import {
   CONTENT_FIELDS,
   ContentFields,
@@ -24,18 +23,20 @@ type NewAdvisoryValues = ContentValues & { caseId: string | null };
 export function NewAdvisory() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const cases = useApiQuery<CaseSummary[]>("/api/cases");
+  const cases = useApiQuery("listCases");
   const form = useForm<NewAdvisoryValues>({
     initialValues: { caseId: params.get("case"), title: "", products: "", sections: emptySections() },
     validate: schemaResolver(NewAdvisoryForm, { sync: true }),
   });
   const create = useApiMutation({
     fn: (v: NewAdvisoryValues, api) =>
-      api.post<{ id: string }>("/api/advisories", {
-        caseId: v.caseId,
-        title: v.title,
-        products: textToProducts(v.products),
-        sections: v.sections,
+      api.call("createAdvisory", {
+        body: {
+          caseId: v.caseId ?? "",
+          title: v.title,
+          products: textToProducts(v.products),
+          sections: v.sections,
+        },
       }),
     invalidates: ["/api/advisories"],
     form,

@@ -29,7 +29,10 @@ export function ReviewCard({ a }: { a: Advisory }) {
           <Button
             variant="light"
             onClick={() =>
-              act.mutate({ f: () => api.post(`/api/advisories/${a.id}/submit`), message: "Sent for review" })
+              act.mutate({
+                f: () => api.call("submitAdvisory", { params: { id: a.id } }),
+                message: "Sent for review",
+              })
             }
           >
             Ask for review
@@ -41,7 +44,11 @@ export function ReviewCard({ a }: { a: Advisory }) {
             disabled={author}
             onClick={() =>
               act.mutate({
-                f: () => api.post(`/api/advisories/${a.id}/approve`, { revision: a.currentRevision }),
+                f: () =>
+                  api.call("approveAdvisory", {
+                    params: { id: a.id },
+                    body: { revision: a.currentRevision },
+                  }),
                 message: "Approved",
               })
             }
@@ -93,7 +100,10 @@ export function ReviewCard({ a }: { a: Advisory }) {
               onClick={() =>
                 act.mutate({
                   f: async () => {
-                    await api.post(`/api/advisories/${a.id}/request-changes`, { comment: changes.trim() });
+                    await api.call("requestAdvisoryChanges", {
+                      params: { id: a.id },
+                      body: { comment: changes.trim() },
+                    });
                     setRequesting(false);
                     setChanges("");
                   },

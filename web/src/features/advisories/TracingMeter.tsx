@@ -40,7 +40,7 @@ export function TracingMeter({
   const [sent] = useDebouncedValue(sections, 600);
   const q = useQuery({
     queryKey: ["/api/advisories/tracing-meter", sent],
-    queryFn: ({ signal }) => api.post<Meter>("/api/advisories/tracing-meter", { sections: sent }, { signal }),
+    queryFn: ({ signal }) => api.call("advisoryTracingMeter", { body: { sections: sent } }, { signal }),
     placeholderData: keepPreviousData,
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -66,7 +66,9 @@ export function TracingMeter({
             a leaker can strip. Attached text files add their own points (shown on the release plan).
           </Text>
           <Table withTableBorder captionSide="top" data-testid="tracing-needed">
-            <Table.Caption>Points whole copies need to name the leakers (ε₁ = {m.epsilon.toExponential(0)})</Table.Caption>
+            <Table.Caption>
+              Points whole copies need to name the leakers (ε₁ = {m.epsilon.toExponential(0)})
+            </Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Leakers</Table.Th>

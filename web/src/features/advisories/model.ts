@@ -1,16 +1,14 @@
 // The advisories API as the web shell sees it: aliases of the API contract (src/contract/), and display helpers.
 
-import { CONTENT_LEVEL_NAMES, SECTIONS, type Section } from "../../../../src/contract/enums.ts";
+import {
+  CONTENT_LEVEL_NAMES,
+  SECTION_TITLES,
+  SECTIONS,
+  type Section,
+} from "../../../../src/contract/enums.ts";
 import type { Output } from "../../../../src/contract/index.ts";
 
-export { SECTIONS, type Section };
-export const SECTION_TITLES: Record<Section, string> = {
-  summary: "Summary",
-  details: "Technical details",
-  detection: "Detection guidance",
-  poc: "Proof of concept",
-  indicators: "Indicators of compromise",
-};
+export { SECTION_TITLES, SECTIONS, type Section };
 export const LEVELS = CONTENT_LEVEL_NAMES;
 
 export type AdvisorySummary = Output<"listAdvisories">[number];

@@ -8,7 +8,7 @@ import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
 import { apiKey, useApiQuery } from "../../app/query.ts";
-import type { AuditEntry, AuditPage as AuditPageData } from "../../app/types.ts";
+import type { AuditEntry } from "../../app/types.ts";
 import { AuditFilters, type Filters, NO_FILTERS } from "./AuditFilters.tsx";
 import { VerifyChain } from "./VerifyChain.tsx";
 
@@ -16,23 +16,23 @@ const PAGE_SIZE = 50;
 
 export function AuditPage() {
   const api = useApi();
-  const types = useApiQuery<{ types: string[] }>("/api/audit/types");
+  const types = useApiQuery("listAuditTypes");
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   // Pages of the log for the applied filters, each asked for with the sequence number it ends before.
   const query = {
     actor: applied.actor.trim(),
-    type: applied.type,
+    type: applied.type ?? undefined,
     from: localInputToIso(applied.from),
     to: localInputToIso(applied.to),
-    alerts: applied.alerts ? "true" : null,
+    alerts: applied.alerts ? ("true" as const) : undefined,
     limit: PAGE_SIZE,
   };
   const log = useInfiniteQuery({
     queryKey: apiKey("/api/audit", query),
     queryFn: ({ pageParam, signal }) =>
-      api.get<AuditPageData>("/api/audit", { query: { ...query, before: pageParam }, signal }),
+      api.call("listAudit", { query: { ...query, before: pageParam } }, { signal }),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });

@@ -4,12 +4,11 @@ import { IconCircleCheck, IconLinkOff, IconShieldCheck } from "@tabler/icons-rea
 import { useState } from "react";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import type { AuditVerification } from "../../app/types.ts";
 
 export function VerifyChain() {
   // Asked for by the button, never on its own: each check reads the whole chain and is audited.
   const [asked, setAsked] = useState(false);
-  const q = useApiQuery<AuditVerification>(asked ? "/api/audit/verify" : null, undefined, {
+  const q = useApiQuery("verifyAudit", asked ? {} : null, {
     staleTime: Number.POSITIVE_INFINITY,
   });
   const result = q.isFetching ? null : (q.data ?? null);

@@ -16,30 +16,57 @@ import {
   ThemeIcon,
   Title,
 } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { IconInfoCircle, IconShieldHalfFilled, IconShieldLock } from "@tabler/icons-react";
-import { type FormEvent, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useLocation } from "react-router";
+import { contract, type Input } from "../../../../src/contract/index.ts";
 import { ApiError } from "../../app/api.ts";
 import { useAuth } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
-import type { Health, Session } from "../../app/types.ts";
+import { fieldErrors } from "../../app/mutationErrors.ts";
+import type { Health } from "../../app/types.ts";
 
 type Step = "password" | "totp" | "recovery";
+type LoginValues = { step: Step; email: string; password: string; totp: string; recoveryCode: string };
+
+/** What the sign-in sends at this step: the password, then the code or the recovery code. */
+function loginBody(v: LoginValues): Input<"login">["body"] {
+  return {
+    email: v.email.trim(),
+    password: v.password,
+    ...(v.step === "totp" ? { totp: v.totp.replace(/\s+/g, "") } : {}),
+    ...(v.step === "recovery" ? { recoveryCode: v.recoveryCode.trim() } : {}),
+  };
+}
+
+/** The contract's login schema over what this step sends; each refusal on its field. */
+function validateLogin(v: LoginValues): Record<string, string> {
+  const r = contract.login.body.safeParse(loginBody(v));
+  if (r.success) return {};
+  return Object.fromEntries(r.error.issues.map((i) => [String(i.path[0] ?? "email"), i.message]));
+}
 
 export function LoginPage() {
   const { api, signIn } = useAuth();
   const [health, setHealth] = useState<Health | null>(null);
   useEffect(() => {
-    api.get<Health>("/api/health", { expectUnauthorized: true }).then(setHealth, () => {});
+    api.call("health").then(setHealth, () => {});
   }, [api]);
   const location = useLocation();
   const reason = (location.state as { reason?: string } | null)?.reason;
 
-  const [step, setStep] = useState<Step>("password");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [code, setCode] = useState("");
-  const [recoveryCode, setRecoveryCode] = useState("");
+  const form = useForm<LoginValues>({
+    initialValues: { step: "password", email: "", password: "", totp: "", recoveryCode: "" },
+    validate: validateLogin,
+  });
+  const { step, email, password, totp: code, recoveryCode } = form.values;
+  const setStep = (s: Step) => form.setFieldValue("step", s);
+  const setCode = (c: string) => form.setFieldValue("totp", c);
+  const switchTo = (s: Step) => {
+    setStep(s);
+    setError(null);
+  };
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // A lockout is per account: only the address that was refused waits, another may try at once.
@@ -47,17 +74,13 @@ export function LoginPage() {
   const waitSeconds = useSecondsUntil(lockout?.until ?? null);
   const blocked = waitSeconds > 0 && lockout?.email === email.trim();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit(values: LoginValues) {
     if (blocked) return;
     setError(null);
     setLockout(null);
     setBusy(true);
     try {
-      const body: Record<string, string> = { email: email.trim(), password };
-      if (step === "totp") body.totp = code.replace(/\s+/g, "");
-      if (step === "recovery") body.recoveryCode = recoveryCode.trim();
-      const session = await api.post<Session>("/api/auth/login", body, { expectUnauthorized: true });
+      const session = await api.call("login", { body: loginBody(values) });
       await signIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.code === "totp_required" && step === "password") {
@@ -66,6 +89,9 @@ export function LoginPage() {
       } else {
         setError(err);
         if (step === "totp") setCode("");
+        // A 400 names the fields it refused: each is marked where it was typed.
+        if (err instanceof ApiError && err.issues.length)
+          form.setErrors(fieldErrors(err.issues, ["email", "password", "totp", "recoveryCode"]));
         if (err instanceof ApiError && err.retryAfterSeconds) {
           setLockout({ email: email.trim(), until: Date.now() + err.retryAfterSeconds * 1000 });
         }
@@ -76,10 +102,8 @@ export function LoginPage() {
   }
 
   function backToPassword() {
-    setStep("password");
-    setPassword("");
-    setCode("");
-    setRecoveryCode("");
+    form.setValues({ step: "password", password: "", totp: "", recoveryCode: "" });
+    form.clearErrors();
     setError(null);
   }
 
@@ -99,7 +123,7 @@ export function LoginPage() {
         </Stack>
 
         <Paper withBorder shadow="sm" radius="md" p="xl">
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={form.onSubmit(submit)} noValidate>
             {step === "password" ? (
               <Stack>
                 <Title order={2} size="h4">
@@ -137,16 +161,14 @@ export function LoginPage() {
                   autoComplete="username"
                   required
                   autoFocus
-                  value={email}
-                  onChange={(e) => setEmail(e.currentTarget.value)}
+                  {...form.getInputProps("email")}
                 />
                 <PasswordInput
                   label="Password"
                   name="password"
                   autoComplete="current-password"
                   required
-                  value={password}
-                  onChange={(e) => setPassword(e.currentTarget.value)}
+                  {...form.getInputProps("password")}
                 />
                 <Button
                   type="submit"
@@ -183,7 +205,7 @@ export function LoginPage() {
                       maxLength={7}
                       required
                       autoFocus
-                      value={code}
+                      {...form.getInputProps("totp")}
                       onChange={(e) => setCode(e.currentTarget.value.replace(/[^\d ]/g, ""))}
                       styles={{ input: { fontSize: 20, letterSpacing: 6, textAlign: "center" } }}
                     />
@@ -195,17 +217,7 @@ export function LoginPage() {
                     >
                       Verify
                     </Button>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      size="sm"
-                      onClick={() => {
-                        setStep("recovery");
-                        setError(null);
-                      }}
-                    >
-                      Use a recovery code instead
-                    </Anchor>
+                    <StepLink onClick={() => switchTo("recovery")}>Use a recovery code instead</StepLink>
                   </>
                 ) : (
                   <>
@@ -219,24 +231,13 @@ export function LoginPage() {
                       autoComplete="off"
                       required
                       autoFocus
-                      value={recoveryCode}
-                      onChange={(e) => setRecoveryCode(e.currentTarget.value)}
+                      {...form.getInputProps("recoveryCode")}
                       styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
                     />
                     <Button type="submit" loading={busy} disabled={!recoveryCode.trim() || blocked} fullWidth>
                       Verify
                     </Button>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      size="sm"
-                      onClick={() => {
-                        setStep("totp");
-                        setError(null);
-                      }}
-                    >
-                      Use the authenticator app instead
-                    </Anchor>
+                    <StepLink onClick={() => switchTo("totp")}>Use the authenticator app instead</StepLink>
                   </>
                 )}
                 <Anchor component="button" type="button" size="sm" c="dimmed" onClick={backToPassword}>
@@ -248,6 +249,15 @@ export function LoginPage() {
         </Paper>
       </Box>
     </Center>
+  );
+}
+
+/** A link-styled button that switches the sign-in step. */
+function StepLink({ children, onClick }: { children: ReactNode; onClick(): void }) {
+  return (
+    <Anchor component="button" type="button" size="sm" onClick={onClick}>
+      {children}
+    </Anchor>
   );
 }
 

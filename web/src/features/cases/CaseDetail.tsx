@@ -19,25 +19,16 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { Messages } from "./Messages.tsx";
-import {
-  deadlineLabel,
-  PHASE_COLORS,
-  personName,
-  type ResearcherCase,
-  type StaffCase,
-  timelineText,
-} from "./model.ts";
+import { deadlineLabel, PHASE_COLORS, personName, type StaffCase, timelineText } from "./model.ts";
 import { Credits, NoteForm } from "./NotesAndCredits.tsx";
 import { ReporterView } from "./ReporterView.tsx";
 import { Scoring } from "./Scoring.tsx";
 import { Reporter, Transitions } from "./Transitions.tsx";
 import { Triage } from "./Triage.tsx";
 
-type CaseAnswer = ({ view: "staff" } & StaffCase) | ({ view: "researcher" } & ResearcherCase);
-
 export function CaseDetail() {
   const { id = "" } = useParams();
-  const q = useApiQuery<CaseAnswer>(`/api/cases/${id}`);
+  const q = useApiQuery("getCase", { params: { id } });
   if (q.error) return <ErrorAlert error={q.error} />;
   if (!q.data) return <Skeleton h={300} />;
   if (q.data.view === "researcher") return <ReporterView c={q.data} stale={[`/api/cases/${id}`]} />;
@@ -105,7 +96,7 @@ function StaffCaseView({ c }: { c: StaffCase }) {
             <Messages
               caseId={c.id}
               messages={c.messages}
-              postUrl={`/api/cases/${c.id}/messages`}
+              post={(body, api) => api.call("postCaseMessage", { params: { id: c.id }, body })}
               stale={[`/api/cases/${c.id}`]}
               staff
             />

@@ -2,32 +2,33 @@
 import { Anchor, Button, Card, Group, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
 import { IconMessage } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
+import type { ApiClient } from "../../app/api.ts";
 import { Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Message } from "./model.ts";
 
+type MessageIn = { body: string; parentId?: string };
+
 /** The message thread; replies name their parent. Used by staff and by the reporter's view. */
 export function Messages({
   messages,
-  postUrl,
   stale,
   staff,
   post,
 }: {
   caseId: string;
   messages: Message[];
-  postUrl: string;
   /** The reads that show this thread, read again after a message is sent. */
   stale: readonly string[];
   staff: boolean;
-  post?: (body: { body: string; parentId?: string }) => Promise<unknown>;
+  /** Sends one message (the staff's or the reporter's operation). */
+  post: (body: MessageIn, api: ApiClient) => Promise<unknown>;
 }) {
   const [body, setBody] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const byId = new Map(messages.map((m) => [m.id, m]));
   const send = useApiMutation({
-    fn: (payload: { body: string; parentId?: string }, api) =>
-      post ? post(payload) : api.post(postUrl, payload),
+    fn: post,
     invalidates: stale,
     onSuccess: () => {
       setBody("");

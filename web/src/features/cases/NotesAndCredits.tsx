@@ -1,13 +1,15 @@
 // Internal notes on a case's timeline, and the people credited for it with any bounty.
+
 import { Button, Card, Group, Select, Text, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { isOneOf } from "../../app/choices.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import { CREDIT_TYPES, type StaffCase } from "./model.ts";
+import { CREDIT_TYPES, type CreditType, type StaffCase } from "./model.ts";
 
 export function NoteForm({ caseId }: { caseId: string }) {
   const [body, setBody] = useState("");
   const add = useApiMutation({
-    fn: (text: string, api) => api.post(`/api/cases/${caseId}/notes`, { body: text }),
+    fn: (text: string, api) => api.call("addCaseNote", { params: { id: caseId }, body: { body: text } }),
     invalidates: [`/api/cases/${caseId}`],
     onSuccess: () => setBody(""),
   });
@@ -37,7 +39,8 @@ export function Credits({ c }: { c: StaffCase }) {
   const [name, setName] = useState("");
   const [type, setType] = useState<string | null>("finder");
   const credit = useApiMutation({
-    fn: (v: { name: string; type: string }, api) => api.post(`/api/cases/${c.id}/credits`, v),
+    fn: (v: { name: string; type: CreditType }, api) =>
+      api.call("addCaseCredit", { params: { id: c.id }, body: v }),
     invalidates: [`/api/cases/${c.id}`],
     onSuccess: () => setName(""),
   });
@@ -77,7 +80,7 @@ export function Credits({ c }: { c: StaffCase }) {
           variant="light"
           disabled={!name.trim() || !type}
           loading={credit.isPending}
-          onClick={() => type && credit.mutate({ name, type })}
+          onClick={() => isOneOf(CREDIT_TYPES, type) && credit.mutate({ name, type })}
         >
           Credit
         </Button>

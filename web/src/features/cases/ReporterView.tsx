@@ -13,6 +13,7 @@ export function ReporterView({
   c: ResearcherCase;
   /** The reads that show this case, read again after a message is sent. */
   stale: readonly string[];
+  /** Sends a message; by default as the signed-in reporter. */
   post?: (body: { body: string; parentId?: string }) => Promise<unknown>;
 }) {
   return (
@@ -32,10 +33,11 @@ export function ReporterView({
           <Messages
             caseId={c.id}
             messages={c.messages}
-            postUrl={`/api/reports/${c.id}/messages`}
             stale={stale}
             staff={false}
-            post={post}
+            post={(body, api) =>
+              post ? post(body) : api.call("postReporterMessage", { params: { caseId: c.id }, body })
+            }
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

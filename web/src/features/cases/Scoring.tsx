@@ -1,20 +1,10 @@
 // A case's CVSS score, CVE ID (entered or reserved from the pool) and CWE.
-import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useState } from "react";
-import { useApi } from "../../app/auth.tsx";
-import { useApiMutation } from "../../app/useApiMutation.ts";
+import { Card, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import type { StaffCase } from "./model.ts";
 
 export function Scoring({ c }: { c: StaffCase }) {
-  const api = useApi();
-  const [vector, setVector] = useState(c.cvss?.vector ?? "");
-  const [cve, setCve] = useState("");
-  const [cwe, setCwe] = useState(c.cwe ?? "");
-  const change = useApiMutation({
-    fn: (f: () => Promise<unknown>) => f(),
-    invalidates: [`/api/cases/${c.id}`, "/api/cases"],
-  });
-  const run = (f: () => Promise<unknown>) => change.mutate(f);
+  const stale = [`/api/cases/${c.id}`, "/api/cases"];
   return (
     <Card withBorder>
       <Title order={4} mb="xs">
@@ -39,48 +29,37 @@ export function Scoring({ c }: { c: StaffCase }) {
         </div>
       </SimpleGrid>
       <Stack gap="xs">
-        <Group gap="xs" align="flex-end">
-          <TextInput
-            style={{ flex: 1 }}
-            label="CVSS 4.0 or 3.1 vector"
-            placeholder="CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
-            value={vector}
-            onChange={(e) => setVector(e.currentTarget.value.trim())}
-          />
-          <Button onClick={() => run(() => api.put(`/api/cases/${c.id}/cvss`, { vector }))}>Score</Button>
-        </Group>
+        <OneFieldForm
+          field="vector"
+          label="CVSS 4.0 or 3.1 vector"
+          placeholder="CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+          initial={c.cvss?.vector ?? ""}
+          button="Score"
+          variant="filled"
+          invalidates={stale}
+          submit={(vector, api) => api.call("setCaseCvss", { params: { id: c.id }, body: { vector } })}
+        />
         {!c.cveId && (
-          <Group gap="xs" align="flex-end">
-            <TextInput
-              style={{ flex: 1 }}
-              label="CVE ID"
-              placeholder="from the pool if empty"
-              value={cve}
-              onChange={(e) => setCve(e.currentTarget.value.trim())}
-            />
-            <Button
-              variant="light"
-              onClick={() => run(() => api.put(`/api/cases/${c.id}/cve`, cve ? { cveId: cve } : {}))}
-            >
-              {cve ? "Enter" : "Reserve"}
-            </Button>
-          </Group>
-        )}
-        <Group gap="xs" align="flex-end">
-          <TextInput
-            style={{ flex: 1 }}
-            label="CWE"
-            placeholder="CWE-287"
-            value={cwe}
-            onChange={(e) => setCwe(e.currentTarget.value.trim())}
+          <OneFieldForm
+            field="cveId"
+            label="CVE ID"
+            placeholder="from the pool if empty"
+            button={(cve) => (cve ? "Enter" : "Reserve")}
+            invalidates={stale}
+            submit={(cveId, api) =>
+              api.call("assignCaseCve", { params: { id: c.id }, body: cveId ? { cveId } : {} })
+            }
           />
-          <Button
-            variant="light"
-            onClick={() => run(() => api.patch(`/api/cases/${c.id}`, { cwe: cwe || null }))}
-          >
-            Save
-          </Button>
-        </Group>
+        )}
+        <OneFieldForm
+          field="cwe"
+          label="CWE"
+          placeholder="CWE-287"
+          initial={c.cwe ?? ""}
+          button="Save"
+          invalidates={stale}
+          submit={(cwe, api) => api.call("updateCase", { params: { id: c.id }, body: { cwe: cwe || null } })}
+        />
       </Stack>
     </Card>
   );

@@ -2,7 +2,7 @@
 import { Anchor, Button, Card, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import { PHASE_COLORS, type StaffCase } from "./model.ts";
+import { PHASE_COLORS, type Phase, type StaffCase } from "./model.ts";
 
 /** Who reported the case and how to reach them (staff only: the server sends it with cases:read). */
 export function Reporter({ c }: { c: StaffCase }) {
@@ -39,11 +39,14 @@ export function Transitions({ c }: { c: StaffCase }) {
   const [reason, setReason] = useState("");
   const [duplicateOf, setDuplicateOf] = useState("");
   const move = useApiMutation({
-    fn: (to: string, api) =>
-      api.post(`/api/cases/${c.id}/transitions`, {
-        to,
-        ...(reason ? { reason } : {}),
-        ...(to === "duplicate" ? { duplicateOf } : {}),
+    fn: (to: Phase, api) =>
+      api.call("transitionCase", {
+        params: { id: c.id },
+        body: {
+          to,
+          ...(reason ? { reason } : {}),
+          ...(to === "duplicate" ? { duplicateOf } : {}),
+        },
       }),
     invalidates: [`/api/cases/${c.id}`, "/api/cases"],
     success: (_, to) => `Case moved to ${to}`,

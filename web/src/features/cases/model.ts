@@ -1,9 +1,9 @@
 // The cases API as the web shell sees it: aliases of the API contract (src/contract/), and display helpers.
 
-import { CREDIT_TYPES, PHASES, type Phase } from "../../../../src/contract/enums.ts";
+import { CREDIT_TYPES, type CreditType, PHASES, type Phase } from "../../../../src/contract/enums.ts";
 import type { Output } from "../../../../src/contract/index.ts";
 
-export { CREDIT_TYPES, PHASES, type Phase };
+export { CREDIT_TYPES, type CreditType, PHASES, type Phase };
 
 export const PHASE_COLORS: Record<Phase, string> = {
   received: "gray",

@@ -14,7 +14,6 @@ const PasteForm = z.object({
 type PasteValues = z.infer<typeof PasteForm>;
 
 export function AddEvidence({ investigationId }: { investigationId: string }) {
-  const path = `/api/investigations/${investigationId}/evidence`;
   const [dragging, setDragging] = useState(false);
   const upload = useApiMutation({
     fn: async (files: File[], api) => {
@@ -22,7 +21,7 @@ export function AddEvidence({ investigationId }: { investigationId: string }) {
         const fd = new FormData();
         fd.append("file", f, f.name);
         try {
-          await api.upload(path, fd);
+          await api.call("addInvestigationEvidence", { params: { id: investigationId }, body: fd });
         } catch (e) {
           // Say which file was refused; the ones before it are kept.
           if (e instanceof ApiError)
@@ -32,7 +31,7 @@ export function AddEvidence({ investigationId }: { investigationId: string }) {
               `${f.name}: ${e.message}`,
               e.requestId,
               e.retryAfterSeconds,
-              e.issues,
+              e.details,
             );
           throw e;
         }
@@ -46,7 +45,8 @@ export function AddEvidence({ investigationId }: { investigationId: string }) {
     validate: schemaResolver(PasteForm, { sync: true }),
   });
   const paste = useApiMutation({
-    fn: (v: PasteValues, api) => api.post(path, { kind: "text", ...v }),
+    fn: (v: PasteValues, api) =>
+      api.call("addInvestigationEvidence", { params: { id: investigationId }, body: { kind: "text", ...v } }),
     invalidates: [`/api/investigations/${investigationId}`],
     success: "Evidence added",
     form,

@@ -4,19 +4,15 @@ import { Text } from "@mantine/core";
 import { useQueries } from "@tanstack/react-query";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
-import { apiKey } from "../../app/query.ts";
+import { callQuery } from "../../app/query.ts";
 import { type Detail, WORD } from "./model.ts";
 
 export function EvidenceText({ detail: d }: { detail: Detail }) {
   const api = useApi();
   const reads = useQueries({
-    queries: d.evidence.map((e) => {
-      const path = `/api/investigations/${d.id}/evidence/${e.id}`;
-      return {
-        queryKey: apiKey(path),
-        queryFn: ({ signal }: { signal: AbortSignal }) => api.get<{ text: string }>(path, { signal }),
-      };
-    }),
+    queries: d.evidence.map((e) =>
+      callQuery(api, "readInvestigationEvidence", { params: { id: d.id, evidenceId: e.id } }),
+    ),
   });
   const failed = reads.find((r) => r.error);
   if (failed) return <ErrorAlert error={failed.error} />;

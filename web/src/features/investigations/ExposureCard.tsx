@@ -2,11 +2,22 @@
 // acknowledged), and how likely an independent start is for each wave's window.
 import { Card, Stack, Table, Text, Title } from "@mantine/core";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { type Exposure, formatBound } from "./model.ts";
 
+const COLUMNS: Column<Exposure["recipients"][number]>[] = [
+  { header: "Partner", cell: (r) => `${r.partnerName} (${r.partnerStatus})` },
+  { header: "Recipient", cell: (r) => `${r.recipientKind} ${r.recipientId}` },
+  { header: "Content", cell: (r) => r.sections.join(", ") },
+  { header: "Delivered", cell: (r) => <Timestamp iso={r.deliveredAt} /> },
+  { header: "First read", cell: (r) => <Timestamp iso={r.firstReadAt} /> },
+  { header: "Reads", cell: (r) => r.reads.length },
+  { header: "Acknowledged", cell: (r) => r.acks.map((a) => a.status).join(", ") || "—" },
+];
+
 export function ExposureCard({ id }: { id: string }) {
-  const q = useApiQuery<Exposure>(`/api/investigations/${id}/exposure`);
+  const q = useApiQuery("investigationExposure", { params: { id } });
   const x = q.data;
   return (
     <Card withBorder>
@@ -28,43 +39,13 @@ export function ExposureCard({ id }: { id: string }) {
             {x.byObserved.members} members had a copy.
           </Text>
           {x.recipients.length > 0 && (
-            <Table
+            <DataTable
               aria-label="Exposure: each recipient's copy"
               style={{ display: "block", maxHeight: 320, overflow: "auto" }}
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>Recipient</Table.Th>
-                  <Table.Th>Content</Table.Th>
-                  <Table.Th>Delivered</Table.Th>
-                  <Table.Th>First read</Table.Th>
-                  <Table.Th>Reads</Table.Th>
-                  <Table.Th>Acknowledged</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {x.recipients.map((r) => (
-                  <Table.Tr key={r.deliveryId}>
-                    <Table.Td>
-                      {r.partnerName} ({r.partnerStatus})
-                    </Table.Td>
-                    <Table.Td>
-                      {r.recipientKind} {r.recipientId}
-                    </Table.Td>
-                    <Table.Td>{r.sections.join(", ")}</Table.Td>
-                    <Table.Td>
-                      <Timestamp iso={r.deliveredAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Timestamp iso={r.firstReadAt} />
-                    </Table.Td>
-                    <Table.Td>{r.reads.length}</Table.Td>
-                    <Table.Td>{r.acks.map((a) => a.status).join(", ") || "—"}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              rows={x.recipients}
+              rowKey={(r) => r.deliveryId}
+              columns={COLUMNS}
+            />
           )}
           <ReadsTable x={x} />
           {x.notes.map((n) => (

@@ -27,10 +27,13 @@ export function FindingsCard({
 }) {
   const propose = useApiMutation({
     fn: ({ action, r }: Proposal, api) =>
-      api.post(`/api/investigations/${investigationId}/proposals`, {
-        action,
-        partnerId: r.partnerId,
-        reason: `${r.kind} ${r.recipientId} of ${r.partnerName} accused: score ${r.score.toFixed(1)} over threshold ${r.threshold.toFixed(1)}, bound ${formatBound(r.bound)}`,
+      api.call("proposeInvestigationAction", {
+        params: { id: investigationId },
+        body: {
+          action,
+          partnerId: r.partnerId,
+          reason: `${r.kind} ${r.recipientId} of ${r.partnerName} accused: score ${r.score.toFixed(1)} over threshold ${r.threshold.toFixed(1)}, bound ${formatBound(r.bound)}`,
+        },
       }),
     invalidates: [`/api/investigations/${investigationId}`],
     success: (_, { action }) =>

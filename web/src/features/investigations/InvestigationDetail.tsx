@@ -9,13 +9,12 @@ import { useApiQuery } from "../../app/query.ts";
 import { EvidenceCard } from "./EvidenceCard.tsx";
 import { ExposureCard } from "./ExposureCard.tsx";
 import { FindingsCard } from "./FindingsCard.tsx";
-import type { Detail } from "./model.ts";
 import { TimelineCard } from "./TimelineCard.tsx";
 
 export function InvestigationDetail() {
   const { id = "" } = useParams();
   const canWrite = useCan("investigations:write");
-  const q = useApiQuery<Detail>(`/api/investigations/${id}`);
+  const q = useApiQuery("getInvestigation", { params: { id } });
   const d = q.data;
   if (!d) return <ErrorAlert error={q.error} />;
   const writable = canWrite && d.status === "open";

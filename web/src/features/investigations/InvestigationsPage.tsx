@@ -4,7 +4,6 @@
 import { IconFingerprint } from "@tabler/icons-react";
 import { Route, Routes } from "react-router";
 import { useCan } from "../../app/auth.tsx";
-import { PageHeader } from "../../app/components.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { InvestigationDetail } from "./InvestigationDetail.tsx";
 import { InvestigationList } from "./InvestigationList.tsx";
@@ -13,10 +12,7 @@ export function InvestigationsPage() {
   const canRead = useCan("investigations:read");
   if (!canRead)
     return (
-      <>
-        <PageHeader title="Investigations" description="Trace a leak back to its source." />
-        <ForStaff icon={IconFingerprint} what="Investigations" />
-      </>
+      <ForStaff icon={IconFingerprint} what="Investigations" description="Trace a leak back to its source." />
     );
   return (
     <Routes>

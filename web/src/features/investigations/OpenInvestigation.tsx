@@ -22,10 +22,12 @@ export function OpenInvestigation() {
   });
   const open = useApiMutation({
     fn: (v: OpenValues, api) =>
-      api.post<{ id: string }>("/api/investigations", {
-        title: v.title,
-        ...(v.advisoryId.trim() ? { advisoryId: v.advisoryId.trim() } : {}),
-        ...(v.observedAt ? { observedAt: localInputToIso(v.observedAt) } : {}),
+      api.call("openInvestigation", {
+        body: {
+          title: v.title,
+          ...(v.advisoryId.trim() ? { advisoryId: v.advisoryId.trim() } : {}),
+          ...(v.observedAt ? { observedAt: localInputToIso(v.observedAt) } : {}),
+        },
       }),
     invalidates: ["/api/investigations"],
     success: "Investigation opened",

@@ -5,10 +5,10 @@ import { Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { formatBound, type PartnerSuspicion } from "./model.ts";
+import { formatBound } from "./model.ts";
 
 export function PartnerSuspicionPanel({ partnerId }: { partnerId: string }) {
-  const q = useApiQuery<PartnerSuspicion>(`/api/forensics/suspicion/${partnerId}`);
+  const q = useApiQuery("getPartnerSuspicion", { params: { partnerId } });
   const s = q.data;
   const p = s?.partner;
   return (

@@ -5,10 +5,10 @@ import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { formatBound, type SuspicionList as List } from "./model.ts";
+import { formatBound } from "./model.ts";
 
 export function SuspicionList() {
-  const q = useApiQuery<List>("/api/forensics/suspicion");
+  const q = useApiQuery("listSuspicion");
   const s = q.data;
   return (
     <Card withBorder data-testid="suspicion">

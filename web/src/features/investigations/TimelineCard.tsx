@@ -44,7 +44,8 @@ function NoteForm({ investigationId }: { investigationId: string }) {
     validate: schemaResolver(NoteValues, { sync: true }),
   });
   const note = useApiMutation({
-    fn: (v: { text: string }, api) => api.post(`/api/investigations/${investigationId}/notes`, v),
+    fn: (v: { text: string }, api) =>
+      api.call("addInvestigationNote", { params: { id: investigationId }, body: v }),
     invalidates: [`/api/investigations/${investigationId}`],
     success: "Note added",
     form,
@@ -71,7 +72,8 @@ function CloseForm({ investigationId }: { investigationId: string }) {
     validate: schemaResolver(CloseValues, { sync: true }),
   });
   const close = useApiMutation({
-    fn: (v: { conclusion: string }, api) => api.post(`/api/investigations/${investigationId}/close`, v),
+    fn: (v: { conclusion: string }, api) =>
+      api.call("closeInvestigation", { params: { id: investigationId }, body: v }),
     // The list shows the status too.
     invalidates: ["/api/investigations"],
     success: "Investigation closed",

@@ -42,7 +42,7 @@ export function OverviewPage() {
   const actions = state.status === "signed_in" ? state.session.actions : [];
   const staff = actions.includes("programme:overview");
   // Programme-wide counts are for staff; if the route fails, an empty programme is still the truth to show.
-  const overview = useApiQuery<Overview>(staff ? "/api/overview" : null);
+  const overview = useApiQuery("overview", staff ? {} : null);
   const counts = overview.data ?? EMPTY;
   const loading = overview.isLoading && !overview.data;
   const empty = counts.partners === 0 && counts.openCases === 0 && counts.advisories === 0;

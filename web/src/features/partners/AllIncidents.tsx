@@ -1,18 +1,22 @@
 // Every partner's incidents for investigators: self-reported leaks and staff reports, open first.
+
 import { Anchor, SegmentedControl, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
+import { INCIDENT_STATUSES } from "../../../../src/contract/enums.ts";
+import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
-import type { Incident, PartnerListItem } from "./model.ts";
 
 export function AllIncidents() {
   const [status, setStatus] = useState("open");
-  const list = useApiQuery<{ incidents: (Incident & { partnerId: string })[] }>("/api/incidents", {
-    status: status === "all" ? null : status,
+  const list = useApiQuery("listIncidents", {
+    query: {
+      status: oneOf(INCIDENT_STATUSES, status),
+    },
   });
-  const partners = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners");
+  const partners = useApiQuery("listPartners");
   const names = new Map((partners.data?.partners ?? []).map((p) => [p.id, p.name]));
   const incidents = list.data?.incidents ?? [];
   return (

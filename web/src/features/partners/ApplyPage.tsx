@@ -80,9 +80,11 @@ export function ApplyPage() {
   const [done, setDone] = useState<string | null>(null);
   const apply = useApiMutation({
     fn: (v: ApplicationValues, api) =>
-      api.post<{ partnerId: string }>("/api/partner-applications", {
-        ...v,
-        organisation: { ...v.organisation, customers: Number(v.organisation.customers) },
+      api.call("applyAsPartner", {
+        body: {
+          ...v,
+          organisation: { ...v.organisation, customers: Number(v.organisation.customers) },
+        },
       }),
     form,
     onSuccess: (r) => setDone(r.partnerId),

@@ -24,17 +24,16 @@ import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
 
 export function ApprovalQueue() {
   const approver = useCan("partners:approve");
-  const queue = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
-    status: "applicant,under_review",
+  const queue = useApiQuery("listPartners", {
+    query: {
+      status: "applicant,under_review",
+    },
   });
   const [rejecting, setRejecting] = useState<PartnerListItem | null>(null);
   const [reason, setReason] = useState("");
 
   const approve = useApiMutation({
-    fn: (p: PartnerListItem, api) =>
-      api.post<{ status: string; approvals: number; approvalsNeeded: number }>(
-        `/api/partners/${p.id}/approvals`,
-      ),
+    fn: (p: PartnerListItem, api) => api.call("approvePartner", { params: { id: p.id } }),
     invalidates: ["/api/partners"],
     success: (r, p) =>
       r.status === "active"
@@ -43,7 +42,7 @@ export function ApprovalQueue() {
   });
 
   const reject = useApiMutation({
-    fn: (p: PartnerListItem, api) => api.post(`/api/partners/${p.id}/reject`, { reason }),
+    fn: (p: PartnerListItem, api) => api.call("rejectPartner", { params: { id: p.id }, body: { reason } }),
     invalidates: ["/api/partners"],
     success: (_, p) => `Rejected ${p.name}`,
     onSuccess: () => {

@@ -4,10 +4,10 @@ import { useState } from "react";
 import { Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import { ATTESTATION_LABELS, type Attestations, type Scorecard } from "./model.ts";
+import { ATTESTATION_LABELS, type Attestations } from "./model.ts";
 
 export function AttestationSection({ partnerId, canRenew }: { partnerId: string; canRenew: boolean }) {
-  const sc = useApiQuery<Scorecard>(`/api/partners/${partnerId}/scorecard`);
+  const sc = useApiQuery("partnerScorecard", { params: { id: partnerId } });
   const [checked, setChecked] = useState<Attestations>({
     securityVendor: false,
     noOffensiveTools: false,
@@ -15,7 +15,7 @@ export function AttestationSection({ partnerId, canRenew }: { partnerId: string;
     reportLeaks: false,
   });
   const renew = useApiMutation({
-    fn: (body: Attestations, api) => api.post(`/api/partners/${partnerId}/attestations`, body),
+    fn: (body: Attestations, api) => api.call("renewAttestation", { params: { id: partnerId }, body }),
     invalidates: [`/api/partners/${partnerId}`],
     success: "Attestation renewed for a year",
   });

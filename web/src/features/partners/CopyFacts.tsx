@@ -1,12 +1,9 @@
 // Beside a partner's copy: when the embargo ends and the advisory's identifiers.
 import { Code, Paper, SimpleGrid, Text } from "@mantine/core";
+import type { Output } from "../../../../src/contract/index.ts";
 import { formatLocal, formatUtc } from "../../app/format.ts";
 
-export type CopyIdentifiers = {
-  cveIds: string[];
-  cvss: { version: string; vector: string; score: number; severity: string } | null;
-  cwe: { id: string; name: string } | null;
-};
+export type CopyIdentifiers = Output<"getPartnerAdvisory">["identifiers"];
 
 /**
  * What a partner needs beside the text of its copy: when the embargo ends (T0 in UTC and in the

@@ -1,9 +1,13 @@
 // The partner directory with filters (status, country, tier, kind, name).
+
 import { Anchor, Badge, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
+import { PARTNER_KINDS } from "../../../../src/contract/enums.ts";
+import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import {
   COUNTRY_OPTIONS,
@@ -14,7 +18,6 @@ import {
   STATUS_COLORS,
   STATUSES,
   statusLabel,
-  type Tier,
 } from "./model.ts";
 
 export function StatusBadge({ status }: { status: string }) {
@@ -40,19 +43,58 @@ export function EffectiveTier({ tier, effective }: { tier: string; effective: st
   );
 }
 
+const COLUMNS: Column<PartnerListItem>[] = [
+  {
+    header: "Partner",
+    cell: (p) => (
+      <>
+        <Anchor component={Link} to={`/partners/${p.id}`} fw={500}>
+          {p.name}
+        </Anchor>
+        <Text size="xs" c="dimmed">
+          {p.legalName}
+        </Text>
+        {p.duplicate && (
+          <Badge color="orange" variant="light" size="xs" title={p.duplicate.reasons.join("\n")}>
+            Possible duplicate
+          </Badge>
+        )}
+      </>
+    ),
+  },
+  { header: "Status", cell: (p) => <StatusBadge status={p.status} /> },
+  {
+    header: "Tier",
+    th: { title: "What the partner receives now, after policy and sanctions" },
+    td: { "data-testid": "tier-cell" },
+    cell: (p) => <EffectiveTier tier={p.tier} effective={p.effectiveTier} />,
+  },
+  { header: "Headquarters", cell: (p) => countryName(p.country) },
+  { header: "Staff countries", cell: (p) => p.staffCountries.join(", ") || "—" },
+  { header: "Kind", cell: (p) => KIND_LABELS[p.kind] ?? p.kind },
+  {
+    header: "Customers",
+    th: { ta: "right" },
+    td: { ta: "right" },
+    cell: (p) => p.customers.toLocaleString("en"),
+  },
+];
+
 export function Directory() {
   const [status, setStatus] = useState<string | null>(null);
   const [country, setCountry] = useState<string | null>(null);
   const [tier, setTier] = useState<string | null>(null);
   const [kind, setKind] = useState<string | null>(null);
   const [q, setQ] = useState("");
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
-  const list = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners", {
-    status,
-    country,
-    tier,
-    kind,
-    q,
+  const tiers = useApiQuery("listTiers");
+  const list = useApiQuery("listPartners", {
+    query: {
+      status: status ?? undefined,
+      country: country ?? undefined,
+      tier: tier ?? undefined,
+      kind: oneOf(PARTNER_KINDS, kind),
+      q,
+    },
   });
   const partners = list.data?.partners ?? [];
   return (
@@ -102,48 +144,14 @@ export function Directory() {
       <ErrorAlert error={list.error} />
       <Paper withBorder radius="md">
         <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="sm" highlightOnHover data-testid="partners-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Partner</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th title="What the partner receives now, after policy and sanctions">Tier</Table.Th>
-                <Table.Th>Headquarters</Table.Th>
-                <Table.Th>Staff countries</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th ta="right">Customers</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {partners.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/partners/${p.id}`} fw={500}>
-                      {p.name}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {p.legalName}
-                    </Text>
-                    {p.duplicate && (
-                      <Badge color="orange" variant="light" size="xs" title={p.duplicate.reasons.join("\n")}>
-                        Possible duplicate
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={p.status} />
-                  </Table.Td>
-                  <Table.Td data-testid="tier-cell">
-                    <EffectiveTier tier={p.tier} effective={p.effectiveTier} />
-                  </Table.Td>
-                  <Table.Td>{countryName(p.country)}</Table.Td>
-                  <Table.Td>{p.staffCountries.join(", ") || "—"}</Table.Td>
-                  <Table.Td>{KIND_LABELS[p.kind] ?? p.kind}</Table.Td>
-                  <Table.Td ta="right">{p.customers.toLocaleString("en")}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DataTable
+            verticalSpacing="sm"
+            highlightOnHover
+            data-testid="partners-table"
+            rows={partners}
+            rowKey={(p) => p.id}
+            columns={COLUMNS}
+          />
         </Table.ScrollContainer>
         {!list.isLoading && partners.length === 0 && (
           <Text c="dimmed" ta="center" p="lg">

@@ -4,16 +4,15 @@ import { useState } from "react";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { Evidence } from "./model.ts";
 
 export function EvidenceSection({ partnerId, canUpload }: { partnerId: string; canUpload: boolean }) {
-  const list = useApiQuery<{ evidence: Evidence[] }>(`/api/partners/${partnerId}/evidence`);
+  const list = useApiQuery("listEvidence", { params: { id: partnerId } });
   const [file, setFile] = useState<File | null>(null);
   const upload = useApiMutation({
     fn: (f: File, api) => {
       const form = new FormData();
       form.append("file", f);
-      return api.upload(`/api/partners/${partnerId}/evidence`, form);
+      return api.call("uploadEvidence", { params: { id: partnerId }, body: form });
     },
     invalidates: [`/api/partners/${partnerId}`],
     onSuccess: () => setFile(null),

@@ -16,7 +16,8 @@ export function IncidentCard({
 }) {
   const [resolution, setResolution] = useState("");
   const close = useApiMutation({
-    fn: (text: string, api) => api.post(`/api/incidents/${i.id}/close`, { resolution: text }),
+    fn: (text: string, api) =>
+      api.call("closeIncident", { params: { id: i.id }, body: { resolution: text } }),
     invalidates: [`/api/partners/${partnerId}`, "/api/incidents"],
   });
   return (

@@ -6,7 +6,6 @@ import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
-import type { Incident } from "./model.ts";
 
 const ReportForm = z.object({
   whatLeaked: z.string().trim().min(1, "say what leaked"),
@@ -24,13 +23,13 @@ export function IncidentsSection({
   canReport: boolean;
   canClose: boolean;
 }) {
-  const list = useApiQuery<{ incidents: Incident[] }>(`/api/partners/${partnerId}/incidents`);
+  const list = useApiQuery("listPartnerIncidents", { params: { id: partnerId } });
   const form = useForm<ReportValues>({
     initialValues: { whatLeaked: "", toWhom: "", when: "" },
     validate: schemaResolver(ReportForm, { sync: true }),
   });
   const report = useApiMutation({
-    fn: (v: ReportValues, api) => api.post(`/api/partners/${partnerId}/incidents`, v),
+    fn: (v: ReportValues, api) => api.call("reportIncident", { params: { id: partnerId }, body: v }),
     invalidates: [`/api/partners/${partnerId}`, "/api/incidents"],
     form,
     fields: ["whatLeaked", "toWhom", "when"],

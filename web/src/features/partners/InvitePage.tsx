@@ -9,8 +9,7 @@ export function InvitePage() {
   const [password, setPassword] = useState("");
   const [email, setEmail] = useState<string | null>(null);
   const accept = useApiMutation({
-    fn: (value: string, api) =>
-      api.post<{ email: string }>(`/api/invites/${encodeURIComponent(token)}/accept`, { password: value }),
+    fn: (value: string, api) => api.call("acceptInvite", { params: { token }, body: { password: value } }),
     onSuccess: (r) => setEmail(r.email),
   });
 

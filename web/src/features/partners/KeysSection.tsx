@@ -1,22 +1,35 @@
 // A partner's OpenPGP keys: advisories sent by email are encrypted to them.
 import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
-import { useState } from "react";
+import { schemaResolver, useForm } from "@mantine/form";
+import { z } from "zod";
+import { contract } from "../../../../src/contract/index.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { MemberKey } from "./model.ts";
 
+// The contract's body, with the empty key said in words; the server reads the key and says what is wrong with it.
+const KeyForm = contract.registerMemberKey.body
+  .pick({ armored: true })
+  .extend({ armored: z.string().trim().min(1, "paste the public key").max(65_536, "at most 64 KiB") });
+type KeyValues = z.infer<typeof KeyForm>;
+
 export function KeysSection({ partnerId, canAdd }: { partnerId: string; canAdd: boolean }) {
-  const keys = useApiQuery<{ keys: MemberKey[] }>(`/api/partners/${partnerId}/keys`);
-  const [armored, setArmored] = useState("");
+  const keys = useApiQuery("listMemberKeys", { params: { id: partnerId } });
+  const form = useForm<KeyValues>({
+    initialValues: { armored: "" },
+    validate: schemaResolver(KeyForm, { sync: true }),
+  });
   const revoke = useApiMutation({
-    fn: (k: MemberKey, api) => api.del(`/api/partners/${partnerId}/keys/${k.id}`),
+    fn: (k: MemberKey, api) => api.call("revokeMemberKey", { params: { id: partnerId, keyId: k.id } }),
     invalidates: [`/api/partners/${partnerId}`],
   });
   const register = useApiMutation({
-    fn: (text: string, api) => api.post(`/api/partners/${partnerId}/keys`, { armored: text }),
+    fn: (v: KeyValues, api) => api.call("registerMemberKey", { params: { id: partnerId }, body: v }),
     invalidates: [`/api/partners/${partnerId}`],
-    onSuccess: () => setArmored(""),
+    form,
+    fields: ["armored"],
+    onSuccess: () => form.reset(),
   });
   return (
     <Stack>
@@ -46,23 +59,18 @@ export function KeysSection({ partnerId, canAdd }: { partnerId: string; canAdd: 
         </Card>
       ))}
       {canAdd && (
-        <Card withBorder radius="md">
+        <Card withBorder radius="md" component="form" onSubmit={form.onSubmit((v) => register.mutate(v))}>
           <Textarea
             label="Your OpenPGP public key (armored)"
             description="Advisories sent by email are encrypted to it. Never paste a private key."
             placeholder="-----BEGIN PGP PUBLIC KEY BLOCK-----"
-            value={armored}
-            onChange={(e) => setArmored(e.currentTarget.value)}
+            {...form.getInputProps("armored")}
             autosize
             minRows={4}
             styles={{ input: { fontFamily: "monospace", fontSize: 12 } }}
           />
           <Group justify="flex-end" mt="sm">
-            <Button
-              disabled={!armored.trim()}
-              loading={register.isPending}
-              onClick={() => register.mutate(armored)}
-            >
+            <Button type="submit" disabled={!form.values.armored.trim()} loading={register.isPending}>
               Register key
             </Button>
           </Group>

@@ -30,19 +30,19 @@ const InviteForm = z.object({
 type InviteValues = { email: string; role: string | null };
 
 export function MembersSection({ partnerId, canManage }: { partnerId: string; canManage: boolean }) {
-  const members = useApiQuery<{ members: Member[] }>(`/api/partners/${partnerId}/members`);
+  const members = useApiQuery("listPartnerMembers", { params: { id: partnerId } });
   const [invite, setInvite] = useState<{ inviteUrl: string; expiresAt: string } | null>(null);
   const form = useForm<InviteValues>({
     initialValues: { email: "", role: "partner_analyst" },
     validate: schemaResolver(InviteForm, { sync: true }),
   });
   const remove = useApiMutation({
-    fn: (m: Member, api) => api.del(`/api/partners/${partnerId}/members/${m.id}`),
+    fn: (m: Member, api) => api.call("removePartnerMember", { params: { id: partnerId, userId: m.id } }),
     invalidates: [`/api/partners/${partnerId}`],
   });
   const send = useApiMutation({
     fn: (v: InviteValues, api) =>
-      api.post<{ inviteUrl: string; expiresAt: string }>(`/api/partners/${partnerId}/members`, v),
+      api.call("invitePartnerMember", { params: { id: partnerId }, body: InviteForm.parse(v) }),
     invalidates: [`/api/partners/${partnerId}`],
     form,
     fields: ["email", "role"],

@@ -7,7 +7,6 @@ import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { AttestationSection } from "./AttestationSection.tsx";
-import type { Nda, Signature } from "./model.ts";
 
 const SignForm = z.object({
   name: z.string().trim().min(1, "give your full name"),
@@ -15,15 +14,15 @@ const SignForm = z.object({
 });
 
 export function NdaSection({ partnerId, canSign }: { partnerId: string; canSign: boolean }) {
-  const nda = useApiQuery<Nda>("/api/ndas/current");
-  const sigs = useApiQuery<{ signatures: Signature[] }>(`/api/partners/${partnerId}/nda-signatures`);
+  const nda = useApiQuery("currentNda");
+  const sigs = useApiQuery("listNdaSignatures", { params: { id: partnerId } });
   const form = useForm({
     initialValues: { name: "", title: "" },
     validate: schemaResolver(SignForm, { sync: true }),
   });
   const sign = useApiMutation({
     fn: (v: { version: number; name: string; title: string }, api) =>
-      api.post(`/api/partners/${partnerId}/nda-signatures`, v),
+      api.call("signNda", { params: { id: partnerId }, body: v }),
     invalidates: [`/api/partners/${partnerId}`],
     success: (_, v) => `NDA version ${v.version} signed`,
     form,

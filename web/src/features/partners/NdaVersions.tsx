@@ -7,14 +7,13 @@ import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { Nda } from "./model.ts";
 
 export function NdaVersions() {
   const canPublish = useCan("ndas:write");
-  const ndas = useApiQuery<{ ndas: Nda[] }>("/api/ndas");
+  const ndas = useApiQuery("listNdas");
   const [text, setText] = useState("");
   const publish = useApiMutation({
-    fn: (_, api) => api.post<{ version: number }>("/api/ndas", { text }),
+    fn: (_, api) => api.call("publishNda", { body: { text } }),
     invalidates: ["/api/ndas", "/api/partners"],
     success: (r) => `Published NDA version ${r.version}; every partner must sign it again`,
     onSuccess: () => setText(""),

@@ -4,18 +4,8 @@ import { Accordion, Badge, Group, Stack, Text } from "@mantine/core";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 
-type Message = {
-  id: string;
-  to: string;
-  subject: string;
-  kind: string;
-  body: string;
-  createdAt: string;
-  sentAt: string | null;
-};
-
 export function Outbox() {
-  const mail = useApiQuery<{ messages: Message[] }>("/api/outbox");
+  const mail = useApiQuery("listOutbox");
   const list = mail.data?.messages ?? [];
   return (
     <Stack>

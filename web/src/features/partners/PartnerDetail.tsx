@@ -13,13 +13,7 @@ import { EvidenceSection } from "./EvidenceSection.tsx";
 import { IncidentsSection } from "./IncidentsSection.tsx";
 import { KeysSection } from "./KeysSection.tsx";
 import { MembersSection } from "./MembersSection.tsx";
-import {
-  countryName,
-  type Eligibility,
-  KIND_LABELS,
-  type PartnerDetail,
-  type PartnerEvent,
-} from "./model.ts";
+import { countryName, KIND_LABELS } from "./model.ts";
 import { NdaSection } from "./NdaSection.tsx";
 import { PartnerTimeline } from "./PartnerTimeline.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
@@ -35,9 +29,9 @@ export function PartnerDetailPage() {
   const partnerAdmin = useCan("partner:manage");
   const closesIncidents = useCan("incidents:manage");
   const investigates = useCan("investigations:read");
-  const partner = useApiQuery<PartnerDetail>(`/api/partners/${id}`);
-  const eligibility = useApiQuery<Eligibility>(`/api/partners/${id}/eligibility`);
-  const events = useApiQuery<{ events: PartnerEvent[] }>(`/api/partners/${id}/events`);
+  const partner = useApiQuery("getPartner", { params: { id } });
+  const eligibility = useApiQuery("partnerEligibility", { params: { id } });
+  const events = useApiQuery("partnerTimeline", { params: { id } });
   const p = partner.data;
   if (partner.error) return <ErrorAlert error={partner.error} title="This partner cannot be shown" />;
   if (!p) return null;

@@ -2,13 +2,15 @@
 // edit a draft (as a form or as JSON); the preview evaluates the draft over every partner and lists
 // whose delivery would change, and nothing is saved until they say so.
 import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { IconPlus, IconScale } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
+import type { Input } from "../../../../src/contract/index.ts";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { Rule, Tier } from "./model.ts";
+import type { Rule } from "./model.ts";
 import {
   type Condition,
   type Effect,
@@ -19,16 +21,21 @@ import {
 } from "./PolicyRuleCard.tsx";
 
 type Preview = PolicyPreviewData;
+/** A rule as replacePolicyRules and previewPolicyRules take it. */
+type RuleIn = Input<"replacePolicyRules">["body"][number];
 type Draft = RuleDraft;
 
 let nextKey = 0;
-const toDraft = (r: Rule): Draft => ({
+const toDraft = (r: Rule | RuleIn): Draft => ({
   ...r,
   key: nextKey++,
+  enabled: r.enabled ?? true,
   condition: r.condition as Condition,
   effect: r.effect as Effect,
 });
-const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
+// A draft is what the admin typed (the JSON editor takes anything): the server checks it against the
+// contract's schema and a refusal names the rule and field at fault.
+const fromDraft = ({ key: _key, ...r }: Draft): RuleIn => {
   const condition = Object.fromEntries(
     Object.entries(r.condition).filter(([, v]) => !(Array.isArray(v) && v.length === 0) && v !== undefined),
   );
@@ -38,47 +45,59 @@ const fromDraft = ({ key: _key, ...r }: Draft): Rule => {
       : r.effect.type === "remove_content"
         ? { type: "remove_content", content: r.effect.content ?? [] }
         : { type: "not_eligible" };
-  return { ...r, condition, effect };
+  return { ...r, condition, effect } as RuleIn;
 };
 
 export function PolicyEditor() {
   const canEdit = useCan("policy:write");
-  const rules = useApiQuery<{ rules: Rule[] }>("/api/policy/rules");
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
-  const [draft, setDraft] = useState<Draft[]>([]);
+  const rules = useApiQuery("listPolicyRules");
+  const tiers = useApiQuery("listTiers");
+  // The draft rules live in the form, so a refusal of rule 2's name shows on rule 2's name.
+  const form = useForm<{ rules: Draft[] }>({ initialValues: { rules: [] } });
+  const draft = form.values.rules;
+  const setDraft = (f: (d: Draft[]) => Draft[]) => form.setFieldValue("rules", f(form.getValues().rules));
   const [json, setJson] = useState<string | null>(null);
   /** The JSON editor's text does not parse: said here, nothing is sent. */
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const { setValues: setRules } = form;
   useEffect(() => {
-    if (rules.data) setDraft(rules.data.rules.map(toDraft));
-  }, [rules.data]);
+    if (rules.data) setRules({ rules: rules.data.rules.map(toDraft) });
+  }, [rules.data, setRules]);
 
   const update = (key: number, patch: Partial<Draft>) => {
     setPreview(null);
     setDraft((d) => d.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   };
 
-  function current(): Rule[] | null {
+  function current(): RuleIn[] | null {
     if (json === null) return draft.map(fromDraft);
     try {
       const v = JSON.parse(json) as unknown;
       if (!Array.isArray(v)) throw new Error("the rules must be a JSON array");
-      return v as Rule[];
+      // As typed: the server checks the rules and names the one at fault.
+      return v as RuleIn[];
     } catch (e) {
       setError(new Error(`The rules are not valid JSON: ${(e as Error).message}`));
       return null;
     }
   }
 
+  /** Where a refusal can show: each rule's name, effect and reference (a condition's stays in the notice). */
+  const ruleFields = draft.flatMap((_, i) => ["name", "effect", "reference"].map((f) => `rules.${i}.${f}`));
   const previewMutation = useApiMutation({
-    fn: (r: Rule[], api) => api.post<Preview>("/api/policy/preview", { rules: r }),
+    fn: (r: RuleIn[], api) => api.call("previewPolicyRules", { body: { rules: r } }),
     onSuccess: setPreview,
+    form,
+    fields: ruleFields,
   });
   const saveMutation = useApiMutation({
-    fn: (r: Rule[], api) => api.put("/api/policy/rules", r),
+    fn: (r: RuleIn[], api) => api.call("replacePolicyRules", { body: r }),
     invalidates: ["/api/policy", "/api/partners"],
     success: "Policy saved",
+    form,
+    fields: ruleFields,
+    issuePrefix: "rules",
     onSuccess: () => {
       setPreview(null);
       setJson(null);
@@ -87,12 +106,14 @@ export function PolicyEditor() {
 
   function runPreview() {
     setError(null);
+    form.clearErrors();
     const r = current();
     if (r) previewMutation.mutate(r);
   }
 
   function save() {
     setError(null);
+    form.clearErrors();
     const r = current();
     if (r) saveMutation.mutate(r);
   }
@@ -124,12 +145,13 @@ export function PolicyEditor() {
       <ErrorAlert error={error ?? rules.error} />
       {canEdit &&
         json === null &&
-        draft.map((r) => (
+        draft.map((r, i) => (
           <RuleCard
             key={r.key}
             rule={r}
             tiers={tiers.data?.tiers ?? []}
             update={(patch) => update(r.key, patch)}
+            error={(field) => form.errors[`rules.${i}.${field}`]}
             onDelete={() => {
               setPreview(null);
               setDraft((d) => d.filter((x) => x.key !== r.key));
@@ -176,7 +198,7 @@ export function PolicyEditor() {
                 else {
                   const r = current();
                   if (r) {
-                    setDraft(r.map(toDraft));
+                    setDraft(() => r.map(toDraft));
                     setJson(null);
                   }
                 }

@@ -1,4 +1,5 @@
 // One jurisdiction rule in the policy editor's form, and the preview of what a draft policy would change.
+
 import {
   ActionIcon,
   Alert,
@@ -17,14 +18,12 @@ import {
   TextInput,
 } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
+import type { ReactNode } from "react";
+import type { Output } from "../../../../src/contract/index.ts";
 import { formatLead } from "../../app/format.ts";
 import { CONTENT_LEVELS, COUNTRY_OPTIONS, type Eligibility, type Rule, type Tier } from "./model.ts";
 
-export type PolicyPreviewData = {
-  partners: number;
-  changed: number;
-  changes: { partnerId: string; name: string; before: Eligibility; after: Eligibility }[];
-};
+export type PolicyPreviewData = Output<"previewPolicyRules">;
 export type Condition = { countries?: string[]; affiliations?: string[]; [k: string]: unknown };
 export type Effect = { type: string; tier?: string; content?: string[] };
 export type RuleDraft = Rule & { key: number; condition: Condition; effect: Effect };
@@ -37,11 +36,14 @@ export function RuleCard({
   tiers,
   update,
   onDelete,
+  error = () => undefined,
 }: {
   rule: RuleDraft;
   tiers: Tier[];
   update(patch: Partial<RuleDraft>): void;
   onDelete(): void;
+  /** The refusal of one of this rule's fields ("name", "effect.tier" …), from the form. */
+  error?: (field: string) => ReactNode;
 }) {
   return (
     <Card withBorder radius="md" data-testid="rule-card">
@@ -51,6 +53,7 @@ export function RuleCard({
           placeholder="Rule name"
           value={r.name}
           onChange={(e) => update({ name: e.currentTarget.value })}
+          error={error("name")}
           w={380}
         />
         <Group gap="xs">
@@ -92,6 +95,7 @@ export function RuleCard({
             label="Tier"
             data={tiers.map((t) => t.name)}
             value={r.effect.tier ?? null}
+            error={error("effect")}
             onChange={(v) => update({ effect: { ...r.effect, tier: v ?? "" } })}
           />
         )}
@@ -100,6 +104,7 @@ export function RuleCard({
             label="Content removed"
             data={[...CONTENT_LEVELS]}
             value={r.effect.content ?? []}
+            error={error("effect")}
             onChange={(v) => update({ effect: { ...r.effect, content: v } })}
           />
         )}
@@ -109,6 +114,7 @@ export function RuleCard({
         label="Legal reference"
         autosize
         value={r.reference}
+        error={error("reference")}
         onChange={(e) => update({ reference: e.currentTarget.value })}
       />
       {Object.keys(r.condition).some((k) => !["countries", "affiliations"].includes(k)) && (

@@ -41,18 +41,21 @@ function ProfileEditor({ p, staff }: { p: PartnerDetail; staff: boolean }) {
   });
   const save = useApiMutation({
     fn: (v: ProfileValues, api) =>
-      api.patch(`/api/partners/${p.id}`, {
-        website: v.website,
-        customers: v.customers,
-        ...(staff
-          ? {
-              staffCountries: v.staffCountries,
-              affiliations: v.affiliations
-                .split(",")
-                .map((a) => a.trim())
-                .filter(Boolean),
-            }
-          : {}),
+      api.call("updatePartner", {
+        params: { id: p.id },
+        body: {
+          website: v.website,
+          customers: v.customers,
+          ...(staff
+            ? {
+                staffCountries: v.staffCountries,
+                affiliations: v.affiliations
+                  .split(",")
+                  .map((a) => a.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+        },
       }),
     invalidates: [`/api/partners/${p.id}`],
     success: "Profile saved",

@@ -3,10 +3,9 @@ import { Card, SimpleGrid, Text } from "@mantine/core";
 import { ErrorAlert } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
-import type { Scorecard } from "./model.ts";
 
 export function ScorecardSection({ partnerId }: { partnerId: string }) {
-  const sc = useApiQuery<Scorecard>(`/api/partners/${partnerId}/scorecard`);
+  const sc = useApiQuery("partnerScorecard", { params: { id: partnerId } });
   const s = sc.data;
   return (
     <>

@@ -3,32 +3,41 @@
 import { Button, Group, Modal, Select, Stack, Textarea } from "@mantine/core";
 import { IconBan, IconCheck, IconPlayerPlay, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
+import type { OperationId } from "../../../../src/contract/index.ts";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { PartnerDetail, Tier } from "./model.ts";
+import type { PartnerDetail } from "./model.ts";
 
 type Sanction = "suspend" | "reinstate" | "remove" | "reject";
 
+/** The operation of each sanction; each takes the reason for the partner's timeline. */
+const SANCTION_OPS = {
+  suspend: "suspendPartner",
+  reinstate: "reinstatePartner",
+  remove: "removePartner",
+  reject: "rejectPartner",
+} as const satisfies Record<Sanction, OperationId>;
+
 export function StaffActions({ partner }: { partner: PartnerDetail }) {
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
+  const tiers = useApiQuery("listTiers");
   const [action, setAction] = useState<Sanction | null>(null);
   const [reason, setReason] = useState("");
   const s = partner.status;
   const stale = [`/api/partners/${partner.id}`, "/api/partners"];
 
   const approve = useApiMutation({
-    fn: (_, api) => api.post(`/api/partners/${partner.id}/approvals`),
+    fn: (_, api) => api.call("approvePartner", { params: { id: partner.id } }),
     invalidates: stale,
     success: "Approval recorded",
   });
   const moveTier = useApiMutation({
-    fn: (tier: string, api) => api.put(`/api/partners/${partner.id}/tier`, { tier }),
+    fn: (tier: string, api) => api.call("setPartnerTier", { params: { id: partner.id }, body: { tier } }),
     invalidates: stale,
     success: (_, tier) => `Moved to ${tier}`,
   });
   const sanction = useApiMutation({
     fn: (v: { action: Sanction; reason: string }, api) =>
-      api.post(`/api/partners/${partner.id}/${v.action}`, { reason: v.reason }),
+      api.call(SANCTION_OPS[v.action], { params: { id: partner.id }, body: { reason: v.reason } }),
     invalidates: stale,
     success: (_, v) => `${partner.name}: ${v.action} done`,
     onSuccess: () => {

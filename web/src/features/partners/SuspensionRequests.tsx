@@ -2,21 +2,19 @@
 // a leak investigation's findings, or staff's) suspends the partner only once a second, different
 // staff member approves it here; the requester's own approve and reject are refused by the server.
 import { Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
-import type { Output } from "../../../../src/contract/index.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
-type Requests = Output<"listSuspensionRequests">;
-
 export function SuspensionRequests({ partnerId }: { partnerId: string }) {
-  const q = useApiQuery<Requests>(`/api/partners/${partnerId}/suspension-requests`);
+  const q = useApiQuery("listSuspensionRequests", { params: { id: partnerId } });
   const decide = useApiMutation({
     fn: ({ id, approve }: { id: string; approve: boolean }, api) =>
       approve
-        ? api.post(`/api/partners/${partnerId}/suspension-requests/${id}/approve`, {})
-        : api.post(`/api/partners/${partnerId}/suspension-requests/${id}/reject`, {
-            note: "rejected by the second reviewer",
+        ? api.call("approveSuspensionRequest", { params: { id: partnerId, requestId: id } })
+        : api.call("rejectSuspensionRequest", {
+            params: { id: partnerId, requestId: id },
+            body: { note: "rejected by the second reviewer" },
           }),
     invalidates: [`/api/partners/${partnerId}`],
     success: (_, { approve }) =>

@@ -1,17 +1,20 @@
 // Tiers: name, lead time (ISO 8601) and content level. Admins edit; everyone else reads.
+
 import { ActionIcon, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect } from "react";
 import { z } from "zod";
+import { SECTIONS, type Section } from "../../../../src/contract/enums.ts";
 import { useCan } from "../../app/auth.tsx";
+import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import { CONTENT_LEVELS, type Tier } from "./model.ts";
+import { CONTENT_LEVELS } from "./model.ts";
 
-type Draft = { key: number; name: string; leadTime: string; content: string[] };
+type Draft = { key: number; name: string; leadTime: string; content: Section[] };
 let nextKey = 0;
 
 /** What the server checks on each tier before it parses the lead time (that answer comes back as a notice). */
@@ -23,7 +26,7 @@ const TiersForm = z.object({
           .string()
           .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lower-case letters, digits and dashes, at most 40"),
         leadTime: z.string().min(1, "give a lead time, e.g. P1D or PT0S").max(40),
-        content: z.array(z.string()).min(1, "tick at least one content level"),
+        content: z.array(z.enum(SECTIONS)).min(1, "tick at least one content level"),
       }),
     )
     .min(1, "keep at least one tier"),
@@ -31,7 +34,7 @@ const TiersForm = z.object({
 
 export function TiersEditor() {
   const canEdit = useCan("tiers:write");
-  const tiers = useApiQuery<{ tiers: Tier[] }>("/api/tiers");
+  const tiers = useApiQuery("listTiers");
   const form = useForm<{ tiers: Draft[] }>({
     initialValues: { tiers: [] },
     validate: schemaResolver(TiersForm, { sync: true }),
@@ -44,7 +47,7 @@ export function TiersEditor() {
           key: nextKey++,
           name: t.name,
           leadTime: t.leadTime,
-          content: t.content,
+          content: t.content.filter((c) => isOneOf(SECTIONS, c)),
         })),
       });
   }, [tiers.data, setValues]);
@@ -52,7 +55,7 @@ export function TiersEditor() {
 
   const save = useApiMutation({
     fn: (values: { tiers: Draft[] }, api) =>
-      api.put("/api/tiers", { tiers: values.tiers.map(({ key: _key, ...t }) => t) }),
+      api.call("replaceTiers", { body: { tiers: values.tiers.map(({ key: _key, ...t }) => t) } }),
     invalidates: ["/api/tiers", "/api/partners"],
     success: "Tiers saved",
     form,

@@ -12,18 +12,18 @@ import type { Webhook } from "./model.ts";
 const EndpointForm = z.object({ url: z.string().trim().min(1, "give the endpoint's address") });
 
 export function WebhooksSection({ partnerId, canManage }: { partnerId: string; canManage: boolean }) {
-  const hooks = useApiQuery<{ webhooks: Webhook[] }>(`/api/partners/${partnerId}/webhooks`);
+  const hooks = useApiQuery("listWebhooks", { params: { id: partnerId } });
   const [secret, setSecret] = useState<string | null>(null);
   const form = useForm({
     initialValues: { url: "" },
     validate: schemaResolver(EndpointForm, { sync: true }),
   });
   const remove = useApiMutation({
-    fn: (w: Webhook, api) => api.del(`/api/partners/${partnerId}/webhooks/${w.id}`),
+    fn: (w: Webhook, api) => api.call("deleteWebhook", { params: { id: partnerId, webhookId: w.id } }),
     invalidates: [`/api/partners/${partnerId}`],
   });
   const add = useApiMutation({
-    fn: (v: { url: string }, api) => api.post<{ secret: string }>(`/api/partners/${partnerId}/webhooks`, v),
+    fn: (v: { url: string }, api) => api.call("createWebhook", { params: { id: partnerId }, body: v }),
     invalidates: [`/api/partners/${partnerId}`],
     form,
     fields: ["url"],

@@ -1,35 +1,12 @@
 // The public advisory list and page: only what has been released, at the public content level.
 import { Anchor, Badge, Card, Container, Group, Skeleton, Stack, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
-import { publicCall } from "./publicApi.ts";
-
-type Entry = { trackingId: string; title: string; summary: string; publishedAt: string; updatedAt: string };
-type Advisory = {
-  trackingId: string;
-  title: string;
-  products: { vendor: string; product: string; affected: string[]; fixed: string[] }[];
-  summary: string;
-  details: string;
-  publishedAt: string;
-  updatedAt: string;
-  revision: number;
-  cveId: string | null;
-  cwe: string | null;
-  cvss: { vector: string; version: string; score: number; severity: string } | null;
-  credits: { name: string; type: string }[];
-};
-
-/** A public read, without the session, cached under its path like every other read. */
-function usePublic<T>(path: string) {
-  const q = useQuery({ queryKey: [path], queryFn: () => publicCall<T>("GET", path) });
-  return { data: q.data ?? null, error: q.error };
-}
+import { usePublicQuery } from "./publicApi.ts";
 
 export function PublicAdvisoryList() {
-  const { data, error } = usePublic<Entry[]>("/api/public/advisories");
+  const { data, error } = usePublicQuery("listPublicAdvisories", {});
   return (
     <Container size="md" py="xl">
       <Group justify="space-between" mb="md">
@@ -68,7 +45,7 @@ export function PublicAdvisoryList() {
 
 export function PublicAdvisoryPage() {
   const { trackingId = "" } = useParams();
-  const { data: a, error } = usePublic<Advisory>(`/api/public/advisories/${encodeURIComponent(trackingId)}`);
+  const { data: a, error } = usePublicQuery("getPublicAdvisory", { params: { trackingId } });
   return (
     <Container size="md" py="xl">
       <Anchor component={Link} to="/security/advisories" size="sm">

@@ -18,15 +18,14 @@ import {
   Title,
 } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { z } from "zod";
+import type { Input, Output } from "../../../../src/contract/index.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { ResearcherCase } from "../cases/model.ts";
 import { ReporterView } from "../cases/ReporterView.tsx";
-import { publicCall } from "./publicApi.ts";
+import { publicApi, tracking, usePublicQuery } from "./publicApi.ts";
 
 type ReportValues = {
   product: string;
@@ -61,18 +60,19 @@ export function ReportPage() {
     validate: schemaResolver(ReportForm, { sync: true }),
   });
   const [files, setFiles] = useState<File[]>([]);
-  const [done, setDone] = useState<{ caseId: string; trackingToken: string } | null>(null);
+  const [done, setDone] = useState<Output<"submitReport"> | null>(null);
   const send = useApiMutation({
     fn: async (v: ReportValues) => {
       const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x.trim() !== ""));
-      const r = await publicCall<{ caseId: string; trackingToken: string }>("POST", "/api/reports", body);
+      const r = await publicApi.call("submitReport", { body: body as Input<"submitReport">["body"] });
       if (files.length) {
         const fd = new FormData();
         for (const f of files) fd.append("file", f, f.name);
-        await publicCall("POST", `/api/reports/${r.caseId}/attachments`, undefined, {
-          token: r.trackingToken,
-          form: fd,
-        });
+        await publicApi.call(
+          "attachToReport",
+          { params: { caseId: r.caseId }, body: fd },
+          tracking(r.trackingToken ?? undefined),
+        );
       }
       return r;
     },
@@ -172,11 +172,7 @@ export function TrackPage() {
   const location = useLocation();
   const token = new URLSearchParams(location.hash.slice(1)).get("token") ?? "";
   // Cached under the report's path: sending a message reads it again.
-  const q = useQuery({
-    queryKey: [`/api/reports/${caseId}`],
-    queryFn: () => publicCall<ResearcherCase>("GET", `/api/reports/${caseId}`, undefined, { token }),
-    enabled: token !== "",
-  });
+  const q = usePublicQuery("getOwnReport", { params: { caseId } }, { token, enabled: token !== "" });
   const data = q.data;
   const error = q.error;
   if (!token)
@@ -204,7 +200,9 @@ export function TrackPage() {
         <ReporterView
           c={data}
           stale={[`/api/reports/${caseId}`]}
-          post={(body) => publicCall("POST", `/api/reports/${caseId}/messages`, body, { token })}
+          post={(body) =>
+            publicApi.call("postReporterMessage", { params: { caseId }, body }, tracking(token))
+          }
         />
       )}
     </Container>

@@ -1,17 +1,30 @@
-// Calls the public side makes without any session: the report form and the tracking page send no
-// cookie, so a signed-in staff member testing them is treated as the anonymous reporter would be.
+// The client of the public side: the report form and the tracking page send no cookie, so a
+// signed-in staff member testing them is treated as the anonymous reporter would be. The same
+// typed client as everywhere else; the reporter's tracking token goes as a header per call.
+import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import type { CallOptions } from "../../../../src/contract/client.ts";
+import type { Input, OperationId, Output } from "../../../../src/contract/index.ts";
 import { makeApiClient } from "../../app/api.ts";
+import { callQuery } from "../../app/query.ts";
 
-const publicApi = makeApiClient({ credentials: "omit" });
+export const publicApi = makeApiClient({ credentials: "omit", anonymous: true });
 
-export async function publicCall<T>(
-  method: "GET" | "POST",
-  path: string,
-  body?: unknown,
-  opts: { token?: string; form?: FormData } = {},
-): Promise<T> {
-  const headers = opts.token ? { "X-Tracking-Token": opts.token } : undefined;
-  if (opts.form) return publicApi.upload<T>(path, opts.form, { headers, expectUnauthorized: true });
-  if (method === "GET") return publicApi.get<T>(path, { headers, expectUnauthorized: true });
-  return publicApi.post<T>(path, body, { headers, expectUnauthorized: true });
+/** The reporter's tracking token as the header the report routes read. */
+export function tracking(token: string | undefined): { headers?: Record<string, string> } {
+  return token ? { headers: { "X-Tracking-Token": token } } : {};
+}
+
+/** A public read, without the session, cached under its path like every other read. */
+export function usePublicQuery<Op extends OperationId>(
+  operationId: Op,
+  input: Input<Op> | undefined,
+  opts: { token?: string; enabled?: boolean } = {},
+): UseQueryResult<Output<Op>> {
+  const { queryKey } = callQuery(publicApi, operationId, input);
+  const call = publicApi.call as (op: Op, input: unknown, o: CallOptions) => Promise<Output<Op>>;
+  return useQuery<Output<Op>>({
+    queryKey,
+    queryFn: ({ signal }) => call(operationId, input ?? {}, { signal, ...tracking(opts.token) }),
+    enabled: opts.enabled ?? true,
+  });
 }

@@ -2,28 +2,16 @@
 // reads, webhooks, email), what failed or was withheld, and how partners acknowledged, as bars that
 // refresh every few seconds. Counts and partner names only, never content.
 import { Badge, Group, Paper, Progress, SimpleGrid, Stack, Text, Title, Tooltip } from "@mantine/core";
+import type { Output } from "../../../../src/contract/index.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { formatUtc } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
 
+export type WaveStatus = Output<"getReleaseStatus">["waves"][number];
+
 export const REFRESH_MS = 3000;
 
 type Counts = Record<string, number>;
-export type WaveStatus = {
-  id: string;
-  at: string;
-  kind: string;
-  tier: string | null;
-  firedAt: string | null;
-  partners: number;
-  portal: { partners: number; copies: number; read: number };
-  webhooks: { succeeded: number; failed: number; pending: number };
-  email?: { sent: number; queued?: number; pending: number; failed: number; skipped: number } | null;
-  acks: { received: number; in_progress: number; shipped: number; none: number };
-  failures: { channel: string; partnerId: string; status: string; attempts: number; error: string | null }[];
-  withheld: { partnerId: string; reason: string }[];
-};
-type Status = { planId: string; state: string; publicAt: string; now: string; waves: WaveStatus[] };
 
 /** One stacked bar with its legend in words (the words are what a screen reader and a test read). */
 function Bar({
@@ -155,9 +143,13 @@ function WaveCard({ w, names }: { w: WaveStatus; names: Map<string, string> }) {
 }
 
 export function LiveWaveView({ advisoryId, names }: { advisoryId: string; names: Map<string, string> }) {
-  const q = useApiQuery<Status>(`/api/advisories/${advisoryId}/release-plan/status`, undefined, {
-    refetchInterval: REFRESH_MS,
-  });
+  const q = useApiQuery(
+    "getReleaseStatus",
+    { params: { id: advisoryId } },
+    {
+      refetchInterval: REFRESH_MS,
+    },
+  );
   return (
     <Paper withBorder p="md">
       <Group justify="space-between" mb="sm">

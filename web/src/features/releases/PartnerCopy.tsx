@@ -1,35 +1,15 @@
 // A partner user: its own copy of one advisory (markdown, files, identifiers) and its acknowledgement.
+
 import { Anchor, Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconFileDownload } from "@tabler/icons-react";
 import { useState } from "react";
 import { useParams } from "react-router";
+import type { AckStatus } from "../../../../src/contract/enums.ts";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import { CopyFacts, type CopyIdentifiers } from "../partners/CopyFacts.tsx";
-
-type CopyAnswer = {
-  deliveredAt: string;
-  copy: {
-    trackingId: string;
-    title: string;
-    markdown: string;
-    files: {
-      id: string;
-      filename: string;
-      section: string;
-      size: number;
-      sha256: string;
-      text: string | null;
-    }[];
-  };
-  acknowledgement: { status: string; at: string } | null;
-  embargo?: { state: "embargoed" | "public"; publicAt: string | null; publishedAt: string | null };
-  publicSections?: Record<string, string>;
-  publicAt: string | null;
-  identifiers: CopyIdentifiers;
-};
+import { CopyFacts } from "../partners/CopyFacts.tsx";
 
 /** A file of the caller's own copy (the session cookie authenticates the download). */
 const fileUrl = (advisoryId: string, fileId: string) =>
@@ -37,19 +17,22 @@ const fileUrl = (advisoryId: string, fileId: string) =>
 
 export function PartnerCopy() {
   const { advisoryId = "" } = useParams();
-  const q = useApiQuery<CopyAnswer>(`/api/partner/advisories/${advisoryId}`);
+  const q = useApiQuery("getPartnerAdvisory", { params: { id: advisoryId } });
   const [product, setProduct] = useState("");
   const [signatures, setSignatures] = useState("");
   const acknowledge = useApiMutation({
-    fn: (status: string, api) =>
-      api.post(`/api/partner/advisories/${advisoryId}/acks`, {
-        status,
-        ...(product.trim() ? { product: product.trim() } : {}),
-        ...(signatures.trim() ? { signatureIds: signatures.split(/[\s,]+/).filter(Boolean) } : {}),
+    fn: (status: AckStatus, api) =>
+      api.call("acknowledgePartnerAdvisory", {
+        params: { id: advisoryId },
+        body: {
+          status,
+          ...(product.trim() ? { product: product.trim() } : {}),
+          ...(signatures.trim() ? { signatureIds: signatures.split(/[\s,]+/).filter(Boolean) } : {}),
+        },
       }),
     invalidates: ["/api/partner/advisories"],
   });
-  const ack = (status: string) => acknowledge.mutate(status);
+  const ack = (status: AckStatus) => acknowledge.mutate(status);
   const c = q.data?.copy;
   return (
     <>

@@ -6,18 +6,8 @@ import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { useApiQuery } from "../../app/query.ts";
 
-type InboxItem = {
-  advisoryId: string;
-  trackingId: string;
-  title: string;
-  revision: number;
-  sections: string[];
-  deliveredAt: string;
-  acknowledgement: { status: string; at: string } | null;
-};
-
 export function PartnerInbox() {
-  const q = useApiQuery<{ advisories: InboxItem[] }>("/api/partner/advisories");
+  const q = useApiQuery("listPartnerAdvisories");
   return (
     <>
       <PageHeader

@@ -2,28 +2,10 @@
 // wording, invisible marks, code and file variants) and the leak sizes they can trace for that many
 // recipients, with the warnings a coordinator accepts by arming anyway. Figures only, never content.
 import { Alert, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import type { Output } from "../../../../src/contract/index.ts";
 
-type Points = { visible: number; invisible: number; files: number; total: number };
-export type WaveCapacity = {
-  sections: string[];
-  recipients: number;
-  points: Points;
-  singleLeakerPoints: number;
-  singleLeakerExcerptWords: number | null;
-  singleLeakerExcerptWordsWithoutInvisible: number | null;
-  colludersWholeCopy: number;
-  colludersWholeCopyWithoutInvisible: number;
-  epsilon: number;
-  populationBound: number;
-  warnings: string[];
-};
-export type TracingCapacity = {
-  points: Points;
-  variedFiles: string[];
-  unvariedFiles: string[];
-  waves: WaveCapacity[];
-  warnings: string[];
-};
+export type TracingCapacity = Output<"previewReleasePlan">["tracing"];
+export type WaveCapacity = TracingCapacity["waves"][number];
 
 const SECTION_NAMES: Record<string, string> = {
   summary: "summary",

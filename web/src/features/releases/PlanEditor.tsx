@@ -4,7 +4,9 @@
 import { Alert, Anchor, Button, Checkbox, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
+import { SECTIONS } from "../../../../src/contract/enums.ts";
 import { useApi, useCan, useCurrentUser } from "../../app/auth.tsx";
+import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert, PageHeader } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
@@ -17,36 +19,33 @@ import {
   extrasBody,
   isoToLocalInput,
   newKey,
-  type PartnerOption,
   PlanExtras,
 } from "./PlanExtras.tsx";
 import { PlanModals } from "./PlanModals.tsx";
 import { CappedList, StateBadge, WaveTimeline } from "./PlanParts.tsx";
 import { type PlanAct, PlanStatus } from "./PlanStatus.tsx";
-import { type AdvisorySummary, type Plan, type Preview, usePartnerNames } from "./plan.ts";
+import { type Preview, usePartnerNames } from "./plan.ts";
 
 export function PlanEditor() {
   const { advisoryId = "" } = useParams();
   const api = useApi();
   const user = useCurrentUser();
   const names = usePartnerNames();
-  const plan = useApiQuery<Plan>(`/api/advisories/${advisoryId}/release-plan`);
+  const plan = useApiQuery("getReleasePlan", { params: { id: advisoryId } });
   const [publicAt, setPublicAt] = useState("");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [breaking, setBreaking] = useState(false);
   const [confirmingBreak, setConfirmingBreak] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [compress, setCompress] = useState(false);
-  const advisories = useApiQuery<AdvisorySummary[]>("/api/advisories");
+  const advisories = useApiQuery("listAdvisories");
   const advisory = advisories.data?.find((a) => a.id === advisoryId);
   const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
   const [exclusions, setExclusions] = useState<ExclusionDraft[]>([]);
   const [previewWanted, setPreviewWanted] = useState(false);
   const [previewError, setPreviewError] = useState<unknown>(null);
   const canWrite = useCan("releases:write");
-  const partners = useApiQuery<{ partners: PartnerOption[] }>(
-    canWrite ? "/api/partners?status=active" : null,
-  );
+  const partners = useApiQuery("listPartners", canWrite ? { query: { status: "active" } } : null);
   const p = plan.data;
   /** Every change to the plan: the plan and the calendar are read again afterwards. */
   const actMutation = useApiMutation({
@@ -84,7 +83,7 @@ export function PlanEditor() {
           key: newKey(),
           at: isoToLocalInput(w.at),
           partnerIds: w.partnerIds,
-          content: w.content,
+          content: w.content.filter((s) => isOneOf(SECTIONS, s)),
           reason: w.reason ?? "",
         })),
     );
@@ -100,7 +99,7 @@ export function PlanEditor() {
     if (!previewWanted || !t0 || !editable) return;
     const body = { publicAt: t0, ...(JSON.parse(extrasKey) as object) };
     const timer = setTimeout(() => {
-      api.post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, body).then(
+      api.call("previewReleasePlan", { params: { id: advisoryId }, body }).then(
         (r) => {
           setPreview(r);
           setPreviewError(null);
@@ -141,9 +140,9 @@ export function PlanEditor() {
                 disabled={!t0}
                 onClick={() =>
                   api
-                    .post<Preview>(`/api/advisories/${advisoryId}/release-plan/preview`, {
-                      publicAt: t0,
-                      ...(editable ? extras : {}),
+                    .call("previewReleasePlan", {
+                      params: { id: advisoryId },
+                      body: { publicAt: t0 ?? "", ...(editable ? extras : {}) },
                     })
                     .then((r) => {
                       setPreview(r);
@@ -159,11 +158,14 @@ export function PlanEditor() {
                   disabled={!t0}
                   onClick={() =>
                     act(async () => {
-                      await api.post(`/api/advisories/${advisoryId}/release-plan`, {
-                        publicAt: t0,
-                        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-                        ...extras,
-                        ...compression,
+                      await api.call("createReleasePlan", {
+                        params: { id: advisoryId },
+                        body: {
+                          publicAt: t0 ?? "",
+                          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+                          ...extras,
+                          ...compression,
+                        },
                       });
                       setPreviewWanted(false);
                       loadedFor.current = null;
@@ -179,9 +181,12 @@ export function PlanEditor() {
                   disabled={!iso}
                   onClick={() =>
                     act(() =>
-                      api.patch(`/api/advisories/${advisoryId}/release-plan`, {
-                        publicAt: iso,
-                        ...compression,
+                      api.call("moveReleasePlan", {
+                        params: { id: advisoryId },
+                        body: {
+                          publicAt: iso ?? "",
+                          ...compression,
+                        },
                       }),
                     )
                   }

@@ -2,6 +2,7 @@
 // their eligibility allows: the API refuses more and its message is shown) and exclusions with a
 // reason. Times are entered in the viewer's zone with UTC beside them; "T-14 d", "T-5 d", "T-1 d"
 // set a wave relative to T0, as the 2025 SharePoint release did.
+
 import {
   ActionIcon,
   Button,
@@ -16,6 +17,9 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
+import { SECTIONS, type Section } from "../../../../src/contract/enums.ts";
+import type { Output } from "../../../../src/contract/index.ts";
+import { isOneOf } from "../../app/choices.ts";
 import { formatUtc, localInputToIso } from "../../app/format.ts";
 
 export const SECTION_OPTIONS = [
@@ -32,11 +36,11 @@ export type ExtraWaveDraft = {
   key: number;
   at: string;
   partnerIds: string[];
-  content: string[];
+  content: Section[];
   reason: string;
 };
 export type ExclusionDraft = { key: number; partnerId: string | null; reason: string };
-export type PartnerOption = { id: string; name: string; tier: string };
+export type PartnerOption = Output<"listPartners">["partners"][number];
 
 /** An ISO instant as a `datetime-local` value in the viewer's zone (minutes). */
 export function isoToLocalInput(iso: string): string {
@@ -168,7 +172,7 @@ export function PlanExtras({
                   placeholder={w.content.length ? undefined : "All it is eligible for"}
                   data={SECTION_OPTIONS}
                   value={w.content}
-                  onChange={(v) => setWave(w.key, { content: v })}
+                  onChange={(v) => setWave(w.key, { content: v.filter((s) => isOneOf(SECTIONS, s)) })}
                   searchable
                   w={260}
                 />

@@ -1,8 +1,9 @@
 // The plan's dialogs: cancel it with a reason, ask for (or, armed, carry out) an embargo break, and
 // confirm another coordinator's embargo-break request.
-import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
+import { Button, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { useApi } from "../../app/auth.tsx";
+import { ModalActions } from "../../app/components.tsx";
 import type { PlanAct } from "./PlanStatus.tsx";
 
 export function PlanModals({
@@ -58,7 +59,7 @@ export function PlanModals({
             disabled={!reason.trim() || !evidence.trim()}
             onClick={() =>
               act(async () => {
-                await api.post(`/api/advisories/${advisoryId}/embargo-break`, { reason, evidence });
+                await api.call("breakEmbargo", { params: { id: advisoryId }, body: { reason, evidence } });
                 setBreaking(false);
               })
             }
@@ -77,22 +78,19 @@ export function PlanModals({
             Every pending wave goes out now, then the advisory is public, and every partner is told the
             embargo is over. This cannot be undone.
           </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmingBreak(false)}>
-              Keep the embargo
-            </Button>
+          <ModalActions cancel="Keep the embargo" onCancel={() => setConfirmingBreak(false)}>
             <Button
               color="red"
               onClick={() =>
                 act(async () => {
-                  await api.post(`/api/advisories/${advisoryId}/embargo-break/confirm`);
+                  await api.call("confirmEmbargoBreak", { params: { id: advisoryId } });
                   setConfirmingBreak(false);
                 })
               }
             >
               Publish everything now
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </Modal>
       <Modal opened={cancelling} onClose={() => setCancelling(false)} title="Cancel this release plan">
@@ -108,17 +106,17 @@ export function PlanModals({
             onChange={(e) => setCancelReason(e.currentTarget.value)}
             required
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setCancelling(false)}>
-              Keep the plan
-            </Button>
+          <ModalActions cancel="Keep the plan" onCancel={() => setCancelling(false)}>
             <Button
               color="red"
               disabled={!cancelReason.trim()}
               onClick={() =>
                 act(async () => {
-                  await api.post(`/api/advisories/${advisoryId}/release-plan/cancel`, {
-                    reason: cancelReason.trim(),
+                  await api.call("cancelReleasePlan", {
+                    params: { id: advisoryId },
+                    body: {
+                      reason: cancelReason.trim(),
+                    },
                   });
                   setCancelling(false);
                   setCancelReason("");
@@ -127,7 +125,7 @@ export function PlanModals({
             >
               Cancel the plan
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </Modal>
     </>

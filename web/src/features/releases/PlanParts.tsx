@@ -4,7 +4,7 @@ import { Badge, Group, Stack, Text, Timeline } from "@mantine/core";
 import { IconRocket, IconSend } from "@tabler/icons-react";
 import { Timestamp } from "../../app/components.tsx";
 import { formatUtc } from "../../app/format.ts";
-import { type Capped, leadOf, type Plan, STATE_COLOR } from "./plan.ts";
+import { type Capped, leadOf, type Plan, STATE_COLOR, type Wave } from "./plan.ts";
 
 export function StateBadge({ state }: { state: string }) {
   return <Badge color={STATE_COLOR[state] ?? "gray"}>{state}</Badge>;
@@ -30,7 +30,7 @@ export function WaveTimeline({
   plan,
   names,
 }: {
-  plan: Pick<Plan, "publicAt" | "waves" | "publishedAt">;
+  plan: Pick<Plan, "publicAt" | "publishedAt"> & { waves: Wave[] };
   names: Map<string, string>;
 }) {
   const fired = plan.waves.filter((w) => w.firedAt).length + (plan.publishedAt ? 1 : 0);

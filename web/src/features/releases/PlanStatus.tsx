@@ -50,14 +50,14 @@ export function PlanStatus({
               >
                 <Button
                   disabled={mine}
-                  onClick={() => act(() => api.post(`/api/advisories/${advisoryId}/release-plan/approve`))}
+                  onClick={() => act(() => api.call("approveReleasePlan", { params: { id: advisoryId } }))}
                 >
                   Approve
                 </Button>
               </Tooltip>
             )}
             {p.state === "approved" && (
-              <Button onClick={() => act(() => api.post(`/api/advisories/${advisoryId}/release-plan/arm`))}>
+              <Button onClick={() => act(() => api.call("armReleasePlan", { params: { id: advisoryId } }))}>
                 Arm
               </Button>
             )}

@@ -9,12 +9,12 @@ import { ErrorAlert, PageHeader } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { StateBadge, WaveTimeline } from "./PlanParts.tsx";
-import { type AdvisorySummary, type Plan, usePartnerNames } from "./plan.ts";
+import { usePartnerNames } from "./plan.ts";
 
 export function ReleaseCalendar() {
   const canPlan = useCan("releases:write");
-  const plans = useApiQuery<{ plans: Plan[] }>("/api/releases");
-  const advisories = useApiQuery<AdvisorySummary[]>("/api/advisories");
+  const plans = useApiQuery("listReleasePlans");
+  const advisories = useApiQuery("listAdvisories");
   const names = usePartnerNames();
   const byId = new Map((advisories.data ?? []).map((a) => [a.id, a]));
   const planned = new Set((plans.data?.plans ?? []).map((p) => p.advisoryId));

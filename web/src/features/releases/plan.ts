@@ -1,61 +1,18 @@
 // The release plan as the web shows it: its shapes, state colours and the partner-name lookup the
 // plan views share.
 import { useMemo } from "react";
+import type { Output } from "../../../../src/contract/index.ts";
 import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
-import type { TracingCapacity } from "./PlanCapacity.tsx";
 
-export type Wave = {
-  id: string | null;
-  at: string;
-  kind: "tier" | "extra";
-  tier: string | null;
-  partnerIds: string[];
-  content: string[];
-  reason: string | null;
-  firedAt?: string | null;
-  delivered?: number;
-  withheld?: number;
-};
-export type Plan = {
-  id: string;
-  advisoryId: string;
-  revision: number;
-  publicAt: string;
-  timeZone: string;
-  publicAtLocal: string;
-  state: string;
-  createdBy: string | null;
-  changedBy: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  /** Who made or changed the plan since its last approval: none of them may approve it. */
-  editors?: string[];
-  compressLeadTimes?: boolean;
-  breakRequest?: { by: string; at: string; reason: string; evidence: string | null } | null;
-  capped?: Capped;
-  tracing?: TracingCapacity | null;
-  warnings: string[];
-  armedAt: string | null;
-  cancelReason: string | null;
-  breakReason: string | null;
-  publishedAt: string | null;
-  waves: Wave[];
-  exclusions: { partnerId: string; kind: string; reason: string }[];
-};
-export type Capped = {
-  partnerId: string;
-  reasons: { rule: string; effect: string; reference: string | null; message: string }[];
-}[];
-export type Preview = {
-  waves: Wave[];
-  exclusions: Plan["exclusions"];
-  warnings?: string[];
-  capped?: Capped;
-  tracing?: TracingCapacity;
-};
-export type AdvisorySummary = { id: string; trackingId: string; title: string; state: string };
-export type Partner = { id: string; name: string };
+export type Plan = Output<"getReleasePlan">;
+export type Preview = Output<"previewReleasePlan">;
+/** A wave of a saved plan or of a preview (a preview's waves have not fired and have no figures). */
+export type Wave = Preview["waves"][number] &
+  Partial<Pick<Plan["waves"][number], "firedAt" | "delivered" | "withheld">>;
+export type Capped = Preview["capped"];
+export type AdvisorySummary = Output<"listAdvisories">[number];
+export type Partner = Output<"listPartners">["partners"][number];
 
 export const STATE_COLOR: Record<string, string> = {
   draft: "gray",
@@ -68,7 +25,7 @@ export const STATE_COLOR: Record<string, string> = {
 
 /** Partner IDs to names, for the plan views (staff only: the list is not for partners). */
 export function usePartnerNames(): Map<string, string> {
-  const q = useApiQuery<{ partners: Partner[] }>("/api/partners");
+  const q = useApiQuery("listPartners");
   return useMemo(() => new Map((q.data?.partners ?? []).map((p) => [p.id, p.name])), [q.data]);
 }
 

@@ -4,9 +4,11 @@ import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from "@
 import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
-import { ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
+import { STAFF_ROLES } from "../../../../src/contract/enums.ts";
+import { isOneOf } from "../../app/choices.ts";
+import { ModalActions } from "../../app/components.tsx";
+import { type Organisation, ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
-import type { Organisation } from "./UsersPage.tsx";
 
 const ROLE_HELP: Record<Role, string> = {
   admin: "runs the instance, users and configuration",
@@ -19,7 +21,7 @@ const ROLE_HELP: Record<Role, string> = {
 };
 
 /** Staff belong to the programme's own organisation; everyone else to a partner or researcher organisation. */
-const STAFF_ROLES: readonly Role[] = ["admin", "coordinator", "investigator", "auditor"];
+const isStaff = (role: Role) => isOneOf(STAFF_ROLES, role);
 
 const CreateUserForm = z
   .object({
@@ -29,7 +31,7 @@ const CreateUserForm = z
     password: z.string().min(1, "give an initial password"),
     organisationId: z.string().nullable(),
   })
-  .refine((v) => STAFF_ROLES.includes(v.role) || v.organisationId, {
+  .refine((v) => isStaff(v.role) || v.organisationId, {
     path: ["organisationId"],
     message: "choose the organisation this person belongs to",
   });
@@ -60,11 +62,11 @@ export function CreateUserModal({
   });
   const [newOrg, setNewOrg] = useState("");
   const v = form.values;
-  const needsOrganisation = !STAFF_ROLES.includes(v.role);
+  const needsOrganisation = !isStaff(v.role);
   const external = organisations.filter((o) => o.kind !== "programme");
 
   const addOrganisation = useApiMutation({
-    fn: (name: string, api) => api.post<{ organisation: Organisation }>("/api/organisations", { name }),
+    fn: (name: string, api) => api.call("createOrganisation", { body: { name } }),
     invalidates: ["/api/organisations"],
     onSuccess: ({ organisation }) => {
       setNewOrg("");
@@ -73,14 +75,16 @@ export function CreateUserModal({
   });
   const create = useApiMutation({
     fn: (values: CreateUserValues, api) =>
-      api.post<{ user: User & { pending?: unknown } }>("/api/users", {
-        email: values.email.trim(),
-        name: values.name.trim(),
-        role: values.role,
-        password: values.password,
-        ...(!STAFF_ROLES.includes(values.role) && values.organisationId
-          ? { organisationId: values.organisationId }
-          : {}),
+      api.call("createUser", {
+        body: {
+          email: values.email.trim(),
+          name: values.name.trim(),
+          role: values.role,
+          password: values.password,
+          ...(!isStaff(values.role) && values.organisationId
+            ? { organisationId: values.organisationId }
+            : {}),
+        },
       }),
     invalidates: ["/api/users"],
     success: ({ user: u }) =>
@@ -155,10 +159,7 @@ export function CreateUserModal({
             autoComplete="new-password"
             {...form.getInputProps("password")}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button
               type="submit"
               loading={create.isPending}
@@ -168,7 +169,7 @@ export function CreateUserModal({
             >
               Create user
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

@@ -5,32 +5,22 @@ import { useState } from "react";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { ROLE_LABELS, type Role, type User } from "../../app/types.ts";
+import { type ListedUser, ROLE_LABELS } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CreateUserModal } from "./CreateUserModal.tsx";
 
-/** A user as the list shows it, with any role grant waiting for a second person. */
-type ListedUser = User & {
-  pending: {
-    role: Role;
-    kind: "create" | "promote";
-    requestedBy: string | null;
-    requestedAt: string | null;
-  } | null;
-};
-
-export type Organisation = { id: string; name: string; kind: string; createdAt: string };
-
 export function UsersPage() {
   const me = useCurrentUser();
-  const users = useApiQuery<{ users: ListedUser[] }>("/api/users");
-  const organisations = useApiQuery<{ organisations: Organisation[] }>("/api/organisations");
+  const users = useApiQuery("listUsers");
+  const organisations = useApiQuery("listOrganisations");
   const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
   const list = users.data?.users ?? [];
   const decision = useApiMutation({
     fn: ({ u, how }: { u: ListedUser; how: "confirm" | "withdraw" }, api) =>
-      how === "confirm" ? api.post(`/api/users/${u.id}/confirm`, {}) : api.del(`/api/users/${u.id}/grant`),
+      how === "confirm"
+        ? api.call("confirmUserGrant", { params: { id: u.id } })
+        : api.call("cancelUserGrant", { params: { id: u.id } }),
     invalidates: ["/api/users"],
     success: (_, { u, how }) =>
       how === "confirm"

@@ -1,0 +1,65 @@
+// A form of one field and its button (a CVSS vector, a CWE, a deadline): typed in, sent through
+// the typed client, and a refusal shown as a notice and on the field (a 400's issue for `field`).
+import { Button, Group, TextInput } from "@mantine/core";
+import { schemaResolver, useForm } from "@mantine/form";
+import type { z } from "zod";
+import type { ApiClient } from "./api.ts";
+import { useApiMutation } from "./useApiMutation.ts";
+
+export function OneFieldForm({
+  field,
+  label,
+  initial = "",
+  submit,
+  button,
+  schema,
+  invalidates,
+  success,
+  type,
+  placeholder,
+  variant = "light",
+}: {
+  /** The body field the server names in a refusal: its error is shown here. */
+  field: string;
+  label: string;
+  initial?: string;
+  submit: (value: string, api: ApiClient) => Promise<unknown>;
+  /** The button's label, by the value typed (e.g. "Reserve" while empty). */
+  button: string | ((value: string) => string);
+  /** Checked before sending; without it only the server decides. */
+  schema?: z.ZodType<Record<string, unknown>>;
+  invalidates?: readonly string[];
+  success?: string;
+  type?: string;
+  placeholder?: string;
+  variant?: string;
+}) {
+  const form = useForm<Record<string, string>>({
+    initialValues: { [field]: initial },
+    ...(schema ? { validate: schemaResolver(schema, { sync: true }) } : {}),
+  });
+  const send = useApiMutation({
+    fn: (v: Record<string, string>, api) => submit((v[field] ?? "").trim(), api),
+    ...(invalidates ? { invalidates } : {}),
+    ...(success ? { success } : {}),
+    form,
+    fields: [field],
+  });
+  const value = form.values[field] ?? "";
+  return (
+    <form onSubmit={form.onSubmit((v) => send.mutate(v))}>
+      <Group gap="xs" align="flex-end">
+        <TextInput
+          style={{ flex: 1 }}
+          label={label}
+          type={type}
+          placeholder={placeholder}
+          {...form.getInputProps(field)}
+        />
+        <Button type="submit" variant={variant} loading={send.isPending}>
+          {typeof button === "function" ? button(value.trim()) : button}
+        </Button>
+      </Group>
+    </form>
+  );
+}
