@@ -74,3 +74,37 @@ export function useInvalidate(): (...prefixes: string[]) => Promise<void> {
   const client = useQueryClient();
   return useCallback((...prefixes: string[]) => invalidateUnder(client, ...prefixes), [client]);
 }
+
+/** One page of a paginated list route (the contract's shape for every list). */
+export type ListPage<T> = { items: T[]; nextCursor: string | null };
+
+/** Follows `nextCursor` from the first page to the last: every item of a paginated list. */
+export async function allPages<T>(get: (cursor: string | undefined) => Promise<ListPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+/** GET every page of a paginated list `path` (null: not yet), cached as one read like useApiQuery. */
+export function useApiList<T>(
+  path: string | null,
+  query?: Query,
+  opts: ApiQueryOptions = {},
+): UseQueryResult<T[]> {
+  const api = useApi();
+  return useQuery<T[]>({
+    queryKey: apiKey(path ?? "", query),
+    queryFn: ({ signal }) =>
+      allPages((cursor) =>
+        api.get<ListPage<T>>(path ?? "", { query: { ...query, limit: 200, cursor }, signal }),
+      ),
+    enabled: path !== null,
+    refetchInterval: opts.refetchInterval,
+    staleTime: opts.staleTime,
+  });
+}

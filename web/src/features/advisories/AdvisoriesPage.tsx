@@ -6,7 +6,7 @@ import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { AdvisoryEditor } from "./AdvisoryEditor.tsx";
 import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
 import { NewAdvisory } from "./NewAdvisory.tsx";
@@ -24,7 +24,7 @@ export function AdvisoriesPage() {
 function AdvisoryList() {
   const staff = useCan("advisories:read");
   const writes = useCan("advisories:write");
-  const q = useApiQuery<AdvisorySummary[]>(staff ? "/api/advisories" : null);
+  const q = useApiList<AdvisorySummary>(staff ? "/api/advisories" : null);
   if (!staff)
     return (
       <>

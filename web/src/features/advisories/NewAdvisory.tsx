@@ -4,7 +4,7 @@ import { schemaResolver, useForm } from "@mantine/form";
 import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { PageHeader } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { CaseSummary } from "../cases/model.ts";
 import {
@@ -24,7 +24,7 @@ type NewAdvisoryValues = ContentValues & { caseId: string | null };
 export function NewAdvisory() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const cases = useApiQuery<CaseSummary[]>("/api/cases");
+  const cases = useApiList<CaseSummary>("/api/cases");
   const form = useForm<NewAdvisoryValues>({
     initialValues: { caseId: params.get("case"), title: "", products: "", sections: emptySections() },
     validate: schemaResolver(NewAdvisoryForm, { sync: true }),

@@ -13,7 +13,7 @@ export const SECTION_TITLES: Record<Section, string> = {
 };
 export const LEVELS = CONTENT_LEVEL_NAMES;
 
-export type AdvisorySummary = Output<"listAdvisories">[number];
+export type AdvisorySummary = Output<"listAdvisories">["items"][number];
 export type Advisory = Output<"getAdvisory">;
 export type Product = Advisory["revision"]["products"][number];
 export type Content = Output<"getAdvisoryContent">;

@@ -7,14 +7,14 @@ import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { type CaseSummary, deadlineLabel, PHASE_COLORS } from "./model.ts";
 
 export function CaseList() {
   const researcher = useCan("report:own");
   const staff = useCan("cases:read");
   const [status, setStatus] = useState("all");
-  const q = useApiQuery<CaseSummary[]>(
+  const q = useApiList<CaseSummary>(
     researcher ? "/api/reports" : staff ? "/api/cases" : null,
     researcher || status === "all" ? undefined : { status },
   );

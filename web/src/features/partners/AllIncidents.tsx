@@ -3,18 +3,18 @@ import { Anchor, SegmentedControl, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorAlert } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList, useApiQuery } from "../../app/query.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
 import type { Incident, PartnerListItem } from "./model.ts";
 
 export function AllIncidents() {
   const [status, setStatus] = useState("open");
-  const list = useApiQuery<{ incidents: (Incident & { partnerId: string })[] }>("/api/incidents", {
+  const list = useApiList<Incident & { partnerId: string }>("/api/incidents", {
     status: status === "all" ? null : status,
   });
   const partners = useApiQuery<{ partners: PartnerListItem[] }>("/api/partners");
   const names = new Map((partners.data?.partners ?? []).map((p) => [p.id, p.name]));
-  const incidents = list.data?.incidents ?? [];
+  const incidents = list.data ?? [];
   return (
     <Stack>
       <SegmentedControl

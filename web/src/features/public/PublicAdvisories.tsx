@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
+import { allPages, type ListPage } from "../../app/query.ts";
 import { publicCall } from "./publicApi.ts";
 
 type Entry = { trackingId: string; title: string; summary: string; publishedAt: string; updatedAt: string };
@@ -29,7 +30,17 @@ function usePublic<T>(path: string) {
 }
 
 export function PublicAdvisoryList() {
-  const { data, error } = usePublic<Entry[]>("/api/public/advisories");
+  const q = useQuery({
+    queryKey: ["/api/public/advisories"],
+    queryFn: () =>
+      allPages((cursor) =>
+        publicCall<ListPage<Entry>>(
+          "GET",
+          `/api/public/advisories?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        ),
+      ),
+  });
+  const { data, error } = { data: q.data ?? null, error: q.error };
   return (
     <Container size="md" py="xl">
       <Group justify="space-between" mb="md">

@@ -4,7 +4,7 @@ import { IconInbox } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 
 type InboxItem = {
   advisoryId: string;
@@ -17,7 +17,7 @@ type InboxItem = {
 };
 
 export function PartnerInbox() {
-  const q = useApiQuery<{ advisories: InboxItem[] }>("/api/partner/advisories");
+  const q = useApiList<InboxItem>("/api/partner/advisories");
   return (
     <>
       <PageHeader
@@ -26,7 +26,7 @@ export function PartnerInbox() {
       />
       <ErrorAlert error={q.error} />
       {q.isLoading && !q.data && <Skeleton h={160} />}
-      {q.data?.advisories.length === 0 && (
+      {q.data?.length === 0 && (
         <EmptyCapability
           icon={IconInbox}
           title="Nothing released to you yet"
@@ -34,7 +34,7 @@ export function PartnerInbox() {
         />
       )}
       <Stack>
-        {q.data?.advisories.map((a) => (
+        {q.data?.map((a) => (
           <Card key={a.advisoryId} withBorder>
             <Group justify="space-between">
               <Anchor component={Link} to={`/releases/${a.advisoryId}`} fw={600}>
