@@ -265,6 +265,30 @@ export function makeAccounts(d: Deps) {
     return { user: await loadView(u.id), token, csrfToken, expiresAt };
   }
 
+  /**
+   * The Bearer token lookup (every API request), built once and prepared by name: PostgreSQL parses
+   * and plans it once per connection, and the query is not rebuilt on every request.
+   */
+  let tokenLookup: ReturnType<typeof prepareTokenLookup> | undefined;
+  function prepareTokenLookup() {
+    return db
+      .select()
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(
+        and(
+          eq(apiTokens.tokenHash, sql.placeholder("tokenHash")),
+          isNull(apiTokens.revokedAt),
+          or(
+            isNull(apiTokens.expiresAt),
+            gt(apiTokens.expiresAt, sql`${sql.placeholder("now")}::timestamptz`),
+          ),
+          isNull(users.disabledAt),
+        ),
+      )
+      .prepare("forewarn_token_lookup");
+  }
+
   return {
     programmeOrganisation,
 
@@ -701,18 +725,8 @@ export function makeAccounts(d: Deps) {
     async authenticateToken(token: string, ip?: string): Promise<UserActor | null> {
       if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
       const now = clock.now();
-      const [row] = await db
-        .select()
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(
-          and(
-            eq(apiTokens.tokenHash, sha256Hex(token)),
-            isNull(apiTokens.revokedAt),
-            or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-            isNull(users.disabledAt),
-          ),
-        );
+      tokenLookup ??= prepareTokenLookup();
+      const [row] = await tokenLookup.execute({ tokenHash: sha256Hex(token), now: now.toISOString() });
       if (!row) return null;
       const last = row.api_tokens.lastUsedAt;
       if (!last || now.getTime() - last.getTime() > TOUCH_EVERY_MS) {
