@@ -42,6 +42,8 @@ type Figures = {
   webhooksLastMs: number;
   webhooksPerSecond: number;
   checks: string;
+  /** Memory of this process: before the wave, and the most while it ran (sampled every 100 ms). */
+  memory: { rssBefore: number; rssPeak: number; heapBefore: number; heapPeak: number };
 };
 
 /**
@@ -106,7 +108,15 @@ async function until(check: () => Promise<boolean>, what: string, ms = LIMIT_MS)
   throw new Error(`benchmark: gave up waiting for ${what} after ${ms / 1000} s`);
 }
 
-export async function database(engine: DbKind, pgUrl: string | undefined) {
+export async function database(engine: DbKind, pgUrl: string | undefined, onDisk = false) {
+  if (engine === "pglite" && onDisk) {
+    // On disk, as `forewarn serve` runs it: an in-memory database would put every stored copy into
+    // this process's memory and hide what the engine itself holds.
+    const dir = mkdtempSync(join(tmpdir(), "fw-bench-db-"));
+    const d = await openDatabase({ dataDir: dir });
+    await d.migrate();
+    return { d, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
   if (engine === "pglite") {
     const d = await openDatabase({ inMemory: true });
     await d.migrate();
@@ -155,10 +165,12 @@ async function runOne(
   pgUrl: string | undefined,
   partners: number,
   fingerprinted: boolean,
+  onDisk = false,
 ): Promise<Figures> {
   const sink = await startSink();
   const transport = httpTransport({ ca: sink.cert });
-  const { d, drop } = await database(engine, pgUrl);
+  const { d, drop } = await database(engine, pgUrl, onDisk);
+  let sampler: NodeJS.Timeout | undefined;
   const db: Database = d;
   let stopJobs: (() => Promise<void>) | null = null;
   try {
@@ -212,6 +224,18 @@ async function runOne(
     await s.releases.arm(coordinator, seeded.advisoryId);
     const waveId = plan.waves[0]?.id as string;
     if (Date.now() >= waveAt) throw new Error("benchmark: armed after the wave's time; plan further ahead");
+    const before = process.memoryUsage();
+    const memory = {
+      rssBefore: before.rss,
+      rssPeak: before.rss,
+      heapBefore: before.heapUsed,
+      heapPeak: before.heapUsed,
+    };
+    sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      memory.rssPeak = Math.max(memory.rssPeak, m.rss);
+      memory.heapPeak = Math.max(memory.heapPeak, m.heapUsed);
+    }, 100);
 
     await until(async () => {
       const [w] = await db.db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
@@ -225,6 +249,7 @@ async function runOne(
       () => true,
       () => false,
     );
+    clearInterval(sampler);
 
     const rows = await db.db
       .select({ at: releaseDeliveries.deliveredAt, recipient: releaseDeliveries.recipientId })
@@ -254,6 +279,7 @@ async function runOne(
       perSecond: (rows.length * 1000) / Math.max(1, last - first),
       webhooksLastMs: (hitTimes.at(-1) ?? Number.NaN) - waveAt,
       webhooksPerSecond: (hitTimes.length * 1000) / Math.max(1, (hitTimes.at(-1) ?? 0) - (hitTimes[0] ?? 0)),
+      memory,
       checks: problems.length
         ? `FAILED: ${problems.join("; ")}`
         : `${rows.length.toLocaleString("en")} copies, one per recipient, none early; ${
@@ -263,6 +289,7 @@ async function runOne(
           }`,
     };
   } finally {
+    clearInterval(sampler);
     await stopJobs?.();
     await db.close();
     await drop();
@@ -289,7 +316,7 @@ export async function releaseBenchmark(partners = PARTNERS): Promise<string> {
     return [
       `| ${f.engine}: fingerprinted copies to ${recipients} recipients | plain copies in the same run: first ${secs(plain.firstLateMs)} after the wave's time, last ${secs(plain.lastMs)}; ${plain.perSecond.toFixed(0)} copies/s | first ${secs(f.firstLateMs)} after the wave's time, last ${secs(f.lastMs)}; ${f.perSecond.toFixed(0)} copies/s | ${slower >= 0 ? `${slower.toFixed(0)}% slower` : `${(-slower).toFixed(0)}% faster`} than plain to the last copy; ${f.checks} |`,
       `| ${f.engine}: planning | - | ${secs(f.planMs)} (${partners.toLocaleString("en")} partners' eligibility, members counted, capacity of the advisory) | preview of the plan |`,
-      `| ${f.engine}: webhooks (one per partner) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.webhooksLastMs)} after the wave's time; ${f.webhooksPerSecond.toFixed(0)} webhooks/s | ${((100 * f.webhooksPerSecond) / f.baselinePerSecond).toFixed(0)}% of the raw rate; signed and logged, 8 at a time, sharing the database with the wave |`,
+      `| ${f.engine}: webhooks (one per partner) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.webhooksLastMs)} after the wave's time; ${f.webhooksPerSecond.toFixed(0)} webhooks/s | ${((100 * f.webhooksPerSecond) / f.baselinePerSecond).toFixed(0)}% of the raw rate; signed and logged, first attempts in batches of 64 (two at a time), sharing the database with the wave |`,
     ];
   });
   const before = Object.entries(BEFORE).map(([k, v]) => `- ${k}: ${v}`);
@@ -308,4 +335,38 @@ approval). The webhook baseline is the same transport POSTing to the same sink o
 | --- | --- | --- | --- |
 ${rows.join("\n")}
 ${before.length ? `\nBefore the bulk eligibility call, batched deliveries and first webhook attempts at once (same benchmark and machine, run on 2026-11-25):\n\n${before.join("\n")}\n` : ""}`;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/**
+ * One fingerprinted wave of `partners` × (the partner + 4 members) recipients (20,000 partners: the
+ * 100,000-recipient wave), on PGlite on disk and, when TEST_DATABASE_URL is set, on PostgreSQL: the
+ * time to the last copy and this process's peak memory while the wave ran, next to its memory before
+ * the wave. The engine streams the wave (a partner's members are loaded when it is reached, copies
+ * are written about 100 recipients per transaction), so the peak should not grow with the wave:
+ * compare a smaller run with `--wave-partners=N`.
+ */
+export async function wave100kBenchmark(partners = 20_000): Promise<string> {
+  const pgUrl = loadConfig().TEST_DATABASE_URL;
+  const engines: DbKind[] = pgUrl ? ["pglite", "postgresql"] : ["pglite"];
+  const recipients = (partners * (1 + MEMBERS)).toLocaleString("en");
+  const rows: string[] = [];
+  for (const engine of engines) {
+    const f = await runOne(engine, pgUrl, partners, true, true);
+    rows.push(
+      `| ${f.engine}: fingerprinted wave to ${recipients} recipients | memory before the wave: ${mib(f.memory.rssBefore)} resident, ${mib(f.memory.heapBefore)} JS heap | last copy ${secs(f.lastMs)} after the wave's time (first ${secs(f.firstLateMs)}); ${f.perSecond.toFixed(0)} copies/s; peak ${mib(f.memory.rssPeak)} resident, ${mib(f.memory.heapPeak)} JS heap | ${f.checks}; webhooks last ${secs(f.webhooksLastMs)} after the wave's time |`,
+    );
+  }
+  return `## A wave of ${recipients} recipients
+
+One fingerprinted wave to ${partners.toLocaleString("en")} partners × (the partner + ${MEMBERS} members) = ${recipients}
+recipients, set up and fired as in the release engine benchmark, PGlite on disk (\`bench/releases.ts\`,
+\`npm run bench -- --wave-100k\`; \`--wave-partners=N\` for another size). Memory is this process's
+(server, engine and load generator together), sampled every 100 ms from arming to the last webhook.
+
+| benchmark | baseline | subject | note |
+| --- | --- | --- | --- |
+${rows.join("\n")}
+`;
 }

@@ -17,7 +17,7 @@ import { compileReader, readEvidence } from "../src/tracing/read.ts";
 import { render, renderPlain } from "../src/tracing/render.ts";
 import { forensicsBenchmark } from "./forensics.ts";
 import { readBenchmark } from "./reads.ts";
-import { releaseBenchmark } from "./releases.ts";
+import { releaseBenchmark, wave100kBenchmark } from "./releases.ts";
 
 /** The forensics section of docs/benchmarks.md around its one row. */
 function forensicsSection(row: string): string {
@@ -60,6 +60,16 @@ if (process.argv.includes("--reads-only")) {
   const section = `${await readBenchmark()}\nRe-measured alone with \`npm run bench -- --reads-only\`; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
   console.log(section);
   replaceSection("## Reads and the audit append", section);
+  process.exit(0);
+}
+
+if (process.argv.includes("--wave-100k")) {
+  const size = process.argv.find((a) => a.startsWith("--wave-partners="));
+  const partners = size ? Number(size.slice("--wave-partners=".length)) : 20_000;
+  if (!Number.isInteger(partners) || partners < 1) throw new Error("--wave-partners=N needs a whole number");
+  const section = `${await wave100kBenchmark(partners)}\nMeasured on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  console.log(section);
+  if (partners === 20_000) replaceSection("## A wave of 100,000 recipients", section);
   process.exit(0);
 }
 

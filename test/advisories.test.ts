@@ -217,7 +217,7 @@ describe.each(engines)("advisories on %s", (engine) => {
     );
     const tid = adv.json().trackingId as string;
     const list = (await t.app.inject({ url: "/api/public/advisories" })).json();
-    expect(list.map((a: { trackingId: string }) => a.trackingId)).toEqual([tid]);
+    expect(list.items.map((a: { trackingId: string }) => a.trackingId)).toEqual([tid]);
     const feed = (await t.app.inject({ url: "/feeds/advisories.atom" })).body;
     expect(feed).toContain(`<title>${tid}: Acme Gateway: authentication bypass</title>`);
     // Provider metadata with the fields CSAF 2.0 section 7.1.20 requires (no schema package ships it).
@@ -471,7 +471,7 @@ describe.each(engines)("advisories on %s", (engine) => {
 
   it("refuses bad advisories without storing anything", async () => {
     const { caseId } = await newCase();
-    const before = (await t.app.inject({ url: "/api/advisories", headers: alice })).json().length;
+    const before = (await t.app.inject({ url: "/api/advisories", headers: alice })).json().items.length;
     const both = await t.app.inject({
       method: "POST",
       url: "/api/advisories",
@@ -499,7 +499,9 @@ describe.each(engines)("advisories on %s", (engine) => {
       },
     });
     expect(big.statusCode).toBe(400);
-    expect((await t.app.inject({ url: "/api/advisories", headers: alice })).json()).toHaveLength(before);
+    expect((await t.app.inject({ url: "/api/advisories", headers: alice })).json().items).toHaveLength(
+      before,
+    );
     expect((await t.app.inject({ url: "/api/advisories", headers: admin })).statusCode).toBe(403);
   });
 });

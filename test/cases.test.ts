@@ -276,7 +276,7 @@ describe.each(engines)("cases on %s", (engine) => {
     const anon = (await report()).json().caseId;
     expect((await t.app.inject({ url: `/api/cases/${anon}`, headers: h1 })).statusCode).toBe(404);
     const list = await t.app.inject({ url: "/api/reports", headers: h1 });
-    expect(list.json().map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(list.json().items.map((c: { id: string }) => c.id)).toEqual([id]);
   });
 
   it("threads messages both ways, queues email notifications, hides internal notes from the reporter", async () => {
@@ -313,7 +313,7 @@ describe.each(engines)("cases on %s", (engine) => {
     expect(view.messages[1].parentId).toBe(m1.json().id);
     expect(JSON.stringify(view)).not.toContain("INTERNAL");
     const outbox = (await t.app.inject({ url: `/api/cases/${caseId}/notifications`, headers: staff })).json();
-    expect(outbox.map((n: { recipient: string }) => n.recipient).sort()).toEqual([
+    expect(outbox.items.map((n: { recipient: string }) => n.recipient).sort()).toEqual([
       "finder@example.net",
       "staff:coordinators",
     ]);
@@ -418,7 +418,7 @@ describe.each(engines)("cases on %s", (engine) => {
     const { caseId } = (await report()).json();
     const job = () => t.services.cases.recordDeadlineWarnings(systemActor("jobs"));
     const kinds = async () =>
-      (await t.services.cases.notifications(systemActor("t"), caseId)).map((n) => n.kind).sort();
+      (await t.services.cases.notifications(systemActor("t"), caseId)).items.map((n) => n.kind).sort();
     const start = t.clock.now();
     try {
       t.clock.set(new Date(start.getTime() + 77 * 86_400_000)); // 13 days left
@@ -426,14 +426,14 @@ describe.each(engines)("cases on %s", (engine) => {
       await job();
       expect(await kinds()).toEqual(["deadline.14d"]);
       const list = (await t.app.inject({ url: "/api/cases?status=near", headers: staff })).json();
-      expect(list.some((c: { id: string }) => c.id === caseId)).toBe(true);
+      expect(list.items.some((c: { id: string }) => c.id === caseId)).toBe(true);
       t.clock.set(new Date(start.getTime() + 91 * 86_400_000)); // a day overdue
       await job();
       await job();
       expect(await kinds()).toEqual(["deadline.14d", "deadline.3d", "deadline.overdue"]);
       // API tokens have expired by now: ask the service.
       const overdue = await t.services.cases.list(systemActor("t"), { status: "overdue" });
-      expect(overdue.find((c: { id: string }) => c.id === caseId)?.deadline.status).toBe("overdue");
+      expect(overdue.items.find((c: { id: string }) => c.id === caseId)?.deadline.status).toBe("overdue");
     } finally {
       t.clock.set(start);
     }

@@ -123,8 +123,8 @@ describe("client paths and queries", () => {
 describe("types: the web and the CLI see the contract", () => {
   it("web types are the contract's outputs (a changed field fails npm run typecheck)", () => {
     expectTypeOf<Advisory>().toEqualTypeOf<Output<"getAdvisory">>();
-    expectTypeOf<AdvisorySummary[]>().toEqualTypeOf<Output<"listAdvisories">>();
-    expectTypeOf<CaseSummary[]>().toEqualTypeOf<Output<"listCases">>();
+    expectTypeOf<AdvisorySummary[]>().toEqualTypeOf<Output<"listAdvisories">["items"]>();
+    expectTypeOf<CaseSummary[]>().toEqualTypeOf<Output<"listCases">["items"]>();
     expectTypeOf<PartnerListItem>().toEqualTypeOf<Output<"listPartners">["partners"][number]>();
     expectTypeOf<Session>().toEqualTypeOf<Output<"getMe">>();
     expectTypeOf<StaffCase["phase"]>().toEqualTypeOf<CaseSummary["phase"]>();

@@ -435,7 +435,7 @@ describe.each(engines)("embargo on %s", (engine: DbKind) => {
     const after = await get(`/api/partner/advisories/${run.advisoryId}`, gold.headers);
     expect(after.statusCode).toBe(404);
     const inbox = await get("/api/partner/advisories", gold.headers);
-    expect(inbox.json().advisories).toEqual([]);
+    expect(inbox.json().items).toEqual([]);
     const audit = await get(
       `/api/audit?type=release.copy_refused`,
       callers.find((c) => c.role === "auditor")?.headers ?? {},

@@ -740,9 +740,9 @@ describe.each(engines)("partner programme on %s", (engine) => {
     });
     expect(r.statusCode, r.body).toBe(201);
     const inv = await t.login((await t.user("investigator")).email);
-    expect(
-      (await req("GET", "/api/incidents", inv)).json().incidents.map((i: { id: string }) => i.id),
-    ).toContain(r.json().id);
+    expect((await req("GET", "/api/incidents", inv)).json().items.map((i: { id: string }) => i.id)).toContain(
+      r.json().id,
+    );
     let sc = (await req("GET", `/api/partners/${ids.cn}/scorecard`, partnerHeaders.cn)).json();
     expect(sc.incidents).toEqual({ total: 1, open: 1, selfReported: 1 });
     expect(

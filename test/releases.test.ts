@@ -299,7 +299,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     const inbox = await req("GET", "/api/partner/advisories", h);
     const one = await req("GET", `/api/partner/advisories/${adv}`, h);
     return {
-      inbox: inbox.json().advisories as { advisoryId: string; title: string }[],
+      inbox: inbox.json().items as { advisoryId: string; title: string }[],
       status: one.statusCode,
       one,
     };

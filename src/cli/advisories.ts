@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { systemActor } from "../authz/authorize.ts";
 import { idPattern } from "../contract/ids.ts";
 import { CVE_ID_MISSING, EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/index.ts";
+import { everyPage } from "../platform/db/page.ts";
 import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS, type TaskRuntime } from "./tasks.ts";
 
@@ -32,8 +33,8 @@ const ADVISORY_ID = idPattern("advisory");
 async function listWithCve(rt: TaskRuntime) {
   const actor = systemActor("cli");
   const [list, cases] = await Promise.all([
-    rt.services.advisories.list(actor),
-    rt.services.cases.list(actor),
+    everyPage((p) => rt.services.advisories.list(actor, p)),
+    everyPage((p) => rt.services.cases.list(actor, p)),
   ]);
   const cve = new Map(cases.map((c) => [c.id, c.cveId]));
   return list.map((a) => ({ ...a, cveId: cve.get(a.caseId) ?? null }));

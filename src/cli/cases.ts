@@ -3,6 +3,7 @@
 import { systemActor } from "../authz/authorize.ts";
 import { PHASES, type Phase } from "../contract/enums.ts";
 import { idPattern } from "../contract/ids.ts";
+import { everyPage } from "../platform/db/page.ts";
 import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
 
@@ -22,10 +23,13 @@ const day = (d: string | Date) => new Date(d).toISOString().slice(0, 10);
 
 Object.assign(TASKS, {
   async "cases-list"(rt, args, io) {
-    const list = await rt.services.cases.list(systemActor("cli"), {
-      phase: args.phase as Phase | undefined,
-      status: args.status as "open" | "near" | "overdue" | undefined,
-    });
+    const list = await everyPage((p) =>
+      rt.services.cases.list(systemActor("cli"), {
+        ...p,
+        phase: args.phase as Phase | undefined,
+        status: args.status as "open" | "near" | "overdue" | undefined,
+      }),
+    );
     if (args.json) {
       io.out(JSON.stringify(list, null, 2));
       return 0;

@@ -1,6 +1,6 @@
 // The advisories API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { errors, IsoDate, Name } from "./common.ts";
+import { errors, IsoDate, Name, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { CONTENT_LEVELS, EXPORT_FORMATS, SECTION_LIMITS, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -96,9 +96,10 @@ export const advisoriesApi = defineRoutes({
     method: "GET",
     url: "/api/advisories",
     tags: ["advisories"],
-    summary: "Advisories with their current title and state",
+    summary: "Advisories with their current title and state, most recently changed first (paginated)",
+    querystring: PageQuery,
     response: {
-      200: z.array(
+      200: page(
         z.object({
           id: z.string(),
           trackingId: z.string(),
@@ -110,7 +111,7 @@ export const advisoriesApi = defineRoutes({
           title: z.string(),
         }),
       ),
-      ...errors(401, 403),
+      ...errors(400, 401, 403),
     },
   },
   createAdvisory: {

@@ -1,6 +1,6 @@
 // The cases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, ErrorOut, errors, IsoDate, Name, NoContent } from "./common.ts";
+import { Email, ErrorOut, errors, IsoDate, Name, NoContent, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { BOUNTY_STATUSES, CREDIT_TYPES, DESCRIPTION_MAX, PHASES } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -151,8 +151,9 @@ export const casesApi = defineRoutes({
     method: "GET",
     url: "/api/reports",
     tags: ["reports"],
-    summary: "A researcher account's own reports",
-    response: { 200: z.array(CaseSummary.omit({ assigneeId: true })), ...errors(401, 403) },
+    summary: "A researcher account's own reports, newest first (paginated)",
+    querystring: PageQuery,
+    response: { 200: page(CaseSummary.omit({ assigneeId: true })), ...errors(400, 401, 403) },
   },
   getOwnReport: {
     method: "GET",
@@ -207,12 +208,12 @@ export const casesApi = defineRoutes({
     method: "GET",
     url: "/api/cases",
     tags: ["cases"],
-    summary: "Cases, overdue and near-deadline first",
-    querystring: z.object({
+    summary: "Cases, overdue and near-deadline first, then by deadline, finished ones last (paginated)",
+    querystring: PageQuery.extend({
       phase: Phase.optional(),
       status: z.enum(["open", "near", "overdue"]).optional(),
     }),
-    response: { 200: z.array(CaseSummary), ...errors(400, 401, 403) },
+    response: { 200: page(CaseSummary), ...errors(400, 401, 403) },
   },
   getCase: {
     method: "GET",
@@ -364,10 +365,11 @@ export const casesApi = defineRoutes({
     method: "GET",
     url: "/api/cases/:id/notifications",
     tags: ["cases"],
-    summary: "The case's notification outbox (deadline warnings, message emails)",
+    summary: "The case's notification outbox (deadline warnings, message emails), newest first (paginated)",
     params: CaseParams,
+    querystring: PageQuery,
     response: {
-      200: z.array(
+      200: page(
         z.object({
           id: z.string(),
           kind: z.string(),
@@ -377,16 +379,17 @@ export const casesApi = defineRoutes({
           sentAt: z.date().nullable(),
         }),
       ),
-      ...errors(401, 403, 404),
+      ...errors(400, 401, 403, 404),
     },
   },
   listCvePool: {
     method: "GET",
     url: "/api/cve-pool",
     tags: ["cve"],
-    summary: "The programme's CVE IDs and which case holds each",
+    summary: "The programme's CVE IDs and which case holds each, in the order added (paginated)",
+    querystring: PageQuery,
     response: {
-      200: z.array(
+      200: page(
         z.object({
           cveId: z.string(),
           addedAt: z.date(),
@@ -394,7 +397,7 @@ export const casesApi = defineRoutes({
           reservedAt: z.date().nullable(),
         }),
       ),
-      ...errors(401, 403),
+      ...errors(400, 401, 403),
     },
   },
   addToCvePool: {

@@ -24,3 +24,22 @@ export const IsoDate = z.iso.datetime({ offset: true }).refine((s) => {
   return y >= 1970 && y <= 9999;
 }, "a date between the years 1970 and 9999");
 export const NoContent = z.null().describe("No content");
+
+/** The query of every paginated list: `limit` (1 to 200, default 50; more is a 400) and `cursor`. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .describe("Items per page, 1 to 200 (default 50)"),
+  cursor: z.string().max(500).optional().describe("nextCursor of the previous page; omit for the first page"),
+});
+
+/** The answer of every paginated list: one page of items in a stable order, and the next page's cursor. */
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  });

@@ -1,6 +1,6 @@
 // The partners API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, errors, Name, NoContent } from "./common.ts";
+import { Email, errors, Name, NoContent, PageQuery, page } from "./common.ts";
 import { isCountryCode } from "./countries.ts";
 import { defineRoutes } from "./define.ts";
 import {
@@ -713,9 +713,9 @@ export const partnersApi = defineRoutes({
     method: "GET",
     url: "/api/incidents",
     tags,
-    summary: "Every partner's incidents, newest first (investigators, coordinators, admins)",
-    querystring: z.object({ status: z.enum(["open", "closed"]).optional() }),
-    response: { 200: z.object({ incidents: z.array(IncidentOut) }), ...errors(400, 401, 403) },
+    summary: "Every partner's incidents, newest first (investigators, coordinators, admins; paginated)",
+    querystring: PageQuery.extend({ status: z.enum(["open", "closed"]).optional() }),
+    response: { 200: page(IncidentOut), ...errors(400, 401, 403) },
   },
   closeIncident: {
     method: "POST",

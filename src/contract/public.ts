@@ -1,7 +1,7 @@
 // The public API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
 import { Product } from "./advisories.ts";
-import { errors } from "./common.ts";
+import { errors, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { EXPORT_FORMATS } from "./enums.ts";
 
@@ -12,9 +12,10 @@ export const publicApi = defineRoutes({
     method: "GET",
     url: "/api/public/advisories",
     tags: ["public"],
-    summary: "Published advisories, newest first",
+    summary: "Published advisories, newest first (paginated)",
+    querystring: PageQuery,
     response: {
-      200: z.array(
+      200: page(
         z.object({
           trackingId: z.string(),
           title: z.string(),
@@ -23,6 +24,7 @@ export const publicApi = defineRoutes({
           updatedAt: z.date(),
         }),
       ),
+      ...errors(400),
     },
   },
   getPublicAdvisory: {

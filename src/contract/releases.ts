@@ -1,7 +1,7 @@
 // The releases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
 import { AdvisoryId, IdParams, Product } from "./advisories.ts";
-import { errors, IsoDate } from "./common.ts";
+import { errors, IsoDate, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { ACK_STATUSES, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -166,8 +166,9 @@ export const releasesApi = defineRoutes({
     method: "GET",
     url: "/api/releases",
     tags,
-    summary: "Every release plan by public time (the release calendar)",
-    response: { 200: z.object({ plans: z.array(PlanOut) }), ...errors(401, 403) },
+    summary: "Every release plan by public time (the release calendar; paginated)",
+    querystring: PageQuery,
+    response: { 200: page(PlanOut), ...errors(400, 401, 403) },
   },
   createReleasePlan: {
     method: "POST",
@@ -372,22 +373,22 @@ export const releasesApi = defineRoutes({
     method: "GET",
     url: "/api/partner/advisories",
     tags: ["partner portal"],
-    summary: "Advisories released to the caller's organisation (nothing about future ones)",
+    summary:
+      "Advisories released to the caller's organisation, newest delivery first (nothing about future ones; paginated)",
+    querystring: PageQuery,
     response: {
-      200: z.object({
-        advisories: z.array(
-          z.object({
-            advisoryId: z.string(),
-            trackingId: z.string(),
-            title: z.string(),
-            revision: z.number(),
-            sections: z.array(z.string()),
-            deliveredAt: z.date(),
-            acknowledgement: AckOut,
-          }),
-        ),
-      }),
-      ...errors(401, 403),
+      200: page(
+        z.object({
+          advisoryId: z.string(),
+          trackingId: z.string(),
+          title: z.string(),
+          revision: z.number(),
+          sections: z.array(z.string()),
+          deliveredAt: z.date(),
+          acknowledgement: AckOut,
+        }),
+      ),
+      ...errors(400, 401, 403),
     },
   },
   getPartnerAdvisory: {

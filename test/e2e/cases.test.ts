@@ -255,7 +255,7 @@ describe("cases and advisories in the browser", () => {
     "nothing is public before release; after a second person approves and it is published, it is",
     async (page) => {
       const before = await fetch(`${server.url}/api/public/advisories`);
-      expect(await before.text()).toBe("[]");
+      expect(await before.json()).toEqual({ items: [], nextCursor: null });
       await page.goto(`${server.url}/security/advisories/${trackingId}`);
       await page.getByRole("alert").waitFor();
       await expectAccessible(page, "public advisory not found");

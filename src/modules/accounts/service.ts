@@ -265,6 +265,45 @@ export function makeAccounts(d: Deps) {
     return { user: await loadView(u.id), token, csrfToken, expiresAt };
   }
 
+  /**
+   * The Bearer token and session cookie lookups (every API request), built once and prepared by
+   * name: PostgreSQL parses and plans each once per connection, and neither is rebuilt per request.
+   */
+  let tokenLookup: ReturnType<typeof prepareTokenLookup> | undefined;
+  let sessionLookup: ReturnType<typeof prepareSessionLookup> | undefined;
+  function prepareSessionLookup() {
+    return db
+      .select()
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sql.placeholder("tokenHash")),
+          gt(sessions.expiresAt, sql`${sql.placeholder("now")}::timestamptz`),
+          isNull(users.disabledAt),
+        ),
+      )
+      .prepare("forewarn_session_lookup");
+  }
+  function prepareTokenLookup() {
+    return db
+      .select()
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(
+        and(
+          eq(apiTokens.tokenHash, sql.placeholder("tokenHash")),
+          isNull(apiTokens.revokedAt),
+          or(
+            isNull(apiTokens.expiresAt),
+            gt(apiTokens.expiresAt, sql`${sql.placeholder("now")}::timestamptz`),
+          ),
+          isNull(users.disabledAt),
+        ),
+      )
+      .prepare("forewarn_token_lookup");
+  }
+
   return {
     programmeOrganisation,
 
@@ -677,17 +716,8 @@ export function makeAccounts(d: Deps) {
     /** Resolves a session cookie to its actor and CSRF token, or null when unknown or expired. */
     async authenticateSession(token: string, ip?: string) {
       const now = clock.now();
-      const [row] = await db
-        .select()
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(
-          and(
-            eq(sessions.tokenHash, sha256Hex(token)),
-            gt(sessions.expiresAt, now),
-            isNull(users.disabledAt),
-          ),
-        );
+      sessionLookup ??= prepareSessionLookup();
+      const [row] = await sessionLookup.execute({ tokenHash: sha256Hex(token), now: now.toISOString() });
       if (!row) return null;
       if (now.getTime() - row.sessions.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
         await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.sessions.id));
@@ -701,18 +731,8 @@ export function makeAccounts(d: Deps) {
     async authenticateToken(token: string, ip?: string): Promise<UserActor | null> {
       if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
       const now = clock.now();
-      const [row] = await db
-        .select()
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(
-          and(
-            eq(apiTokens.tokenHash, sha256Hex(token)),
-            isNull(apiTokens.revokedAt),
-            or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-            isNull(users.disabledAt),
-          ),
-        );
+      tokenLookup ??= prepareTokenLookup();
+      const [row] = await tokenLookup.execute({ tokenHash: sha256Hex(token), now: now.toISOString() });
       if (!row) return null;
       const last = row.api_tokens.lastUsedAt;
       if (!last || now.getTime() - last.getTime() > TOUCH_EVERY_MS) {

@@ -25,7 +25,7 @@ export function advisoryRoutes(app: FastifyInstance, advisories: Advisories) {
 function register(app: FastifyInstance, advisories: Advisories) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  route(r, api.listAdvisories, async (req) => (await advisories.list(requireActor(req))) as never);
+  route(r, api.listAdvisories, async (req) => (await advisories.list(requireActor(req), req.query)) as never);
 
   route(r, api.createAdvisory, async (req, reply) =>
     reply.code(201).send(await advisories.create(requireActor(req), req.body)),

@@ -8,6 +8,7 @@ import type { Sealer } from "../../platform/crypto.ts";
 import type { Tx } from "../../platform/db/client.ts";
 import { listedFile } from "../../platform/db/columns.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import type { ServiceDeps } from "../../platform/deps.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import {
@@ -284,6 +285,58 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       );
   }
 
+  /** Published advisories after `cursor` (newest first), at most `rows` of them. */
+  function publicEntries(cursor: string | undefined, rows: number | undefined) {
+    const now = d.clock.now();
+    return d.db
+      .select({
+        id: advisories.id,
+        trackingId: advisories.trackingId,
+        publishedAt: advisories.publishedAt,
+        updatedAt: advisories.updatedAt,
+        currentRevision: advisories.currentRevision,
+        title: advisoryRevisions.title,
+        sections: advisoryRevisions.sections,
+        revisionId: advisoryRevisions.id,
+        revisionAt: advisoryRevisions.createdAt,
+      })
+      .from(advisories)
+      .innerJoin(
+        advisoryRevisions,
+        and(
+          eq(advisoryRevisions.advisoryId, advisories.id),
+          eq(
+            advisoryRevisions.number,
+            sql`coalesce(${advisories.publishedRevision}, ${advisories.currentRevision})`,
+          ),
+        ),
+      )
+      .where(
+        and(
+          isNotNull(advisories.publishedAt),
+          lte(advisories.publishedAt, now),
+          after([advisories.publishedAt, advisories.id], ["date", "string"], cursor, "desc"),
+        ),
+      )
+      .orderBy(desc(advisories.publishedAt), desc(advisories.id))
+      .limit(rows ?? Number.MAX_SAFE_INTEGER)
+      .then((found) =>
+        found.map((r) => ({
+          id: r.id,
+          trackingId: r.trackingId,
+          title: r.title,
+          summary: neutralText(
+            d.sealer.open(
+              (r.sections as Record<Section, string>).summary,
+              sectionContext(r.revisionId, "summary"),
+            ),
+          ),
+          publishedAt: r.publishedAt as Date,
+          updatedAt: new Date(Math.max(r.revisionAt.getTime(), (r.publishedAt as Date).getTime())),
+        })),
+      );
+  }
+
   return {
     /** The editor's tracing meter and author proposals for a text being written (authoring.ts). */
     tracingMeter,
@@ -393,8 +446,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       return a;
     },
 
-    async list(actor: Actor) {
+    /** Advisories, most recently changed first, one page at a time. */
+    async list(actor: Actor, p: PageInput = {}) {
       authorize(actor, "advisories:read");
+      const limit = pageSize(p);
       const rows = await d.db
         .select({
           id: advisories.id,
@@ -414,9 +469,10 @@ export function makeAdvisories(d: AdvisoriesDeps) {
             eq(advisoryRevisions.number, advisories.currentRevision),
           ),
         )
-        .orderBy(desc(advisories.updatedAt))
-        .limit(500);
-      return rows;
+        .where(after([advisories.updatedAt, advisories.id], ["date", "string"], p.cursor, "desc"))
+        .orderBy(desc(advisories.updatedAt), desc(advisories.id))
+        .limit(limit + 1);
+      return toPage(rows, limit, (r) => [r.updatedAt, r.id]);
     },
 
     async get(actor: Actor, id: string, n?: number) {
@@ -851,49 +907,18 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       return r?.n ?? 0;
     },
 
+    /**
+     * Published advisories, newest first: every one (the CSAF index and changes files must name them
+     * all; the feed and the CSAF documents read them too). The JSON list reads `publicPage`.
+     */
     async publicList() {
-      const now = d.clock.now();
-      return d.db
-        .select({
-          id: advisories.id,
-          trackingId: advisories.trackingId,
-          publishedAt: advisories.publishedAt,
-          updatedAt: advisories.updatedAt,
-          currentRevision: advisories.currentRevision,
-          title: advisoryRevisions.title,
-          sections: advisoryRevisions.sections,
-          revisionId: advisoryRevisions.id,
-          revisionAt: advisoryRevisions.createdAt,
-        })
-        .from(advisories)
-        .innerJoin(
-          advisoryRevisions,
-          and(
-            eq(advisoryRevisions.advisoryId, advisories.id),
-            eq(
-              advisoryRevisions.number,
-              sql`coalesce(${advisories.publishedRevision}, ${advisories.currentRevision})`,
-            ),
-          ),
-        )
-        .where(and(isNotNull(advisories.publishedAt), lte(advisories.publishedAt, now)))
-        .orderBy(desc(advisories.publishedAt))
-        .limit(1000)
-        .then((rows) =>
-          rows.map((r) => ({
-            id: r.id,
-            trackingId: r.trackingId,
-            title: r.title,
-            summary: neutralText(
-              d.sealer.open(
-                (r.sections as Record<Section, string>).summary,
-                sectionContext(r.revisionId, "summary"),
-              ),
-            ),
-            publishedAt: r.publishedAt as Date,
-            updatedAt: new Date(Math.max(r.revisionAt.getTime(), (r.publishedAt as Date).getTime())),
-          })),
-        );
+      return publicEntries(undefined, undefined);
+    },
+
+    /** One page of the published advisories, newest first. */
+    async publicPage(p: PageInput) {
+      const limit = pageSize(p);
+      return toPage(await publicEntries(p.cursor, limit + 1), limit, (e) => [e.publishedAt, e.id]);
     },
 
     /** A public advisory by tracking ID at the public content level, or 404 (also while embargoed). */

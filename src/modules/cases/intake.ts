@@ -4,6 +4,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { randomSecret, safeEqual, sha256Hex } from "../../platform/crypto.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
 import { makeIntakeKey } from "./pgp.ts";
 import { cases } from "./schema.ts";
@@ -134,20 +135,30 @@ export function makeIntake(d: CasesDeps) {
     },
 
     /** A researcher account's own organisation's cases. */
-    async listOwn(actor: Actor) {
+    async listOwn(actor: Actor, p: PageInput = {}) {
       authorize(actor, "report:own");
       if (actor.kind === "system") throw new AppError("bad_request", "the system has no reports of its own");
+      const limit = pageSize(p);
       const rows = await d.db
         .select()
         .from(cases)
-        .where(and(eq(cases.reporterOrganisationId, actor.organisationId)))
-        .orderBy(desc(cases.receivedAt))
-        .limit(500);
+        .where(
+          and(
+            eq(cases.reporterOrganisationId, actor.organisationId),
+            after([cases.receivedAt, cases.id], ["date", "string"], p.cursor, "desc"),
+          ),
+        )
+        .orderBy(desc(cases.receivedAt), desc(cases.id))
+        .limit(limit + 1);
       const now = d.clock.now();
-      return rows.map((r) => {
-        const { assigneeId: _a, ...rest } = summaryView(r, now);
-        return rest;
-      });
+      const page = toPage(rows, limit, (r) => [r.receivedAt, r.id]);
+      return {
+        items: page.items.map((r) => {
+          const { assigneeId: _a, ...rest } = summaryView(r, now);
+          return rest;
+        }),
+        nextCursor: page.nextCursor,
+      };
     },
   };
 }

@@ -53,7 +53,7 @@ function register(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: n
     { config: { rateLimit: { max: opts.reportRateLimit, timeWindow: "1 hour" } } },
   );
 
-  route(r, api.listOwnReports, async (req) => cases.listOwn(requireActor(req)));
+  route(r, api.listOwnReports, async (req) => cases.listOwn(requireActor(req), req.query));
 
   route(r, api.getOwnReport, async (req) => cases.viewAsReporter(reporterAccess(req), req.params.caseId), {
     config: reporterLimit,
@@ -152,9 +152,11 @@ function register(app: FastifyInstance, cases: Cases, opts: { reportRateLimit: n
 
   route(r, api.setCaseBounty, async (req) => cases.setBounty(requireActor(req), req.params.id, req.body));
 
-  route(r, api.listCaseNotifications, async (req) => cases.notifications(requireActor(req), req.params.id));
+  route(r, api.listCaseNotifications, async (req) =>
+    cases.notifications(requireActor(req), req.params.id, req.query),
+  );
 
-  route(r, api.listCvePool, async (req) => cases.listPool(requireActor(req)));
+  route(r, api.listCvePool, async (req) => cases.listPool(requireActor(req), req.query));
 
   route(r, api.addToCvePool, async (req) => cases.addToPool(requireActor(req), req.body.cveIds));
 }

@@ -1,8 +1,9 @@
 // The cases module's service: intake, reading, triage, conversation and deadline warnings, each in its
 // own file, composed here into one object with narrow dependencies.
-import { and, desc, eq, lte, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { notFound } from "../../platform/errors.ts";
 import { makeConversation } from "./conversation.ts";
 import { makeIntake } from "./intake.ts";
@@ -33,9 +34,14 @@ export function makeCases(d: CasesDeps) {
     ...triage,
     ...conversation,
 
+    /**
+     * Cases, overdue first, then by nearest deadline, finished ones last: what needs attention stands
+     * out. For an unfinished case, overdue and near are bands of its deadline, so the order is (finished,
+     * deadline, ID), the same on every page whatever the time.
+     */
     async list(
       actor: Actor,
-      f: { phase?: Phase | undefined; status?: "overdue" | "near" | "open" | undefined } = {},
+      f: { phase?: Phase | undefined; status?: "overdue" | "near" | "open" | undefined } & PageInput = {},
     ) {
       authorize(actor, "cases:read");
       const where: SQL[] = [];
@@ -44,21 +50,19 @@ export function makeCases(d: CasesDeps) {
       const now = d.clock.now();
       if (f.status === "overdue") where.push(lte(cases.deadlineAt, now));
       if (f.status === "near") where.push(lte(cases.deadlineAt, new Date(now.getTime() + 14 * 86_400_000)));
+      const finished = sql<number>`(case when ${inArray(cases.phase, [...FINISHED])} then 1 else 0 end)`;
+      const key = [finished, cases.deadlineAt, cases.id];
+      const next = after(key, ["number", "date", "string"], f.cursor, "asc");
+      if (next) where.push(next);
+      const limit = pageSize(f);
       const rows = await d.db
-        .select()
+        .select({ row: cases, finished })
         .from(cases)
         .where(and(...where))
-        .orderBy(desc(cases.receivedAt))
-        .limit(500);
-      // Overdue first, then by nearest deadline: what needs attention stands out.
-      const rank = { overdue: 0, near: 1, on_track: 2, finished: 3 } as const;
-      return rows
-        .map((r) => summaryView(r, now))
-        .sort(
-          (a, b) =>
-            rank[a.deadline.status] - rank[b.deadline.status] ||
-            a.deadline.deadlineAt.getTime() - b.deadline.deadlineAt.getTime(),
-        );
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      const p = toPage(rows, limit, (r) => [Number(r.finished), r.row.deadlineAt, r.row.id]);
+      return { items: p.items.map((r) => summaryView(r.row, now)), nextCursor: p.nextCursor };
     },
 
     /** Staff get the whole case; a researcher account its own case's researcher view; others 404. */
@@ -230,14 +234,23 @@ export function makeCases(d: CasesDeps) {
       return { warned };
     },
 
-    async notifications(actor: Actor, caseId?: string) {
+    /** The notification outbox (one case's, or all), newest first, one page at a time. */
+    async notifications(actor: Actor, caseId?: string, p: PageInput = {}) {
       authorize(actor, "cases:read");
-      return d.db
+      const limit = pageSize(p);
+      const key = [caseNotifications.createdAt, caseNotifications.id];
+      const rows = await d.db
         .select()
         .from(caseNotifications)
-        .where(caseId ? eq(caseNotifications.caseId, caseId) : undefined)
-        .orderBy(desc(caseNotifications.createdAt))
-        .limit(500);
+        .where(
+          and(
+            caseId ? eq(caseNotifications.caseId, caseId) : undefined,
+            after(key, ["date", "string"], p.cursor, "desc"),
+          ),
+        )
+        .orderBy(...key.map((k) => desc(k)))
+        .limit(limit + 1);
+      return toPage(rows, limit, (r) => [r.createdAt, r.id]);
     },
   };
 }

@@ -4,6 +4,7 @@
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { AppError, badRequest, conflict, notFound } from "../../platform/errors.ts";
 import { CvssError, scoreCvss } from "./cvss.ts";
 import { allowedTransitions, canTransition, type Phase } from "./phases.ts";
@@ -225,9 +226,18 @@ export function makeTriage(d: CasesDeps) {
       });
     },
 
-    async listPool(actor: Actor) {
+    /** The CVE pool in the order IDs were added, one page at a time. */
+    async listPool(actor: Actor, p: PageInput = {}) {
       authorize(actor, "cve:manage");
-      return d.db.select().from(cvePool).orderBy(asc(cvePool.addedAt), asc(cvePool.cveId)).limit(1000);
+      const limit = pageSize(p);
+      const key = [cvePool.addedAt, cvePool.cveId];
+      const rows = await d.db
+        .select()
+        .from(cvePool)
+        .where(after(key, ["date", "string"], p.cursor, "asc"))
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      return toPage(rows, limit, (r) => [r.addedAt, r.cveId]);
     },
 
     async addNote(actor: Actor, caseId: string, body: string) {

@@ -1,6 +1,6 @@
 // A partner's people and endpoints: invitations (single use, expiring, only a hash stored), members,
 // their OpenPGP keys (parsed and checked) and webhook endpoints (https, public hosts, secret shown once).
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import type { Role } from "../../authz/actions.ts";
 import { type Actor, can } from "../../authz/authorize.ts";
@@ -361,6 +361,21 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
         .where(and(eq(webhooks.partnerId, partnerId), isNull(webhooks.disabledAt)));
       return rows.map((w) => ({
         id: w.id,
+        url: w.url,
+        secret: c.sealer.open(w.secretSealed, `partner_webhooks.secret:${w.id}`),
+      }));
+    },
+
+    /** deliveryWebhooks of many partners in one query (the first webhook attempts of a wave). */
+    async deliveryWebhooksOf(partnerIds: string[]) {
+      if (partnerIds.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(webhooks)
+        .where(and(inArray(webhooks.partnerId, partnerIds), isNull(webhooks.disabledAt)));
+      return rows.map((w) => ({
+        id: w.id,
+        partnerId: w.partnerId,
         url: w.url,
         secret: c.sealer.open(w.secretSealed, `partner_webhooks.secret:${w.id}`),
       }));

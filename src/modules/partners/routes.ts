@@ -176,9 +176,9 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     reply.code(201).send(await partners.reportIncident(requireActor(req), req.params.id, req.body)),
   );
 
-  route(r, api.listIncidents, async (req) => ({
-    incidents: await partners.allIncidents(requireActor(req), req.query.status),
-  }));
+  route(r, api.listIncidents, async (req) =>
+    partners.allIncidents(requireActor(req), req.query.status, req.query),
+  );
 
   route(r, api.closeIncident, async (req) =>
     partners.closeIncident(requireActor(req), req.params.id, req.body.resolution),

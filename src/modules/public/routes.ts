@@ -16,9 +16,10 @@ export function publicRoutes(app: FastifyInstance, advisories: Advisories) {
   const text = (reply: FastifyReply, type: string, body: string) =>
     reply.header("cache-control", Cache).type(type).send(body);
 
-  route(r, api.listPublicAdvisories, async () =>
-    (await advisories.publicList()).map(({ id: _id, ...e }) => e),
-  );
+  route(r, api.listPublicAdvisories, async (req) => {
+    const p = await advisories.publicPage(req.query);
+    return { items: p.items.map(({ id: _id, ...e }) => e), nextCursor: p.nextCursor };
+  });
 
   route(r, api.getPublicAdvisory, async (req) => advisories.publicAdvisory(req.params.trackingId));
 

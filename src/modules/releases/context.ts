@@ -66,6 +66,7 @@ export type ReleaseDeps = {
     | "eligibilityMany"
     | "listMembers"
     | "deliveryWebhooks"
+    | "deliveryWebhooksOf"
     | "deleteWebhook"
     | "mailKeys"
   >;
@@ -431,6 +432,38 @@ export function makeReleaseContext(d: ReleaseDeps) {
    * here instead of eight through the services. Undefined when neither delivery exists.
    */
   async function copyRead(advisoryId: string, userId: string, organisationId: string) {
+    copyReadQuery ??= prepareCopyRead();
+    const rows = await copyReadQuery.execute({ advisoryId, userId, organisationId });
+    // The member's own copy wins over the partner's, as in deliveryFor(user) ?? deliveryFor(org).
+    const r = rows.find((x) => x.delivery.recipientId === userId) ?? rows[0];
+    if (!r) return undefined;
+    const identifiers: Omit<CopyIdentifiers, "publishedAt"> = {
+      cveIds: r.cveId ? [r.cveId] : [],
+      cvss:
+        r.cvssVector && r.cvssVersion && r.cvssScore !== null && r.cvssSeverity
+          ? { version: r.cvssVersion, vector: r.cvssVector, score: r.cvssScore, severity: r.cvssSeverity }
+          : null,
+      cwe: cweWithName(r.cwe),
+    };
+    return {
+      delivery: r.delivery,
+      partnerStatus: r.partnerStatus,
+      planPublicAt: r.planPublicAt,
+      publishedAt: r.publishedAt,
+      identifiers,
+      ack: r.ackStatus && r.ackAt ? { status: r.ackStatus, at: r.ackAt } : null,
+    };
+  }
+
+  /**
+   * copyRead's query, built once and prepared by name: PostgreSQL parses and plans it once per
+   * connection, and the query is not rebuilt from the builder on every read.
+   */
+  let copyReadQuery: ReturnType<typeof prepareCopyRead> | undefined;
+  function prepareCopyRead() {
+    const advisoryId = sql.placeholder("advisoryId");
+    const userId = sql.placeholder("userId");
+    const organisationId = sql.placeholder("organisationId");
     // The partner's latest acknowledgement, one row per delivery (a lateral join).
     const lastAck = db
       .select({ status: releaseAcks.status, at: releaseAcks.createdAt })
@@ -444,7 +477,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
       .orderBy(desc(releaseAcks.createdAt), desc(releaseAcks.id))
       .limit(1)
       .as("last_ack");
-    const rows = await db
+    return db
       .select({
         delivery: releaseDeliveries,
         partnerStatus: partners.status,
@@ -470,26 +503,8 @@ export function makeReleaseContext(d: ReleaseDeps) {
           eq(releaseDeliveries.advisoryId, advisoryId),
           inArray(releaseDeliveries.recipientId, [userId, organisationId]),
         ),
-      );
-    // The member's own copy wins over the partner's, as in deliveryFor(user) ?? deliveryFor(org).
-    const r = rows.find((x) => x.delivery.recipientId === userId) ?? rows[0];
-    if (!r) return undefined;
-    const identifiers: Omit<CopyIdentifiers, "publishedAt"> = {
-      cveIds: r.cveId ? [r.cveId] : [],
-      cvss:
-        r.cvssVector && r.cvssVersion && r.cvssScore !== null && r.cvssSeverity
-          ? { version: r.cvssVersion, vector: r.cvssVector, score: r.cvssScore, severity: r.cvssSeverity }
-          : null,
-      cwe: cweWithName(r.cwe),
-    };
-    return {
-      delivery: r.delivery,
-      partnerStatus: r.partnerStatus,
-      planPublicAt: r.planPublicAt,
-      publishedAt: r.publishedAt,
-      identifiers,
-      ack: r.ackStatus && r.ackAt ? { status: r.ackStatus, at: r.ackAt } : null,
-    };
+      )
+      .prepare("forewarn_copy_read");
   }
 
   return {

@@ -40,6 +40,8 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
 
   /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
   const BATCH = 100;
+  /** Partners whose webhook endpoints are read in one query, ahead of the wave reaching them. */
+  const ENDPOINTS_AHEAD = 100;
 
   async function schedule(planId: string) {
     const queue = c.queue.current();
@@ -147,7 +149,20 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       // statement at a time; without this a big wave holds it to the end).
       await new Promise((r) => setImmediate(r));
     };
-    for (const partnerId of wave.partnerIds) {
+    // Webhook endpoints are read for 100 partners at a time, ahead of reaching them (one query, not
+    // one per partner; a wave of 20,000 partners would otherwise make 20,000 of them).
+    type Endpoints = DeliveryItem["endpoints"];
+    let endpointsAhead = new Map<string, Endpoints>();
+    for (const [i, partnerId] of wave.partnerIds.entries()) {
+      if (i % ENDPOINTS_AHEAD === 0) {
+        endpointsAhead = new Map();
+        const next = wave.partnerIds.slice(i, i + ENDPOINTS_AHEAD).filter((id) => !reached.has(id));
+        for (const e of await d.partners.deliveryWebhooksOf(next))
+          endpointsAhead.set(e.partnerId, [
+            ...(endpointsAhead.get(e.partnerId) ?? []),
+            { id: e.id, url: e.url },
+          ]);
+      }
       const already = reached.get(partnerId);
       let sections = wave.content;
       if (!already) {
@@ -197,7 +212,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       } else {
         sections = already;
       }
-      const endpoints = already ? [] : await d.partners.deliveryWebhooks(partnerId);
+      const endpoints = already ? [] : (endpointsAhead.get(partnerId) ?? []);
       for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId))
         batch.push({ recipient: r, sections, endpoints });
       if (batch.length >= BATCH) await flush();

@@ -1,9 +1,10 @@
 // The partner side: the inbox, the caller's own copy and its files (every read
 // audited) and acknowledgements (the scorecard's figures are in reads.ts).
-import { and, desc, eq, isNull, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import type { Section } from "../../contract/enums.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { CopyIdentifiers } from "../advisories/index.ts";
 import { type AckStatus, ENGINE, PUBLIC_SECTIONS, type ReleaseContext } from "./context.ts";
@@ -143,15 +144,26 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
   }
 
   return {
-    async inbox(actor: Actor) {
+    /**
+     * The caller's advisories, newest delivery first, one page at a time: per advisory one copy, the
+     * member's own when it exists, else the partner's.
+     */
+    async inbox(actor: Actor, p: PageInput = {}) {
       authorize(actor, "partner:self");
-      if (actor.kind !== "user") return [];
+      const none = { items: [], nextCursor: null };
+      if (actor.kind !== "user") return none;
       if (!(await partnerActive(actor.organisationId))) {
         await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: 0 } });
-        return [];
+        return none;
       }
-      const rows = await db
-        .select()
+      const limit = pageSize(p);
+      // One row per advisory: the member's own copy wins over the partner's when both exist.
+      const chosen = db
+        .selectDistinctOn([releaseDeliveries.advisoryId], {
+          id: releaseDeliveries.id,
+          advisoryId: releaseDeliveries.advisoryId,
+          deliveredAt: releaseDeliveries.deliveredAt,
+        })
         .from(releaseDeliveries)
         .where(
           or(
@@ -162,14 +174,29 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
             ),
           ),
         )
-        .orderBy(desc(releaseDeliveries.deliveredAt))
-        .limit(500);
-      const byAdvisory = new Map<string, (typeof rows)[number]>();
-      // The member's own copy wins over the partner's when both exist.
-      for (const r of rows)
-        if (!byAdvisory.has(r.advisoryId) || r.recipientKind === "user") byAdvisory.set(r.advisoryId, r);
+        .orderBy(
+          releaseDeliveries.advisoryId,
+          desc(sql`${releaseDeliveries.recipientKind} = 'user'`),
+          desc(releaseDeliveries.deliveredAt),
+        )
+        .as("chosen");
+      const key = [chosen.deliveredAt, chosen.advisoryId];
+      const picked = await db
+        .select({ id: chosen.id, advisoryId: chosen.advisoryId, deliveredAt: chosen.deliveredAt })
+        .from(chosen)
+        .where(after(key, ["date", "string"], p.cursor, "desc"))
+        .orderBy(...key.map((k) => desc(k)))
+        .limit(limit + 1);
+      const page = toPage(picked, limit, (r) => [r.deliveredAt, r.advisoryId]);
+      const ids = page.items.map((r) => r.id);
+      const found = ids.length
+        ? await db.select().from(releaseDeliveries).where(inArray(releaseDeliveries.id, ids))
+        : [];
+      const byId = new Map(found.map((r) => [r.id, r]));
       const out = [];
-      for (const r of byAdvisory.values()) {
+      for (const { id } of page.items) {
+        const r = byId.get(id);
+        if (!r) continue;
         const c = openCopy(r);
         const ack = await latestAck(r.advisoryId, r.partnerId);
         out.push({
@@ -183,7 +210,7 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         });
       }
       await audit.record(db, { type: "release.inbox_viewed", actor, data: { entries: out.length } });
-      return out;
+      return { items: out, nextCursor: page.nextCursor };
     },
 
     /**

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import type { Section } from "../../contract/enums.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { canaryKinds } from "./canary-placeholders.ts";
 import {
@@ -280,12 +281,21 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       return { ...v, capped, tracing: (key?.capacity as TracingCapacity | undefined) ?? null };
     },
 
-    async listPlans(actor: Actor) {
+    /** Release plans by public time (the calendar), one page at a time. */
+    async listPlans(actor: Actor, q: PageInput = {}) {
       authorize(actor, "releases:read");
-      const plans = await db.select().from(releasePlans).orderBy(asc(releasePlans.publicAt)).limit(500);
-      const out = [];
-      for (const p of plans) out.push(await view(p));
-      return out;
+      const limit = pageSize(q);
+      const key = [releasePlans.publicAt, releasePlans.id];
+      const plans = await db
+        .select()
+        .from(releasePlans)
+        .where(after(key, ["date", "string"], q.cursor, "asc"))
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      const page = toPage(plans, limit, (p) => [p.publicAt, p.id]);
+      const items = [];
+      for (const p of page.items) items.push(await view(p));
+      return { items, nextCursor: page.nextCursor };
     },
 
     /**

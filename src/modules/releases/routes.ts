@@ -20,7 +20,7 @@ const planInput = (b: z.infer<typeof PlanIn>) => ({
 export function releaseRoutes(app: FastifyInstance, releases: Releases) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  route(r, api.listReleasePlans, async (req) => ({ plans: await releases.listPlans(requireActor(req)) }));
+  route(r, api.listReleasePlans, async (req) => releases.listPlans(requireActor(req), req.query));
 
   route(r, api.createReleasePlan, async (req, reply) =>
     reply.code(201).send(await releases.createPlan(requireActor(req), req.params.id, planInput(req.body))),
@@ -65,9 +65,7 @@ export function releaseRoutes(app: FastifyInstance, releases: Releases) {
 
   // ---- partner side ----
 
-  route(r, api.listPartnerAdvisories, async (req) => ({
-    advisories: await releases.inbox(requireActor(req)),
-  }));
+  route(r, api.listPartnerAdvisories, async (req) => releases.inbox(requireActor(req), req.query));
 
   route(r, api.getPartnerAdvisory, async (req) =>
     releases.copy(requireActor(req), req.params.id, readClient(req)),

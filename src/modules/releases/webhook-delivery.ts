@@ -1,7 +1,7 @@
 // Signed webhooks (Standard Webhooks): one attempt per call, the queue's back-off between attempts,
 // the first attempts of a wave a few at a time, an endpoint disabled after 24 hours of failures, and
 // the staff's delivery log and redelivery.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import { ENGINE, type Member, type ReleaseContext, SEND_WEBHOOK } from "./context.ts";
@@ -21,12 +21,14 @@ export function makeWebhookDelivery(c: ReleaseContext) {
   }
 
   /**
-   * First attempts of new webhook messages, a few at a time while the wave goes on (one pg-boss job
-   * per message would wait a polling interval each). The wave never waits for an endpoint; a message
-   * that fails goes to the queue's back-off, and one left unsent by a crash to the sweep. Only where a
-   * queue is connected (the server), as before.
+   * First attempts of new webhook messages in batches while the wave goes on (one pg-boss job per
+   * message would wait a polling interval each): per batch one read of the messages, one of their
+   * endpoints, the POSTs at once, and one transaction logging every attempt. Two batches run at a
+   * time, so one batch's log is written while the next one's requests are out. The wave never waits
+   * for an endpoint; a message that fails goes to the queue's back-off, and one left unsent by a crash
+   * to the sweep. Only where a queue is connected (the server), as before.
    */
-  function webhookSender(workers = 8) {
+  function webhookSender(workers = 2, batchSize = 64) {
     const todo: string[] = [];
     const seen = new Set<string>();
     const running: Promise<void>[] = [];
@@ -36,10 +38,10 @@ export function makeWebhookDelivery(c: ReleaseContext) {
       active++;
       try {
         while (!closed) {
-          const id = todo.shift();
-          if (id === undefined) break;
-          const r = await sendWebhook(id).catch(() => ({ status: "retry" as const }));
-          if (r.status === "retry") await enqueueWebhooks([id]).catch(() => {});
+          const ids = todo.splice(0, batchSize);
+          if (ids.length === 0) break;
+          const retry = await sendFirstAttempts(ids).catch(() => ids);
+          if (retry.length) await enqueueWebhooks(retry).catch(() => {});
         }
       } finally {
         active--;
@@ -71,6 +73,97 @@ export function makeWebhookDelivery(c: ReleaseContext) {
         await enqueueWebhooks(todo.splice(0));
       },
     };
+  }
+
+  /**
+   * The first attempt of each of these messages (those still pending and never tried): signed and
+   * POSTed at once, then every attempt logged and every message updated in one transaction. A message
+   * whose endpoint is gone or whose retry window is over takes the one-by-one path (it fails, is
+   * audited and its endpoint disabled). Returns the messages to retry through the queue.
+   */
+  async function sendFirstAttempts(ids: string[]): Promise<string[]> {
+    const msgs = await db
+      .select()
+      .from(releaseWebhookMessages)
+      .where(
+        and(
+          inArray(releaseWebhookMessages.id, ids),
+          eq(releaseWebhookMessages.status, "pending"),
+          eq(releaseWebhookMessages.attempts, 0),
+        ),
+      );
+    const endpoints = new Map(
+      (await d.partners.deliveryWebhooksOf([...new Set(msgs.map((m) => m.partnerId))])).map((e) => [e.id, e]),
+    );
+    const alone: string[] = [];
+    const now = clock.now();
+    const tried = await Promise.all(
+      msgs.map(async (m) => {
+        const endpoint = endpoints.get(m.endpointId);
+        if (
+          !endpoint ||
+          endpoint.partnerId !== m.partnerId ||
+          now.getTime() - m.createdAt.getTime() >= WEBHOOK_RETRY_WINDOW_MS
+        ) {
+          alone.push(m.id);
+          return null;
+        }
+        const started = Date.now();
+        const body = JSON.stringify(m.payload);
+        let statusCode: number | null = null;
+        let error: string | null = null;
+        try {
+          const res = await transport(
+            endpoint.url,
+            signedHeaders(endpoint.secret, m.id, wall.now(), body),
+            body,
+          );
+          statusCode = res.status;
+          if (res.status < 200 || res.status >= 300) error = `answered HTTP ${res.status}`;
+        } catch (e) {
+          error = (e as Error).message.slice(0, 500);
+        }
+        return { id: m.id, statusCode, error, durationMs: Date.now() - started };
+      }),
+    );
+    const done = tried.filter((t) => t !== null);
+    if (done.length) {
+      const at = clock.now();
+      await db.transaction(async (tx) => {
+        await tx.insert(releaseWebhookAttempts).values(
+          done.map((t) => ({
+            id: d.ids("webhookAttempt"),
+            messageId: t.id,
+            attempt: 1,
+            at,
+            statusCode: t.statusCode,
+            error: t.error,
+            durationMs: t.durationMs,
+          })),
+        );
+        const rows = sql.join(
+          done.map(
+            (t) =>
+              sql`(${t.id}::text, ${t.error === null ? "succeeded" : "pending"}::text, ${t.statusCode}::int, ${t.error}::text)`,
+          ),
+          sql`, `,
+        );
+        const iso = at.toISOString();
+        await tx.execute(sql`
+          update ${releaseWebhookMessages} as m
+          set attempts = 1, status = v.status, last_status_code = v.code, last_error = v.error,
+              last_attempt_at = ${iso}::timestamptz,
+              succeeded_at = case when v.status = 'succeeded' then ${iso}::timestamptz else m.succeeded_at end
+          from (values ${rows}) as v(id, status, code, error)
+          where m.id = v.id and m.status = 'pending' and m.attempts = 0`);
+      });
+    }
+    const retry = done.filter((t) => t.error !== null).map((t) => t.id);
+    for (const id of alone) {
+      const r = await sendWebhook(id).catch(() => ({ status: "retry" as const }));
+      if (r.status === "retry") retry.push(id);
+    }
+    return retry;
   }
 
   /**

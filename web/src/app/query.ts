@@ -101,3 +101,63 @@ export function useInvalidate(): (...prefixes: string[]) => Promise<void> {
   const client = useQueryClient();
   return useCallback((...prefixes: string[]) => invalidateUnder(client, ...prefixes), [client]);
 }
+
+/** One page of a paginated list route (the contract's shape for every list). */
+export type ListPage<T> = { items: T[]; nextCursor: string | null };
+
+/** Follows `nextCursor` from the first page to the last: every item of a paginated list. */
+export async function allPages<T>(get: (cursor: string | undefined) => Promise<ListPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+/** The operations that answer one page of a list (`{ items, nextCursor }`, contract/common.ts). */
+export type ListOperation = {
+  [K in OperationId]: Output<K> extends ListPage<unknown> ? K : never;
+}[OperationId];
+
+/** The items of a list operation's answer. */
+export type ItemsOf<Op extends OperationId> = Output<Op> extends ListPage<infer T> ? T[] : never;
+
+/** The key and reader of every page of a list, for useApiList and the public side's reads. */
+export function listQuery<Op extends ListOperation>(
+  api: ApiClient,
+  operationId: Op,
+  input?: Input<Op>,
+): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<ItemsOf<Op>> } {
+  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
+  const base = (input ?? {}) as { query?: Record<string, unknown> };
+  return {
+    queryKey: operationKey(operationId, input),
+    queryFn: ({ signal }) =>
+      allPages(
+        (cursor) =>
+          call(operationId, { ...base, query: { ...base.query, limit: 200, cursor } }, { signal }) as Promise<
+            ListPage<unknown>
+          >,
+      ) as Promise<ItemsOf<Op>>,
+  };
+}
+
+/** Every item of a paginated list (null input: not yet), read page by page and cached as one read. */
+export function useApiList<Op extends ListOperation>(
+  operationId: Op,
+  ...[input, opts = {}]: QueryArgs<Op>
+): UseQueryResult<ItemsOf<Op>> {
+  const api = useApi();
+  const enabled = input !== null;
+  const { queryKey, queryFn } = listQuery(api, operationId, input ?? undefined);
+  return useQuery<ItemsOf<Op>>({
+    queryKey: enabled ? queryKey : [operationId, "not yet"],
+    queryFn,
+    enabled,
+    refetchInterval: opts.refetchInterval,
+    staleTime: opts.staleTime,
+  });
+}

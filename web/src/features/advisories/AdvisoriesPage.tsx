@@ -7,7 +7,7 @@ import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { AdvisoryEditor } from "./AdvisoryEditor.tsx";
 import { type AdvisorySummary, STATE_COLORS } from "./model.ts";
 import { NewAdvisory } from "./NewAdvisory.tsx";
@@ -50,7 +50,7 @@ const COLUMNS: Column<AdvisorySummary>[] = [
 function AdvisoryList() {
   const staff = useCan("advisories:read");
   const writes = useCan("advisories:write");
-  const q = useApiQuery("listAdvisories", staff ? {} : null);
+  const q = useApiList("listAdvisories", staff ? {} : null);
   if (!staff)
     return (
       <ForStaff

@@ -4,7 +4,7 @@ import { schemaResolver, useForm } from "@mantine/form";
 import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { PageHeader } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import {
   CONTENT_FIELDS,
@@ -23,7 +23,7 @@ type NewAdvisoryValues = ContentValues & { caseId: string | null };
 export function NewAdvisory() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const cases = useApiQuery("listCases");
+  const cases = useApiList("listCases");
   const form = useForm<NewAdvisoryValues>({
     initialValues: { caseId: params.get("case"), title: "", products: "", sections: emptySections() },
     validate: schemaResolver(NewAdvisoryForm, { sync: true }),

@@ -11,7 +11,7 @@ import type { Output } from "../../../../src/contract/index.ts";
 export { SECTION_TITLES, SECTIONS, type Section };
 export const LEVELS = CONTENT_LEVEL_NAMES;
 
-export type AdvisorySummary = Output<"listAdvisories">[number];
+export type AdvisorySummary = Output<"listAdvisories">["items"][number];
 export type Advisory = Output<"getAdvisory">;
 export type Product = Advisory["revision"]["products"][number];
 export type Content = Output<"getAdvisoryContent">;

@@ -10,7 +10,7 @@ import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { type CaseSummary, deadlineLabel, PHASE_COLORS } from "./model.ts";
 
 /** The list's filters besides "all", as listCases takes them. */
@@ -63,8 +63,8 @@ export function CaseList() {
   const researcher = useCan("report:own");
   const staff = useCan("cases:read");
   const [status, setStatus] = useState("all");
-  const own = useApiQuery("listOwnReports", researcher ? {} : null);
-  const all = useApiQuery(
+  const own = useApiList("listOwnReports", researcher ? {} : null);
+  const all = useApiList(
     "listCases",
     staff && !researcher ? { query: { status: oneOf(CASE_STATUS_FILTERS, status) } } : null,
   );

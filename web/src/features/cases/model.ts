@@ -16,7 +16,7 @@ export const PHASE_COLORS: Record<Phase, string> = {
   duplicate: "yellow",
 };
 
-export type CaseSummary = Output<"listCases">[number];
+export type CaseSummary = Output<"listCases">["items"][number];
 export type Deadline = CaseSummary["deadline"];
 export type Cvss = NonNullable<CaseSummary["cvss"]>;
 export type StaffCase = Extract<Output<"getCase">, { view: "staff" }>;

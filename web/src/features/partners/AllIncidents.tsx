@@ -6,19 +6,19 @@ import { Link } from "react-router";
 import { INCIDENT_STATUSES } from "../../../../src/contract/enums.ts";
 import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList, useApiQuery } from "../../app/query.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
 
 export function AllIncidents() {
   const [status, setStatus] = useState("open");
-  const list = useApiQuery("listIncidents", {
+  const list = useApiList("listIncidents", {
     query: {
       status: oneOf(INCIDENT_STATUSES, status),
     },
   });
   const partners = useApiQuery("listPartners");
   const names = new Map((partners.data?.partners ?? []).map((p) => [p.id, p.name]));
-  const incidents = list.data?.incidents ?? [];
+  const incidents = list.data ?? [];
   return (
     <Stack>
       <SegmentedControl

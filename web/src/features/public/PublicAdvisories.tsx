@@ -3,10 +3,10 @@ import { Anchor, Badge, Card, Container, Group, Skeleton, Stack, Table, Text, Ti
 import { Link, useParams } from "react-router";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
-import { usePublicQuery } from "./publicApi.ts";
+import { usePublicList, usePublicQuery } from "./publicApi.ts";
 
 export function PublicAdvisoryList() {
-  const { data, error } = usePublicQuery("listPublicAdvisories", {});
+  const { data, error } = usePublicList("listPublicAdvisories");
   return (
     <Container size="md" py="xl">
       <Group justify="space-between" mb="md">

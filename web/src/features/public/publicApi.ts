@@ -5,7 +5,7 @@ import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import type { CallOptions } from "../../../../src/contract/client.ts";
 import type { Input, OperationId, Output } from "../../../../src/contract/index.ts";
 import { makeApiClient } from "../../app/api.ts";
-import { callQuery } from "../../app/query.ts";
+import { callQuery, type ItemsOf, type ListOperation, listQuery } from "../../app/query.ts";
 
 export const publicApi = makeApiClient({ credentials: "omit", anonymous: true });
 
@@ -27,4 +27,10 @@ export function usePublicQuery<Op extends OperationId>(
     queryFn: ({ signal }) => call(operationId, input ?? {}, { signal, ...tracking(opts.token) }),
     enabled: opts.enabled ?? true,
   });
+}
+
+/** Every item of a public paginated list, without the session, cached as one read. */
+export function usePublicList<Op extends ListOperation>(operationId: Op): UseQueryResult<ItemsOf<Op>> {
+  const { queryKey, queryFn } = listQuery(publicApi, operationId);
+  return useQuery<ItemsOf<Op>>({ queryKey, queryFn });
 }

@@ -4,10 +4,10 @@ import { IconInbox } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 
 export function PartnerInbox() {
-  const q = useApiQuery("listPartnerAdvisories");
+  const q = useApiList("listPartnerAdvisories");
   return (
     <>
       <PageHeader
@@ -16,7 +16,7 @@ export function PartnerInbox() {
       />
       <ErrorAlert error={q.error} />
       {q.isLoading && !q.data && <Skeleton h={160} />}
-      {q.data?.advisories.length === 0 && (
+      {q.data?.length === 0 && (
         <EmptyCapability
           icon={IconInbox}
           title="Nothing released to you yet"
@@ -24,7 +24,7 @@ export function PartnerInbox() {
         />
       )}
       <Stack>
-        {q.data?.advisories.map((a) => (
+        {q.data?.map((a) => (
           <Card key={a.advisoryId} withBorder>
             <Group justify="space-between">
               <Anchor component={Link} to={`/releases/${a.advisoryId}`} fw={600}>

@@ -9,7 +9,7 @@ import { useApi, useCan, useCurrentUser } from "../../app/auth.tsx";
 import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert, PageHeader } from "../../app/components.tsx";
 import { localInputToIso } from "../../app/format.ts";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList, useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { LiveWaveView } from "./LiveWaveView.tsx";
 import { PlanCapacity } from "./PlanCapacity.tsx";
@@ -38,7 +38,7 @@ export function PlanEditor() {
   const [confirmingBreak, setConfirmingBreak] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [compress, setCompress] = useState(false);
-  const advisories = useApiQuery("listAdvisories");
+  const advisories = useApiList("listAdvisories");
   const advisory = advisories.data?.find((a) => a.id === advisoryId);
   const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
   const [exclusions, setExclusions] = useState<ExclusionDraft[]>([]);

@@ -7,17 +7,17 @@ import { Link, useNavigate } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { StateBadge, WaveTimeline } from "./PlanParts.tsx";
 import { usePartnerNames } from "./plan.ts";
 
 export function ReleaseCalendar() {
   const canPlan = useCan("releases:write");
-  const plans = useApiQuery("listReleasePlans");
-  const advisories = useApiQuery("listAdvisories");
+  const plans = useApiList("listReleasePlans");
+  const advisories = useApiList("listAdvisories");
   const names = usePartnerNames();
   const byId = new Map((advisories.data ?? []).map((a) => [a.id, a]));
-  const planned = new Set((plans.data?.plans ?? []).map((p) => p.advisoryId));
+  const planned = new Set((plans.data ?? []).map((p) => p.advisoryId));
   const open = (advisories.data ?? []).filter((a) => !planned.has(a.id));
   const [pick, setPick] = useState<string | null>(null);
   const navigate = useNavigate();
@@ -48,7 +48,7 @@ export function ReleaseCalendar() {
       />
       <ErrorAlert error={plans.error} />
       {plans.isLoading && !plans.data && <Skeleton h={200} />}
-      {plans.data?.plans.length === 0 && (
+      {plans.data?.length === 0 && (
         <EmptyCapability
           icon={IconCalendarEvent}
           title="No releases planned"
@@ -56,7 +56,7 @@ export function ReleaseCalendar() {
         />
       )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        {plans.data?.plans.map((p) => (
+        {plans.data?.map((p) => (
           <Card key={p.id} withBorder padding="md">
             <Group justify="space-between" mb="sm">
               <Anchor component={Link} to={`/releases/${p.advisoryId}`} fw={600}>

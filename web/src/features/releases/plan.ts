@@ -11,7 +11,7 @@ export type Preview = Output<"previewReleasePlan">;
 export type Wave = Preview["waves"][number] &
   Partial<Pick<Plan["waves"][number], "firedAt" | "delivered" | "withheld">>;
 export type Capped = Preview["capped"];
-export type AdvisorySummary = Output<"listAdvisories">[number];
+export type AdvisorySummary = Output<"listAdvisories">["items"][number];
 export type Partner = Output<"listPartners">["partners"][number];
 
 export const STATE_COLOR: Record<string, string> = {
