@@ -105,6 +105,19 @@ describe("derivePlan", () => {
       expect(problems).toMatch(/extraWaves\[1\]\.at .* is after publicAt/);
       expect(problems).toMatch(/extraWaves\[0\]\.at .* is in the past/);
       expect(problems).toMatch(/may not receive poc/);
+      // Each problem that lies in one field points at it, for the plan editor to mark that field.
+      const issues = (e as PlanError).issues;
+      // Both waves lie after T0 and before now: two problems each on their time.
+      expect(issues.map((i) => i.path).sort()).toEqual([
+        "/extraWaves/0/at",
+        "/extraWaves/0/at",
+        "/extraWaves/1/at",
+        "/extraWaves/1/at",
+        "/extraWaves/1/content",
+        "/publicAt",
+      ]);
+      expect(issues.find((i) => i.path === "/extraWaves/1/content")?.message).toMatch(/may not receive poc/);
+      expect(issues.some((i) => i.message.includes("unknown or inactive"))).toBe(false);
     }
   });
 

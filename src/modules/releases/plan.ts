@@ -53,11 +53,17 @@ export type CompressedWave = {
   availableSeconds: number;
 };
 
+/** One problem of a plan request; `path` points into the request body where one field is at fault. */
+export type PlanProblem = { message: string; path?: string };
+
 export class PlanError extends Error {
   readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("; "));
-    this.problems = problems;
+  /** The problems that lie in one field, as JSON pointers into the request (the UI marks that field). */
+  readonly issues: { path: string; message: string }[];
+  constructor(problems: PlanProblem[]) {
+    super(problems.map((p) => p.message).join("; "));
+    this.problems = problems.map((p) => p.message);
+    this.issues = problems.flatMap((p) => (p.path ? [{ path: p.path, message: p.message }] : []));
   }
 }
 
@@ -70,16 +76,17 @@ export function derivePlan(
   partners: readonly PartnerEligibility[],
   now: Date,
 ): { waves: DerivedWave[]; exclusions: DerivedExclusion[]; compressed: CompressedWave[] } {
-  const problems: string[] = [];
+  const problems: PlanProblem[] = [];
+  const problem = (message: string, path?: string) => problems.push(path ? { message, path } : { message });
   const T0 = req.publicAt.getTime();
   if (T0 <= now.getTime())
-    problems.push(`publicAt ${req.publicAt.toISOString()} is not in the future (now ${now.toISOString()})`);
+    problem(`publicAt ${req.publicAt.toISOString()} is not in the future (now ${now.toISOString()})`, "/publicAt");
   const byId = new Map(partners.map((p) => [p.id, p]));
   const unknown = [
     ...req.exclude.map((e) => e.partnerId),
     ...req.extraWaves.flatMap((w) => w.partnerIds),
   ].filter((id) => !byId.has(id));
-  if (unknown.length) problems.push(`unknown or inactive partners: ${[...new Set(unknown)].join(", ")}`);
+  if (unknown.length) problem(`unknown or inactive partners: ${[...new Set(unknown)].join(", ")}`);
 
   const excluded = new Map<string, DerivedExclusion>();
   for (const e of req.exclude) {
@@ -109,20 +116,22 @@ export function derivePlan(
 
   req.extraWaves.forEach((w, i) => {
     const at = w.at.getTime();
-    if (at > T0) problems.push(`extraWaves[${i}].at ${w.at.toISOString()} is after publicAt`);
-    if (at <= now.getTime()) problems.push(`extraWaves[${i}].at ${w.at.toISOString()} is in the past`);
-    if (w.partnerIds.length === 0) problems.push(`extraWaves[${i}] names no partner`);
+    if (at > T0) problem(`extraWaves[${i}].at ${w.at.toISOString()} is after publicAt`, `/extraWaves/${i}/at`);
+    if (at <= now.getTime())
+      problem(`extraWaves[${i}].at ${w.at.toISOString()} is in the past`, `/extraWaves/${i}/at`);
+    if (w.partnerIds.length === 0) problem(`extraWaves[${i}] names no partner`, `/extraWaves/${i}/partnerIds`);
     if (w.content) {
       const bad = w.content.filter((c) => !(SECTIONS as readonly string[]).includes(c));
-      if (bad.length) problems.push(`extraWaves[${i}].content: unknown sections ${bad.join(", ")}`);
+      if (bad.length) problem(`extraWaves[${i}].content: unknown sections ${bad.join(", ")}`, `/extraWaves/${i}/content`);
     }
     for (const id of w.partnerIds) {
       const p = byId.get(id);
       if (!p) continue;
       if (excluded.has(id)) {
         const ex = excluded.get(id);
-        problems.push(
+        problem(
           `extraWaves[${i}]: partner ${p.name} (${id}) is ${ex?.kind === "coordinator" ? "excluded by this plan" : `not eligible (${ex?.reason})`}`,
+          `/extraWaves/${i}/partnerIds`,
         );
         continue;
       }
@@ -130,8 +139,9 @@ export function derivePlan(
       const content = w.content ? ordered(w.content) : allowed;
       const beyond = content.filter((c) => !allowed.includes(c));
       if (beyond.length)
-        problems.push(
+        problem(
           `extraWaves[${i}]: partner ${p.name} (${id}) may not receive ${beyond.join(", ")} (its eligibility allows ${allowed.join(", ")})`,
+          `/extraWaves/${i}/content`,
         );
       const sent = at >= T0 ? atT0(content) : ordered(content);
       offer(id, {

@@ -61,7 +61,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
       return { ...derivePlan(req, partners, clock.now()), capped: cappedOf(partners) };
     } catch (e) {
       if (e instanceof PlanError)
-        throw new AppError("validation_failed", e.message, { problems: e.problems });
+        throw new AppError("validation_failed", e.message, { problems: e.problems, issues: e.issues });
       throw e;
     }
   }

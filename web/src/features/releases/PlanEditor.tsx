@@ -2,9 +2,11 @@
 // moving T0 (with the choice to compress lead times), then the plan's status and actions
 // (PlanStatus), the cancel and embargo-break dialogs (PlanModals) and, once armed, the live wave view.
 import { Alert, Anchor, Button, Checkbox, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useForm } from "@mantine/form";
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { SECTIONS } from "../../../../src/contract/enums.ts";
+import { ApiError } from "../../app/api.ts";
 import { useApi, useCan, useCurrentUser } from "../../app/auth.tsx";
 import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert, PageHeader } from "../../app/components.tsx";
@@ -26,13 +28,41 @@ import { CappedList, StateBadge, WaveTimeline } from "./PlanParts.tsx";
 import { type PlanAct, PlanStatus } from "./PlanStatus.tsx";
 import { type Preview, usePartnerNames } from "./plan.ts";
 
+/** What the planner edits: T0, the extra waves and the exclusions (drafts, sent by extrasBody). */
+type PlanValues = { publicAt: string; extraWaves: ExtraWaveDraft[]; exclusions: ExclusionDraft[] };
+
+/**
+ * A refused preview or save on the fields at fault. The server points into the body it got, where
+ * only complete extra waves are sent: its n-th wave is the form's n-th complete row.
+ */
+export function planFieldErrors(e: unknown, waves: readonly ExtraWaveDraft[]): Record<string, string> {
+  if (!(e instanceof ApiError)) return {};
+  const sent = waves.flatMap((w, row) => (extrasBody([w], []).extraWaves ? [row] : []));
+  const out: Record<string, string> = {};
+  for (const issue of e.issues) {
+    const wave = /^\/extraWaves\/(\d+)\/(at|partnerIds|content)$/.exec(issue.path);
+    const row = wave ? sent[Number(wave[1])] : undefined;
+    const field = wave
+      ? row === undefined
+        ? undefined
+        : `extraWaves.${row}.${wave[2]}`
+      : issue.path === "/publicAt"
+        ? "publicAt"
+        : undefined;
+    if (field && !out[field]) out[field] = issue.message;
+  }
+  return out;
+}
+
 export function PlanEditor() {
   const { advisoryId = "" } = useParams();
   const api = useApi();
   const user = useCurrentUser();
   const names = usePartnerNames();
   const plan = useApiQuery("getReleasePlan", { params: { id: advisoryId } });
-  const [publicAt, setPublicAt] = useState("");
+  const form = useForm<PlanValues>({ initialValues: { publicAt: "", extraWaves: [], exclusions: [] } });
+  const { setFieldValue, setErrors } = form;
+  const { publicAt, extraWaves, exclusions } = form.values;
   const [preview, setPreview] = useState<Preview | null>(null);
   const [breaking, setBreaking] = useState(false);
   const [confirmingBreak, setConfirmingBreak] = useState(false);
@@ -40,8 +70,6 @@ export function PlanEditor() {
   const [compress, setCompress] = useState(false);
   const advisories = useApiList("listAdvisories");
   const advisory = advisories.data?.find((a) => a.id === advisoryId);
-  const [extraWaves, setExtraWaves] = useState<ExtraWaveDraft[]>([]);
-  const [exclusions, setExclusions] = useState<ExclusionDraft[]>([]);
   const [previewWanted, setPreviewWanted] = useState(false);
   const [previewError, setPreviewError] = useState<unknown>(null);
   const canWrite = useCan("releases:write");
@@ -51,8 +79,21 @@ export function PlanEditor() {
   const actMutation = useApiMutation({
     fn: (f: () => Promise<unknown>) => f(),
     invalidates: [`/api/advisories/${advisoryId}/release-plan`, "/api/releases"],
-    onSuccess: () => setPreview(null),
+    onSuccess: () => {
+      setPreview(null);
+      setErrors({});
+    },
+    onError: (e) => setErrors(planFieldErrors(e, form.getValues().extraWaves)),
   });
+  /** A preview's answer: shown, and its refusal marked on the fields at fault. */
+  const previewed = (r: Preview | null, e: unknown) => {
+    if (r) setPreview(r);
+    setPreviewError(e);
+    setErrors(planFieldErrors(e, form.getValues().extraWaves));
+  };
+  // The debounced preview below calls the latest one without running again for each render.
+  const latestPreviewed = useRef(previewed);
+  latestPreviewed.current = previewed;
   const act: PlanAct = (f) => actMutation.mutate(f);
   const missing = plan.error && (plan.error as { status?: number }).status === 404;
   const iso = localInputToIso(publicAt);
@@ -76,7 +117,8 @@ export function PlanEditor() {
   useEffect(() => {
     if (!p || loadedFor.current === p.id) return;
     loadedFor.current = p.id;
-    setExtraWaves(
+    setFieldValue(
+      "extraWaves",
       p.waves
         .filter((w) => w.kind === "extra")
         .map((w) => ({
@@ -87,12 +129,13 @@ export function PlanEditor() {
           reason: w.reason ?? "",
         })),
     );
-    setExclusions(
+    setFieldValue(
+      "exclusions",
       p.exclusions
         .filter((x) => x.kind === "coordinator")
         .map((x) => ({ key: newKey(), partnerId: x.partnerId, reason: x.reason })),
     );
-  }, [p]);
+  }, [p, setFieldValue]);
 
   // The preview follows every change of T0, extra waves and exclusions once asked for.
   useEffect(() => {
@@ -100,11 +143,8 @@ export function PlanEditor() {
     const body = { publicAt: t0, ...(JSON.parse(extrasKey) as object) };
     const timer = setTimeout(() => {
       api.call("previewReleasePlan", { params: { id: advisoryId }, body }).then(
-        (r) => {
-          setPreview(r);
-          setPreviewError(null);
-        },
-        (e) => setPreviewError(e),
+        (r) => latestPreviewed.current(r, null),
+        (e) => latestPreviewed.current(null, e),
       );
     }, 300);
     return () => clearTimeout(timer);
@@ -132,8 +172,7 @@ export function PlanEditor() {
               <TextInput
                 type="datetime-local"
                 label={p ? "Move T0 to" : "Public release (T0)"}
-                value={publicAt}
-                onChange={(e) => setPublicAt(e.currentTarget.value)}
+                {...form.getInputProps("publicAt")}
               />
               <Button
                 variant="default"
@@ -144,11 +183,13 @@ export function PlanEditor() {
                       params: { id: advisoryId },
                       body: { publicAt: t0 ?? "", ...(editable ? extras : {}) },
                     })
-                    .then((r) => {
-                      setPreview(r);
-                      setPreviewError(null);
-                      setPreviewWanted(true);
-                    }, setPreviewError)
+                    .then(
+                      (r) => {
+                        previewed(r, null);
+                        setPreviewWanted(true);
+                      },
+                      (e) => previewed(null, e),
+                    )
                 }
               >
                 Preview
@@ -203,12 +244,13 @@ export function PlanEditor() {
             partners={partners.data?.partners ?? []}
             waves={extraWaves}
             exclusions={exclusions}
+            errors={form.errors}
             onWaves={(w) => {
-              setExtraWaves(w);
+              setFieldValue("extraWaves", w);
               setPreviewWanted(true);
             }}
             onExclusions={(x) => {
-              setExclusions(x);
+              setFieldValue("exclusions", x);
               setPreviewWanted(true);
             }}
           />

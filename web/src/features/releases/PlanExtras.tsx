@@ -17,6 +17,7 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
+import type { ReactNode } from "react";
 import { SECTIONS, type Section } from "../../../../src/contract/enums.ts";
 import type { Output } from "../../../../src/contract/index.ts";
 import { isOneOf } from "../../app/choices.ts";
@@ -83,6 +84,7 @@ export function PlanExtras({
   exclusions,
   onWaves,
   onExclusions,
+  errors = {},
 }: {
   /** T0 as an ISO instant, when known: the quick buttons count back from it. */
   t0: string | undefined;
@@ -91,6 +93,8 @@ export function PlanExtras({
   exclusions: ExclusionDraft[];
   onWaves: (w: ExtraWaveDraft[]) => void;
   onExclusions: (x: ExclusionDraft[]) => void;
+  /** The server's refusals by form path (`extraWaves.0.content`), shown on the field at fault. */
+  errors?: Record<string, ReactNode>;
 }) {
   const options = partners.map((p) => ({ value: p.id, label: `${p.name} (${p.tier})` }));
   const setWave = (key: number, patch: Partial<ExtraWaveDraft>) =>
@@ -143,6 +147,7 @@ export function PlanExtras({
                   value={w.at}
                   onChange={(e) => setWave(w.key, { at: e.currentTarget.value })}
                   description={iso ? formatUtc(iso) : "UTC shown once a time is set"}
+                  error={errors[`extraWaves.${i}.at`]}
                 />
                 <Group gap={4}>
                   {QUICK_OFFSETS.map((d) => (
@@ -164,6 +169,7 @@ export function PlanExtras({
                   data={options}
                   value={w.partnerIds}
                   onChange={(v) => setWave(w.key, { partnerIds: v })}
+                  error={errors[`extraWaves.${i}.partnerIds`]}
                   searchable
                   w={280}
                 />
@@ -173,6 +179,7 @@ export function PlanExtras({
                   data={SECTION_OPTIONS}
                   value={w.content}
                   onChange={(v) => setWave(w.key, { content: v.filter((s) => isOneOf(SECTIONS, s)) })}
+                  error={errors[`extraWaves.${i}.content`]}
                   searchable
                   w={260}
                 />
