@@ -1,13 +1,4 @@
-// The release engine on every engine with a frozen clock: the acceptance journey (three tiers; before
-// each wave 404 and an empty inbox; after it exactly one copy per recipient; a suspended partner gets
-// nothing; webhook signatures verify with the standardwebhooks library), a wave resumed after an
-// interruption, bad input that changes nothing, moving T0, cancelling, and the embargo break.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
@@ -31,6 +22,7 @@ import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
+import { loopbackCertificate, type SinkHit, webhookSink } from "./servers.ts";
 
 const SYS = systemActor("test");
 const DAY = 86_400_000;
@@ -47,40 +39,6 @@ const SECTIONS = {
 const RULE =
   'alert http any any -> any any (msg:"Acme admin bypass"; content:"X-Forwarded-User"; sid:1000001;)\n';
 
-/** A self-signed certificate for 127.0.0.1, made for this run. */
-function testCertificate() {
-  const dir = mkdtempSync(join(tmpdir(), "fw-sink-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-      "-days",
-      "2",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
-  return {
-    key: readFileSync(join(dir, "key.pem"), "utf8"),
-    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-  };
-}
-
-type Hit = { headers: Record<string, string>; body: string };
-
 type Wave = { id: string; at: string; tier: string; partnerIds: string[]; content: string[] };
 
 // Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
@@ -90,10 +48,10 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
   let db: TestDatabase;
   const clock = fixedClock(START);
   const masterKey = randomBytes(32);
-  let tls: ReturnType<typeof testCertificate>;
-  let sink: Server;
+  let tls: ReturnType<typeof loopbackCertificate>;
+  let sink: Awaited<ReturnType<typeof webhookSink>>;
   let sinkUrl = "";
-  const hits: Hit[] = [];
+  const hits: SinkHit[] = [];
   let sinkStatus = 204;
 
   const users: Record<
@@ -286,22 +244,9 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
   }
 
   beforeAll(async () => {
-    tls = testCertificate();
-    sink = createServer({ key: tls.key, cert: tls.cert }, (rq, rs) => {
-      const chunks: Buffer[] = [];
-      rq.on("data", (c: Buffer) => chunks.push(c));
-      rq.on("end", () => {
-        hits.push({
-          headers: rq.headers as Record<string, string>,
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-        rs.statusCode = sinkStatus;
-        rs.end();
-      });
-    });
-    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", () => r()));
-    const addr = sink.address();
-    sinkUrl = `https://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hooks/forewarn`;
+    tls = loopbackCertificate();
+    sink = await webhookSink(tls, { status: () => sinkStatus, onHit: (hit) => hits.push(hit) });
+    sinkUrl = sink.url;
     // Every stage before any test needs one; a slow machine gets the time for all six.
     for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
   }, 600_000);
@@ -311,7 +256,7 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
   });
   afterAll(async () => {
     for (const made of stages.values()) await (await made).snapshot.dispose();
-    await new Promise((r) => sink.close(r));
+    await sink.close();
   });
 
   let adv = "";
@@ -478,7 +423,7 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
     expect(msgs.map((m) => [m.partnerId, m.status])).toEqual([[partner.gold, "pending"]]);
     expect(await s.releases.sendWebhook(msgs[0]?.id as string)).toEqual({ status: "succeeded" });
     expect(hits).toHaveLength(1);
-    const hit = hits[0] as Hit;
+    const hit = hits[0] as SinkHit;
     const event = new Webhook(standardSecret(secret)).verify(hit.body, hit.headers) as {
       type: string;
       data: { advisoryId: string; url: string };
