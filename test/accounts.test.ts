@@ -146,19 +146,30 @@ describe.each(engines)("accounts on %s", (engine) => {
   });
 
   describe("two-factor", () => {
-    let email: string;
-    let h: Record<string, string>;
-    let totp: OTPAuth.TOTP;
-    let recovery: string[];
+    /** A fresh administrator with two-factor on: its email, authenticator and recovery codes. */
+    async function enrolled() {
+      const email = (await t.user("admin")).email;
+      const h = await t.login(email);
+      const begin = await post("/api/me/totp", {}, h);
+      expect(begin.statusCode).toBe(200);
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(begin.json().secret), period: 30 });
+      const ok = await post(
+        "/api/me/totp/confirm",
+        { code: totp.generate({ timestamp: t.clock.now().getTime() }) },
+        h,
+      );
+      expect(ok.statusCode).toBe(200);
+      return { email, totp, recovery: ok.json().recoveryCodes as string[] };
+    }
 
     it("enrols with a confirmed code and returns ten recovery codes", async () => {
-      email = (await t.user("admin")).email;
-      h = await t.login(email);
+      const email = (await t.user("admin")).email;
+      const h = await t.login(email);
       const begin = await post("/api/me/totp", {}, h);
       expect(begin.statusCode).toBe(200);
       const { secret, otpauthUri } = begin.json();
       expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Forewarn:/);
-      totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), period: 30 });
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), period: 30 });
       const wrong = await post(
         "/api/me/totp/confirm",
         { code: "000000" === totp.generate({ timestamp: t.clock.now().getTime() }) ? "111111" : "000000" },
@@ -171,12 +182,13 @@ describe.each(engines)("accounts on %s", (engine) => {
         h,
       );
       expect(ok.statusCode).toBe(200);
-      recovery = ok.json().recoveryCodes;
+      const recovery: string[] = ok.json().recoveryCodes;
       expect(recovery).toHaveLength(10);
       expect(new Set(recovery).size).toBe(10);
     });
 
     it("asks for the code after a right password, and refuses a wrong or replayed one", async () => {
+      const { email, totp } = await enrolled();
       t.clock.advance(30_000);
       const need = await post("/api/auth/login", { email, password: PASSWORD });
       expect(need.statusCode).toBe(401);
@@ -191,6 +203,7 @@ describe.each(engines)("accounts on %s", (engine) => {
     });
 
     it("accepts each recovery code once", async () => {
+      const { email, recovery } = await enrolled();
       const code = recovery[0] as string;
       expect(
         (await post("/api/auth/login", { email, password: PASSWORD, recoveryCode: code })).statusCode,
@@ -201,6 +214,7 @@ describe.each(engines)("accounts on %s", (engine) => {
     });
 
     it("turns off only with the password", async () => {
+      const { email, totp } = await enrolled();
       t.clock.advance(60_000);
       const login = await post("/api/auth/login", {
         email,

@@ -1,8 +1,14 @@
 // A denied-role test beside every route: each route's allowed roles are listed here, and the test
 // fails when a route exists that the table does not cover.
+import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../src/authz/actions.ts";
-import { engines, type TestApp, testApp } from "./harness.ts";
+import { type Actor, systemActor } from "../src/authz/authorize.ts";
+import { engines, PASSWORD, type TestApp, testApp } from "./harness.ts";
+import { multipart } from "./multipart.ts";
+import { programmeFixtures } from "./programme.ts";
+
+const SYS = systemActor("test");
 
 type Case = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -634,3 +640,224 @@ function releaseRoutes(): Case[] {
     },
   ];
 }
+
+// ---- partner roles: allowed on their own partner, 404 on another's ----
+
+type PartnerRole = "partner_admin" | "partner_analyst";
+type Scoped = {
+  method: Case["method"];
+  /** Below /api/partners/{id}; `{sub}` is the resource `make` creates on the partner. */
+  sub: string;
+  roles: readonly PartnerRole[];
+  /** What the role gets on its own partner. */
+  own: number;
+  body?: (services: TestApp["services"]) => Promise<object> | object;
+  upload?: true;
+  /** Makes the sub-resource the path names on the partner (by staff, for the user) and returns its ID. */
+  make?: (services: TestApp["services"], partnerId: string, userId: string) => Promise<string>;
+  /** Runs before the requests (after both partners exist). */
+  prepare?: (services: TestApp["services"]) => Promise<unknown>;
+};
+
+const PDF = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(64, 65)]);
+const publicKey = async () =>
+  (
+    await openpgp.generateKey({
+      userIDs: [{ email: "member@partner.example" }],
+      // Made before the frozen clock's now, so the key is valid at it.
+      date: new Date("2026-01-01T00:00:00Z"),
+      format: "armored",
+    })
+  ).publicKey;
+let seq = 0;
+
+const BOTH = ["partner_admin", "partner_analyst"] as const;
+const ADMIN = ["partner_admin"] as const;
+const SCOPED: Scoped[] = [
+  { method: "GET", sub: "", roles: BOTH, own: 200 },
+  { method: "PATCH", sub: "", roles: ADMIN, own: 200, body: () => ({ website: "https://own.example" }) },
+  { method: "GET", sub: "/events", roles: BOTH, own: 200 },
+  { method: "GET", sub: "/eligibility", roles: BOTH, own: 200 },
+  { method: "GET", sub: "/scorecard", roles: BOTH, own: 200 },
+  { method: "GET", sub: "/members", roles: BOTH, own: 200 },
+  {
+    method: "POST",
+    sub: "/members",
+    roles: ADMIN,
+    own: 201,
+    body: () => ({ email: `invited.${++seq}@partner.example`, role: "partner_analyst" }),
+  },
+  {
+    method: "DELETE",
+    sub: "/members/{sub}",
+    roles: ADMIN,
+    own: 204,
+    make: async (s, partnerId) =>
+      (
+        await s.accounts.createUser(SYS, {
+          email: `member.${++seq}@partner.example`,
+          name: "Member",
+          role: "partner_analyst",
+          password: PASSWORD,
+          organisationId: partnerId,
+        })
+      ).id,
+  },
+  { method: "GET", sub: "/keys", roles: BOTH, own: 200 },
+  { method: "POST", sub: "/keys", roles: BOTH, own: 201, body: async () => ({ armored: await publicKey() }) },
+  {
+    method: "DELETE",
+    sub: "/keys/{sub}",
+    roles: BOTH,
+    own: 204,
+    make: async (s, partnerId, userId) =>
+      (await s.partners.addKey(SYS, partnerId, { armored: await publicKey(), userId })).id,
+  },
+  { method: "GET", sub: "/webhooks", roles: BOTH, own: 200 },
+  {
+    method: "POST",
+    sub: "/webhooks",
+    roles: ADMIN,
+    own: 201,
+    body: () => ({ url: "https://hooks.example.com/forewarn" }),
+  },
+  {
+    method: "DELETE",
+    sub: "/webhooks/{sub}",
+    roles: ADMIN,
+    own: 204,
+    make: async (s, partnerId) =>
+      (await s.partners.addWebhook(SYS, partnerId, "https://hooks.example.com/forewarn")).id,
+  },
+  { method: "GET", sub: "/nda-signatures", roles: BOTH, own: 200 },
+  {
+    method: "POST",
+    sub: "/nda-signatures",
+    roles: ADMIN,
+    own: 201,
+    // A new version, which both partners (who signed the last one) have yet to sign.
+    prepare: (s) => s.partners.publishNda(SYS, "# NDA\n\nA new version."),
+    body: async (s) => ({
+      version: (await s.partners.currentNda()).version,
+      name: "Ada Admin",
+      title: "CISO",
+    }),
+  },
+  {
+    method: "POST",
+    sub: "/attestations",
+    roles: ADMIN,
+    own: 200,
+    body: () => ({ securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true }),
+  },
+  { method: "GET", sub: "/evidence", roles: ADMIN, own: 200 },
+  { method: "POST", sub: "/evidence", roles: ADMIN, own: 201, upload: true },
+  {
+    method: "GET",
+    sub: "/evidence/{sub}",
+    roles: ADMIN,
+    own: 200,
+    make: async (s, partnerId) =>
+      (await s.partners.uploadEvidence(SYS, partnerId, async () => ({ filename: "iso.pdf", data: PDF }))).id,
+  },
+  { method: "GET", sub: "/incidents", roles: BOTH, own: 200 },
+  {
+    method: "POST",
+    sub: "/incidents",
+    roles: ADMIN,
+    own: 201,
+    body: () => ({ whatLeaked: "a PoC", toWhom: "a forum", when: "yesterday" }),
+  },
+];
+
+/** What staff see of a partner: unchanged by anything another partner's users try on it. */
+const SEEN = ["", "/members", "/keys", "/webhooks", "/nda-signatures", "/evidence", "/incidents", "/events"];
+
+describe.each(engines)("partner roles on their own partner and another's on %s", (engine) => {
+  let t: TestApp;
+  let fixtures: ReturnType<typeof programmeFixtures>;
+  let approvers: [Actor, Actor];
+  let staff: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await testApp(engine);
+    fixtures = programmeFixtures(t.services, t.app, { emailDomain: "scoped.example.org" });
+    approvers = [
+      (await fixtures.makeUser("coordinator")).actor,
+      (await fixtures.makeUser("coordinator")).actor,
+    ];
+    staff = (await fixtures.makeUser("admin")).headers;
+    await t.services.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
+  });
+  afterAll(() => t.close());
+
+  /** An active partner with a signed NDA, and a user of each partner role. */
+  async function partnerWithUsers() {
+    const { id, admin } = await fixtures.activePartner(`p${++seq}`, "standard", approvers);
+    const analyst = await fixtures.makeUser("partner_analyst", id);
+    return {
+      id,
+      headers: { partner_admin: admin.headers, partner_analyst: analyst.headers },
+      users: { partner_admin: admin.id, partner_analyst: analyst.id },
+    };
+  }
+
+  it("covers every partner-scoped route a partner role may use, with the roles the table allows", () => {
+    const key = (method: string, path: string, roles: readonly Role[]) =>
+      `${method} ${path.replace(/\{(userId|keyId|webhookId|evidenceId)\}/, "{sub}")} ${[...roles].sort().join(",")}`;
+    const routes = partnerRoutes()
+      .filter((r) => r.path?.startsWith("/api/partners/{id}") && Array.isArray(r.allowed))
+      .map((r) => ({ ...r, roles: (r.allowed as Role[]).filter((role) => role.startsWith("partner_")) }))
+      .filter((r) => r.roles.length > 0)
+      .map((r) => key(r.method, r.path as string, r.roles));
+    expect(SCOPED.map((c) => key(c.method, `/api/partners/{id}${c.sub}`, c.roles)).sort()).toEqual(
+      routes.sort(),
+    );
+  });
+
+  for (const c of SCOPED) {
+    it(`${c.method} /api/partners/{id}${c.sub}: ${c.roles.join(" and ")} allowed on their own partner, 404 on another's, which is left unchanged`, async () => {
+      const own = await partnerWithUsers();
+      const foreign = await partnerWithUsers();
+      await c.prepare?.(t.services);
+      const target = async (p: typeof own, role: PartnerRole) =>
+        c.make ? c.sub.replace("{sub}", await c.make(t.services, p.id, p.users[role])) : c.sub;
+      const send = async (headers: Record<string, string>, url: string) => {
+        if (c.upload) {
+          const up = multipart({ name: "iso27001.pdf", content: PDF });
+          return t.app.inject({
+            method: c.method,
+            url,
+            headers: { ...headers, ...up.headers },
+            payload: up.payload,
+          });
+        }
+        const body = c.body ? await c.body(t.services) : undefined;
+        return t.app.inject({ method: c.method, url, headers, ...(body ? { payload: body } : {}) });
+      };
+      const seen = async () => {
+        const views: unknown[] = [];
+        for (const sub of SEEN)
+          views.push(
+            (await t.app.inject({ url: `/api/partners/${foreign.id}${sub}`, headers: staff })).json(),
+          );
+        return views;
+      };
+      for (const role of c.roles) {
+        const res = await send(own.headers[role], `/api/partners/${own.id}${await target(own, role)}`);
+        expect(res.statusCode, `${role} on its own partner: ${res.body}`).toBe(c.own);
+      }
+      // Another partner's resource (it exists) answers 404, as one that does not exist would.
+      const foreignUrls: string[] = [];
+      for (const role of c.roles)
+        foreignUrls.push(`/api/partners/${foreign.id}${await target(foreign, role)}`);
+      const before = await seen();
+      for (const [i, role] of c.roles.entries()) {
+        const res = await send(own.headers[role], foreignUrls[i] as string);
+        expect(res.statusCode, `${role} on another partner: ${res.body}`).toBe(404);
+        expect(res.json().error.code).toBe("not_found");
+      }
+      expect(await seen()).toEqual(before);
+    });
+  }
+});

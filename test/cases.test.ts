@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { systemActor, type UserActor } from "../src/authz/authorize.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
+import { multipart } from "./multipart.ts";
 
 const REPORT = {
   product: "Acme Gateway",
@@ -13,23 +14,6 @@ const REPORT = {
   title: "Authentication bypass in the admin console",
   description: "# Steps\n\n1. Send `GET /admin` with header `X-Forwarded-User: admin`.\n",
 };
-
-function multipart(files: { name: string; content: Buffer }[]) {
-  const boundary = "----fwtest";
-  const parts = files.map((f) =>
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.content,
-      Buffer.from("\r\n"),
-    ]),
-  );
-  return {
-    payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe.each(engines)("cases on %s", (engine) => {
   let t: TestApp;
@@ -329,18 +313,15 @@ describe.each(engines)("cases on %s", (engine) => {
     const tok = { "x-tracking-token": trackingToken };
     const pdf = Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n");
     const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+    const both = multipart([
+      { name: "paper.pdf", content: pdf },
+      { name: "shot.png", content: png },
+    ]);
     const up = await t.app.inject({
       method: "POST",
       url: `/api/reports/${caseId}/attachments`,
-      ...multipart([
-        { name: "paper.pdf", content: pdf },
-        { name: "shot.png", content: png },
-      ]),
-      headers: { ...multipart([]).headers, ...tok },
-      payload: multipart([
-        { name: "paper.pdf", content: pdf },
-        { name: "shot.png", content: png },
-      ]).payload,
+      headers: { ...both.headers, ...tok },
+      payload: both.payload,
     });
     expect(up.statusCode, up.body).toBe(201);
     expect(up.json().map((a: { mediaType: string }) => a.mediaType)).toEqual([

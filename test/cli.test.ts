@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { allCommands } from "../src/cli/index.ts";
 import {
   checkTarget,
@@ -239,11 +239,13 @@ describe("a running server and the CLI beside it", () => {
       });
       server?.on("exit", () => reject(new Error(`server exited: ${log}`)));
     });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(log).toContain("No administrator yet");
-    expect(log).toContain(`--data ${dir}`);
-    // Behind a proxy without FOREWARN_PUBLIC_URL the links would be wrong: the start says so.
-    expect(log).toMatch(/warning: FOREWARN_TRUST_PROXY is set but FOREWARN_PUBLIC_URL is not/);
+    // The start-up notes may come on either stream, just after the "listening" line.
+    await vi.waitFor(() => {
+      expect(log).toContain("No administrator yet");
+      expect(log).toContain(`--data ${dir}`);
+      // Behind a proxy without FOREWARN_PUBLIC_URL the links would be wrong: the start says so.
+      expect(log).toMatch(/warning: FOREWARN_TRUST_PROXY is set but FOREWARN_PUBLIC_URL is not/);
+    });
     // Port 0: the links name the port actually served, not 8080.
     const meta = await fetch(`${base}/.well-known/csaf/provider-metadata.json`);
     expect(((await meta.json()) as { canonical_url: string }).canonical_url.startsWith(`${base}/`)).toBe(

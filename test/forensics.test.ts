@@ -27,6 +27,7 @@ import { diffAndNeutralise, stripFormat } from "../src/tracing/attacks/index.ts"
 import { Prng } from "../src/tracing/code.ts";
 import { deliverTraced, fakeId, type TracedRecipient } from "./forensics-fixture.ts";
 import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { multipart } from "./multipart.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -84,24 +85,6 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const got = await req("GET", `/api/investigations/${id}`, inv());
     expect(got.statusCode, got.body).toBe(200);
     return { id, body: got.json() };
-  }
-
-  function multipart(filename: string, bytes: Buffer, fields: Record<string, string> = {}) {
-    const boundary = `----fw${randomBytes(8).toString("hex")}`;
-    const parts: Buffer[] = [];
-    for (const [k, v] of Object.entries(fields))
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      bytes,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    );
-    return {
-      payload: Buffer.concat(parts),
-      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-    };
   }
 
   beforeAll(async () => {
@@ -238,7 +221,10 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
         "leak/copy.txt": Buffer.from(stripFormat(traced.copy(member.id))),
       }),
     );
-    const up = multipart("leak.zip", zip, { source: "paste site", foundAt: "2026-03-19T08:00:00Z" });
+    const up = multipart(
+      { name: "leak.zip", content: zip },
+      { source: "paste site", foundAt: "2026-03-19T08:00:00Z" },
+    );
     const r = await app.inject({
       method: "POST",
       url: `/api/investigations/${id}/evidence`,
@@ -335,7 +321,10 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
 
   it("bad evidence is refused with what was wrong, and changes nothing", async () => {
     const id = (await req("POST", "/api/investigations", inv(), { title: "Bad input" })).json().id;
-    const png = multipart("x.txt", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    const png = multipart({
+      name: "x.txt",
+      content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
+    });
     const r1 = await app.inject({
       method: "POST",
       url: `/api/investigations/${id}/evidence`,

@@ -1,6 +1,7 @@
 // Test harness: a fresh database per suite on each engine under test (PGlite always; PostgreSQL too
 // when TEST_DATABASE_URL names a server), and an app built on it with a frozen clock.
 import { randomBytes } from "node:crypto";
+import type { PGlite } from "@electric-sql/pglite";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
@@ -10,7 +11,7 @@ import type { CliIo } from "../src/cli/command.ts";
 import { loadConfig } from "../src/config.ts";
 import { makePasswordHasher } from "../src/modules/accounts/passwords.ts";
 import { fixedClock } from "../src/platform/clock.ts";
-import { type Database, type DbKind, openDatabase } from "../src/platform/db/client.ts";
+import { type Database, type DbKind, openDatabase, pgliteDatabase } from "../src/platform/db/client.ts";
 import type { JobHealth } from "../src/platform/jobs/health.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 
@@ -22,17 +23,23 @@ export const engines: DbKind[] = TEST_PG_URL ? ["pglite", "postgresql"] : ["pgli
 export const testPasswords = makePasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
 export const PASSWORD = "correct horse battery staple";
 
-/** Creates an empty database on the test server and returns its URL and a way to drop it. */
-export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * Creates a database on the test server, empty or a copy of `template` (a database nobody is
+ * connected to), and returns its name, its URL and a way to drop it.
+ */
+export async function createPgDatabase(
+  template?: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   if (!TEST_PG_URL) throw new Error("TEST_DATABASE_URL is not set");
   const name = `fw_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
   await admin.end();
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       const c = new pg.Client({ connectionString: TEST_PG_URL });
@@ -43,21 +50,63 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
   };
 }
 
-export async function testDatabase(engine: DbKind): Promise<Database & { dispose(): Promise<void> }> {
+export type TestDatabase = Database & {
+  dispose(): Promise<void>;
+  /**
+   * Freezes this database as it is now: it may no longer be used, and each `clone()` is a new
+   * database with its content, so every test can start from the same prepared state whatever ran
+   * before it.
+   */
+  snapshot(): Promise<DatabaseSnapshot>;
+};
+export type DatabaseSnapshot = { clone(): Promise<TestDatabase>; dispose(): Promise<void> };
+
+export async function testDatabase(engine: DbKind): Promise<TestDatabase> {
   if (engine === "pglite") {
     const d = await openDatabase({ inMemory: true });
     await d.migrate();
-    return { ...d, dispose: () => d.close() };
+    return pgliteTestDatabase(d);
   }
   const created = await createPgDatabase();
+  const d = await openPgTestDatabase(created);
+  await d.migrate();
+  return d;
+}
+
+function pgliteTestDatabase(d: Database): TestDatabase {
+  return {
+    ...d,
+    dispose: () => d.close(),
+    async snapshot() {
+      if (d.engine.kind !== "pglite") throw new Error("not an embedded database");
+      const frozen = d.engine.pglite;
+      return {
+        // clone() answers an interface; the instance it makes is a PGlite like the one cloned.
+        clone: async () => pgliteTestDatabase(pgliteDatabase((await frozen.clone()) as PGlite)),
+        dispose: () => d.close(),
+      };
+    },
+  };
+}
+
+async function openPgTestDatabase(
+  created: Awaited<ReturnType<typeof createPgDatabase>>,
+): Promise<TestDatabase> {
   // Dropping the test database at the end terminates its connections: expected, not an error.
   const d = await openDatabase({ url: created.url, onIdleError: () => {} });
-  await d.migrate();
   return {
     ...d,
     async dispose() {
       await d.close();
       await created.drop();
+    },
+    async snapshot() {
+      // A template database must have no connections: close ours, keep the database.
+      await d.close();
+      return {
+        clone: async () => openPgTestDatabase(await createPgDatabase(created.name)),
+        dispose: () => created.drop(),
+      };
     },
   };
 }

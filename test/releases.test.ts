@@ -1,17 +1,8 @@
-// The release engine on every engine with a frozen clock: the acceptance journey (three tiers; before
-// each wave 404 and an empty inbox; after it exactly one copy per recipient; a suspended partner gets
-// nothing; webhook signatures verify with the standardwebhooks library), a wave resumed after an
-// interruption, bad input that changes nothing, moving T0, cancelling, and the embargo break.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -29,8 +20,9 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
+import { loopbackCertificate, type SinkHit, webhookSink } from "./servers.ts";
 
 const SYS = systemActor("test");
 const DAY = 86_400_000;
@@ -47,48 +39,19 @@ const SECTIONS = {
 const RULE =
   'alert http any any -> any any (msg:"Acme admin bypass"; content:"X-Forwarded-User"; sid:1000001;)\n';
 
-/** A self-signed certificate for 127.0.0.1, made for this run. */
-function testCertificate() {
-  const dir = mkdtempSync(join(tmpdir(), "fw-sink-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-      "-days",
-      "2",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
-  return {
-    key: readFileSync(join(dir, "key.pem"), "utf8"),
-    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-  };
-}
+type Wave = { id: string; at: string; tier: string; partnerIds: string[]; content: string[] };
 
-type Hit = { headers: Record<string, string>; body: string };
-
-describe.each(engines)("release engine on %s", (engine: DbKind) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   const clock = fixedClock(START);
-  let sink: Server;
+  const masterKey = randomBytes(32);
+  let tls: ReturnType<typeof loopbackCertificate>;
+  let sink: Awaited<ReturnType<typeof webhookSink>>;
   let sinkUrl = "";
-  const hits: Hit[] = [];
+  const hits: SinkHit[] = [];
   let sinkStatus = 204;
 
   const users: Record<
@@ -109,6 +72,23 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
 
   let fixtures: ReturnType<typeof programmeFixtures>;
   const makeUser = (role: Role, organisationId?: string) => fixtures.makeUser(role, organisationId);
+
+  /** Services and the app over `database`, on the one frozen clock. */
+  async function open(database: TestDatabase, emailDomain = "example.org") {
+    db = database;
+    s = makeServices({
+      database: db,
+      clock,
+      masterKey,
+      passwords: testPasswords,
+      sessionHours: 12,
+      allowPrivateWebhooks: true,
+      webhookTransport: httpTransport({ ca: tls.cert }),
+    });
+    app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+    // Users made within a test get their own addresses (the counter starts again with each app).
+    fixtures = programmeFixtures(s, app, { emailDomain });
+  }
 
   async function newPartner(key: string, tier: string) {
     const { id, admin } = await fixtures.activePartner(key, tier, [staff.c1 as Actor, staff.c2 as Actor]);
@@ -151,36 +131,68 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   const membersOf = async (partnerId: string) =>
     (await s.partners.listMembers(SYS, partnerId)).filter((m) => !m.disabled).map((m) => m.id);
 
-  beforeAll(async () => {
-    const tls = testCertificate();
-    sink = createServer({ key: tls.key, cert: tls.cert }, (rq, rs) => {
-      const chunks: Buffer[] = [];
-      rq.on("data", (c: Buffer) => chunks.push(c));
-      rq.on("end", () => {
-        hits.push({
-          headers: rq.headers as Record<string, string>,
-          body: Buffer.concat(chunks).toString("utf8"),
+  // Every test starts from a saved stage of the acceptance journey, on a database of its own: the
+  // programme ("world": staff, four partners at three tiers, the gold partner's webhook), then one
+  // advisory's release plan made, armed, its first wave out, acknowledged, its second wave out. A
+  // stage is made once, from the one before it, by the same steps the tests check; each test gets a
+  // copy, so no test sees what another did and the order of the tests does not matter.
+  type Stage = { snapshot: DatabaseSnapshot; at: Date; adv: string; waves: Wave[] };
+  const STAGES = {
+    planned: {
+      from: "world",
+      async make() {
+        adv = (await newAdvisory(false)).id;
+        const res = await req("POST", `/api/advisories/${adv}/release-plan`, c1(), {
+          publicAt: T0,
+          timeZone: "Europe/Berlin",
         });
-        rs.statusCode = sinkStatus;
-        rs.end();
-      });
-    });
-    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", () => r()));
-    const addr = sink.address();
-    sinkUrl = `https://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hooks/forewarn`;
+        expect(res.statusCode, res.body).toBe(201);
+        waves = res.json().waves;
+      },
+    },
+    armed: {
+      from: "planned",
+      async make() {
+        await s.advisories.submit(staff.c2 as Actor, adv);
+        await s.advisories.approve(staff.c2 as Actor, adv);
+        const url = `/api/advisories/${adv}/release-plan`;
+        expect((await req("POST", `${url}/approve`, users.c2?.headers ?? {})).statusCode).toBe(200);
+        expect((await req("POST", `${url}/arm`, c1())).statusCode).toBe(200);
+        // Suspended after planning: must get nothing at its wave.
+        await s.partners.suspend(SYS, partner.lapsed as string, "leaked a PoC");
+      },
+    },
+    "wave 1": {
+      from: "armed",
+      async make() {
+        clock.set("2026-03-05T12:00:00Z");
+        expect(await s.releases.sweep()).toMatchObject({ waves: 1 });
+      },
+    },
+    acknowledged: {
+      from: "wave 1",
+      async make() {
+        const url = `/api/partner/advisories/${adv}/acks`;
+        const h = users.goldAnalyst?.headers ?? {};
+        expect((await req("POST", url, h, { status: "received" })).statusCode).toBe(201);
+        clock.advance(3_600_000);
+        const shipped = { status: "shipped", product: "Gold IPS", signatureIds: ["GOLD-2026-0042"] };
+        expect((await req("POST", url, h, shipped)).statusCode).toBe(201);
+      },
+    },
+    "wave 2": {
+      from: "acknowledged",
+      async make() {
+        clock.set("2026-03-09T12:00:00Z");
+        expect(await s.releases.sweep()).toMatchObject({ waves: 1 });
+      },
+    },
+  } as const;
+  type StageName = "world" | keyof typeof STAGES;
+  const stages = new Map<StageName, Promise<Stage>>();
 
-    db = await testDatabase(engine);
-    s = makeServices({
-      database: db,
-      clock,
-      masterKey: randomBytes(32),
-      passwords: testPasswords,
-      sessionHours: 12,
-      allowPrivateWebhooks: true,
-      webhookTransport: httpTransport({ ca: tls.cert }),
-    });
-    app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
-    fixtures = programmeFixtures(s, app);
+  async function makeWorld(): Promise<Stage> {
+    await open(await testDatabase(engine));
     for (const k of ["c1", "c2"]) {
       const u = await makeUser("coordinator");
       staff[k] = u.actor;
@@ -196,18 +208,63 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     users.bronzeAnalyst = await makeUser("partner_analyst", partner.bronze);
     secret = (await s.partners.addWebhook(users.goldAdmin?.actor as Actor, partner.gold as string, sinkUrl))
       .secret;
-  });
-  afterAll(async () => {
+    await app.close();
+    return { snapshot: await db.snapshot(), at: clock.now(), adv: "", waves: [] };
+  }
+
+  function stage(name: StageName): Promise<Stage> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        if (name === "world") return makeWorld();
+        const step = STAGES[name];
+        const before = await stage(step.from);
+        await open(await before.snapshot.clone());
+        clock.set(before.at);
+        adv = before.adv;
+        waves = before.waves;
+        await step.make();
+        await app.close();
+        return { snapshot: await db.snapshot(), at: clock.now(), adv, waves };
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+
+  /** This test's own copy of the stage: its database, the clock where the stage left it. */
+  async function from(name: StageName) {
+    const st = await stage(name);
+    await open(await st.snapshot.clone(), "later.example.org");
+    clock.set(st.at);
+    adv = st.adv;
+    waves = st.waves;
+    hits.length = 0;
+    sinkStatus = 204;
+  }
+
+  beforeAll(async () => {
+    tls = loopbackCertificate();
+    sink = await webhookSink(tls, { status: () => sinkStatus, onHit: (hit) => hits.push(hit) });
+    sinkUrl = sink.url;
+    // Every stage before any test needs one; a slow machine gets the time for all six.
+    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+  }, 600_000);
+  afterEach(async () => {
     await app.close();
     await db.dispose();
-    await new Promise((r) => sink.close(r));
+  });
+  afterAll(async () => {
+    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await sink.close();
   });
 
   let adv = "";
-  let waves: { id: string; at: string; tier: string; partnerIds: string[]; content: string[] }[] = [];
+  let waves: Wave[] = [];
   const c1 = () => users.c1?.headers ?? {};
 
   it("plans three tier waves from tiers and eligibility; bad input is refused and changes nothing", async () => {
+    await from("world");
     adv = (await newAdvisory(false)).id;
     const url = `/api/advisories/${adv}/release-plan`;
     const bad = [
@@ -260,6 +317,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("arms only a plan a second coordinator approved for an approved advisory, then schedules nothing early", async () => {
+    await from("planned");
     const arm = await req("POST", `/api/advisories/${adv}/release-plan/arm`, c1());
     expect(arm.statusCode).toBe(409);
     expect(arm.json().error.message).toMatch(/plan is draft: another coordinator approves it/);
@@ -306,6 +364,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   };
 
   it("before the first wave: 404 and an empty inbox for everyone, even when the sweep and an early job run", async () => {
+    await from("armed");
     clock.set(at("2026-03-05T12:00:00Z", -1000));
     expect(await s.releases.sweep()).toMatchObject({ waves: 0, published: 0 });
     expect(await s.releases.fireWave(waves[0]?.id as string)).toMatchObject({ status: "early" });
@@ -319,6 +378,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("wave 1 (T-5 d): exactly one copy per recipient of the vetted-plus partner, with PoC and rules", async () => {
+    await from("armed");
     clock.set("2026-03-05T12:00:00Z");
     expect(await s.releases.sweep()).toMatchObject({ waves: 1 });
     expect(await s.releases.sweep()).toMatchObject({ waves: 0 });
@@ -358,11 +418,12 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("signs the partner's webhook per Standard Webhooks with a link, not the content", async () => {
+    await from("wave 1");
     const msgs = (await db.db.select().from(releaseWebhookMessages)).filter((m) => m.advisoryId === adv);
     expect(msgs.map((m) => [m.partnerId, m.status])).toEqual([[partner.gold, "pending"]]);
     expect(await s.releases.sendWebhook(msgs[0]?.id as string)).toEqual({ status: "succeeded" });
     expect(hits).toHaveLength(1);
-    const hit = hits[0] as Hit;
+    const hit = hits[0] as SinkHit;
     const event = new Webhook(standardSecret(secret)).verify(hit.body, hit.headers) as {
       type: string;
       data: { advisoryId: string; url: string };
@@ -381,6 +442,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("resumes an interrupted wave: only the missing recipient gets a copy, nobody a second one", async () => {
+    await from("wave 1");
     const before = await deliveriesOf(adv);
     const lost = before.find((r) => r.recipientId === users.goldAdmin?.id);
     // As if the process died after three recipients' transactions and before the fourth's.
@@ -401,6 +463,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("acknowledgements: received, then shipped with product and signature IDs; refused before the wave", async () => {
+    await from("wave 1");
     const h = users.goldAnalyst?.headers ?? {};
     const r1 = await req("POST", `/api/partner/advisories/${adv}/acks`, h, { status: "received" });
     expect(r1.statusCode, r1.body).toBe(201);
@@ -438,6 +501,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("a copy read with an API token is three round trips: the actor, the delivery with the partner's status, the audit group commit", async () => {
+    await from("acknowledged");
     const admin = users.goldAdmin as (typeof users)[string];
     const { token } = await s.accounts.createToken(admin.actor, { name: "round trips" });
     const h = { authorization: `Bearer ${token}` };
@@ -481,6 +545,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("T0 can no longer move and the plan no longer be cancelled once a wave went out", async () => {
+    await from("wave 1");
     const mv = await req("PATCH", `/api/advisories/${adv}/release-plan`, c1(), {
       publicAt: "2026-03-20T12:00:00Z",
     });
@@ -491,6 +556,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("wave 2 (T-1 d): the standard partner gets its level; the partner suspended since planning gets nothing", async () => {
+    await from("wave 1");
     clock.set(at("2026-03-09T12:00:00Z", -1));
     await s.releases.sweep();
     expect((await partnerSees("silverAdmin")).status).toBe(404);
@@ -517,6 +583,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("12 hours after its copy, a partner that has not acknowledged is reminded once; one that has, not", async () => {
+    await from("wave 2");
     clock.set(at(T0, -12 * 3600_000));
     const first = await s.releases.sweep();
     expect(first.reminders).toBe(1);
@@ -530,6 +597,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("T0: the restricted partner gets no less than the public (summary and details) and the advisory is public", async () => {
+    await from("wave 2");
     clock.set(T0);
     await s.releases.sweep();
     const bronze = await partnerSees("bronzeAnalyst");
@@ -556,6 +624,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("moves T0 and cancels a plan before any wave; a cancelled plan fires nothing", async () => {
+    await from("world");
     const a2 = (await newAdvisory()).id;
     const url = `/api/advisories/${a2}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-03-20T12:00:00Z" })).statusCode).toBe(201);
@@ -582,6 +651,10 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("embargo break: every pending wave now, then public, the reason audited, every partner told", async () => {
+    await from("world");
+    // A partner suspended in the meantime is not told; the break happens on 26 March.
+    await s.partners.suspend(SYS, partner.lapsed as string, "leaked a PoC");
+    clock.set("2026-03-26T00:00:00Z");
     const a3 = (await newAdvisory()).id;
     const url = `/api/advisories/${a3}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
@@ -622,6 +695,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("a webhook endpoint that fails is retried, every attempt logged, and given up after 24 hours", async () => {
+    await from("world");
     const a4 = (await newAdvisory()).id;
     const url = `/api/advisories/${a4}/release-plan`;
     expect((await req("POST", url, c1(), { publicAt: "2026-04-20T12:00:00Z" })).statusCode).toBe(201);
@@ -673,6 +747,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   }
 
   it("H1: an advisory with a plan is published only by its plan; never back-dated; a manual publish needs a second coordinator", async () => {
+    await from("world");
     const { id, url } = await plannedAdvisory(10, { arm: true });
     const trackingId = (await s.advisories.get(SYS, id)).trackingId;
     const early = await req("POST", `/api/advisories/${id}/publish`, c1(), {
@@ -727,6 +802,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("M1: breaking the embargo of a plan not armed takes a second coordinator's confirmation", async () => {
+    await from("world");
     const { id, url } = await plannedAdvisory(10);
     const asked = await req("POST", `/api/advisories/${id}/embargo-break`, c1(), {
       reason: "exploited in the wild",
@@ -757,6 +833,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("M2: nobody who made or changed the plan since its last approval approves it", async () => {
+    await from("world");
     const c3 = await makeUser("coordinator");
     const { id, url, publicAt } = await plannedAdvisory(10);
     // c3 moves T0; c1 made the plan: neither may approve.
@@ -777,6 +854,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("F7: a T0 sooner than a tier's lead time is warned in the preview and refused unless compression is chosen (recorded)", async () => {
+    await from("world");
     const id = (await newAdvisory()).id;
     const url = `/api/advisories/${id}/release-plan`;
     // Two days: the vetted-plus tier (5 days) loses 3 of its days.
@@ -809,6 +887,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
   });
 
   it("F11: at T0 the case moves to released, the researcher's tracking page links the advisory, the overview names the next release", async () => {
+    await from("world");
     const rep = await app.inject({
       method: "POST",
       url: "/api/reports",
@@ -848,6 +927,7 @@ describe.each(engines)("release engine on %s", (engine: DbKind) => {
     expect(c.phase).toBe("released");
   });
   it("F10: a copy delivered before T0 with less than the public gets the public sections at T0, and its label follows the clock", async () => {
+    await from("world");
     const id = (await newAdvisory()).id;
     const url = `/api/advisories/${id}/release-plan`;
     const publicAt = new Date(clock.now().getTime() + 6 * DAY);

@@ -32,7 +32,22 @@ describe.each(engines)("audit chain on %s", (engine) => {
       ),
     );
 
+  /** Empties the chain and records `n` entries one after the other: each test starts from its own. */
+  async function freshChain(n: number) {
+    await database.db.delete(auditLog);
+    await database.db.delete(auditHead);
+    for (let i = 0; i < n; i++) {
+      await audit.record(database.db, {
+        type: "token.revoked",
+        actor,
+        subject: `tok_${i}`,
+        data: { tokenId: `tok_${i}` },
+      });
+    }
+  }
+
   it("links each entry to the SHA-256 of the previous one over its canonical encoding", async () => {
+    await freshChain(0);
     await append(3);
     const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
@@ -48,6 +63,7 @@ describe.each(engines)("audit chain on %s", (engine) => {
   });
 
   it("keeps one linear chain under concurrent appends", async () => {
+    await freshChain(3);
     await append(40);
     const v = await audit.verifyChain(7);
     expect(v.ok).toBe(true);
@@ -68,19 +84,6 @@ describe.each(engines)("audit chain on %s", (engine) => {
     ).rejects.toThrow("boom");
     expect((await audit.verifyChain()).entries).toBe(before);
   });
-
-  async function freshChain(n: number) {
-    await database.db.delete(auditLog);
-    await database.db.delete(auditHead);
-    for (let i = 0; i < n; i++) {
-      await audit.record(database.db, {
-        type: "token.revoked",
-        actor,
-        subject: `tok_${i}`,
-        data: { tokenId: `tok_${i}` },
-      });
-    }
-  }
 
   it("names an entry whose payload was changed", async () => {
     await freshChain(8);

@@ -2,10 +2,11 @@
 // of seconds, the coordinator who made the plan cannot approve it, a second one approves and arms it,
 // the partner's inbox stays empty until its wave and then shows its copy (PoC included at its tier),
 // which it acknowledges, and the live wave view shows the wave's copies, reads and acknowledgements
-// as they change, without a reload.
+// as they change, without a reload. Each test has its own advisory and plan (a partner's other
+// release is excluded from it), so the tests pass alone and in any order.
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { stripFormat } from "../../src/tracing/attacks/index.ts";
 import {
   ApiSession,
@@ -23,6 +24,7 @@ const coords = [
   { email: "cora@forewarn.test", password: "yet another passphrase 8" },
 ];
 const gold = { email: "sec@gold.example", password: "gold partner passphrase 1" };
+const silver = { email: "sec@silver.example", password: "silver partner passphrase 3" };
 const bronze = { email: "sec@bronze.example", password: "bronze partner passphrase 2" };
 // A binary proof of concept: a ZIP by its magic bytes, then bytes that are not UTF-8.
 const ZIP = Buffer.concat([
@@ -36,10 +38,8 @@ describe("releases in the browser", () => {
   let browser: Browser;
   let context: BrowserContext | undefined;
   let c1: ApiSession;
+  let c2: ApiSession;
   const partnerIds: Record<string, string> = {};
-  let advisoryId = "";
-  let trackingId = "";
-  let waveAt = 0;
 
   async function partner(
     key: string,
@@ -53,7 +53,61 @@ describe("releases in the browser", () => {
   }
 
   let goldApi: ApiSession;
+  let silverApi: ApiSession;
   let bronzeApi: ApiSession;
+
+  /**
+   * A fresh approved advisory with a binary PoC and a draft plan, T0 `leadMs` from now (the
+   * vetted-plus wave 25 s before it) for every partner but `without`; armed through the API when asked.
+   */
+  async function releasePlan(without: string, opts: { leadMs: number; arm?: boolean }) {
+    const rep = await new ApiSession(server.url).request<{ caseId: string }>("POST", "/api/reports", {
+      product: "Acme Gateway",
+      version: "4.2.1",
+      title: "Admin bypass",
+      description: "Send the header.",
+    });
+    const adv = await c1.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
+      caseId: rep.body.caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
+      sections: {
+        summary: "A remote attacker can act as administrator.",
+        details: "The console trusts X-Forwarded-User.",
+        detection: "Alert on X-Forwarded-User.",
+        poc: "curl -H 'X-Forwarded-User: admin' https://gateway/admin",
+        indicators: "- 203.0.113.7",
+      },
+    });
+    expect(adv.status, JSON.stringify(adv.body)).toBe(201);
+    const advisoryId = adv.body.id;
+    const token = await c1.request<{ token: string }>("POST", "/api/tokens", {
+      name: "upload",
+      expiresInDays: 1,
+    });
+    const form = new FormData();
+    form.append("file", new Blob([ZIP], { type: "application/zip" }), "exploit.zip");
+    const upload = await fetch(`${server.url}/api/advisories/${advisoryId}/files?section=poc`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.body.token}` },
+      body: form,
+    });
+    expect(upload.status, await upload.clone().text()).toBe(201);
+    expect((await c2.request("POST", `/api/advisories/${advisoryId}/submit`, {})).status).toBe(200);
+    expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
+    const publicAt = new Date(Math.ceil((Date.now() + opts.leadMs) / 1000) * 1000);
+    const planUrl = `/api/advisories/${advisoryId}/release-plan`;
+    const plan = await c1.request("POST", planUrl, {
+      publicAt: publicAt.toISOString(),
+      exclude: [{ partnerId: partnerIds[without], reason: "another test's partner" }],
+    });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    if (opts.arm) {
+      expect((await c2.request("POST", `${planUrl}/approve`, {})).status).toBe(200);
+      expect((await c1.request("POST", `${planUrl}/arm`, {})).status).toBe(200);
+    }
+    return { advisoryId, trackingId: adv.body.trackingId, waveAt: publicAt.getTime() - 25_000 };
+  }
 
   beforeAll(async () => {
     server = await startServer(admin);
@@ -78,7 +132,7 @@ describe("releases in the browser", () => {
       sessions.push(s);
     }
     c1 = sessions[0] as ApiSession;
-    const c2 = sessions[1] as ApiSession;
+    c2 = sessions[1] as ApiSession;
     const tiers = await adminApi.request("PUT", "/api/tiers", [
       {
         name: "vetted-plus",
@@ -90,49 +144,8 @@ describe("releases in the browser", () => {
     ]);
     expect(tiers.status).toBe(200);
     goldApi = await partner("Gold", "vetted-plus", gold, c2);
+    silverApi = await partner("Silver", "vetted-plus", silver, c2);
     bronzeApi = await partner("Bronze", "restricted", bronze, c2);
-
-    const rep = await new ApiSession(server.url).request<{ caseId: string }>("POST", "/api/reports", {
-      product: "Acme Gateway",
-      version: "4.2.1",
-      title: "Admin bypass",
-      description: "Send the header.",
-    });
-    const adv = await c1.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
-      caseId: rep.body.caseId,
-      title: "Acme Gateway: authentication bypass",
-      products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
-      sections: {
-        summary: "A remote attacker can act as administrator.",
-        details: "The console trusts X-Forwarded-User.",
-        detection: "Alert on X-Forwarded-User.",
-        poc: "curl -H 'X-Forwarded-User: admin' https://gateway/admin",
-        indicators: "- 203.0.113.7",
-      },
-    });
-    expect(adv.status, JSON.stringify(adv.body)).toBe(201);
-    advisoryId = adv.body.id;
-    trackingId = adv.body.trackingId;
-    const token = await c1.request<{ token: string }>("POST", "/api/tokens", {
-      name: "upload",
-      expiresInDays: 1,
-    });
-    const form = new FormData();
-    form.append("file", new Blob([ZIP], { type: "application/zip" }), "exploit.zip");
-    const upload = await fetch(`${server.url}/api/advisories/${advisoryId}/files?section=poc`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token.body.token}` },
-      body: form,
-    });
-    expect(upload.status, await upload.clone().text()).toBe(201);
-    expect((await c2.request("POST", `/api/advisories/${advisoryId}/submit`, {})).status).toBe(200);
-    expect((await c2.request("POST", `/api/advisories/${advisoryId}/approve`, {})).status).toBe(200);
-    const publicAt = new Date(Math.ceil((Date.now() + 50_000) / 1000) * 1000);
-    waveAt = publicAt.getTime() - 25_000;
-    const plan = await c1.request("POST", `/api/advisories/${advisoryId}/release-plan`, {
-      publicAt: publicAt.toISOString(),
-    });
-    expect(plan.status).toBe(201);
   }, 120_000);
 
   afterEach(async () => {
@@ -157,6 +170,7 @@ describe("releases in the browser", () => {
   }
 
   test("the coordinator who made the plan cannot approve it; a second one approves and arms it", async () => {
+    const { advisoryId, trackingId } = await releasePlan("Silver", { leadMs: 50_000 });
     const own = await open(coords[0] as { email: string; password: string });
     try {
       await own.goto(`${server.url}/releases/${advisoryId}`);
@@ -197,9 +211,10 @@ describe("releases in the browser", () => {
       await screenshot(page, "failed-release-plan").catch(() => {});
       throw e;
     }
-  }, 60_000);
+  }, 90_000);
 
   test("the partner's inbox is empty before its wave and holds its copy after it; it acknowledges", async () => {
+    const { advisoryId, trackingId, waveAt } = await releasePlan("Silver", { leadMs: 50_000, arm: true });
     expect(Date.now()).toBeLessThan(waveAt);
     const page = await open(gold);
     try {
@@ -211,11 +226,14 @@ describe("releases in the browser", () => {
       await expectAccessible(page, "partner inbox, empty");
       expect((await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
       // Wait for the wave (the server's own clock and jobs), then look again.
-      const end = Date.now() + 60_000;
-      while ((await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status !== 200) {
-        if (Date.now() > end) throw new Error("the wave never arrived");
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await vi.waitFor(
+        async () =>
+          expect(
+            (await goldApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status,
+            "the wave arrived",
+          ).toBe(200),
+        { timeout: 60_000, interval: 500 },
+      );
       expect(Date.now()).toBeGreaterThanOrEqual(waveAt);
       expect((await bronzeApi.request("GET", `/api/partner/advisories/${advisoryId}`)).status).toBe(404);
       await page.reload();
@@ -245,22 +263,30 @@ describe("releases in the browser", () => {
       await screenshot(page, "failed-release-partner").catch(() => {});
       throw e;
     }
-  }, 90_000);
+  }, 150_000);
 
   test("the live wave view shows the wave's copies, reads and acknowledgements, refreshing by itself", async () => {
+    // The silver partner's wave 15 s from now; it reads its copy and acknowledges it as received.
+    const { advisoryId, trackingId } = await releasePlan("Gold", { leadMs: 40_000, arm: true });
+    const copy = `/api/partner/advisories/${advisoryId}`;
+    await vi.waitFor(
+      async () => expect((await silverApi.request("GET", copy)).status, "the wave arrived").toBe(200),
+      { timeout: 60_000, interval: 500 },
+    );
+    expect((await silverApi.request("POST", `${copy}/acks`, { status: "received" })).status).toBe(201);
     const page = await open(coords[0] as { email: string; password: string });
     try {
       await page.goto(`${server.url}/releases/${advisoryId}`);
       await page.getByRole("heading", { name: "Live wave view" }).waitFor();
       const wave = page.getByTestId("wave-vetted-plus");
       await wave.getByText("sent", { exact: true }).waitFor();
-      // One partner reached (the gold partner), its copies read by its admin, acknowledged as received.
+      // One partner reached (the silver partner), its copies read by its admin, acknowledged as received.
       await expect.poll(() => wave.getByTestId("bar-Partners reached").textContent()).toMatch(/^reached 1 ·/);
       await expect.poll(() => wave.getByTestId("bar-Acknowledgements").textContent()).toMatch(/received 1/);
       expect(await wave.getByTestId("bar-Portal and API copies").textContent()).toMatch(/read [1-9]/);
       await page.getByTestId("wave-restricted").waitFor();
       // The partner ships protection: the view shows it within a few seconds, without a reload.
-      const shipped = await goldApi.request("POST", `/api/partner/advisories/${advisoryId}/acks`, {
+      const shipped = await silverApi.request("POST", `${copy}/acks`, {
         status: "shipped",
         product: "Gold EDR",
       });
@@ -280,5 +306,5 @@ describe("releases in the browser", () => {
       await screenshot(page, "failed-release-live-view").catch(() => {});
       throw e;
     }
-  }, 60_000);
+  }, 150_000);
 });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pythonProbe } from "../../../test/fixtures/poc.ts";
 import { SECTIONS } from "../advisories/content.ts";
 import { type Recipient, type RenderSource, renderCopy } from "./render.ts";
 import { fingerprintCopy, planTracingKey, tracingRuntime } from "./tracing.ts";
@@ -66,35 +67,17 @@ const arbPoc = fc
     header: fc.constantFrom("X-Probe", "X-Forwarded-User", "X-Debug"),
     canary: fc.boolean(),
   })
-  .map(
-    ({ host, port, path, header, canary }) => `#!/usr/bin/env python3
-"""Probe for the flaw (lab use only)."""
-import sys
-import urllib.request
-
-BEACON = "${canary ? "{{canary:dns}}" : "none"}"
-
-
-def probe(base_url, timeout):
-    request_url = base_url.rstrip("/") + "${path}"
-    headers = {"${header}": "1", "User-Agent": "probe/1.0", "Accept": "*/*"}
-    req = urllib.request.Request(request_url, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            status_code = response.status
-            body_text = response.read().decode("utf-8", "replace")
-    except Exception as error:
-        print("no answer:", error)
-        return False
-    vulnerable = status_code == 200 and len(body_text) > 0
-    print("vulnerable" if vulnerable else "not vulnerable", status_code)
-    return vulnerable
-
-
-if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else "http://${host}:${port}"
-    sys.exit(0 if probe(target, 5) else 1)
-`,
+  .map(({ host, port, path, header, canary }) =>
+    pythonProbe({
+      doc: "Probe for the flaw (lab use only).",
+      beacon: canary ? "{{canary:dns}}" : "none",
+      path,
+      header,
+      agent: "probe/1.0",
+      accept: "*/*",
+      vulnerable: "status_code == 200 and len(body_text) > 0",
+      target: `http://${host}:${port}`,
+    }),
   );
 
 const arbAdvisory = fc.record({

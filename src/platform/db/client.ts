@@ -58,6 +58,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     pglite = await PGlite.create(join(opts.dataDir, "pgdata"));
   }
+  return pgliteDatabase(pglite);
+}
+
+/** The handle over an embedded database already open (the tests open clones of a prepared one). */
+export function pgliteDatabase(pglite: PGlite): Database {
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   return {
     db,
