@@ -84,6 +84,12 @@ const ROUTES: Case[] = [
     okStatus: 400,
   },
   {
+    method: "POST",
+    url: "/api/advisories/tracing-meter",
+    body: { sections: { summary: "We identified the flaw." } },
+    allowed: ["coordinator"],
+  },
+  {
     method: "GET",
     url: "/api/advisories/adv_00000000000000000000000000",
     path: "/api/advisories/{id}",
