@@ -216,6 +216,21 @@ export const Figure = z.object({ measured: z.boolean(), note: z.string(), count:
 
 const tags = ["partners"];
 
+/** Reject, suspend, reinstate, remove: the same call with a reason, answering the partner's new status. */
+const statusChange = (action: "reject" | "suspend" | "reinstate" | "remove", summary: string) =>
+  ({
+    method: "POST",
+    url: `/api/partners/:id/${action}`,
+    tags,
+    summary,
+    params: PartnerParams,
+    body: Reason,
+    response: {
+      200: z.object({ id: z.string(), status: z.string() }),
+      ...errors(400, 401, 403, 404, 409),
+    },
+  }) as const;
+
 export const partnersApi = defineRoutes({
   applyAsPartner: {
     method: "POST",
@@ -333,54 +348,10 @@ export const partnersApi = defineRoutes({
       ...errors(400, 401, 403, 404, 409),
     },
   },
-  rejectPartner: {
-    method: "POST",
-    url: "/api/partners/:id/reject",
-    tags,
-    summary: "Reject an application, with a reason",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  suspendPartner: {
-    method: "POST",
-    url: "/api/partners/:id/suspend",
-    tags,
-    summary: "Suspend an active partner: delivery stops at once",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  reinstatePartner: {
-    method: "POST",
-    url: "/api/partners/:id/reinstate",
-    tags,
-    summary: "Reinstate a suspended partner",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  removePartner: {
-    method: "POST",
-    url: "/api/partners/:id/remove",
-    tags,
-    summary: "Remove a partner permanently",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
+  rejectPartner: statusChange("reject", "Reject an application, with a reason"),
+  suspendPartner: statusChange("suspend", "Suspend an active partner: delivery stops at once"),
+  reinstatePartner: statusChange("reinstate", "Reinstate a suspended partner"),
+  removePartner: statusChange("remove", "Remove a partner permanently"),
   setPartnerTier: {
     method: "PUT",
     url: "/api/partners/:id/tier",
