@@ -17,6 +17,7 @@ export const Deadline = z.object({
   daysLeft: z.number(),
   status: z.enum(["on_track", "near", "overdue", "finished"]),
 });
+/** A CVSS score as every answer carries it (case, public advisory, partner copy). */
 export const Cvss = z.object({
   vector: z.string(),
   version: z.string(),
@@ -115,15 +116,7 @@ export const MessageIn = z.object({
   body: z.string().min(1).max(20_000),
   parentId: idSchema("message", "message").optional(),
 });
-export const AttachmentsOut = z.array(
-  z.object({
-    id: z.string(),
-    filename: z.string(),
-    mediaType: z.string(),
-    size: z.number(),
-    sha256: z.string(),
-  }),
-);
+export const AttachmentsOut = z.array(Attachment.omit({ createdAt: true }));
 
 export const casesApi = defineRoutes({
   submitReport: {
@@ -278,7 +271,7 @@ export const casesApi = defineRoutes({
     params: CaseParams,
     body: z.object({ vector: z.string().max(300) }),
     response: {
-      200: z.object({ version: z.string(), vector: z.string(), score: z.number(), severity: z.string() }),
+      200: Cvss,
       ...errors(400, 401, 403, 404),
     },
   },

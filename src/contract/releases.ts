@@ -1,6 +1,7 @@
 // The releases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
 import { AdvisoryId, FileOut, FileParams, IdParams, Product } from "./advisories.ts";
+import { Cvss } from "./cases.ts";
 import { errors, IsoDate, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { ACK_STATUSES, SECTIONS } from "./enums.ts";
@@ -101,12 +102,6 @@ export const PlanOut = z.object({
   ),
 });
 export const AckOut = z.object({ status: z.enum(ACK_STATUSES), at: z.date() }).nullable();
-export const Cvss = z.object({
-  version: z.string(),
-  vector: z.string(),
-  score: z.number(),
-  severity: z.string(),
-});
 export const Cwe = z.object({ id: z.string(), name: z.string() });
 export const CopyOut = z.object({
   advisoryId: z.string(),
