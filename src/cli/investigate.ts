@@ -2,6 +2,7 @@
 // a running server (--url with --token or FOREWARN_TOKEN) or the local data folder.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { idPattern } from "../contract/ids.ts";
 import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
 import { type FindingsSummary, type InvestigateArgs, renderFindings } from "./investigate-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
@@ -83,7 +84,7 @@ export const investigateCommand: Command = {
     });
     const paths = values.evidence ?? [];
     if (paths.length === 0) throw new UsageError("give at least one --evidence FILE");
-    if (values.advisory && !/^adv_[0-9A-Z]{26}$/.test(values.advisory))
+    if (values.advisory && !idPattern("advisory").test(values.advisory))
       throw new UsageError(`"${values.advisory}" is not an advisory ID (adv_...)`);
     if (values.observed && Number.isNaN(Date.parse(values.observed)))
       throw new UsageError(`--observed "${values.observed}" is not an ISO 8601 date-time`);

@@ -5,7 +5,7 @@ import { defineRoutes } from "./define.ts";
 import { CONTENT_LEVELS, EXPORT_FORMATS, SECTION_LIMITS, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
 
-export const AdvisoryId = idSchema("advisory", "advisory");
+export const AdvisoryId = idSchema("advisory", "an advisory");
 export const IdParams = z.object({ id: AdvisoryId });
 export const Version = z.string().trim().min(1).max(100);
 export const ProductIn = z.object({
@@ -65,7 +65,7 @@ export const FileOut = z.object({
   sha256: z.string(),
 });
 /** An advisory and one of its files: `/api/.../advisories/:id/files/:fileId`. */
-export const FileParams = z.object({ id: AdvisoryId, fileId: idSchema("advisoryFile", "file") });
+export const FileParams = z.object({ id: AdvisoryId, fileId: idSchema("advisoryFile", "a file") });
 export const AdvisoryOut = AdvisoryHead.extend({
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -105,7 +105,7 @@ export const advisoriesApi = defineRoutes({
     tags: ["advisories"],
     summary: "Write an advisory for a case (revision 1, draft)",
     body: z.object({
-      caseId: idSchema("case", "case"),
+      caseId: idSchema("case", "a case"),
       title: Title,
       products: z.array(ProductIn).min(1).max(50),
       sections: SectionsIn,

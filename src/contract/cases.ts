@@ -5,7 +5,7 @@ import { defineRoutes } from "./define.ts";
 import { BOUNTY_STATUSES, CREDIT_TYPES, DESCRIPTION_MAX, PHASES } from "./enums.ts";
 import { idSchema } from "./ids.ts";
 
-export const CaseId = idSchema("case", "case");
+export const CaseId = idSchema("case", "a case");
 export const CaseParams = z.object({ id: CaseId });
 export const ReportParams = z.object({ caseId: CaseId });
 export const TokenQuery = z.object({ token: z.string().max(200).optional() });
@@ -114,7 +114,7 @@ export const StaffCase = CaseSummary.extend({
 });
 export const MessageIn = z.object({
   body: z.string().min(1).max(20_000),
-  parentId: idSchema("message", "message").optional(),
+  parentId: idSchema("message", "a message").optional(),
 });
 export const AttachmentsOut = z.array(Attachment.omit({ createdAt: true }));
 
@@ -186,7 +186,7 @@ export const casesApi = defineRoutes({
     url: "/api/reports/:caseId/attachments/:attachmentId",
     tags: ["reports"],
     summary: "Download a file of the reporter's case",
-    params: ReportParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
+    params: ReportParams.extend({ attachmentId: idSchema("attachment", "an attachment") }),
     querystring: TokenQuery,
     response: { ...errors(401, 403, 404, 429) },
   },
@@ -238,7 +238,7 @@ export const casesApi = defineRoutes({
           .regex(/^CWE-\d{1,6}$/, "a CWE ID such as CWE-79")
           .nullable()
           .optional(),
-        assigneeId: idSchema("user", "user").nullable().optional(),
+        assigneeId: idSchema("user", "a user").nullable().optional(),
         deadlineAt: IsoDate.transform((s) => new Date(s)).optional(),
       })
       .strict(),
@@ -318,7 +318,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/attachments/:attachmentId",
     tags: ["cases"],
     summary: "Download a case file (audited)",
-    params: CaseParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
+    params: CaseParams.extend({ attachmentId: idSchema("attachment", "an attachment") }),
     response: { ...errors(401, 403, 404) },
   },
   addCaseCredit: {
@@ -327,7 +327,7 @@ export const casesApi = defineRoutes({
     tags: ["cases"],
     summary: "Credit someone (types as in CVE JSON 5 and OSV)",
     params: CaseParams,
-    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idSchema("user", "user").optional() }),
+    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idSchema("user", "a user").optional() }),
     response: { 201: Credit, ...errors(400, 401, 403, 404) },
   },
   removeCaseCredit: {
@@ -335,7 +335,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/credits/:creditId",
     tags: ["cases"],
     summary: "Remove a credit",
-    params: CaseParams.extend({ creditId: idSchema("credit", "credit") }),
+    params: CaseParams.extend({ creditId: idSchema("credit", "a credit") }),
     response: { 204: NoContent, ...errors(401, 403, 404) },
   },
   setCaseBounty: {

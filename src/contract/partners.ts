@@ -12,7 +12,7 @@ import {
 import { idSchema } from "./ids.ts";
 
 export const Reason = z.object({ reason: z.string().trim().min(1).max(2000) });
-export const PartnerParams = z.object({ id: idSchema("organisation", "partner") });
+export const PartnerParams = z.object({ id: idSchema("organisation", "a partner") });
 // Inputs are read generously where the meaning is unambiguous ("us" is US, "IDS/IPS" is ids_ips,
 // "acme.example" is https://acme.example) and refused with a clear message otherwise.
 export const Country = z.preprocess(
@@ -115,7 +115,7 @@ export const Effect = z.discriminatedUnion("type", [
   z.object({ type: z.literal("not_eligible") }),
 ]);
 export const RuleIn = z.object({
-  id: idSchema("policyRule", "rule").optional(),
+  id: idSchema("policyRule", "a rule").optional(),
   name: Text(100),
   condition: Condition,
   effect: Effect,
@@ -189,7 +189,7 @@ export const SuspensionRequestOut = z.object({
   decisionNote: z.string().nullable(),
 });
 const SuspensionRequestParams = PartnerParams.extend({
-  requestId: idSchema("suspensionRequest", "suspension request"),
+  requestId: idSchema("suspensionRequest", "a suspension request"),
 });
 export const EvidenceOut = z.object({
   id: z.string(),
@@ -436,7 +436,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/members/:userId",
     tags,
     summary: "Remove a member: the account is disabled and its keys revoked",
-    params: PartnerParams.extend({ userId: idSchema("user", "user") }),
+    params: PartnerParams.extend({ userId: idSchema("user", "a user") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404, 409) },
   },
   acceptInvite: {
@@ -464,7 +464,7 @@ export const partnersApi = defineRoutes({
     tags,
     summary: "Register an armored OpenPGP public key (own, or any member's for the partner's admin)",
     params: PartnerParams,
-    body: z.object({ armored: z.string().min(1).max(65_536), userId: idSchema("user", "user").optional() }),
+    body: z.object({ armored: z.string().min(1).max(65_536), userId: idSchema("user", "a user").optional() }),
     response: { 201: KeyOut, ...errors(400, 401, 403, 404, 409) },
   },
   revokeMemberKey: {
@@ -472,7 +472,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/keys/:keyId",
     tags,
     summary: "Revoke a registered key",
-    params: PartnerParams.extend({ keyId: idSchema("memberKey", "key") }),
+    params: PartnerParams.extend({ keyId: idSchema("memberKey", "a key") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   listWebhooks: {
@@ -505,7 +505,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/webhooks/:webhookId",
     tags,
     summary: "Stop delivering to an endpoint",
-    params: PartnerParams.extend({ webhookId: idSchema("webhook", "webhook") }),
+    params: PartnerParams.extend({ webhookId: idSchema("webhook", "a webhook") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   currentNda: {
@@ -654,7 +654,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/evidence/:evidenceId",
     tags,
     summary: "Download a vetting document (audited)",
-    params: PartnerParams.extend({ evidenceId: idSchema("evidence", "evidence") }),
+    params: PartnerParams.extend({ evidenceId: idSchema("evidence", "an evidence") }),
     response: { ...errors(400, 401, 403, 404) },
   },
   listPartnerIncidents: {
@@ -693,7 +693,7 @@ export const partnersApi = defineRoutes({
     url: "/api/incidents/:id/close",
     tags,
     summary: "Close an incident with its resolution (it stays on the partner's record)",
-    params: z.object({ id: idSchema("incident", "incident") }),
+    params: z.object({ id: idSchema("incident", "an incident") }),
     body: z.object({ resolution: Text(5000) }),
     response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
   },

@@ -9,7 +9,7 @@ import { idSchema } from "./ids.ts";
 import { ReasonOut } from "./partners.ts";
 import { TracingOut } from "./release-tracing.ts";
 
-export const PartnerId = idSchema("organisation", "partner");
+export const PartnerId = idSchema("organisation", "a partner");
 export const Section = z.enum(SECTIONS);
 export const Reason = z.string().trim().min(1).max(2000);
 export const PlanIn = z
@@ -336,7 +336,7 @@ export const releasesApi = defineRoutes({
     summary: "Send a webhook message again now (a fresh 24-hour retry window)",
     params: z.object({
       id: AdvisoryId,
-      messageId: idSchema("webhookMessage", "webhook message"),
+      messageId: idSchema("webhookMessage", "a webhook message"),
     }),
     response: {
       200: z.object({ id: z.string(), status: z.string(), attempts: z.number() }),
