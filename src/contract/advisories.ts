@@ -1,6 +1,6 @@
 // The advisories API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { errors, IsoDate, Name, PageQuery, page } from "./common.ts";
+import { errors, IsoDate, Name, PageQuery, page, StoredFile } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { CONTENT_LEVELS, EXPORT_FORMATS, SECTION_LIMITS, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -59,10 +59,7 @@ const RevisionOut = z.object({
 export const FileOut = z.object({
   id: z.string(),
   section: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
+  ...StoredFile.shape,
 });
 /** An advisory and one of its files: `/api/.../advisories/:id/files/:fileId`. */
 export const FileParams = z.object({ id: AdvisoryId, fileId: idSchema("advisoryFile", "a file") });

@@ -1,6 +1,6 @@
 // The cases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, ErrorOut, errors, IsoDate, Name, NoContent, PageQuery, page } from "./common.ts";
+import { Email, ErrorOut, errors, IsoDate, Name, NoContent, PageQuery, page, StoredFile } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { BOUNTY_STATUSES, CREDIT_TYPES, DESCRIPTION_MAX, PHASES } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -44,10 +44,7 @@ export const Credit = z.object({
 });
 export const Attachment = z.object({
   id: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
+  ...StoredFile.shape,
   createdAt: z.date(),
 });
 export const Message = z.object({

@@ -1,6 +1,6 @@
 // The partners API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, errors, Name, NoContent, PageQuery, page } from "./common.ts";
+import { Email, errors, Name, NoContent, PageQuery, page, StoredFile } from "./common.ts";
 import { isCountryCode } from "./countries.ts";
 import { defineRoutes } from "./define.ts";
 import {
@@ -194,10 +194,7 @@ const SuspensionRequestParams = PartnerParams.extend({
 export const EvidenceOut = z.object({
   id: z.string(),
   partnerId: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
+  ...StoredFile.shape,
   uploadedBy: z.string().nullable(),
   uploadedAt: z.date(),
 });
