@@ -55,6 +55,13 @@ export function failureLine(e: unknown): string {
   return e instanceof ApiError && e.status > 0 ? `${e.status}: ${e.message}` : (e as Error).message;
 }
 
+/** With `--json`, prints the value as indented JSON and returns true: the command prints nothing else. */
+export function printedJson(json: unknown, value: unknown, io: Pick<CliIo, "out">): boolean {
+  if (!json) return false;
+  io.out(JSON.stringify(value, null, 2));
+  return true;
+}
+
 export const processIo = (): CliIo => ({
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
