@@ -6,7 +6,7 @@ import { systemActor } from "../authz/authorize.ts";
 import { idPattern } from "../contract/ids.ts";
 import { CVE_ID_MISSING, EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/index.ts";
 import { everyPage } from "../platform/db/page.ts";
-import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import { type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS, type TaskRuntime } from "./tasks.ts";
 
 const help = `usage: forewarn advisories list [--json] [--data DIR]
@@ -60,10 +60,7 @@ async function resolveAdvisory(rt: TaskRuntime, ref: string): Promise<string> {
 Object.assign(TASKS, {
   async "advisories-list"(rt, args, io) {
     const list = await listWithCve(rt);
-    if (args.json) {
-      io.out(JSON.stringify(list, null, 2));
-      return 0;
-    }
+    if (printedJson(args.json, list, io)) return 0;
     if (list.length === 0) {
       io.out("no advisories");
       return 0;

@@ -4,7 +4,7 @@ import { systemActor } from "../authz/authorize.ts";
 import { PHASES, type Phase } from "../contract/enums.ts";
 import { idPattern } from "../contract/ids.ts";
 import { everyPage } from "../platform/db/page.ts";
-import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import { type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
 
 const help = `usage: forewarn cases list [--phase PHASE] [--status open|near|overdue] [--json] [--data DIR]
@@ -30,10 +30,7 @@ Object.assign(TASKS, {
         status: args.status as "open" | "near" | "overdue" | undefined,
       }),
     );
-    if (args.json) {
-      io.out(JSON.stringify(list, null, 2));
-      return 0;
-    }
+    if (printedJson(args.json, list, io)) return 0;
     if (list.length === 0) {
       io.out("no cases");
       return 0;
@@ -52,10 +49,7 @@ Object.assign(TASKS, {
 
   async "cases-show"(rt, args, io) {
     const { view: _view, ...c } = await rt.services.cases.get(systemActor("cli"), String(args.id));
-    if (args.json) {
-      io.out(JSON.stringify(c, null, 2));
-      return 0;
-    }
+    if (printedJson(args.json, c, io)) return 0;
     if (!("timeline" in c)) return 1;
     io.out(`${c.id}  ${c.title}`);
     io.out(`product    ${c.product} ${c.version}`);

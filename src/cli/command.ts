@@ -1,5 +1,6 @@
 // The shape every `forewarn` sub-command has, and the small argument helpers they share.
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { ApiError, type Client, makeClient } from "../contract/client.ts";
 
 export type CliIo = {
   out: (line: string) => void;
@@ -38,6 +39,26 @@ export function wantsHelp(argv: string[]): boolean {
 export function printedHelp(argv: string[], io: Pick<CliIo, "out">, help: string): boolean {
   if (!wantsHelp(argv)) return false;
   io.out(help);
+  return true;
+}
+
+/** The API client of `--url URL`, authenticated by `--token` or FOREWARN_TOKEN (neither: a UsageError). */
+export function remoteApi(url: string, token: string | undefined, io: Pick<CliIo, "env">): Client {
+  const bearer = token ?? io.env.FOREWARN_TOKEN;
+  if (!bearer)
+    throw new UsageError("--url needs --token or FOREWARN_TOKEN (an API token from your account page)");
+  return makeClient({ baseUrl: url, headers: () => ({ authorization: `Bearer ${bearer}` }) });
+}
+
+/** The line a failed call prints: the server's status and message, or the error's own message. */
+export function failureLine(e: unknown): string {
+  return e instanceof ApiError && e.status > 0 ? `${e.status}: ${e.message}` : (e as Error).message;
+}
+
+/** With `--json`, prints the value as indented JSON and returns true: the command prints nothing else. */
+export function printedJson(json: unknown, value: unknown, io: Pick<CliIo, "out">): boolean {
+  if (!json) return false;
+  io.out(JSON.stringify(value, null, 2));
   return true;
 }
 

@@ -27,6 +27,7 @@ import { openRuntime, type Services } from "../runtime.ts";
 import { stripFormat } from "../tracing/attacks/index.ts";
 import { Prng } from "../tracing/code.ts";
 import { type CliIo, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { enrolPartner } from "./demo-partner.ts";
 import {
   TOOLSHELL_POC,
   TOOLSHELL_PRODUCTS,
@@ -407,30 +408,7 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
       const tier = (tiers[sp.tierIndex] ?? tiers[tiers.length - 1])?.name as string;
       const contact = sp.people[0] as { name: string; email: string };
       // The applicant's contact becomes the partner's admin (the application makes the account).
-      const { partnerId } = await s.partners.apply(
-        {
-          organisation: {
-            name: sp.name,
-            legalName: `${sp.name} Ltd`,
-            country: sp.country,
-            staffCountries: [],
-            website: `https://${sp.slug}.example`,
-            kind: sp.kind,
-            customers: sp.customers,
-          },
-          contact,
-          attestations: {
-            securityVendor: true,
-            noOffensiveTools: true,
-            publishAtRelease: true,
-            reportLeaks: true,
-          },
-        },
-        "http://127.0.0.1",
-      );
-      await s.partners.approve(c1, partnerId);
-      await s.partners.approve(c2, partnerId);
-      await s.partners.setTier(sys, partnerId, tier);
+      const partnerId = await enrolPartner(s, { system: sys, approvers: [c1, c2] }, { ...sp, contact, tier });
       const p: SynthPartner = { id: partnerId, name: sp.name, tier, members: [], plan: sp };
       const adminId = (await s.partners.listMembers(sys, partnerId)).find(
         (m) => m.email === contact.email,

@@ -10,6 +10,7 @@ import { openDatabase } from "../platform/db/client.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { makeServices } from "../runtime.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
+import { enrolPartner } from "./demo-partner.ts";
 import { runToolshell } from "./demo-toolshell.ts";
 
 const help = `usage: forewarn demo [--days 5] [--minutes 2]
@@ -109,30 +110,19 @@ export const demoCommand: Command = {
       const ids: string[] = [];
       for (const p of PARTNERS) {
         const slug = p.key.toLowerCase().replace(/\W+/g, "");
-        const { partnerId } = await s.partners.apply(
+        const partnerId = await enrolPartner(
+          s,
+          { system: sys, approvers: [c1, c2] },
           {
-            organisation: {
-              name: p.key,
-              legalName: `${p.key} Ltd`,
-              country: "DE",
-              staffCountries: [],
-              website: `https://${slug}.example`,
-              kind: "antivirus",
-              customers: 50_000,
-            },
+            name: p.key,
+            slug,
+            country: "DE",
+            kind: "antivirus",
+            customers: 50_000,
             contact: { name: `${p.key} security`, email: `security@${slug}.example` },
-            attestations: {
-              securityVendor: true,
-              noOffensiveTools: true,
-              publishAtRelease: true,
-              reportLeaks: true,
-            },
+            tier: p.tier,
           },
-          "http://127.0.0.1",
         );
-        await s.partners.approve(c1, partnerId);
-        await s.partners.approve(c2, partnerId);
-        await s.partners.setTier(sys, partnerId, p.tier);
         const admin = await person("partner_admin", `admin@${slug}.example`, partnerId);
         await s.partners.signNda(admin, partnerId, { version: nda, name: "Admin", title: "CISO" }, null);
         names.set(partnerId, `${p.key} (${p.tier})`);

@@ -2,8 +2,10 @@
 // a running server (--url with --token or FOREWARN_TOKEN) or the local data folder.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
-import { type FindingsSummary, type InvestigateArgs, renderFindings } from "./investigate-task.ts";
+import type { Client } from "../contract/client.ts";
+import { idPattern } from "../contract/ids.ts";
+import { type Command, parseFlags, printedHelp, remoteApi, UsageError } from "./command.ts";
+import { type InvestigateArgs, type InvestigationCalls, investigate } from "./investigate-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn investigate --evidence FILE [--evidence FILE]... [options]
@@ -24,45 +26,26 @@ target (one of):
 
 Exit 0 with findings, 1 when the server refuses (its message is printed), 2 on a usage error.`;
 
-async function runRemote(url: string, token: string, args: InvestigateArgs, io: CliIo): Promise<number> {
-  const base = url.replace(/\/+$/, "");
-  const call = async (method: string, path: string, body?: unknown, form?: FormData) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(form ? { body: form } : body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    if (!res.ok) throw new Error(`${res.status}: ${payload?.error?.message ?? res.statusText}`);
-    return payload as unknown;
-  };
-  try {
-    const { id } = (await call("POST", "/api/investigations", {
-      title: args.title,
-      ...(args.advisoryId ? { advisoryId: args.advisoryId } : {}),
-      ...(args.observedAt ? { observedAt: args.observedAt } : {}),
-    })) as { id: string };
-    let n = 0;
-    for (const f of args.files) {
-      n++;
-      io.err(`adding ${f.name} (${n}/${args.files.length})`);
+/** The investigation through the API of a running server. */
+function remoteCalls(api: Client, args: InvestigateArgs): InvestigationCalls {
+  return {
+    open: async () =>
+      (
+        await api.call("openInvestigation", {
+          body: {
+            title: args.title,
+            ...(args.advisoryId ? { advisoryId: args.advisoryId } : {}),
+            ...(args.observedAt ? { observedAt: args.observedAt } : {}),
+          },
+        })
+      ).id,
+    addFile: async (id, f) => {
       const form = new FormData();
       form.append("file", new Blob([Buffer.from(f.base64, "base64")]), f.name);
-      await call("POST", `/api/investigations/${id}/evidence`, undefined, form);
-    }
-    io.err("reading the evidence against every delivered recipient");
-    const got = (await call("GET", `/api/investigations/${id}`)) as { findings: FindingsSummary };
-    if (args.json) io.out(JSON.stringify({ id, findings: got.findings }, null, 2));
-    else renderFindings(id, got.findings, io.out);
-    return 0;
-  } catch (e) {
-    io.err((e as Error).message);
-    return 1;
-  }
+      await api.call("addInvestigationEvidence", { params: { id }, body: form });
+    },
+    findings: async (id) => (await api.call("getInvestigation", { params: { id } })).findings,
+  };
 }
 
 export const investigateCommand: Command = {
@@ -83,7 +66,7 @@ export const investigateCommand: Command = {
     });
     const paths = values.evidence ?? [];
     if (paths.length === 0) throw new UsageError("give at least one --evidence FILE");
-    if (values.advisory && !/^adv_[0-9A-Z]{26}$/.test(values.advisory))
+    if (values.advisory && !idPattern("advisory").test(values.advisory))
       throw new UsageError(`"${values.advisory}" is not an advisory ID (adv_...)`);
     if (values.observed && Number.isNaN(Date.parse(values.observed)))
       throw new UsageError(`--observed "${values.observed}" is not an ISO 8601 date-time`);
@@ -103,12 +86,7 @@ export const investigateCommand: Command = {
       files,
       json: values.json === true,
     };
-    if (values.url) {
-      const token = values.token ?? io.env.FOREWARN_TOKEN;
-      if (!token)
-        throw new UsageError("--url needs --token or FOREWARN_TOKEN (an API token from your account page)");
-      return runRemote(values.url, token, args, io);
-    }
+    if (values.url) return investigate(args, remoteCalls(remoteApi(values.url, values.token, io), args), io);
     return runTask(
       cliConfig(io, values.data),
       "investigate",

@@ -1,8 +1,16 @@
 // `forewarn partners ...`: the partner directory and its sanctions for scripts, against a running
 // server (--url with --token or FOREWARN_TOKEN) or the local data folder (through the runtime).
-import { ApiError, makeClient } from "../contract/client.ts";
+import type { Client } from "../contract/client.ts";
 import { idPattern } from "../contract/ids.ts";
-import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import {
+  type CliIo,
+  type Command,
+  failureLine,
+  parseFlags,
+  printedHelp,
+  remoteApi,
+  UsageError,
+} from "./command.ts";
 import { type Op, render } from "./partners-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
@@ -26,8 +34,7 @@ options:
 
 Exit 0 on success, 1 when the server refuses (its message is printed), 2 on a usage error.`;
 
-async function runRemote(url: string, token: string, op: Op, io: CliIo, json: boolean): Promise<number> {
-  const api = makeClient({ baseUrl: url, headers: () => ({ authorization: `Bearer ${token}` }) });
+async function runRemote(api: Client, op: Op, io: CliIo, json: boolean): Promise<number> {
   const params = { id: op.id ?? "" };
   try {
     let result: unknown;
@@ -64,7 +71,7 @@ async function runRemote(url: string, token: string, op: Op, io: CliIo, json: bo
     return 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    io.err(e instanceof ApiError && e.status > 0 ? `${e.status}: ${e.message}` : (e as Error).message);
+    io.err(failureLine(e));
     return 1;
   }
 }
@@ -121,10 +128,7 @@ export const partnersCommand: Command = {
     if (values.url) {
       if (values.as)
         throw new UsageError("--as is for the local data folder; with --url the token says who you are");
-      const token = values.token ?? io.env.FOREWARN_TOKEN;
-      if (!token)
-        throw new UsageError("--url needs --token or FOREWARN_TOKEN (an API token from your account page)");
-      return runRemote(values.url, token, op, io, json);
+      return runRemote(remoteApi(values.url, values.token, io), op, io, json);
     }
     if (sub === "approve" && !values.as)
       throw new UsageError(

@@ -2,6 +2,7 @@
 // holds the embedded database's folder, inside that server (see platform/local-control.ts).
 
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "../audit/checkpoint.ts";
+import type { VerifyResult } from "../audit/service.ts";
 import { systemActor } from "../authz/authorize.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { runningServer, sendToServer } from "../platform/local-control.ts";
@@ -15,6 +16,15 @@ type TaskIo = Pick<CliIo, "out" | "err">;
 /** A runtime and the words that name its database ("the embedded database at …"). */
 export type TaskRuntime = Runtime & { where: string };
 export type Task = (rt: TaskRuntime, args: Record<string, unknown>, io: TaskIo) => Promise<number>;
+
+/** What a chain that does not verify prints: why, and the first entry that breaks it; exit 1. */
+function printBroken(r: VerifyResult, io: TaskIo): number {
+  io.out(`broken: ${r.broken?.reason}`);
+  io.out(
+    `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
+  );
+  return 1;
+}
 
 export const TASKS: Record<string, Task> = {
   async "admin-create"(rt, args, io) {
@@ -36,11 +46,7 @@ export const TASKS: Record<string, Task> = {
       io.out(`ok: ${r.entries} entries, head ${r.head}`);
       return 0;
     }
-    io.out(`broken: ${r.broken?.reason}`);
-    io.out(
-      `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
-    );
-    return 1;
+    return printBroken(r, io);
   },
 
   async "audit-checkpoint"(rt, _args, io) {
@@ -60,13 +66,7 @@ export const TASKS: Record<string, Task> = {
       return 2;
     }
     const r = await rt.services.audit.verifyAgainst(c);
-    if (!r.ok) {
-      io.out(`broken: ${r.broken?.reason}`);
-      io.out(
-        `first broken entry: #${r.broken?.seq}${r.broken?.id ? ` (${r.broken.id})` : ""}; ${r.entries} entries before it verify`,
-      );
-      return 1;
-    }
+    if (!r.ok) return printBroken(r, io);
     if (r.checkpointProblem) {
       io.out(`broken: ${r.checkpointProblem}`);
       return 1;

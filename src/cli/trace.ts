@@ -16,7 +16,7 @@ import { DEFAULT_EPSILON, MIN_OBSERVED_POINTS } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
-import { type CliIo, type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import { type CliIo, type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
 
 const HELP = {
   capacity: `usage: forewarn trace capacity --advisory FILE.md [--epsilon 1e-6] [--recipients N] [--json]
@@ -118,10 +118,7 @@ async function runCapacity(argv: string[], io: CliIo): Promise<number> {
     epsilon: number(values.epsilon, "epsilon", 1e-6, 1e-300, 0.5),
     recipients: number(values.recipients, "recipients", 1000, 1, 1_000_000),
   });
-  if (values.json) {
-    io.out(JSON.stringify(cap, null, 2));
-    return 0;
-  }
+  if (printedJson(values.json, cap, io)) return 0;
   io.out(`${basename(values.advisory)}: ${cap.summary}`);
   io.out("");
   io.out("layer         points  sites");

@@ -36,8 +36,8 @@ export const TokenOut = z.object({
   revokedAt: z.date().nullable(),
 });
 export const Password = z.string().min(1).max(PASSWORD_MAX);
-export const UserIdParams = z.object({ id: idSchema("user", "user") });
-export const TokenIdParams = z.object({ id: idSchema("token", "token") });
+export const UserIdParams = z.object({ id: idSchema("user", "a user") });
+export const TokenIdParams = z.object({ id: idSchema("token", "a token") });
 
 export const accountsApi = defineRoutes({
   login: {

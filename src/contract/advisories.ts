@@ -1,11 +1,11 @@
 // The advisories API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { errors, IsoDate, Name, PageQuery, page } from "./common.ts";
+import { errors, IsoDate, Name, PageQuery, page, StoredFile } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { CONTENT_LEVELS, EXPORT_FORMATS, SECTION_LIMITS, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
 
-export const AdvisoryId = idSchema("advisory", "advisory");
+export const AdvisoryId = idSchema("advisory", "an advisory");
 export const IdParams = z.object({ id: AdvisoryId });
 export const Version = z.string().trim().min(1).max(100);
 export const ProductIn = z.object({
@@ -38,33 +38,36 @@ export const Product = z.object({
 export const Sections = z.object(
   Object.fromEntries(SECTIONS.map((s) => [s, z.string()])) as Record<(typeof SECTIONS)[number], z.ZodString>,
 );
-export const AdvisoryOut = z.object({
+/** What an advisory's list item and its full record both start with. */
+const AdvisoryHead = z.object({
   id: z.string(),
   trackingId: z.string(),
   caseId: z.string(),
   state: State,
   currentRevision: z.number(),
   publishedAt: z.date().nullable(),
+});
+/** One revision as the history lists it (the current one adds its content). */
+const RevisionOut = z.object({
+  number: z.number(),
+  authorId: z.string().nullable(),
+  createdAt: z.date(),
+  changeNote: z.string().nullable(),
+  title: z.string(),
+});
+/** A detection or PoC file attached to an advisory, as every answer that lists one describes it. */
+export const FileOut = z.object({
+  id: z.string(),
+  section: z.string(),
+  ...StoredFile.shape,
+});
+/** An advisory and one of its files: `/api/.../advisories/:id/files/:fileId`. */
+export const FileParams = z.object({ id: AdvisoryId, fileId: idSchema("advisoryFile", "a file") });
+export const AdvisoryOut = AdvisoryHead.extend({
   createdAt: z.date(),
   updatedAt: z.date(),
-  revision: z.object({
-    number: z.number(),
-    authorId: z.string().nullable(),
-    createdAt: z.date(),
-    changeNote: z.string().nullable(),
-    title: z.string(),
-    products: z.array(Product),
-    sections: Sections,
-  }),
-  revisions: z.array(
-    z.object({
-      number: z.number(),
-      authorId: z.string().nullable(),
-      createdAt: z.date(),
-      changeNote: z.string().nullable(),
-      title: z.string(),
-    }),
-  ),
+  revision: RevisionOut.extend({ products: z.array(Product), sections: Sections }),
+  revisions: z.array(RevisionOut),
   reviews: z.array(
     z.object({
       revision: z.number(),
@@ -77,17 +80,7 @@ export const AdvisoryOut = z.object({
   people: z
     .record(z.string(), z.object({ name: z.string(), email: z.string() }))
     .describe("Name and e-mail of each author and reviewer, by user ID"),
-  files: z.array(
-    z.object({
-      id: z.string(),
-      section: z.string(),
-      filename: z.string(),
-      mediaType: z.string(),
-      size: z.number(),
-      sha256: z.string(),
-      createdAt: z.date(),
-    }),
-  ),
+  files: z.array(FileOut.extend({ createdAt: z.date() })),
 });
 export const StateOut = z.object({ id: z.string(), state: State, revision: z.number() });
 
@@ -99,18 +92,7 @@ export const advisoriesApi = defineRoutes({
     summary: "Advisories with their current title and state, most recently changed first (paginated)",
     querystring: PageQuery,
     response: {
-      200: page(
-        z.object({
-          id: z.string(),
-          trackingId: z.string(),
-          caseId: z.string(),
-          state: State,
-          currentRevision: z.number(),
-          publishedAt: z.date().nullable(),
-          updatedAt: z.date(),
-          title: z.string(),
-        }),
-      ),
+      200: page(AdvisoryHead.extend({ updatedAt: z.date(), title: z.string() })),
       ...errors(400, 401, 403),
     },
   },
@@ -120,7 +102,7 @@ export const advisoriesApi = defineRoutes({
     tags: ["advisories"],
     summary: "Write an advisory for a case (revision 1, draft)",
     body: z.object({
-      caseId: idSchema("case", "case"),
+      caseId: idSchema("case", "a case"),
       title: Title,
       products: z.array(ProductIn).min(1).max(50),
       sections: SectionsIn,
@@ -317,16 +299,7 @@ export const advisoriesApi = defineRoutes({
     params: IdParams,
     querystring: z.object({ section: z.enum(["detection", "poc"]) }),
     response: {
-      201: z.array(
-        z.object({
-          id: z.string(),
-          section: z.string(),
-          filename: z.string(),
-          mediaType: z.string(),
-          size: z.number(),
-          sha256: z.string(),
-        }),
-      ),
+      201: z.array(FileOut),
       ...errors(400, 401, 403, 404, 413),
     },
   },
@@ -335,9 +308,7 @@ export const advisoriesApi = defineRoutes({
     url: "/api/advisories/:id/files/:fileId",
     tags: ["advisories"],
     summary: "Download a detection or PoC file (audited)",
-    params: IdParams.extend({
-      fileId: idSchema("advisoryFile", "file"),
-    }),
+    params: FileParams,
     response: { ...errors(401, 403, 404) },
   },
 });

@@ -2,11 +2,12 @@
 // and request and response schemas keyed by operationId. The URL canary `/c/<token>` is not part of the
 // API (anonymous, any method, hidden from the OpenAPI document): modules/canaries/routes.ts keeps it.
 import { z } from "zod";
+import { AdvisoryId } from "./advisories.ts";
 import { errors } from "./common.ts";
 import { defineRoutes } from "./define.ts";
+import { idSchema } from "./ids.ts";
 
-export const HitId = z.string().regex(/^cnh_[0-9A-HJKMNP-TV-Z]{26}$/, "not a canary hit ID");
-const AdvisoryId = z.string().regex(/^adv_[0-9A-HJKMNP-TV-Z]{26}$/, "not an advisory ID");
+export const HitId = idSchema("canaryHit", "a canary hit");
 
 export const HitsQuery = z
   .object({

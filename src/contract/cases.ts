@@ -1,11 +1,11 @@
 // The cases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, ErrorOut, errors, IsoDate, Name, NoContent, PageQuery, page } from "./common.ts";
+import { Email, ErrorOut, errors, IsoDate, Name, NoContent, PageQuery, page, StoredFile } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { BOUNTY_STATUSES, CREDIT_TYPES, DESCRIPTION_MAX, PHASES } from "./enums.ts";
 import { idSchema } from "./ids.ts";
 
-export const CaseId = idSchema("case", "case");
+export const CaseId = idSchema("case", "a case");
 export const CaseParams = z.object({ id: CaseId });
 export const ReportParams = z.object({ caseId: CaseId });
 export const TokenQuery = z.object({ token: z.string().max(200).optional() });
@@ -17,6 +17,7 @@ export const Deadline = z.object({
   daysLeft: z.number(),
   status: z.enum(["on_track", "near", "overdue", "finished"]),
 });
+/** A CVSS score as every answer carries it (case, public advisory, partner copy). */
 export const Cvss = z.object({
   vector: z.string(),
   version: z.string(),
@@ -43,10 +44,7 @@ export const Credit = z.object({
 });
 export const Attachment = z.object({
   id: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
+  ...StoredFile.shape,
   createdAt: z.date(),
 });
 export const Message = z.object({
@@ -113,17 +111,9 @@ export const StaffCase = CaseSummary.extend({
 });
 export const MessageIn = z.object({
   body: z.string().min(1).max(20_000),
-  parentId: idSchema("message", "message").optional(),
+  parentId: idSchema("message", "a message").optional(),
 });
-export const AttachmentsOut = z.array(
-  z.object({
-    id: z.string(),
-    filename: z.string(),
-    mediaType: z.string(),
-    size: z.number(),
-    sha256: z.string(),
-  }),
-);
+export const AttachmentsOut = z.array(Attachment.omit({ createdAt: true }));
 
 export const casesApi = defineRoutes({
   submitReport: {
@@ -193,7 +183,7 @@ export const casesApi = defineRoutes({
     url: "/api/reports/:caseId/attachments/:attachmentId",
     tags: ["reports"],
     summary: "Download a file of the reporter's case",
-    params: ReportParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
+    params: ReportParams.extend({ attachmentId: idSchema("attachment", "an attachment") }),
     querystring: TokenQuery,
     response: { ...errors(401, 403, 404, 429) },
   },
@@ -245,7 +235,7 @@ export const casesApi = defineRoutes({
           .regex(/^CWE-\d{1,6}$/, "a CWE ID such as CWE-79")
           .nullable()
           .optional(),
-        assigneeId: idSchema("user", "user").nullable().optional(),
+        assigneeId: idSchema("user", "a user").nullable().optional(),
         deadlineAt: IsoDate.transform((s) => new Date(s)).optional(),
       })
       .strict(),
@@ -278,7 +268,7 @@ export const casesApi = defineRoutes({
     params: CaseParams,
     body: z.object({ vector: z.string().max(300) }),
     response: {
-      200: z.object({ version: z.string(), vector: z.string(), score: z.number(), severity: z.string() }),
+      200: Cvss,
       ...errors(400, 401, 403, 404),
     },
   },
@@ -325,7 +315,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/attachments/:attachmentId",
     tags: ["cases"],
     summary: "Download a case file (audited)",
-    params: CaseParams.extend({ attachmentId: idSchema("attachment", "attachment") }),
+    params: CaseParams.extend({ attachmentId: idSchema("attachment", "an attachment") }),
     response: { ...errors(401, 403, 404) },
   },
   addCaseCredit: {
@@ -334,7 +324,7 @@ export const casesApi = defineRoutes({
     tags: ["cases"],
     summary: "Credit someone (types as in CVE JSON 5 and OSV)",
     params: CaseParams,
-    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idSchema("user", "user").optional() }),
+    body: z.object({ name: Name, type: z.enum(CREDIT_TYPES), userId: idSchema("user", "a user").optional() }),
     response: { 201: Credit, ...errors(400, 401, 403, 404) },
   },
   removeCaseCredit: {
@@ -342,7 +332,7 @@ export const casesApi = defineRoutes({
     url: "/api/cases/:id/credits/:creditId",
     tags: ["cases"],
     summary: "Remove a credit",
-    params: CaseParams.extend({ creditId: idSchema("credit", "credit") }),
+    params: CaseParams.extend({ creditId: idSchema("credit", "a credit") }),
     response: { 204: NoContent, ...errors(401, 403, 404) },
   },
   setCaseBounty: {

@@ -25,6 +25,14 @@ export const IsoDate = z.iso.datetime({ offset: true }).refine((s) => {
 }, "a date between the years 1970 and 9999");
 export const NoContent = z.null().describe("No content");
 
+/** How an answer describes a file stored sealed (platform/db/columns.ts sealedFile): spread into its object. */
+export const StoredFile = z.object({
+  filename: z.string(),
+  mediaType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+});
+
 /** The query of every paginated list: `limit` (1 to 200, default 50; more is a 400) and `cursor`. */
 export const PageQuery = z.object({
   limit: z.coerce

@@ -4,20 +4,20 @@
 import { z } from "zod";
 import { errors, IsoDate } from "./common.ts";
 import { defineRoutes } from "./define.ts";
+import { idSchema } from "./ids.ts";
 
 /** Largest evidence file (and largest total of a ZIP's members, uncompressed). */
 export const EVIDENCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 
-const idOf = (prefix: string, what: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `not ${what} ID (${prefix}_...)`);
-
-export const InvestigationId = idOf("ivg", "an investigation");
+export const InvestigationId = idSchema("investigation", "an investigation");
 export const InvestigationParams = z.object({ id: InvestigationId });
-export const EvidenceParams = InvestigationParams.extend({ evidenceId: idOf("ivd", "an evidence") });
+export const EvidenceParams = InvestigationParams.extend({
+  evidenceId: idSchema("investigationEvidence", "an evidence"),
+});
 
 export const OpenInvestigationIn = z.object({
   title: z.string().trim().min(1).max(300),
-  advisoryId: idOf("adv", "an advisory")
+  advisoryId: idSchema("advisory", "an advisory")
     .optional()
     .describe(
       "the advisory the leak concerns; when absent, the evidence is matched against every delivered advisory",
@@ -35,7 +35,7 @@ export const TextEvidenceIn = z.object({
 
 export const ProposalIn = z.object({
   action: z.enum(["incident", "suspension"]),
-  partnerId: idOf("org", "a partner"),
+  partnerId: idSchema("organisation", "a partner"),
   reason: z.string().trim().min(1).max(5000),
 });
 export const NoteIn = z.object({ text: z.string().trim().min(1).max(20_000) });
@@ -395,7 +395,7 @@ export const forensicsApi = defineRoutes({
     tags,
     summary: "One partner's accumulated suspicion: per investigation, per advisory and combined",
     description: SUSPICION_METHOD,
-    params: z.object({ partnerId: idOf("org", "a partner") }),
+    params: z.object({ partnerId: idSchema("organisation", "a partner") }),
     response: { 200: PartnerSuspicionResponse, ...errors(400, 401, 403, 404) },
   },
   investigationReportHtml: {

@@ -54,6 +54,6 @@ export function idPattern(kind: IdKind): RegExp {
   return new RegExp(`^${ID_PREFIXES[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`);
 }
 
-/** An ID of the kind; `what` names it in the 400 answer ("not a partner ID (org_...)"). */
+/** An ID of the kind; `what` names it, with its article, in the 400 answer ("not a partner ID (org_...)"). */
 export const idSchema = (kind: IdKind, what: string) =>
-  z.string().regex(idPattern(kind), `not a ${what} ID (${ID_PREFIXES[kind]}_...)`);
+  z.string().regex(idPattern(kind), `not ${what} ID (${ID_PREFIXES[kind]}_...)`);

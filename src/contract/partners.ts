@@ -1,6 +1,6 @@
 // The partners API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, errors, Name, NoContent, PageQuery, page } from "./common.ts";
+import { Email, errors, Name, NoContent, PageQuery, page, StoredFile } from "./common.ts";
 import { isCountryCode } from "./countries.ts";
 import { defineRoutes } from "./define.ts";
 import {
@@ -12,7 +12,7 @@ import {
 import { idSchema } from "./ids.ts";
 
 export const Reason = z.object({ reason: z.string().trim().min(1).max(2000) });
-export const PartnerParams = z.object({ id: idSchema("organisation", "partner") });
+export const PartnerParams = z.object({ id: idSchema("organisation", "a partner") });
 // Inputs are read generously where the meaning is unambiguous ("us" is US, "IDS/IPS" is ids_ips,
 // "acme.example" is https://acme.example) and refused with a clear message otherwise.
 export const Country = z.preprocess(
@@ -115,7 +115,7 @@ export const Effect = z.discriminatedUnion("type", [
   z.object({ type: z.literal("not_eligible") }),
 ]);
 export const RuleIn = z.object({
-  id: idSchema("policyRule", "rule").optional(),
+  id: idSchema("policyRule", "a rule").optional(),
   name: Text(100),
   condition: Condition,
   effect: Effect,
@@ -189,15 +189,12 @@ export const SuspensionRequestOut = z.object({
   decisionNote: z.string().nullable(),
 });
 const SuspensionRequestParams = PartnerParams.extend({
-  requestId: idSchema("suspensionRequest", "suspension request"),
+  requestId: idSchema("suspensionRequest", "a suspension request"),
 });
 export const EvidenceOut = z.object({
   id: z.string(),
   partnerId: z.string(),
-  filename: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
+  ...StoredFile.shape,
   uploadedBy: z.string().nullable(),
   uploadedAt: z.date(),
 });
@@ -215,6 +212,21 @@ export const SignatureOut = z.object({
 export const Figure = z.object({ measured: z.boolean(), note: z.string(), count: z.number().nullable() });
 
 const tags = ["partners"];
+
+/** Reject, suspend, reinstate, remove: the same call with a reason, answering the partner's new status. */
+const statusChange = (action: "reject" | "suspend" | "reinstate" | "remove", summary: string) =>
+  ({
+    method: "POST",
+    url: `/api/partners/:id/${action}`,
+    tags,
+    summary,
+    params: PartnerParams,
+    body: Reason,
+    response: {
+      200: z.object({ id: z.string(), status: z.string() }),
+      ...errors(400, 401, 403, 404, 409),
+    },
+  }) as const;
 
 export const partnersApi = defineRoutes({
   applyAsPartner: {
@@ -333,54 +345,10 @@ export const partnersApi = defineRoutes({
       ...errors(400, 401, 403, 404, 409),
     },
   },
-  rejectPartner: {
-    method: "POST",
-    url: "/api/partners/:id/reject",
-    tags,
-    summary: "Reject an application, with a reason",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  suspendPartner: {
-    method: "POST",
-    url: "/api/partners/:id/suspend",
-    tags,
-    summary: "Suspend an active partner: delivery stops at once",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  reinstatePartner: {
-    method: "POST",
-    url: "/api/partners/:id/reinstate",
-    tags,
-    summary: "Reinstate a suspended partner",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
-  removePartner: {
-    method: "POST",
-    url: "/api/partners/:id/remove",
-    tags,
-    summary: "Remove a partner permanently",
-    params: PartnerParams,
-    body: Reason,
-    response: {
-      200: z.object({ id: z.string(), status: z.string() }),
-      ...errors(400, 401, 403, 404, 409),
-    },
-  },
+  rejectPartner: statusChange("reject", "Reject an application, with a reason"),
+  suspendPartner: statusChange("suspend", "Suspend an active partner: delivery stops at once"),
+  reinstatePartner: statusChange("reinstate", "Reinstate a suspended partner"),
+  removePartner: statusChange("remove", "Remove a partner permanently"),
   setPartnerTier: {
     method: "PUT",
     url: "/api/partners/:id/tier",
@@ -465,7 +433,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/members/:userId",
     tags,
     summary: "Remove a member: the account is disabled and its keys revoked",
-    params: PartnerParams.extend({ userId: idSchema("user", "user") }),
+    params: PartnerParams.extend({ userId: idSchema("user", "a user") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404, 409) },
   },
   acceptInvite: {
@@ -493,7 +461,7 @@ export const partnersApi = defineRoutes({
     tags,
     summary: "Register an armored OpenPGP public key (own, or any member's for the partner's admin)",
     params: PartnerParams,
-    body: z.object({ armored: z.string().min(1).max(65_536), userId: idSchema("user", "user").optional() }),
+    body: z.object({ armored: z.string().min(1).max(65_536), userId: idSchema("user", "a user").optional() }),
     response: { 201: KeyOut, ...errors(400, 401, 403, 404, 409) },
   },
   revokeMemberKey: {
@@ -501,7 +469,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/keys/:keyId",
     tags,
     summary: "Revoke a registered key",
-    params: PartnerParams.extend({ keyId: idSchema("memberKey", "key") }),
+    params: PartnerParams.extend({ keyId: idSchema("memberKey", "a key") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   listWebhooks: {
@@ -534,7 +502,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/webhooks/:webhookId",
     tags,
     summary: "Stop delivering to an endpoint",
-    params: PartnerParams.extend({ webhookId: idSchema("webhook", "webhook") }),
+    params: PartnerParams.extend({ webhookId: idSchema("webhook", "a webhook") }),
     response: { 204: NoContent, ...errors(400, 401, 403, 404) },
   },
   currentNda: {
@@ -683,7 +651,7 @@ export const partnersApi = defineRoutes({
     url: "/api/partners/:id/evidence/:evidenceId",
     tags,
     summary: "Download a vetting document (audited)",
-    params: PartnerParams.extend({ evidenceId: idSchema("evidence", "evidence") }),
+    params: PartnerParams.extend({ evidenceId: idSchema("evidence", "an evidence") }),
     response: { ...errors(400, 401, 403, 404) },
   },
   listPartnerIncidents: {
@@ -722,7 +690,7 @@ export const partnersApi = defineRoutes({
     url: "/api/incidents/:id/close",
     tags,
     summary: "Close an incident with its resolution (it stays on the partner's record)",
-    params: z.object({ id: idSchema("incident", "incident") }),
+    params: z.object({ id: idSchema("incident", "an incident") }),
     body: z.object({ resolution: Text(5000) }),
     response: { 200: IncidentOut, ...errors(400, 401, 403, 404, 409) },
   },

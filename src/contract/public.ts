@@ -1,6 +1,7 @@
 // The public API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
 import { Product } from "./advisories.ts";
+import { Cvss } from "./cases.ts";
 import { errors, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { EXPORT_FORMATS } from "./enums.ts";
@@ -45,9 +46,7 @@ export const publicApi = defineRoutes({
         revision: z.number(),
         cveId: z.string().nullable(),
         cwe: z.string().nullable(),
-        cvss: z
-          .object({ vector: z.string(), version: z.string(), score: z.number(), severity: z.string() })
-          .nullable(),
+        cvss: Cvss.nullable(),
         credits: z.array(z.object({ name: z.string(), type: z.string() })),
       }),
       ...errors(400, 404),

@@ -1,13 +1,15 @@
 // The releases API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { AdvisoryId, IdParams, Product } from "./advisories.ts";
+import { AdvisoryId, FileOut, FileParams, IdParams, Product } from "./advisories.ts";
+import { Cvss } from "./cases.ts";
 import { errors, IsoDate, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { ACK_STATUSES, SECTIONS } from "./enums.ts";
 import { idSchema } from "./ids.ts";
+import { ReasonOut } from "./partners.ts";
 import { TracingOut } from "./release-tracing.ts";
 
-export const PartnerId = idSchema("organisation", "partner");
+export const PartnerId = idSchema("organisation", "a partner");
 export const Section = z.enum(SECTIONS);
 export const Reason = z.string().trim().min(1).max(2000);
 export const PlanIn = z
@@ -100,12 +102,6 @@ export const PlanOut = z.object({
   ),
 });
 export const AckOut = z.object({ status: z.enum(ACK_STATUSES), at: z.date() }).nullable();
-export const Cvss = z.object({
-  version: z.string(),
-  vector: z.string(),
-  score: z.number(),
-  severity: z.string(),
-});
 export const Cwe = z.object({ id: z.string(), name: z.string() });
 export const CopyOut = z.object({
   advisoryId: z.string(),
@@ -116,17 +112,7 @@ export const CopyOut = z.object({
   products: z.array(Product),
   sections: z.record(z.string(), z.string()),
   markdown: z.string(),
-  files: z.array(
-    z.object({
-      id: z.string(),
-      section: z.string(),
-      filename: z.string(),
-      mediaType: z.string(),
-      size: z.number(),
-      sha256: z.string(),
-      text: z.string().nullable(),
-    }),
-  ),
+  files: z.array(FileOut.extend({ text: z.string().nullable() })),
   publicAt: z.string().optional().describe("T0 (UTC) when the copy was made; copies made before have none"),
   cveIds: z.array(z.string()).optional(),
   cvss: Cvss.nullable().optional(),
@@ -138,19 +124,7 @@ export const CopyIdentifiersOut = z.object({
   cwe: Cwe.nullable(),
 });
 /** Partners whose content a policy rule cuts below their tier's, with each rule and its reference. */
-export const Capped = z.array(
-  z.object({
-    partnerId: z.string(),
-    reasons: z.array(
-      z.object({
-        rule: z.string(),
-        effect: z.string(),
-        reference: z.string().nullable(),
-        message: z.string(),
-      }),
-    ),
-  }),
-);
+export const Capped = z.array(z.object({ partnerId: z.string(), reasons: z.array(ReasonOut) }));
 export const Compressed = z.object({
   tier: z.string().nullable(),
   partnerIds: z.array(z.string()),
@@ -362,7 +336,7 @@ export const releasesApi = defineRoutes({
     summary: "Send a webhook message again now (a fresh 24-hour retry window)",
     params: z.object({
       id: AdvisoryId,
-      messageId: idSchema("webhookMessage", "webhook message"),
+      messageId: idSchema("webhookMessage", "a webhook message"),
     }),
     response: {
       200: z.object({ id: z.string(), status: z.string(), attempts: z.number() }),
@@ -431,9 +405,7 @@ export const releasesApi = defineRoutes({
     tags: ["partner portal"],
     summary:
       "A file of the caller's copy as bytes: a text file in the caller's own variant (the SHA-256 its copy lists), a binary file (ZIP, pcap) unchanged; 404 before its wave or beyond its content level; audited",
-    params: IdParams.extend({
-      fileId: idSchema("advisoryFile", "file"),
-    }),
+    params: FileParams,
     response: { ...errors(401, 403, 404) },
   },
   acknowledgePartnerAdvisory: {
