@@ -1,6 +1,17 @@
 // Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
-import { Alert, Button, Group, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+import {
+  Alert,
+  Button,
+  type ButtonProps,
+  CopyButton,
+  Group,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { IconAlertTriangle, IconCheck, IconCopy } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { ApiError } from "./api.ts";
 import { formatLocal, formatRelative, formatUtc } from "./format.ts";
@@ -96,5 +107,31 @@ export function ModalActions({
       </Button>
       {children}
     </Group>
+  );
+}
+
+/** A button that copies `value` and says "Copied" once it has; `withIcon` adds a copy
+ * icon that turns to a teal check. */
+export function CopyValueButton({
+  value,
+  label = "Copy",
+  withIcon = false,
+  ...button
+}: ButtonProps & { value: string; label?: string; withIcon?: boolean }) {
+  const iconSize = button.size === "xs" ? 14 : 16;
+  return (
+    <CopyButton value={value}>
+      {({ copied, copy }) => (
+        <Button
+          variant="light"
+          color={withIcon && copied ? "teal" : undefined}
+          onClick={copy}
+          leftSection={withIcon && (copied ? <IconCheck size={iconSize} /> : <IconCopy size={iconSize} />)}
+          {...button}
+        >
+          {copied ? "Copied" : label}
+        </Button>
+      )}
+    </CopyButton>
   );
 }

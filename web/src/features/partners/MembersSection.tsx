@@ -5,7 +5,6 @@ import {
   Button,
   Card,
   Code,
-  CopyButton,
   Group,
   Paper,
   Select,
@@ -18,7 +17,7 @@ import {
 import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Member } from "./model.ts";
@@ -123,13 +122,7 @@ export function MembersSection({ partnerId, canManage }: { partnerId: string; ca
               </Text>
               <Group gap="xs" mt={4}>
                 <Code>{invite.inviteUrl}</Code>
-                <CopyButton value={invite.inviteUrl}>
-                  {({ copied, copy }) => (
-                    <Button size="xs" variant="light" onClick={copy}>
-                      {copied ? "Copied" : "Copy"}
-                    </Button>
-                  )}
-                </CopyButton>
+                <CopyValueButton value={invite.inviteUrl} size="xs" />
               </Group>
             </Alert>
           )}

@@ -7,7 +7,6 @@ import {
   Button,
   Code,
   Container,
-  CopyButton,
   FileInput,
   Paper,
   Skeleton,
@@ -22,7 +21,7 @@ import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { z } from "zod";
 import type { Input, Output } from "../../../../src/contract/index.ts";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { ReporterView } from "../cases/ReporterView.tsx";
 import { publicApi, tracking, usePublicQuery } from "./publicApi.ts";
@@ -95,13 +94,7 @@ export function ReportPage() {
             <Code block data-testid="tracking-link">
               {link}
             </Code>
-            <CopyButton value={link}>
-              {({ copied, copy }) => (
-                <Button onClick={copy} variant="light">
-                  {copied ? "Copied" : "Copy link"}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValueButton value={link} label="Copy link" />
             <Anchor href={link}>Open the case</Anchor>
           </Stack>
         </Paper>
