@@ -4,6 +4,8 @@ import {
   Button,
   type ButtonProps,
   CopyButton,
+  FileInput,
+  type FileInputProps,
   Group,
   Skeleton,
   Stack,
@@ -134,4 +136,16 @@ export function CopyValueButton({
       )}
     </CopyButton>
   );
+}
+
+/** Files for one upload: the first five picked (the server takes at most five a request). */
+export function FilesInput({
+  value,
+  onChange,
+  ...input
+}: Omit<FileInputProps<true>, "multiple" | "value" | "onChange"> & {
+  value: File[];
+  onChange(files: File[]): void;
+}) {
+  return <FileInput multiple value={value} onChange={(f) => onChange(f.slice(0, 5))} clearable {...input} />;
 }

@@ -1,7 +1,8 @@
 // An advisory's files: detection rules and proofs of concept, uploaded per section.
-import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Card, Group, Select, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { isOneOf } from "../../app/choices.ts";
+import { FilesInput } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
 const FILE_SECTIONS = ["detection", "poc"] as const;
@@ -56,14 +57,7 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
           value={section}
           onChange={setSection}
         />
-        <FileInput
-          style={{ flex: 1 }}
-          label="Files"
-          multiple
-          value={files}
-          onChange={(f) => setFiles(f.slice(0, 5))}
-          clearable
-        />
+        <FilesInput style={{ flex: 1 }} label="Files" value={files} onChange={setFiles} />
         <Button
           variant="light"
           disabled={files.length === 0 || !section}

@@ -1,23 +1,13 @@
 // Triage of a case: assignee, remediation deadline, bounty and attachments.
 
-import {
-  Button,
-  Card,
-  FileInput,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Button, Card, Group, NumberInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { BOUNTY_STATUSES } from "../../../../src/contract/enums.ts";
 import { contract } from "../../../../src/contract/index.ts";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { FilesInput } from "../../app/components.tsx";
 import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { personName, type StaffCase } from "./model.ts";
@@ -64,14 +54,7 @@ export function Triage({ c }: { c: StaffCase }) {
         <DeadlineForm c={c} />
         <BountyForm c={c} />
         <Group gap="xs" align="flex-end">
-          <FileInput
-            style={{ flex: 1 }}
-            label="Attach files"
-            multiple
-            value={files}
-            onChange={(f) => setFiles(f.slice(0, 5))}
-            clearable
-          />
+          <FilesInput style={{ flex: 1 }} label="Attach files" value={files} onChange={setFiles} />
           <Button variant="light" disabled={files.length === 0} onClick={() => run(upload, "Files attached")}>
             Upload
           </Button>
