@@ -3,6 +3,8 @@ import {
   Alert,
   Button,
   type ButtonProps,
+  Card,
+  type CardProps,
   CopyButton,
   FileInput,
   type FileInputProps,
@@ -55,6 +57,26 @@ export function PageHeader({
       </Stack>
       {actions && <Group gap="sm">{actions}</Group>}
     </Group>
+  );
+}
+
+/** A bordered card under its heading (level `order`, drawn at h4 size, or h5 for a level-5 heading),
+ * the error of its read first. */
+export function SectionCard({
+  title,
+  order = 4,
+  error,
+  children,
+  ...card
+}: CardProps & { title: ReactNode; order?: 3 | 4 | 5; error?: unknown; children?: ReactNode }) {
+  return (
+    <Card withBorder {...card}>
+      <Title order={order} size={order === 5 ? "h5" : "h4"} mb="xs">
+        {title}
+      </Title>
+      <ErrorAlert error={error} />
+      {children}
+    </Card>
   );
 }
 

@@ -1,10 +1,10 @@
 // Review of the current revision: ask for review, approve (never one's own), send back to draft with
 // what must change, and the review history.
-import { Button, Card, Group, Modal, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
-import { Timestamp } from "../../app/components.tsx";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { type Advisory, whoIs } from "./model.ts";
 
@@ -20,10 +20,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
   });
   const author = a.revision.authorId === user.id;
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Review
-      </Title>
+    <SectionCard title="Review">
       <Group gap="xs">
         {a.state === "draft" && (
           <Button
@@ -135,6 +132,6 @@ export function ReviewCard({ a }: { a: Advisory }) {
           </Text>
         ))}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

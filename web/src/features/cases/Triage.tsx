@@ -1,13 +1,13 @@
 // Triage of a case: assignee, remediation deadline, bounty and attachments.
 
-import { Button, Card, Group, NumberInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, NumberInput, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { BOUNTY_STATUSES } from "../../../../src/contract/enums.ts";
 import { contract } from "../../../../src/contract/index.ts";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
-import { FilesInput } from "../../app/components.tsx";
+import { FilesInput, SectionCard } from "../../app/components.tsx";
 import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { personName, type StaffCase } from "./model.ts";
@@ -29,10 +29,7 @@ export function Triage({ c }: { c: StaffCase }) {
     setFiles([]);
   }
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Triage
-      </Title>
+    <SectionCard title="Triage">
       <Stack gap="xs">
         <Group justify="space-between">
           <Text size="sm">Assignee: {personName(c.people, c.assigneeId ?? null, user.id)}</Text>
@@ -60,7 +57,7 @@ export function Triage({ c }: { c: StaffCase }) {
           </Button>
         </Group>
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 

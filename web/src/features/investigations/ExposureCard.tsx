@@ -1,7 +1,7 @@
 // Exposure and coincidence: the waves, who had a copy by the observed time (delivered, read,
 // acknowledged), and how likely an independent start is for each wave's window.
-import { Card, Stack, Table, Text, Title } from "@mantine/core";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { Stack, Table, Text } from "@mantine/core";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { type Exposure, formatBound } from "./model.ts";
@@ -20,11 +20,7 @@ export function ExposureCard({ id }: { id: string }) {
   const q = useApiQuery("investigationExposure", { params: { id } });
   const x = q.data;
   return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Exposure and coincidence
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard title="Exposure and coincidence" order={3} error={q.error}>
       {x && (
         <Stack gap="xs">
           <Text size="sm">
@@ -73,7 +69,7 @@ export function ExposureCard({ id }: { id: string }) {
           </ul>
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 

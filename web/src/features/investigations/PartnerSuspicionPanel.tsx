@@ -1,9 +1,9 @@
 // On a partner's scorecard, for investigators and coordinators: the partner's score in each
 // investigation that matched an advisory it received, and the combined test over every advisory
 // (each once). Partners never see it (the API answers them 403).
-import { Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Group, Stack, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { ErrorAlert } from "../../app/components.tsx";
+import { SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { formatBound } from "./model.ts";
 
@@ -12,11 +12,13 @@ export function PartnerSuspicionPanel({ partnerId }: { partnerId: string }) {
   const s = q.data;
   const p = s?.partner;
   return (
-    <Card withBorder mt="md" data-testid="partner-suspicion">
-      <Title order={3} size="h4" mb="xs">
-        Suspicion across incidents
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard
+      title="Suspicion across incidents"
+      order={3}
+      error={q.error}
+      mt="md"
+      data-testid="partner-suspicion"
+    >
       {s && p && (
         <Stack gap="xs">
           <Group>
@@ -62,6 +64,6 @@ export function PartnerSuspicionPanel({ partnerId }: { partnerId: string }) {
           )}
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,9 +1,9 @@
 // Partners by suspicion accumulated across investigations: each partner's scores added over every
 // advisory whose leak was investigated (each advisory once), with the combined test's threshold and
 // bound. A partner is accused across incidents only when the combined bound is at most ε₁.
-import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Stack, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { ErrorAlert } from "../../app/components.tsx";
+import { SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { formatBound } from "./model.ts";
 
@@ -11,11 +11,7 @@ export function SuspicionList() {
   const q = useApiQuery("listSuspicion");
   const s = q.data;
   return (
-    <Card withBorder data-testid="suspicion">
-      <Title order={3} size="h4" mb="xs">
-        Suspicion across incidents
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard title="Suspicion across incidents" order={3} error={q.error} data-testid="suspicion">
       {s && (
         <Stack gap="xs">
           <Text size="sm">
@@ -59,6 +55,6 @@ export function SuspicionList() {
           )}
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }
