@@ -4,7 +4,7 @@ import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
-import { SectionCard, Timestamp } from "../../app/components.tsx";
+import { ModalActions, SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { type Advisory, whoIs } from "./model.ts";
 
@@ -88,10 +88,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
             value={changes}
             onChange={(e) => setChanges(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRequesting(false)}>
-              Keep in review
-            </Button>
+          <ModalActions cancel="Keep in review" onCancel={() => setRequesting(false)}>
             <Button
               disabled={!changes.trim()}
               onClick={() =>
@@ -110,7 +107,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
             >
               Send back to draft
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </Modal>
       {a.state === "draft" && (
