@@ -97,19 +97,22 @@ export function Timestamp({ iso, relative = false }: { iso: string | null; relat
   );
 }
 
-/** A list read's states before its rows: the error, a placeholder while loading, `empty` when none. */
-export function ListState({
+/** A list read's states: the error, a placeholder while loading, `empty` when none, else its rows. */
+export function ListState<T>({
   q,
   empty,
+  children,
 }: {
-  q: { error: unknown; isLoading: boolean; data?: readonly unknown[] | undefined };
+  q: { error: unknown; isLoading: boolean; data?: readonly T[] | undefined };
   empty: ReactNode;
+  children(rows: readonly T[]): ReactNode;
 }) {
   return (
     <>
       <ErrorAlert error={q.error} />
       {q.isLoading && !q.data && <Skeleton h={200} />}
       {q.data?.length === 0 && empty}
+      {q.data && q.data.length > 0 && children(q.data)}
     </>
   );
 }
