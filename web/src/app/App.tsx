@@ -2,7 +2,7 @@
 import { Button, Center, Loader, Stack, Text } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import type { ReactNode } from "react";
-import { Link, Navigate, Route, Routes, useLocation } from "react-router";
+import { Navigate, Route, Routes, useLocation } from "react-router";
 import { AccountPage } from "../features/account/AccountPage.tsx";
 import { AdvisoriesPage } from "../features/advisories/AdvisoriesPage.tsx";
 import { AuditPage } from "../features/audit/AuditPage.tsx";
@@ -116,6 +116,8 @@ function LoginRoute() {
   return <LoginPage />;
 }
 
+const OVERVIEW = { to: "/", label: "Go to the programme overview" };
+
 function ForActions({ path, page }: { path: string; page: ReactNode }) {
   const { state } = useAuth();
   if (!mayOpen(path, state.status === "signed_in" ? state.session.actions : [])) {
@@ -124,11 +126,8 @@ function ForActions({ path, page }: { path: string; page: ReactNode }) {
         icon={IconLock}
         title="Not available to your role"
         description="This part of Forewarn is for other roles. If you think you should have access, ask an administrator of this instance."
-      >
-        <Button component={Link} to="/" variant="light">
-          Go to the programme overview
-        </Button>
-      </EmptyCapability>
+        link={OVERVIEW}
+      />
     );
   }
   return page;
@@ -139,10 +138,7 @@ function NotFound() {
     <EmptyCapability
       title="Page not found"
       description={<Text span>There is nothing at this address. Use the navigation to find your way.</Text>}
-    >
-      <Button component={Link} to="/" variant="light">
-        Go to the programme overview
-      </Button>
-    </EmptyCapability>
+      link={OVERVIEW}
+    />
   );
 }

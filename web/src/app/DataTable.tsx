@@ -1,7 +1,7 @@
 // A table of records: each column's header named once beside how a row shows in it, so the list
 // pages do not repeat the head and body scaffolding. Renders Mantine's plain table (same roles and
 // labels a screen reader and the browser tests read).
-import { Table, type TableProps, type TableTdProps, type TableThProps } from "@mantine/core";
+import { Table, type TableProps, type TableTdProps, type TableThProps, Text } from "@mantine/core";
 import type { ReactNode } from "react";
 
 export type Column<T> = {
@@ -48,5 +48,18 @@ export function DataTable<T>({
         ))}
       </Table.Tbody>
     </Table>
+  );
+}
+
+/** The one row of a table that has none, across its `columns`, saying why (`children`). */
+export function EmptyTableRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td colSpan={columns}>
+        <Text size="sm" c="dimmed" ta="center" py="md">
+          {children}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
   );
 }

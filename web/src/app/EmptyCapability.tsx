@@ -1,7 +1,8 @@
 // The empty state of a page: what lives here, and (for capabilities still to come) that it is not built yet.
-import { Badge, EmptyState, List, Paper, Stack, Text } from "@mantine/core";
+import { Badge, Button, EmptyState, List, Paper, Stack, Text } from "@mantine/core";
 import { type Icon, IconCompass } from "@tabler/icons-react";
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 
 export function EmptyCapability({
   icon: IconComponent = IconCompass,
@@ -9,15 +10,15 @@ export function EmptyCapability({
   description,
   features,
   comingSoon = false,
-  children,
+  link,
 }: {
   icon?: Icon;
   title: string;
   description: ReactNode;
   features?: string[];
   comingSoon?: boolean;
-  /** Actions, e.g. a way back. */
-  children?: ReactNode;
+  /** Where to go from here, e.g. a way back: a button to the page at `to`. */
+  link?: { to: string; label: string; icon?: Icon };
 }) {
   return (
     <Paper withBorder radius="md" p="xl" maw={760} mx="auto" mt="xl" data-testid="empty-state">
@@ -27,7 +28,7 @@ export function EmptyCapability({
         title={title}
         description={description}
       >
-        {(comingSoon || features || children) && (
+        {(comingSoon || features || link) && (
           <EmptyState.Actions>
             <Stack gap="sm" align="center">
               {comingSoon && (
@@ -46,7 +47,16 @@ export function EmptyCapability({
                   ))}
                 </List>
               )}
-              {children}
+              {link && (
+                <Button
+                  component={Link}
+                  to={link.to}
+                  variant="light"
+                  leftSection={link.icon && <link.icon size={16} />}
+                >
+                  {link.label}
+                </Button>
+              )}
             </Stack>
           </EmptyState.Actions>
         )}

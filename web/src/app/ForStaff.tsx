@@ -1,8 +1,4 @@
-// What a page says to a role that signs in but does not do its work: who does, and for the
-// administrator, the step that gets someone there (create a coordinator), instead of a refusal.
-import { Button, Group } from "@mantine/core";
 import { type Icon, IconLock, IconUserPlus } from "@tabler/icons-react";
-import { Link } from "react-router";
 import { useCan } from "./auth.tsx";
 import { PageHeader } from "./components.tsx";
 import { EmptyCapability } from "./EmptyCapability.tsx";
@@ -35,11 +31,8 @@ function ForStaffNotice({ icon, what }: { icon: Icon; what: string }) {
         icon={icon}
         title="Advisories released to your organisation are under Releases"
         description="Each advisory reaches you as a copy of your own at your wave, with your content level, under Releases: Released to us."
-      >
-        <Button component={Link} to="/releases" variant="light">
-          Go to Released to us
-        </Button>
-      </EmptyCapability>
+        link={{ to: "/releases", label: "Go to Released to us" }}
+      />
     );
   return (
     <EmptyCapability
@@ -50,14 +43,7 @@ function ForStaffNotice({ icon, what }: { icon: Icon; what: string }) {
           ? `The administrator manages users, partners and the programme's settings, and does not read ${what.toLowerCase()}. Create a coordinator (Users → Create user, role Coordinator) for the people who triage reports and write advisories, and an investigator to follow leaks.`
           : `Your role does not read ${what.toLowerCase()}. Ask an administrator of this instance if you need to.`
       }
-    >
-      {createsUsers && (
-        <Group>
-          <Button component={Link} to="/users" variant="light" leftSection={<IconUserPlus size={16} />}>
-            Create a coordinator
-          </Button>
-        </Group>
-      )}
-    </EmptyCapability>
+      link={createsUsers ? { to: "/users", label: "Create a coordinator", icon: IconUserPlus } : undefined}
+    />
   );
 }

@@ -1,6 +1,21 @@
 // Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
-import { Alert, Button, Group, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+import {
+  Alert,
+  Button,
+  type ButtonProps,
+  Card,
+  type CardProps,
+  CopyButton,
+  FileInput,
+  type FileInputProps,
+  Group,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { IconAlertTriangle, IconCheck, IconCopy } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { ApiError } from "./api.ts";
 import { formatLocal, formatRelative, formatUtc } from "./format.ts";
@@ -45,6 +60,26 @@ export function PageHeader({
   );
 }
 
+/** A bordered card under its heading (level `order`, drawn at h4 size, or h5 for a level-5 heading),
+ * the error of its read first. */
+export function SectionCard({
+  title,
+  order = 4,
+  error,
+  children,
+  ...card
+}: CardProps & { title: ReactNode; order?: 3 | 4 | 5; error?: unknown; children?: ReactNode }) {
+  return (
+    <Card withBorder {...card}>
+      <Title order={order} size={order === 5 ? "h5" : "h4"} mb="xs">
+        {title}
+      </Title>
+      <ErrorAlert error={error} />
+      {children}
+    </Card>
+  );
+}
+
 /** A time in the viewer's zone; hover shows it in UTC. */
 export function Timestamp({ iso, relative = false }: { iso: string | null; relative?: boolean }) {
   if (!iso)
@@ -62,19 +97,22 @@ export function Timestamp({ iso, relative = false }: { iso: string | null; relat
   );
 }
 
-/** A list read's states before its rows: the error, a placeholder while loading, `empty` when none. */
-export function ListState({
+/** A list read's states: the error, a placeholder while loading, `empty` when none, else its rows. */
+export function ListState<T>({
   q,
   empty,
+  children,
 }: {
-  q: { error: unknown; isLoading: boolean; data?: readonly unknown[] | undefined };
+  q: { error: unknown; isLoading: boolean; data?: readonly T[] | undefined };
   empty: ReactNode;
+  children(rows: readonly T[]): ReactNode;
 }) {
   return (
     <>
       <ErrorAlert error={q.error} />
       {q.isLoading && !q.data && <Skeleton h={200} />}
       {q.data?.length === 0 && empty}
+      {q.data && q.data.length > 0 && children(q.data)}
     </>
   );
 }
@@ -97,4 +135,42 @@ export function ModalActions({
       {children}
     </Group>
   );
+}
+
+/** A button that copies `value` and says "Copied" once it has; `withIcon` adds a copy
+ * icon that turns to a teal check. */
+export function CopyValueButton({
+  value,
+  label = "Copy",
+  withIcon = false,
+  ...button
+}: ButtonProps & { value: string; label?: string; withIcon?: boolean }) {
+  const iconSize = button.size === "xs" ? 14 : 16;
+  return (
+    <CopyButton value={value}>
+      {({ copied, copy }) => (
+        <Button
+          variant="light"
+          color={withIcon && copied ? "teal" : undefined}
+          onClick={copy}
+          leftSection={withIcon && (copied ? <IconCheck size={iconSize} /> : <IconCopy size={iconSize} />)}
+          {...button}
+        >
+          {copied ? "Copied" : label}
+        </Button>
+      )}
+    </CopyButton>
+  );
+}
+
+/** Files for one upload: the first five picked (the server takes at most five a request). */
+export function FilesInput({
+  value,
+  onChange,
+  ...input
+}: Omit<FileInputProps<true>, "multiple" | "value" | "onChange"> & {
+  value: File[];
+  onChange(files: File[]): void;
+}) {
+  return <FileInput multiple value={value} onChange={(f) => onChange(f.slice(0, 5))} clearable {...input} />;
 }

@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Modal,
   NumberInput,
@@ -17,10 +16,10 @@ import {
   Title,
 } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
-import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from "@tabler/icons-react";
+import { IconAlertTriangle, IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert, ModalActions, Timestamp } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert, ModalActions, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
@@ -159,18 +158,7 @@ function NewTokenNotice({ token, onDismiss }: { token: CreatedApiToken; onDismis
           >
             {token.token}
           </Code>
-          <CopyButton value={token.token}>
-            {({ copied, copy }) => (
-              <Button
-                color={copied ? "teal" : "blue"}
-                leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                onClick={copy}
-                variant="light"
-              >
-                {copied ? "Copied" : "Copy"}
-              </Button>
-            )}
-          </CopyButton>
+          <CopyValueButton value={token.token} withIcon />
         </Group>
         <Group justify="space-between">
           <Text size="xs" c="dimmed">

@@ -1,6 +1,7 @@
 // The ten single-use recovery codes, shown once right after two-factor authentication is turned on.
-import { Alert, Button, Code, CopyButton, Group, SimpleGrid, Stack, Text } from "@mantine/core";
-import { IconAlertTriangle, IconCheck, IconCopy, IconDownload } from "@tabler/icons-react";
+import { Alert, Button, Code, Group, SimpleGrid, Stack, Text } from "@mantine/core";
+import { IconAlertTriangle, IconDownload } from "@tabler/icons-react";
+import { CopyValueButton } from "../../app/components.tsx";
 
 export function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email: string; onDone(): void }) {
   const text = `Forewarn recovery codes for ${email}\nEach code can be used once instead of an authenticator code.\n\n${codes.join("\n")}\n`;
@@ -32,18 +33,7 @@ export function RecoveryCodes({ codes, email, onDone }: { codes: string[]; email
           ))}
         </SimpleGrid>
         <Group gap="xs">
-          <CopyButton value={codes.join("\n")}>
-            {({ copied, copy }) => (
-              <Button
-                size="xs"
-                variant="light"
-                onClick={copy}
-                leftSection={copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
-              >
-                {copied ? "Copied" : "Copy all"}
-              </Button>
-            )}
-          </CopyButton>
+          <CopyValueButton value={codes.join("\n")} label="Copy all" size="xs" withIcon />
           <Button size="xs" variant="light" onClick={download} leftSection={<IconDownload size={14} />}>
             Download .txt
           </Button>

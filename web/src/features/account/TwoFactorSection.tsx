@@ -4,7 +4,6 @@ import {
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Modal,
   Paper,
@@ -22,7 +21,7 @@ import { QRCodeSVG } from "qrcode.react";
 import { useState } from "react";
 import { contract, type Input } from "../../../../src/contract/index.ts";
 import { useAuth, useCurrentUser } from "../../app/auth.tsx";
-import { ModalActions } from "../../app/components.tsx";
+import { CopyValueButton, ModalActions } from "../../app/components.tsx";
 import type { TotpEnrolment } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
@@ -156,13 +155,7 @@ function Enrolment({
             <Code fz="sm" style={{ letterSpacing: 1, wordBreak: "break-all" }} data-testid="totp-secret">
               {enrolment.secret.replace(/(.{4})/g, "$1 ").trim()}
             </Code>
-            <CopyButton value={enrolment.secret}>
-              {({ copied, copy }) => (
-                <Button size="compact-xs" variant="subtle" onClick={copy}>
-                  {copied ? "Copied" : "Copy"}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValueButton value={enrolment.secret} size="compact-xs" variant="subtle" />
           </Group>
           <Spoiler maxHeight={0} showLabel="Show the otpauth:// link" hideLabel="Hide the link">
             <Code block style={{ wordBreak: "break-all", whiteSpace: "pre-wrap" }} data-testid="totp-uri">

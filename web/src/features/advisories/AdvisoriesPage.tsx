@@ -81,10 +81,11 @@ function AdvisoryList() {
             description="Write one for a verified case."
           />
         }
-      />
-      {q.data && q.data.length > 0 && (
-        <DataTable striped aria-label="Advisories" rows={q.data} rowKey={(a) => a.id} columns={COLUMNS} />
-      )}
+      >
+        {(rows) => (
+          <DataTable striped aria-label="Advisories" rows={rows} rowKey={(a) => a.id} columns={COLUMNS} />
+        )}
+      </ListState>
     </>
   );
 }

@@ -1,23 +1,11 @@
 // The advisory editor: content by section, a preview per content level, the revision diff, review
 // and approval (ReviewCard), files (AdvisoryFiles), release and exports.
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Skeleton,
-  Stack,
-  Tabs,
-  Text,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Anchor, Badge, Button, Group, Skeleton, Stack, Tabs, Text, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { useEffect } from "react";
 import { Link, useParams } from "react-router";
 import { z } from "zod";
-import { ErrorAlert, PageHeader } from "../../app/components.tsx";
+import { ErrorAlert, PageHeader, SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { AdvisoryFiles } from "./AdvisoryFiles.tsx";
@@ -143,10 +131,7 @@ function Editor({ a }: { a: Advisory }) {
           <Stack maw={900}>
             <ReviewCard a={a} />
             <AdvisoryFiles a={a} />
-            <Card withBorder>
-              <Title order={4} mb="xs">
-                Export
-              </Title>
+            <SectionCard title="Export">
               <Text size="sm" c="dimmed" mb="xs">
                 {a.publishedAt
                   ? "Public: TLP:CLEAR (WHITE in CSAF 2.0)."
@@ -159,7 +144,7 @@ function Editor({ a }: { a: Advisory }) {
                   </Anchor>
                 ))}
               </Group>
-            </Card>
+            </SectionCard>
           </Stack>
         </Tabs.Panel>
       </Tabs>

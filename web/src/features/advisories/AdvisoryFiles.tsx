@@ -1,7 +1,8 @@
 // An advisory's files: detection rules and proofs of concept, uploaded per section.
-import { Anchor, Badge, Button, Card, FileInput, Group, Select, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { isOneOf } from "../../app/choices.ts";
+import { FilesInput, SectionCard } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
 const FILE_SECTIONS = ["detection", "poc"] as const;
@@ -23,10 +24,7 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
     onSuccess: () => setFiles([]),
   });
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Files
-      </Title>
+    <SectionCard title="Files">
       <Stack gap={4}>
         {a.files.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -56,14 +54,7 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
           value={section}
           onChange={setSection}
         />
-        <FileInput
-          style={{ flex: 1 }}
-          label="Files"
-          multiple
-          value={files}
-          onChange={(f) => setFiles(f.slice(0, 5))}
-          clearable
-        />
+        <FilesInput style={{ flex: 1 }} label="Files" value={files} onChange={setFiles} />
         <Button
           variant="light"
           disabled={files.length === 0 || !section}
@@ -73,6 +64,6 @@ export function AdvisoryFiles({ a }: { a: Advisory }) {
           Upload
         </Button>
       </Group>
-    </Card>
+    </SectionCard>
   );
 }

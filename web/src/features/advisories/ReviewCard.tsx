@@ -1,10 +1,10 @@
 // Review of the current revision: ask for review, approve (never one's own), send back to draft with
 // what must change, and the review history.
-import { Button, Card, Group, Modal, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
-import { Timestamp } from "../../app/components.tsx";
+import { ModalActions, SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { type Advisory, whoIs } from "./model.ts";
 
@@ -20,10 +20,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
   });
   const author = a.revision.authorId === user.id;
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Review
-      </Title>
+    <SectionCard title="Review">
       <Group gap="xs">
         {a.state === "draft" && (
           <Button
@@ -91,10 +88,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
             value={changes}
             onChange={(e) => setChanges(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRequesting(false)}>
-              Keep in review
-            </Button>
+          <ModalActions cancel="Keep in review" onCancel={() => setRequesting(false)}>
             <Button
               disabled={!changes.trim()}
               onClick={() =>
@@ -113,7 +107,7 @@ export function ReviewCard({ a }: { a: Advisory }) {
             >
               Send back to draft
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </Modal>
       {a.state === "draft" && (
@@ -135,6 +129,6 @@ export function ReviewCard({ a }: { a: Advisory }) {
           </Text>
         ))}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

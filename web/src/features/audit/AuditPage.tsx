@@ -6,6 +6,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, Fragment, useState } from "react";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { EmptyTableRow } from "../../app/DataTable.tsx";
 import { localInputToIso } from "../../app/format.ts";
 import { apiKey, useApiQuery } from "../../app/query.ts";
 import type { AuditEntry } from "../../app/types.ts";
@@ -207,13 +208,9 @@ export function AuditPage() {
                 );
               })}
               {!loading && entries.length === 0 && !error && (
-                <Table.Tr>
-                  <Table.Td colSpan={7}>
-                    <Text size="sm" c="dimmed" ta="center" py="lg">
-                      {filtered ? "No entries match these filters." : "The audit log is empty."}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
+                <EmptyTableRow columns={7}>
+                  {filtered ? "No entries match these filters." : "The audit log is empty."}
+                </EmptyTableRow>
               )}
             </Table.Tbody>
           </Table>

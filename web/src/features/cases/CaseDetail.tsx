@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { IconArrowRight, IconNote, IconPaperclip } from "@tabler/icons-react";
 import { Link, useParams } from "react-router";
-import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ErrorAlert, PageHeader, SectionCard, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { Messages } from "./Messages.tsx";
@@ -67,10 +67,7 @@ function StaffCaseView({ c }: { c: StaffCase }) {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack>
             <Transitions c={c} />
-            <Card withBorder>
-              <Title order={4} mb="xs">
-                Report
-              </Title>
+            <SectionCard title="Report">
               {c.encrypted && (
                 <Badge color="teal" variant="light" mb="xs">
                   received OpenPGP-encrypted
@@ -92,7 +89,7 @@ function StaffCaseView({ c }: { c: StaffCase }) {
                   ))}
                 </Stack>
               )}
-            </Card>
+            </SectionCard>
             <Messages
               caseId={c.id}
               messages={c.messages}

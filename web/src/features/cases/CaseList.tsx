@@ -107,18 +107,19 @@ export function CaseList() {
             description="Reports submitted through the public report form appear here."
           />
         }
-      />
-      {q.data && q.data.length > 0 && (
-        <DataTable
-          striped
-          highlightOnHover
-          aria-label="Cases"
-          rows={q.data}
-          rowKey={(c) => c.id}
-          rowProps={(c) => ({ "data-testid": `case-row-${c.id}` })}
-          columns={COLUMNS}
-        />
-      )}
+      >
+        {(rows) => (
+          <DataTable
+            striped
+            highlightOnHover
+            aria-label="Cases"
+            rows={rows}
+            rowKey={(c) => c.id}
+            rowProps={(c) => ({ "data-testid": `case-row-${c.id}` })}
+            columns={COLUMNS}
+          />
+        )}
+      </ListState>
     </>
   );
 }

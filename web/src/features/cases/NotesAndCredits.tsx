@@ -1,8 +1,9 @@
 // Internal notes on a case's timeline, and the people credited for it with any bounty.
 
-import { Button, Card, Group, Select, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Select, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { isOneOf } from "../../app/choices.ts";
+import { SectionCard } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CREDIT_TYPES, type CreditType, type StaffCase } from "./model.ts";
 
@@ -45,10 +46,7 @@ export function Credits({ c }: { c: StaffCase }) {
     onSuccess: () => setName(""),
   });
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Credits and bounty
-      </Title>
+    <SectionCard title="Credits and bounty">
       {c.credits.map((cr) => (
         <Text key={cr.id} size="sm">
           {cr.name}{" "}
@@ -85,6 +83,6 @@ export function Credits({ c }: { c: StaffCase }) {
           Credit
         </Button>
       </Group>
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,15 +1,13 @@
 // A case's CVSS score, CVE ID (entered or reserved from the pool) and CWE.
-import { Card, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { SimpleGrid, Stack, Text } from "@mantine/core";
+import { SectionCard } from "../../app/components.tsx";
 import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import type { StaffCase } from "./model.ts";
 
 export function Scoring({ c }: { c: StaffCase }) {
   const stale = [`/api/cases/${c.id}`, "/api/cases"];
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Scoring and identifiers
-      </Title>
+    <SectionCard title="Scoring and identifiers">
       <SimpleGrid cols={2} mb="sm">
         <div>
           <Text size="xs" c="dimmed">
@@ -61,6 +59,6 @@ export function Scoring({ c }: { c: StaffCase }) {
           submit={(cwe, api) => api.call("updateCase", { params: { id: c.id }, body: { cwe: cwe || null } })}
         />
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

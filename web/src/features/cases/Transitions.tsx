@@ -1,6 +1,7 @@
 // Who reported a case, and moving the case to its next phase (with a reason; a duplicate names the original).
-import { Anchor, Button, Card, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Button, Group, Paper, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
+import { SectionCard } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { PHASE_COLORS, type Phase, type StaffCase } from "./model.ts";
 
@@ -8,10 +9,7 @@ import { PHASE_COLORS, type Phase, type StaffCase } from "./model.ts";
 export function Reporter({ c }: { c: StaffCase }) {
   const r = c.reporter;
   return (
-    <Card withBorder data-testid="case-reporter">
-      <Title order={4} mb="xs">
-        Reporter
-      </Title>
+    <SectionCard title="Reporter" data-testid="case-reporter">
       <Stack gap={2}>
         <Text size="sm" fw={500}>
           {r.name ?? (r.kind === "anonymous" ? "Anonymous reporter" : "Unnamed account")}
@@ -31,7 +29,7 @@ export function Reporter({ c }: { c: StaffCase }) {
             : "Reported through the public form"}
         </Text>
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 

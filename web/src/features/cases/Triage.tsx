@@ -1,23 +1,13 @@
 // Triage of a case: assignee, remediation deadline, bounty and attachments.
 
-import {
-  Button,
-  Card,
-  FileInput,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Button, Group, NumberInput, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { BOUNTY_STATUSES } from "../../../../src/contract/enums.ts";
 import { contract } from "../../../../src/contract/index.ts";
 import { useApi, useCurrentUser } from "../../app/auth.tsx";
+import { FilesInput, SectionCard } from "../../app/components.tsx";
 import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { personName, type StaffCase } from "./model.ts";
@@ -39,10 +29,7 @@ export function Triage({ c }: { c: StaffCase }) {
     setFiles([]);
   }
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
-        Triage
-      </Title>
+    <SectionCard title="Triage">
       <Stack gap="xs">
         <Group justify="space-between">
           <Text size="sm">Assignee: {personName(c.people, c.assigneeId ?? null, user.id)}</Text>
@@ -64,20 +51,13 @@ export function Triage({ c }: { c: StaffCase }) {
         <DeadlineForm c={c} />
         <BountyForm c={c} />
         <Group gap="xs" align="flex-end">
-          <FileInput
-            style={{ flex: 1 }}
-            label="Attach files"
-            multiple
-            value={files}
-            onChange={(f) => setFiles(f.slice(0, 5))}
-            clearable
-          />
+          <FilesInput style={{ flex: 1 }} label="Attach files" value={files} onChange={setFiles} />
           <Button variant="light" disabled={files.length === 0} onClick={() => run(upload, "Files attached")}>
             Upload
           </Button>
         </Group>
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 

@@ -1,7 +1,8 @@
 // The evidence: each piece with its type, size and hash, the text with the located passages on
 // request (reading it is audited), and while the investigation is open, adding files or pasted text.
-import { Button, Card, Group, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Stack, Text } from "@mantine/core";
 import { useState } from "react";
+import { SectionCard } from "../../app/components.tsx";
 import { AddEvidence } from "./AddEvidence.tsx";
 import { EvidenceText } from "./EvidenceText.tsx";
 import type { Detail } from "./model.ts";
@@ -9,10 +10,7 @@ import type { Detail } from "./model.ts";
 export function EvidenceCard({ detail: d, canAdd }: { detail: Detail; canAdd: boolean }) {
   const [showing, setShowing] = useState(false);
   return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Evidence
-      </Title>
+    <SectionCard title="Evidence" order={3}>
       <Stack gap="xs">
         {d.evidence.length === 0 && <Text c="dimmed">No evidence yet.</Text>}
         {d.evidence.map((e) => (
@@ -33,6 +31,6 @@ export function EvidenceCard({ detail: d, canAdd }: { detail: Detail; canAdd: bo
         {showing && d.evidence.length > 0 && <EvidenceText detail={d} />}
         {canAdd && <AddEvidence investigationId={d.id} />}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

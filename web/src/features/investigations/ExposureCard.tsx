@@ -1,7 +1,7 @@
 // Exposure and coincidence: the waves, who had a copy by the observed time (delivered, read,
 // acknowledged), and how likely an independent start is for each wave's window.
-import { Card, Stack, Table, Text, Title } from "@mantine/core";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { Stack, Text } from "@mantine/core";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { type Exposure, formatBound } from "./model.ts";
@@ -20,11 +20,7 @@ export function ExposureCard({ id }: { id: string }) {
   const q = useApiQuery("investigationExposure", { params: { id } });
   const x = q.data;
   return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Exposure and coincidence
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard title="Exposure and coincidence" order={3} error={q.error}>
       {x && (
         <Stack gap="xs">
           <Text size="sm">
@@ -73,46 +69,38 @@ export function ExposureCard({ id }: { id: string }) {
           </ul>
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 
+type Read = {
+  r: Exposure["recipients"][number];
+  rd: Exposure["recipients"][number]["reads"][number];
+  key: string;
+};
+
+const READ_COLUMNS: Column<Read>[] = [
+  { header: "Time", cell: ({ rd }) => <Timestamp iso={rd.at} /> },
+  { header: "What", cell: ({ rd }) => (rd.fileId ? `download ${rd.fileId}` : "copy read") },
+  { header: "Recipient", cell: ({ r }) => `${r.partnerName}, ${r.recipientKind} ${r.recipientId}` },
+  { header: "Address", cell: ({ rd }) => rd.ip ?? "not recorded" },
+  { header: "User agent", cell: ({ rd }) => rd.userAgent ?? "not recorded" },
+];
+
 /** Every read of a copy and download of its files, oldest first, with address and user agent. */
 function ReadsTable({ x }: { x: Exposure }) {
-  const all = x.recipients
+  const all: Read[] = x.recipients
     .flatMap((r) => r.reads.map((rd, i) => ({ r, rd, key: `${r.deliveryId}-${i}` })))
     .sort((a, b) => a.rd.at.localeCompare(b.rd.at));
   if (all.length === 0) return null;
   return (
-    <Table
+    <DataTable
       aria-label="Every read and download"
       style={{ display: "block", maxHeight: 320, overflow: "auto" }}
       data-testid="exposure-reads"
-    >
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Time</Table.Th>
-          <Table.Th>What</Table.Th>
-          <Table.Th>Recipient</Table.Th>
-          <Table.Th>Address</Table.Th>
-          <Table.Th>User agent</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {all.map(({ r, rd, key }) => (
-          <Table.Tr key={key}>
-            <Table.Td>
-              <Timestamp iso={rd.at} />
-            </Table.Td>
-            <Table.Td>{rd.fileId ? `download ${rd.fileId}` : "copy read"}</Table.Td>
-            <Table.Td>
-              {r.partnerName}, {r.recipientKind} {r.recipientId}
-            </Table.Td>
-            <Table.Td>{rd.ip ?? "not recorded"}</Table.Td>
-            <Table.Td>{rd.userAgent ?? "not recorded"}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+      rows={all}
+      rowKey={(read) => read.key}
+      columns={READ_COLUMNS}
+    />
   );
 }

@@ -2,8 +2,8 @@
 // with the strongest evidence and, while the investigation is open, an investigator's actions on an
 // accused partner: open an incident on its record, or request its suspension (which a second staff
 // member must approve on the partner's page).
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
-import { Timestamp } from "../../app/components.tsx";
+import { Alert, Badge, Button, Group, Stack, Table, Text } from "@mantine/core";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { type Findings, formatBound, type Scored } from "./model.ts";
 import { ScorePlot } from "./ScorePlot.tsx";
@@ -42,10 +42,7 @@ export function FindingsCard({
         : "Suspension requested: a second staff member must approve it",
   });
   return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Findings
-      </Title>
+    <SectionCard title="Findings" order={3}>
       <Stack gap="xs">
         <Group>
           <Badge color={f.verdict === "accused" ? "red" : "gray"} size="lg">
@@ -95,7 +92,7 @@ export function FindingsCard({
           ))}
         {f.recipients.length > 0 && <RecipientsTable recipients={f.recipients} />}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 

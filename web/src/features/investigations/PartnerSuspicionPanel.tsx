@@ -1,22 +1,37 @@
 // On a partner's scorecard, for investigators and coordinators: the partner's score in each
 // investigation that matched an advisory it received, and the combined test over every advisory
 // (each once). Partners never see it (the API answers them 403).
-import { Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Group, Stack, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { ErrorAlert } from "../../app/components.tsx";
+import { SectionCard } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { formatBound } from "./model.ts";
+import { formatBound, type PartnerSuspicion } from "./model.ts";
+
+const COLUMNS: Column<PartnerSuspicion["partner"]["perInvestigation"][number]>[] = [
+  {
+    header: "Investigation",
+    cell: (r) => <Link to={`/investigations/${r.investigationId}`}>{r.title}</Link>,
+  },
+  { header: "Advisories", cell: (r) => r.advisoryIds.join(", ") },
+  { header: "Points", cell: (r) => r.observedPoints },
+  { header: "Score", cell: (r) => r.score.toFixed(1) },
+  { header: "Threshold alone", cell: (r) => r.threshold.toFixed(1) },
+  { header: "Bound alone", cell: (r) => formatBound(r.bound) },
+];
 
 export function PartnerSuspicionPanel({ partnerId }: { partnerId: string }) {
   const q = useApiQuery("getPartnerSuspicion", { params: { partnerId } });
   const s = q.data;
   const p = s?.partner;
   return (
-    <Card withBorder mt="md" data-testid="partner-suspicion">
-      <Title order={3} size="h4" mb="xs">
-        Suspicion across incidents
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard
+      title="Suspicion across incidents"
+      order={3}
+      error={q.error}
+      mt="md"
+      data-testid="partner-suspicion"
+    >
       {s && p && (
         <Stack gap="xs">
           <Group>
@@ -33,35 +48,15 @@ export function PartnerSuspicionPanel({ partnerId }: { partnerId: string }) {
           {p.perInvestigation.length === 0 ? (
             <Text c="dimmed">No investigation has matched an advisory this partner received.</Text>
           ) : (
-            <Table aria-label="Score of this partner per investigation">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Investigation</Table.Th>
-                  <Table.Th>Advisories</Table.Th>
-                  <Table.Th>Points</Table.Th>
-                  <Table.Th>Score</Table.Th>
-                  <Table.Th>Threshold alone</Table.Th>
-                  <Table.Th>Bound alone</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {p.perInvestigation.map((r) => (
-                  <Table.Tr key={r.investigationId}>
-                    <Table.Td>
-                      <Link to={`/investigations/${r.investigationId}`}>{r.title}</Link>
-                    </Table.Td>
-                    <Table.Td>{r.advisoryIds.join(", ")}</Table.Td>
-                    <Table.Td>{r.observedPoints}</Table.Td>
-                    <Table.Td>{r.score.toFixed(1)}</Table.Td>
-                    <Table.Td>{r.threshold.toFixed(1)}</Table.Td>
-                    <Table.Td>{formatBound(r.bound)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              aria-label="Score of this partner per investigation"
+              rows={p.perInvestigation}
+              rowKey={(r) => r.investigationId}
+              columns={COLUMNS}
+            />
           )}
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,21 +1,30 @@
 // Partners by suspicion accumulated across investigations: each partner's scores added over every
 // advisory whose leak was investigated (each advisory once), with the combined test's threshold and
 // bound. A partner is accused across incidents only when the combined bound is at most ε₁.
-import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Stack, Text } from "@mantine/core";
 import { Link } from "react-router";
-import { ErrorAlert } from "../../app/components.tsx";
+import { SectionCard } from "../../app/components.tsx";
+import { type Column, DataTable } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
-import { formatBound } from "./model.ts";
+import { formatBound, type SuspicionList as Suspicion } from "./model.ts";
+
+const COLUMNS: Column<Suspicion["partners"][number]>[] = [
+  { header: "Partner", cell: (p) => <Link to={`/partners/${p.partnerId}`}>{p.partnerName}</Link> },
+  { header: "Advisories", cell: (p) => p.advisoriesCounted },
+  { header: "Combined score", cell: (p) => p.combined.score.toFixed(1) },
+  { header: "Threshold", cell: (p) => p.combined.threshold.toFixed(1) },
+  { header: "Bound", cell: (p) => formatBound(p.combined.bound) },
+  {
+    header: "Across incidents",
+    cell: (p) => <Badge color={p.accused ? "red" : "gray"}>{p.accused ? "accused" : "not accused"}</Badge>,
+  },
+];
 
 export function SuspicionList() {
   const q = useApiQuery("listSuspicion");
   const s = q.data;
   return (
-    <Card withBorder data-testid="suspicion">
-      <Title order={3} size="h4" mb="xs">
-        Suspicion across incidents
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard title="Suspicion across incidents" order={3} error={q.error} data-testid="suspicion">
       {s && (
         <Stack gap="xs">
           <Text size="sm">
@@ -26,39 +35,15 @@ export function SuspicionList() {
           {s.partners.length === 0 ? (
             <Text c="dimmed">No investigation has matched a delivered advisory yet.</Text>
           ) : (
-            <Table aria-label="Partners by accumulated suspicion">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>Advisories</Table.Th>
-                  <Table.Th>Combined score</Table.Th>
-                  <Table.Th>Threshold</Table.Th>
-                  <Table.Th>Bound</Table.Th>
-                  <Table.Th>Across incidents</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {s.partners.map((p) => (
-                  <Table.Tr key={p.partnerId}>
-                    <Table.Td>
-                      <Link to={`/partners/${p.partnerId}`}>{p.partnerName}</Link>
-                    </Table.Td>
-                    <Table.Td>{p.advisoriesCounted}</Table.Td>
-                    <Table.Td>{p.combined.score.toFixed(1)}</Table.Td>
-                    <Table.Td>{p.combined.threshold.toFixed(1)}</Table.Td>
-                    <Table.Td>{formatBound(p.combined.bound)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={p.accused ? "red" : "gray"}>
-                        {p.accused ? "accused" : "not accused"}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              aria-label="Partners by accumulated suspicion"
+              rows={s.partners}
+              rowKey={(p) => p.partnerId}
+              columns={COLUMNS}
+            />
           )}
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,18 +1,15 @@
 // The investigation's timeline and conclusion; while it is open, an investigator adds notes and
 // closes it with a conclusion.
-import { Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Button, Group, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
-import { Timestamp } from "../../app/components.tsx";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Detail } from "./model.ts";
 
 export function TimelineCard({ detail: d, canWrite }: { detail: Detail; canWrite: boolean }) {
   return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Timeline
-      </Title>
+    <SectionCard title="Timeline" order={3}>
       <Stack gap={4}>
         {d.timeline.map((t) => (
           <Text key={t.id} size="sm">
@@ -32,7 +29,7 @@ export function TimelineCard({ detail: d, canWrite }: { detail: Detail; canWrite
           <CloseForm investigationId={d.id} />
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 

@@ -1,18 +1,5 @@
 // Applications waiting for their two approvals; approve or reject with a reason.
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  List,
-  Modal,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-} from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, List, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
@@ -21,6 +8,7 @@ import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { StatusBadge } from "./Directory.tsx";
 import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
+import { ReasonModal } from "./ReasonModal.tsx";
 
 export function ApprovalQueue() {
   const approver = useCan("partners:approve");
@@ -109,30 +97,23 @@ export function ApprovalQueue() {
           </Card>
         ))}
       </SimpleGrid>
-      <Modal
+      <ReasonModal
         opened={rejecting !== null}
         onClose={() => setRejecting(null)}
         title={`Reject ${rejecting?.name ?? ""}`}
+        description="Recorded on the applicant's timeline, for staff only"
+        reason={reason}
+        setReason={setReason}
       >
-        <Textarea
-          label="Reason"
-          description="Recorded on the applicant's timeline, for staff only"
-          value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
-          autosize
-          minRows={3}
-        />
-        <Group justify="flex-end" mt="md">
-          <Button
-            color="red"
-            disabled={!reason.trim()}
-            loading={reject.isPending}
-            onClick={() => rejecting && reject.mutate(rejecting)}
-          >
-            Reject application
-          </Button>
-        </Group>
-      </Modal>
+        <Button
+          color="red"
+          disabled={!reason.trim()}
+          loading={reject.isPending}
+          onClick={() => rejecting && reject.mutate(rejecting)}
+        >
+          Reject application
+        </Button>
+      </ReasonModal>
     </Stack>
   );
 }

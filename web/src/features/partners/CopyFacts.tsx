@@ -1,5 +1,6 @@
 // Beside a partner's copy: when the embargo ends and the advisory's identifiers.
 import { Code, Paper, SimpleGrid, Text } from "@mantine/core";
+import type { ReactNode } from "react";
 import type { Output } from "../../../../src/contract/index.ts";
 import { formatLocal, formatUtc } from "../../app/format.ts";
 
@@ -19,10 +20,7 @@ export function CopyFacts({
   return (
     <Paper withBorder p="md" data-testid="copy-facts">
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-        <div>
-          <Text size="xs" c="dimmed">
-            Embargo ends (T0)
-          </Text>
+        <Fact label="Embargo ends (T0)">
           {publicAt ? (
             <>
               <Text size="sm" fw={600}>
@@ -35,19 +33,13 @@ export function CopyFacts({
           ) : (
             <Text size="sm">public: the embargo is over</Text>
           )}
-        </div>
-        <div>
-          <Text size="xs" c="dimmed">
-            CVE
-          </Text>
+        </Fact>
+        <Fact label="CVE">
           <Text size="sm" fw={600}>
             {identifiers.cveIds.length ? identifiers.cveIds.join(", ") : "not assigned yet"}
           </Text>
-        </div>
-        <div>
-          <Text size="xs" c="dimmed">
-            CVSS
-          </Text>
+        </Fact>
+        <Fact label="CVSS">
           {identifiers.cvss ? (
             <>
               <Text size="sm" fw={600}>
@@ -58,16 +50,25 @@ export function CopyFacts({
           ) : (
             <Text size="sm">not scored yet</Text>
           )}
-        </div>
-        <div>
-          <Text size="xs" c="dimmed">
-            CWE
-          </Text>
+        </Fact>
+        <Fact label="CWE">
           <Text size="sm" fw={600}>
             {identifiers.cwe ? `${identifiers.cwe.id} ${identifiers.cwe.name}` : "none given"}
           </Text>
-        </div>
+        </Fact>
       </SimpleGrid>
     </Paper>
+  );
+}
+
+/** One fact: its name small and dimmed above its value. */
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      {children}
+    </div>
   );
 }

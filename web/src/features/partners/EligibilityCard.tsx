@@ -1,17 +1,13 @@
 // What a partner receives now (tier, lead time, content levels) and every rule that decided it.
-import { Alert, Badge, Card, Group, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Group, Stack, Text } from "@mantine/core";
 import { IconCircleCheck, IconCircleX } from "@tabler/icons-react";
-import { ErrorAlert } from "../../app/components.tsx";
+import { SectionCard } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
 import type { Eligibility } from "./model.ts";
 
 export function EligibilityCard({ e, error }: { e: Eligibility | undefined; error: unknown }) {
   return (
-    <Card withBorder radius="md" data-testid="eligibility">
-      <Title order={4} mb="xs">
-        What it receives now
-      </Title>
-      <ErrorAlert error={error} />
+    <SectionCard title="What it receives now" error={error} radius="md" data-testid="eligibility">
       {e &&
         (e.eligible ? (
           <Group gap="xs" mb="xs">
@@ -52,6 +48,6 @@ export function EligibilityCard({ e, error }: { e: Eligibility | undefined; erro
           </Alert>
         ))}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

@@ -1,8 +1,8 @@
 // A partner's incidents (leaks it reported or staff recorded) and the form to report one.
-import { Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Button, Group, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
-import { ErrorAlert } from "../../app/components.tsx";
+import { ErrorAlert, SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
@@ -43,10 +43,7 @@ export function IncidentsSection({
       ))}
       {(list.data?.incidents ?? []).length === 0 && <Text c="dimmed">No incidents on record.</Text>}
       {canReport && (
-        <Card withBorder radius="md">
-          <Title order={5} mb="xs">
-            Report a leak
-          </Title>
+        <SectionCard title="Report a leak" order={5} radius="md">
           <Text size="sm" c="dimmed" mb="xs">
             Tell us at once; a prompt self-report weighs in your favour.
           </Text>
@@ -60,7 +57,7 @@ export function IncidentsSection({
               </Button>
             </Group>
           </form>
-        </Card>
+        </SectionCard>
       )}
     </Stack>
   );

@@ -3,9 +3,7 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
   Code,
-  CopyButton,
   Group,
   Paper,
   Select,
@@ -13,12 +11,11 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert, SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Member } from "./model.ts";
@@ -95,10 +92,7 @@ export function MembersSection({ partnerId, canManage }: { partnerId: string; ca
         </Table>
       </Paper>
       {canManage && (
-        <Card withBorder radius="md">
-          <Title order={5} mb="xs">
-            Invite a member
-          </Title>
+        <SectionCard title="Invite a member" order={5} radius="md">
           <form onSubmit={form.onSubmit((v) => send.mutate(v))} noValidate>
             <Group align="flex-end">
               <TextInput label="Email" {...form.getInputProps("email")} w={280} />
@@ -123,17 +117,11 @@ export function MembersSection({ partnerId, canManage }: { partnerId: string; ca
               </Text>
               <Group gap="xs" mt={4}>
                 <Code>{invite.inviteUrl}</Code>
-                <CopyButton value={invite.inviteUrl}>
-                  {({ copied, copy }) => (
-                    <Button size="xs" variant="light" onClick={copy}>
-                      {copied ? "Copied" : "Copy"}
-                    </Button>
-                  )}
-                </CopyButton>
+                <CopyValueButton value={invite.inviteUrl} size="xs" />
               </Group>
             </Alert>
           )}
-        </Card>
+        </SectionCard>
       )}
     </Stack>
   );

@@ -2,7 +2,7 @@
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { ErrorAlert, SectionCard, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
@@ -49,10 +49,7 @@ export function NdaSection({ partnerId, canSign }: { partnerId: string; canSign:
       </Card>
       <Stack>
         {canSign && n && !signedCurrent && (
-          <Card withBorder radius="md">
-            <Title order={5} mb="xs">
-              Sign version {n.version}
-            </Title>
+          <SectionCard title={`Sign version ${n.version}`} order={5} radius="md">
             <form onSubmit={form.onSubmit((v) => sign.mutate({ version: n.version, ...v }))} noValidate>
               <TextInput label="Your full name" {...form.getInputProps("name")} />
               <TextInput label="Your title" {...form.getInputProps("title")} mt="xs" />
@@ -65,20 +62,17 @@ export function NdaSection({ partnerId, canSign }: { partnerId: string; canSign:
                 Sign NDA
               </Button>
             </form>
-          </Card>
+          </SectionCard>
         )}
         <AttestationSection partnerId={partnerId} canRenew={canSign} />
-        <Card withBorder radius="md">
-          <Title order={5} mb="xs">
-            Signatures
-          </Title>
+        <SectionCard title="Signatures" order={5} radius="md">
           {(sigs.data?.signatures ?? []).length === 0 && <Text c="dimmed">None yet.</Text>}
           {(sigs.data?.signatures ?? []).map((s) => (
             <Text size="sm" key={s.id}>
               Version {s.version}: {s.name}, {s.title} · <Timestamp iso={s.signedAt} />
             </Text>
           ))}
-        </Card>
+        </SectionCard>
       </Stack>
     </SimpleGrid>
   );

@@ -1,12 +1,13 @@
 // Staff actions on one partner: approve or reject an application, suspend, reinstate, remove (each
 // with a reason for the timeline) and move it to another tier.
-import { Button, Group, Modal, Select, Stack, Textarea } from "@mantine/core";
+import { Button, Group, Select, Stack } from "@mantine/core";
 import { IconBan, IconCheck, IconPlayerPlay, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import type { OperationId } from "../../../../src/contract/index.ts";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { PartnerDetail } from "./model.ts";
+import { ReasonModal } from "./ReasonModal.tsx";
 
 type Sanction = "suspend" | "reinstate" | "remove" | "reject";
 
@@ -91,34 +92,27 @@ export function StaffActions({ partner }: { partner: PartnerDetail }) {
           onChange={(v) => v && v !== partner.tier && moveTier.mutate(v)}
         />
       </Group>
-      <Modal
+      <ReasonModal
         opened={action !== null}
         onClose={() => setAction(null)}
         title={`${action ?? ""} ${partner.name}`}
+        description={
+          action === "suspend"
+            ? "Delivery stops at once. The reason goes on the partner's timeline, for staff only: the partner sees the status change."
+            : "Recorded on the timeline (staff only) and in the audit log."
+        }
+        reason={reason}
+        setReason={setReason}
       >
-        <Textarea
-          label="Reason"
-          description={
-            action === "suspend"
-              ? "Delivery stops at once. The reason goes on the partner's timeline, for staff only: the partner sees the status change."
-              : "Recorded on the timeline (staff only) and in the audit log."
-          }
-          value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
-          autosize
-          minRows={3}
-        />
-        <Group justify="flex-end" mt="md">
-          <Button
-            color={action === "reinstate" ? "green" : "red"}
-            disabled={!reason.trim()}
-            loading={sanction.isPending}
-            onClick={() => action && sanction.mutate({ action, reason })}
-          >
-            Confirm {action}
-          </Button>
-        </Group>
-      </Modal>
+        <Button
+          color={action === "reinstate" ? "green" : "red"}
+          disabled={!reason.trim()}
+          loading={sanction.isPending}
+          onClick={() => action && sanction.mutate({ action, reason })}
+        >
+          Confirm {action}
+        </Button>
+      </ReasonModal>
     </Stack>
   );
 }

@@ -1,8 +1,8 @@
 // Suspension requests of one partner (for staff who may sanction): a request (an investigator's from
 // a leak investigation's findings, or staff's) suspends the partner only once a second, different
 // staff member approves it here; the requester's own approve and reject are refused by the server.
-import { Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { Badge, Button, Group, Stack, Text } from "@mantine/core";
+import { SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 
@@ -23,11 +23,13 @@ export function SuspensionRequests({ partnerId }: { partnerId: string }) {
   const rows = q.data?.requests ?? [];
   if (!q.error && rows.length === 0) return null;
   return (
-    <Card withBorder mt="md" data-testid="suspension-requests">
-      <Title order={3} size="h4" mb="xs">
-        Suspension requests
-      </Title>
-      <ErrorAlert error={q.error} />
+    <SectionCard
+      title="Suspension requests"
+      order={3}
+      error={q.error}
+      mt="md"
+      data-testid="suspension-requests"
+    >
       <Stack gap="xs">
         {rows.map((r) => (
           <Group key={r.id} gap="xs" align="flex-start">
@@ -61,6 +63,6 @@ export function SuspensionRequests({ partnerId }: { partnerId: string }) {
           </Group>
         ))}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

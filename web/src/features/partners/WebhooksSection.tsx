@@ -1,9 +1,9 @@
 // A partner's webhook endpoints; the signing secret is shown once, when an endpoint is added.
-import { Alert, Button, Code, CopyButton, Group, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Code, Group, Stack, Text, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
-import { ErrorAlert } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import type { Webhook } from "./model.ts";
@@ -65,13 +65,7 @@ export function WebhooksSection({ partnerId, canManage }: { partnerId: string; c
         <Alert color="yellow" title="Signing secret: shown only now" data-testid="webhook-secret">
           <Group gap="xs">
             <Code>{secret}</Code>
-            <CopyButton value={secret}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="light" onClick={copy}>
-                  {copied ? "Copied" : "Copy"}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValueButton value={secret} size="xs" />
           </Group>
           <Text size="xs" mt={4}>
             Deliveries are signed with it. Store it now; Forewarn will not show it again.

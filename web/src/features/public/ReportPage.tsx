@@ -7,8 +7,6 @@ import {
   Button,
   Code,
   Container,
-  CopyButton,
-  FileInput,
   Paper,
   Skeleton,
   Stack,
@@ -22,7 +20,7 @@ import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { z } from "zod";
 import type { Input, Output } from "../../../../src/contract/index.ts";
-import { ErrorAlert, Timestamp } from "../../app/components.tsx";
+import { CopyValueButton, ErrorAlert, FilesInput, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { ReporterView } from "../cases/ReporterView.tsx";
 import { publicApi, tracking, usePublicQuery } from "./publicApi.ts";
@@ -95,13 +93,7 @@ export function ReportPage() {
             <Code block data-testid="tracking-link">
               {link}
             </Code>
-            <CopyButton value={link}>
-              {({ copied, copy }) => (
-                <Button onClick={copy} variant="light">
-                  {copied ? "Copied" : "Copy link"}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValueButton value={link} label="Copy link" />
             <Anchor href={link}>Open the case</Anchor>
           </Stack>
         </Paper>
@@ -134,13 +126,11 @@ export function ReportPage() {
                 maxLength={100000}
                 {...form.getInputProps("description")}
               />
-              <FileInput
+              <FilesInput
                 label="Attachments"
                 description="Up to 5 files of 10 MiB: PDF, PNG, JPEG, ZIP, text, markdown, pcap"
-                multiple
                 value={files}
-                onChange={(f) => setFiles(f.slice(0, 5))}
-                clearable
+                onChange={setFiles}
               />
               <TextInput
                 label="Your name (for credit, optional)"

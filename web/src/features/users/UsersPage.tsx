@@ -4,6 +4,7 @@ import { IconUserPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { EmptyTableRow } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { type ListedUser, ROLE_LABELS } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
@@ -125,15 +126,7 @@ export function UsersPage() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {users.data && list.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text size="sm" c="dimmed" ta="center" py="md">
-                      No users.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {users.data && list.length === 0 && <EmptyTableRow columns={6}>No users.</EmptyTableRow>}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
