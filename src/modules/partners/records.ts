@@ -150,35 +150,23 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
       return db.transaction(async (tx) => {
         const staff = can(actor, "partners:sanction");
         const p = await c.load(tx, actor, id, { staff: "partners:sanction", own: "partner:manage" });
-        const incId = c.ids("incident");
-        const row = {
-          id: incId,
-          partnerId: p.organisationId,
-          source: staff ? "staff" : "self_report",
-          investigationId: null,
-          whatLeaked: input.whatLeaked,
-          toWhom: input.toWhom,
-          leakedAt: input.when,
-          details: input.details ?? "",
-          status: "open" as const,
-          reportedBy: actor.kind === "user" ? actor.userId : null,
-          reportedAt: clock.now(),
-          closedAt: null,
-          resolution: null,
-        };
-        await tx.insert(incidents).values(row);
-        await c.event(tx, actor, p, {
-          type: "incident_reported",
-          reason: `${row.source === "self_report" ? "self-reported leak" : "leak reported by staff"}: ${input.whatLeaked.slice(0, 200)}`,
-          data: { incidentId: incId },
-        });
-        await audit.record(tx, {
-          type: "incident.reported",
+        const source = staff ? "staff" : "self_report";
+        return c.openIncident(
+          tx,
           actor,
-          subject: incId,
-          data: { incidentId: incId, source: row.source },
-        });
-        return row;
+          p,
+          {
+            source,
+            investigationId: null,
+            whatLeaked: input.whatLeaked,
+            toWhom: input.toWhom,
+            leakedAt: input.when,
+            details: input.details ?? "",
+          },
+          {
+            reason: `${source === "self_report" ? "self-reported leak" : "leak reported by staff"}: ${input.whatLeaked.slice(0, 200)}`,
+          },
+        );
       });
     },
 
