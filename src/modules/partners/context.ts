@@ -71,6 +71,20 @@ export function makeContext(d: PartnerDeps) {
     return p;
   }
 
+  /**
+   * authorizeAny(actor, staff, own), then load(): 403 for a role with neither action, 404 for a partner
+   * the actor may not see.
+   */
+  function authorizeAndLoad(
+    tx: DbOrTx,
+    actor: Actor,
+    id: string,
+    opts: { staff: Action; own: Action; lock?: boolean },
+  ): Promise<PartnerRow> {
+    authorizeAny(actor, opts.staff, opts.own);
+    return load(tx, actor, id, opts);
+  }
+
   async function event(
     tx: DbOrTx,
     actor: Actor | null,
@@ -141,7 +155,7 @@ export function makeContext(d: PartnerDeps) {
     return row;
   }
 
-  return { ...d, load, event, openIncident };
+  return { ...d, load, authorizeAndLoad, event, openIncident };
 }
 
 export type Ctx = ReturnType<typeof makeContext>;

@@ -174,8 +174,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listMembers(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return c.partnerUsers.listMembers(db, id);
     },
 
@@ -255,8 +254,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listKeys(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       const rows = await db
         .select()
         .from(memberKeys)
@@ -327,8 +325,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listWebhooks(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return db
         .select({ id: webhooks.id, url: webhooks.url, createdAt: webhooks.createdAt })
         .from(webhooks)
