@@ -2,6 +2,7 @@
 // the first bytes decide; each module then says which of these types it accepts. A stored file is
 // sealed under the master key, bound to its row (sealedFile() in platform/db/columns.ts).
 import { type Sealer, sha256Hex } from "./crypto.ts";
+import { AppError, badRequest } from "./errors.ts";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 5;
@@ -54,6 +55,27 @@ export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "file";
   const clean = base.replace(/[^A-Za-z0-9._ -]/g, "_").slice(0, 200);
   return clean.replace(/^\.+/, "") || "file";
+}
+
+/**
+ * An upload's files, checked before anything is stored: at least one, none over MAX_FILE_BYTES
+ * (413), each of a type `accepts` takes, judged by content (415 saying `expected`). Returns each with
+ * a safe name and its type.
+ */
+export function checkedUploads<F extends { filename: string; bytes: Buffer }>(
+  files: F[],
+  accepts: (type: SniffedType) => boolean,
+  expected: string,
+): (F & { filename: string; mediaType: SniffedType })[] {
+  if (files.length === 0) throw badRequest("no file in the upload");
+  return files.map((f) => {
+    if (f.bytes.length > MAX_FILE_BYTES)
+      throw new AppError("payload_too_large", `${f.filename} is larger than 10 MiB`);
+    const mediaType = sniffType(f.bytes, f.filename);
+    if (!mediaType || !accepts(mediaType))
+      throw new AppError("unsupported_media_type", `${f.filename}: ${expected} (judged by content)`);
+    return { ...f, filename: safeFilename(f.filename), mediaType };
+  });
 }
 
 /**

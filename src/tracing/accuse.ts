@@ -101,29 +101,34 @@ function observed(symbols: Int8Array): number[] {
   return idx;
 }
 
-/**
- * Symmetric Tardos terms: U(1,1,p) = √((1−p)/p), U(1,0,p) = −√(p/(1−p)) and mirrored for y = 0.
- * @example tardosTerms(Int8Array.of(1), Float64Array.of(0.5)).f1[0] // 1
- */
-export function tardosTerms(symbols: Int8Array, biases: Float64Array, points = observed(symbols)): Terms {
+/** Terms at the observed points: `at(i, q)` gives [f0, f1] at codeword position i, whose bias is q. */
+function termsAt(
+  points: number[],
+  biases: Float64Array,
+  at: (i: number, q: number) => readonly [number, number],
+): Terms {
   const n = points.length;
   const f0 = new Float64Array(n);
   const f1 = new Float64Array(n);
   const p = new Float64Array(n);
   points.forEach((i, k) => {
-    const q = biases[i];
-    p[k] = q!;
-    const up = Math.sqrt((1 - q!) / q!);
-    const down = Math.sqrt(q! / (1 - q!));
-    if (symbols[i] === 1) {
-      f1[k] = up;
-      f0[k] = -down;
-    } else {
-      f0[k] = down;
-      f1[k] = -up;
-    }
+    const q = biases[i]!;
+    p[k] = q;
+    [f0[k], f1[k]] = at(i, q);
   });
   return { f0, f1, p };
+}
+
+/**
+ * Symmetric Tardos terms: U(1,1,p) = √((1−p)/p), U(1,0,p) = −√(p/(1−p)) and mirrored for y = 0.
+ * @example tardosTerms(Int8Array.of(1), Float64Array.of(0.5)).f1[0] // 1
+ */
+export function tardosTerms(symbols: Int8Array, biases: Float64Array, points = observed(symbols)): Terms {
+  return termsAt(points, biases, (i, q) => {
+    const up = Math.sqrt((1 - q) / q);
+    const down = Math.sqrt(q / (1 - q));
+    return symbols[i] === 1 ? [-down, up] : [down, -up];
+  });
 }
 
 /**
@@ -137,24 +142,12 @@ export function singleTerms(
   noise: number,
   points = observed(symbols),
 ): Terms {
-  const n = points.length;
-  const f0 = new Float64Array(n);
-  const f1 = new Float64Array(n);
-  const p = new Float64Array(n);
-  points.forEach((i, k) => {
-    const q = biases[i];
-    p[k] = q!;
-    const q1 = q! * (1 - noise) + (1 - q!) * noise;
-    if (symbols[i] === 1) {
-      f1[k] = Math.log((1 - noise) / q1);
-      f0[k] = Math.log(noise / q1);
-    } else {
-      const q0 = 1 - q1;
-      f0[k] = Math.log((1 - noise) / q0);
-      f1[k] = Math.log(noise / q0);
-    }
+  return termsAt(points, biases, (i, q) => {
+    const q1 = q * (1 - noise) + (1 - q) * noise;
+    if (symbols[i] === 1) return [Math.log(noise / q1), Math.log((1 - noise) / q1)];
+    const q0 = 1 - q1;
+    return [Math.log((1 - noise) / q0), Math.log(noise / q0)];
   });
-  return { f0, f1, p };
 }
 
 /**
@@ -170,25 +163,17 @@ export function conditionalTerms(
   noise: number,
   points = observed(symbols),
 ): Terms {
-  const n = points.length;
-  const f0 = new Float64Array(n);
-  const f1 = new Float64Array(n);
-  const p = new Float64Array(n);
   const c = accused.length + 1;
   const pOne = (ones: number) => (ones === c ? 1 - noise : ones === 0 ? noise : 0.5);
-  points.forEach((i, k) => {
-    const q = biases[i];
-    p[k] = q!;
+  return termsAt(points, biases, (i, q) => {
     let ones = 0;
     for (const x of accused) ones += x[i]!;
     const y = symbols[i];
     const like1 = y === 1 ? pOne(ones + 1) : 1 - pOne(ones + 1);
     const like0 = y === 1 ? pOne(ones) : 1 - pOne(ones);
-    const mix = q! * like1 + (1 - q!) * like0;
-    f1[k] = Math.log(like1 / mix);
-    f0[k] = Math.log(like0 / mix);
+    const mix = q * like1 + (1 - q) * like0;
+    return [Math.log(like0 / mix), Math.log(like1 / mix)];
   });
-  return { f0, f1, p };
 }
 
 /** Scores of many recipients: S_j = Σ f0 + Σ X_ji (f1 − f0). */

@@ -71,29 +71,21 @@ const IMPACT_VERBS = [
   "interrupt",
 ] as const;
 
-// "may" also grants permission ("customers may install"), so only verbs an advisory uses for an
-// impact take part after "may".
-const MAY_IMPACT_VERBS = new Set<string>([
-  "allow",
-  "permit",
-  "enable",
-  "cause",
-  "lead to",
-  "result in",
-  "be exploited",
-  "affect",
-  "expose",
-  "trigger",
-  "disclose",
-  "crash",
-  "corrupt",
-  "leak",
-  "impact",
-  "render",
-  "prevent",
-  "degrade",
-  "interrupt",
+// "may" also grants permission ("customers may install", "users may read"), so after "may" only the
+// verbs an advisory uses for an impact take part, not these, which read as permission there.
+const PERMISSION_VERBS = new Set<string>([
+  "bypass",
+  "exploit",
+  "execute",
+  "gain",
+  "obtain",
+  "read",
+  "modify",
+  "overwrite",
+  "access",
+  "escalate",
 ]);
+const MAY_IMPACT_VERBS = new Set<string>(IMPACT_VERBS.filter((v) => !PERMISSION_VERBS.has(v)));
 
 const modalGroups: PhraseGroup[] = IMPACT_VERBS.flatMap((v) =>
   MAY_IMPACT_VERBS.has(v)

@@ -6,21 +6,14 @@ import {
   CONTENT_LEVELS,
   type ContentLevel,
   SECTION_LIMITS,
+  SECTION_TITLES,
   SECTIONS,
   type Section,
 } from "../../contract/enums.ts";
 
 import { resolveAuthorMarkup } from "../../tracing/author.ts";
 
-export { CONTENT_LEVELS, type ContentLevel, SECTION_LIMITS, SECTIONS, type Section };
-
-export const SECTION_TITLES: Record<Section, string> = {
-  summary: "Summary",
-  details: "Technical details",
-  detection: "Detection guidance",
-  poc: "Proof of concept",
-  indicators: "Indicators of compromise",
-};
+export { CONTENT_LEVELS, type ContentLevel, SECTION_LIMITS, SECTION_TITLES, SECTIONS, type Section };
 
 export type Product = {
   vendor: string;

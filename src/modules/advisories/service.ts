@@ -11,13 +11,7 @@ import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import type { ServiceDeps } from "../../platform/deps.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import {
-  MAX_FILE_BYTES,
-  openSealedFile,
-  safeFilename,
-  sealedFileValues,
-  sniffType,
-} from "../../platform/files.ts";
+import { checkedUploads, openSealedFile, type SniffedType, sealedFileValues } from "../../platform/files.ts";
 import type { Accounts } from "../accounts/index.ts";
 import type { Cases } from "../cases/index.ts";
 import { tracingMeter } from "./authoring.ts";
@@ -833,22 +827,15 @@ export function makeAdvisories(d: AdvisoriesDeps) {
       authorize(actor, "advisories:write");
       await load(id);
       const files = await read();
-      if (files.length === 0) throw badRequest("no file in the upload");
-      const checked = files.map((f) => {
-        if (f.bytes.length > MAX_FILE_BYTES)
-          throw new AppError("payload_too_large", `${f.filename} is larger than 10 MiB`);
-        const mediaType = sniffType(f.bytes, f.filename);
-        const allowed =
-          section === "detection"
-            ? ["text/plain", "text/markdown"]
-            : ["text/plain", "text/markdown", "application/zip", "application/vnd.tcpdump.pcap"];
-        if (!mediaType || !allowed.includes(mediaType))
-          throw new AppError(
-            "unsupported_media_type",
-            `${f.filename}: ${section} files must be ${section === "detection" ? "text (rules)" : "text, ZIP or pcap"} (judged by content)`,
-          );
-        return { ...f, filename: safeFilename(f.filename), mediaType };
-      });
+      const allowed: SniffedType[] =
+        section === "detection"
+          ? ["text/plain", "text/markdown"]
+          : ["text/plain", "text/markdown", "application/zip", "application/vnd.tcpdump.pcap"];
+      const checked = checkedUploads(
+        files,
+        (type) => allowed.includes(type),
+        `${section} files must be ${section === "detection" ? "text (rules)" : "text, ZIP or pcap"}`,
+      );
       const out: {
         id: string;
         filename: string;

@@ -3,13 +3,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
-import {
-  MAX_FILE_BYTES,
-  openSealedFile,
-  safeFilename,
-  sealedFileValues,
-  sniffType,
-} from "../../platform/files.ts";
+import { checkedUploads, openSealedFile, sealedFileValues } from "../../platform/files.ts";
 import type { ReporterAccess } from "./intake.ts";
 import { caseAttachments, caseMessages, cases } from "./schema.ts";
 import {
@@ -87,18 +81,11 @@ export function makeConversation(
   /** `read` parses the upload only after the caller was authorized and the case found. */
   async function attach(row: CaseRow, actor: Actor | null, read: () => Promise<UploadedFile[]>) {
     const files = await read();
-    if (files.length === 0) throw badRequest("no file in the upload");
-    const checked = files.map((f) => {
-      if (f.bytes.length > MAX_FILE_BYTES)
-        throw new AppError("payload_too_large", `${f.filename} is larger than 10 MiB`);
-      const mediaType = sniffType(f.bytes, f.filename);
-      if (!mediaType)
-        throw new AppError(
-          "unsupported_media_type",
-          `${f.filename}: only PDF, PNG, JPEG, ZIP, plain text, markdown and pcap files are accepted (judged by content)`,
-        );
-      return { ...f, filename: safeFilename(f.filename), mediaType };
-    });
+    const checked = checkedUploads(
+      files,
+      () => true,
+      "only PDF, PNG, JPEG, ZIP, plain text, markdown and pcap files are accepted",
+    );
     const out: { id: string; filename: string; mediaType: string; size: number; sha256: string }[] = [];
     await d.db.transaction(async (tx) => {
       await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, row.id)).for("update");

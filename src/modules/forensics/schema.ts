@@ -1,16 +1,15 @@
 // Tables of the forensics module: investigations with their timeline (opened, notes, evidence,
 // closed), evidence sealed at rest, and the shingle index over every delivered revision that names
 // the advisory a piece of evidence comes from.
-import { index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export type InvestigationStatus = "open" | "closed";
 
 export const investigations = pgTable(
   "investigations",
   {
-    id: text("id").primaryKey(),
+    id: textId(),
     title: text("title").notNull(),
     /** The advisory the leak concerns, when known; otherwise the shingle index names it. */
     advisoryId: text("advisory_id"),
@@ -19,7 +18,7 @@ export const investigations = pgTable(
     status: text("status").$type<InvestigationStatus>().notNull(),
     conclusion: text("conclusion"),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
     closedBy: text("closed_by"),
     closedAt: ts("closed_at"),
   },
@@ -30,10 +29,8 @@ export const investigations = pgTable(
 export const investigationEvents = pgTable(
   "investigation_events",
   {
-    id: text("id").primaryKey(),
-    investigationId: text("investigation_id")
-      .notNull()
-      .references(() => investigations.id),
+    id: textId(),
+    investigationId: ref("investigation_id", () => investigations.id),
     kind: text("kind").notNull(),
     actorId: text("actor_id"),
     at: ts("at").notNull(),
@@ -48,10 +45,8 @@ export const investigationEvents = pgTable(
 export const investigationEvidence = pgTable(
   "investigation_evidence",
   {
-    id: text("id").primaryKey(),
-    investigationId: text("investigation_id")
-      .notNull()
-      .references(() => investigations.id),
+    id: textId(),
+    investigationId: ref("investigation_id", () => investigations.id),
     name: text("name").notNull(),
     /** text (sent as JSON) or file (multipart; a ZIP gives one row per text file inside). */
     kind: text("kind").notNull(),
@@ -65,7 +60,7 @@ export const investigationEvidence = pgTable(
     /** The evidence text, sealed under `investigation_evidence.text:${id}`. */
     textSealed: text("text_sealed").notNull(),
     createdBy: text("created_by"),
-    createdAt: ts("created_at").notNull(),
+    createdAt: createdAt(),
   },
   (t) => [index("investigation_evidence_investigation_idx").on(t.investigationId, t.createdAt)],
 );

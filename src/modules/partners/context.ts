@@ -10,7 +10,7 @@ import type { ServiceDeps } from "../../platform/deps.ts";
 import { forbidden, notFound } from "../../platform/errors.ts";
 import type { Mailer } from "../../platform/mail/outbox.ts";
 import type { PartnerUsers } from "../accounts/index.ts";
-import { partnerEvents, partners } from "./schema.ts";
+import { incidents, partnerEvents, partners } from "./schema.ts";
 
 export type PartnerDeps = ServiceDeps & {
   sealer: Sealer;
@@ -71,6 +71,20 @@ export function makeContext(d: PartnerDeps) {
     return p;
   }
 
+  /**
+   * authorizeAny(actor, staff, own), then load(): 403 for a role with neither action, 404 for a partner
+   * the actor may not see.
+   */
+  function authorizeAndLoad(
+    tx: DbOrTx,
+    actor: Actor,
+    id: string,
+    opts: { staff: Action; own: Action; lock?: boolean },
+  ): Promise<PartnerRow> {
+    authorizeAny(actor, opts.staff, opts.own);
+    return load(tx, actor, id, opts);
+  }
+
   async function event(
     tx: DbOrTx,
     actor: Actor | null,
@@ -97,7 +111,51 @@ export function makeContext(d: PartnerDeps) {
     });
   }
 
-  return { ...d, load, event };
+  /**
+   * Opens an incident on the partner's record: the row, its line on the partner's timeline (`reason`,
+   * `data` beside the incident's ID) and the audit event. Returns the row.
+   */
+  async function openIncident(
+    tx: DbOrTx,
+    actor: Actor,
+    p: { organisationId: string },
+    input: {
+      source: "staff" | "self_report" | "investigation";
+      investigationId: string | null;
+      whatLeaked: string;
+      toWhom: string;
+      leakedAt: string;
+      details: string;
+    },
+    timeline: { reason: string; data?: Record<string, unknown> },
+  ) {
+    const id = d.ids("incident");
+    const row = {
+      id,
+      partnerId: p.organisationId,
+      ...input,
+      status: "open" as const,
+      reportedBy: actor.kind === "user" ? actor.userId : null,
+      reportedAt: d.clock.now(),
+      closedAt: null,
+      resolution: null,
+    };
+    await tx.insert(incidents).values(row);
+    await event(tx, actor, p, {
+      type: "incident_reported",
+      reason: timeline.reason,
+      data: { incidentId: id, ...timeline.data },
+    });
+    await d.audit.record(tx, {
+      type: "incident.reported",
+      actor,
+      subject: id,
+      data: { incidentId: id, source: input.source },
+    });
+    return row;
+  }
+
+  return { ...d, load, authorizeAndLoad, event, openIncident };
 }
 
 export type Ctx = ReturnType<typeof makeContext>;

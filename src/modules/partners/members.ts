@@ -74,6 +74,21 @@ export async function parsePublicKey(armored: string, now: Date): Promise<Parsed
 export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle>) {
   const { db, clock, audit } = c;
 
+  /** Live webhook endpoints of these partners with their signing secrets, in one query. */
+  async function deliveryWebhooksOf(partnerIds: string[]) {
+    if (partnerIds.length === 0) return [];
+    const rows = await db
+      .select()
+      .from(webhooks)
+      .where(and(inArray(webhooks.partnerId, partnerIds), isNull(webhooks.disabledAt)));
+    return rows.map((w) => ({
+      id: w.id,
+      partnerId: w.partnerId,
+      url: w.url,
+      secret: c.sealer.open(w.secretSealed, `partner_webhooks.secret:${w.id}`),
+    }));
+  }
+
   return {
     async invite(actor: Actor, id: string, input: { email: string; role: Role; name?: string | undefined }) {
       authorizeAny(actor, "partners:write", "partner:manage");
@@ -159,8 +174,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listMembers(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return c.partnerUsers.listMembers(db, id);
     },
 
@@ -240,8 +254,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listKeys(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       const rows = await db
         .select()
         .from(memberKeys)
@@ -312,8 +325,7 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listWebhooks(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return db
         .select({ id: webhooks.id, url: webhooks.url, createdAt: webhooks.createdAt })
         .from(webhooks)
@@ -354,32 +366,12 @@ export function makeMembers(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     /** For the release engine: live endpoints with their signing secrets (no actor: server-internal). */
-    async deliveryWebhooks(partnerId: string) {
-      const rows = await db
-        .select()
-        .from(webhooks)
-        .where(and(eq(webhooks.partnerId, partnerId), isNull(webhooks.disabledAt)));
-      return rows.map((w) => ({
-        id: w.id,
-        url: w.url,
-        secret: c.sealer.open(w.secretSealed, `partner_webhooks.secret:${w.id}`),
-      }));
+    deliveryWebhooks(partnerId: string) {
+      return deliveryWebhooksOf([partnerId]);
     },
 
     /** deliveryWebhooks of many partners in one query (the first webhook attempts of a wave). */
-    async deliveryWebhooksOf(partnerIds: string[]) {
-      if (partnerIds.length === 0) return [];
-      const rows = await db
-        .select()
-        .from(webhooks)
-        .where(and(inArray(webhooks.partnerId, partnerIds), isNull(webhooks.disabledAt)));
-      return rows.map((w) => ({
-        id: w.id,
-        partnerId: w.partnerId,
-        url: w.url,
-        secret: c.sealer.open(w.secretSealed, `partner_webhooks.secret:${w.id}`),
-      }));
-    },
+    deliveryWebhooksOf,
   };
 }
 

@@ -266,8 +266,7 @@ export function makeProgramme(c: Ctx, life: ReturnType<typeof makePartnerLifecyc
     },
 
     async listSignatures(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return db
         .select()
         .from(ndaSignatures)

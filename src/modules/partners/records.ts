@@ -60,8 +60,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
   return {
     /** `read` yields the upload; it is called only once the caller may add evidence to this partner. */
     async uploadEvidence(actor: Actor, id: string, read: () => Promise<{ filename: string; data: Buffer }>) {
-      authorizeAny(actor, "partners:write", "partner:manage");
-      const p = await c.load(db, actor, id, { staff: "partners:write", own: "partner:manage" });
+      const p = await c.authorizeAndLoad(db, actor, id, { staff: "partners:write", own: "partner:manage" });
       const file = await read();
       if (file.data.length > EVIDENCE_MAX_BYTES)
         throw new AppError(
@@ -106,8 +105,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async listEvidence(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:manage");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:manage" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:manage" });
       return db
         .select({
           id: evidence.id,
@@ -123,8 +121,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
 
     /** The decrypted file; every download is audited. */
     async downloadEvidence(actor: Actor, id: string, evidenceId: string) {
-      authorizeAny(actor, "partners:read", "partner:manage");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:manage" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:manage" });
       const [e] = await db
         .select()
         .from(evidence)
@@ -150,35 +147,23 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
       return db.transaction(async (tx) => {
         const staff = can(actor, "partners:sanction");
         const p = await c.load(tx, actor, id, { staff: "partners:sanction", own: "partner:manage" });
-        const incId = c.ids("incident");
-        const row = {
-          id: incId,
-          partnerId: p.organisationId,
-          source: staff ? "staff" : "self_report",
-          investigationId: null,
-          whatLeaked: input.whatLeaked,
-          toWhom: input.toWhom,
-          leakedAt: input.when,
-          details: input.details ?? "",
-          status: "open" as const,
-          reportedBy: actor.kind === "user" ? actor.userId : null,
-          reportedAt: clock.now(),
-          closedAt: null,
-          resolution: null,
-        };
-        await tx.insert(incidents).values(row);
-        await c.event(tx, actor, p, {
-          type: "incident_reported",
-          reason: `${row.source === "self_report" ? "self-reported leak" : "leak reported by staff"}: ${input.whatLeaked.slice(0, 200)}`,
-          data: { incidentId: incId },
-        });
-        await audit.record(tx, {
-          type: "incident.reported",
+        const source = staff ? "staff" : "self_report";
+        return c.openIncident(
+          tx,
           actor,
-          subject: incId,
-          data: { incidentId: incId, source: row.source },
-        });
-        return row;
+          p,
+          {
+            source,
+            investigationId: null,
+            whatLeaked: input.whatLeaked,
+            toWhom: input.toWhom,
+            leakedAt: input.when,
+            details: input.details ?? "",
+          },
+          {
+            reason: `${source === "self_report" ? "self-reported leak" : "leak reported by staff"}: ${input.whatLeaked.slice(0, 200)}`,
+          },
+        );
       });
     },
 
@@ -187,8 +172,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
      * itself, without staff's resolution note: what staff recorded is their investigation.
      */
     async listIncidents(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       if (can(actor, "partners:read"))
         return db
           .select()
@@ -257,8 +241,7 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     },
 
     async scorecard(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      const p = await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       const now = clock.now();
       const compliance = await life.complianceOf(db, p);
       const [lastSig] = await db

@@ -221,10 +221,8 @@ export type SuspensionRequestStatus = "pending" | "approved" | "rejected";
 export const suspensionRequests = pgTable(
   "partner_suspension_requests",
   {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id")
-      .notNull()
-      .references(() => partners.organisationId),
+    id: textId(),
+    partnerId: ref("partner_id", () => partners.organisationId),
     reason: text("reason").notNull(),
     /** The investigation whose findings led to it, if any. */
     investigationId: text("investigation_id"),

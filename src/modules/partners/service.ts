@@ -423,8 +423,7 @@ export function makePartnerLifecycle(c: Ctx) {
     },
 
     async get(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      const p = await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       const approvals = await db
         .select({ approverId: partnerApprovals.approverId, at: partnerApprovals.at })
         .from(partnerApprovals)
@@ -446,8 +445,7 @@ export function makePartnerLifecycle(c: Ctx) {
      * who on the staff acted (approvers' e-mails).
      */
     async timeline(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       const rows = await db
         .select()
         .from(partnerEvents)
@@ -647,8 +645,7 @@ export function makePartnerLifecycle(c: Ctx) {
     },
 
     async eligibility(actor: Actor, id: string) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      const p = await c.load(db, actor, id, { staff: "partners:read", own: "partner:self" });
+      const p = await c.authorizeAndLoad(db, actor, id, { staff: "partners:read", own: "partner:self" });
       return eligibilityOf(db, p);
     },
 

@@ -7,7 +7,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { authorizeAny, type Ctx } from "./context.ts";
-import { incidents, partners, suspensionRequests } from "./schema.ts";
+import { partners, suspensionRequests } from "./schema.ts";
 
 export type SuspensionRequestRow = typeof suspensionRequests.$inferSelect;
 
@@ -24,35 +24,23 @@ export function makeSuspensions(c: Ctx) {
       authorize(actor, "incidents:manage");
       return db.transaction(async (tx) => {
         const p = await c.load(tx, actor, partnerId, { staff: "incidents:manage" });
-        const id = c.ids("incident");
-        const row = {
-          id,
-          partnerId: p.organisationId,
-          source: "investigation",
-          investigationId: input.investigationId,
-          whatLeaked: input.whatLeaked,
-          toWhom: "unknown: found outside the programme",
-          leakedAt: "before the evidence was found",
-          details: input.details,
-          status: "open" as const,
-          reportedBy: actor.kind === "user" ? actor.userId : null,
-          reportedAt: clock.now(),
-          closedAt: null,
-          resolution: null,
-        };
-        await tx.insert(incidents).values(row);
-        await c.event(tx, actor, p, {
-          type: "incident_reported",
-          reason: `leak found by investigation ${input.investigationId}: ${input.whatLeaked.slice(0, 200)}`,
-          data: { incidentId: id, investigationId: input.investigationId },
-        });
-        await audit.record(tx, {
-          type: "incident.reported",
+        return c.openIncident(
+          tx,
           actor,
-          subject: id,
-          data: { incidentId: id, source: "investigation" },
-        });
-        return row;
+          p,
+          {
+            source: "investigation",
+            investigationId: input.investigationId,
+            whatLeaked: input.whatLeaked,
+            toWhom: "unknown: found outside the programme",
+            leakedAt: "before the evidence was found",
+            details: input.details,
+          },
+          {
+            reason: `leak found by investigation ${input.investigationId}: ${input.whatLeaked.slice(0, 200)}`,
+            data: { investigationId: input.investigationId },
+          },
+        );
       });
     },
 

@@ -76,6 +76,26 @@ export function makeWebhookDelivery(c: ReleaseContext) {
   }
 
   /**
+   * POSTs a message to its endpoint, signed per Standard Webhooks. `error` is null on a 2xx answer;
+   * otherwise it says what went wrong (the HTTP status, or the transport's message, cut to 500).
+   */
+  async function post(
+    endpoint: { url: string; secret: string },
+    m: { id: string; payload: unknown },
+  ): Promise<{ statusCode: number | null; error: string | null }> {
+    const body = JSON.stringify(m.payload);
+    try {
+      const res = await transport(endpoint.url, signedHeaders(endpoint.secret, m.id, wall.now(), body), body);
+      return {
+        statusCode: res.status,
+        error: res.status < 200 || res.status >= 300 ? `answered HTTP ${res.status}` : null,
+      };
+    } catch (e) {
+      return { statusCode: null, error: (e as Error).message.slice(0, 500) };
+    }
+  }
+
+  /**
    * The first attempt of each of these messages (those still pending and never tried): signed and
    * POSTed at once, then every attempt logged and every message updated in one transaction. A message
    * whose endpoint is gone or whose retry window is over takes the one-by-one path (it fails, is
@@ -109,20 +129,7 @@ export function makeWebhookDelivery(c: ReleaseContext) {
           return null;
         }
         const started = Date.now();
-        const body = JSON.stringify(m.payload);
-        let statusCode: number | null = null;
-        let error: string | null = null;
-        try {
-          const res = await transport(
-            endpoint.url,
-            signedHeaders(endpoint.secret, m.id, wall.now(), body),
-            body,
-          );
-          statusCode = res.status;
-          if (res.status < 200 || res.status >= 300) error = `answered HTTP ${res.status}`;
-        } catch (e) {
-          error = (e as Error).message.slice(0, 500);
-        }
+        const { statusCode, error } = await post(endpoint, m);
         return { id: m.id, statusCode, error, durationMs: Date.now() - started };
       }),
     );
@@ -181,24 +188,9 @@ export function makeWebhookDelivery(c: ReleaseContext) {
     const endpoint = (await d.partners.deliveryWebhooks(m.partnerId)).find((e) => e.id === m.endpointId);
     const attempt = m.attempts + 1;
     const started = Date.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    if (!endpoint) {
-      error = "the endpoint was deleted";
-    } else {
-      const body = JSON.stringify(m.payload);
-      try {
-        const res = await transport(
-          endpoint.url,
-          signedHeaders(endpoint.secret, m.id, wall.now(), body),
-          body,
-        );
-        statusCode = res.status;
-        if (res.status < 200 || res.status >= 300) error = `answered HTTP ${res.status}`;
-      } catch (e) {
-        error = (e as Error).message.slice(0, 500);
-      }
-    }
+    const { statusCode, error } = endpoint
+      ? await post(endpoint, m)
+      : { statusCode: null, error: "the endpoint was deleted" };
     const now = clock.now();
     const expired = now.getTime() - m.createdAt.getTime() >= WEBHOOK_RETRY_WINDOW_MS || !endpoint;
     const status = error === null ? "succeeded" : expired ? "failed" : "pending";
