@@ -76,6 +76,15 @@ describe("author proposals", () => {
       for (let k = 1; k < ps.length; k++) expect(ps[k]?.start).toBeGreaterThanOrEqual(ps[k - 1]?.end ?? 0);
   });
 
+  it("stays bounded on a long text full of candidates: at most 60 proposals, none on an overlong line", () => {
+    const sentence = "We identified the flaw in a specific module of the console. ";
+    const many = `${sentence.repeat(300).trim()}\n\n${Array.from({ length: 300 }, () => sentence.trim()).join("\n\n")}`;
+    const ps = proposeAlternatives(many);
+    expect(ps.length).toBe(60);
+    const longLineEnd = many.indexOf("\n");
+    expect(ps.every((p) => p.start > longLineEnd)).toBe(true);
+  });
+
   it("answers nothing for empty or unplannable text instead of throwing", () => {
     expect(proposeAlternatives("   ")).toEqual([]);
     expect(proposeAlternatives("attacker\u0000")).toEqual([]);

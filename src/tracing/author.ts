@@ -92,6 +92,9 @@ export type AuthorProposal = {
 };
 
 const MAX_PROPOSALS = 60;
+/** Planning a line twice per candidate is the cost: at most this many candidates, on lines this long. */
+const MAX_CHECKED = 240;
+const MAX_LINE = 4_000;
 
 /** Where a wording may be proposed: prose the planner leaves free (no code, name, URL or existing point). */
 function freeRanges(markdown: string): { text: string; free: (start: number, end: number) => boolean } {
@@ -137,6 +140,11 @@ function gains(
   }
 }
 
+function lineLength(text: string, start: number, end: number): number {
+  const stop = text.indexOf("\n", end);
+  return (stop === -1 ? text.length : stop) - (text.lastIndexOf("\n", start - 1) + 1);
+}
+
 function sentenceAround(text: string, start: number, end: number): string {
   const line = { from: text.lastIndexOf("\n", start - 1) + 1, to: text.indexOf("\n", end) };
   if (line.to === -1) line.to = text.length;
@@ -149,8 +157,9 @@ function sentenceAround(text: string, start: number, end: number): string {
 }
 
 /**
- * Wordings of one markdown text an author could accept as alternatives, first to last, at most 60.
- * Empty when the text cannot be planned (empty, too large).
+ * Wordings of one markdown text an author could accept as alternatives, first to last, at most 60
+ * (of at most 240 candidates checked; lines over 4,000 characters are not proposed in). Empty when
+ * the text cannot be planned (empty, too large).
  * @example proposeAlternatives("An attacker could exploit this.")[0]?.markup // "{{attacker|adversary}}"
  */
 export function proposeAlternatives(markdown: string): AuthorProposal[] {
@@ -166,6 +175,7 @@ export function proposeAlternatives(markdown: string): AuthorProposal[] {
   const out: AuthorProposal[] = [];
   const taken = new Uint8Array(text.length);
   const lines = new Map<number, number>();
+  let checked = 0;
   for (const g of REVIEW_GROUPS) {
     for (const [from, to] of [g.wordings, [g.wordings[1], g.wordings[0]] as const]) {
       const re = new RegExp(`(?<![\\p{L}\\p{N}_-])${from.replace(/ /g, "[ ]")}(?![\\p{L}\\p{N}_-])`, "gu");
@@ -173,6 +183,9 @@ export function proposeAlternatives(markdown: string): AuthorProposal[] {
         const start = m.index ?? 0;
         const end = start + m[0].length;
         if (!free(start, end) || taken.subarray(start, end).some((v) => v === 1)) continue;
+        if (out.length >= MAX_PROPOSALS || checked >= MAX_CHECKED) break;
+        if (lineLength(text, start, end) > MAX_LINE) continue;
+        checked++;
         const markup = `{{${m[0]}|${to}}}`;
         if (!gains(text, start, end, markup, lines)) continue;
         taken.fill(1, start, end);
@@ -188,7 +201,7 @@ export function proposeAlternatives(markdown: string): AuthorProposal[] {
       }
     }
   }
-  return out.sort((a, b) => a.start - b.start).slice(0, MAX_PROPOSALS);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /**
