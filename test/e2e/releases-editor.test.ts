@@ -162,7 +162,10 @@ describe("plan editor: extra waves and exclusions", () => {
       await page.getByRole("option", { name: "Proof of concept" }).click();
       await page.keyboard.press("Escape");
       // The refusal is said in the preview's alert and on the Content field at fault.
-      await page.getByText(/may not receive poc/).first().waitFor();
+      await page
+        .getByText(/may not receive poc/)
+        .first()
+        .waitFor();
       const content = page.getByRole("combobox", { name: "Content" });
       await expect.poll(() => content.getAttribute("aria-invalid")).toBe("true");
       await page.getByRole("button", { name: "Remove extra wave 1" }).waitFor();

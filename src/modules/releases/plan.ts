@@ -80,7 +80,10 @@ export function derivePlan(
   const problem = (message: string, path?: string) => problems.push(path ? { message, path } : { message });
   const T0 = req.publicAt.getTime();
   if (T0 <= now.getTime())
-    problem(`publicAt ${req.publicAt.toISOString()} is not in the future (now ${now.toISOString()})`, "/publicAt");
+    problem(
+      `publicAt ${req.publicAt.toISOString()} is not in the future (now ${now.toISOString()})`,
+      "/publicAt",
+    );
   const byId = new Map(partners.map((p) => [p.id, p]));
   const unknown = [
     ...req.exclude.map((e) => e.partnerId),
@@ -116,13 +119,16 @@ export function derivePlan(
 
   req.extraWaves.forEach((w, i) => {
     const at = w.at.getTime();
-    if (at > T0) problem(`extraWaves[${i}].at ${w.at.toISOString()} is after publicAt`, `/extraWaves/${i}/at`);
+    if (at > T0)
+      problem(`extraWaves[${i}].at ${w.at.toISOString()} is after publicAt`, `/extraWaves/${i}/at`);
     if (at <= now.getTime())
       problem(`extraWaves[${i}].at ${w.at.toISOString()} is in the past`, `/extraWaves/${i}/at`);
-    if (w.partnerIds.length === 0) problem(`extraWaves[${i}] names no partner`, `/extraWaves/${i}/partnerIds`);
+    if (w.partnerIds.length === 0)
+      problem(`extraWaves[${i}] names no partner`, `/extraWaves/${i}/partnerIds`);
     if (w.content) {
       const bad = w.content.filter((c) => !(SECTIONS as readonly string[]).includes(c));
-      if (bad.length) problem(`extraWaves[${i}].content: unknown sections ${bad.join(", ")}`, `/extraWaves/${i}/content`);
+      if (bad.length)
+        problem(`extraWaves[${i}].content: unknown sections ${bad.join(", ")}`, `/extraWaves/${i}/content`);
     }
     for (const id of w.partnerIds) {
       const p = byId.get(id);
