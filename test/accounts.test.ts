@@ -13,7 +13,8 @@ describe.each(engines)("accounts on %s", (engine) => {
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
     t.app.inject({ method: "POST", url, payload: payload as object, headers });
-  const auditTypes = async () => (await t.database.db.select().from(auditLog)).map((r) => r.type);
+  const auditTypes = async () =>
+    (await t.database.db.select().from(auditLog).orderBy(auditLog.seq)).map((r) => r.type);
 
   it("logs in with a password, sets a strict HttpOnly cookie, and /api/me answers", async () => {
     const admin = await t.user("admin");

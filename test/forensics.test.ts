@@ -189,7 +189,9 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const [row] = await db.db.select().from(investigationEvidence);
     expect(row?.textSealed).not.toContain("Gateway");
     // Reading is audited.
-    const types = (await db.db.select().from(auditLog)).filter((e) => e.subject === id).map((e) => e.type);
+    const types = (await db.db.select().from(auditLog).orderBy(auditLog.seq))
+      .filter((e) => e.subject === id)
+      .map((e) => e.type);
     expect(types).toEqual(["investigation.opened", "investigation.evidence_added", "investigation.viewed"]);
   });
 
@@ -246,7 +248,9 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     const one = await req("GET", `/api/investigations/${id}/evidence/${got.evidence[0].id}`, inv());
     expect(one.statusCode).toBe(200);
     expect(one.json().text.length).toBeGreaterThan(100);
-    const types = (await db.db.select().from(auditLog)).filter((e) => e.subject === id).map((e) => e.type);
+    const types = (await db.db.select().from(auditLog).orderBy(auditLog.seq))
+      .filter((e) => e.subject === id)
+      .map((e) => e.type);
     expect(types).toContain("investigation.evidence_read");
   });
 
@@ -459,7 +463,10 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/partnerId: partner org_\w+ does not exist/);
-    const types = (await db.db.select().from(auditLog)).map((e) => ({ type: e.type, subject: e.subject }));
+    const types = (await db.db.select().from(auditLog).orderBy(auditLog.seq)).map((e) => ({
+      type: e.type,
+      subject: e.subject,
+    }));
     const mine = types.filter((e) => e.subject === id).map((e) => e.type);
     expect(mine.filter((t) => t !== "investigation.viewed")).toEqual([
       "investigation.opened",

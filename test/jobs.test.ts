@@ -93,7 +93,7 @@ describe.each(engines)("jobs on %s", (engine) => {
     await jobs.send(EXPIRE_CREDENTIALS);
     await until(async () => (await mine()).sessions === 0);
     expect(await mine()).toEqual({ sessions: 0, tokens: 0 });
-    const types = (await t.database.db.select().from(auditLog)).map((r) => r.type);
+    const types = (await t.database.db.select().from(auditLog).orderBy(auditLog.seq)).map((r) => r.type);
     expect(types).toContain("credentials.expired");
   });
 });

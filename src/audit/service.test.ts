@@ -123,6 +123,33 @@ describe.each(engines)("audit chain on %s", (engine) => {
     expect(v.broken?.reason).toMatch(/does not follow/);
   });
 
+  it("detects entries written beyond the head, outside the chain", async () => {
+    await freshChain(3);
+    const [last] = await database.db.select().from(auditLog).where(eq(auditLog.seq, 3));
+    if (!last) throw new Error("no entry #3");
+    await database.db
+      .insert(auditLog)
+      .values({ ...last, id: "aud_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", seq: 4, prevHash: last.hash });
+    const v = await audit.verifyChain();
+    expect(v.ok).toBe(false);
+    expect(v.broken?.reason).toMatch(/1 entries lie beyond the head \(#3\)/);
+  });
+
+  it("verifies up to the head it read while another writer appends", async () => {
+    await freshChain(4);
+    const appending = Array.from({ length: 40 }, (_, i) =>
+      audit.record(database.db, {
+        type: "token.revoked",
+        actor,
+        subject: `tok_x${i}`,
+        data: { tokenId: `tok_x${i}` },
+      }),
+    );
+    const [v] = await Promise.all([audit.verifyChain(2), ...appending]);
+    expect(v?.ok, JSON.stringify(v?.broken)).toBe(true);
+    expect((await audit.verifyChain()).entries).toBe(44);
+  });
+
   it("detects entries cut off the end", async () => {
     await freshChain(6);
     await database.db.delete(auditLog).where(eq(auditLog.seq, 6));
