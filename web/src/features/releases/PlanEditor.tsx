@@ -6,7 +6,6 @@ import { useForm } from "@mantine/form";
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { SECTIONS } from "../../../../src/contract/enums.ts";
-import { ApiError } from "../../app/api.ts";
 import { useApi, useCan, useCurrentUser } from "../../app/auth.tsx";
 import { isOneOf } from "../../app/choices.ts";
 import { ErrorAlert, PageHeader } from "../../app/components.tsx";
@@ -16,43 +15,17 @@ import { useApiMutation } from "../../app/useApiMutation.ts";
 import { LiveWaveView } from "./LiveWaveView.tsx";
 import { PlanCapacity } from "./PlanCapacity.tsx";
 import {
-  type ExclusionDraft,
-  type ExtraWaveDraft,
   extrasBody,
   isoToLocalInput,
   newKey,
   PlanExtras,
+  type PlanValues,
+  planFieldErrors,
 } from "./PlanExtras.tsx";
 import { PlanModals } from "./PlanModals.tsx";
 import { CappedList, StateBadge, WaveTimeline } from "./PlanParts.tsx";
 import { type PlanAct, PlanStatus } from "./PlanStatus.tsx";
 import { type Preview, usePartnerNames } from "./plan.ts";
-
-/** What the planner edits: T0, the extra waves and the exclusions (drafts, sent by extrasBody). */
-type PlanValues = { publicAt: string; extraWaves: ExtraWaveDraft[]; exclusions: ExclusionDraft[] };
-
-/**
- * A refused preview or save on the fields at fault. The server points into the body it got, where
- * only complete extra waves are sent: its n-th wave is the form's n-th complete row.
- */
-export function planFieldErrors(e: unknown, waves: readonly ExtraWaveDraft[]): Record<string, string> {
-  if (!(e instanceof ApiError)) return {};
-  const sent = waves.flatMap((w, row) => (extrasBody([w], []).extraWaves ? [row] : []));
-  const out: Record<string, string> = {};
-  for (const issue of e.issues) {
-    const wave = /^\/extraWaves\/(\d+)\/(at|partnerIds|content)$/.exec(issue.path);
-    const row = wave ? sent[Number(wave[1])] : undefined;
-    const field = wave
-      ? row === undefined
-        ? undefined
-        : `extraWaves.${row}.${wave[2]}`
-      : issue.path === "/publicAt"
-        ? "publicAt"
-        : undefined;
-    if (field && !out[field]) out[field] = issue.message;
-  }
-  return out;
-}
 
 export function PlanEditor() {
   const { advisoryId = "" } = useParams();

@@ -20,6 +20,7 @@ import { IconPlus, IconTrash } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { SECTIONS, type Section } from "../../../../src/contract/enums.ts";
 import type { Output } from "../../../../src/contract/index.ts";
+import { ApiError } from "../../app/api.ts";
 import { isOneOf } from "../../app/choices.ts";
 import { formatUtc, localInputToIso } from "../../app/format.ts";
 
@@ -72,6 +73,32 @@ export function extrasBody(waves: ExtraWaveDraft[], exclusions: ExclusionDraft[]
     ...(extraWaves.length ? { extraWaves } : {}),
     ...(exclude.length ? { exclude } : {}),
   };
+}
+
+/** What the planner edits: T0, the extra waves and the exclusions (drafts, sent by extrasBody). */
+export type PlanValues = { publicAt: string; extraWaves: ExtraWaveDraft[]; exclusions: ExclusionDraft[] };
+
+/**
+ * A refused preview or save on the fields at fault. The server points into the body it got, where
+ * only complete extra waves are sent: its n-th wave is the form's n-th complete row.
+ */
+export function planFieldErrors(e: unknown, waves: readonly ExtraWaveDraft[]): Record<string, string> {
+  if (!(e instanceof ApiError)) return {};
+  const sent = waves.flatMap((w, row) => (extrasBody([w], []).extraWaves ? [row] : []));
+  const out: Record<string, string> = {};
+  for (const issue of e.issues) {
+    const wave = /^\/extraWaves\/(\d+)\/(at|partnerIds|content)$/.exec(issue.path);
+    const row = wave ? sent[Number(wave[1])] : undefined;
+    const field = wave
+      ? row === undefined
+        ? undefined
+        : `extraWaves.${row}.${wave[2]}`
+      : issue.path === "/publicAt"
+        ? "publicAt"
+        : undefined;
+    if (field && !out[field]) out[field] = issue.message;
+  }
+  return out;
 }
 
 let nextKey = 1;
