@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
 import { systemActor } from "../src/authz/authorize.ts";
 import { allCommands } from "../src/cli/index.ts";
 import { loadConfig } from "../src/config.ts";
@@ -12,7 +13,7 @@ import { makeSealer } from "../src/platform/crypto.ts";
 import { loadMasterKey, openRuntime } from "../src/runtime.ts";
 import { stripFormat } from "../src/tracing/attacks/index.ts";
 import { deliverTraced, fakeId, type TracedRecipient } from "./forensics-fixture.ts";
-import { fakeIo } from "./harness.ts";
+import { fakeIo, PASSWORD } from "./harness.ts";
 
 registerCommands(allCommands);
 
@@ -68,6 +69,54 @@ describe("forewarn investigate", () => {
     const out = JSON.parse(j.text());
     expect(out.id).toMatch(/^ivg_/);
     expect(out.findings.accused.map((a: { recipientId: string }) => a.recipientId)).toEqual([leaker.id]);
+  }, 120_000);
+
+  it("works the same against a running server with an investigator's API token", async () => {
+    const rt = await openRuntime(loadConfig({ FOREWARN_DATA_DIR: dir }));
+    const app = await buildApp({
+      services: rt.services,
+      database: rt.database.kind,
+      version: "test",
+      logLevel: "silent",
+    });
+    try {
+      const url = await app.listen({ host: "127.0.0.1", port: 0 });
+      const email = "ines.investigator@example.org";
+      await rt.services.accounts.createUser(systemActor("test"), {
+        email,
+        name: "Ines",
+        role: "investigator",
+        password: PASSWORD,
+      });
+      const login = await app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email, password: PASSWORD },
+      });
+      const cookie = login.cookies.find((c) => c.name === "fw_session");
+      const made = await app.inject({
+        method: "POST",
+        url: "/api/tokens",
+        headers: { cookie: `fw_session=${cookie?.value}`, "x-csrf-token": login.json().csrfToken },
+        payload: { name: "cli" },
+      });
+      const token = made.json().token as string;
+      const r = fakeIo();
+      expect(
+        await runCli(["investigate", "--evidence", leak, "--url", url, "--token", token, "--json"], r.io),
+      ).toBe(0);
+      const out = JSON.parse(r.text());
+      expect(out.findings.advisoryIds).toEqual([advisoryId]);
+      expect(out.findings.accused.map((a: { recipientId: string }) => a.recipientId)).toEqual([leaker.id]);
+      const refused = fakeIo();
+      expect(
+        await runCli(["investigate", "--evidence", leak, "--url", url, "--token", "fw_wrong"], refused.io),
+      ).toBe(1);
+      expect(refused.errors()).toMatch(/401/);
+    } finally {
+      await app.close();
+      await rt.close();
+    }
   }, 120_000);
 
   it("refuses bad usage with exit 2", async () => {
