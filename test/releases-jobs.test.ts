@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "../src/authz/actions.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { jobDefinitions } from "../src/jobs.ts";
+import { releaseMails } from "../src/modules/releases/email-schema.ts";
 import { releaseDeliveries, releaseWaves, releaseWebhookMessages } from "../src/modules/releases/schema.ts";
 import { httpTransport, standardSecret } from "../src/modules/releases/webhooks.ts";
 import { systemClock } from "../src/platform/clock.ts";
@@ -140,7 +141,7 @@ describe.each(engines)("release jobs on %s", (engine: DbKind) => {
       partner[key] = partnerId;
     }
     jobs = await startJobs(db, jobDefinitions(s), { pollingIntervalSeconds: 0.5 });
-    s.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    s.jobQueue.connect(jobs.queue);
   });
   afterAll(async () => {
     await jobs.stop();
@@ -195,5 +196,13 @@ describe.each(engines)("release jobs on %s", (engine: DbKind) => {
     expect(event.type).toBe("advisory.released");
     const [m] = await db.db.select().from(releaseWebhookMessages);
     expect(m).toMatchObject({ status: "succeeded", attempts: 1 });
+    // Each member's mail was owed with its copy and its job, queued with the batch's in one
+    // statement, ran: no mail is left pending.
+    const members = rows.filter((r) => r.recipientKind === "user").map((r) => r.id);
+    expect(members.length).toBeGreaterThan(0);
+    await until(async () => {
+      const mails = (await db.db.select().from(releaseMails)).filter((x) => members.includes(x.deliveryId));
+      return mails.length === members.length && mails.every((x) => x.status !== "pending");
+    });
   });
 });

@@ -94,7 +94,7 @@ export const demoCommand: Command = {
       } as Actor;
     };
     const jobs = await startJobs(database, jobDefinitions(s), { pollingIntervalSeconds: 0.5 });
-    s.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    s.jobQueue.connect(jobs.queue);
     try {
       io.out(
         `Clock: ${days} days in ${minutes} min (x${Math.round(rate)}). Setting up partners and an advisory ...`,

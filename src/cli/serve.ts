@@ -156,7 +156,7 @@ export const serveCommand: Command = {
       onError: (e) => app.log.error({ err: e }, "job queue error"),
       health: jobHealth,
     });
-    rt.services.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    rt.services.jobQueue.connect(jobs.queue);
     let dns: CanaryDnsServer | null = null;
     if (config.FOREWARN_CANARY_DNS && config.FOREWARN_CANARY_DOMAIN && config.FOREWARN_CANARY_ANSWER) {
       const canaries = rt.services.canaries;

@@ -2,7 +2,7 @@
 // organisation created by a public application, users invited without a password (they choose one
 // through a single-use link), and members listed or disabled. Callers authorize the partner-level
 // action; these check the narrower rule they own (partner roles only, in a partner organisation).
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Audit } from "../../audit/service.ts";
 import { PARTNER_ROLES, type Role } from "../../authz/actions.ts";
 import { type Actor, can } from "../../authz/authorize.ts";
@@ -15,6 +15,19 @@ import { organisations, users } from "./schema.ts";
 
 /** Stored instead of a hash until the invite is accepted: argon2 cannot verify it, so no login. */
 export const INVITED_PASSWORD_HASH = "!invited";
+
+/** A member of an organisation as the partners service lists them. */
+function member(u: typeof users.$inferSelect) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    invited: u.passwordHash === INVITED_PASSWORD_HASH,
+    disabled: u.disabledAt !== null,
+    createdAt: u.createdAt,
+  };
+}
 
 type Deps = { clock: Clock; ids: IdGen; audit: Pick<Audit, "record">; passwords: PasswordHasher };
 
@@ -132,15 +145,25 @@ export function makePartnerUsers(d: Deps) {
         .from(users)
         .where(eq(users.organisationId, organisationId))
         .orderBy(asc(users.createdAt));
-      return rows.map((u) => ({
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        invited: u.passwordHash === INVITED_PASSWORD_HASH,
-        disabled: u.disabledAt !== null,
-        createdAt: u.createdAt,
-      }));
+      return rows.map(member);
+    },
+
+    /** The members of many organisations in one query, each organisation's oldest first. */
+    async listMembersOf(tx: DbOrTx, organisationIds: readonly string[]) {
+      const out = new Map<string, ReturnType<typeof member>[]>();
+      if (organisationIds.length === 0) return out;
+      const rows = await tx
+        .select()
+        .from(users)
+        .where(inArray(users.organisationId, [...new Set(organisationIds)]))
+        .orderBy(asc(users.createdAt), asc(users.id));
+      for (const u of rows) {
+        if (!u.organisationId) continue;
+        const list = out.get(u.organisationId) ?? [];
+        list.push(member(u));
+        out.set(u.organisationId, list);
+      }
+      return out;
     },
 
     /** A member of the organisation who was invited and never chose a password, by email. */

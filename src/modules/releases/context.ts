@@ -65,6 +65,7 @@ export type ReleaseDeps = {
     | "eligibility"
     | "eligibilityMany"
     | "listMembers"
+    | "membersOf"
     | "deliveryWebhooks"
     | "deliveryWebhooksOf"
     | "deleteWebhook"
@@ -170,6 +171,10 @@ export { checkCompression, checkTimeZone, ENGINE, PUBLIC_SECTIONS, withEditor };
 
 /** A partner member as the partners service lists them. */
 export type Member = { id: string; role: string; disabled: boolean };
+
+/** Members who receive their own copy: admins and analysts whose account is not disabled. */
+export const receivesCopies = (m: Member) =>
+  !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst");
 
 export function makeReleaseContext(d: ReleaseDeps) {
   const { db, clock, audit } = d;
@@ -413,6 +418,17 @@ export function makeReleaseContext(d: ReleaseDeps) {
     return JSON.parse(d.sealer.open(row.copySealed, `release_deliveries.copy:${row.id}`)) as Copy;
   }
 
+  /** The partner's latest acknowledgement of each of these advisories, in one query. */
+  async function latestAcks(partnerId: string, advisoryIds: readonly string[]) {
+    if (advisoryIds.length === 0) return new Map<string, typeof releaseAcks.$inferSelect>();
+    const rows = await db
+      .selectDistinctOn([releaseAcks.advisoryId])
+      .from(releaseAcks)
+      .where(and(eq(releaseAcks.partnerId, partnerId), inArray(releaseAcks.advisoryId, [...advisoryIds])))
+      .orderBy(releaseAcks.advisoryId, desc(releaseAcks.createdAt), desc(releaseAcks.id));
+    return new Map(rows.map((a) => [a.advisoryId, a]));
+  }
+
   async function latestAck(advisoryId: string, partnerId: string) {
     const [a] = await db
       .select()
@@ -529,6 +545,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
     deliveryFor,
     openCopy,
     latestAck,
+    latestAcks,
     copyRead,
   };
 }

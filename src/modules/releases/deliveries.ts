@@ -115,17 +115,21 @@ export function makeDeliveries(c: ReleaseContext) {
             },
           })),
       );
-      const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
-      for (const { id, recipient, endpoints } of prepared) {
-        if (!inserted.has(id)) continue;
-        // A member's mail is owed with its delivery; the mail job is sent after the commit (email.ts).
-        if (recipient.kind === "user")
-          await email.owe(tx, {
+      // A member's mail is owed with its delivery; the mail jobs are sent after the commit (email.ts).
+      await email.owe(
+        tx,
+        prepared
+          .filter(({ id, recipient }) => inserted.has(id) && recipient.kind === "user")
+          .map(({ id, recipient }) => ({
             deliveryId: id,
             advisoryId: plan.advisoryId,
             partnerId: recipient.partnerId,
             userId: recipient.id,
-          });
+          })),
+      );
+      const messages: (typeof releaseWebhookMessages.$inferInsert)[] = [];
+      for (const { id, recipient, endpoints } of prepared) {
+        if (!inserted.has(id)) continue;
         const mine: string[] = [];
         if (recipient.kind === "organisation")
           for (const ep of endpoints) {

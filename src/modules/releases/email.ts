@@ -66,23 +66,32 @@ export function makeReleaseEmail(d: ReleaseMailDeps) {
   })();
   const messageIdOf = (deliveryId: string) => `<${deliveryId}.release@${host}>`;
 
-  /** In the delivery's own transaction: this member's mail is owed. */
+  /** In the deliveries' own transaction: these members' mails are owed (one insert for a batch). */
   async function owe(
     tx: DbOrTx,
-    m: { deliveryId: string; advisoryId: string; partnerId: string; userId: string },
+    mails: { deliveryId: string; advisoryId: string; partnerId: string; userId: string }[],
   ) {
+    if (mails.length === 0) return;
+    const createdAt = clock.now();
     await tx
       .insert(releaseMails)
-      .values({ ...m, status: "pending", createdAt: clock.now() })
+      .values(mails.map((m) => ({ ...m, status: "pending" as const, createdAt })))
       .onConflictDoNothing();
   }
 
-  /** After the commit: one job per owed mail (a lost one is found again by the sweep). */
+  /**
+   * After the commit: one job per owed mail, queued in one statement where the queue can (a lost one
+   * is found again by the sweep).
+   */
   async function enqueue(deliveryIds: string[]) {
     const q = d.queue();
-    if (!q) return;
-    for (const id of deliveryIds)
-      await q.send(SEND_MAIL, { deliveryId: id }, { ...MAIL_RETRY, singletonKey: `mail:${id}` });
+    if (!q || deliveryIds.length === 0) return;
+    const jobs = deliveryIds.map((id) => ({
+      data: { deliveryId: id },
+      options: { ...MAIL_RETRY, singletonKey: `mail:${id}` },
+    }));
+    if (q.sendMany) await q.sendMany(SEND_MAIL, jobs);
+    else for (const j of jobs) await q.send(SEND_MAIL, j.data, j.options);
   }
 
   function compose(copy: Copy, to: string) {

@@ -6,7 +6,7 @@
 // only after every recipient has a row or a recorded withholding, so a crash at any line is repaired
 // by running the same wave again (the next job attempt or the sweep): done recipients are skipped.
 
-import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { actorRef } from "../../authz/authorize.ts";
 import { SECTIONS } from "../../contract/enums.ts";
 import { AlreadyPublicError } from "../advisories/index.ts";
@@ -18,11 +18,13 @@ import {
   PUBLIC_SECTIONS,
   PUBLISH,
   type ReleaseContext,
+  receivesCopies,
 } from "./context.ts";
 import { type DeliveryItem, makeDeliveries } from "./deliveries.ts";
 import { fireWavePayload, jobPayload, publishPayload, SEND_WEBHOOK, webhookPayload } from "./jobs.ts";
 import type { Recipient } from "./render.ts";
 import {
+  releaseAcks,
   releaseDeliveries,
   releaseExclusions,
   releasePlans,
@@ -34,7 +36,7 @@ import type { WebhookDelivery } from "./webhook-delivery.ts";
 
 export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   const { d, db, clock, audit } = c;
-  const { renderSource, secondsUntil, latestAck } = c;
+  const { renderSource, secondsUntil } = c;
   const { webhookSender, sendWebhook } = webhooks;
   const { deliverBatch, deliverOne } = makeDeliveries(c);
 
@@ -65,12 +67,12 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     );
   }
 
-  async function recipientsOf(partnerId: string, partnerName: string): Promise<Recipient[]> {
-    const members = (await d.partners.listMembers(ENGINE, partnerId)) as Member[];
+  /** The partner and its members who receive copies (admins and analysts not disabled). */
+  function recipientsOf(partnerId: string, partnerName: string, members: readonly Member[]): Recipient[] {
     return [
       { kind: "organisation", id: partnerId, partnerId, partnerName },
       ...members
-        .filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"))
+        .filter(receivesCopies)
         .map((m) => ({ kind: "user" as const, id: m.id, partnerId, partnerName })),
     ];
   }
@@ -149,14 +151,17 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       // statement at a time; without this a big wave holds it to the end).
       await new Promise((r) => setImmediate(r));
     };
-    // Webhook endpoints are read for 100 partners at a time, ahead of reaching them (one query, not
-    // one per partner; a wave of 20,000 partners would otherwise make 20,000 of them).
+    // Members and webhook endpoints are read for 100 partners at a time, ahead of reaching them (one
+    // query each, not one per partner; a wave of 20,000 partners would otherwise make 40,000 of them).
     type Endpoints = DeliveryItem["endpoints"];
     let endpointsAhead = new Map<string, Endpoints>();
+    let membersAhead = new Map<string, Member[]>();
     for (const [i, partnerId] of wave.partnerIds.entries()) {
       if (i % ENDPOINTS_AHEAD === 0) {
         endpointsAhead = new Map();
-        const next = wave.partnerIds.slice(i, i + ENDPOINTS_AHEAD).filter((id) => !reached.has(id));
+        const chunk = wave.partnerIds.slice(i, i + ENDPOINTS_AHEAD);
+        membersAhead = await d.partners.membersOf(ENGINE, chunk);
+        const next = chunk.filter((id) => !reached.has(id));
         for (const e of await d.partners.deliveryWebhooksOf(next))
           endpointsAhead.set(e.partnerId, [
             ...(endpointsAhead.get(e.partnerId) ?? []),
@@ -213,7 +218,11 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
         sections = already;
       }
       const endpoints = already ? [] : (endpointsAhead.get(partnerId) ?? []);
-      for (const r of await recipientsOf(partnerId, names.get(partnerId) ?? partnerId))
+      for (const r of recipientsOf(
+        partnerId,
+        names.get(partnerId) ?? partnerId,
+        membersAhead.get(partnerId) ?? [],
+      ))
         batch.push({ recipient: r, sections, endpoints });
       if (batch.length >= BATCH) await flush();
     }
@@ -367,49 +376,76 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     return { waves, published, webhooks: unsent.length, reminders };
   }
 
-  /** Before T0, each partner that has had its copy for 12 hours without acknowledging is reminded once. */
+  /**
+   * Before T0, each partner that has had its copy for 12 hours without acknowledging is reminded once
+   * (its admins and analysts then). Per armed plan one query finds the partners due (not acknowledged,
+   * not reminded) and one the members of 1,000 of them; a partner reminded is marked on its delivery
+   * in the transaction that queues the mails, so later sweeps skip it without reading it again.
+   */
   async function remindAcks(now: Date) {
     const plans = await db.select().from(releasePlans).where(eq(releasePlans.state, "armed"));
     let reminded = 0;
     for (const plan of plans) {
       if (plan.publicAt.getTime() <= now.getTime()) continue;
       const due = await db
-        .select()
+        .select({ id: releaseDeliveries.id, partnerId: releaseDeliveries.partnerId })
         .from(releaseDeliveries)
         .where(
           and(
             eq(releaseDeliveries.planId, plan.id),
             eq(releaseDeliveries.recipientKind, "organisation"),
             lte(releaseDeliveries.deliveredAt, new Date(now.getTime() - ACK_REMINDER_AFTER_MS)),
+            isNull(releaseDeliveries.ackRemindedAt),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(releaseAcks)
+                .where(
+                  and(
+                    eq(releaseAcks.advisoryId, plan.advisoryId),
+                    eq(releaseAcks.partnerId, releaseDeliveries.partnerId),
+                  ),
+                ),
+            ),
           ),
         );
-      for (const dl of due) {
-        if (await latestAck(plan.advisoryId, dl.partnerId)) continue;
-        const people = (
-          (await d.partners.listMembers(ENGINE, dl.partnerId)) as (Member & { email: string })[]
-        ).filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"));
-        await db.transaction(async (tx) => {
-          const to: string[] = [];
-          for (const m of people) {
-            const sent = await d.mailer.send(tx, {
-              to: m.email,
-              kind: "ack_reminder",
-              dedupeKey: `ack-reminder:${dl.id}:${m.id}`,
-              subject: "Please acknowledge an early-alert advisory before its public release",
-              body: `Your organisation received an embargoed advisory that has not been acknowledged yet. It becomes public at ${plan.publicAt.toISOString()}. Mark it received, protection in progress or shipped in the partner portal: ${d.publicUrl.replace(/\/+$/, "")}/releases/${plan.advisoryId}`,
-            });
-            if (sent) to.push(m.email);
-          }
-          if (to.length) {
-            reminded++;
-            await audit.record(tx, {
-              type: "release.ack_reminded",
-              actor: ENGINE,
-              subject: plan.advisoryId,
-              data: { deliveryId: dl.id, to },
-            });
-          }
-        });
+      for (let i = 0; i < due.length; i += 1000) {
+        const chunk = due.slice(i, i + 1000);
+        const members = await d.partners.membersOf(
+          ENGINE,
+          chunk.map((dl) => dl.partnerId),
+        );
+        for (const dl of chunk) {
+          const people = (members.get(dl.partnerId) ?? []).filter(receivesCopies);
+          await db.transaction(async (tx) => {
+            const marked = await tx
+              .update(releaseDeliveries)
+              .set({ ackRemindedAt: now })
+              .where(and(eq(releaseDeliveries.id, dl.id), isNull(releaseDeliveries.ackRemindedAt)))
+              .returning({ id: releaseDeliveries.id });
+            if (marked.length === 0) return; // another server reminded it meanwhile
+            const to: string[] = [];
+            for (const m of people) {
+              const sent = await d.mailer.send(tx, {
+                to: m.email,
+                kind: "ack_reminder",
+                dedupeKey: `ack-reminder:${dl.id}:${m.id}`,
+                subject: "Please acknowledge an early-alert advisory before its public release",
+                body: `Your organisation received an embargoed advisory that has not been acknowledged yet. It becomes public at ${plan.publicAt.toISOString()}. Mark it received, protection in progress or shipped in the partner portal: ${d.publicUrl.replace(/\/+$/, "")}/releases/${plan.advisoryId}`,
+              });
+              if (sent) to.push(m.email);
+            }
+            if (to.length) {
+              reminded++;
+              await audit.record(tx, {
+                type: "release.ack_reminded",
+                actor: ENGINE,
+                subject: plan.advisoryId,
+                data: { deliveryId: dl.id, to },
+              });
+            }
+          });
+        }
       }
     }
     return reminded;

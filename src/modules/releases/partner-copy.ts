@@ -18,7 +18,7 @@ export type ReadClient = { ip: string | null; userAgent: string | null };
 export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliverOne" | "partnerName">) {
   const { d, db, clock, audit } = c;
   const { renderSource } = c;
-  const { deliveryFor, openCopy, latestAck, copyRead } = c;
+  const { deliveryFor, openCopy, latestAcks, copyRead } = c;
   const { deliverOne, partnerName } = engine;
 
   /** The caller's own copy; a member without one yet (joined after the wave) gets theirs rendered now. */
@@ -193,12 +193,16 @@ export function makePartnerCopy(c: ReleaseContext, engine: Pick<Engine, "deliver
         ? await db.select().from(releaseDeliveries).where(inArray(releaseDeliveries.id, ids))
         : [];
       const byId = new Map(found.map((r) => [r.id, r]));
+      const acks = await latestAcks(
+        actor.organisationId,
+        page.items.map((r) => r.advisoryId),
+      );
       const out = [];
       for (const { id } of page.items) {
         const r = byId.get(id);
         if (!r) continue;
         const c = openCopy(r);
-        const ack = await latestAck(r.advisoryId, r.partnerId);
+        const ack = acks.get(r.advisoryId);
         out.push({
           advisoryId: r.advisoryId,
           trackingId: c.trackingId,

@@ -13,6 +13,7 @@ import {
   ENGINE,
   type PlanInput,
   type ReleaseContext,
+  receivesCopies,
   type StoredRequest,
   withEditor,
 } from "./context.ts";
@@ -69,18 +70,11 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
   /** Recipients of each wave: every partner and its members who receive copies (as the engine counts them). */
   async function waveRecipients(waves: readonly { partnerIds: string[]; content: string[] }[]) {
     const counts = new Map<string, number>();
-    for (const id of new Set(waves.flatMap((w) => w.partnerIds))) {
-      const members = (await d.partners.listMembers(ENGINE, id).catch(() => [])) as {
-        role: string;
-        disabled: boolean;
-      }[];
-      counts.set(
-        id,
-        1 +
-          members.filter((m) => !m.disabled && (m.role === "partner_admin" || m.role === "partner_analyst"))
-            .length,
-      );
-    }
+    const ids = [...new Set(waves.flatMap((w) => w.partnerIds))];
+    // 1,000 partners per query: a plan of 20,000 partners makes 20 queries, not 20,000.
+    for (let i = 0; i < ids.length; i += 1000)
+      for (const [id, members] of await d.partners.membersOf(ENGINE, ids.slice(i, i + 1000)))
+        counts.set(id, 1 + members.filter(receivesCopies).length);
     return waves.map((w) => ({
       sections: w.content as Section[],
       recipients: w.partnerIds.reduce((n, id) => n + (counts.get(id) ?? 1), 0),

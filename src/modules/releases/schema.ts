@@ -134,6 +134,8 @@ export const releaseDeliveries = pgTable(
     tracingKeyId: text("tracing_key_id"),
     deliveredAt: ts("delivered_at").notNull(),
     firstReadAt: ts("first_read_at"),
+    /** When the partner was reminded to acknowledge (organisation rows; once, 12 hours after delivery). */
+    ackRemindedAt: ts("ack_reminded_at"),
   },
   (t) => [
     uniqueIndex("release_deliveries_idempotency_key").on(t.idempotencyKey),

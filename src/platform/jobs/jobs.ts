@@ -2,6 +2,7 @@
 import { fromPglite, PgBoss } from "pg-boss";
 import type { Database } from "../db/client.ts";
 import type { JobHealth } from "./health.ts";
+import type { Queue } from "./queue.ts";
 
 export type JobDef = {
   name: string;
@@ -22,6 +23,8 @@ export type Jobs = {
   send(name: string, data?: object): Promise<string | null>;
   stop(): Promise<void>;
   boss: PgBoss;
+  /** The queue services send through (connect it with `jobQueue.connect(jobs.queue)`). */
+  queue: Queue;
 };
 
 export async function startJobs(
@@ -69,6 +72,16 @@ export async function startJobs(
     boss,
     send: (name, data) => boss.send(name, data ?? {}),
     stop: () => boss.stop({ graceful: true, timeout: 5000 }),
+    queue: {
+      send: (name, data, options) => boss.send(name, data, options),
+      sendMany: (name, jobs) =>
+        jobs.length
+          ? boss.insert(
+              name,
+              jobs.map((j) => ({ ...j.options, data: j.data })),
+            )
+          : Promise.resolve(null),
+    },
   };
 }
 

@@ -4,9 +4,14 @@
 // without jobs) there is no queue: the services see null and send nothing.
 import type { Clock } from "../clock.ts";
 
-/** What a service needs of a job queue (pg-boss's `send`). */
+/** What a service needs of a job queue (pg-boss's `send`, and `insert` for many jobs at once). */
 export type Queue = {
   send(name: string, data: object, options: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Many jobs of one queue in one statement (a wave's member mails). A job whose singleton key is
+   * already queued is skipped, as `send` skips it. Without it, callers send one at a time.
+   */
+  sendMany?(name: string, jobs: { data: object; options: Record<string, unknown> }[]): Promise<unknown>;
 };
 
 export type JobQueue = {

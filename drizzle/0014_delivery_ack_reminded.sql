@@ -1,0 +1,1 @@
+ALTER TABLE "release_deliveries" ADD COLUMN "ack_reminded_at" timestamp with time zone;
