@@ -239,20 +239,14 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   const pointWord = new Int32Array(plan.points.length).fill(-1);
   let observedPoints = 0;
   plan.points.forEach((p, i) => {
-    let ones = 0;
-    let zeros = 0;
+    const symbol = pointSymbol(p.sites, siteSymbols);
+    if (symbol < 0) return;
+    // The point stands where the earliest of its read sites does.
     let at = -1;
-    for (const s of p.sites) {
-      if (siteSymbols[s] === 1) ones++;
-      else if (siteSymbols[s] === 0) zeros++;
-      else continue;
-      if (at < 0 || siteAt[s]! < at) at = siteAt[s]!;
-    }
-    if (ones !== zeros) {
-      symbols[i] = ones > zeros ? 1 : 0;
-      pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))]!;
-      observedPoints++;
-    }
+    for (const s of p.sites) if (siteSymbols[s]! >= 0 && (at < 0 || siteAt[s]! < at)) at = siteAt[s]!;
+    symbols[i] = symbol;
+    pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))]!;
+    observedPoints++;
   });
   const located = found.map((r) => ({
     startWord: wordOf[r.start]!,
@@ -260,6 +254,20 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   }));
   const locatedWords = located.reduce((n, r) => n + r.endWord - r.startWord, 0);
   return { symbols, siteSymbols, observedPoints, evidenceWords, match, located, locatedWords, pointWord };
+}
+
+/**
+ * A point's symbol by majority of its sites read (all sites of a point show the same symbol): 1 or 0,
+ * or -1 when none was read or they tie.
+ */
+export function pointSymbol(sites: readonly number[], siteSymbols: Int8Array): number {
+  let ones = 0;
+  let zeros = 0;
+  for (const s of sites) {
+    if (siteSymbols[s] === 1) ones++;
+    else if (siteSymbols[s] === 0) zeros++;
+  }
+  return ones === zeros ? -1 : ones > zeros ? 1 : 0;
 }
 
 type Claim = { site: number; sym: number; at: number; after: number; context: number };

@@ -4,7 +4,7 @@
 // reads; spacing-only sites are left to the token reader). A site whose both renderings appear, or whose context is not unique in the
 // advisory, is an erasure.
 import type { Plan } from "../plan.ts";
-import { EvidenceError, type Reader, type Reading, readEvidence } from "../read.ts";
+import { EvidenceError, pointSymbol, type Reader, type Reading, readEvidence } from "../read.ts";
 import { render } from "../render.ts";
 
 const CONTEXT = 24; // non-space characters of fixed text taken on each side
@@ -128,17 +128,11 @@ function finish(
   const pointWord = new Int32Array(plan.points.length).fill(-1);
   let observedPoints = 0;
   plan.points.forEach((p, i) => {
-    let ones = 0;
-    let zeros = 0;
-    for (const s of p.sites) {
-      if (siteSymbols[s] === 1) ones++;
-      else if (siteSymbols[s] === 0) zeros++;
-    }
-    if (ones !== zeros) {
-      symbols[i] = ones > zeros ? 1 : 0;
-      observedPoints++;
-      if (generic && generic.symbols[i] === symbols[i]) pointWord[i] = generic.pointWord[i] ?? -1;
-    }
+    const symbol = pointSymbol(p.sites, siteSymbols);
+    if (symbol < 0) return;
+    symbols[i] = symbol;
+    observedPoints++;
+    if (generic && generic.symbols[i] === symbol) pointWord[i] = generic.pointWord[i] ?? -1;
   });
   return {
     symbols,
