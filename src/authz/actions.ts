@@ -7,6 +7,16 @@ export { ACTIONS, type Action, PARTNER_ROLES, ROLES, type Role, STAFF_ROLES };
 
 const EVERYONE = ["account:self"] as const;
 
+/** Running the partner programme: partners (vetting, approval, sanctions) and their leak incidents. */
+const PARTNER_PROGRAMME = [
+  "partners:read",
+  "partners:write",
+  "partners:approve",
+  "partners:sanction",
+  "incidents:read",
+  "incidents:manage",
+] as const;
+
 export const ROLE_ACTIONS = {
   admin: [
     ...EVERYONE,
@@ -17,12 +27,7 @@ export const ROLE_ACTIONS = {
     "audit:verify",
     "programme:overview",
     "cve:manage",
-    "partners:read",
-    "partners:write",
-    "partners:approve",
-    "partners:sanction",
-    "incidents:read",
-    "incidents:manage",
+    ...PARTNER_PROGRAMME,
     "policy:write",
     "tiers:write",
     "ndas:write",
@@ -43,12 +48,7 @@ export const ROLE_ACTIONS = {
     "advisories:publish",
     "releases:read",
     "releases:write",
-    "partners:read",
-    "partners:write",
-    "partners:approve",
-    "partners:sanction",
-    "incidents:read",
-    "incidents:manage",
+    ...PARTNER_PROGRAMME,
     "canaries:read",
     "canaries:triage",
     "investigations:read",

@@ -37,6 +37,21 @@ export const REMOVED_AFTER_REVIEW: readonly (readonly [string, string])[] = [
 /** Groups of interchangeable wordings; "~" marks a wording that is only ever written, never matched. */
 export type PhraseGroup = readonly string[];
 
+// "may" also grants permission ("customers may install", "users may read"), so after "may" only the
+// verbs an advisory uses for an impact take part, not these, which read as permission there.
+const PERMISSION_VERBS = [
+  "bypass",
+  "exploit",
+  "execute",
+  "gain",
+  "obtain",
+  "read",
+  "modify",
+  "overwrite",
+  "access",
+  "escalate",
+] as const;
+
 // Verbs that, after "could" / "may", describe an impact; "could X" and "might X" are interchangeable
 // (both hypothetical), as are "may X" and "might X" for these verbs (epistemic, never permission).
 const IMPACT_VERBS = [
@@ -54,41 +69,17 @@ const IMPACT_VERBS = [
   "crash",
   "corrupt",
   "leak",
-  "bypass",
-  "exploit",
-  "execute",
-  "gain",
-  "obtain",
-  "read",
-  "modify",
-  "overwrite",
-  "access",
-  "escalate",
+  ...PERMISSION_VERBS,
   "impact",
   "render",
   "prevent",
   "degrade",
   "interrupt",
 ] as const;
-
-// "may" also grants permission ("customers may install", "users may read"), so after "may" only the
-// verbs an advisory uses for an impact take part, not these, which read as permission there.
-const PERMISSION_VERBS = new Set<string>([
-  "bypass",
-  "exploit",
-  "execute",
-  "gain",
-  "obtain",
-  "read",
-  "modify",
-  "overwrite",
-  "access",
-  "escalate",
-]);
-const MAY_IMPACT_VERBS = new Set<string>(IMPACT_VERBS.filter((v) => !PERMISSION_VERBS.has(v)));
+const permissionVerbs = new Set<string>(PERMISSION_VERBS);
 
 const modalGroups: PhraseGroup[] = IMPACT_VERBS.flatMap((v) =>
-  MAY_IMPACT_VERBS.has(v)
+  !permissionVerbs.has(v)
     ? [
         [`could ${v}`, `might ${v}`],
         [`may ${v}`, `~might ${v}`],

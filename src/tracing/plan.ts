@@ -405,6 +405,14 @@ function free(mask: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** The matches of a wording pattern that lie wholly in text the mask leaves free: where, and what. */
+function* freeMatches(text: string, re: RegExp, mask: Uint8Array): Generator<{ at: number; orig: string }> {
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (free(mask, at, at + m[0].length)) yield { at, orig: m[0] };
+  }
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -468,10 +476,7 @@ function getPhraseIndex(): PhraseIndex {
 function phraseMatches(text: string, mask: Uint8Array): Edit[] {
   const { re, alt } = getPhraseIndex();
   const out: Edit[] = [];
-  for (const m of text.matchAll(re)) {
-    const at = m.index ?? 0;
-    const orig = m[0];
-    if (!free(mask, at, at + orig.length)) continue;
+  for (const { at, orig } of freeMatches(text, re, mask)) {
     const key = orig.toLowerCase().replace(/\s+/g, " ");
     const target = alt.get(key);
     if (!target) continue;
@@ -508,10 +513,7 @@ function getContextIndex(): CompiledRule[] {
 function contextMatches(text: string, mask: Uint8Array): Edit[] {
   const out: Edit[] = [];
   for (const rule of getContextIndex()) {
-    for (const m of text.matchAll(rule.re)) {
-      const at = m.index ?? 0;
-      const orig = m[0];
-      if (!free(mask, at, at + orig.length)) continue;
+    for (const { at, orig } of freeMatches(text, rule.re, mask)) {
       if (rule.start && !isSentenceStart(text, at)) continue;
       const written = matchCase(text, at, orig, rule.written);
       if (written === null || !articleAgrees(text, at, orig, written)) continue;
@@ -672,10 +674,7 @@ function getSpellingIndex(): SpellingIndex {
 function spellingMatches(text: string, mask: Uint8Array): Edit[] {
   const { re, other } = getSpellingIndex();
   const out: Edit[] = [];
-  for (const m of text.matchAll(re)) {
-    const at = m.index ?? 0;
-    const orig = m[0];
-    if (!free(mask, at, at + orig.length)) continue;
+  for (const { at, orig } of freeMatches(text, re, mask)) {
     const entry = other.get(orig.toLowerCase());
     if (!entry) continue;
     const written = matchCase(text, at, orig, entry.other);

@@ -235,24 +235,11 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
     }
   }
 
-  const symbols = new Int8Array(plan.points.length).fill(-1);
-  const pointWord = new Int32Array(plan.points.length).fill(-1);
-  let observedPoints = 0;
-  plan.points.forEach((p, i) => {
-    let ones = 0;
-    let zeros = 0;
+  // A point stands where the earliest of its read sites does.
+  const { symbols, pointWord, observedPoints } = pointSymbols(plan, siteSymbols, (_i, _symbol, sites) => {
     let at = -1;
-    for (const s of p.sites) {
-      if (siteSymbols[s] === 1) ones++;
-      else if (siteSymbols[s] === 0) zeros++;
-      else continue;
-      if (at < 0 || siteAt[s]! < at) at = siteAt[s]!;
-    }
-    if (ones !== zeros) {
-      symbols[i] = ones > zeros ? 1 : 0;
-      pointWord[i] = wordOf[Math.max(0, Math.min(E.length, at))]!;
-      observedPoints++;
-    }
+    for (const s of sites) if (siteSymbols[s]! >= 0 && (at < 0 || siteAt[s]! < at)) at = siteAt[s]!;
+    return wordOf[Math.max(0, Math.min(E.length, at))]!;
   });
   const located = found.map((r) => ({
     startWord: wordOf[r.start]!,
@@ -260,6 +247,34 @@ export function readEvidence(reader: Reader, evidence: string): Reading {
   }));
   const locatedWords = located.reduce((n, r) => n + r.endWord - r.startWord, 0);
   return { symbols, siteSymbols, observedPoints, evidenceWords, match, located, locatedWords, pointWord };
+}
+
+/**
+ * Point symbols from site symbols: each point's by majority of its sites read (all sites of a point
+ * show the same symbol), -1 where none was read or they tie; how many points were read; and the
+ * evidence word each read point stands at, as `wordOf` places it (-1: unknown).
+ */
+export function pointSymbols(
+  plan: Plan,
+  siteSymbols: Int8Array,
+  wordOf: (point: number, symbol: number, sites: readonly number[]) => number,
+): Pick<Reading, "symbols" | "pointWord" | "observedPoints"> {
+  const symbols = new Int8Array(plan.points.length).fill(-1);
+  const pointWord = new Int32Array(plan.points.length).fill(-1);
+  let observedPoints = 0;
+  plan.points.forEach((p, i) => {
+    let ones = 0;
+    let zeros = 0;
+    for (const s of p.sites) {
+      if (siteSymbols[s] === 1) ones++;
+      else if (siteSymbols[s] === 0) zeros++;
+    }
+    if (ones === zeros) return;
+    symbols[i] = ones > zeros ? 1 : 0;
+    pointWord[i] = wordOf(i, symbols[i]!, p.sites);
+    observedPoints++;
+  });
+  return { symbols, pointWord, observedPoints };
 }
 
 type Claim = { site: number; sym: number; at: number; after: number; context: number };

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Role } from "../../contract/enums.ts";
-import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
+import { createdAt, ref, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 
 export const organisations = pgTable("organisations", {
   id: textId(),
@@ -107,7 +107,7 @@ export const loginThrottle = pgTable(
     ip: text("ip").notNull(),
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: ts("locked_until"),
-    updatedAt: ts("updated_at").notNull(),
+    updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.email, t.ip] }), index("login_throttle_updated_idx").on(t.updatedAt)],
 );

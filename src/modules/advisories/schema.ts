@@ -2,7 +2,7 @@
 // files of its detection and proof-of-concept sections (sealed at rest).
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { AdvisoryState, Section } from "../../contract/enums.ts";
-import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
+import { created, createdAt, ref, sealedFile, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 
 export const advisories = pgTable(
   "advisories",
@@ -28,9 +28,8 @@ export const advisories = pgTable(
       revision: number;
       publishAt: string | null;
     } | null>(),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
-    updatedAt: ts("updated_at").notNull(),
+    ...created(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("advisories_tracking_key").on(t.trackingId),

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { BountyStatus, CreditType, Phase } from "../../contract/enums.ts";
-import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
+import { createdAt, ref, sealedFile, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 
 export const cases = pgTable(
   "cases",
@@ -50,7 +50,7 @@ export const cases = pgTable(
     bountyCurrency: text("bounty_currency"),
     bountyStatus: text("bounty_status").$type<BountyStatus>(),
     createdAt: createdAt(),
-    updatedAt: ts("updated_at").notNull(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("cases_cve_key").on(t.cveId).where(sql`${t.cveId} IS NOT NULL`),

@@ -2,6 +2,7 @@
 // deadline, CWE, CVSS, CVE IDs from the pool or entered, notes, credits and the bounty. Each change
 // writes a timeline entry and an audit entry in its transaction.
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
+import type { AuditEvents } from "../../audit/events.ts";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
 import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
@@ -28,6 +29,29 @@ export type CasePatch = {
 };
 
 export function makeTriage(d: CasesDeps) {
+  /**
+   * Sets fields of a case (its CVSS or its bounty) with the timeline entry `kind` and the audit event
+   * `type`, both carrying `data`, in one transaction.
+   */
+  async function setCaseFields<T extends "case.cvss_set" | "case.bounty_set">(
+    actor: Actor,
+    caseId: string,
+    fields: Partial<typeof cases.$inferInsert>,
+    kind: string,
+    type: T,
+    data: AuditEvents[T],
+  ) {
+    await d.db.transaction(async (tx) => {
+      await loadCase(tx, caseId, true);
+      await tx
+        .update(cases)
+        .set({ ...fields, updatedAt: d.clock.now() })
+        .where(eq(cases.id, caseId));
+      await addEvent(d, tx, { caseId, actor, kind, data: { ...data } });
+      await d.audit.record(tx, { type, actor, subject: caseId, data });
+    });
+  }
+
   return {
     async transition(
       actor: Actor,
@@ -131,21 +155,13 @@ export function makeTriage(d: CasesDeps) {
           throw badRequest(`invalid CVSS vector: ${e.message}`, e.metric ? { metric: e.metric } : undefined);
         throw e;
       }
-      await d.db.transaction(async (tx) => {
-        await loadCase(tx, caseId, true);
-        await tx
-          .update(cases)
-          .set({
-            cvssVector: r.vector,
-            cvssVersion: r.version,
-            cvssScore: r.score,
-            cvssSeverity: r.severity,
-            updatedAt: d.clock.now(),
-          })
-          .where(eq(cases.id, caseId));
-        await addEvent(d, tx, { caseId, actor, kind: "cvss", data: { ...r } });
-        await d.audit.record(tx, { type: "case.cvss_set", actor, subject: caseId, data: r });
-      });
+      const scored = {
+        cvssVector: r.vector,
+        cvssVersion: r.version,
+        cvssScore: r.score,
+        cvssSeverity: r.severity,
+      };
+      await setCaseFields(actor, caseId, scored, "cvss", "case.cvss_set", r);
       return { version: r.version, vector: r.vector, score: r.score, severity: r.severity };
     },
 
@@ -302,20 +318,8 @@ export function makeTriage(d: CasesDeps) {
       b: { amount: number; currency: string; status: (typeof BOUNTY_STATUSES)[number] },
     ) {
       authorize(actor, "cases:write");
-      await d.db.transaction(async (tx) => {
-        await loadCase(tx, caseId, true);
-        await tx
-          .update(cases)
-          .set({
-            bountyAmount: b.amount,
-            bountyCurrency: b.currency,
-            bountyStatus: b.status,
-            updatedAt: d.clock.now(),
-          })
-          .where(eq(cases.id, caseId));
-        await addEvent(d, tx, { caseId, actor, kind: "bounty", data: { ...b } });
-        await d.audit.record(tx, { type: "case.bounty_set", actor, subject: caseId, data: b });
-      });
+      const bounty = { bountyAmount: b.amount, bountyCurrency: b.currency, bountyStatus: b.status };
+      await setCaseFields(actor, caseId, bounty, "bounty", "case.bounty_set", b);
       return b;
     },
   };

@@ -256,20 +256,16 @@ export function reportPdf(d: ReportData): Promise<Buffer> {
     for (const r of x.recipients) doc.circle(px(r.deliveredAt.getTime()), t0 + 45, 2).fill("#495057");
     for (const r of x.recipients)
       for (const rd of r.reads) doc.circle(px(rd.at.getTime()), t0 + 52, 1.5).fill("#e8590c");
-    if (x.publicAt)
+    // The public release and the observed exploitation: thick lines across the whole timeline.
+    const milestone = (at: Date, color: string) =>
       doc
-        .moveTo(px(x.publicAt.getTime()), t0)
-        .lineTo(px(x.publicAt.getTime()), t0 + 60)
+        .moveTo(px(at.getTime()), t0)
+        .lineTo(px(at.getTime()), t0 + 60)
         .lineWidth(2)
-        .stroke("#2b8a3e")
+        .stroke(color)
         .lineWidth(1);
-    if (x.observedAt)
-      doc
-        .moveTo(px(x.observedAt.getTime()), t0)
-        .lineTo(px(x.observedAt.getTime()), t0 + 60)
-        .lineWidth(2)
-        .stroke("#c92a2a")
-        .lineWidth(1);
+    if (x.publicAt) milestone(x.publicAt, "#2b8a3e");
+    if (x.observedAt) milestone(x.observedAt, "#c92a2a");
     doc
       .fillColor("#000")
       .text(

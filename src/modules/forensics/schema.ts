@@ -2,7 +2,7 @@
 // closed), evidence sealed at rest, and the shingle index over every delivered revision that names
 // the advisory a piece of evidence comes from.
 import { index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
+import { created, ref, textId, ts } from "../../platform/db/columns.ts";
 
 export type InvestigationStatus = "open" | "closed";
 
@@ -17,8 +17,7 @@ export const investigations = pgTable(
     observedAt: ts("observed_at"),
     status: text("status").$type<InvestigationStatus>().notNull(),
     conclusion: text("conclusion"),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
+    ...created(),
     closedBy: text("closed_by"),
     closedAt: ts("closed_at"),
   },
@@ -59,8 +58,7 @@ export const investigationEvidence = pgTable(
     foundAt: ts("found_at"),
     /** The evidence text, sealed under `investigation_evidence.text:${id}`. */
     textSealed: text("text_sealed").notNull(),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
+    ...created(),
   },
   (t) => [index("investigation_evidence_investigation_idx").on(t.investigationId, t.createdAt)],
 );

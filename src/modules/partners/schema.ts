@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { IncidentStatus, PartnerKind, PartnerStatus } from "../../contract/enums.ts";
-import { createdAt, ref, sealedFile, textId, ts } from "../../platform/db/columns.ts";
+import { created, createdAt, ref, sealedFile, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 import { organisations, users } from "../accounts/schema.ts";
 
 /** Why an application may duplicate an existing partner or account (staff see it in the approval queue). */
@@ -39,7 +39,7 @@ export const partners = pgTable(
     attestedAt: ts("attested_at").notNull(),
     attestationExpiresAt: ts("attestation_expires_at").notNull(),
     createdAt: createdAt(),
-    updatedAt: ts("updated_at").notNull(),
+    updatedAt: updatedAt(),
     /**
      * Set when a public application named an existing partner or an existing account's e-mail: the
      * applicant is answered as any other (no enumeration), staff decide.
@@ -88,8 +88,7 @@ export const invites = pgTable(
     tokenHash: text("token_hash").notNull(),
     userId: ref("user_id", () => users.id, { onDelete: "cascade" }),
     organisationId: text("organisation_id").notNull(),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
+    ...created(),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
     /** Accepts refused for a bad password; at INVITE_MAX_FAILURES the token is void. */
@@ -105,7 +104,7 @@ export const tiers = pgTable("tiers", {
   leadSeconds: integer("lead_seconds").notNull(),
   content: jsonb("content").$type<string[]>().notNull(),
   position: integer("position").notNull(),
-  updatedAt: ts("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 /** Jurisdiction and risk policy as data: condition, effect and the legal reference behind it. */
@@ -117,15 +116,14 @@ export const policyRules = pgTable("policy_rules", {
   reference: text("reference").notNull(),
   enabled: boolean("enabled").notNull(),
   position: integer("position").notNull(),
-  updatedAt: ts("updated_at").notNull(),
+  updatedAt: updatedAt(),
 });
 
 export const ndas = pgTable("ndas", {
   version: integer("version").primaryKey(),
   text: text("text").notNull(),
   sha256: text("sha256").notNull(),
-  createdBy: text("created_by"),
-  createdAt: createdAt(),
+  ...created(),
 });
 
 export const ndaSignatures = pgTable(
@@ -205,8 +203,7 @@ export const webhooks = pgTable(
     url: text("url").notNull(),
     /** The signing secret, sealed: shown once at creation, used by the release engine to sign. */
     secretSealed: text("secret_sealed").notNull(),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
+    ...created(),
     disabledAt: ts("disabled_at"),
   },
   (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],

@@ -4,7 +4,7 @@
 // webhook messages with every attempt.
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { AckStatus, Section } from "../../contract/enums.ts";
-import { createdAt, ref, textId, ts } from "../../platform/db/columns.ts";
+import { created, createdAt, ref, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 import { organisations } from "../accounts/schema.ts";
 import { advisories } from "../advisories/schema.ts";
 import type { PlanState } from "./states.ts";
@@ -26,9 +26,8 @@ export const releasePlans = pgTable(
     version: integer("version").notNull(),
     /** The request as given (extra waves, exclusions), so moving T0 re-derives the same plan. */
     request: jsonb("request").notNull(),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
-    updatedAt: ts("updated_at").notNull(),
+    ...created(),
+    updatedAt: updatedAt(),
     /** Who last created or changed the plan (T0, waves, exclusions): they may not approve it. */
     changedBy: text("changed_by"),
     /**
@@ -104,8 +103,7 @@ export const releaseExclusions = pgTable(
     /** The eligibility reasons (rule, effect, legal reference) when the policy decided. */
     details: jsonb("details").notNull(),
     waveId: text("wave_id"),
-    createdBy: text("created_by"),
-    createdAt: createdAt(),
+    ...created(),
   },
   (t) => [uniqueIndex("release_exclusions_key").on(t.planId, t.partnerId, t.kind)],
 );

@@ -15,6 +15,17 @@ import {
 } from "./schema.ts";
 import { statesWhere } from "./states.ts";
 
+/** What the live view reads of a message on either channel (webhook or mail): whose, and how it went. */
+function outcome<T extends typeof releaseWebhookMessages | typeof releaseMails>(t: T) {
+  return {
+    deliveryId: t.deliveryId,
+    partnerId: t.partnerId,
+    status: t.status,
+    attempts: t.attempts,
+    lastError: t.lastError,
+  };
+}
+
 export function makeStatus(c: ReleaseContext) {
   const { db, clock } = c;
   const { planRow } = c;
@@ -66,24 +77,11 @@ export function makeStatus(c: ReleaseContext) {
         .where(eq(releaseDeliveries.planId, p.id));
       const waveOfDelivery = new Map(deliveries.map((x) => [x.id, x.waveId]));
       const messages = await db
-        .select({
-          deliveryId: releaseWebhookMessages.deliveryId,
-          partnerId: releaseWebhookMessages.partnerId,
-          status: releaseWebhookMessages.status,
-          attempts: releaseWebhookMessages.attempts,
-          lastError: releaseWebhookMessages.lastError,
-        })
+        .select(outcome(releaseWebhookMessages))
         .from(releaseWebhookMessages)
         .where(eq(releaseWebhookMessages.advisoryId, advisoryId));
       const mails = await db
-        .select({
-          deliveryId: releaseMails.deliveryId,
-          partnerId: releaseMails.partnerId,
-          status: releaseMails.status,
-          attempts: releaseMails.attempts,
-          lastError: releaseMails.lastError,
-          messageId: releaseMails.messageId,
-        })
+        .select({ ...outcome(releaseMails), messageId: releaseMails.messageId })
         .from(releaseMails)
         .where(eq(releaseMails.advisoryId, advisoryId));
       const withheld = await db

@@ -1,6 +1,6 @@
 // The columns every module's tables share, written once: a timestamp read as a Date, the text
-// primary key of a prefixed ID (platform/ids.ts), the creation time, a required reference to another
-// table, and a file sealed at rest. Each builds exactly the column it replaces (drizzle-kit sees no
+// primary key of a prefixed ID (platform/ids.ts), the creation and update times, who made the row, a
+// required reference to another table, and a file sealed at rest. Each builds exactly the column it replaces (drizzle-kit sees no
 // change), so a schema.ts reads as what is particular to its table.
 import { type AnyPgColumn, integer, text, timestamp } from "drizzle-orm/pg-core";
 
@@ -14,6 +14,12 @@ export const textId = () => text("id").primaryKey();
 
 /** When the row was made. */
 export const createdAt = () => ts("created_at").notNull();
+
+/** When the row last changed. */
+export const updatedAt = () => ts("updated_at").notNull();
+
+/** Who made the row (an actor reference, authz `actorRef`; null when not recorded) and when. */
+export const created = () => ({ createdBy: text("created_by"), createdAt: createdAt() });
 
 /** A required text reference to another table's key, e.g. `caseId: ref("case_id", () => cases.id)`. */
 export const ref = (name: string, target: () => AnyPgColumn, actions?: ReferenceActions) =>

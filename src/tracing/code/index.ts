@@ -67,22 +67,19 @@ export function languageOfFile(name: string, content: string): Language | null {
   return null;
 }
 
+/** The planner of each language: variation sites of its code, offsets relative to `code`. */
+const PLANNERS: Record<Language, (code: string, familyPrefix: string) => CodeEdit[]> = {
+  yara: planYara,
+  python: planPython,
+  yaml: planYaml,
+  shell: planShell,
+  http: planHttp,
+  ioc: planIoc,
+};
+
 /** Variation sites of code in one language, offsets relative to `code`. */
 export function planCode(language: Language, code: string, familyPrefix: string = language): CodeEdit[] {
-  switch (language) {
-    case "yara":
-      return planYara(code, familyPrefix);
-    case "python":
-      return planPython(code, familyPrefix);
-    case "yaml":
-      return planYaml(code, familyPrefix);
-    case "shell":
-      return planShell(code, familyPrefix);
-    case "http":
-      return planHttp(code, familyPrefix);
-    case "ioc":
-      return planIoc(code, familyPrefix);
-  }
+  return PLANNERS[language](code, familyPrefix);
 }
 
 /**

@@ -4,7 +4,7 @@
 // reads; spacing-only sites are left to the token reader). A site whose both renderings appear, or whose context is not unique in the
 // advisory, is an erasure.
 import type { Plan } from "../plan.ts";
-import { EvidenceError, type Reader, type Reading, readEvidence } from "../read.ts";
+import { EvidenceError, pointSymbols, type Reader, type Reading, readEvidence } from "../read.ts";
 import { render } from "../render.ts";
 
 const CONTEXT = 24; // non-space characters of fixed text taken on each side
@@ -124,22 +124,9 @@ function finish(
   match: number,
   generic: Reading | null,
 ): Reading {
-  const symbols = new Int8Array(plan.points.length).fill(-1);
-  const pointWord = new Int32Array(plan.points.length).fill(-1);
-  let observedPoints = 0;
-  plan.points.forEach((p, i) => {
-    let ones = 0;
-    let zeros = 0;
-    for (const s of p.sites) {
-      if (siteSymbols[s] === 1) ones++;
-      else if (siteSymbols[s] === 0) zeros++;
-    }
-    if (ones !== zeros) {
-      symbols[i] = ones > zeros ? 1 : 0;
-      observedPoints++;
-      if (generic && generic.symbols[i] === symbols[i]) pointWord[i] = generic.pointWord[i] ?? -1;
-    }
-  });
+  const { symbols, pointWord, observedPoints } = pointSymbols(plan, siteSymbols, (i, symbol) =>
+    generic && generic.symbols[i] === symbol ? (generic.pointWord[i] ?? -1) : -1,
+  );
   return {
     symbols,
     siteSymbols,
