@@ -62,12 +62,34 @@ type QueryArgs<Op extends OperationId> =
     ? [input?: Input<Op> | null, opts?: ApiQueryOptions]
     : [input: Input<Op> | null, opts?: ApiQueryOptions];
 
+/** A read's cache key and the function that reads it (aborted when no one waits for it any more). */
+type Reader<T> = { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<T> };
+
+/** useQuery over a reader of the operation: a null input waits, cached under a key of its own. */
+function useRead<Op extends OperationId, T>(
+  operationId: Op,
+  input: Input<Op> | null | undefined,
+  opts: ApiQueryOptions,
+  reader: (api: ApiClient, operationId: Op, input?: Input<Op>) => Reader<T>,
+): UseQueryResult<T> {
+  const api = useApi();
+  const enabled = input !== null;
+  const { queryKey, queryFn } = reader(api, operationId, input ?? undefined);
+  return useQuery<T>({
+    queryKey: enabled ? queryKey : [operationId, "not yet"],
+    queryFn,
+    enabled,
+    refetchInterval: opts.refetchInterval,
+    staleTime: opts.staleTime,
+  });
+}
+
 /** The key and reader of one call, for useQueries and the like. */
 export function callQuery<Op extends OperationId>(
   api: ApiClient,
   operationId: Op,
   input?: Input<Op>,
-): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<Output<Op>> } {
+): Reader<Output<Op>> {
   const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
   return {
     queryKey: operationKey(operationId, input),
@@ -80,16 +102,7 @@ export function useApiQuery<Op extends OperationId>(
   operationId: Op,
   ...[input, opts = {}]: QueryArgs<Op>
 ): UseQueryResult<Output<Op>> {
-  const api = useApi();
-  const enabled = input !== null;
-  const { queryKey, queryFn } = callQuery(api, operationId, input ?? undefined);
-  return useQuery<Output<Op>>({
-    queryKey: enabled ? queryKey : [operationId, "not yet"],
-    queryFn,
-    enabled,
-    refetchInterval: opts.refetchInterval,
-    staleTime: opts.staleTime,
-  });
+  return useRead(operationId, input, opts, callQuery);
 }
 
 /** Mark every cached read under these paths stale; the ones on screen load again. */
@@ -130,7 +143,7 @@ export function listQuery<Op extends ListOperation>(
   api: ApiClient,
   operationId: Op,
   input?: Input<Op>,
-): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<ItemsOf<Op>> } {
+): Reader<ItemsOf<Op>> {
   const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
   const base = (input ?? {}) as { query?: Record<string, unknown> };
   return {
@@ -150,14 +163,5 @@ export function useApiList<Op extends ListOperation>(
   operationId: Op,
   ...[input, opts = {}]: QueryArgs<Op>
 ): UseQueryResult<ItemsOf<Op>> {
-  const api = useApi();
-  const enabled = input !== null;
-  const { queryKey, queryFn } = listQuery(api, operationId, input ?? undefined);
-  return useQuery<ItemsOf<Op>>({
-    queryKey: enabled ? queryKey : [operationId, "not yet"],
-    queryFn,
-    enabled,
-    refetchInterval: opts.refetchInterval,
-    staleTime: opts.staleTime,
-  });
+  return useRead(operationId, input, opts, listQuery);
 }
