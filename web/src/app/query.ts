@@ -144,17 +144,14 @@ export function listQuery<Op extends ListOperation>(
   operationId: Op,
   input?: Input<Op>,
 ): Reader<ItemsOf<Op>> {
-  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
   const base = (input ?? {}) as { query?: Record<string, unknown> };
+  // One page: the same input, its query asking for the page after `cursor`.
+  const page = (cursor: string | undefined) =>
+    callQuery(api, operationId, { ...base, query: { ...base.query, limit: 200, cursor } } as Input<Op>);
   return {
     queryKey: operationKey(operationId, input),
-    queryFn: ({ signal }) =>
-      allPages(
-        (cursor) =>
-          call(operationId, { ...base, query: { ...base.query, limit: 200, cursor } }, { signal }) as Promise<
-            ListPage<unknown>
-          >,
-      ) as Promise<ItemsOf<Op>>,
+    queryFn: (ctx) =>
+      allPages((cursor) => page(cursor).queryFn(ctx) as Promise<ListPage<unknown>>) as Promise<ItemsOf<Op>>,
   };
 }
 
