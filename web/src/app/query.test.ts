@@ -23,7 +23,7 @@ describe("the cache key of a read by operation", () => {
 });
 
 describe("a paginated list read", () => {
-  test("follows the cursor to the last page, keeping the caller's query, cached under the first page's key", async () => {
+  test("follows the cursor to the last page, keeping the caller's query, cached under the list's own key", async () => {
     const asked: unknown[] = [];
     const pages: Record<string, { items: string[]; nextCursor: string | null }> = {
       first: { items: ["p_1", "p_2"], nextCursor: "c2" },
@@ -35,12 +35,12 @@ describe("a paginated list read", () => {
         return pages[input.query.cursor ?? "first"];
       },
     } as unknown as ApiClient;
-    const read = listQuery(api, "listPartners", { query: { status: "active" } });
-    expect(read.queryKey).toEqual(["/api/partners", { status: "active" }]);
+    const read = listQuery(api, "listCases", { query: { status: "open" } });
+    expect(read.queryKey).toEqual(["/api/cases", { status: "open" }]);
     expect(await read.queryFn({ signal: new AbortController().signal })).toEqual(["p_1", "p_2", "p_3"]);
     expect(asked).toEqual([
-      ["listPartners", { query: { status: "active", limit: 200, cursor: undefined } }],
-      ["listPartners", { query: { status: "active", limit: 200, cursor: "c2" } }],
+      ["listCases", { query: { status: "open", limit: 200, cursor: undefined } }],
+      ["listCases", { query: { status: "open", limit: 200, cursor: "c2" } }],
     ]);
   });
 });

@@ -84,17 +84,20 @@ function useRead<Op extends OperationId, T>(
   });
 }
 
+/** The client's call of one operation with any input (the contract checks it), cancelled by `signal`. */
+function callOf<Op extends OperationId>(api: ApiClient, operationId: Op) {
+  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
+  return (input: unknown, signal: AbortSignal) => call(operationId, input, { signal });
+}
+
 /** The key and reader of one call, for useQueries and the like. */
 export function callQuery<Op extends OperationId>(
   api: ApiClient,
   operationId: Op,
   input?: Input<Op>,
 ): Reader<Output<Op>> {
-  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
-  return {
-    queryKey: operationKey(operationId, input),
-    queryFn: ({ signal }) => call(operationId, input ?? {}, { signal }),
-  };
+  const call = callOf(api, operationId);
+  return { queryKey: operationKey(operationId, input), queryFn: ({ signal }) => call(input ?? {}, signal) };
 }
 
 /** Read an operation through the contract's client, cached under the path and query it asks for. */
@@ -145,13 +148,16 @@ export function listQuery<Op extends ListOperation>(
   input?: Input<Op>,
 ): Reader<ItemsOf<Op>> {
   const base = (input ?? {}) as { query?: Record<string, unknown> };
-  // One page: the same input, its query asking for the page after `cursor`.
-  const page = (cursor: string | undefined) =>
-    callQuery(api, operationId, { ...base, query: { ...base.query, limit: 200, cursor } } as Input<Op>);
+  const call = callOf(api, operationId);
   return {
     queryKey: operationKey(operationId, input),
-    queryFn: (ctx) =>
-      allPages((cursor) => page(cursor).queryFn(ctx) as Promise<ListPage<unknown>>) as Promise<ItemsOf<Op>>,
+    queryFn: ({ signal }) =>
+      allPages(
+        (cursor) =>
+          call({ ...base, query: { ...base.query, limit: 200, cursor } }, signal) as Promise<
+            ListPage<unknown>
+          >,
+      ) as Promise<ItemsOf<Op>>,
   };
 }
 
