@@ -68,13 +68,10 @@ function Editor({ a }: { a: Advisory }) {
             Revision {a.currentRevision} · case{" "}
             <Anchor component={Link} to={`/cases/${a.caseId}`}>
               {a.caseId}
-            </Anchor>{" "}
-            ·{" "}
-            <Anchor component={Link} to="/advisories">
-              all advisories
             </Anchor>
           </>
         }
+        back={{ to: "/advisories", label: "all advisories" }}
         actions={
           <Group gap="xs">
             <Badge size="lg" color={STATE_COLORS[a.state]} data-testid="advisory-state">
