@@ -17,6 +17,7 @@ export function OneFieldForm({
   success,
   type,
   placeholder,
+  maxLength,
   variant = "light",
   color,
   multiline = false,
@@ -25,7 +26,8 @@ export function OneFieldForm({
 }: {
   /** The body field the server names in a refusal: its error is shown here. */
   field: string;
-  label: string;
+  /** Without one, the placeholder names the field. */
+  label?: string;
   initial?: string;
   submit: (value: string, api: ApiClient) => Promise<unknown>;
   /** The button's label, by the value typed (e.g. "Reserve" while empty). */
@@ -36,6 +38,7 @@ export function OneFieldForm({
   success?: string;
   type?: string;
   placeholder?: string;
+  maxLength?: number;
   variant?: string;
   color?: string;
   /** A text area (a note) in place of a one-line input. */
@@ -67,6 +70,7 @@ export function OneFieldForm({
           label={label}
           type={type}
           placeholder={placeholder}
+          maxLength={maxLength}
           {...form.getInputProps(field)}
         />
         <Button
