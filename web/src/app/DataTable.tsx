@@ -78,3 +78,20 @@ export function RecordCell({ to, children, sub }: { to: string; children: ReactN
     </>
   );
 }
+
+/** The head of a table built by hand: a column header (scope col) per name, then any other header
+ * cells (`children`). */
+export function ColumnHeads({ names, children }: { names: readonly string[]; children?: ReactNode }) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {names.map((n) => (
+          <Table.Th key={n} scope="col">
+            {n}
+          </Table.Th>
+        ))}
+        {children}
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
