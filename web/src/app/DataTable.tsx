@@ -1,8 +1,9 @@
 // A table of records: each column's header named once beside how a row shows in it, so the list
 // pages do not repeat the head and body scaffolding. Renders Mantine's plain table (same roles and
 // labels a screen reader and the browser tests read).
-import { Table, type TableProps, type TableTdProps, type TableThProps, Text } from "@mantine/core";
+import { Anchor, Table, type TableProps, type TableTdProps, type TableThProps, Text } from "@mantine/core";
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 
 export type Column<T> = {
   header: string;
@@ -61,5 +62,36 @@ export function EmptyTableRow({ columns, children }: { columns: number; children
         </Text>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** A record's first cell: its name (`children`) linking to its page `to`, and a dimmed line under it. */
+export function RecordCell({ to, children, sub }: { to: string; children: ReactNode; sub: ReactNode }) {
+  return (
+    <>
+      <Anchor component={Link} to={to} fw={500}>
+        {children}
+      </Anchor>
+      <Text size="xs" c="dimmed">
+        {sub}
+      </Text>
+    </>
+  );
+}
+
+/** The head of a table built by hand: a column header (scope col) per name, then any other header
+ * cells (`children`). */
+export function ColumnHeads({ names, children }: { names: readonly string[]; children?: ReactNode }) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {names.map((n) => (
+          <Table.Th key={n} scope="col">
+            {n}
+          </Table.Th>
+        ))}
+        {children}
+      </Table.Tr>
+    </Table.Thead>
   );
 }

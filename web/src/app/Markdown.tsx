@@ -6,37 +6,22 @@ import { Anchor, Blockquote, Box, Code, List, Table, Text, Title } from "@mantin
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
+/** A heading of the text, drawn under the page's own (h1 as a level-3 title, down to level 6). */
+const heading =
+  (order: 3 | 4 | 5 | 6): Components["h1"] =>
+  ({ children }) => (
+    <Title order={order} mt="sm" mb={4}>
+      {children}
+    </Title>
+  );
+
 const components: Components = {
-  h1: ({ children }) => (
-    <Title order={3} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
-  h2: ({ children }) => (
-    <Title order={4} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
-  h3: ({ children }) => (
-    <Title order={5} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
-  h4: ({ children }) => (
-    <Title order={6} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
-  h5: ({ children }) => (
-    <Title order={6} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
-  h6: ({ children }) => (
-    <Title order={6} mt="sm" mb={4}>
-      {children}
-    </Title>
-  ),
+  h1: heading(3),
+  h2: heading(4),
+  h3: heading(5),
+  h4: heading(6),
+  h5: heading(6),
+  h6: heading(6),
   p: ({ children }) => (
     <Text size="sm" my={4}>
       {children}

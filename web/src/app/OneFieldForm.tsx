@@ -1,6 +1,6 @@
-// A form of one field and its button (a CVSS vector, a CWE, a deadline): typed in, sent through
+// A form of one field and its button (a CVSS vector, a CWE, a deadline, a note): typed in, sent through
 // the typed client, and a refusal shown as a notice and on the field (a 400's issue for `field`).
-import { Button, Group, TextInput } from "@mantine/core";
+import { Button, Group, Textarea, TextInput } from "@mantine/core";
 import { schemaResolver, useForm } from "@mantine/form";
 import type { z } from "zod";
 import type { ApiClient } from "./api.ts";
@@ -17,11 +17,17 @@ export function OneFieldForm({
   success,
   type,
   placeholder,
+  maxLength,
   variant = "light",
+  color,
+  multiline = false,
+  requireText = false,
+  clearOnSuccess = false,
 }: {
   /** The body field the server names in a refusal: its error is shown here. */
   field: string;
-  label: string;
+  /** Without one, the placeholder names the field. */
+  label?: string;
   initial?: string;
   submit: (value: string, api: ApiClient) => Promise<unknown>;
   /** The button's label, by the value typed (e.g. "Reserve" while empty). */
@@ -32,7 +38,15 @@ export function OneFieldForm({
   success?: string;
   type?: string;
   placeholder?: string;
+  maxLength?: number;
   variant?: string;
+  color?: string;
+  /** A text area (a note) in place of a one-line input. */
+  multiline?: boolean;
+  /** The button stays disabled while the field is blank. */
+  requireText?: boolean;
+  /** Emptied once the server took it, ready for the next (a note). */
+  clearOnSuccess?: boolean;
 }) {
   const form = useForm<Record<string, string>>({
     initialValues: { [field]: initial },
@@ -44,19 +58,28 @@ export function OneFieldForm({
     ...(success ? { success } : {}),
     form,
     fields: [field],
+    ...(clearOnSuccess ? { onSuccess: () => form.reset() } : {}),
   });
   const value = form.values[field] ?? "";
+  const Input = multiline ? Textarea : TextInput;
   return (
     <form onSubmit={form.onSubmit((v) => send.mutate(v))}>
       <Group gap="xs" align="flex-end">
-        <TextInput
+        <Input
           style={{ flex: 1 }}
           label={label}
           type={type}
           placeholder={placeholder}
+          maxLength={maxLength}
           {...form.getInputProps(field)}
         />
-        <Button type="submit" variant={variant} loading={send.isPending}>
+        <Button
+          type="submit"
+          variant={variant}
+          color={color}
+          disabled={requireText && !value.trim()}
+          loading={send.isPending}
+        >
           {typeof button === "function" ? button(value.trim()) : button}
         </Button>
       </Group>

@@ -1,6 +1,7 @@
 // Small pieces every page uses: error alerts with the server's message, page headers, timestamps.
 import {
   Alert,
+  Anchor,
   Button,
   type ButtonProps,
   Card,
@@ -17,6 +18,7 @@ import {
 } from "@mantine/core";
 import { IconAlertTriangle, IconCheck, IconCopy } from "@tabler/icons-react";
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import { ApiError } from "./api.ts";
 import { formatLocal, formatRelative, formatUtc } from "./format.ts";
 
@@ -39,10 +41,13 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
 export function PageHeader({
   title,
   description,
+  back,
   actions,
 }: {
   title: string;
   description?: ReactNode;
+  /** A record's page: the link back to its list, after the description. */
+  back?: { to: string; label: string };
   actions?: ReactNode;
 }) {
   return (
@@ -52,6 +57,15 @@ export function PageHeader({
         {description && (
           <Text c="dimmed" size="sm">
             {description}
+            {back && (
+              <>
+                {" "}
+                ·{" "}
+                <Anchor component={Link} to={back.to}>
+                  {back.label}
+                </Anchor>
+              </>
+            )}
           </Text>
         )}
       </Stack>

@@ -62,17 +62,42 @@ type QueryArgs<Op extends OperationId> =
     ? [input?: Input<Op> | null, opts?: ApiQueryOptions]
     : [input: Input<Op> | null, opts?: ApiQueryOptions];
 
+/** A read's cache key and the function that reads it (aborted when no one waits for it any more). */
+type Reader<T> = { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<T> };
+
+/** useQuery over a reader of the operation: a null input waits, cached under a key of its own. */
+function useRead<Op extends OperationId, T>(
+  operationId: Op,
+  input: Input<Op> | null | undefined,
+  opts: ApiQueryOptions,
+  reader: (api: ApiClient, operationId: Op, input?: Input<Op>) => Reader<T>,
+): UseQueryResult<T> {
+  const api = useApi();
+  const enabled = input !== null;
+  const { queryKey, queryFn } = reader(api, operationId, input ?? undefined);
+  return useQuery<T>({
+    queryKey: enabled ? queryKey : [operationId, "not yet"],
+    queryFn,
+    enabled,
+    refetchInterval: opts.refetchInterval,
+    staleTime: opts.staleTime,
+  });
+}
+
+/** The client's call of one operation with any input (the contract checks it), cancelled by `signal`. */
+function callOf<Op extends OperationId>(api: ApiClient, operationId: Op) {
+  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
+  return (input: unknown, signal: AbortSignal) => call(operationId, input, { signal });
+}
+
 /** The key and reader of one call, for useQueries and the like. */
 export function callQuery<Op extends OperationId>(
   api: ApiClient,
   operationId: Op,
   input?: Input<Op>,
-): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<Output<Op>> } {
-  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
-  return {
-    queryKey: operationKey(operationId, input),
-    queryFn: ({ signal }) => call(operationId, input ?? {}, { signal }),
-  };
+): Reader<Output<Op>> {
+  const call = callOf(api, operationId);
+  return { queryKey: operationKey(operationId, input), queryFn: ({ signal }) => call(input ?? {}, signal) };
 }
 
 /** Read an operation through the contract's client, cached under the path and query it asks for. */
@@ -80,16 +105,7 @@ export function useApiQuery<Op extends OperationId>(
   operationId: Op,
   ...[input, opts = {}]: QueryArgs<Op>
 ): UseQueryResult<Output<Op>> {
-  const api = useApi();
-  const enabled = input !== null;
-  const { queryKey, queryFn } = callQuery(api, operationId, input ?? undefined);
-  return useQuery<Output<Op>>({
-    queryKey: enabled ? queryKey : [operationId, "not yet"],
-    queryFn,
-    enabled,
-    refetchInterval: opts.refetchInterval,
-    staleTime: opts.staleTime,
-  });
+  return useRead(operationId, input, opts, callQuery);
 }
 
 /** Mark every cached read under these paths stale; the ones on screen load again. */
@@ -130,15 +146,15 @@ export function listQuery<Op extends ListOperation>(
   api: ApiClient,
   operationId: Op,
   input?: Input<Op>,
-): { queryKey: QueryKey; queryFn: (ctx: { signal: AbortSignal }) => Promise<ItemsOf<Op>> } {
-  const call = api.call as (op: Op, input: unknown, o: { signal: AbortSignal }) => Promise<Output<Op>>;
+): Reader<ItemsOf<Op>> {
   const base = (input ?? {}) as { query?: Record<string, unknown> };
+  const call = callOf(api, operationId);
   return {
     queryKey: operationKey(operationId, input),
     queryFn: ({ signal }) =>
       allPages(
         (cursor) =>
-          call(operationId, { ...base, query: { ...base.query, limit: 200, cursor } }, { signal }) as Promise<
+          call({ ...base, query: { ...base.query, limit: 200, cursor } }, signal) as Promise<
             ListPage<unknown>
           >,
       ) as Promise<ItemsOf<Op>>,
@@ -150,14 +166,5 @@ export function useApiList<Op extends ListOperation>(
   operationId: Op,
   ...[input, opts = {}]: QueryArgs<Op>
 ): UseQueryResult<ItemsOf<Op>> {
-  const api = useApi();
-  const enabled = input !== null;
-  const { queryKey, queryFn } = listQuery(api, operationId, input ?? undefined);
-  return useQuery<ItemsOf<Op>>({
-    queryKey: enabled ? queryKey : [operationId, "not yet"],
-    queryFn,
-    enabled,
-    refetchInterval: opts.refetchInterval,
-    staleTime: opts.staleTime,
-  });
+  return useRead(operationId, input, opts, listQuery);
 }

@@ -15,7 +15,6 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { IconAlertTriangle, IconKey, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { z } from "zod";
@@ -23,6 +22,7 @@ import { CopyValueButton, ErrorAlert, ModalActions, Timestamp } from "../../app/
 import { useApiQuery } from "../../app/query.ts";
 import type { ApiTokenSummary, CreatedApiToken } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 
 export function ApiTokensSection() {
   const tokens = useApiQuery("listTokens");
@@ -198,10 +198,7 @@ function CreateTokenModal({
   onClose(): void;
   onCreated(t: CreatedApiToken): void;
 }) {
-  const form = useForm<CreateTokenValues>({
-    initialValues: { name: "", expiresInDays: 90 },
-    validate: schemaResolver(CreateTokenForm, { sync: true }),
-  });
+  const form = useSchemaForm<CreateTokenValues>(CreateTokenForm, { name: "", expiresInDays: 90 });
   const create = useApiMutation({
     fn: (v: CreateTokenValues, api) =>
       api.call("createToken", { body: { name: v.name.trim(), expiresInDays: Number(v.expiresInDays) } }),

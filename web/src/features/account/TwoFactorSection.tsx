@@ -14,7 +14,6 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconShieldLock } from "@tabler/icons-react";
 import { QRCodeSVG } from "qrcode.react";
@@ -24,6 +23,7 @@ import { useAuth, useCurrentUser } from "../../app/auth.tsx";
 import { CopyValueButton, ModalActions } from "../../app/components.tsx";
 import type { TotpEnrolment } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { RecoveryCodes } from "./RecoveryCodes.tsx";
 
 type ConfirmValues = Input<"confirmTotp">["body"];
@@ -115,10 +115,7 @@ function Enrolment({
   onConfirmed(codes: string[]): void;
 }) {
   // The contract's body: six digits (spaces are dropped as they are typed).
-  const form = useForm<ConfirmValues>({
-    initialValues: { code: "" },
-    validate: schemaResolver(contract.confirmTotp.body, { sync: true }),
-  });
+  const form = useSchemaForm<ConfirmValues>(contract.confirmTotp.body, { code: "" });
   const turnOn = useApiMutation({
     fn: (v: ConfirmValues, api) => api.call("confirmTotp", { body: v }),
     form,
@@ -203,10 +200,7 @@ function DisableModal({
   onClose(): void;
   onDisabled(): void;
 }) {
-  const form = useForm<DisableValues>({
-    initialValues: { password: "" },
-    validate: schemaResolver(contract.disableTotp.body, { sync: true }),
-  });
+  const form = useSchemaForm<DisableValues>(contract.disableTotp.body, { password: "" });
   const turnOff = useApiMutation({
     fn: (v: DisableValues, api) => api.call("disableTotp", { body: v }),
     form,

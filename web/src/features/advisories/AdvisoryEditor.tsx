@@ -1,13 +1,13 @@
 // The advisory editor: content by section, a preview per content level, the revision diff, review
 // and approval (ReviewCard), files (AdvisoryFiles), release and exports.
 import { Anchor, Badge, Button, Group, Skeleton, Stack, Tabs, Text, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useEffect } from "react";
 import { Link, useParams } from "react-router";
 import { z } from "zod";
 import { ErrorAlert, PageHeader, SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { AdvisoryFiles } from "./AdvisoryFiles.tsx";
 import { AdvisoryPreview, Revisions } from "./AdvisoryPreview.tsx";
 import { CONTENT_FIELDS, ContentFields, ContentSchema, type ContentValues } from "./ContentFields.tsx";
@@ -32,10 +32,10 @@ const valuesOf = (a: Advisory): RevisionValues => ({
 });
 
 function Editor({ a }: { a: Advisory }) {
-  const form = useForm<RevisionValues>({
-    initialValues: valuesOf(a),
-    validate: schemaResolver(ContentSchema.extend({ changeNote: z.string().max(1000) }), { sync: true }),
-  });
+  const form = useSchemaForm<RevisionValues>(
+    ContentSchema.extend({ changeNote: z.string().max(1000) }),
+    valuesOf(a),
+  );
   const { setValues, resetDirty } = form;
   // A saved revision (or another person's) refills the form from what the server now holds.
   useEffect(() => {
@@ -68,13 +68,10 @@ function Editor({ a }: { a: Advisory }) {
             Revision {a.currentRevision} · case{" "}
             <Anchor component={Link} to={`/cases/${a.caseId}`}>
               {a.caseId}
-            </Anchor>{" "}
-            ·{" "}
-            <Anchor component={Link} to="/advisories">
-              all advisories
             </Anchor>
           </>
         }
+        back={{ to: "/advisories", label: "all advisories" }}
         actions={
           <Group gap="xs">
             <Badge size="lg" color={STATE_COLORS[a.state]} data-testid="advisory-state">

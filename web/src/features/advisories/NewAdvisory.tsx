@@ -1,11 +1,11 @@
 // Writing a new advisory for a case: its first revision.
 import { Button, Group, Select, Stack } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useNavigate, useSearchParams } from "react-router";
 import { z } from "zod";
 import { PageHeader } from "../../app/components.tsx";
 import { useApiList } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import {
   CONTENT_FIELDS,
   ContentFields,
@@ -24,9 +24,11 @@ export function NewAdvisory() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const cases = useApiList("listCases");
-  const form = useForm<NewAdvisoryValues>({
-    initialValues: { caseId: params.get("case"), title: "", products: "", sections: emptySections() },
-    validate: schemaResolver(NewAdvisoryForm, { sync: true }),
+  const form = useSchemaForm<NewAdvisoryValues>(NewAdvisoryForm, {
+    caseId: params.get("case"),
+    title: "",
+    products: "",
+    sections: emptySections(),
   });
   const create = useApiMutation({
     fn: (v: NewAdvisoryValues, api) =>

@@ -18,6 +18,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Output } from "../../../../src/contract/index.ts";
 import { useApi } from "../../app/auth.tsx";
 import { ErrorAlert } from "../../app/components.tsx";
+import { ColumnHeads } from "../../app/DataTable.tsx";
 import { SECTION_TITLES, type Section } from "./model.ts";
 
 type Meter = Output<"advisoryTracingMeter">;
@@ -69,14 +70,9 @@ export function TracingMeter({
             <Table.Caption>
               Points whole copies need to name the leakers (ε₁ = {m.epsilon.toExponential(0)})
             </Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Leakers</Table.Th>
-                <Table.Th scope="col">Points needed</Table.Th>
-                <Table.Th scope="col">Wording alone (marks stripped)</Table.Th>
-                <Table.Th scope="col">With invisible marks</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <ColumnHeads
+              names={["Leakers", "Points needed", "Wording alone (marks stripped)", "With invisible marks"]}
+            />
             <Table.Tbody>
               {m.needed.map((n) => (
                 <Table.Tr key={n.leakers}>
@@ -113,17 +109,11 @@ export function TracingMeter({
                 previews, exports and the public page show the first. Read the sentence and the check first.
               </Text>
               <Table withTableBorder striped data-testid="tracing-proposals">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">Section</Table.Th>
-                    <Table.Th scope="col">Sentence</Table.Th>
-                    <Table.Th scope="col">Alternative</Table.Th>
-                    <Table.Th scope="col">Check</Table.Th>
-                    <Table.Th scope="col">
-                      <VisuallyHidden>Action</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
+                <ColumnHeads names={["Section", "Sentence", "Alternative", "Check"]}>
+                  <Table.Th scope="col">
+                    <VisuallyHidden>Action</VisuallyHidden>
+                  </Table.Th>
+                </ColumnHeads>
                 <Table.Tbody>
                   {m.proposals.slice(0, PROPOSALS_SHOWN).map((p) => (
                     <Table.Tr key={`${p.section}:${p.start}`}>

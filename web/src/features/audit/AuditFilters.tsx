@@ -1,7 +1,7 @@
 // The audit log's filters: actor, type, time range and alerts only, applied together.
 import { Button, Checkbox, Group, Paper, Select, Text, TextInput } from "@mantine/core";
 import { IconFilter, IconX } from "@tabler/icons-react";
-import type { FormEvent } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 
 export type Filters = { actor: string; type: string | null; from: string; to: string; alerts: boolean };
 export const NO_FILTERS: Filters = { actor: "", type: null, from: "", to: "", alerts: false };
@@ -23,16 +23,15 @@ export function AuditFilters({
   onApply(e: FormEvent): void;
   onReset(): void;
 }) {
+  /** A typed-in filter's value, and its edits into the draft. */
+  const typed = (key: "actor" | "from" | "to") => ({
+    value: draft[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [key]: e.currentTarget.value }),
+  });
   return (
     <Paper withBorder radius="md" p="md" mb="md" component="form" onSubmit={onApply} aria-label="Filters">
       <Group align="flex-end" gap="sm">
-        <TextInput
-          label="Actor"
-          placeholder="user ID, e.g. usr_…"
-          value={draft.actor}
-          onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
-          w={220}
-        />
+        <TextInput label="Actor" placeholder="user ID, e.g. usr_…" {...typed("actor")} w={220} />
         <Select
           label="Type"
           placeholder={typesFailed ? "types unavailable" : "any type"}
@@ -44,20 +43,8 @@ export function AuditFilters({
           nothingFoundMessage="No such type"
           w={240}
         />
-        <TextInput
-          label="From"
-          type="datetime-local"
-          value={draft.from}
-          onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
-          w={210}
-        />
-        <TextInput
-          label="To"
-          type="datetime-local"
-          value={draft.to}
-          onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
-          w={210}
-        />
+        <TextInput label="From" type="datetime-local" {...typed("from")} w={210} />
+        <TextInput label="To" type="datetime-local" {...typed("to")} w={210} />
         <Checkbox
           label="Alerts only (role grants, lockouts)"
           checked={draft.alerts}

@@ -41,14 +41,8 @@ function StaffCaseView({ c }: { c: StaffCase }) {
     <>
       <PageHeader
         title={c.title}
-        description={
-          <>
-            {c.product} {c.version} ·{" "}
-            <Anchor component={Link} to="/cases">
-              all cases
-            </Anchor>
-          </>
-        }
+        description={`${c.product} ${c.version}`}
+        back={{ to: "/cases", label: "all cases" }}
         actions={
           <Group gap="xs">
             <Button component={Link} to={`/advisories/new?case=${c.id}`} variant="light" size="xs">

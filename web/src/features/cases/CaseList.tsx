@@ -1,13 +1,12 @@
 // The case list: phase, deadline (overdue and near cases stand out), CVE and score.
 
-import { Anchor, Badge, Group, SegmentedControl, Text } from "@mantine/core";
+import { Badge, Group, SegmentedControl } from "@mantine/core";
 import { IconBug } from "@tabler/icons-react";
 import { useState } from "react";
-import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { oneOf } from "../../app/choices.ts";
 import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
-import { type Column, DataTable } from "../../app/DataTable.tsx";
+import { type Column, DataTable, RecordCell } from "../../app/DataTable.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { ForStaff } from "../../app/ForStaff.tsx";
 import { useApiList } from "../../app/query.ts";
@@ -23,14 +22,9 @@ const COLUMNS: Column<Row>[] = [
   {
     header: "Case",
     cell: (c) => (
-      <>
-        <Anchor component={Link} to={`/cases/${c.id}`} fw={500}>
-          {c.title}
-        </Anchor>
-        <Text size="xs" c="dimmed">
-          {c.product} {c.version}
-        </Text>
-      </>
+      <RecordCell to={`/cases/${c.id}`} sub={`${c.product} ${c.version}`}>
+        {c.title}
+      </RecordCell>
     ),
   },
   {

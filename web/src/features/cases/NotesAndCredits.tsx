@@ -1,38 +1,28 @@
 // Internal notes on a case's timeline, and the people credited for it with any bounty.
 
-import { Button, Group, Select, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useState } from "react";
+import { Box, Button, Group, Select, Text, TextInput } from "@mantine/core";
+import { useState } from "react";
 import { isOneOf } from "../../app/choices.ts";
 import { SectionCard } from "../../app/components.tsx";
+import { OneFieldForm } from "../../app/OneFieldForm.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CREDIT_TYPES, type CreditType, type StaffCase } from "./model.ts";
 
 export function NoteForm({ caseId }: { caseId: string }) {
-  const [body, setBody] = useState("");
-  const add = useApiMutation({
-    fn: (text: string, api) => api.call("addCaseNote", { params: { id: caseId }, body: { body: text } }),
-    invalidates: [`/api/cases/${caseId}`],
-    onSuccess: () => setBody(""),
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    add.mutate(body);
-  }
   return (
-    <form onSubmit={submit}>
-      <Group gap="xs" mt="md" align="flex-end">
-        <TextInput
-          style={{ flex: 1 }}
-          placeholder="Internal note (never shown to the reporter)"
-          value={body}
-          onChange={(e) => setBody(e.currentTarget.value)}
-          maxLength={20000}
-        />
-        <Button type="submit" variant="default" disabled={!body.trim()}>
-          Add note
-        </Button>
-      </Group>
-    </form>
+    <Box mt="md">
+      <OneFieldForm
+        field="body"
+        placeholder="Internal note (never shown to the reporter)"
+        maxLength={20000}
+        requireText
+        clearOnSuccess
+        button="Add note"
+        variant="default"
+        invalidates={[`/api/cases/${caseId}`]}
+        submit={(body, api) => api.call("addCaseNote", { params: { id: caseId }, body: { body } })}
+      />
+    </Box>
   );
 }
 

@@ -1,11 +1,11 @@
 // Adding evidence: files dropped on the zone or chosen (uploaded one by one as multipart), or text
 // pasted under a name.
 import { Button, Textarea, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { type DragEvent, useState } from "react";
 import { z } from "zod";
 import { ApiError } from "../../app/api.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 
 const PasteForm = z.object({
   name: z.string().trim().min(1, "name the pasted text"),
@@ -40,10 +40,7 @@ export function AddEvidence({ investigationId }: { investigationId: string }) {
     invalidates: [`/api/investigations/${investigationId}`],
     success: (_, files) => `${files.length} file(s) added`,
   });
-  const form = useForm<PasteValues>({
-    initialValues: { name: "", text: "" },
-    validate: schemaResolver(PasteForm, { sync: true }),
-  });
+  const form = useSchemaForm<PasteValues>(PasteForm, { name: "", text: "" });
   const paste = useApiMutation({
     fn: (v: PasteValues, api) =>
       api.call("addInvestigationEvidence", { params: { id: investigationId }, body: { kind: "text", ...v } }),

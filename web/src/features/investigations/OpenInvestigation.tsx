@@ -1,11 +1,11 @@
 // Opening an investigation: a title, optionally the advisory and when exploitation was first seen;
 // on success the new investigation opens.
 import { Button, Card, Group, Stack, Text, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useNavigate } from "react-router";
 import { z } from "zod";
 import { localInputToIso } from "../../app/format.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 
 const OpenForm = z.object({
   title: z.string().trim().min(1, "give the investigation a title"),
@@ -16,10 +16,7 @@ type OpenValues = z.infer<typeof OpenForm>;
 
 export function OpenInvestigation() {
   const navigate = useNavigate();
-  const form = useForm<OpenValues>({
-    initialValues: { title: "", advisoryId: "", observedAt: "" },
-    validate: schemaResolver(OpenForm, { sync: true }),
-  });
+  const form = useSchemaForm<OpenValues>(OpenForm, { title: "", advisoryId: "", observedAt: "" });
   const open = useApiMutation({
     fn: (v: OpenValues, api) =>
       api.call("openInvestigation", {

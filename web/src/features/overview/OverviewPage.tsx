@@ -36,6 +36,19 @@ const EMPTY: Overview = {
   releases: 0,
 };
 
+/** The programme's counts for staff, each a card leading to its page. */
+const STATS: { icon: Icon; label: string; to: string; value(counts: Overview): ReactNode }[] = [
+  { icon: IconHeartHandshake, label: "Partners", to: "/partners", value: (c) => c.partners },
+  { icon: IconBug, label: "Open cases", to: "/cases", value: (c) => c.openCases },
+  { icon: IconFileDescription, label: "Advisories", to: "/advisories", value: (c) => c.advisories },
+  {
+    icon: IconCalendarEvent,
+    label: "Next release",
+    to: "/releases",
+    value: (c) => (c.nextRelease ? <Timestamp iso={c.nextRelease} /> : "none"),
+  },
+];
+
 export function OverviewPage() {
   const user = useCurrentUser();
   const { state } = useAuth();
@@ -55,28 +68,9 @@ export function OverviewPage() {
       />
       {staff && (
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="xl" data-testid="overview-stats">
-          <Stat
-            icon={IconHeartHandshake}
-            label="Partners"
-            loading={loading}
-            value={counts.partners}
-            to="/partners"
-          />
-          <Stat icon={IconBug} label="Open cases" loading={loading} value={counts.openCases} to="/cases" />
-          <Stat
-            icon={IconFileDescription}
-            label="Advisories"
-            loading={loading}
-            value={counts.advisories}
-            to="/advisories"
-          />
-          <Stat
-            icon={IconCalendarEvent}
-            label="Next release"
-            loading={loading}
-            value={counts.nextRelease ? <Timestamp iso={counts.nextRelease} /> : "none"}
-            to="/releases"
-          />
+          {STATS.map(({ value, ...stat }) => (
+            <Stat key={stat.label} {...stat} value={value(counts)} loading={loading} />
+          ))}
         </SimpleGrid>
       )}
 

@@ -17,11 +17,11 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { Link } from "react-router";
 import { z } from "zod";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { ATTESTATION_LABELS, type Attestations, COUNTRY_OPTIONS, KIND_LABELS, KINDS } from "./model.ts";
 
 const required = (what: string) => z.string(`give ${what}`).trim().min(1, `give ${what}`);
@@ -56,26 +56,23 @@ type ApplicationValues = {
 };
 
 export function ApplyPage() {
-  const form = useForm<ApplicationValues>({
-    initialValues: {
-      organisation: {
-        name: "",
-        legalName: "",
-        website: "https://",
-        kind: "antivirus",
-        country: null,
-        staffCountries: [],
-        customers: 0,
-      },
-      contact: { name: "", email: "" },
-      attestations: {
-        securityVendor: false,
-        noOffensiveTools: false,
-        publishAtRelease: false,
-        reportLeaks: false,
-      },
+  const form = useSchemaForm<ApplicationValues>(ApplicationForm, {
+    organisation: {
+      name: "",
+      legalName: "",
+      website: "https://",
+      kind: "antivirus",
+      country: null,
+      staffCountries: [],
+      customers: 0,
     },
-    validate: schemaResolver(ApplicationForm, { sync: true }),
+    contact: { name: "", email: "" },
+    attestations: {
+      securityVendor: false,
+      noOffensiveTools: false,
+      publishAtRelease: false,
+      reportLeaks: false,
+    },
   });
   const [done, setDone] = useState<string | null>(null);
   const apply = useApiMutation({

@@ -1,13 +1,12 @@
 // The partner directory with filters (status, country, tier, kind, name).
 
-import { Anchor, Badge, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
+import { Badge, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
-import { Link } from "react-router";
 import { PARTNER_KINDS } from "../../../../src/contract/enums.ts";
 import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
-import { type Column, DataTable } from "../../app/DataTable.tsx";
+import { type Column, DataTable, RecordCell } from "../../app/DataTable.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import {
   COUNTRY_OPTIONS,
@@ -48,12 +47,9 @@ const COLUMNS: Column<PartnerListItem>[] = [
     header: "Partner",
     cell: (p) => (
       <>
-        <Anchor component={Link} to={`/partners/${p.id}`} fw={500}>
+        <RecordCell to={`/partners/${p.id}`} sub={p.legalName}>
           {p.name}
-        </Anchor>
-        <Text size="xs" c="dimmed">
-          {p.legalName}
-        </Text>
+        </RecordCell>
         {p.duplicate && (
           <Badge color="orange" variant="light" size="xs" title={p.duplicate.reasons.join("\n")}>
             Possible duplicate

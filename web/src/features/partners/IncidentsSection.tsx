@@ -1,10 +1,10 @@
 // A partner's incidents (leaks it reported or staff recorded) and the form to report one.
 import { Button, Group, Stack, Text, Textarea, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
 import { ErrorAlert, SectionCard } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
 
 const ReportForm = z.object({
@@ -24,10 +24,7 @@ export function IncidentsSection({
   canClose: boolean;
 }) {
   const list = useApiQuery("listPartnerIncidents", { params: { id: partnerId } });
-  const form = useForm<ReportValues>({
-    initialValues: { whatLeaked: "", toWhom: "", when: "" },
-    validate: schemaResolver(ReportForm, { sync: true }),
-  });
+  const form = useSchemaForm<ReportValues>(ReportForm, { whatLeaked: "", toWhom: "", when: "" });
   const report = useApiMutation({
     fn: (v: ReportValues, api) => api.call("reportIncident", { params: { id: partnerId }, body: v }),
     invalidates: [`/api/partners/${partnerId}`, "/api/incidents"],

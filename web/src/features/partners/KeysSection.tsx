@@ -1,11 +1,11 @@
 // A partner's OpenPGP keys: advisories sent by email are encrypted to them.
 import { Badge, Button, Card, Code, Group, Stack, Text, Textarea } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
 import { contract } from "../../../../src/contract/index.ts";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import type { MemberKey } from "./model.ts";
 
 // The contract's body, with the empty key said in words; the server reads the key and says what is wrong with it.
@@ -16,10 +16,7 @@ type KeyValues = z.infer<typeof KeyForm>;
 
 export function KeysSection({ partnerId, canAdd }: { partnerId: string; canAdd: boolean }) {
   const keys = useApiQuery("listMemberKeys", { params: { id: partnerId } });
-  const form = useForm<KeyValues>({
-    initialValues: { armored: "" },
-    validate: schemaResolver(KeyForm, { sync: true }),
-  });
+  const form = useSchemaForm<KeyValues>(KeyForm, { armored: "" });
   const revoke = useApiMutation({
     fn: (k: MemberKey, api) => api.call("revokeMemberKey", { params: { id: partnerId, keyId: k.id } }),
     invalidates: [`/api/partners/${partnerId}`],

@@ -12,12 +12,12 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { CopyValueButton, ErrorAlert, SectionCard, Timestamp } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import type { Member } from "./model.ts";
 
 const InviteForm = z.object({
@@ -29,10 +29,7 @@ type InviteValues = { email: string; role: string | null };
 export function MembersSection({ partnerId, canManage }: { partnerId: string; canManage: boolean }) {
   const members = useApiQuery("listPartnerMembers", { params: { id: partnerId } });
   const [invite, setInvite] = useState<{ inviteUrl: string; expiresAt: string } | null>(null);
-  const form = useForm<InviteValues>({
-    initialValues: { email: "", role: "partner_analyst" },
-    validate: schemaResolver(InviteForm, { sync: true }),
-  });
+  const form = useSchemaForm<InviteValues>(InviteForm, { email: "", role: "partner_analyst" });
   const remove = useApiMutation({
     fn: (m: Member, api) => api.call("removePartnerMember", { params: { id: partnerId, userId: m.id } }),
     invalidates: [`/api/partners/${partnerId}`],

@@ -1,11 +1,11 @@
 // The NDA in force (as markdown) beside its signing form, the yearly attestation and past signatures.
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { z } from "zod";
 import { ErrorAlert, SectionCard, Timestamp } from "../../app/components.tsx";
 import { Markdown } from "../../app/Markdown.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { AttestationSection } from "./AttestationSection.tsx";
 
 const SignForm = z.object({
@@ -16,10 +16,7 @@ const SignForm = z.object({
 export function NdaSection({ partnerId, canSign }: { partnerId: string; canSign: boolean }) {
   const nda = useApiQuery("currentNda");
   const sigs = useApiQuery("listNdaSignatures", { params: { id: partnerId } });
-  const form = useForm({
-    initialValues: { name: "", title: "" },
-    validate: schemaResolver(SignForm, { sync: true }),
-  });
+  const form = useSchemaForm(SignForm, { name: "", title: "" });
   const sign = useApiMutation({
     fn: (v: { version: number; name: string; title: string }, api) =>
       api.call("signNda", { params: { id: partnerId }, body: v }),

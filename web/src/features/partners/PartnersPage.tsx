@@ -33,6 +33,16 @@ function StaffHome() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const tab = params.get("tab") ?? "directory";
+  // Each tab's value (in the address), its label, and its page; the last two by the caller's actions.
+  const tabs = [
+    { value: "directory", label: "Directory", page: <Directory /> },
+    { value: "queue", label: "Approval queue", page: <ApprovalQueue /> },
+    { value: "tiers", label: "Tiers", page: <TiersEditor /> },
+    { value: "policy", label: "Jurisdiction policy", page: <PolicyEditor /> },
+    { value: "ndas", label: "NDA versions", page: <NdaVersions /> },
+    ...(investigates ? [{ value: "incidents", label: "Incidents", page: <AllIncidents /> }] : []),
+    ...(readsOutbox ? [{ value: "outbox", label: "Mail outbox", page: <Outbox /> }] : []),
+  ];
   return (
     <>
       <PageHeader
@@ -45,39 +55,17 @@ function StaffHome() {
         keepMounted={false}
       >
         <Tabs.List mb="md">
-          <Tabs.Tab value="directory">Directory</Tabs.Tab>
-          <Tabs.Tab value="queue">Approval queue</Tabs.Tab>
-          <Tabs.Tab value="tiers">Tiers</Tabs.Tab>
-          <Tabs.Tab value="policy">Jurisdiction policy</Tabs.Tab>
-          <Tabs.Tab value="ndas">NDA versions</Tabs.Tab>
-          {investigates && <Tabs.Tab value="incidents">Incidents</Tabs.Tab>}
-          {readsOutbox && <Tabs.Tab value="outbox">Mail outbox</Tabs.Tab>}
+          {tabs.map((t) => (
+            <Tabs.Tab key={t.value} value={t.value}>
+              {t.label}
+            </Tabs.Tab>
+          ))}
         </Tabs.List>
-        <Tabs.Panel value="directory">
-          <Directory />
-        </Tabs.Panel>
-        <Tabs.Panel value="queue">
-          <ApprovalQueue />
-        </Tabs.Panel>
-        <Tabs.Panel value="tiers">
-          <TiersEditor />
-        </Tabs.Panel>
-        <Tabs.Panel value="policy">
-          <PolicyEditor />
-        </Tabs.Panel>
-        <Tabs.Panel value="ndas">
-          <NdaVersions />
-        </Tabs.Panel>
-        {investigates && (
-          <Tabs.Panel value="incidents">
-            <AllIncidents />
+        {tabs.map((t) => (
+          <Tabs.Panel key={t.value} value={t.value}>
+            {t.page}
           </Tabs.Panel>
-        )}
-        {readsOutbox && (
-          <Tabs.Panel value="outbox">
-            <Outbox />
-          </Tabs.Panel>
-        )}
+        ))}
       </Tabs>
     </>
   );

@@ -13,11 +13,11 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { COUNTRY_OPTIONS, type PartnerDetail } from "./model.ts";
 
 const ProfileForm = z.object({
@@ -30,14 +30,11 @@ type ProfileValues = z.infer<typeof ProfileForm>;
 
 function ProfileEditor({ p, staff }: { p: PartnerDetail; staff: boolean }) {
   const [open, setOpen] = useState(false);
-  const form = useForm<ProfileValues>({
-    initialValues: {
-      website: p.website,
-      customers: p.customers,
-      affiliations: p.affiliations.join(", "),
-      staffCountries: p.staffCountries,
-    },
-    validate: schemaResolver(ProfileForm, { sync: true }),
+  const form = useSchemaForm<ProfileValues>(ProfileForm, {
+    website: p.website,
+    customers: p.customers,
+    affiliations: p.affiliations.join(", "),
+    staffCountries: p.staffCountries,
   });
   const save = useApiMutation({
     fn: (v: ProfileValues, api) =>

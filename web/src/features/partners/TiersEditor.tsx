@@ -1,7 +1,6 @@
 // Tiers: name, lead time (ISO 8601) and content level. Admins edit; everyone else reads.
 
 import { ActionIcon, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useEffect } from "react";
 import { z } from "zod";
@@ -12,6 +11,7 @@ import { ErrorAlert } from "../../app/components.tsx";
 import { formatLead } from "../../app/format.ts";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { CONTENT_LEVELS } from "./model.ts";
 
 type Draft = { key: number; name: string; leadTime: string; content: Section[] };
@@ -35,10 +35,7 @@ const TiersForm = z.object({
 export function TiersEditor() {
   const canEdit = useCan("tiers:write");
   const tiers = useApiQuery("listTiers");
-  const form = useForm<{ tiers: Draft[] }>({
-    initialValues: { tiers: [] },
-    validate: schemaResolver(TiersForm, { sync: true }),
-  });
+  const form = useSchemaForm<{ tiers: Draft[] }>(TiersForm, { tiers: [] });
   const { setValues } = form;
   useEffect(() => {
     if (tiers.data)

@@ -1,11 +1,11 @@
 // A partner's webhook endpoints; the signing secret is shown once, when an endpoint is added.
 import { Alert, Button, Code, Group, Stack, Text, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { CopyValueButton, ErrorAlert } from "../../app/components.tsx";
 import { useApiQuery } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import type { Webhook } from "./model.ts";
 
 // Presence only: the server decides what endpoint it accepts (https, no private address) and says why.
@@ -14,10 +14,7 @@ const EndpointForm = z.object({ url: z.string().trim().min(1, "give the endpoint
 export function WebhooksSection({ partnerId, canManage }: { partnerId: string; canManage: boolean }) {
   const hooks = useApiQuery("listWebhooks", { params: { id: partnerId } });
   const [secret, setSecret] = useState<string | null>(null);
-  const form = useForm({
-    initialValues: { url: "" },
-    validate: schemaResolver(EndpointForm, { sync: true }),
-  });
+  const form = useSchemaForm(EndpointForm, { url: "" });
   const remove = useApiMutation({
     fn: (w: Webhook, api) => api.call("deleteWebhook", { params: { id: partnerId, webhookId: w.id } }),
     invalidates: [`/api/partners/${partnerId}`],

@@ -15,13 +15,13 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { z } from "zod";
 import type { Input, Output } from "../../../../src/contract/index.ts";
 import { CopyValueButton, ErrorAlert, FilesInput, Timestamp } from "../../app/components.tsx";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 import { ReporterView } from "../cases/ReporterView.tsx";
 import { publicApi, tracking, usePublicQuery } from "./publicApi.ts";
 
@@ -46,16 +46,13 @@ const ReportForm = z.object({
 });
 
 export function ReportPage() {
-  const form = useForm<ReportValues>({
-    initialValues: {
-      product: "",
-      version: "",
-      title: "",
-      description: "",
-      reporterName: "",
-      reporterEmail: "",
-    },
-    validate: schemaResolver(ReportForm, { sync: true }),
+  const form = useSchemaForm<ReportValues>(ReportForm, {
+    product: "",
+    version: "",
+    title: "",
+    description: "",
+    reporterName: "",
+    reporterEmail: "",
   });
   const [files, setFiles] = useState<File[]>([]);
   const [done, setDone] = useState<Output<"submitReport"> | null>(null);

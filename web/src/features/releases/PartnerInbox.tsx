@@ -1,8 +1,8 @@
 // A partner user: the advisories released to its organisation, each with its acknowledgement.
-import { Anchor, Badge, Card, Group, Skeleton, Stack, Text } from "@mantine/core";
+import { Anchor, Badge, Card, Group, Stack, Text } from "@mantine/core";
 import { IconInbox } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
+import { ListState, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { useApiList } from "../../app/query.ts";
 
@@ -14,32 +14,36 @@ export function PartnerInbox() {
         title="Released to us"
         description="Advisories your organisation has received, with your content level only."
       />
-      <ErrorAlert error={q.error} />
-      {q.isLoading && !q.data && <Skeleton h={160} />}
-      {q.data?.length === 0 && (
-        <EmptyCapability
-          icon={IconInbox}
-          title="Nothing released to you yet"
-          description="Advisories appear here at your wave."
-        />
-      )}
-      <Stack>
-        {q.data?.map((a) => (
-          <Card key={a.advisoryId} withBorder>
-            <Group justify="space-between">
-              <Anchor component={Link} to={`/releases/${a.advisoryId}`} fw={600}>
-                {a.trackingId}: {a.title}
-              </Anchor>
-              <Badge color={a.acknowledgement ? "green" : "orange"}>
-                {a.acknowledgement ? a.acknowledgement.status.replace("_", " ") : "not acknowledged"}
-              </Badge>
-            </Group>
-            <Text size="xs" c="dimmed">
-              Received <Timestamp iso={a.deliveredAt} /> · {a.sections.join(", ")}
-            </Text>
-          </Card>
-        ))}
-      </Stack>
+      <ListState
+        q={q}
+        empty={
+          <EmptyCapability
+            icon={IconInbox}
+            title="Nothing released to you yet"
+            description="Advisories appear here at your wave."
+          />
+        }
+      >
+        {(rows) => (
+          <Stack>
+            {rows.map((a) => (
+              <Card key={a.advisoryId} withBorder>
+                <Group justify="space-between">
+                  <Anchor component={Link} to={`/releases/${a.advisoryId}`} fw={600}>
+                    {a.trackingId}: {a.title}
+                  </Anchor>
+                  <Badge color={a.acknowledgement ? "green" : "orange"}>
+                    {a.acknowledgement ? a.acknowledgement.status.replace("_", " ") : "not acknowledged"}
+                  </Badge>
+                </Group>
+                <Text size="xs" c="dimmed">
+                  Received <Timestamp iso={a.deliveredAt} /> · {a.sections.join(", ")}
+                </Text>
+              </Card>
+            ))}
+          </Stack>
+        )}
+      </ListState>
     </>
   );
 }

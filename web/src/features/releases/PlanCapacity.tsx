@@ -3,6 +3,7 @@
 // recipients, with the warnings a coordinator accepts by arming anyway. Figures only, never content.
 import { Alert, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { Output } from "../../../../src/contract/index.ts";
+import { ColumnHeads } from "../../app/DataTable.tsx";
 
 export type TracingCapacity = Output<"previewReleasePlan">["tracing"];
 export type WaveCapacity = TracingCapacity["waves"][number];
@@ -39,17 +40,17 @@ export function PlanCapacity({ tracing }: { tracing: TracingCapacity | null | un
         <Table.Caption>
           Points per copy and the smallest leak that names a single leaker, per wave
         </Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Wave</Table.Th>
-            <Table.Th scope="col">Recipients</Table.Th>
-            <Table.Th scope="col">Visible</Table.Th>
-            <Table.Th scope="col">Invisible</Table.Th>
-            <Table.Th scope="col">Code and files</Table.Th>
-            <Table.Th scope="col">Single leaker from</Table.Th>
-            <Table.Th scope="col">Colluders (whole copies)</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <ColumnHeads
+          names={[
+            "Wave",
+            "Recipients",
+            "Visible",
+            "Invisible",
+            "Code and files",
+            "Single leaker from",
+            "Colluders (whole copies)",
+          ]}
+        />
         <Table.Tbody>
           {tracing.waves.map((w, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: waves have no ID before the plan is saved; their order is fixed

@@ -24,7 +24,7 @@ import {
 } from "./PlanExtras.tsx";
 import { PlanModals } from "./PlanModals.tsx";
 import { CappedList, StateBadge, WaveTimeline } from "./PlanParts.tsx";
-import { type PlanAct, PlanStatus } from "./PlanStatus.tsx";
+import { type PlanAct, type PlanDialog, PlanStatus } from "./PlanStatus.tsx";
 import { type Preview, usePartnerNames } from "./plan.ts";
 
 export function PlanEditor() {
@@ -37,9 +37,7 @@ export function PlanEditor() {
   const { setFieldValue, setErrors } = form;
   const { publicAt, extraWaves, exclusions } = form.values;
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [breaking, setBreaking] = useState(false);
-  const [confirmingBreak, setConfirmingBreak] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
+  const [dialog, setDialog] = useState<PlanDialog | null>(null);
   const [compress, setCompress] = useState(false);
   const advisories = useApiList("listAdvisories");
   const advisory = advisories.data?.find((a) => a.id === advisoryId);
@@ -264,16 +262,7 @@ export function PlanEditor() {
           </Alert>
         )}
         {p && (
-          <PlanStatus
-            plan={p}
-            names={names}
-            canWrite={canWrite}
-            mine={mine}
-            act={act}
-            onCancel={() => setCancelling(true)}
-            onBreak={() => setBreaking(true)}
-            onConfirmBreak={() => setConfirmingBreak(true)}
-          />
+          <PlanStatus plan={p} names={names} canWrite={canWrite} mine={mine} act={act} open={setDialog} />
         )}
         {p && ["armed", "fired", "broken"].includes(p.state) && (
           <LiveWaveView advisoryId={advisoryId} names={names} />
@@ -283,12 +272,8 @@ export function PlanEditor() {
         advisoryId={advisoryId}
         armedNow={armedNow}
         act={act}
-        breaking={breaking}
-        setBreaking={setBreaking}
-        confirmingBreak={confirmingBreak}
-        setConfirmingBreak={setConfirmingBreak}
-        cancelling={cancelling}
-        setCancelling={setCancelling}
+        dialog={dialog}
+        close={() => setDialog(null)}
       />
     </>
   );

@@ -4,29 +4,22 @@ import { Button, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { useApi } from "../../app/auth.tsx";
 import { ModalActions } from "../../app/components.tsx";
-import type { PlanAct } from "./PlanStatus.tsx";
+import type { PlanAct, PlanDialog } from "./PlanStatus.tsx";
 
 export function PlanModals({
   advisoryId,
   armedNow,
   act,
-  breaking,
-  setBreaking,
-  confirmingBreak,
-  setConfirmingBreak,
-  cancelling,
-  setCancelling,
+  dialog,
+  close,
 }: {
   advisoryId: string;
   /** Armed and approved: a break goes out at once instead of waiting for a second coordinator. */
   armedNow: boolean;
   act: PlanAct;
-  breaking: boolean;
-  setBreaking(open: boolean): void;
-  confirmingBreak: boolean;
-  setConfirmingBreak(open: boolean): void;
-  cancelling: boolean;
-  setCancelling(open: boolean): void;
+  /** The one open, if any. */
+  dialog: PlanDialog | null;
+  close(): void;
 }) {
   const api = useApi();
   const [reason, setReason] = useState("");
@@ -34,7 +27,7 @@ export function PlanModals({
   const [cancelReason, setCancelReason] = useState("");
   return (
     <>
-      <Modal opened={breaking} onClose={() => setBreaking(false)} title="Break the embargo">
+      <Modal opened={dialog === "break"} onClose={close} title="Break the embargo">
         <Stack>
           <Text size="sm">
             {armedNow
@@ -60,7 +53,7 @@ export function PlanModals({
             onClick={() =>
               act(async () => {
                 await api.call("breakEmbargo", { params: { id: advisoryId }, body: { reason, evidence } });
-                setBreaking(false);
+                close();
               })
             }
           >
@@ -68,23 +61,19 @@ export function PlanModals({
           </Button>
         </Stack>
       </Modal>
-      <Modal
-        opened={confirmingBreak}
-        onClose={() => setConfirmingBreak(false)}
-        title="Confirm the embargo break"
-      >
+      <Modal opened={dialog === "confirmBreak"} onClose={close} title="Confirm the embargo break">
         <Stack>
           <Text size="sm">
             Every pending wave goes out now, then the advisory is public, and every partner is told the
             embargo is over. This cannot be undone.
           </Text>
-          <ModalActions cancel="Keep the embargo" onCancel={() => setConfirmingBreak(false)}>
+          <ModalActions cancel="Keep the embargo" onCancel={close}>
             <Button
               color="red"
               onClick={() =>
                 act(async () => {
                   await api.call("confirmEmbargoBreak", { params: { id: advisoryId } });
-                  setConfirmingBreak(false);
+                  close();
                 })
               }
             >
@@ -93,7 +82,7 @@ export function PlanModals({
           </ModalActions>
         </Stack>
       </Modal>
-      <Modal opened={cancelling} onClose={() => setCancelling(false)} title="Cancel this release plan">
+      <Modal opened={dialog === "cancel"} onClose={close} title="Cancel this release plan">
         <Stack>
           <Text size="sm">
             No wave goes out and the advisory is not published at T0: partners receive nothing of it until
@@ -106,7 +95,7 @@ export function PlanModals({
             onChange={(e) => setCancelReason(e.currentTarget.value)}
             required
           />
-          <ModalActions cancel="Keep the plan" onCancel={() => setCancelling(false)}>
+          <ModalActions cancel="Keep the plan" onCancel={close}>
             <Button
               color="red"
               disabled={!cancelReason.trim()}
@@ -118,7 +107,7 @@ export function PlanModals({
                       reason: cancelReason.trim(),
                     },
                   });
-                  setCancelling(false);
+                  close();
                   setCancelReason("");
                 })
               }

@@ -12,15 +12,16 @@ import type { Plan } from "./plan.ts";
 /** Run one change to the plan; the editor reads the plan again afterwards and reports a refusal. */
 export type PlanAct = (fn: () => Promise<unknown>) => void;
 
+/** The plan's dialogs (PlanModals), one open at a time. */
+export type PlanDialog = "cancel" | "break" | "confirmBreak";
+
 export function PlanStatus({
   plan: p,
   names,
   canWrite,
   mine,
   act,
-  onCancel,
-  onBreak,
-  onConfirmBreak,
+  open,
 }: {
   plan: Plan;
   names: Map<string, string>;
@@ -28,9 +29,7 @@ export function PlanStatus({
   /** The caller made or changed the plan since its last approval, so may not approve it. */
   mine: boolean;
   act: PlanAct;
-  onCancel(): void;
-  onBreak(): void;
-  onConfirmBreak(): void;
+  open(dialog: PlanDialog): void;
 }) {
   const api = useApi();
   const user = useCurrentUser();
@@ -62,12 +61,12 @@ export function PlanStatus({
               </Button>
             )}
             {["draft", "approved", "armed"].includes(p.state) && (
-              <Button variant="default" onClick={onCancel}>
+              <Button variant="default" onClick={() => open("cancel")}>
                 Cancel plan
               </Button>
             )}
             {["draft", "approved", "armed"].includes(p.state) && (
-              <Button color="red" leftSection={<IconAlertOctagon size={16} />} onClick={onBreak}>
+              <Button color="red" leftSection={<IconAlertOctagon size={16} />} onClick={() => open("break")}>
                 Break embargo
               </Button>
             )}
@@ -104,7 +103,7 @@ export function PlanStatus({
                 Another coordinator must confirm it.
               </Text>
             ) : (
-              <Button color="red" mt="xs" onClick={onConfirmBreak}>
+              <Button color="red" mt="xs" onClick={() => open("confirmBreak")}>
                 Confirm the embargo break
               </Button>
             ))}

@@ -1,11 +1,11 @@
 // Staff: every release plan as a timeline of its waves before T0, and (for planners) the advisory to
 // plan next.
-import { Anchor, Button, Card, Group, Select, SimpleGrid, Skeleton } from "@mantine/core";
+import { Anchor, Button, Card, Group, Select, SimpleGrid } from "@mantine/core";
 import { IconCalendarEvent } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useCan } from "../../app/auth.tsx";
-import { ErrorAlert, PageHeader } from "../../app/components.tsx";
+import { ListState, PageHeader } from "../../app/components.tsx";
 import { EmptyCapability } from "../../app/EmptyCapability.tsx";
 import { useApiList } from "../../app/query.ts";
 import { StateBadge, WaveTimeline } from "./PlanParts.tsx";
@@ -46,29 +46,33 @@ export function ReleaseCalendar() {
           )
         }
       />
-      <ErrorAlert error={plans.error} />
-      {plans.isLoading && !plans.data && <Skeleton h={200} />}
-      {plans.data?.length === 0 && (
-        <EmptyCapability
-          icon={IconCalendarEvent}
-          title="No releases planned"
-          description="Plan one for an approved advisory: its waves follow from the tiers and each partner's eligibility."
-        />
-      )}
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        {plans.data?.map((p) => (
-          <Card key={p.id} withBorder padding="md">
-            <Group justify="space-between" mb="sm">
-              <Anchor component={Link} to={`/releases/${p.advisoryId}`} fw={600}>
-                {byId.get(p.advisoryId)?.trackingId ?? p.advisoryId}
-                {byId.get(p.advisoryId) ? `: ${byId.get(p.advisoryId)?.title}` : ""}
-              </Anchor>
-              <StateBadge state={p.state} />
-            </Group>
-            <WaveTimeline plan={p} names={names} />
-          </Card>
-        ))}
-      </SimpleGrid>
+      <ListState
+        q={plans}
+        empty={
+          <EmptyCapability
+            icon={IconCalendarEvent}
+            title="No releases planned"
+            description="Plan one for an approved advisory: its waves follow from the tiers and each partner's eligibility."
+          />
+        }
+      >
+        {(rows) => (
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            {rows.map((p) => (
+              <Card key={p.id} withBorder padding="md">
+                <Group justify="space-between" mb="sm">
+                  <Anchor component={Link} to={`/releases/${p.advisoryId}`} fw={600}>
+                    {byId.get(p.advisoryId)?.trackingId ?? p.advisoryId}
+                    {byId.get(p.advisoryId) ? `: ${byId.get(p.advisoryId)?.title}` : ""}
+                  </Anchor>
+                  <StateBadge state={p.state} />
+                </Group>
+                <WaveTimeline plan={p} names={names} />
+              </Card>
+            ))}
+          </SimpleGrid>
+        )}
+      </ListState>
     </>
   );
 }

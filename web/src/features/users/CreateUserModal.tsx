@@ -1,7 +1,6 @@
 // Creating an account with an initial password; partner and researcher roles need an organisation,
 // which can be added on the spot. The server's refusals land on the field at fault.
 import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from "@mantine/core";
-import { schemaResolver, useForm } from "@mantine/form";
 import { useState } from "react";
 import { z } from "zod";
 import { STAFF_ROLES } from "../../../../src/contract/enums.ts";
@@ -9,6 +8,7 @@ import { isOneOf } from "../../app/choices.ts";
 import { ModalActions } from "../../app/components.tsx";
 import { type Organisation, ROLE_LABELS, ROLES, type Role, type User } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
+import { useSchemaForm } from "../../app/useSchemaForm.ts";
 
 const ROLE_HELP: Record<Role, string> = {
   admin: "runs the instance, users and configuration",
@@ -56,10 +56,7 @@ export function CreateUserModal({
   onClose(): void;
   onCreated(u: User): void;
 }) {
-  const form = useForm<CreateUserValues>({
-    initialValues: EMPTY,
-    validate: schemaResolver(CreateUserForm, { sync: true }),
-  });
+  const form = useSchemaForm<CreateUserValues>(CreateUserForm, EMPTY);
   const [newOrg, setNewOrg] = useState("");
   const v = form.values;
   const needsOrganisation = !isStaff(v.role);
