@@ -26,7 +26,7 @@ import { fixedClock } from "../platform/clock.ts";
 import { openRuntime, type Services } from "../runtime.ts";
 import { stripFormat } from "../tracing/attacks/index.ts";
 import { Prng } from "../tracing/code.ts";
-import { type CliIo, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { type CliIo, DATA_FLAG, JSON_FLAG, parseFlags, UsageError, wantsHelp } from "./command.ts";
 import { enrolPartner } from "./demo-partner.ts";
 import {
   TOOLSHELL_POC,
@@ -337,8 +337,8 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, {
     seed: { type: "string" },
     partners: { type: "string" },
-    data: { type: "string" },
-    json: { type: "boolean" },
+    ...DATA_FLAG,
+    ...JSON_FLAG,
   });
   const count = Number(values.partners ?? 30);
   if (!(Number.isInteger(count) && count >= 6 && count <= PARTNER_NAMES.length))
