@@ -27,7 +27,7 @@ import { openRuntime, type Services } from "../runtime.ts";
 import { stripFormat } from "../tracing/attacks/index.ts";
 import { Prng } from "../tracing/code.ts";
 import { type CliIo, DATA_FLAG, JSON_FLAG, parseFlags, UsageError, wantsHelp } from "./command.ts";
-import { enrolPartner } from "./demo-partner.ts";
+import { enrolPartner, publishDemoNda } from "./demo-partner.ts";
 import {
   TOOLSHELL_POC,
   TOOLSHELL_PRODUCTS,
@@ -390,11 +390,7 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
     const c1 = await staff("coordinator", "Carla Coordinator");
     const c2 = await staff("coordinator", "Dan Coordinator");
     const investigator = await staff("investigator", "Ines Investigator");
-    await s.partners.publishNda(
-      sys,
-      "# NDA\n\nEmbargoed details stay inside your organisation until release.\n\nEvery copy is fingerprinted for its recipient: a leaked copy or excerpt names whose copy it was.",
-    );
-    const nda = (await s.partners.currentNda()).version;
+    const nda = await publishDemoNda(s, sys);
     const tiers = replayTiers(tl.waves);
     const existing = (await s.partners.listTiers(sys)).filter((t) => !tiers.some((n) => n.name === t.name));
     await s.partners.replaceTiers(sys, [
