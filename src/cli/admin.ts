@@ -1,4 +1,4 @@
-import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import { DATA_FLAG, parseFlags, UsageError, withSubCommands } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn admin create --email EMAIL [--name NAME] [--data DIR] [--init]
@@ -15,27 +15,24 @@ options:
   --data DIR      data folder of the embedded database (default ./.forewarn; ignored with DATABASE_URL)
   --init          create a new embedded database in the data folder if it holds none yet`;
 
-export const adminCommand: Command = {
-  name: "admin",
-  summary: "create an administrator account",
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub !== "create") throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command");
-    if (printedHelp(rest, io, help)) return 0;
-    const { values } = parseFlags(rest, {
-      email: { type: "string" },
-      name: { type: "string" },
-      data: { type: "string" },
-      init: { type: "boolean" },
-    });
-    if (!values.email) throw new UsageError("--email is required");
-    const config = cliConfig(io, values.data);
-    const password = config.FOREWARN_PASSWORD ?? (await io.readStdin()).split(/\r?\n/)[0] ?? "";
-    if (!password) throw new UsageError("no password: set FOREWARN_PASSWORD or pipe it on standard input");
-    return runTask(config, "admin-create", { email: values.email, name: values.name, password }, io, {
-      existingDatabase: true,
-      init: values.init ?? false,
-    });
+export const adminCommand = withSubCommands(
+  { name: "admin", summary: "create an administrator account", help },
+  {
+    async create(argv, io) {
+      const { values } = parseFlags(argv, {
+        email: { type: "string" },
+        name: { type: "string" },
+        ...DATA_FLAG,
+        init: { type: "boolean" },
+      });
+      if (!values.email) throw new UsageError("--email is required");
+      const config = cliConfig(io, values.data);
+      const password = config.FOREWARN_PASSWORD ?? (await io.readStdin()).split(/\r?\n/)[0] ?? "";
+      if (!password) throw new UsageError("no password: set FOREWARN_PASSWORD or pipe it on standard input");
+      return runTask(config, "admin-create", { email: values.email, name: values.name, password }, io, {
+        existingDatabase: true,
+        init: values.init ?? false,
+      });
+    },
   },
-};
+);

@@ -6,7 +6,7 @@ import { systemActor } from "../authz/authorize.ts";
 import { idPattern } from "../contract/ids.ts";
 import { CVE_ID_MISSING, EXPORT_FORMATS, type ExportFormat } from "../modules/advisories/index.ts";
 import { everyPage } from "../platform/db/page.ts";
-import { type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
+import { DATA_FLAG, JSON_FLAG, parseFlags, printedJson, UsageError, withSubCommands } from "./command.ts";
 import { cliConfig, runTask, TASKS, type TaskRuntime } from "./tasks.ts";
 
 const help = `usage: forewarn advisories list [--json] [--data DIR]
@@ -91,43 +91,34 @@ Object.assign(TASKS, {
   },
 } satisfies Record<string, (typeof TASKS)[string]>);
 
-export const advisoriesCommand: Command = {
-  name: "advisories",
-  summary: "list advisories; export one as CSAF 2.0, CVE JSON 5 or OSV",
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (printedHelp(rest, io, help)) return 0;
-    if (sub === "list") {
-      const { values } = parseFlags(rest, { json: { type: "boolean" }, data: { type: "string" } });
+export const advisoriesCommand = withSubCommands(
+  { name: "advisories", summary: "list advisories; export one as CSAF 2.0, CVE JSON 5 or OSV", help },
+  {
+    async list(argv, io) {
+      const { values } = parseFlags(argv, { ...JSON_FLAG, ...DATA_FLAG });
       return runTask(cliConfig(io, values.data), "advisories-list", { json: values.json ?? false }, io);
-    }
-    if (sub !== "export")
-      throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command (list or export)");
-    const { values, positionals } = parseFlags(
-      rest,
-      {
-        format: { type: "string" },
-        revision: { type: "string" },
-        out: { type: "string" },
-        data: { type: "string" },
-      },
-      true,
-    );
-    const id = positionals[0];
-    if (!id || !(ADVISORY_ID.test(id) || CVE_ID.test(id) || TRACKING_ID.test(id)))
-      throw new UsageError(
-        "give an advisory: its tracking ID (FW-2025-0142), CVE ID or internal ID (adv_...)",
+    },
+    async export(argv, io) {
+      const { values, positionals } = parseFlags(
+        argv,
+        { format: { type: "string" }, revision: { type: "string" }, out: { type: "string" }, ...DATA_FLAG },
+        true,
       );
-    if (!values.format || !(EXPORT_FORMATS as readonly string[]).includes(values.format))
-      throw new UsageError("--format must be csaf, cve or osv");
-    if (values.revision !== undefined && !/^[1-9]\d{0,5}$/.test(values.revision))
-      throw new UsageError("--revision must be a revision number");
-    return runTask(
-      cliConfig(io, values.data),
-      "advisories-export",
-      { id, format: values.format, revision: values.revision, out: values.out },
-      io,
-    );
+      const id = positionals[0];
+      if (!id || !(ADVISORY_ID.test(id) || CVE_ID.test(id) || TRACKING_ID.test(id)))
+        throw new UsageError(
+          "give an advisory: its tracking ID (FW-2025-0142), CVE ID or internal ID (adv_...)",
+        );
+      if (!values.format || !(EXPORT_FORMATS as readonly string[]).includes(values.format))
+        throw new UsageError("--format must be csaf, cve or osv");
+      if (values.revision !== undefined && !/^[1-9]\d{0,5}$/.test(values.revision))
+        throw new UsageError("--revision must be a revision number");
+      return runTask(
+        cliConfig(io, values.data),
+        "advisories-export",
+        { id, format: values.format, revision: values.revision, out: values.out },
+        io,
+      );
+    },
   },
-};
+);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { CHECKPOINT_PREFIX, decodeCheckpoint } from "../audit/checkpoint.ts";
-import { type Command, parseFlags, printedHelp, UsageError } from "./command.ts";
+import { DATA_FLAG, parseFlags, UsageError, withSubCommands } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn audit verify [--checkpoint FILE|LINE] [--data DIR]
@@ -22,33 +22,29 @@ options:
   --checkpoint FILE|LINE  a checkpoint line, or a file holding one
   --data DIR              data folder of the embedded database (default ./.forewarn)`;
 
-export const auditCommand: Command = {
-  name: "audit",
-  summary: "verify the audit log's hash chain; make signed checkpoints of its head",
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub !== "verify" && sub !== "checkpoint")
-      throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command");
-    if (printedHelp(rest, io, help)) return 0;
-    if (sub === "checkpoint") {
-      const { values } = parseFlags(rest, { data: { type: "string" } });
+export const auditCommand = withSubCommands(
+  { name: "audit", summary: "verify the audit log's hash chain; make signed checkpoints of its head", help },
+  {
+    async verify(argv, io) {
+      const { values } = parseFlags(argv, { ...DATA_FLAG, checkpoint: { type: "string" } });
+      if (values.checkpoint === undefined) return runTask(cliConfig(io, values.data), "audit-verify", {}, io);
+      const arg = values.checkpoint.trim();
+      let checkpoint = arg;
+      if (!arg.startsWith(CHECKPOINT_PREFIX) && !arg.startsWith("{")) {
+        if (!existsSync(arg))
+          throw new UsageError(`--checkpoint: no such file, and not a checkpoint line: ${arg.slice(0, 80)}`);
+        checkpoint = readFileSync(arg, "utf8");
+      }
+      try {
+        decodeCheckpoint(checkpoint);
+      } catch (e) {
+        throw new UsageError(`--checkpoint: ${(e as Error).message}`);
+      }
+      return runTask(cliConfig(io, values.data), "audit-verify-checkpoint", { checkpoint }, io);
+    },
+    async checkpoint(argv, io) {
+      const { values } = parseFlags(argv, DATA_FLAG);
       return runTask(cliConfig(io, values.data), "audit-checkpoint", {}, io);
-    }
-    const { values } = parseFlags(rest, { data: { type: "string" }, checkpoint: { type: "string" } });
-    if (values.checkpoint === undefined) return runTask(cliConfig(io, values.data), "audit-verify", {}, io);
-    const arg = values.checkpoint.trim();
-    let checkpoint = arg;
-    if (!arg.startsWith(CHECKPOINT_PREFIX) && !arg.startsWith("{")) {
-      if (!existsSync(arg))
-        throw new UsageError(`--checkpoint: no such file, and not a checkpoint line: ${arg.slice(0, 80)}`);
-      checkpoint = readFileSync(arg, "utf8");
-    }
-    try {
-      decodeCheckpoint(checkpoint);
-    } catch (e) {
-      throw new UsageError(`--checkpoint: ${(e as Error).message}`);
-    }
-    return runTask(cliConfig(io, values.data), "audit-verify-checkpoint", { checkpoint }, io);
+    },
   },
-};
+);

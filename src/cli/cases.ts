@@ -4,7 +4,7 @@ import { systemActor } from "../authz/authorize.ts";
 import { PHASES, type Phase } from "../contract/enums.ts";
 import { idPattern } from "../contract/ids.ts";
 import { everyPage } from "../platform/db/page.ts";
-import { type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
+import { DATA_FLAG, JSON_FLAG, parseFlags, printedJson, UsageError, withSubCommands } from "./command.ts";
 import { cliConfig, runTask, TASKS } from "./tasks.ts";
 
 const help = `usage: forewarn cases list [--phase PHASE] [--status open|near|overdue] [--json] [--data DIR]
@@ -75,19 +75,15 @@ Object.assign(TASKS, {
   },
 } satisfies Record<string, (typeof TASKS)[string]>);
 
-export const casesCommand: Command = {
-  name: "cases",
-  summary: "list cases with their deadlines, show one case",
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (printedHelp(rest, io, help)) return 0;
-    if (sub === "list") {
-      const { values } = parseFlags(rest, {
+export const casesCommand = withSubCommands(
+  { name: "cases", summary: "list cases with their deadlines, show one case", help },
+  {
+    async list(argv, io) {
+      const { values } = parseFlags(argv, {
         phase: { type: "string" },
         status: { type: "string" },
-        json: { type: "boolean" },
-        data: { type: "string" },
+        ...JSON_FLAG,
+        ...DATA_FLAG,
       });
       if (values.phase && !(PHASES as readonly string[]).includes(values.phase))
         throw new UsageError(`--phase must be one of ${PHASES.join(", ")}`);
@@ -99,17 +95,12 @@ export const casesCommand: Command = {
         { phase: values.phase, status: values.status, json: values.json },
         io,
       );
-    }
-    if (sub === "show") {
-      const { values, positionals } = parseFlags(
-        rest,
-        { json: { type: "boolean" }, data: { type: "string" } },
-        true,
-      );
+    },
+    async show(argv, io) {
+      const { values, positionals } = parseFlags(argv, { ...JSON_FLAG, ...DATA_FLAG }, true);
       const id = positionals[0];
       if (!id || !idPattern("case").test(id)) throw new UsageError("give a case ID (cas_...)");
       return runTask(cliConfig(io, values.data), "cases-show", { id, json: values.json }, io);
-    }
-    throw new UsageError(sub ? `unknown sub-command "${sub}"` : "missing sub-command (list or show)");
+    },
   },
-};
+);

@@ -20,6 +20,29 @@ export type Command = {
 
 export class UsageError extends Error {}
 
+/** One sub-command of a command (`forewarn NAME SUB …`), given the arguments after SUB. */
+export type SubCommand = (argv: string[], io: CliIo) => Promise<number>;
+
+/**
+ * A command made of sub-commands: refuses a missing or unknown SUB, prints the command's help for
+ * `--help` after it, and otherwise runs SUB with the arguments that follow it.
+ */
+export function withSubCommands(command: Omit<Command, "run">, subs: Record<string, SubCommand>): Command {
+  const names = Object.keys(subs);
+  const choices = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0];
+  return {
+    ...command,
+    async run(argv, io) {
+      const [sub, ...rest] = argv;
+      if (!sub) throw new UsageError(`missing sub-command (${choices})`);
+      const run = Object.hasOwn(subs, sub) ? subs[sub] : undefined;
+      if (!run) throw new UsageError(`unknown sub-command "${sub}"`);
+      if (printedHelp(rest, io, command.help)) return 0;
+      return run(rest, io);
+    },
+  };
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** parseArgs with strict checking, turning its errors into a UsageError the CLI prints with the help. */
@@ -30,6 +53,11 @@ export function parseFlags<O extends Options>(argv: string[], options: O, allowP
     throw new UsageError((e as Error).message);
   }
 }
+
+/** Options several commands share: the data folder, a server to call instead, and JSON output. */
+export const DATA_FLAG = { data: { type: "string" } } as const;
+export const REMOTE_FLAGS = { url: { type: "string" }, token: { type: "string" } } as const;
+export const JSON_FLAG = { json: { type: "boolean" } } as const;
 
 export function wantsHelp(argv: string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");

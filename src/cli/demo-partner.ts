@@ -1,5 +1,6 @@
-// A partner as both demos enrol it: applied for with every attestation given (the contact's account
-// becomes its partner_admin), approved by two coordinators, and moved to its tier.
+// What both demos set up alike: their NDA, and a partner as they enrol it: applied for with every
+// attestation given (the contact's account becomes its partner_admin), approved by two coordinators,
+// and moved to its tier.
 import type { Actor } from "../authz/authorize.ts";
 import type { PartnerKind } from "../contract/enums.ts";
 import type { Services } from "../runtime.ts";
@@ -14,6 +15,18 @@ export type DemoPartner = {
   contact: { name: string; email: string };
   tier: string;
 };
+
+/**
+ * Publishes the NDA both demos have partners sign, `detail` saying what a copy's fingerprint covers,
+ * and returns its version.
+ */
+export async function publishDemoNda(s: Services, system: Actor, detail = ""): Promise<number> {
+  await s.partners.publishNda(
+    system,
+    `# NDA\n\nEmbargoed details stay inside your organisation until release.\n\nEvery copy is fingerprinted for its recipient${detail}: a leaked copy or excerpt names whose copy it was.`,
+  );
+  return (await s.partners.currentNda()).version;
+}
 
 /** Enrols the partner and returns its ID. */
 export async function enrolPartner(

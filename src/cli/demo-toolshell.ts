@@ -26,8 +26,8 @@ import { fixedClock } from "../platform/clock.ts";
 import { openRuntime, type Services } from "../runtime.ts";
 import { stripFormat } from "../tracing/attacks/index.ts";
 import { Prng } from "../tracing/code.ts";
-import { type CliIo, parseFlags, UsageError, wantsHelp } from "./command.ts";
-import { enrolPartner } from "./demo-partner.ts";
+import { type CliIo, DATA_FLAG, JSON_FLAG, parseFlags, UsageError, wantsHelp } from "./command.ts";
+import { enrolPartner, publishDemoNda } from "./demo-partner.ts";
 import {
   TOOLSHELL_POC,
   TOOLSHELL_PRODUCTS,
@@ -337,8 +337,8 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, {
     seed: { type: "string" },
     partners: { type: "string" },
-    data: { type: "string" },
-    json: { type: "boolean" },
+    ...DATA_FLAG,
+    ...JSON_FLAG,
   });
   const count = Number(values.partners ?? 30);
   if (!(Number.isInteger(count) && count >= 6 && count <= PARTNER_NAMES.length))
@@ -390,11 +390,7 @@ export async function runToolshell(argv: string[], io: CliIo): Promise<number> {
     const c1 = await staff("coordinator", "Carla Coordinator");
     const c2 = await staff("coordinator", "Dan Coordinator");
     const investigator = await staff("investigator", "Ines Investigator");
-    await s.partners.publishNda(
-      sys,
-      "# NDA\n\nEmbargoed details stay inside your organisation until release.\n\nEvery copy is fingerprinted for its recipient: a leaked copy or excerpt names whose copy it was.",
-    );
-    const nda = (await s.partners.currentNda()).version;
+    const nda = await publishDemoNda(s, sys);
     const tiers = replayTiers(tl.waves);
     const existing = (await s.partners.listTiers(sys)).filter((t) => !tiers.some((n) => n.name === t.name));
     await s.partners.replaceTiers(sys, [

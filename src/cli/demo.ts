@@ -10,7 +10,7 @@ import { openDatabase } from "../platform/db/client.ts";
 import { startJobs } from "../platform/jobs/jobs.ts";
 import { makeServices } from "../runtime.ts";
 import { type Command, parseFlags, UsageError } from "./command.ts";
-import { enrolPartner } from "./demo-partner.ts";
+import { enrolPartner, publishDemoNda } from "./demo-partner.ts";
 import { runToolshell } from "./demo-toolshell.ts";
 
 const help = `usage: forewarn demo [--days 5] [--minutes 2]
@@ -101,11 +101,11 @@ export const demoCommand: Command = {
       );
       const c1 = await person("coordinator", "alice@programme.example");
       const c2 = await person("coordinator", "bob@programme.example");
-      await s.partners.publishNda(
+      const nda = await publishDemoNda(
+        s,
         sys,
-        "# NDA\n\nEmbargoed details stay inside your organisation until release.\n\nEvery copy is fingerprinted for its recipient (the wording of its text, fenced code, and text rules and proofs of concept; canary tokens where placed; not titles, product lists or binary files): a leaked copy or excerpt names whose copy it was.",
+        " (the wording of its text, fenced code, and text rules and proofs of concept; canary tokens where placed; not titles, product lists or binary files)",
       );
-      const nda = (await s.partners.currentNda()).version;
       const names = new Map<string, string>();
       const ids: string[] = [];
       for (const p of PARTNERS) {

@@ -4,7 +4,16 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Client } from "../contract/client.ts";
 import { idPattern } from "../contract/ids.ts";
-import { type Command, parseFlags, printedHelp, remoteApi, UsageError } from "./command.ts";
+import {
+  type Command,
+  DATA_FLAG,
+  JSON_FLAG,
+  parseFlags,
+  printedHelp,
+  REMOTE_FLAGS,
+  remoteApi,
+  UsageError,
+} from "./command.ts";
 import { type InvestigateArgs, type InvestigationCalls, investigate } from "./investigate-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
@@ -59,10 +68,9 @@ export const investigateCommand: Command = {
       advisory: { type: "string" },
       title: { type: "string" },
       observed: { type: "string" },
-      url: { type: "string" },
-      token: { type: "string" },
-      data: { type: "string" },
-      json: { type: "boolean" },
+      ...REMOTE_FLAGS,
+      ...DATA_FLAG,
+      ...JSON_FLAG,
     });
     const paths = values.evidence ?? [];
     if (paths.length === 0) throw new UsageError("give at least one --evidence FILE");

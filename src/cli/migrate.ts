@@ -1,4 +1,4 @@
-import { type Command, parseFlags } from "./command.ts";
+import { type Command, DATA_FLAG, parseFlags } from "./command.ts";
 import { cliConfig, runTask } from "./tasks.ts";
 
 const help = `usage: forewarn migrate [--data DIR]
@@ -14,7 +14,7 @@ export const migrateCommand: Command = {
   summary: "apply database migrations",
   help,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { data: { type: "string" } });
+    const { values } = parseFlags(argv, DATA_FLAG);
     return runTask(cliConfig(io, values.data), "migrate", {}, io);
   },
 };

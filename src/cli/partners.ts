@@ -4,12 +4,14 @@ import type { Client } from "../contract/client.ts";
 import { idPattern } from "../contract/ids.ts";
 import {
   type CliIo,
-  type Command,
+  DATA_FLAG,
   failureLine,
+  JSON_FLAG,
   parseFlags,
-  printedHelp,
+  REMOTE_FLAGS,
   remoteApi,
   UsageError,
+  withSubCommands,
 } from "./command.ts";
 import { type Op, render } from "./partners-task.ts";
 import { cliConfig, runTask } from "./tasks.ts";
@@ -76,64 +78,61 @@ async function runRemote(api: Client, op: Op, io: CliIo, json: boolean): Promise
   }
 }
 
-export const partnersCommand: Command = {
-  name: "partners",
-  summary: "list, show, approve, suspend, reinstate partners and set their tier",
-  help,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (!sub) throw new UsageError("missing sub-command");
-    if (printedHelp(rest, io, help)) return 0;
-    if (!["list", "show", "approve", "suspend", "reinstate", "set-tier"].includes(sub))
-      throw new UsageError(`unknown sub-command "${sub}"`);
-    const { values, positionals } = parseFlags(
-      rest,
-      {
-        url: { type: "string" },
-        token: { type: "string" },
-        data: { type: "string" },
-        as: { type: "string" },
-        reason: { type: "string" },
-        status: { type: "string" },
-        country: { type: "string" },
-        tier: { type: "string" },
-        json: { type: "boolean" },
-      },
-      true,
+const SUBS = ["list", "show", "approve", "suspend", "reinstate", "set-tier"];
+
+/** Every sub-command takes the same options; they differ in their arguments and in what they call. */
+async function runPartners(sub: string, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      ...REMOTE_FLAGS,
+      ...DATA_FLAG,
+      as: { type: "string" },
+      reason: { type: "string" },
+      status: { type: "string" },
+      country: { type: "string" },
+      tier: { type: "string" },
+      ...JSON_FLAG,
+    },
+    true,
+  );
+  const [id, tier, ...extra] = positionals;
+  const wantPositionals = sub === "list" ? 0 : sub === "set-tier" ? 2 : 1;
+  if (positionals.length !== wantPositionals || extra.length)
+    throw new UsageError(
+      wantPositionals === 0
+        ? "list takes no arguments"
+        : `${sub} needs ${wantPositionals === 2 ? "ID and TIER" : "the partner ID"}`,
     );
-    const [id, tier, ...extra] = positionals;
-    const wantPositionals = sub === "list" ? 0 : sub === "set-tier" ? 2 : 1;
-    if (positionals.length !== wantPositionals || extra.length)
-      throw new UsageError(
-        wantPositionals === 0
-          ? "list takes no arguments"
-          : `${sub} needs ${wantPositionals === 2 ? "ID and TIER" : "the partner ID"}`,
-      );
-    if (id && !idPattern("organisation").test(id))
-      throw new UsageError(`"${id}" is not a partner ID (org_...)`);
-    if ((sub === "suspend" || sub === "reinstate") && !values.reason?.trim())
-      throw new UsageError(`${sub} needs --reason: it goes on the partner's timeline`);
-    const filter: Record<string, string> = {};
-    if (values.status) filter.status = values.status;
-    if (values.country) filter.country = values.country.toUpperCase();
-    if (values.tier) filter.tier = values.tier;
-    const op: Op = {
-      sub,
-      ...(id ? { id } : {}),
-      ...(tier ? { tier } : {}),
-      ...(values.reason ? { reason: values.reason } : {}),
-      filter,
-    };
-    const json = values.json === true;
-    if (values.url) {
-      if (values.as)
-        throw new UsageError("--as is for the local data folder; with --url the token says who you are");
-      return runRemote(remoteApi(values.url, values.token, io), op, io, json);
-    }
-    if (sub === "approve" && !values.as)
-      throw new UsageError(
-        "approve needs --as EMAIL locally (or --url with your token): each approval names its staff member",
-      );
-    return runTask(cliConfig(io, values.data), "partners", { op, as: values.as, json }, io);
-  },
-};
+  if (id && !idPattern("organisation").test(id))
+    throw new UsageError(`"${id}" is not a partner ID (org_...)`);
+  if ((sub === "suspend" || sub === "reinstate") && !values.reason?.trim())
+    throw new UsageError(`${sub} needs --reason: it goes on the partner's timeline`);
+  const filter: Record<string, string> = {};
+  if (values.status) filter.status = values.status;
+  if (values.country) filter.country = values.country.toUpperCase();
+  if (values.tier) filter.tier = values.tier;
+  const op: Op = {
+    sub,
+    ...(id ? { id } : {}),
+    ...(tier ? { tier } : {}),
+    ...(values.reason ? { reason: values.reason } : {}),
+    filter,
+  };
+  const json = values.json === true;
+  if (values.url) {
+    if (values.as)
+      throw new UsageError("--as is for the local data folder; with --url the token says who you are");
+    return runRemote(remoteApi(values.url, values.token, io), op, io, json);
+  }
+  if (sub === "approve" && !values.as)
+    throw new UsageError(
+      "approve needs --as EMAIL locally (or --url with your token): each approval names its staff member",
+    );
+  return runTask(cliConfig(io, values.data), "partners", { op, as: values.as, json }, io);
+}
+
+export const partnersCommand = withSubCommands(
+  { name: "partners", summary: "list, show, approve, suspend, reinstate partners and set their tier", help },
+  Object.fromEntries(SUBS.map((sub) => [sub, (argv: string[], io: CliIo) => runPartners(sub, argv, io)])),
+);

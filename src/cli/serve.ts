@@ -11,7 +11,7 @@ import { startJobs } from "../platform/jobs/jobs.ts";
 import { holdDataDir } from "../platform/local-control.ts";
 import { openRuntime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
-import { type Command, parseFlags, UsageError } from "./command.ts";
+import { type Command, DATA_FLAG, parseFlags, UsageError } from "./command.ts";
 import { cliConfig, TASKS } from "./tasks.ts";
 import { databaseLabel, describeDatabase, printableDatabaseUrl, writeServerRecord } from "./where.ts";
 
@@ -41,7 +41,7 @@ export const serveCommand: Command = {
     const { values } = parseFlags(argv, {
       host: { type: "string" },
       port: { type: "string" },
-      data: { type: "string" },
+      ...DATA_FLAG,
     });
     const config = cliConfig(
       {

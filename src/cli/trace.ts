@@ -16,7 +16,15 @@ import { DEFAULT_EPSILON, MIN_OBSERVED_POINTS } from "../tracing/layers.ts";
 import { MAX_ADVISORY_BYTES } from "../tracing/plan.ts";
 import { render } from "../tracing/render.ts";
 import { ATTACKS, type Attack, runSimulation, simulationTable } from "../tracing/simulate.ts";
-import { type CliIo, type Command, parseFlags, printedHelp, printedJson, UsageError } from "./command.ts";
+import {
+  type CliIo,
+  type Command,
+  JSON_FLAG,
+  parseFlags,
+  printedHelp,
+  printedJson,
+  UsageError,
+} from "./command.ts";
 
 const HELP = {
   capacity: `usage: forewarn trace capacity --advisory FILE.md [--epsilon 1e-6] [--recipients N] [--json]
@@ -110,7 +118,7 @@ async function runCapacity(argv: string[], io: CliIo): Promise<number> {
     advisory: { type: "string" },
     epsilon: { type: "string" },
     recipients: { type: "string" },
-    json: { type: "boolean" },
+    ...JSON_FLAG,
   });
   if (!values.advisory) throw new UsageError("--advisory is required");
   const md = readText(values.advisory, "advisory", MAX_ADVISORY_BYTES);
@@ -238,7 +246,7 @@ async function runAccuse(argv: string[], io: CliIo): Promise<number> {
     evidence: { type: "string", multiple: true },
     epsilon: { type: "string" },
     top: { type: "string" },
-    json: { type: "boolean" },
+    ...JSON_FLAG,
   });
   if (!values.key) throw new UsageError("--key is required");
   const files = values.evidence ?? [];
@@ -356,7 +364,7 @@ async function runSimulate(argv: string[], io: CliIo): Promise<number> {
     epsilon: { type: "string" },
     attacks: { type: "string" },
     seed: { type: "string" },
-    json: { type: "boolean" },
+    ...JSON_FLAG,
   });
   const files = values.advisory?.length
     ? values.advisory

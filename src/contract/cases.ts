@@ -36,6 +36,8 @@ export const CaseSummary = z.object({
   cveId: z.string().nullable(),
   cvss: Cvss.nullable(),
 });
+/** A case's bounty (amount in minor units of its ISO 4217 currency), as the case and setting it answer it. */
+export const Bounty = z.object({ amount: z.number(), currency: z.string(), status: z.string() });
 export const Credit = z.object({
   id: z.string(),
   name: z.string(),
@@ -87,7 +89,7 @@ export const StaffCase = CaseSummary.extend({
     })
     .describe("Who reported the case and how to reach them (staff only; a reporter's own view has none)"),
   cwe: z.string().nullable(),
-  bounty: z.object({ amount: z.number(), currency: z.string(), status: z.string() }).nullable(),
+  bounty: Bounty.nullable(),
   credits: z.array(Credit),
   attachments: z.array(Attachment.extend({ uploadedBy: z.string().nullable() })),
   messages: z.array(Message),
@@ -347,7 +349,7 @@ export const casesApi = defineRoutes({
       status: z.enum(BOUNTY_STATUSES),
     }),
     response: {
-      200: z.object({ amount: z.number(), currency: z.string(), status: z.string() }),
+      200: Bounty,
       ...errors(400, 401, 403, 404),
     },
   },

@@ -103,20 +103,12 @@ for c in cases:
         def visit_Name(self, node):
             node.id = m.get(node.id, node.id)
             return node
-        def visit_MatchAs(self, node):
+        def undo_binding(self, node):  # a name bound by a pattern or an except clause
             if node.name:
                 node.name = m.get(node.name, node.name)
             self.generic_visit(node)
             return node
-        def visit_MatchStar(self, node):
-            if node.name:
-                node.name = m.get(node.name, node.name)
-            return node
-        def visit_ExceptHandler(self, node):
-            if node.name:
-                node.name = m.get(node.name, node.name)
-            self.generic_visit(node)
-            return node
+        visit_MatchAs = visit_MatchStar = visit_ExceptHandler = undo_binding
     a = ast.dump(ast.parse(c["original"]))
     b = ast.dump(Undo().visit(ast.parse(c["variant"])))
     out.append(a == b)

@@ -1,5 +1,8 @@
 // Test helpers: render code plans with random symbols and run the real tools on them.
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Plan } from "../plan.ts";
 import { render } from "../render.ts";
 
@@ -14,6 +17,27 @@ export function requireTool(cmd: string, args: string[] = ["--version"]): void {
 
 export function run(cmd: string, args: string[], input?: string): string {
   return execFileSync(cmd, args, { encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** The "RULE file" lines yara prints for a rule source over the sample folder (written as S), sorted. */
+export type YaraMatches = (source: string, tag: string) => string[];
+
+/** Writes the sample files into a fresh folder and returns the matches of rules over it. Needs yara. */
+export function yaraOver(prefix: string, samples: Record<string, Buffer>): YaraMatches {
+  requireTool("yara", ["--version"]);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const folder = join(dir, "samples");
+  mkdirSync(folder);
+  for (const [name, bytes] of Object.entries(samples)) writeFileSync(join(folder, name), bytes);
+  return (source, tag) => {
+    const path = join(dir, `${tag}.yar`);
+    writeFileSync(path, source);
+    return run("yara", ["-w", path, folder])
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.replace(folder, "S"))
+      .sort();
+  };
 }
 
 /** Symbol vectors: all zeros, all ones, and `n` seeded random ones. */

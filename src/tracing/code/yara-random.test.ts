@@ -1,12 +1,9 @@
 // Random YARA rules (identifiers, wildcard sets, anonymous strings, counts, offsets, modifiers,
 // hex and regular expressions): every variant compiles and matches the same sample files.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Prng } from "../code.ts";
 import { planFile } from "../plan.ts";
-import { requireTool, run, variants } from "./tools.test-helpers.ts";
+import { variants, type YaraMatches, yaraOver } from "./tools.test-helpers.ts";
 
 const WORDS = ["alpha", "bravo", "charlie", "delta", "echo"];
 const hex = (s: string) =>
@@ -63,28 +60,19 @@ ${lines.join("\n")}
 `;
 }
 
-let dir = "";
-let samples = "";
+let matches: YaraMatches;
 beforeAll(() => {
-  requireTool("yara", ["--version"]);
-  dir = mkdtempSync(join(tmpdir(), "fw-yara-random-"));
-  samples = join(dir, "samples");
-  mkdirSync(samples);
   const rng = new Prng(Buffer.from("yara-random-samples-0001", "utf8"));
+  const samples: Record<string, Buffer> = {};
   for (let i = 0; i < 14; i++) {
     const parts = WORDS.filter(() => rng.next() < 0.5).map((w) => {
       const r = rng.int(4);
       return r === 0 ? Buffer.from(w, "utf16le") : Buffer.from(r === 1 ? w.toUpperCase() : `${w} ${w}`);
     });
-    writeFileSync(join(samples, `s${i}.bin`), Buffer.concat([Buffer.from(" ".repeat(rng.int(8))), ...parts]));
+    samples[`s${i}.bin`] = Buffer.concat([Buffer.from(" ".repeat(rng.int(8))), ...parts]);
   }
+  matches = yaraOver("fw-yara-random-", samples);
 });
-
-function matches(source: string, tag: string): string[] {
-  const path = join(dir, `${tag}.yar`);
-  writeFileSync(path, source);
-  return run("yara", ["-w", path, samples]).split("\n").filter(Boolean).sort();
-}
 
 describe("random YARA rules", () => {
   it("keep compiling and matching the same samples in every variant", () => {

@@ -1,10 +1,8 @@
 // Every YARA variant compiles with the real yara and matches exactly the files the original matches.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planAdvisory, planFile } from "../plan.ts";
-import { requireTool, run, variants } from "./tools.test-helpers.ts";
+import { variants, type YaraMatches, yaraOver } from "./tools.test-helpers.ts";
 import { planYara } from "./yara.ts";
 
 const FIXTURE = readFileSync("test/fixtures/advisories/fw-2025-0171-harbor-sync-rce.md", "utf8");
@@ -63,26 +61,10 @@ const SAMPLES: Record<string, Buffer> = {
   "empty.txt": Buffer.from(""),
 };
 
-let dir = "";
-let samples = "";
+let matches: YaraMatches;
 beforeAll(() => {
-  requireTool("yara", ["--version"]);
-  dir = mkdtempSync(join(tmpdir(), "fw-yara-"));
-  samples = join(dir, "samples");
-  mkdirSync(samples);
-  for (const [name, bytes] of Object.entries(SAMPLES)) writeFileSync(join(samples, name), bytes);
+  matches = yaraOver("fw-yara-", SAMPLES);
 });
-
-/** "RULE file" lines yara prints for a rule source over the sample folder, sorted. */
-function matches(source: string, tag: string): string[] {
-  const path = join(dir, `${tag}.yar`);
-  writeFileSync(path, source);
-  return run("yara", ["-w", path, samples])
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.replace(samples, "S"))
-    .sort();
-}
 
 describe("YARA variants", () => {
   it("vary identifiers, modifiers, hex strings, meta, comments and quantifiers", () => {
