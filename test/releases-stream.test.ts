@@ -1,6 +1,7 @@
 // A wave streams its recipients: the engine loads the members of the next 100 partners (one query)
-// as it reaches them and delivers in transactions of about 100 recipients, so what it holds
-// undelivered at any time is bounded by those 100 partners and one batch, whatever the size of the wave (the 100,000-recipient wave of `npm run bench -- --wave-100k`
+// as it reaches them and delivers in transactions of about 100 recipients (one written while the
+// next is rendered), so what it holds undelivered at any time is bounded by those 100 partners and
+// two batches, whatever the size of the wave (the 100,000-recipient wave of `npm run bench -- --wave-100k`
 // relies on it). Measured by watching the engine's two seams: members loaded, copies recorded.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { makeIds } from "../src/platform/ids.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
 
-const PARTNERS = 300;
+const PARTNERS = 400;
 const MEMBERS = 2;
 /** The engine's delivery transaction size (engine.ts BATCH): whole partners, so up to one partner more. */
 const BATCH = 100;
@@ -33,7 +34,7 @@ describe.each(engines)("a wave streams its recipients on %s", (engine: DbKind) =
     await db.dispose();
   });
 
-  it("never holds more than 100 partners ahead and one batch of recipients it has not delivered", {
+  it("never holds more than 100 partners ahead and two batches of recipients it has not delivered", {
     timeout: 240_000,
   }, async () => {
     const masterKey = randomBytes(32);
@@ -88,7 +89,8 @@ describe.each(engines)("a wave streams its recipients on %s", (engine: DbKind) =
     // Several transactions, none above a batch and one partner, and never more undelivered at once.
     expect(batches.length).toBeGreaterThanOrEqual(Math.floor(seeded.recipients / (BATCH + 1 + MEMBERS)));
     for (const b of batches) expect(b).toBeLessThanOrEqual(BATCH + MEMBERS);
-    expect(mostUndelivered).toBeLessThanOrEqual(AHEAD * (1 + MEMBERS) + BATCH + MEMBERS);
+    // The partners ahead, the batch being written and the next one rendered meanwhile.
+    expect(mostUndelivered).toBeLessThanOrEqual(AHEAD * (1 + MEMBERS) + 2 * (BATCH + MEMBERS));
     expect(mostUndelivered).toBeLessThan(seeded.recipients / 2);
     // Members are read 100 partners at a time: one query per 100, not one per partner.
     expect(memberQueries).toBe(Math.ceil(PARTNERS / AHEAD));

@@ -1,6 +1,13 @@
 // Small, audited building blocks: random secrets, hashing, constant-time comparison and
 // authenticated encryption of secrets at rest (AES-256-GCM under the instance's master key).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 
 export const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
@@ -24,10 +31,13 @@ export type Sealer = {
  */
 export function makeSealer(key: Buffer): Sealer {
   if (key.length !== 32) throw new Error("master key must be 32 bytes");
+  // One key object for every seal and open (a raw Buffer makes a new one per call: a wave seals
+  // thousands of copies and every copy read opens one).
+  const k = createSecretKey(key);
   return {
     seal(plain, context) {
       const iv = randomBytes(12);
-      const c = createCipheriv("aes-256-gcm", key, iv);
+      const c = createCipheriv("aes-256-gcm", k, iv);
       c.setAAD(Buffer.from(context));
       const body = Buffer.concat([c.update(plain, "utf8"), c.final()]);
       return `v1.${iv.toString("base64url")}.${body.toString("base64url")}.${c.getAuthTag().toString("base64url")}`;
@@ -36,7 +46,7 @@ export function makeSealer(key: Buffer): Sealer {
       const [v, iv, body, tag] = sealed.split(".");
       if (v !== "v1" || !iv || body === undefined || !tag)
         throw new Error("sealed value has an unknown format");
-      const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+      const d = createDecipheriv("aes-256-gcm", k, Buffer.from(iv, "base64url"));
       d.setAAD(Buffer.from(context));
       d.setAuthTag(Buffer.from(tag, "base64url"));
       return Buffer.concat([d.update(Buffer.from(body, "base64url")), d.final()]).toString("utf8");

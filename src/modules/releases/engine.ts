@@ -38,7 +38,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   const { d, db, clock, audit } = c;
   const { renderSource, secondsUntil } = c;
   const { webhookSender, sendWebhook } = webhooks;
-  const { deliverBatch, deliverOne } = makeDeliveries(c);
+  const { prepareBatch, writeBatch, deliverOne } = makeDeliveries(c);
 
   /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
   const BATCH = 100;
@@ -144,9 +144,18 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     );
     const sender = webhookSender();
     const batch: DeliveryItem[] = [];
+    // One batch is written while the next is rendered and sealed: the database's work and ours
+    // overlap, and writes stay one at a time, in wave order.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (batch.length === 0) return;
-      for (const m of await deliverBatch(plan, wave, source, batch.splice(0))) sender.push(m.messages);
+      const prepared = await prepareBatch(plan, source, batch.splice(0));
+      await writing;
+      writing = writeBatch(plan, wave, source, prepared).then((made) => {
+        for (const m of made) sender.push(m.messages);
+      });
+      // Awaited at the next flush; until then a failure must not count as unhandled.
+      writing.catch(() => {});
       // Let the webhook sender and API requests have the database between batches (PGlite runs one
       // statement at a time; without this a big wave holds it to the end).
       await new Promise((r) => setImmediate(r));
@@ -227,6 +236,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       if (batch.length >= BATCH) await flush();
     }
     await flush();
+    await writing;
     // Webhooks of deliveries made by an earlier, interrupted run are still pending: send them too.
     const pending = await db
       .select({ id: releaseWebhookMessages.id })

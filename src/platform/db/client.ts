@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -18,6 +19,15 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Either the database or an open transaction: services take this so callers can compose them. */
 export type DbOrTx = Db | Tx;
 export type DbKind = "pglite" | "postgresql";
+
+/**
+ * Runs raw SQL and answers its rows, typed by the caller. Both drivers (node-postgres and PGlite)
+ * answer `{ rows }`; drizzle types the result as unknown because it depends on the driver.
+ */
+export async function queryRows<T>(tx: DbOrTx, query: SQL): Promise<T[]> {
+  const res = (await tx.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
 
 export type Database = {
   db: Db;
