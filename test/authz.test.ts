@@ -867,3 +867,120 @@ describe.each(engines)("partner roles on their own partner and another's on %s",
     });
   }
 });
+
+// ---- partner roles on the advisories delivered to them, and on one delivered to another partner ----
+
+describe.each(engines)("partner roles on their own copy and another partner's on %s", (engine) => {
+  let t: TestApp;
+  type Side = {
+    partnerId: string;
+    advisoryId: string;
+    fileId: string;
+    headers: Record<PartnerRole, Record<string, string>>;
+  };
+  let own: Side;
+  let foreign: Side;
+  const T0 = "2026-03-10T12:00:00.000Z";
+
+  beforeAll(async () => {
+    t = await testApp(engine);
+    const fixtures = programmeFixtures(t.services, t.app, { emailDomain: "copies.example.org" });
+    const c1 = await fixtures.makeUser("coordinator");
+    const c2 = await fixtures.makeUser("coordinator");
+    await t.services.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
+    const partner = async (key: string) => {
+      const { id, admin } = await fixtures.activePartner(key, "vetted-plus", [c1.actor, c2.actor]);
+      const analyst = await fixtures.makeUser("partner_analyst", id);
+      return { id, headers: { partner_admin: admin.headers, partner_analyst: analyst.headers } };
+    };
+    const [a, b] = [await partner("copies-a"), await partner("copies-b")];
+    // One advisory for each partner: the other is excluded from its plan.
+    const released = async (to: typeof a, not: typeof a): Promise<Side> => {
+      const rep = await t.app.inject({
+        method: "POST",
+        url: "/api/reports",
+        payload: { product: "Acme Gateway", version: "4.2.1", title: "Bypass", description: "Header." },
+      });
+      const adv = await t.services.advisories.create(c1.actor, {
+        caseId: rep.json().caseId,
+        title: `Acme Gateway: bypass for ${to.id}`,
+        products: [{ vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] }],
+        sections: { summary: "S.", details: "D.", detection: "R.", poc: "P.", indicators: "- 203.0.113.7" },
+      });
+      const [file] = await t.services.advisories.addFiles(c1.actor, adv.id, "poc", async () => [
+        { filename: "replay.pcap", bytes: Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 1, 2, 3]) },
+      ]);
+      await t.services.advisories.submit(c2.actor, adv.id);
+      await t.services.advisories.approve(c2.actor, adv.id);
+      const url = `/api/advisories/${adv.id}/release-plan`;
+      const plan = await t.app.inject({
+        method: "POST",
+        url,
+        headers: c1.headers,
+        payload: { publicAt: T0, exclude: [{ partnerId: not.id, reason: "not this partner's" }] },
+      });
+      expect(plan.statusCode, plan.body).toBe(201);
+      for (const [h, step] of [
+        [c2.headers, "approve"],
+        [c1.headers, "arm"],
+      ] as const)
+        expect((await t.app.inject({ method: "POST", url: `${url}/${step}`, headers: h })).statusCode).toBe(
+          200,
+        );
+      return { partnerId: to.id, advisoryId: adv.id, fileId: file?.id ?? "", headers: to.headers };
+    };
+    own = await released(a, b);
+    foreign = await released(b, a);
+    t.clock.set("2026-03-09T12:00:00Z");
+    await t.services.releases.sweep();
+  });
+  afterAll(() => t.close());
+
+  const ROUTES = [
+    { method: "GET", sub: "", own: 200 },
+    { method: "GET", sub: "/files/{fileId}", own: 200 },
+    { method: "POST", sub: "/acks", own: 201, body: { status: "received" } },
+  ] as const;
+  const url = (side: Side, sub: string) =>
+    `/api/partner/advisories/${side.advisoryId}${sub.replace("{fileId}", side.fileId)}`;
+
+  it("covers every route under /api/partner/advisories/{id}", () => {
+    const routes = releaseRoutes()
+      .filter((r) => r.path?.startsWith("/api/partner/advisories/{id}"))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(ROUTES.map((r) => `${r.method} /api/partner/advisories/{id}${r.sub}`).sort()).toEqual(
+      routes.sort(),
+    );
+  });
+
+  for (const r of ROUTES)
+    it(`${r.method} /api/partner/advisories/{id}${r.sub}: both partner roles allowed on their own copy, 404 on another partner's, which is left unchanged`, async () => {
+      const send = (headers: Record<string, string>, to: string) =>
+        t.app.inject({ method: r.method, url: to, headers, ...("body" in r ? { payload: r.body } : {}) });
+      const view = async () =>
+        (await t.app.inject({ url: url(foreign, ""), headers: foreign.headers.partner_admin })).json();
+      for (const role of ["partner_admin", "partner_analyst"] as const) {
+        const res = await send(own.headers[role], url(own, r.sub));
+        expect(res.statusCode, `${role} on its own copy: ${res.body}`).toBe(r.own);
+      }
+      // The other partner's copy exists; to this partner it is as absent as one that does not.
+      const before = await view();
+      expect(before.copy.advisoryId).toBe(foreign.advisoryId);
+      for (const role of ["partner_admin", "partner_analyst"] as const) {
+        const res = await send(own.headers[role], url(foreign, r.sub));
+        expect(res.statusCode, `${role} on another partner's copy: ${res.body}`).toBe(404);
+        expect(res.json().error.code).toBe("not_found");
+        // Word for word the answer for an advisory that does not exist (but for the ID asked for).
+        const missing = { ...foreign, advisoryId: "adv_00000000000000000000000000" };
+        const none = await send(own.headers[role], url(missing, r.sub));
+        expect(none.statusCode).toBe(404);
+        const said = (body: string, id: string) => {
+          const { code, message } = JSON.parse(body.replaceAll(id, "ID")).error;
+          return { code, message };
+        };
+        expect(said(res.body, foreign.advisoryId)).toEqual(said(none.body, missing.advisoryId));
+      }
+      const after = await view();
+      expect(after.acknowledgement).toEqual(before.acknowledgement);
+    });
+});
