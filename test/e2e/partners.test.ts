@@ -348,6 +348,10 @@ describe("partner programme in the browser", () => {
         "/api/tiers",
       );
       expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
+      // The save refetches the tiers and refills the form, which would undo an edit typed before
+      // the refetch lands: start the next edit from a page that shows what was saved.
+      await page.reload();
+      await expect.poll(() => lead.inputValue()).toBe("PT36H");
       await lead.fill("P1M");
       await page.getByRole("button", { name: "Save tiers" }).click();
       await page.getByRole("alert").filter({ hasText: "months" }).waitFor();
