@@ -9,6 +9,7 @@ import {
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 
@@ -70,11 +71,7 @@ describe("advisory editor: tracing meter and author alternatives", () => {
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(coord.email);
-    await page.getByLabel(/^Password/).fill(coord.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    await signIn(page, server.url, coord);
     return page;
   }
 

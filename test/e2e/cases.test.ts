@@ -5,26 +5,37 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   ApiSession,
+  type Credentials,
   expectAccessible,
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const alice = { email: "alice@forewarn.test", password: "alice long passphrase 1" };
 const bob = { email: "bob@forewarn.test", password: "bob long passphrase 22" };
+const CVSS = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+const SECTIONS = {
+  summary: "Remote attackers can act as administrators.",
+  details: "The console trusts `X-Forwarded-User`.",
+  detection: "Alert on X-Forwarded-User from outside.",
+  poc: "curl -H 'X-Forwarded-User: admin' https://gw/admin",
+  indicators: "- 203.0.113.7",
+};
+const REVISED_SUMMARY = "Remote attackers can act as administrators.\n\nUpgrade to 4.2.2.";
+
+type ReportedCase = { caseId: string; trackingLink: string };
 
 describe("cases and advisories in the browser", () => {
   let server: RunningServer;
   let browser: Browser;
   let context: BrowserContext | undefined;
   let pageErrors: string[] = [];
-  let caseId = "";
-  let trackingLink = "";
-  let advisoryId = "";
-  let trackingId = "";
+  // Each test makes what it needs through the API, so any one passes alone and in any order.
+  let triaged: Promise<ReportedCase> | undefined;
 
   beforeAll(async () => {
     server = await startServer(admin);
@@ -75,12 +86,63 @@ describe("cases and advisories in the browser", () => {
       }
     });
   }
-  async function signIn(page: Page, u: { email: string; password: string }, path: string) {
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel("Email").fill(u.email);
-    await page.getByLabel(/^Password/).fill(u.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === path);
+  async function as(u: Credentials): Promise<ApiSession> {
+    const api = new ApiSession(server.url);
+    await api.login(u.email, u.password);
+    return api;
+  }
+
+  /** A case in phase `received`, reported through the public form's API as the first test reports it. */
+  async function reportCase(): Promise<ReportedCase> {
+    const r = await new ApiSession(server.url).request<{ caseId: string; trackingToken: string }>(
+      "POST",
+      "/api/reports",
+      {
+        product: "Acme Gateway",
+        version: "4.2.1",
+        title: "Admin console authentication bypass",
+        description: "# Steps\n\nSend `X-Forwarded-User: admin` to `/admin`.",
+        reporterEmail: "finder@example.net",
+      },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const caseId = r.body.caseId;
+    return { caseId, trackingLink: `${server.url}/report/${caseId}#token=${r.body.trackingToken}` };
+  }
+
+  /**
+   * A case staff have triaged as the second test does in the browser: verified, scored CVSS 4.0 9.3
+   * critical, and answered. Made once, on first use; the tests that use it only add to it.
+   */
+  function triagedCase(): Promise<ReportedCase> {
+    triaged ??= (async () => {
+      const reported = await reportCase();
+      const api = await as(alice);
+      const url = `/api/cases/${reported.caseId}`;
+      const moved = await api.request("POST", `${url}/transitions`, { to: "verified" });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      const scored = await api.request("PUT", `${url}/cvss`, { vector: CVSS });
+      expect(scored.status, JSON.stringify(scored.body)).toBe(200);
+      const answered = await api.request("POST", `${url}/messages`, { body: "Thanks, we reproduced it." });
+      expect(answered.status, JSON.stringify(answered.body)).toBe(201);
+      return reported;
+    })();
+    return triaged;
+  }
+
+  /** A draft advisory on the case, written by alice through the API. */
+  async function draftAdvisory(api: ApiSession, caseId: string) {
+    const created = await api.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
+      caseId,
+      title: "Acme Gateway: authentication bypass",
+      products: [
+        { vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] },
+        { vendor: "Acme", product: "SDK", affected: ["1.8.0"], fixed: ["1.8.3"] },
+      ],
+      sections: SECTIONS,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return { advisoryId: created.body.id, trackingId: created.body.trackingId };
   }
 
   inBrowser(
@@ -98,9 +160,8 @@ describe("cases and advisories in the browser", () => {
       await screenshot(page, "report-form");
       await expectAccessible(page, "report form");
       await page.getByRole("button", { name: "Submit report" }).click();
-      trackingLink = ((await page.getByTestId("tracking-link").textContent()) ?? "").trim();
+      const trackingLink = ((await page.getByTestId("tracking-link").textContent()) ?? "").trim();
       expect(trackingLink).toMatch(/\/report\/cas_[0-9A-Z]{26}#token=fwt_/);
-      caseId = /cas_[0-9A-Z]{26}/.exec(trackingLink)?.[0] ?? "";
       await expectAccessible(page, "report sent");
 
       await page.goto(trackingLink);
@@ -116,7 +177,8 @@ describe("cases and advisories in the browser", () => {
   inBrowser(
     "staff see the case with its deadline, move it, score it and answer the reporter",
     async (page) => {
-      await signIn(page, alice, "/cases");
+      const { caseId } = await reportCase();
+      await signIn(page, server.url, alice, { path: "/cases" });
       const row = page.getByTestId(`case-row-${caseId}`);
       await row.waitFor();
       expect(await row.textContent()).toContain("90 d left");
@@ -127,9 +189,7 @@ describe("cases and advisories in the browser", () => {
       // An illegal jump is not even offered; the legal next phases are.
       await page.getByRole("button", { name: "verified", exact: true }).click();
       await page.getByTestId("case-phase").getByText("verified").waitFor();
-      await page
-        .getByLabel("CVSS 4.0 or 3.1 vector")
-        .fill("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
+      await page.getByLabel("CVSS 4.0 or 3.1 vector").fill(CVSS);
       await page.getByRole("button", { name: "Score" }).click();
       await page.getByTestId("cvss-score").getByText("9.3 critical").waitFor();
       await page.getByLabel("CVSS 4.0 or 3.1 vector").fill("CVSS:4.0/AV:Q");
@@ -174,34 +234,17 @@ describe("cases and advisories in the browser", () => {
   );
 
   inBrowser("the reporter sees the answer on the tracking page", async (page) => {
+    const { trackingLink } = await triagedCase();
     await page.goto(trackingLink);
     await page.getByText("Thanks, we reproduced it.").waitFor();
     expect(await page.getByTestId("case-phase").textContent()).toBe("verified");
   });
 
   inBrowser("the advisory editor previews each content level and diffs revisions", async (page) => {
-    const api = new ApiSession(server.url);
-    await api.login(alice.email, alice.password);
-    const created = await api.request<{ id: string; trackingId: string }>("POST", "/api/advisories", {
-      caseId,
-      title: "Acme Gateway: authentication bypass",
-      products: [
-        { vendor: "Acme", product: "Gateway", affected: ["4.2.1"], fixed: ["4.2.2"] },
-        { vendor: "Acme", product: "SDK", affected: ["1.8.0"], fixed: ["1.8.3"] },
-      ],
-      sections: {
-        summary: "Remote attackers can act as administrators.",
-        details: "The console trusts `X-Forwarded-User`.",
-        detection: "Alert on X-Forwarded-User from outside.",
-        poc: "curl -H 'X-Forwarded-User: admin' https://gw/admin",
-        indicators: "- 203.0.113.7",
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    advisoryId = created.body.id;
-    trackingId = created.body.trackingId;
+    const { caseId } = await triagedCase();
+    const { trackingId } = await draftAdvisory(await as(alice), caseId);
 
-    await signIn(page, alice, "/advisories");
+    await signIn(page, server.url, alice, { path: "/advisories" });
     await page.getByRole("link", { name: "New advisory" }).click();
     await page.getByRole("heading", { name: "New advisory" }).waitFor();
     await expectAccessible(page, "new advisory");
@@ -211,9 +254,7 @@ describe("cases and advisories in the browser", () => {
     await page.getByRole("link", { name: new RegExp(trackingId) }).click();
     await page.getByLabel("Summary (markdown)").waitFor();
     await expectAccessible(page, "advisory editor");
-    await page
-      .getByLabel("Summary (markdown)")
-      .fill("Remote attackers can act as administrators.\n\nUpgrade to 4.2.2.");
+    await page.getByLabel("Summary (markdown)").fill(REVISED_SUMMARY);
     await page.getByRole("button", { name: "Save as revision 2" }).click();
     await page.getByRole("button", { name: "Save as revision 3" }).waitFor();
 
@@ -254,13 +295,25 @@ describe("cases and advisories in the browser", () => {
   inBrowser(
     "nothing is public before release; after a second person approves and it is published, it is",
     async (page) => {
+      // An advisory in review at revision 2, as the editor's test leaves it, on a scored case.
+      const { caseId } = await triagedCase();
+      const author = await as(alice);
+      const { advisoryId, trackingId } = await draftAdvisory(author, caseId);
+      const revised = await author.request("PUT", `/api/advisories/${advisoryId}`, {
+        revision: 1,
+        sections: { ...SECTIONS, summary: REVISED_SUMMARY },
+      });
+      expect(revised.status, JSON.stringify(revised.body)).toBe(200);
+      const submitted = await author.request("POST", `/api/advisories/${advisoryId}/submit`, {});
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+
       const before = await fetch(`${server.url}/api/public/advisories`);
       expect(await before.json()).toEqual({ items: [], nextCursor: null });
       await page.goto(`${server.url}/security/advisories/${trackingId}`);
       await page.getByRole("alert").waitFor();
       await expectAccessible(page, "public advisory not found");
 
-      await signIn(page, bob, `/advisories/${advisoryId}`);
+      await signIn(page, server.url, bob, { path: `/advisories/${advisoryId}` });
       await page.getByRole("tab", { name: "Review, release and export" }).click();
       await page.getByRole("button", { name: "Approve revision 2" }).click();
       await page.getByTestId("advisory-state").getByText("approved").waitFor();

@@ -171,6 +171,38 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export type Credentials = { email: string; password: string };
+
+/**
+ * Signs in through the login form, as a person would. Without `path` it opens the login page and
+ * waits for the programme overview. With `path` it opens that page, is sent to the login form
+ * (`/login?next=…`), and waits until it is back on `path` once signed in. An account with two-factor
+ * authentication gives its second step as `recoveryCode`.
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  who: Credentials,
+  opts: { path?: string; recoveryCode?: string } = {},
+): Promise<void> {
+  const { path: to, recoveryCode } = opts;
+  await page.goto(`${baseUrl}${to ?? "/login"}`);
+  if (to !== undefined)
+    await page.waitForURL(
+      (url) => url.pathname === "/login" && url.search === `?next=${encodeURIComponent(to)}`,
+    );
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel(/^Password/).fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (recoveryCode !== undefined) {
+    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await page.getByLabel("Recovery code").fill(recoveryCode);
+    await page.getByRole("button", { name: "Verify" }).click();
+  }
+  if (to === undefined) await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+  else await page.waitForURL((url) => url.pathname === to);
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);

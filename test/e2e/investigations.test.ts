@@ -3,13 +3,15 @@
 // adds a note, and the list, the detail and the evidence view pass the accessibility scan; a
 // coordinator reads only.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   ApiSession,
+  type Credentials,
   expectAccessible,
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 
@@ -24,8 +26,12 @@ describe("investigations in the browser", () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startServer(admin);
     browser = await launchBrowser();
+  });
+  // The first test starts from an empty list, which another test's investigation would fill: each
+  // test has a programme of its own, so either passes alone and in any order.
+  beforeEach(async () => {
+    server = await startServer(admin);
     const api = new ApiSession(server.url);
     await api.login(admin.email, admin.password);
     for (const [u, name, role] of [
@@ -38,7 +44,7 @@ describe("investigations in the browser", () => {
     }
   });
 
-  async function signIn(who: { email: string; password: string }, path: string): Promise<Page> {
+  async function open(who: Credentials, path: string): Promise<Page> {
     pageErrors = [];
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
     const page: Page = await context.newPage();
@@ -48,23 +54,20 @@ describe("investigations in the browser", () => {
       if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
         pageErrors.push(msg.text());
     });
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel(/^Password/).fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, server.url, who, { path });
     return page;
   }
   afterEach(async () => {
     await context?.close();
     context = undefined;
+    await server?.stop();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   test("open, add evidence, read the findings and the evidence, add a note", async () => {
-    const page = await signIn(ivy, "/investigations");
+    const page = await open(ivy, "/investigations");
     try {
       await page.getByRole("heading", { name: "Investigations" }).waitFor();
       await page.getByText("No investigations yet.").waitFor();
@@ -110,7 +113,7 @@ describe("investigations in the browser", () => {
       title: "Rule file in a public repository",
     });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
-    const page = await signIn(cora, "/investigations");
+    const page = await open(cora, "/investigations");
     try {
       await page.getByRole("link", { name: "Rule file in a public repository" }).click();
       await page.waitForURL(new RegExp(`/investigations/${opened.body.id}$`));

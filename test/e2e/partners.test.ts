@@ -11,12 +11,14 @@ import {
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
+import { onboardPartner } from "./partners-api.ts";
 
 const admin = { email: "ada@forewarn.test", password: "correct horse battery staple 42" };
 const coord = { email: "carl@forewarn.test", password: "another long passphrase 7" };
-const partnerAdmin = { email: "sec@shieldworks.example", password: "shieldworks passphrase 1" };
+const partnerAdmin = { email: "sec@bastionworks.example", password: "bastion works passphrase 1" };
 const ATTEST = { securityVendor: true, noOffensiveTools: true, publishAtRelease: true, reportLeaks: true };
 
 const application = (name: string, country: string) => ({
@@ -40,7 +42,6 @@ describe("partner programme in the browser", () => {
   let pageErrors: string[] = [];
   let adminApi: ApiSession;
   let coordApi: ApiSession;
-  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     server = await startServer(admin);
@@ -57,19 +58,30 @@ describe("partner programme in the browser", () => {
     await server.confirm(coord.email);
     coordApi = new ApiSession(server.url);
     await coordApi.login(coord.email, coord.password);
-    for (const [key, name, country] of [
-      ["us", "Shieldworks", "US"],
-      ["cn", "Great Wall Defence", "CN"],
-    ] as const) {
-      const r = await coordApi.request<{ partnerId: string }>(
-        "POST",
-        "/api/partner-applications",
-        application(name, country),
-      );
-      expect(r.status).toBe(201);
-      ids[key] = r.body.partnerId;
-    }
   });
+
+  // Each test makes the partners it needs through the API, under names (and headquarters) of its
+  // own, so any one passes alone and in any order: only the first test's applicant is in Germany,
+  // only the directory test's in China, and only the policy test's eligible partner in the US.
+
+  /** An organisation's application, as the public form sends it; the new partner's ID. */
+  async function apply(name: string, country: string): Promise<string> {
+    const r = await coordApi.request<{ partnerId: string }>(
+      "POST",
+      "/api/partner-applications",
+      application(name, country),
+    );
+    expect(r.status).toBe(201);
+    return r.body.partnerId;
+  }
+
+  /** An applicant a coordinator and then an admin approved: active, at the tier it was assigned. */
+  async function approvedApplicant(name: string, country: string): Promise<string> {
+    const id = await apply(name, country);
+    for (const api of [coordApi, adminApi])
+      expect((await api.request("POST", `/api/partners/${id}/approvals`)).status).toBe(200);
+    return id;
+  }
 
   afterEach(async () => {
     await context?.close();
@@ -100,14 +112,6 @@ describe("partner programme in the browser", () => {
         throw e;
       }
     });
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }) {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel(/^Password/).fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
   }
 
   inBrowser("an organisation applies through the public form without an account", async (page) => {
@@ -145,7 +149,8 @@ describe("partner programme in the browser", () => {
   inBrowser(
     "staff filter the directory and approve from the queue; the second approver activates",
     async (page) => {
-      await signIn(page, coord);
+      const ids = { us: await apply("Shieldworks", "US"), cn: await apply("Great Wall Defence", "CN") };
+      await signIn(page, server.url, coord);
       await page
         .getByRole("navigation", { name: "Main navigation" })
         .getByRole("link", { name: "Partners" })
@@ -181,7 +186,7 @@ describe("partner programme in the browser", () => {
         .getByRole("button", { name: "Approve" })
         .click();
       await page.getByRole("alert").filter({ hasText: "already approved" }).waitFor();
-      for (const key of ["us", "cn"]) {
+      for (const key of ["us", "cn"] as const) {
         const r = await adminApi.request<{ status: string }>("POST", `/api/partners/${ids[key]}/approvals`);
         expect(r.body.status).toBe("active");
       }
@@ -208,7 +213,9 @@ describe("partner programme in the browser", () => {
   inBrowser(
     "a partner admin joins by invite and uses the portal: NDA, members, keys, webhooks, leak report, scorecard",
     async (page) => {
-      const inv = await coordApi.request<{ inviteUrl: string }>("POST", `/api/partners/${ids.us}/members`, {
+      const id = await approvedApplicant("Bastion Works", "GB");
+      const other = await approvedApplicant("Kestrel Labs", "NL");
+      const inv = await coordApi.request<{ inviteUrl: string }>("POST", `/api/partners/${id}/members`, {
         email: partnerAdmin.email,
         role: "partner_admin",
       });
@@ -223,12 +230,12 @@ describe("partner programme in the browser", () => {
       // Placed in the partner by staff, the admin logs in once a second person confirms.
       await server.confirm(partnerAdmin.email);
 
-      await signIn(page, partnerAdmin);
+      await signIn(page, server.url, partnerAdmin);
       await page
         .getByRole("navigation", { name: "Main navigation" })
         .getByRole("link", { name: "Partners" })
         .click();
-      await page.getByRole("heading", { name: "Shieldworks" }).waitFor();
+      await page.getByRole("heading", { name: "Bastion Works" }).waitFor();
       await page.getByTestId("eligibility").getByText("Not eligible").waitFor();
       await expectAccessible(page, "partner portal overview");
 
@@ -261,19 +268,19 @@ describe("partner programme in the browser", () => {
       await page.getByText(/kind and affiliations decide the partner's tier/).waitFor();
       await expectAccessible(page, "partner profile editor");
       expect(await page.getByLabel("Affiliations").count()).toBe(0);
-      await page.getByLabel("Website").fill("https://shieldworks.example/security");
+      await page.getByLabel("Website").fill("https://bastionworks.example/security");
       await page.getByRole("button", { name: "Save", exact: true }).click();
-      await page.getByRole("link", { name: "https://shieldworks.example/security" }).waitFor();
+      await page.getByRole("link", { name: "https://bastionworks.example/security" }).waitFor();
       await screenshot(page, "partners-portal-overview");
 
       await page.getByRole("tab", { name: "Members" }).click();
-      await page.getByLabel("Email").fill("analyst@shieldworks.example");
+      await page.getByLabel("Email").fill("analyst@bastionworks.example");
       await page.getByRole("button", { name: "Send invite" }).click();
       await page
         .getByTestId("invite-result")
         .getByText(/\/invite\//)
         .waitFor();
-      await page.getByTestId("members-table").getByText("analyst@shieldworks.example").waitFor();
+      await page.getByTestId("members-table").getByText("analyst@bastionworks.example").waitFor();
       await expectAccessible(page, "partner portal members");
 
       await page.getByRole("tab", { name: "Keys" }).click();
@@ -289,10 +296,10 @@ describe("partner programme in the browser", () => {
       await expectAccessible(page, "partner portal keys");
 
       await page.getByRole("tab", { name: "Webhooks" }).click();
-      await page.getByLabel("Endpoint (https)").fill("http://hooks.shieldworks.example/x");
+      await page.getByLabel("Endpoint (https)").fill("http://hooks.bastionworks.example/x");
       await page.getByRole("button", { name: "Add endpoint" }).click();
       await page.getByRole("alert").filter({ hasText: "https" }).waitFor();
-      await page.getByLabel("Endpoint (https)").fill("https://hooks.shieldworks.example/x");
+      await page.getByLabel("Endpoint (https)").fill("https://hooks.bastionworks.example/x");
       await page.getByRole("button", { name: "Add endpoint" }).click();
       await page
         .getByTestId("webhook-secret")
@@ -316,7 +323,7 @@ describe("partner programme in the browser", () => {
       await expectAccessible(page, "partner portal scorecard");
 
       // Another partner's page answers "not found" to a partner user.
-      await page.goto(`${server.url}/partners/${ids.cn}`);
+      await page.goto(`${server.url}/partners/${other}`);
       await page.getByRole("alert").filter({ hasText: "not found" }).waitFor();
       await expectAccessible(page, "another partner, not found");
     },
@@ -325,7 +332,10 @@ describe("partner programme in the browser", () => {
   inBrowser(
     "admins edit tiers, preview a policy change over every partner, and read NDA versions",
     async (page) => {
-      await signIn(page, admin);
+      // The one partner the US rule below changes: eligible at standard, headquartered in the US.
+      await onboardPartner(server.url, [coordApi, adminApi], "Sentinel", "standard", { country: "US" });
+      await apply("Polarlicht", "AT");
+      await signIn(page, server.url, admin);
       await page.goto(`${server.url}/partners?tab=tiers`);
       const lead = page.getByLabel("Lead time of standard");
       await expect.poll(() => lead.inputValue()).toBe("P1D");
@@ -338,6 +348,10 @@ describe("partner programme in the browser", () => {
         "/api/tiers",
       );
       expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
+      // The save refetches the tiers and refills the form, which would undo an edit typed before
+      // the refetch lands: start the next edit from a page that shows what was saved.
+      await page.reload();
+      await expect.poll(() => lead.inputValue()).toBe("PT36H");
       await lead.fill("P1M");
       await page.getByRole("button", { name: "Save tiers" }).click();
       await page.getByRole("alert").filter({ hasText: "months" }).waitFor();
@@ -360,10 +374,13 @@ describe("partner programme in the browser", () => {
       await rule.locator(".mantine-MultiSelect-input").nth(1).click();
       await page.getByRole("option", { name: "details", exact: true }).click();
       await rule.getByLabel("Legal reference").fill("illustrative export-control clause");
+      // The preview evaluates every partner not removed, those other tests made among them.
+      const all = await adminApi.request<{ partners: { status: string }[] }>("GET", "/api/partners");
+      const evaluated = all.body.partners.filter((p) => p.status !== "removed").length;
       await page.getByRole("button", { name: "Preview changes" }).click();
       const preview = page.getByTestId("policy-preview");
-      await preview.getByText("1 of 3 partners would change:").waitFor();
-      await preview.getByRole("cell", { name: "Shieldworks" }).waitFor();
+      await preview.getByText(`1 of ${evaluated} partners would change:`).waitFor();
+      await preview.getByRole("cell", { name: "Sentinel Security" }).waitFor();
       await preview.getByRole("cell", { name: /summary, detection, indicators$/ }).waitFor();
       await screenshot(page, "partners-policy-preview");
       await expectAccessible(page, "jurisdiction policy with preview");
@@ -376,7 +393,7 @@ describe("partner programme in the browser", () => {
       await expectAccessible(page, "NDA versions");
       // The mail outbox stands in for a transport: the applicant's invitation waits there.
       await page.getByRole("tab", { name: "Mail outbox" }).click();
-      await page.getByTestId("outbox").getByText("nora@nordlicht.example").click();
+      await page.getByTestId("outbox").getByText("contact@polarlicht.example").click();
       await page
         .getByTestId("outbox")
         .getByText(/\/invite\/[A-Za-z0-9_-]{43}/)
@@ -389,8 +406,22 @@ describe("partner programme in the browser", () => {
   inBrowser(
     "a coordinator suspends a partner with a reason: delivery stops and the timeline says why",
     async (page) => {
-      await signIn(page, coord);
-      await page.goto(`${server.url}/partners/${ids.us}`);
+      // An eligible partner whose admin reported a leak.
+      const { id, admin: partnerApi } = await onboardPartner(
+        server.url,
+        [coordApi, adminApi],
+        "Citadel",
+        "standard",
+        { country: "FR" },
+      );
+      const leak = await partnerApi.request("POST", `/api/partners/${id}/incidents`, {
+        whatLeaked: "Detection rule for FW-2026-0002",
+        toWhom: "a contractor's public repository",
+        when: "yesterday 09:00 UTC",
+      });
+      expect(leak.status, JSON.stringify(leak.body)).toBe(201);
+      await signIn(page, server.url, coord);
+      await page.goto(`${server.url}/partners/${id}`);
       await page.getByRole("button", { name: "Suspend" }).click();
       await page.getByLabel("Reason").fill("PoC matching our copy found on a forum");
       await expectAccessible(page, "suspend dialog");
@@ -404,7 +435,7 @@ describe("partner programme in the browser", () => {
       await page.goto(`${server.url}/partners?tab=incidents`);
       const incident = page
         .getByTestId("incident-card")
-        .filter({ hasText: "Detection rule for FW-2026-0001" });
+        .filter({ hasText: "Detection rule for FW-2026-0002" });
       await incident.getByLabel("Resolution").waitFor();
       await expectAccessible(page, "incidents");
       await incident.getByLabel("Resolution").fill("repository taken down within the hour");
@@ -415,7 +446,7 @@ describe("partner programme in the browser", () => {
         "GET",
         "/api/audit?type=partner.status_changed&limit=50",
       );
-      expect(audit.body.entries.filter((e) => e.subject === ids.us).length).toBe(3);
+      expect(audit.body.entries.filter((e) => e.subject === id).length).toBe(3);
     },
   );
 });

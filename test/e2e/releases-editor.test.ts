@@ -10,6 +10,7 @@ import {
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 import { onboardPartner } from "./partners-api.ts";
@@ -126,11 +127,7 @@ describe("plan editor: extra waves and exclusions", () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel(/^Password/).fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    await signIn(page, server.url, who);
     return page;
   }
 

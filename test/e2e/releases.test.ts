@@ -14,6 +14,7 @@ import {
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 import { onboardPartner } from "./partners-api.ts";
@@ -47,7 +48,7 @@ describe("releases in the browser", () => {
     who: { email: string; password: string },
     c2: ApiSession,
   ) {
-    const { id, admin } = await onboardPartner(server.url, [c1, c2], key, tier, who);
+    const { id, admin } = await onboardPartner(server.url, [c1, c2], key, tier, { who });
     partnerIds[key] = id;
     return admin;
   }
@@ -161,11 +162,7 @@ describe("releases in the browser", () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel(/^Password/).fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    await signIn(page, server.url, who);
     return page;
   }
 

@@ -9,6 +9,7 @@ import {
   launchBrowser,
   type RunningServer,
   screenshot,
+  signIn,
   startServer,
 } from "./harness.ts";
 
@@ -197,14 +198,9 @@ describe("web shell", () => {
   );
 
   inBrowser("a token created on the account page is shown once and works as a bearer token", async (page) => {
-    await page.goto(`${server.url}/account`);
-    await page.waitForURL(/\/login\?next=%2Faccount$/);
-
-    // This time with a recovery code instead of the authenticator, landing where we were going.
-    await enterPassword(page, admin.email, admin.password);
-    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-    await page.getByLabel("Recovery code").fill(recoveryCodes[0] ?? "");
-    await page.getByRole("button", { name: "Verify" }).click();
+    // Sent to /login?next=%2Faccount, this time with a recovery code instead of the authenticator,
+    // landing where we were going.
+    await signIn(page, server.url, admin, { path: "/account", recoveryCode: recoveryCodes[0] ?? "" });
     await page.getByRole("heading", { name: "Account" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/account");
 
@@ -242,11 +238,7 @@ describe("web shell", () => {
   });
 
   inBrowser("an admin creates a coordinator, who sees only the pages of that role", async (page) => {
-    await page.goto(`${server.url}/users`);
-    await enterPassword(page, admin.email, admin.password);
-    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-    await page.getByLabel("Recovery code").fill(recoveryCodes[1] ?? "");
-    await page.getByRole("button", { name: "Verify" }).click();
+    await signIn(page, server.url, admin, { path: "/users", recoveryCode: recoveryCodes[1] ?? "" });
     await page.getByRole("heading", { name: "Users" }).waitFor();
 
     await page.getByRole("button", { name: "Create user" }).click();
@@ -276,8 +268,8 @@ describe("web shell", () => {
 
     await page.getByTestId("user-menu").click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
-    await enterPassword(page, coordinator.email, coordinator.password);
-    await page.getByRole("heading", { name: "Programme overview" }).waitFor();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await signIn(page, server.url, coordinator);
     const nav = page.getByRole("navigation", { name: "Main navigation" });
     await nav.getByRole("link", { name: "Releases" }).waitFor();
     expect(await nav.getByRole("link", { name: "Audit log" }).count()).toBe(0);
