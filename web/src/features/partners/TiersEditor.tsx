@@ -2,7 +2,7 @@
 
 import { ActionIcon, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { SECTIONS, type Section } from "../../../../src/contract/enums.ts";
 import { useCan } from "../../app/auth.tsx";
@@ -37,18 +37,29 @@ export function TiersEditor() {
   const tiers = useApiQuery("listTiers");
   const form = useSchemaForm<{ tiers: Draft[] }>(TiersForm, { tiers: [] });
   const { setValues } = form;
-  useEffect(() => {
-    if (tiers.data)
-      setValues({
-        tiers: tiers.data.tiers.map((t) => ({
-          key: nextKey++,
-          name: t.name,
-          leadTime: t.leadTime,
-          content: t.content.filter((c) => isOneOf(SECTIONS, c)),
-        })),
-      });
-  }, [tiers.data, setValues]);
   const draft = form.values.tiers;
+  // The tiers as last loaded into the form. A refetch (after a save, or a focus) refills the form
+  // only while it still shows them: an edit begun meanwhile is kept, not silently replaced.
+  const shown = useRef<string | null>(null);
+  const current = useRef(draft);
+  current.current = draft;
+  useEffect(() => {
+    if (!tiers.data) return;
+    const loaded = tiers.data.tiers.map((t) => ({
+      name: t.name,
+      leadTime: t.leadTime,
+      content: t.content.filter((c) => isOneOf(SECTIONS, c)),
+    }));
+    const fetched = JSON.stringify(loaded);
+    const editing = JSON.stringify(current.current.map(({ key: _key, ...t }) => t));
+    if (editing === fetched) {
+      shown.current = fetched; // what was just saved: nothing to refill
+      return;
+    }
+    if (shown.current !== null && editing !== shown.current) return;
+    shown.current = fetched;
+    setValues({ tiers: loaded.map((t) => ({ key: nextKey++, ...t })) });
+  }, [tiers.data, setValues]);
 
   const save = useApiMutation({
     fn: (values: { tiers: Draft[] }, api) =>
