@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { FastifyInstance } from "fastify";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -244,6 +244,11 @@ describe.each(engines)("fingerprinted delivery on %s", { timeout: 180_000 }, (en
       }
   }
 
+  // Every stage before any test needs one (so a test run alone is not charged for them); a slow
+  // machine gets the time for all.
+  beforeAll(async () => {
+    for (const name of ["world", "delivered"] as const) await stage(name);
+  }, 600_000);
   afterEach(async () => {
     await app.close();
     await db.dispose();
