@@ -4,7 +4,8 @@
 // zone, garbage packets survived) and the URL canary requested (the same empty 200 for known, unknown
 // and malformed tokens). Each hit must be stored once, resolved to advisory, partner and recipient,
 // audited, mailed to investigators, sent to the SIEM webhook signed, rate-limited per token, listed
-// with cursor pagination for investigators, coordinators and admins only.
+// with cursor pagination for investigators, coordinators and admins only. Each test starts from a saved
+// stage (the release with its tokens placed, or every token hit) on a database of its own: any order works.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import dgram from "node:dgram";
@@ -17,7 +18,7 @@ import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp, redactUrl } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -34,7 +35,7 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const run = promisify(execFile);
@@ -64,12 +65,14 @@ function parseDig(raw: string): Dig {
   return { status, flags, answers: section("ANSWER"), authority: section("AUTHORITY"), raw };
 }
 
-describe.each(engines)("canaries on %s", (engine: DbKind) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("canaries on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   let dns: CanaryDnsServer;
   const clock = fixedClock(START);
+  const masterKey = randomBytes(32);
   const staff: Record<string, TestUser> = {};
   const people: Record<string, TestUser> = {};
   let gold = "";
@@ -88,12 +91,13 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   const get = (url: string, who: TestUser | undefined) =>
     app.inject({ method: "GET", url, headers: who?.headers ?? {} });
 
-  beforeAll(async () => {
-    db = await testDatabase(engine);
+  /** Services and the app over `database`, on the one frozen clock, recording jobs and webhook calls. */
+  async function open(database: TestDatabase) {
+    db = database;
     s = makeServices({
       database: db,
       clock,
-      masterKey: randomBytes(32),
+      masterKey,
       passwords: testPasswords,
       sessionHours: 12,
       canaries: {
@@ -112,6 +116,10 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
       },
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+  }
+
+  async function makeWorld() {
+    await open(await testDatabase(engine));
     const fixtures = programmeFixtures(s, app);
     const makeUser = (role: Role, org?: string) => fixtures.makeUser(role, org);
     for (const k of ["c1", "c2"]) staff[k] = await makeUser("coordinator");
@@ -197,20 +205,109 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
     await place("analystUrl", "url", analystCopy);
     await place("orgDns", "dns", orgCopy);
     await place("orgUrl", "url", orgCopy);
+  }
 
+  /**
+   * Every token hit, as the first tests hit them: the analyst's DNS token looked up, its URL token
+   * requested (and an unknown one, counted), the organisation's URL token past its limit in one minute
+   * and its DNS token in a burst the next: 4 + 5 hits suppressed.
+   */
+  async function hitEveryToken() {
+    expect((await dig(`${tokens.analystDns}.${DOMAIN}`, "A")).status).toBe("NOERROR");
+    expect((await app.inject({ method: "GET", url: `/c/${tokens.analystUrl}/readme` })).statusCode).toBe(200);
+    expect((await app.inject({ method: "GET", url: `/c/${newCanaryToken()}` })).statusCode).toBe(200);
+    const orgUrl = {
+      kind: "url" as const,
+      token: tokens.orgUrl as string,
+      source: "198.51.100.7",
+      detail: "x",
+    };
+    for (let i = 0; i < LIMIT + 4; i++) await s.canaries.recordHit(orgUrl);
+    clock.advance(60_000);
+    await s.canaries.recordHit(orgUrl);
+    const orgDns = {
+      kind: "dns" as const,
+      token: tokens.orgDns as string,
+      source: "192.0.2.99",
+      detail: "x A",
+    };
+    await Promise.all(Array.from({ length: LIMIT + 5 }, () => s.canaries.recordHit(orgDns)));
+    // The URL hits are recorded after the answer: wait for them.
+    await vi.waitFor(async () => {
+      expect((await hitsOf()).filter((h) => h.recipientKind === "user" && h.kind === "url")).toHaveLength(1);
+      const [u] = await db.db.select().from(canaryUnknownHits).where(eq(canaryUnknownHits.kind, "url"));
+      expect(u?.count).toBe(1);
+    });
+    expect((await s.canaries.summary(SYS)).suppressed).toBe(4 + 5);
+  }
+
+  // Every test starts from a saved stage, on a database of its own: the release with its tokens placed
+  // ("world"), or every token hit. A stage is made once, when a test first needs it; the jobs queued and
+  // webhook calls made are saved with it. Each test gets a copy, so no test sees what another did.
+  type Stage = {
+    snapshot: DatabaseSnapshot;
+    at: Date;
+    jobs: typeof jobs;
+    webhookCalls: typeof webhookCalls;
+  };
+  const stages = new Map<"world" | "hit", Promise<Stage>>();
+
+  async function freeze(): Promise<Stage> {
+    const st = { at: clock.now(), jobs: [...jobs], webhookCalls: [...webhookCalls] };
+    await app.close();
+    return { snapshot: await db.snapshot(), ...st };
+  }
+
+  async function restore(st: Stage) {
+    await open(await st.snapshot.clone());
+    clock.set(st.at);
+    jobs.splice(0, jobs.length, ...st.jobs);
+    webhookCalls.splice(0, webhookCalls.length, ...st.webhookCalls);
+  }
+
+  function stage(name: "world" | "hit"): Promise<Stage> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        if (name === "world") await makeWorld();
+        else {
+          await restore(await stage("world"));
+          await hitEveryToken();
+        }
+        return freeze();
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+
+  /** This test's own copy of the stage: its database, the clock, jobs and webhook calls as the stage left them. */
+  async function from(name: "world" | "hit") {
+    await restore(await stage(name));
+  }
+
+  beforeAll(async () => {
+    // One server for every test: it asks the services of the test that runs.
     dns = await startCanaryDns({
       listen: "127.0.0.1:0",
       zone: { domain: DOMAIN, answers: [ANSWER_V4, ANSWER_V6] },
       lookup: (q) => s.canaries.dnsLookup(q),
     });
-  });
-  afterAll(async () => {
-    await dns?.close();
+    // Every stage before any test needs one (so a test run alone is not charged for them); a slow
+    // machine gets the time for all.
+    for (const name of ["world", "hit"] as const) await stage(name);
+  }, 600_000);
+  afterEach(async () => {
     await app.close();
     await db.dispose();
   });
+  afterAll(async () => {
+    await dns?.close();
+    for (const made of stages.values()) await (await made).snapshot.dispose();
+  });
 
   it("answers a DNS token's A and AAAA over UDP and TCP with the configured addresses, and records who leaked", async () => {
+    await from("world");
     const name = `${tokens.analystDns}.${DOMAIN}`;
     const a = await dig(name, "A");
     expect(a.status).toBe("NOERROR");
@@ -239,6 +336,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("answers NXDOMAIN for unknown names in the zone (counted, not stored), SOA and NS at the apex, REFUSED outside", async () => {
+    await from("world");
     const before = (await hitsOf()).length;
     for (const name of [`${newCanaryToken()}.${DOMAIN}`, `not-a-token.${DOMAIN}`, `a.b.c.${DOMAIN}`]) {
       const r = await dig(name, "A");
@@ -274,6 +372,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("survives garbage: short packets are dropped, undecodable ones get FORMERR, oversized TCP frames close the connection", async () => {
+    await from("world");
     const sock = dgram.createSocket("udp4");
     const replies: Buffer[] = [];
     sock.on("message", (m) => replies.push(m));
@@ -309,6 +408,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("answers the URL canary with an empty, uncacheable 200, alike for known, unknown and malformed tokens", async () => {
+    await from("world");
     const before = await hitsOf();
     const [unknownBefore] = await db.db
       .select()
@@ -377,6 +477,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("stores at most the per-token limit a minute and counts the rest", async () => {
+    await from("world");
     const token = tokens.orgUrl as string;
     const before = (await hitsOf()).filter((h) => h.recipientKind === "organisation" && h.kind === "url");
     expect(before).toHaveLength(0);
@@ -421,6 +522,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("audits every stored hit, mails each investigator once per token and hour, and signs the SIEM webhook", async () => {
+    await from("hit");
     const hits = await hitsOf();
     const audited = (await db.db.select().from(auditLog)).filter((e) => e.type === "canary.hit");
     expect(audited.map((e) => (e.payload as { hitId: string }).hitId).sort()).toEqual(
@@ -467,6 +569,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("lists hits for investigators, coordinators and admins, newest first, with a cursor; others get 403", async () => {
+    await from("hit");
     const all = await hitsOf();
     for (const who of [people.investigator, staff.c1, people.admin]) {
       const r = await get(`/api/canaries/hits?advisoryId=${adv}`, who);
@@ -516,6 +619,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("counts unseen hits for the badge until an investigator marks them seen", async () => {
+    await from("hit");
     const all = await hitsOf();
     const before = (await get("/api/canaries/summary", people.investigator)).json();
     expect(before).toMatchObject({ unseen: all.length, total: all.length, suppressed: 9 });
@@ -557,6 +661,7 @@ describe.each(engines)("canaries on %s", (engine: DbKind) => {
   });
 
   it("still answers the resolver and queues the webhook when attaching a hit to an investigation fails", async () => {
+    await from("world");
     clock.advance(60_000);
     const attach = vi
       .spyOn(s.forensics, "recordCanaryHit")

@@ -1,5 +1,5 @@
 // `forewarn cases list|show` and `forewarn advisories export` against an embedded database on disk.
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,8 +114,11 @@ describe("forewarn cases / advisories", () => {
   });
 
   it("lists advisories with tracking and CVE IDs, and exports one by either", async () => {
+    // It assigns a CVE ID: on a copy of the data folder, so the other tests see the advisory without one.
+    const own = join(mkdtempSync(join(tmpdir(), "fw-cases-cli-cve-")), "data");
+    cpSync(dir, own, { recursive: true });
     const l = fakeIo();
-    expect(await runCli(["advisories", "list", "--data", dir], l.io)).toBe(0);
+    expect(await runCli(["advisories", "list", "--data", own], l.io)).toBe(0);
     const line = l.out.find((x) => x.includes(advisoryId)) ?? "";
     expect(line).toMatch(/^FW-\d{4}-0001 +draft +embargoed +- +Acme Gateway: authentication bypass/);
     const trackingId = line.split(" ")[0] as string;
@@ -123,32 +126,32 @@ describe("forewarn cases / advisories", () => {
     const byTracking = fakeIo();
     expect(
       await runCli(
-        ["advisories", "export", trackingId.toLowerCase(), "--format", "osv", "--data", dir],
+        ["advisories", "export", trackingId.toLowerCase(), "--format", "osv", "--data", own],
         byTracking.io,
       ),
     ).toBe(0);
     expect(JSON.parse(byTracking.out.join("\n")).id).toContain(trackingId);
 
-    const rt = await openRuntime(loadConfig({ FOREWARN_DATA_DIR: dir }));
+    const rt = await openRuntime(loadConfig({ FOREWARN_DATA_DIR: own }));
     try {
       await rt.services.cases.assignCve(systemActor("test"), caseId, "CVE-2026-31337");
     } finally {
       await rt.close();
     }
     const j = fakeIo();
-    expect(await runCli(["advisories", "list", "--json", "--data", dir], j.io)).toBe(0);
+    expect(await runCli(["advisories", "list", "--json", "--data", own], j.io)).toBe(0);
     expect(JSON.parse(j.out.join("\n"))).toMatchObject([
       { id: advisoryId, trackingId, cveId: "CVE-2026-31337" },
     ]);
     const byCve = fakeIo();
     expect(
-      await runCli(["advisories", "export", "CVE-2026-31337", "--format", "cve", "--data", dir], byCve.io),
+      await runCli(["advisories", "export", "CVE-2026-31337", "--format", "cve", "--data", own], byCve.io),
     ).toBe(0);
     expect(JSON.parse(byCve.out.join("\n")).cveMetadata.cveId).toBe("CVE-2026-31337");
 
     const unknown = fakeIo();
     expect(
-      await runCli(["advisories", "export", "FW-1999-0001", "--format", "osv", "--data", dir], unknown.io),
+      await runCli(["advisories", "export", "FW-1999-0001", "--format", "osv", "--data", own], unknown.io),
     ).toBe(1);
     expect(unknown.err.join("\n")).toContain("no advisory FW-1999-0001: `forewarn advisories list`");
   });

@@ -1,12 +1,13 @@
 // Suspicion across incidents through the HTTP API on every engine: one partner leaks a small excerpt
 // of two advisories (a different member's copy each time), each excerpt the longest that alone
 // accuses nobody; the combined test accuses that partner and no other; one advisory investigated
-// twice counts once; partners and foreign users see nothing.
+// twice counts once; partners and foreign users see nothing. Each test starts from its own copy of a
+// saved stage (the deliveries, or the two leaks investigated), so the tests pass alone and in any order.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
@@ -18,7 +19,7 @@ import { codewords } from "../src/tracing/code.ts";
 import { readKeyEvidence } from "../src/tracing/keyfile.ts";
 import { accuseLayers } from "../src/tracing/layers.ts";
 import { deliverTraced, type TracedRecipient } from "./forensics-fixture.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -37,10 +38,10 @@ type PartnerRow = {
   perAdvisory: { advisoryId: string; accused: boolean }[];
 };
 
-describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
+describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   const clock = fixedClock("2026-03-01T12:00:00Z");
   const masterKey = randomBytes(32);
   let investigator: TestUser;
@@ -102,10 +103,38 @@ describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
     return best;
   }
 
-  beforeAll(async () => {
-    db = await testDatabase(engine);
+  async function open(database: TestDatabase) {
+    db = database;
     s = makeServices({ database: db, clock, masterKey, passwords: testPasswords, sessionHours: 12 });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+  }
+
+  // Saved stages, each test on a copy of one: "world" (the partners and both advisories delivered),
+  // "investigated" (the two small leaks investigated, as the first test does).
+  type StageName = "world" | "investigated";
+  const stages = new Map<StageName, Promise<DatabaseSnapshot>>();
+  async function freeze() {
+    await app.close();
+    return db.snapshot();
+  }
+  function stage(name: StageName): Promise<DatabaseSnapshot> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        await open(await (await stage("world")).clone());
+        await investigateTwoLeaks();
+        return freeze();
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+  async function from(name: StageName) {
+    await open(await (await stage(name)).clone());
+  }
+
+  beforeAll(async () => {
+    await open(await testDatabase(engine));
     const fx = programmeFixtures(s, app, { emailDomain: `sus-${engine}.example` });
     const c1 = await fx.makeUser("coordinator");
     const c2 = await fx.makeUser("coordinator");
@@ -142,13 +171,19 @@ describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
     const members = recipients.filter((r) => r.partnerId === leaker && r.kind === "user");
     excerpts.push(longestInconclusive(a, members[0]?.id as string));
     excerpts.push(longestInconclusive(b, members[1]?.id ?? leaker));
-  }, 300_000);
-  afterAll(async () => {
+    stages.set("world", freeze());
+    // The other stage too (so a test run alone is not charged for it); a slow machine gets the time.
+    await stage("investigated");
+  }, 600_000);
+  afterEach(async () => {
     await app.close();
     await db.dispose();
   });
+  afterAll(async () => {
+    for (const made of stages.values()) await (await made).dispose();
+  });
 
-  it("two small leaks, each inconclusive alone, accumulate to an accusation of their partner only", async () => {
+  async function investigateTwoLeaks() {
     const empty = await get("/api/forensics/suspicion", investigator.headers);
     expect(empty.statusCode, empty.body).toBe(200);
     expect(empty.json()).toMatchObject({ partnersTested: 0, investigationsCounted: 0, partners: [] });
@@ -190,9 +225,14 @@ describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
       expect(r.accused, r.partnerId).toBe(false);
       expect(r.combined.score).toBeLessThan(r.combined.threshold);
     }
+  }
+  it("two small leaks, each inconclusive alone, accumulate to an accusation of their partner only", async () => {
+    await from("world");
+    await investigateTwoLeaks();
   });
 
   it("one advisory investigated twice counts once", async () => {
+    await from("investigated");
     const before = (await get(`/api/forensics/suspicion/${leaker}`, investigator.headers)).json();
     const again = await openWith({ title: "Same paste, mirrored" }, excerpts[0] as string);
     const res = await get(`/api/forensics/suspicion/${leaker}`, investigator.headers);
@@ -207,6 +247,7 @@ describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
   });
 
   it("an innocent partner's scorecard figures: tested on both advisories, not accused; an unknown partner is 404", async () => {
+    await from("investigated");
     const innocent = partnerIds[5] as string;
     const res = await get(`/api/forensics/suspicion/${innocent}`, coordinator.headers);
     expect(res.statusCode, res.body).toBe(200);
@@ -222,6 +263,10 @@ describe.each(engines)("suspicion across incidents on %s", (engine: DbKind) => {
   });
 
   it("partners see nothing, not even their own suspicion; reads are audited", async () => {
+    await from("investigated");
+    // An investigator reads the leaker's and an innocent partner's suspicion, as the tests above do.
+    for (const id of [leaker, partnerIds[5]])
+      expect((await get(`/api/forensics/suspicion/${id}`, investigator.headers)).statusCode).toBe(200);
     expect((await get("/api/forensics/suspicion", partnerAnalyst.headers)).statusCode).toBe(403);
     expect((await get(`/api/forensics/suspicion/${partnerIds[0]}`, partnerAnalyst.headers)).statusCode).toBe(
       403,

@@ -2,7 +2,8 @@
 // organisations and their members, one partner suspended since), leak one member's copy (whole, an
 // excerpt, stripped of format characters, with its rule file, as a ZIP), and check whom the findings
 // name; an unrelated text gives no_match; a two-colluder merge accuses only colluders or nobody;
-// exposure, coincidence and the reports (PDF read back with pdftotext); nothing for partners.
+// exposure, coincidence and the reports (PDF read back with pdftotext); nothing for partners. Each test
+// starts from its own copy of the database as the deliveries left it, so any order works.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { zipSync } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import { type Actor, systemActor } from "../src/authz/authorize.ts";
@@ -26,7 +27,7 @@ import { makeServices, type Services } from "../src/runtime.ts";
 import { diffAndNeutralise, stripFormat } from "../src/tracing/attacks/index.ts";
 import { Prng } from "../src/tracing/code.ts";
 import { deliverTraced, fakeId, type TracedRecipient } from "./forensics-fixture.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { multipart } from "./multipart.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
@@ -53,10 +54,13 @@ const UNRELATED =
     4,
   );
 
-describe.each(engines)("forensics on %s", (engine: DbKind) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("forensics on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
+  /** The programme with both advisories delivered: each test starts from a copy of it. */
+  let delivered: { snapshot: DatabaseSnapshot; at: Date };
   const clock = fixedClock("2026-03-01T12:00:00Z");
   const masterKey = randomBytes(32);
   let investigator: TestUser;
@@ -87,10 +91,14 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     return { id, body: got.json() };
   }
 
-  beforeAll(async () => {
-    db = await testDatabase(engine);
+  async function open(database: TestDatabase) {
+    db = database;
     s = makeServices({ database: db, clock, masterKey, passwords: testPasswords, sessionHours: 12 });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
+  }
+
+  beforeAll(async () => {
+    await open(await testDatabase(engine));
     const fx = programmeFixtures(s, app);
     const c1 = await fx.makeUser("coordinator");
     const c2 = await fx.makeUser("coordinator");
@@ -152,11 +160,38 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     });
     // Suspended since the delivery: its copies still count.
     await s.partners.suspend(SYS, partnerIds[3] as string, "leak under investigation");
+    const at = clock.now();
+    await app.close();
+    delivered = { snapshot: await db.snapshot(), at };
   }, 300_000);
-  afterAll(async () => {
+  beforeEach(async () => {
+    await open(await delivered.snapshot.clone());
+    clock.set(delivered.at);
+  });
+  afterEach(async () => {
     await app.close();
     await db.dispose();
   });
+  afterAll(async () => {
+    await delivered?.snapshot.dispose();
+  });
+
+  /** Two audited reads of beta's member copy as the release engine records them (a read, a download). */
+  async function recordBetaReads() {
+    const deliveryId = traced.deliveryOf.get(member.id) as string;
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
+    });
+    await s.audit.record(db.db, {
+      type: "release.copy_read",
+      actor: SYS,
+      subject: traced.advisoryId,
+      data: { deliveryId, revision: 1, fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
+    });
+  }
 
   it("a member's whole copy, pasted with no advisory named: the advisory is found and that member alone accused", async () => {
     const { id, body } = await openWith({ title: "Copy on a forum" }, [
@@ -551,6 +586,10 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   });
 
   it("coordinators read but do not open; partners see nothing", async () => {
+    // An investigation for the partner to be refused.
+    await openWith({ title: "Copy on a forum" }, [
+      { kind: "text", name: "a.md", text: traced.copy(member.id) },
+    ]);
     expect((await req("GET", "/api/investigations", coordinator.headers)).statusCode).toBe(200);
     expect((await req("POST", "/api/investigations", coordinator.headers, { title: "x" })).statusCode).toBe(
       403,
@@ -567,20 +606,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   it("exposure: who had what when, and the coincidence probability with its model", async () => {
     const observedAt = new Date(T0.getTime() - DAY).toISOString();
     const { id } = await openWith({ title: "Exploited", advisoryId: traced.advisoryId, observedAt }, []);
-    // Two audited reads of beta's member copy as the release engine records them (a read, a download).
-    const deliveryId = traced.deliveryOf.get(member.id) as string;
-    await s.audit.record(db.db, {
-      type: "release.copy_read",
-      actor: SYS,
-      subject: traced.advisoryId,
-      data: { deliveryId, revision: 1, ip: "203.0.113.7", userAgent: "Mozilla/5.0 (X11; Linux) Leaky/1" },
-    });
-    await s.audit.record(db.db, {
-      type: "release.copy_read",
-      actor: SYS,
-      subject: traced.advisoryId,
-      data: { deliveryId, revision: 1, fileId: "afl_X", ip: "198.51.100.9", userAgent: "curl/8.5" },
-    });
+    await recordBetaReads();
     const r = await req("GET", `/api/investigations/${id}/exposure?ratePerYear=2`, inv());
     expect(r.statusCode, r.body).toBe(200);
     const x = r.json();
@@ -613,6 +639,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
   });
 
   it("report.html and report.pdf: evidence hashes, accused with bound, plots, coincidence, audit references", async () => {
+    await recordBetaReads();
     const text = traced.copy(member.id);
     const { id, body } = await openWith(
       { title: "Report", observedAt: new Date(T0.getTime() - DAY).toISOString() },
@@ -637,7 +664,7 @@ describe.each(engines)("forensics on %s", (engine: DbKind) => {
     expect(extracted).toContain(body.evidence[0].sha256);
     expect(extracted).toContain("Coincidence analysis");
     expect(extracted).toContain("investigation.report_downloaded");
-    // Every read with its address and user agent (recorded in the exposure test above).
+    // Every read with its address and user agent (recorded above).
     // (pdftotext breaks long lines, so whitespace is folded first)
     const flat = extracted.replace(/\s+/g, " ");
     expect(flat).toMatch(

@@ -114,7 +114,7 @@ async function openPgTestDatabase(
 export type TestApp = {
   app: FastifyInstance;
   services: Services;
-  database: Database;
+  database: TestDatabase;
   clock: ReturnType<typeof fixedClock>;
   close(): Promise<void>;
   /** Creates a user with the role (partner roles get a fresh partner organisation unless given one). */
@@ -132,14 +132,24 @@ let counter = 0;
 
 export async function testApp(
   engine: DbKind,
-  opts: { loginRateLimit?: number; trustProxy?: boolean; jobHealth?: JobHealth } = {},
+  opts: {
+    loginRateLimit?: number;
+    trustProxy?: boolean;
+    jobHealth?: JobHealth;
+    /** A database to open (a snapshot's clone, say) instead of a fresh one; the app disposes it. */
+    database?: TestDatabase;
+    /** The key the database's sealed values were made with, when it is not a fresh database. */
+    masterKey?: Buffer;
+    /** Where the frozen clock stands. */
+    now?: Date | string;
+  } = {},
 ): Promise<TestApp> {
-  const database = await testDatabase(engine);
-  const clock = fixedClock("2026-03-01T12:00:00Z");
+  const database = opts.database ?? (await testDatabase(engine));
+  const clock = fixedClock(opts.now ?? "2026-03-01T12:00:00Z");
   const services = makeServices({
     database,
     clock,
-    masterKey: randomBytes(32),
+    masterKey: opts.masterKey ?? randomBytes(32),
     passwords: testPasswords,
     sessionHours: 12,
   });

@@ -1,10 +1,12 @@
 // Regression tests for the partner programme findings of issue 9: policy fields a partner could edit
 // (M3), staff records a partner could read (M4), enumeration through the public application (M5),
 // non-ASCII download names (L2), invites that stayed usable and took links from the Host header (L4),
-// the tiers round trip (L3) and the directory's effective tier (L5).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// the tiers round trip (L3) and the directory's effective tier (L5). Each test starts from its own
+// copy of the database with the two partners active, so any order works.
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
-import { engines, type TestApp, testApp } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestApp, testApp } from "./harness.ts";
 import { multipart } from "./multipart.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
@@ -23,8 +25,10 @@ const application = (name: string, email: string) => ({
   attestations: ATTEST,
 });
 
-describe.each(engines)("partner programme security (issue 9) on %s", (engine) => {
+describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 180_000 }, (engine) => {
   let t: TestApp;
+  const masterKey = randomBytes(32);
+  let world: { snapshot: DatabaseSnapshot; at: Date };
   let admin: TestUser;
   let coord: TestUser;
   let coord2: TestUser;
@@ -41,7 +45,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
     });
 
   beforeAll(async () => {
-    t = await testApp(engine);
+    t = await testApp(engine, { masterKey });
     const f = programmeFixtures(t.services, t.app);
     admin = await f.makeUser("admin");
     coord = await f.makeUser("coordinator");
@@ -49,10 +53,20 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
     investigator = await f.makeUser("investigator");
     partner = await f.activePartner("sec1", "vetted-plus", [coord.actor, coord2.actor]);
     other = await f.activePartner("sec2", "standard", [coord.actor, coord2.actor]);
+    const at = t.clock.now();
+    await t.app.close();
+    world = { snapshot: await t.database.snapshot(), at };
   });
-  afterAll(() => t.close());
+  beforeEach(async () => {
+    t = await testApp(engine, { database: await world.snapshot.clone(), masterKey, now: world.at });
+  });
+  afterEach(() => t.close());
+  afterAll(async () => {
+    await world?.snapshot.dispose();
+  });
 
-  it("M3: a partner admin cannot edit the affiliations policy matches on; staff can", async () => {
+  /** A policy rule on affiliations, and staff naming the second partner's: it is no longer eligible. */
+  async function affiliateOther() {
     const rules = (await req("GET", "/api/policy/rules", admin.headers)).json().rules;
     const saved = await req("PUT", "/api/policy/rules", admin.headers, [
       ...rules.map(({ id: _id, ...r }: { id: string }) => r),
@@ -68,6 +82,10 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
       affiliations: ["Ministry of State Security (subsidiary)"],
     });
     expect(set.statusCode, set.body).toBe(200);
+  }
+
+  it("M3: a partner admin cannot edit the affiliations policy matches on; staff can", async () => {
+    await affiliateOther();
     const eligible = async () =>
       (await req("GET", `/api/partners/${other.id}/eligibility`, coord.headers)).json().eligible;
     expect(await eligible()).toBe(false);
@@ -91,6 +109,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", (engine) =>
   });
 
   it("L5: the directory shows the effective tier beside the assigned one", async () => {
+    await affiliateOther();
     const list = (await req("GET", "/api/partners", coord.headers)).json().partners as {
       id: string;
       tier: string;

@@ -1,13 +1,14 @@
 // The partner programme through HTTP on every engine: the acceptance journey first (tiers, three
 // applications, two-person approval, NDA, eligibility with the jurisdiction cap, suspension, audit),
 // then the refusals, members, keys, webhooks, evidence, incidents, policy preview and reminders.
+// Each test starts from a saved stage of the journey on a database of its own, so any order works.
 import { createHash, randomBytes } from "node:crypto";
 import * as openpgp from "openpgp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
 import { systemActor } from "../src/authz/authorize.ts";
 import { makeServices } from "../src/runtime.ts";
-import { engines, type TestApp, testApp, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestApp, testApp, testPasswords } from "./harness.ts";
 import { multipart } from "./multipart.ts";
 
 const RMSV =
@@ -32,15 +33,18 @@ const application = (name: string, country: string, staffCountries: string[] = [
   attestations: ATTEST,
 });
 
-describe.each(engines)("partner programme on %s", (engine) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine) => {
   let t: TestApp;
   let admin: Record<string, string>;
   let coord: Record<string, string>;
   let coord2: Record<string, string>;
   let adminEmail = "";
   let coordEmail = "";
-  const ids: Record<string, string> = {};
-  const partnerHeaders: Record<string, Record<string, string>> = {};
+  let ids: Record<string, string> = {};
+  let partnerHeaders: Record<string, Record<string, string>> = {};
+  // One key for every copy of the database: its sealed values (evidence, webhook secrets) open in each.
+  const masterKey = randomBytes(32);
 
   const req = (
     method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
@@ -59,17 +63,97 @@ describe.each(engines)("partner programme on %s", (engine) => {
       .filter((e) => subject === undefined || e.subject === subject)
       .map((e) => e.type);
 
-  beforeAll(async () => {
-    t = await testApp(engine);
+  // Every test starts from a saved stage of the acceptance journey, on a database of its own: the staff
+  // ("world"), then three applications, approved, their admins joined, NDAs signed, the US partner
+  // suspended and reinstated. A stage is made once (when a test first needs it) from the one before it,
+  // by the steps the tests of the journey check; each test gets a copy, so no test sees what another
+  // did and the order of the tests does not matter. Sessions live in the database, so the logins made
+  // for a stage still hold in its copies.
+  type State = {
+    at: Date;
+    ids: Record<string, string>;
+    partnerHeaders: Record<string, Record<string, string>>;
+    admin: Record<string, string>;
+    coord: Record<string, string>;
+    coord2: Record<string, string>;
+  };
+  type Stage = { snapshot: DatabaseSnapshot; state: State };
+  const STAGES = {
+    applied: { from: "world", make: () => applyThree() },
+    active: { from: "applied", make: () => approveThree() },
+    joined: { from: "active", make: () => joinThree() },
+    signed: { from: "joined", make: () => signTwo() },
+    reinstated: { from: "signed", make: () => suspendAndReinstate() },
+  } as const;
+  type StageName = "world" | keyof typeof STAGES;
+  const stages = new Map<StageName, Promise<Stage>>();
+
+  async function open(st: Stage) {
+    t = await testApp(engine, { database: await st.snapshot.clone(), masterKey, now: st.state.at });
+    ids = { ...st.state.ids };
+    partnerHeaders = { ...st.state.partnerHeaders };
+    ({ admin, coord, coord2 } = st.state);
+  }
+
+  async function freeze(): Promise<Stage> {
+    const state = {
+      at: t.clock.now(),
+      ids: { ...ids },
+      partnerHeaders: { ...partnerHeaders },
+      admin,
+      coord,
+      coord2,
+    };
+    await t.app.close();
+    return { snapshot: await t.database.snapshot(), state };
+  }
+
+  async function makeWorld(): Promise<Stage> {
+    t = await testApp(engine, { masterKey });
     adminEmail = (await t.user("admin")).email;
     coordEmail = (await t.user("coordinator")).email;
     admin = await t.login(adminEmail);
     coord = await t.login(coordEmail);
     coord2 = await t.login((await t.user("coordinator")).email);
+    ids = {};
+    partnerHeaders = {};
+    return freeze();
+  }
+
+  function stage(name: StageName): Promise<Stage> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        if (name === "world") return makeWorld();
+        const step = STAGES[name];
+        await open(await stage(step.from));
+        await step.make();
+        return freeze();
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+
+  /** This test's own copy of the stage: its database, the clock and the logins where the stage left them. */
+  async function from(name: StageName) {
+    await open(await stage(name));
+  }
+
+  // Every stage before any test needs one (so a test run alone is not charged for them); a slow
+  // machine gets the time for all.
+  beforeAll(async () => {
+    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+  }, 600_000);
+  afterEach(async () => {
+    await t.close();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    for (const made of stages.values()) await (await made).snapshot.dispose();
+  });
 
   it("lists the default tiers modelled on MAPP 2025", async () => {
+    await from("world");
     const res = await req("GET", "/api/tiers", coord);
     expect(res.statusCode).toBe(200);
     expect(res.json().tiers).toEqual([
@@ -89,7 +173,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
     ]);
   });
 
-  it("takes three applications without a login (US, DE, CN)", async () => {
+  async function applyThree() {
     for (const [key, name, country] of [
       ["us", "Acme Security", "US"],
       ["de", "Bergwacht IT", "DE"],
@@ -107,9 +191,13 @@ describe.each(engines)("partner programme on %s", (engine) => {
       "Dragon Shield",
     ]);
     expect(await auditOf(ids.us)).toEqual(["organisation.created", "partner.applied"]);
+  }
+  it("takes three applications without a login (US, DE, CN)", async () => {
+    await from("world");
+    await applyThree();
   });
 
-  it("activates only after a second, different staff approver", async () => {
+  async function approveThree() {
     for (const key of ["us", "de", "cn"]) {
       t.clock.advance(60_000);
       const first = await req("POST", `/api/partners/${ids[key]}/approvals`, coord);
@@ -130,15 +218,20 @@ describe.each(engines)("partner programme on %s", (engine) => {
     ]);
     expect(timeline[1].actorEmail).not.toBe(timeline[2].actorEmail);
     expect((await req("GET", "/api/overview", coord)).json().partners).toBe(3);
+  }
+  it("activates only after a second, different staff approver", async () => {
+    await from("applied");
+    await approveThree();
   });
 
   it("does not deliver to an active partner that has not signed the NDA", async () => {
+    await from("active");
     const e = (await req("GET", `/api/partners/${ids.us}/eligibility`, coord)).json();
     expect(e).toMatchObject({ eligible: false, tier: null, leadTime: null, content: [] });
     expect(e.reasons).toContainEqual(expect.objectContaining({ rule: "nda", effect: "not_eligible" }));
   });
 
-  it("lets the applicant's contact join through the mailed invite, and a staff-invited admin through the returned link", async () => {
+  async function joinThree() {
     const mail = (await req("GET", "/api/outbox", admin)).json().messages as { to: string; body: string }[];
     const invite = mail.find((m) => m.to === "security@acmesecurity.example");
     const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(invite?.body ?? "")?.[1];
@@ -184,9 +277,13 @@ describe.each(engines)("partner programme on %s", (engine) => {
     // Invite tokens are stored only as hashes.
     const rows = await t.database.db.execute("select token_hash from invites" as never);
     expect(JSON.stringify(rows)).not.toContain(token);
+  }
+  it("lets the applicant's contact join through the mailed invite, and a staff-invited admin through the returned link", async () => {
+    await from("active");
+    await joinThree();
   });
 
-  it("after signing, the US partner is eligible at its tier and the CN partner is capped at restricted, citing the law", async () => {
+  async function signTwo() {
     const nda = (await req("GET", "/api/ndas/current", partnerHeaders.us)).json();
     expect(nda.version).toBe(1);
     expect(nda.sha256).toBe(createHash("sha256").update(nda.text, "utf8").digest("hex"));
@@ -227,9 +324,13 @@ describe.each(engines)("partner programme on %s", (engine) => {
       (await req("PUT", `/api/partners/${ids.cn}/tier`, coord, { tier: "vetted-plus" })).statusCode,
     ).toBe(200);
     expect((await req("GET", `/api/partners/${ids.cn}/eligibility`, coord)).json().tier).toBe("restricted");
+  }
+  it("after signing, the US partner is eligible at its tier and the CN partner is capped at restricted, citing the law", async () => {
+    await from("joined");
+    await signTwo();
   });
 
-  it("suspension stops delivery at once; reinstatement restores it", async () => {
+  async function suspendAndReinstate() {
     t.clock.advance(60_000);
     const s = await req("POST", `/api/partners/${ids.us}/suspend`, coord, {
       reason: "copy of MS-2026-001 found on a forum",
@@ -268,9 +369,14 @@ describe.each(engines)("partner programme on %s", (engine) => {
       ["suspended", "suspended", null, null],
       ["reinstated", "active", null, null],
     ]);
+  }
+  it("suspension stops delivery at once; reinstatement restores it", async () => {
+    await from("signed");
+    await suspendAndReinstate();
   });
 
   it("records each step in the audit log", async () => {
+    await from("reinstated");
     const types = await auditOf(ids.us);
     for (const ty of ["partner.applied", "partner.approved", "partner.status_changed", "nda.signed"])
       expect(types).toContain(ty);
@@ -285,6 +391,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("keeps profile edits on the timeline with what changed; headquarters and staff countries are staff-only", async () => {
+    await from("reinstated");
     const own = await req("PATCH", `/api/partners/${ids.de}`, partnerHeaders.de, {
       website: "https://bergwacht.example",
       customers: 7,
@@ -313,6 +420,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("shows a partner user only its own organisation", async () => {
+    await from("reinstated");
     const list = (await req("GET", "/api/partners", partnerHeaders.cn)).json().partners;
     expect(list.map((p: { id: string }) => p.id)).toEqual([ids.cn]);
     for (const url of [
@@ -334,6 +442,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("mails an applicant's invite under the configured public URL, whatever Host the request named", async () => {
+    await from("reinstated");
     const res = await req(
       "POST",
       "/api/partner-applications",
@@ -352,6 +461,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("reads unambiguous variants of codes generously", async () => {
+    await from("reinstated");
     const res = await req(
       "POST",
       "/api/partner-applications",
@@ -384,6 +494,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("refuses bad applications with a clear 4xx and stores nothing", async () => {
+    await from("reinstated");
     const before = (await req("GET", "/api/partners", coord)).json().partners.length;
     const unknown = await req("POST", "/api/partner-applications", {}, application("Nowhere Inc", "XX"));
     expect(unknown.statusCode).toBe(400);
@@ -409,10 +520,12 @@ describe.each(engines)("partner programme on %s", (engine) => {
     expect((await req("GET", "/api/partners", coord)).json().partners.length).toBe(before);
   });
 
+  const NDA_V2 = "# NDA version 2\n\nEverything in version 1, and more.";
+  const publishNdaV2 = () => req("POST", "/api/ndas", admin, { text: NDA_V2 });
+
   it("makes everyone sign a new NDA version; a superseded version answers 409", async () => {
-    const pub = await req("POST", "/api/ndas", admin, {
-      text: "# NDA version 2\n\nEverything in version 1, and more.",
-    });
+    await from("reinstated");
+    const pub = await publishNdaV2();
     expect(pub.statusCode).toBe(201);
     expect(pub.json().version).toBe(2);
     const mail = (await req("GET", "/api/outbox", admin)).json().messages as { to: string; kind: string }[];
@@ -433,9 +546,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       title: "T",
     });
     expect(ok.statusCode).toBe(201);
-    expect(ok.json().sha256).toBe(
-      createHash("sha256").update("# NDA version 2\n\nEverything in version 1, and more.").digest("hex"),
-    );
+    expect(ok.json().sha256).toBe(createHash("sha256").update(NDA_V2).digest("hex"));
     expect(
       (
         await req("POST", `/api/partners/${ids.us}/nda-signatures`, partnerHeaders.us, {
@@ -449,6 +560,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("validates tier edits and keeps partners' tiers intact", async () => {
+    await from("reinstated");
     const bad = await req("PUT", "/api/tiers", admin, [
       { name: "fast", leadTime: "P1M", content: ["summary"] },
     ]);
@@ -476,6 +588,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("previews a policy change over every partner without saving it", async () => {
+    await from("reinstated");
     const current = (await req("GET", "/api/policy/rules", coord)).json().rules;
     expect(current).toHaveLength(1);
     const proposed = [
@@ -511,7 +624,19 @@ describe.each(engines)("partner programme on %s", (engine) => {
     ).toBe(400);
   });
 
+  /** The US admin registers a key that expires in 90 days: usable now, refused for delivery once the date passes. */
+  async function registerExpiringKey() {
+    const yearly = await openpgp.generateKey({
+      userIDs: [{ email: "security@acmesecurity.example" }],
+      date: new Date("2026-02-01T00:00:00Z"),
+      keyExpirationTime: 120 * 86400,
+      format: "armored",
+    });
+    return req("POST", `/api/partners/${ids.us}/keys`, partnerHeaders.us, { armored: yearly.publicKey });
+  }
+
   it("lets a partner admin invite and remove analysts, who register their own OpenPGP keys", async () => {
+    await from("reinstated");
     const inv = await req("POST", `/api/partners/${ids.us}/members`, partnerHeaders.us, {
       email: "analyst@acme.example",
       role: "partner_analyst",
@@ -570,16 +695,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
       date: new Date("2026-01-01T00:00:00Z"),
       format: "armored",
     });
-    // A key that expires in 90 days: usable now, refused for delivery once the date passes.
-    const yearly = await openpgp.generateKey({
-      userIDs: [{ email: "security@acmesecurity.example" }],
-      date: new Date("2026-02-01T00:00:00Z"),
-      keyExpirationTime: 120 * 86400,
-      format: "armored",
-    });
-    const expiring = await req("POST", `/api/partners/${ids.us}/keys`, partnerHeaders.us, {
-      armored: yearly.publicKey,
-    });
+    const expiring = await registerExpiringKey();
     expect(expiring.statusCode, expiring.body).toBe(201);
     expect(expiring.json()).toMatchObject({ usable: true, expiresAt: "2026-06-01T00:00:00.000Z" });
     const key = await req("POST", `/api/partners/${ids.us}/keys`, analyst, { armored: publicKey });
@@ -631,6 +747,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("registers https webhooks on public hosts only, showing the secret once", async () => {
+    await from("reinstated");
     for (const bad of [
       "http://hooks.acme.example/x",
       "https://user:pw@hooks.acme.example/x",
@@ -677,6 +794,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("stores evidence sealed, checks its type by content and size, and audits downloads", async () => {
+    await from("reinstated");
     const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(1000, 65)]);
     const up = multipart({ name: "iso27001.pdf", content: pdf });
     const res = await t.app.inject({
@@ -722,6 +840,9 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("keeps self-reported leaks on the partner's record for investigators, and scores the partner", async () => {
+    await from("reinstated");
+    // A new NDA version the CN partner has not signed yet.
+    expect((await publishNdaV2()).statusCode).toBe(201);
     const r = await req("POST", `/api/partners/${ids.cn}/incidents`, partnerHeaders.cn, {
       whatLeaked: "PoC summary of FW-2026-0007",
       toWhom: "a former employee's blog",
@@ -763,6 +884,8 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("queues one attestation reminder per admin 30 days before expiry, however often the job runs", async () => {
+    await from("reinstated");
+    expect((await registerExpiringKey()).statusCode).toBe(201);
     t.clock.advance(340 * 86_400_000);
     const first = await t.services.partners.remindAttestations(systemActor("jobs"));
     const keys = await t.services.partners.listKeys(systemActor("test"), ids.us as string);
@@ -785,6 +908,7 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("counts concurrent approvals exactly: two staff at once activate once; one person twice gets one 409", async () => {
+    await from("reinstated");
     const a = (await req("POST", "/api/partner-applications", {}, application("Race One", "JP"))).json()
       .partnerId;
     const b = (await req("POST", "/api/partner-applications", {}, application("Race Two", "JP"))).json()
@@ -807,6 +931,15 @@ describe.each(engines)("partner programme on %s", (engine) => {
   });
 
   it("removes permanently and rejects with a reason", async () => {
+    await from("reinstated");
+    // Four applicants of the programme already removed as test data, listed with the ones removed here.
+    for (const name of ["Race One", "Race Two", "Host Forgers", "Lenient Ltd"]) {
+      const id = (await req("POST", "/api/partner-applications", {}, application(name, "JP"))).json()
+        .partnerId;
+      expect(
+        (await req("POST", `/api/partners/${id}/remove`, coord, { reason: "test data" })).statusCode,
+      ).toBe(200);
+    }
     const app = await req("POST", "/api/partner-applications", {}, application("Late Comer", "FR"));
     const id = app.json().partnerId;
     expect(

@@ -4,6 +4,7 @@
 // leaves carries embargoed text in the clear (every part of every message decoded and scanned). The
 // mail job is idempotent (a second run sends nothing), retries after a refused attempt, and a lost
 // job is found again by the sweep. Also: fresh webhook secrets work as they are with `new Webhook()`.
+// Each test starts from a saved stage (keyed, armed, mailed) on a database of its own: any order works.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import type { FastifyInstance } from "fastify";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -25,7 +26,7 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { smtpTransport } from "../src/platform/mail/transport.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -72,12 +73,15 @@ async function decodedTexts(raw: string): Promise<string[]> {
   ];
 }
 
-describe.each(engines)("release mail on %s", (engine: DbKind) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("release mail on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   const clock = fixedClock(START);
+  const masterKey = randomBytes(32);
   let smtp: SMTPServer;
+  let smtpUrl = "";
   const sent: Sent[] = [];
   let refuseNext = 0;
   let home = "";
@@ -126,26 +130,37 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
       },
     });
     await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-    const port = (smtp.server.address() as { port: number }).port;
+    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+    // Every stage before any test needs one (so a test run alone is not charged for them); a slow
+    // machine gets the time for all.
+    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+  }, 600_000);
 
-    db = await testDatabase(engine);
+  /** Services and the app over `database`, on the one frozen clock, queueing jobs into `jobs`. */
+  async function open(database: TestDatabase, emailDomain: string) {
+    db = database;
     s = makeServices({
       database: db,
       clock,
-      masterKey: randomBytes(32),
+      masterKey,
       passwords: testPasswords,
       sessionHours: 12,
       allowPrivateWebhooks: true,
-      mail: { transport: smtpTransport(`smtp://127.0.0.1:${port}`), from: "Forewarn <alerts@forewarn.test>" },
+      mail: { transport: smtpTransport(smtpUrl), from: "Forewarn <alerts@forewarn.test>" },
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
-    fixtures = programmeFixtures(s, app, { emailDomain: `${engine}.example.org` });
+    // Users made within a test get their own addresses (the counter starts again with each app).
+    fixtures = programmeFixtures(s, app, { emailDomain });
     s.jobQueue.connect({
       send: async (name, data) => {
         jobs.push({ name, data: data as { deliveryId?: string } });
         return null;
       },
     });
+  }
+
+  async function makeWorld() {
+    await open(await testDatabase(engine), `${engine}.example.org`);
     for (const k of ["c1", "c2"]) staff[k] = (await makeUser("coordinator")).actor;
     await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
     const res = await s.partners.apply(
@@ -195,11 +210,66 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
       "default",
       "never",
     ]);
-  });
+  }
 
-  afterAll(async () => {
+  // Every test starts from a saved stage, on a database of its own: the programme ("world": staff, the
+  // partner, its admin's gpg key made), the admin's key registered, the advisory's plan armed with the
+  // clock just before its wave, the wave's mail sent. A stage is made once (when a test first needs it)
+  // from the one before it, by the steps the tests check; what the SMTP server received and the jobs
+  // queued are saved with it. Each test gets a copy, so no test sees what another did.
+  type Stage = { snapshot: DatabaseSnapshot; at: Date; adv: string; sent: Sent[]; jobs: typeof jobs };
+  const STAGES = {
+    keyed: { from: "world", make: () => registerKey() },
+    armed: { from: "keyed", make: () => armBeforeWave() },
+    mailed: { from: "armed", make: () => mailTheWave() },
+  } as const;
+  type StageName = "world" | keyof typeof STAGES;
+  const stages = new Map<StageName, Promise<Stage>>();
+
+  async function freeze(): Promise<Stage> {
+    const st = { at: clock.now(), adv, sent: [...sent], jobs: [...jobs] };
+    await app.close();
+    return { snapshot: await db.snapshot(), ...st };
+  }
+
+  async function restore(st: Stage, emailDomain: string) {
+    await open(await st.snapshot.clone(), emailDomain);
+    clock.set(st.at);
+    adv = st.adv;
+    sent.splice(0, sent.length, ...st.sent);
+    jobs.splice(0, jobs.length, ...st.jobs);
+    refuseNext = 0;
+  }
+
+  function stage(name: StageName): Promise<Stage> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        if (name === "world") {
+          await makeWorld();
+          return freeze();
+        }
+        const step = STAGES[name];
+        await restore(await stage(step.from), `${engine}.example.org`);
+        await step.make();
+        return freeze();
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+
+  /** This test's own copy of the stage: its database, the clock, the mail and jobs where the stage left them. */
+  async function from(name: StageName) {
+    await restore(await stage(name), `later.${engine}.example.org`);
+  }
+
+  afterEach(async () => {
     await app.close();
     await db.dispose();
+  });
+  afterAll(async () => {
+    for (const made of stages.values()) await (await made).snapshot.dispose();
     await new Promise<void>((r) => smtp.close(() => r()));
     try {
       execFileSync("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], { stdio: "ignore" });
@@ -207,7 +277,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it("registers the member's gpg key through the partner API", async () => {
+  async function registerKey() {
     const armored = gpg(home, ["--armor", "--export", admin.email]);
     expect(armored).toMatch(/BEGIN PGP PUBLIC KEY BLOCK/);
     const r = await app.inject({
@@ -218,9 +288,14 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json().usable).toBe(true);
+  }
+  it("registers the member's gpg key through the partner API", async () => {
+    await from("world");
+    await registerKey();
   });
 
   it("issues webhook secrets that the Standard Webhooks library reads as they are", async () => {
+    await from("keyed");
     const r = await app.inject({
       method: "POST",
       url: `/api/partners/${partnerId}/webhooks`,
@@ -247,7 +322,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     await s.partners.deleteWebhook(admin.actor, partnerId, r.json().id);
   });
 
-  it("sends nothing before the wave", async () => {
+  async function armBeforeWave() {
     const rep = await app.inject({
       method: "POST",
       url: "/api/reports",
@@ -274,9 +349,13 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     await runMailJobs();
     expect(await mailRows()).toEqual([]);
     expect(sent).toEqual([]);
+  }
+  it("sends nothing before the wave", async () => {
+    await from("keyed");
+    await armBeforeWave();
   });
 
-  it("at the wave: the keyed member gets the copy encrypted (gpg opens it), the other a notice only", async () => {
+  async function mailTheWave() {
     clock.set(new Date(WAVE));
     await s.releases.sweep();
     const rows = await mailRows();
@@ -328,9 +407,14 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
     expect(byUser.get(admin.id)?.keyFingerprints).toHaveLength(1);
     expect(byUser.get(analyst.id)).toMatchObject({ status: "sent", kind: "notice", keyFingerprints: [] });
     expect(raw).toContain(`Message-ID: ${byUser.get(admin.id)?.messageId}`);
+  }
+  it("at the wave: the keyed member gets the copy encrypted (gpg opens it), the other a notice only", async () => {
+    await from("armed");
+    await mailTheWave();
   });
 
   it("no message carries embargoed content in plain text", async () => {
+    await from("mailed");
     expect(sent.length).toBeGreaterThan(0);
     for (const m of sent)
       for (const text of await decodedTexts(m.raw))
@@ -338,6 +422,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
   });
 
   it("is idempotent: the same jobs again, and the sweep, send nothing more", async () => {
+    await from("mailed");
     const before = sent.length;
     const rows = await mailRows();
     for (const r of rows) {
@@ -354,6 +439,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
   });
 
   it("a refused attempt is retried and then sent once; a lost job is found by the sweep", async () => {
+    await from("mailed");
     const before = sent.length;
     // A member who joins after the wave gets a copy when they first open it, and mail with it.
     const late = await makeUser("partner_analyst", partnerId);
@@ -392,6 +478,7 @@ describe.each(engines)("release mail on %s", (engine: DbKind) => {
   });
 
   it("mails nothing more to a partner suspended after its delivery", async () => {
+    await from("mailed");
     const before = sent.length;
     const late = await makeUser("partner_analyst", partnerId);
     const open = await app.inject({

@@ -1,10 +1,11 @@
 // Binary files of a partner's copy (ZIP, pcap) are listed by reference in the copy and downloaded from
 // GET /api/partner/advisories/:id/files/:fileId: the caller's own delivered copy only. Frozen clock,
 // both engines: before the wave 404, after it the bytes match what was uploaded, a partner whose
-// content level leaves the file out gets 404, and so does a partner without a copy.
+// content level leaves the file out gets 404, and so does a partner without a copy. Each test starts
+// from its own copy of the database with the plan armed, so the tests pass alone and in any order.
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -12,7 +13,7 @@ import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -28,11 +29,14 @@ const ZIP = Buffer.concat([
 ]);
 const PCAP = Buffer.concat([Buffer.from([0xd4, 0xc3, 0xb2, 0xa1]), randomBytes(300)]);
 
-describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => {
+describe.each(engines)("partner copy file downloads on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   const clock = fixedClock(START);
+  const masterKey = randomBytes(32);
+  /** The programme with the advisory's plan armed, before any wave: each test starts from a copy. */
+  let armed: { snapshot: DatabaseSnapshot; at: Date };
   const staff: Record<string, { actor: Actor; headers: Record<string, string> }> = {};
   const partnerUser: Record<string, Record<string, string>> = {};
   const partnerId: Record<string, string> = {};
@@ -60,17 +64,20 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
     });
   const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-  beforeAll(async () => {
-    db = await testDatabase(engine);
-    s = makeServices({
-      database: db,
-      clock,
-      masterKey: randomBytes(32),
-      passwords: testPasswords,
-      sessionHours: 12,
-    });
+  async function open(database: TestDatabase) {
+    db = database;
+    s = makeServices({ database: db, clock, masterKey, passwords: testPasswords, sessionHours: 12 });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
     fixtures = programmeFixtures(s, app);
+  }
+
+  async function fireGoldWave() {
+    clock.set(GOLD_WAVE);
+    await s.releases.sweep();
+  }
+
+  beforeAll(async () => {
+    await open(await testDatabase(engine));
     staff.c1 = await makeUser("coordinator");
     staff.c2 = await makeUser("coordinator");
     await s.partners.publishNda(SYS, "# NDA\n\nKeep it secret.");
@@ -123,10 +130,20 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
       });
       expect(r.statusCode, r.body).toBe(200);
     }
+    const at = clock.now();
+    await app.close();
+    armed = { snapshot: await db.snapshot(), at };
+  }, 300_000);
+  beforeEach(async () => {
+    await open(await armed.snapshot.clone());
+    clock.set(armed.at);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await app.close();
     await db.dispose();
+  });
+  afterAll(async () => {
+    await armed?.snapshot.dispose();
   });
 
   it("answers 404 before the partner's wave, exactly as for a file that does not exist", async () => {
@@ -139,8 +156,7 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
   });
 
   it("after the wave gives the caller the uploaded bytes of each binary file, audited as a copy read", async () => {
-    clock.set(GOLD_WAVE);
-    await s.releases.sweep();
+    await fireGoldWave();
     const copy = await app.inject({
       method: "GET",
       url: `/api/partner/advisories/${adv}`,
@@ -184,6 +200,7 @@ describe.each(engines)("partner copy file downloads on %s", (engine: DbKind) => 
   });
 
   it("answers 404 to another partner: one without a copy, and one whose content level leaves the file out", async () => {
+    await fireGoldWave();
     const other = await download("other", zipId);
     expect(other.statusCode).toBe(404);
     expect(other.rawPayload.includes(ZIP.subarray(4, 40))).toBe(false);

@@ -4,14 +4,15 @@
 // file variant is fetched and compared pairwise; every recipient (the partners' machine copies
 // included) has its own codeword under the plan's tracing key; canary tokens are unique per recipient
 // and stored by hash only; a member who joins after the wave gets a fresh codeword; staff previews
-// and exports show the neutral placeholder; a member's leaked copy names that member.
+// and exports show the neutral placeholder; a member's leaked copy names that member. Each test starts
+// from a saved stage (the advisory approved, or its waves delivered) on a database of its own.
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { auditLog } from "../src/audit/schema.ts";
 import type { Role } from "../src/authz/actions.ts";
@@ -27,7 +28,7 @@ import { stripFormat } from "../src/tracing/attacks/index.ts";
 import { codeword } from "../src/tracing/code.ts";
 import { loadKey, traceEvidence } from "../src/tracing/keyfile.ts";
 import { pythonProbe } from "./fixtures/poc.ts";
-import { engines, testDatabase, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -112,11 +113,13 @@ const tokensIn = (text: string) => [
   ...[...text.matchAll(TOKEN_URL)].map((m) => m[1] as string),
 ];
 
-describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
+// Each test opens its own copy of a database (a few seconds on a loaded machine): more time than the default.
+describe.each(engines)("fingerprinted delivery on %s", { timeout: 180_000 }, (engine: DbKind) => {
   let app: FastifyInstance;
   let s: Services;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   const clock = fixedClock(START);
+  const masterKey = randomBytes(32);
   let fixtures: ReturnType<typeof programmeFixtures>;
   const staff = {} as { c1: TestUser; c2: TestUser };
   const partnerId = {} as Record<"gold" | "silver", string>;
@@ -131,18 +134,24 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   const post = (url: string, headers: Record<string, string>, payload?: unknown) =>
     app.inject({ method: "POST", url, headers, ...(payload ? { payload } : {}) });
 
-  beforeAll(async () => {
-    db = await testDatabase(engine);
+  /** Services and the app over `database`, on the one frozen clock. */
+  async function open(database: TestDatabase, emailDomain = "example.org") {
+    db = database;
     s = makeServices({
       database: db,
       clock,
-      masterKey: randomBytes(32),
+      masterKey,
       passwords: testPasswords,
       sessionHours: 12,
       canaryDomain: DOMAIN,
     });
     app = await buildApp({ services: s, database: db.kind, version: "test", logLevel: "silent" });
-    fixtures = programmeFixtures(s, app);
+    // Users made within a test get their own addresses (the counter starts again with each app).
+    fixtures = programmeFixtures(s, app, { emailDomain });
+  }
+
+  async function makeWorld() {
+    await open(await testDatabase(engine));
     const makeUser = (role: Role, org?: string) => fixtures.makeUser(role, org);
     staff.c1 = await makeUser("coordinator");
     staff.c2 = await makeUser("coordinator");
@@ -183,13 +192,73 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     pocId = poc[0]?.id as string;
     await s.advisories.submit(staff.c2.actor, adv);
     await s.advisories.approve(staff.c2.actor, adv);
-  });
-  afterAll(async () => {
+  }
+
+  // Every test starts from a saved stage, on a database of its own: the programme with the advisory
+  // approved ("world"), or its plan armed and both waves delivered. A stage is made once, when a test
+  // first needs it; each test gets a copy, so no test sees what another did.
+  type Stage = { snapshot: DatabaseSnapshot; at: Date };
+  const stages = new Map<"world" | "delivered", Promise<Stage>>();
+
+  async function freeze(): Promise<Stage> {
+    const at = clock.now();
+    await app.close();
+    return { snapshot: await db.snapshot(), at };
+  }
+
+  function stage(name: "world" | "delivered"): Promise<Stage> {
+    let made = stages.get(name);
+    if (!made) {
+      made = (async () => {
+        if (name === "world") await makeWorld();
+        else {
+          const world = await stage("world");
+          await open(await world.snapshot.clone());
+          clock.set(world.at);
+          await deliverEveryRecipient();
+        }
+        return freeze();
+      })();
+      stages.set(name, made);
+    }
+    return made;
+  }
+
+  /** This test's own copy of the stage: its database, the clock where the stage left it, no copy read yet. */
+  async function from(name: "world" | "delivered") {
+    const st = await stage(name);
+    await open(await st.snapshot.clone(), "later.example.org");
+    clock.set(st.at);
+    copies.clear();
+  }
+
+  /** Every member reads their copy over the API: `copies`, by partner and member. */
+  async function readCopies() {
+    for (const [p, list] of Object.entries(members))
+      for (const m of list) {
+        const r = await get(`/api/partner/advisories/${adv}`, m.headers);
+        expect(r.statusCode, r.body).toBe(200);
+        const body = r.json() as CopyJson;
+        expect(body.copy.recipient.id).toBe(m.id);
+        copies.set(`${p}:${m.id}`, body);
+      }
+  }
+
+  // Every stage before any test needs one (so a test run alone is not charged for them); a slow
+  // machine gets the time for all.
+  beforeAll(async () => {
+    for (const name of ["world", "delivered"] as const) await stage(name);
+  }, 600_000);
+  afterEach(async () => {
     await app.close();
     await db.dispose();
   });
+  afterAll(async () => {
+    for (const made of stages.values()) await (await made).snapshot.dispose();
+  });
 
   it("shows per wave, before anything is saved, the points and the leak sizes they trace", async () => {
+    await from("world");
     const r = await post(`/api/advisories/${adv}/release-plan/preview`, staff.c1.headers, { publicAt: T0 });
     expect(r.statusCode, r.body).toBe(200);
     const t = r.json().tracing;
@@ -207,7 +276,7 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     expect(gold.populationBound).toBeCloseTo(gold.epsilon * gold.recipients);
   });
 
-  it("makes one tracing key at approval and delivers every recipient its own copy and codeword", async () => {
+  async function deliverEveryRecipient() {
     expect(
       (await post(`/api/advisories/${adv}/release-plan`, staff.c1.headers, { publicAt: T0 })).statusCode,
     ).toBe(201);
@@ -240,17 +309,15 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
     expect(seen.size).toBe(key.deliveries.length);
     const rows = await db.db.select().from(releaseDeliveries);
     expect(rows.every((r) => r.tracingKeyId === key.keyId && r.codewordSealed)).toBe(true);
+  }
+  it("makes one tracing key at approval and delivers every recipient its own copy and codeword", async () => {
+    await from("world");
+    await deliverEveryRecipient();
   });
 
   it("serves every member a copy whose text and varied files differ from every other member's", async () => {
-    for (const [p, list] of Object.entries(members))
-      for (const m of list) {
-        const r = await get(`/api/partner/advisories/${adv}`, m.headers);
-        expect(r.statusCode, r.body).toBe(200);
-        const body = r.json() as CopyJson;
-        expect(body.copy.recipient.id).toBe(m.id);
-        copies.set(`${p}:${m.id}`, body);
-      }
+    await from("delivered");
+    await readCopies();
     const all = [...copies.entries()];
     for (let i = 0; i < all.length; i++)
       for (let j = i + 1; j < all.length; j++) {
@@ -290,6 +357,8 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("gives each recipient its own canary tokens, stored by hash only, and no placeholder survives", async () => {
+    await from("delivered");
+    await readCopies();
     const tokensByRecipient = new Map<string, string[]>();
     for (const [k, c] of copies) {
       const text = [c.copy.markdown, ...c.copy.files.map((f) => f.text ?? "")].join("\n");
@@ -313,6 +382,8 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("records a lookup of one member's DNS canary, made with the real dig, as a hit naming that member", async () => {
+    await from("delivered");
+    await readCopies();
     const member = members.silver[1] as TestUser;
     const text = copies.get(`silver:${member.id}`)?.copy.markdown as string;
     const host = [...text.matchAll(TOKEN_HOST)][0]?.[0];
@@ -349,6 +420,8 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("renders a member who joins after the wave a fresh codeword and copy", async () => {
+    await from("delivered");
+    await readCopies();
     const late = await fixtures.makeUser("partner_analyst", partnerId.gold);
     const r = await get(`/api/partner/advisories/${adv}`, late.headers);
     expect(r.statusCode, r.body).toBe(200);
@@ -363,6 +436,8 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("names the member whose copy leaked, from the copy's text", async () => {
+    await from("delivered");
+    await readCopies();
     const key = (await s.releases.deliveredTracing(adv))[0];
     if (!key) throw new Error("no key");
     const loaded = loadKey({ ...key.key, recipients: key.deliveries.map((d) => d.recipientId) });
@@ -373,6 +448,8 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("names the same member through an investigation: the leaked copy, stripped of format characters, uploaded as evidence", async () => {
+    await from("delivered");
+    await readCopies();
     const investigator = await fixtures.makeUser("investigator");
     const leaker = members.silver[2] as TestUser;
     const leaked = stripFormat(copies.get(`silver:${leaker.id}`)?.copy.markdown as string);
@@ -393,6 +470,7 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("arms a plan with low tracing capacity, the warning shown on the plan and recorded with the arming", async () => {
+    await from("delivered");
     const rep = await post(
       "/api/reports",
       {},
@@ -430,6 +508,7 @@ describe.each(engines)("fingerprinted delivery on %s", (engine: DbKind) => {
   });
 
   it("shows staff previews and exports the neutral placeholder, never a live token", async () => {
+    await from("delivered");
     const preview = await get(`/api/advisories/${adv}/content?level=full`, staff.c1.headers);
     expect(preview.statusCode, preview.body).toBe(200);
     const text = Object.values(preview.json().sections as Record<string, string>).join("\n");
