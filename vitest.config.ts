@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Database-backed suites each open their own database; two cores, so keep parallelism modest.
     maxWorkers: 2,
+    // Files and the tests in each file run in a random order: every test must stand alone. A failure
+    // prints the seed; `npx vitest run --sequence.seed=<seed> <file>` replays that order.
+    sequence: { shuffle: true },
   },
 });

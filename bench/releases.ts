@@ -219,7 +219,7 @@ async function runOne(
     });
     const jobs = await startJobs(db, jobDefinitions(s), { onError: (e) => console.error("job error", e) });
     stopJobs = () => jobs.stop();
-    s.jobQueue.connect({ send: (name, data, options) => jobs.boss.send(name, data, options) });
+    s.jobQueue.connect(jobs.queue);
     await s.releases.approve(seeded.approver.actor, seeded.advisoryId);
     await s.releases.arm(coordinator, seeded.advisoryId);
     const waveId = plan.waves[0]?.id as string;
