@@ -57,6 +57,18 @@ const BEFORE: Record<string, string> = {
     "planning 1.6 s; first copy 1.8 s after the wave's time, last 54.0 s, 191 copies/s; webhooks one per job poll (2 s): 90 of 2,000 sent 3 min after the wave",
 };
 
+/**
+ * Measured alone on 2026-11-29 before members were read 100 partners per query, a batch's copies
+ * inserted by one unnest statement (sealed before the transaction, the next batch rendered while
+ * one is written) and a batch's mail jobs queued in one insert.
+ */
+const BEFORE_BULK: Record<string, string> = {
+  pglite:
+    "planning 5.8 s; first copy 1.4 s after the wave's time, last 171.2 s, 59 copies/s; webhooks: last 193.8 s after the wave's time, 11/s, 4% of the raw rate",
+  postgresql:
+    "planning 4.7 s; first copy 0.8 s after the wave's time, last 63.3 s, 160 copies/s; webhooks: last 63.9 s after the wave's time, 32/s, 13% of the raw rate",
+};
+
 function certificate() {
   const dir = mkdtempSync(join(tmpdir(), "fw-bench-sink-"));
   execFileSync(
@@ -265,8 +277,8 @@ async function runOne(
       rows.length !== seeded.recipients ? `${rows.length} copies for ${seeded.recipients} recipients` : "",
       distinct !== rows.length ? `${rows.length - distinct} duplicates` : "",
       early ? `${early} copies early` : "",
-      webhooksDone && sink.hits.length !== partners
-        ? `${sink.hits.length} webhook requests for ${partners} events`
+      webhooksDone && new Set(sink.hits.map((h) => h.id)).size !== partners
+        ? `${new Set(sink.hits.map((h) => h.id)).size} webhook IDs for ${partners} events`
         : "",
     ].filter(Boolean);
     return {
@@ -284,7 +296,11 @@ async function runOne(
         ? `FAILED: ${problems.join("; ")}`
         : `${rows.length.toLocaleString("en")} copies, one per recipient, none early; ${
             webhooksDone
-              ? `${partners.toLocaleString("en")} webhooks, one each`
+              ? `${partners.toLocaleString("en")} webhooks, one each${
+                  sink.hits.length > partners
+                    ? ` (${sink.hits.length - partners} sent again with the same webhook-id after a timeout on our side; receivers dedupe by it)`
+                    : ""
+                }`
               : `only ${sink.hits.length.toLocaleString("en")} of ${partners.toLocaleString("en")} webhooks ${WEBHOOK_LIMIT_MS / 60_000} min after the wave`
           }`,
     };
@@ -334,6 +350,14 @@ approval). The webhook baseline is the same transport POSTing to the same sink o
 | benchmark | baseline | subject | note |
 | --- | --- | --- | --- |
 ${rows.join("\n")}
+
+Earlier the same day, before reading members 100 partners per query, one unnest insert per batch of
+copies (sealed before its transaction, the next batch rendered while one is written) and one insert
+for a batch's mail jobs (fingerprinted copies; same benchmark and machine):
+
+${Object.entries(BEFORE_BULK)
+  .map(([k, v]) => `- ${k}: ${v}`)
+  .join("\n")}
 ${before.length ? `\nBefore the bulk eligibility call, batched deliveries and first webhook attempts at once (same benchmark and machine, run on 2026-11-25):\n\n${before.join("\n")}\n` : ""}`;
 }
 
