@@ -75,7 +75,9 @@ describe.each(engines)("audit chain on %s", (engine) => {
   });
 
   it("rolls the entry back with the transaction that failed", async () => {
+    await freshChain(2);
     const before = (await audit.verifyChain()).entries;
+    expect(before).toBe(2);
     await expect(
       database.db.transaction(async (tx) => {
         await audit.record(tx, { type: "token.revoked", actor, data: { tokenId: "x" } });
