@@ -348,8 +348,7 @@ describe("partner programme in the browser", () => {
         "/api/tiers",
       );
       expect(tiers.body.tiers.find((t) => t.name === "standard")?.leadTime).toBe("PT36H");
-      // The save refetches the tiers and refills the form, which would undo an edit typed before
-      // the refetch lands: start the next edit from a page that shows what was saved.
+      // The saved tiers are what a fresh page shows: the next edit starts from there.
       await page.reload();
       await expect.poll(() => lead.inputValue()).toBe("PT36H");
       await lead.fill("P1M");
