@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../src/platform/clock.ts";
 import { outbox } from "../src/platform/mail/schema.ts";
 import { smtpTransport } from "../src/platform/mail/transport.ts";
@@ -43,6 +43,13 @@ describe.each(engines)("outbox delivery on %s", (engine) => {
     await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
     port = (smtp.server.address() as { port: number }).port;
     db = await testDatabase(engine);
+  });
+  // Each test starts from an empty outbox and mailbox: tests run in any order, and the one without
+  // a transport leaves its notice queued.
+  beforeEach(async () => {
+    await db.db.delete(outbox);
+    received.length = 0;
+    refuseNext = 0;
   });
   afterAll(async () => {
     await new Promise<void>((r) => smtp.close(() => r()));
