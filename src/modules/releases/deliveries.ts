@@ -35,7 +35,7 @@ type DeliveryColumns = Record<
 >;
 
 /**
- * Inserts a batch of deliveries with `unnest`: the statement has the same fourteen parameters for one
+ * Inserts a batch of deliveries with `unnest`: the statement has the same fifteen parameters for one
  * row or a thousand. A recipient that already has its row (its idempotency key) is skipped. Returns
  * the IDs inserted.
  */
