@@ -35,7 +35,14 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
+import {
+  type DatabaseSnapshot,
+  engines,
+  journey,
+  type TestDatabase,
+  testDatabase,
+  testPasswords,
+} from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const run = promisify(execFile);
@@ -250,7 +257,6 @@ describe.each(engines)("canaries on %s", { timeout: 180_000 }, (engine: DbKind) 
     jobs: typeof jobs;
     webhookCalls: typeof webhookCalls;
   };
-  const stages = new Map<"world" | "hit", Promise<Stage>>();
 
   async function freeze(): Promise<Stage> {
     const st = { at: clock.now(), jobs: [...jobs], webhookCalls: [...webhookCalls] };
@@ -265,25 +271,16 @@ describe.each(engines)("canaries on %s", { timeout: 180_000 }, (engine: DbKind) 
     webhookCalls.splice(0, webhookCalls.length, ...st.webhookCalls);
   }
 
-  function stage(name: "world" | "hit"): Promise<Stage> {
-    let made = stages.get(name);
-    if (!made) {
-      made = (async () => {
-        if (name === "world") await makeWorld();
-        else {
-          await restore(await stage("world"));
-          await hitEveryToken();
-        }
-        return freeze();
-      })();
-      stages.set(name, made);
-    }
-    return made;
-  }
+  const stages = journey<"hit", Stage>({
+    world: makeWorld,
+    steps: { hit: { from: "world", make: () => hitEveryToken() } },
+    restore,
+    freeze,
+  });
 
   /** This test's own copy of the stage: its database, the clock, jobs and webhook calls as the stage left them. */
   async function from(name: "world" | "hit") {
-    await restore(await stage(name));
+    await restore(await stages.stage(name));
   }
 
   beforeAll(async () => {
@@ -295,7 +292,7 @@ describe.each(engines)("canaries on %s", { timeout: 180_000 }, (engine: DbKind) 
     });
     // Every stage before any test needs one (so a test run alone is not charged for them); a slow
     // machine gets the time for all.
-    for (const name of ["world", "hit"] as const) await stage(name);
+    await stages.makeAll();
   }, 600_000);
   afterEach(async () => {
     await app.close();
@@ -303,7 +300,7 @@ describe.each(engines)("canaries on %s", { timeout: 180_000 }, (engine: DbKind) 
   });
   afterAll(async () => {
     await dns?.close();
-    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await stages.dispose();
   });
 
   it("answers a DNS token's A and AAAA over UDP and TCP with the configured addresses, and records who leaked", async () => {

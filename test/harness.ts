@@ -61,6 +61,52 @@ export type TestDatabase = Database & {
 };
 export type DatabaseSnapshot = { clone(): Promise<TestDatabase>; dispose(): Promise<void> };
 
+/**
+ * The saved stages of a journey, for a file whose tests build on one another: the first stage ("world")
+ * is made from nothing; each later one is made once, when first asked for, by restoring the stage it starts
+ * from and taking its steps, then frozen (`freeze` closes what uses the database and snapshots it).
+ * Every test then starts from its own clone of a stage (the file's `from`), so it passes alone and in
+ * any order. `releases.test.ts` is the example.
+ */
+export function journey<Step extends string, Stage extends { snapshot: DatabaseSnapshot }>(d: {
+  /** Makes the first stage from nothing (on a database it opens). */
+  world(): Promise<unknown>;
+  steps: Record<Step, { from: Step | "world"; make(): Promise<unknown> }>;
+  /** Services over a clone of the stage, with the state it saved (clock, IDs, what was sent). */
+  restore(stage: Stage): Promise<void>;
+  freeze(): Promise<Stage>;
+}) {
+  type Name = Step | "world";
+  const made = new Map<Name, Promise<Stage>>();
+  function stage(name: Name): Promise<Stage> {
+    let st = made.get(name);
+    if (!st) {
+      st = (async () => {
+        if (name === "world") await d.world();
+        else {
+          const step = d.steps[name as Step];
+          await d.restore(await stage(step.from));
+          await step.make();
+        }
+        return d.freeze();
+      })();
+      made.set(name, st);
+    }
+    return st;
+  }
+  return {
+    stage,
+    /** Every stage, in order: made before any test, so a test run alone is not charged for them. */
+    async makeAll() {
+      await stage("world");
+      for (const name of Object.keys(d.steps) as Step[]) await stage(name);
+    },
+    async dispose() {
+      for (const st of made.values()) await (await st).snapshot.dispose();
+    },
+  };
+}
+
 export async function testDatabase(engine: DbKind): Promise<TestDatabase> {
   if (engine === "pglite") {
     const d = await openDatabase({ inMemory: true });

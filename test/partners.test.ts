@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../src/audit/schema.ts";
 import { systemActor } from "../src/authz/authorize.ts";
 import { makeServices } from "../src/runtime.ts";
-import { type DatabaseSnapshot, engines, type TestApp, testApp, testPasswords } from "./harness.ts";
+import { type DatabaseSnapshot, engines, journey, type TestApp, testApp, testPasswords } from "./harness.ts";
 import { multipart } from "./multipart.ts";
 
 const RMSV =
@@ -86,7 +86,6 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
     reinstated: { from: "signed", make: () => suspendAndReinstate() },
   } as const;
   type StageName = "world" | keyof typeof STAGES;
-  const stages = new Map<StageName, Promise<Stage>>();
 
   async function open(st: Stage) {
     t = await testApp(engine, { database: await st.snapshot.clone(), masterKey, now: st.state.at });
@@ -108,7 +107,7 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
     return { snapshot: await t.database.snapshot(), state };
   }
 
-  async function makeWorld(): Promise<Stage> {
+  async function makeWorld() {
     t = await testApp(engine, { masterKey });
     adminEmail = (await t.user("admin")).email;
     coordEmail = (await t.user("coordinator")).email;
@@ -117,39 +116,30 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
     coord2 = await t.login((await t.user("coordinator")).email);
     ids = {};
     partnerHeaders = {};
-    return freeze();
   }
 
-  function stage(name: StageName): Promise<Stage> {
-    let made = stages.get(name);
-    if (!made) {
-      made = (async () => {
-        if (name === "world") return makeWorld();
-        const step = STAGES[name];
-        await open(await stage(step.from));
-        await step.make();
-        return freeze();
-      })();
-      stages.set(name, made);
-    }
-    return made;
-  }
+  const stages = journey<keyof typeof STAGES, Stage>({
+    world: makeWorld,
+    steps: STAGES,
+    restore: open,
+    freeze,
+  });
 
   /** This test's own copy of the stage: its database, the clock and the logins where the stage left them. */
   async function from(name: StageName) {
-    await open(await stage(name));
+    await open(await stages.stage(name));
   }
 
   // Every stage before any test needs one (so a test run alone is not charged for them); a slow
   // machine gets the time for all.
   beforeAll(async () => {
-    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+    await stages.makeAll();
   }, 600_000);
   afterEach(async () => {
     await t.close();
   });
   afterAll(async () => {
-    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await stages.dispose();
   });
 
   it("lists the default tiers modelled on MAPP 2025", async () => {

@@ -26,7 +26,14 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { smtpTransport } from "../src/platform/mail/transport.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
+import {
+  type DatabaseSnapshot,
+  engines,
+  journey,
+  type TestDatabase,
+  testDatabase,
+  testPasswords,
+} from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -133,7 +140,7 @@ describe.each(engines)("release mail on %s", { timeout: 180_000 }, (engine: DbKi
     smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
     // Every stage before any test needs one (so a test run alone is not charged for them); a slow
     // machine gets the time for all.
-    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+    await stages.makeAll();
   }, 600_000);
 
   /** Services and the app over `database`, on the one frozen clock, queueing jobs into `jobs`. */
@@ -224,7 +231,6 @@ describe.each(engines)("release mail on %s", { timeout: 180_000 }, (engine: DbKi
     mailed: { from: "armed", make: () => mailTheWave() },
   } as const;
   type StageName = "world" | keyof typeof STAGES;
-  const stages = new Map<StageName, Promise<Stage>>();
 
   async function freeze(): Promise<Stage> {
     const st = { at: clock.now(), adv, sent: [...sent], jobs: [...jobs] };
@@ -241,27 +247,16 @@ describe.each(engines)("release mail on %s", { timeout: 180_000 }, (engine: DbKi
     refuseNext = 0;
   }
 
-  function stage(name: StageName): Promise<Stage> {
-    let made = stages.get(name);
-    if (!made) {
-      made = (async () => {
-        if (name === "world") {
-          await makeWorld();
-          return freeze();
-        }
-        const step = STAGES[name];
-        await restore(await stage(step.from), `${engine}.example.org`);
-        await step.make();
-        return freeze();
-      })();
-      stages.set(name, made);
-    }
-    return made;
-  }
+  const stages = journey<keyof typeof STAGES, Stage>({
+    world: makeWorld,
+    steps: STAGES,
+    restore: (st) => restore(st, `${engine}.example.org`),
+    freeze,
+  });
 
   /** This test's own copy of the stage: its database, the clock, the mail and jobs where the stage left them. */
   async function from(name: StageName) {
-    await restore(await stage(name), `later.${engine}.example.org`);
+    await restore(await stages.stage(name), `later.${engine}.example.org`);
   }
 
   afterEach(async () => {
@@ -269,7 +264,7 @@ describe.each(engines)("release mail on %s", { timeout: 180_000 }, (engine: DbKi
     await db.dispose();
   });
   afterAll(async () => {
-    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await stages.dispose();
     await new Promise<void>((r) => smtp.close(() => r()));
     try {
       execFileSync("gpgconf", ["--homedir", home, "--kill", "gpg-agent"], { stdio: "ignore" });

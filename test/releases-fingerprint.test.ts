@@ -28,7 +28,14 @@ import { stripFormat } from "../src/tracing/attacks/index.ts";
 import { codeword } from "../src/tracing/code.ts";
 import { loadKey, traceEvidence } from "../src/tracing/keyfile.ts";
 import { pythonProbe } from "./fixtures/poc.ts";
-import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
+import {
+  type DatabaseSnapshot,
+  engines,
+  journey,
+  type TestDatabase,
+  testDatabase,
+  testPasswords,
+} from "./harness.ts";
 import { programmeFixtures, type TestUser } from "./programme.ts";
 
 const SYS = systemActor("test");
@@ -198,7 +205,6 @@ describe.each(engines)("fingerprinted delivery on %s", { timeout: 180_000 }, (en
   // approved ("world"), or its plan armed and both waves delivered. A stage is made once, when a test
   // first needs it; each test gets a copy, so no test sees what another did.
   type Stage = { snapshot: DatabaseSnapshot; at: Date };
-  const stages = new Map<"world" | "delivered", Promise<Stage>>();
 
   async function freeze(): Promise<Stage> {
     const at = clock.now();
@@ -206,29 +212,22 @@ describe.each(engines)("fingerprinted delivery on %s", { timeout: 180_000 }, (en
     return { snapshot: await db.snapshot(), at };
   }
 
-  function stage(name: "world" | "delivered"): Promise<Stage> {
-    let made = stages.get(name);
-    if (!made) {
-      made = (async () => {
-        if (name === "world") await makeWorld();
-        else {
-          const world = await stage("world");
-          await open(await world.snapshot.clone());
-          clock.set(world.at);
-          await deliverEveryRecipient();
-        }
-        return freeze();
-      })();
-      stages.set(name, made);
-    }
-    return made;
+  /** Services over a clone of the stage, the clock where it left it. */
+  async function restore(st: Stage, emailDomain?: string) {
+    await open(await st.snapshot.clone(), emailDomain);
+    clock.set(st.at);
   }
+
+  const stages = journey<"delivered", Stage>({
+    world: makeWorld,
+    steps: { delivered: { from: "world", make: () => deliverEveryRecipient() } },
+    restore,
+    freeze,
+  });
 
   /** This test's own copy of the stage: its database, the clock where the stage left it, no copy read yet. */
   async function from(name: "world" | "delivered") {
-    const st = await stage(name);
-    await open(await st.snapshot.clone(), "later.example.org");
-    clock.set(st.at);
+    await restore(await stages.stage(name), "later.example.org");
     copies.clear();
   }
 
@@ -247,14 +246,14 @@ describe.each(engines)("fingerprinted delivery on %s", { timeout: 180_000 }, (en
   // Every stage before any test needs one (so a test run alone is not charged for them); a slow
   // machine gets the time for all.
   beforeAll(async () => {
-    for (const name of ["world", "delivered"] as const) await stage(name);
+    await stages.makeAll();
   }, 600_000);
   afterEach(async () => {
     await app.close();
     await db.dispose();
   });
   afterAll(async () => {
-    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await stages.dispose();
   });
 
   it("shows per wave, before anything is saved, the points and the leak sizes they trace", async () => {

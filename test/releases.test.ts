@@ -20,7 +20,14 @@ import { fixedClock } from "../src/platform/clock.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
 import { outbox } from "../src/platform/mail/schema.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
-import { type DatabaseSnapshot, engines, type TestDatabase, testDatabase, testPasswords } from "./harness.ts";
+import {
+  type DatabaseSnapshot,
+  engines,
+  journey,
+  type TestDatabase,
+  testDatabase,
+  testPasswords,
+} from "./harness.ts";
 import { programmeFixtures } from "./programme.ts";
 import { loopbackCertificate, type SinkHit, webhookSink } from "./servers.ts";
 
@@ -189,9 +196,8 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
     },
   } as const;
   type StageName = "world" | keyof typeof STAGES;
-  const stages = new Map<StageName, Promise<Stage>>();
 
-  async function makeWorld(): Promise<Stage> {
+  async function makeWorld() {
     await open(await testDatabase(engine));
     for (const k of ["c1", "c2"]) {
       const u = await makeUser("coordinator");
@@ -208,37 +214,28 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
     users.bronzeAnalyst = await makeUser("partner_analyst", partner.bronze);
     secret = (await s.partners.addWebhook(users.goldAdmin?.actor as Actor, partner.gold as string, sinkUrl))
       .secret;
+    adv = "";
+    waves = [];
+  }
+
+  async function freeze(): Promise<Stage> {
     await app.close();
-    return { snapshot: await db.snapshot(), at: clock.now(), adv: "", waves: [] };
+    return { snapshot: await db.snapshot(), at: clock.now(), adv, waves };
   }
 
-  function stage(name: StageName): Promise<Stage> {
-    let made = stages.get(name);
-    if (!made) {
-      made = (async () => {
-        if (name === "world") return makeWorld();
-        const step = STAGES[name];
-        const before = await stage(step.from);
-        await open(await before.snapshot.clone());
-        clock.set(before.at);
-        adv = before.adv;
-        waves = before.waves;
-        await step.make();
-        await app.close();
-        return { snapshot: await db.snapshot(), at: clock.now(), adv, waves };
-      })();
-      stages.set(name, made);
-    }
-    return made;
-  }
-
-  /** This test's own copy of the stage: its database, the clock where the stage left it. */
-  async function from(name: StageName) {
-    const st = await stage(name);
-    await open(await st.snapshot.clone(), "later.example.org");
+  /** Services over a clone of the stage, the clock where it left it. */
+  async function restore(st: Stage, emailDomain?: string) {
+    await open(await st.snapshot.clone(), emailDomain);
     clock.set(st.at);
     adv = st.adv;
     waves = st.waves;
+  }
+
+  const stages = journey<keyof typeof STAGES, Stage>({ world: makeWorld, steps: STAGES, restore, freeze });
+
+  /** This test's own copy of the stage: its database, the clock where the stage left it. */
+  async function from(name: StageName) {
+    await restore(await stages.stage(name), "later.example.org");
     hits.length = 0;
     sinkStatus = 204;
   }
@@ -248,14 +245,14 @@ describe.each(engines)("release engine on %s", { timeout: 180_000 }, (engine: Db
     sink = await webhookSink(tls, { status: () => sinkStatus, onHit: (hit) => hits.push(hit) });
     sinkUrl = sink.url;
     // Every stage before any test needs one; a slow machine gets the time for all six.
-    for (const name of ["world", ...Object.keys(STAGES)] as StageName[]) await stage(name);
+    await stages.makeAll();
   }, 600_000);
   afterEach(async () => {
     await app.close();
     await db.dispose();
   });
   afterAll(async () => {
-    for (const made of stages.values()) await (await made).snapshot.dispose();
+    await stages.dispose();
     await sink.close();
   });
 
