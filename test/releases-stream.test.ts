@@ -17,7 +17,7 @@ const PARTNERS = 400;
 const MEMBERS = 2;
 /** The engine's delivery transaction size (engine.ts BATCH): whole partners, so up to one partner more. */
 const BATCH = 100;
-/** Partners whose members the engine reads at once, ahead of reaching them (engine.ts ENDPOINTS_AHEAD). */
+/** Partners whose members the engine reads at once, ahead of reaching them (engine.ts PARTNERS_AHEAD). */
 const AHEAD = 100;
 
 describe.each(engines)("a wave streams its recipients on %s", (engine: DbKind) => {

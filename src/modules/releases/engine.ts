@@ -42,8 +42,8 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
 
   /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
   const BATCH = 100;
-  /** Partners whose webhook endpoints are read in one query, ahead of the wave reaching them. */
-  const ENDPOINTS_AHEAD = 100;
+  /** Partners whose members and webhook endpoints are read in one query each, ahead of the wave reaching them. */
+  const PARTNERS_AHEAD = 100;
 
   async function schedule(planId: string) {
     const queue = c.queue.current();
@@ -166,9 +166,9 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     let endpointsAhead = new Map<string, Endpoints>();
     let membersAhead = new Map<string, Member[]>();
     for (const [i, partnerId] of wave.partnerIds.entries()) {
-      if (i % ENDPOINTS_AHEAD === 0) {
+      if (i % PARTNERS_AHEAD === 0) {
         endpointsAhead = new Map();
-        const chunk = wave.partnerIds.slice(i, i + ENDPOINTS_AHEAD);
+        const chunk = wave.partnerIds.slice(i, i + PARTNERS_AHEAD);
         membersAhead = await d.partners.membersOf(ENGINE, chunk);
         const next = chunk.filter((id) => !reached.has(id));
         for (const e of await d.partners.deliveryWebhooksOf(next))
