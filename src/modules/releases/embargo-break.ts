@@ -3,7 +3,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
-import { ENGINE, type Member, type ReleaseContext } from "./context.ts";
+import { ENGINE, type ReleaseContext } from "./context.ts";
 import type { Engine } from "./engine.ts";
 import { releasePlans, releaseWaves } from "./schema.ts";
 import { is } from "./states.ts";
@@ -73,8 +73,16 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
     await publish(planId);
     // Every partner hears that the embargo is over (one mail per member, however often this runs).
     const partners = await d.partners.list(ENGINE, { status: "active,suspended" });
+    // Members of 1,000 partners per query, not one query per partner.
+    const membersOf = new Map<string, { id: string; email: string; disabled: boolean }[]>();
+    for (let i = 0; i < partners.length; i += 1000)
+      for (const [id, list] of await d.partners.membersOf(
+        ENGINE,
+        partners.slice(i, i + 1000).map((p) => p.id),
+      ))
+        membersOf.set(id, list);
     for (const p of partners) {
-      const members = (await d.partners.listMembers(ENGINE, p.id)) as (Member & { email: string })[];
+      const members = membersOf.get(p.id) ?? [];
       await db.transaction(async (tx) => {
         for (const m of members.filter((x) => !x.disabled))
           await d.mailer.send(tx, {
