@@ -14,6 +14,7 @@ import { type Actor, systemActor } from "../src/authz/authorize.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { makeSealer } from "../src/platform/crypto.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
+import { isMatch, keyPlainText, shingleHashes } from "../src/modules/forensics/shingles.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { codewords } from "../src/tracing/code.ts";
 import { readKeyEvidence } from "../src/tracing/keyfile.ts";
@@ -79,13 +80,18 @@ describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 },
    * The longest excerpt of the recipient's copy (from word 30, growing by 10 words) on which the
    * per-investigation test (all recipients, as the findings run it) accuses nobody even at
    * ε₁ = 1e-5, ten times looser than the findings' 1e-6: a leaker who knows the design and stays
-   * safely under the threshold of one incident.
+   * safely under the threshold of one incident. It must also be long enough for the shingle index to
+   * name its advisory (an excerpt of 20 words whose copy varies many of them may share too few
+   * 5-word shingles with the plain text): the tests open it without naming the advisory.
    */
   function longestInconclusive(t: Traced, recipientId: string): string {
     const words = t.copy(recipientId).split(/\s+/);
     const ids = recipients.map((r) => r.id);
     const x = codewords(t.loaded.key, ids, t.loaded.biases);
     const layers = t.loaded.file.plan.points.map((p) => p.layer);
+    const shingleKey = randomBytes(32);
+    const plain = shingleHashes(keyPlainText(t.loaded.file), shingleKey);
+    const indexed = new Set(plain);
     let best = "";
     for (let n = 20; 30 + n <= words.length; n += 10) {
       const text = words.slice(30, 30 + n).join(" ");
@@ -97,7 +103,9 @@ describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 },
       }
       const r = accuseLayers(ids, x, t.loaded.biases, symbols, layers, { bounds: false, epsilon: 1e-5 });
       if (r.accused.length) break;
-      best = text;
+      const mine = shingleHashes(text, shingleKey);
+      const shared = mine.filter((h) => indexed.has(h)).length;
+      if (isMatch(shared, mine.length, plain.length)) best = text;
     }
     if (!best) throw new Error("no inconclusive excerpt");
     return best;
