@@ -34,8 +34,8 @@ describe("cases and advisories in the browser", () => {
   let browser: Browser;
   let context: BrowserContext | undefined;
   let pageErrors: string[] = [];
-  // Each test makes what it needs through the API, so any one passes alone and in any order.
-  let triaged: Promise<ReportedCase> | undefined;
+  // Each test makes what it needs through the API, its own case included, so any one passes alone
+  // and in any order (the publication test moves its case on; no other test sees that).
 
   beforeAll(async () => {
     server = await startServer(admin);
@@ -112,22 +112,19 @@ describe("cases and advisories in the browser", () => {
 
   /**
    * A case staff have triaged as the second test does in the browser: verified, scored CVSS 4.0 9.3
-   * critical, and answered. Made once, on first use; the tests that use it only add to it.
+   * critical, and answered. A new one for each test that asks.
    */
-  function triagedCase(): Promise<ReportedCase> {
-    triaged ??= (async () => {
-      const reported = await reportCase();
-      const api = await as(alice);
-      const url = `/api/cases/${reported.caseId}`;
-      const moved = await api.request("POST", `${url}/transitions`, { to: "verified" });
-      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-      const scored = await api.request("PUT", `${url}/cvss`, { vector: CVSS });
-      expect(scored.status, JSON.stringify(scored.body)).toBe(200);
-      const answered = await api.request("POST", `${url}/messages`, { body: "Thanks, we reproduced it." });
-      expect(answered.status, JSON.stringify(answered.body)).toBe(201);
-      return reported;
-    })();
-    return triaged;
+  async function triagedCase(): Promise<ReportedCase> {
+    const reported = await reportCase();
+    const api = await as(alice);
+    const url = `/api/cases/${reported.caseId}`;
+    const moved = await api.request("POST", `${url}/transitions`, { to: "verified" });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const scored = await api.request("PUT", `${url}/cvss`, { vector: CVSS });
+    expect(scored.status, JSON.stringify(scored.body)).toBe(200);
+    const answered = await api.request("POST", `${url}/messages`, { body: "Thanks, we reproduced it." });
+    expect(answered.status, JSON.stringify(answered.body)).toBe(201);
+    return reported;
   }
 
   /** A draft advisory on the case, written by alice through the API. */

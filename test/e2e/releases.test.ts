@@ -2,8 +2,8 @@
 // of seconds, the coordinator who made the plan cannot approve it, a second one approves and arms it,
 // the partner's inbox stays empty until its wave and then shows its copy (PoC included at its tier),
 // which it acknowledges, and the live wave view shows the wave's copies, reads and acknowledgements
-// as they change, without a reload. Each test has its own advisory and plan (a partner's other
-// release is excluded from it), so the tests pass alone and in any order.
+// as they change, without a reload. Each test has its own advisory and plan, and only the inbox test
+// releases to the gold partner (the others exclude it), so the tests pass alone and in any order.
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
@@ -167,7 +167,9 @@ describe("releases in the browser", () => {
   }
 
   test("the coordinator who made the plan cannot approve it; a second one approves and arms it", async () => {
-    const { advisoryId, trackingId } = await releasePlan("Silver", { leadMs: 50_000 });
+    // Armed below, so its wave reaches its partners during the other tests: never the gold partner,
+    // whose inbox the inbox test expects empty until its own wave.
+    const { advisoryId, trackingId } = await releasePlan("Gold", { leadMs: 50_000 });
     const own = await open(coords[0] as { email: string; password: string });
     try {
       await own.goto(`${server.url}/releases/${advisoryId}`);
