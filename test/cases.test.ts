@@ -422,6 +422,26 @@ describe.each(engines)("cases on %s", (engine) => {
     }
   });
 
+  it("warns every due case, however many pages of cases that takes", async () => {
+    const ids: string[] = [];
+    // Through the service: the suite's reports through the API stay under the per-address rate limit.
+    for (let i = 0; i < 5; i++) ids.push((await t.services.cases.submit(null, REPORT)).caseId);
+    const start = t.clock.now();
+    try {
+      t.clock.set(new Date(start.getTime() + 77 * 86_400_000)); // 13 days left for each
+      // Two cases per query: three pages, and earlier tests' cases in them too.
+      const { warned } = await t.services.cases.recordDeadlineWarnings(systemActor("jobs"), 2);
+      expect(warned).toBeGreaterThanOrEqual(ids.length);
+      for (const id of ids) {
+        const kinds = (await t.services.cases.notifications(systemActor("t"), id)).items.map((n) => n.kind);
+        expect(kinds, id).toEqual(["deadline.14d"]);
+      }
+      expect((await t.services.cases.recordDeadlineWarnings(systemActor("jobs"), 2)).warned).toBe(0);
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
   it("decrypts a report encrypted to the published programme key", async () => {
     const key = (await t.app.inject({ url: "/api/public/pgp-key" })).json();
     expect(key.armored).toContain("BEGIN PGP PUBLIC KEY BLOCK");

@@ -24,10 +24,57 @@ import { makeTriage } from "./triage.ts";
 
 export type { CasesDeps } from "./store.ts";
 
+/** Cases read per query by the deadline warnings. */
+const DEADLINE_BATCH = 1000;
+
 export function makeCases(d: CasesDeps) {
   const intake = makeIntake(d);
   const triage = makeTriage(d);
   const conversation = makeConversation(d, intake.reporterCase);
+
+  /** One case's due deadline warnings, each in its own transaction; how many were new. */
+  async function warnDeadlines(actor: Actor, row: typeof cases.$inferSelect, now: Date): Promise<number> {
+    let warned = 0;
+    const due = dueWarnings(row.phase, row.deadlineAt, now);
+    const recipient = `staff:${row.assigneeId ?? "coordinators"}`;
+    const emails = due.length ? await emailsOf(d, recipient) : [];
+    for (const threshold of due) {
+      const deadlineAt = row.deadlineAt.toISOString();
+      await d.db.transaction(async (tx) => {
+        const fresh = await notify(
+          d,
+          tx,
+          {
+            caseId: row.id,
+            kind: `deadline.${threshold}`,
+            recipient,
+            subject:
+              threshold === "overdue"
+                ? `Case ${row.id} is past its remediation deadline`
+                : `Case ${row.id}: remediation deadline in ${threshold.replace("d", " days")}`,
+            body: `Case ${row.id} (${row.product}) has its remediation deadline at ${deadlineAt}.`,
+            dedupeKey: `${row.id}:${deadlineAt}:${threshold}`,
+          },
+          emails,
+        );
+        if (!fresh) return;
+        warned++;
+        await addEvent(d, tx, {
+          caseId: row.id,
+          actor,
+          kind: "deadline_warning",
+          data: { threshold, deadlineAt },
+        });
+        await d.audit.record(tx, {
+          type: "case.deadline_warned",
+          actor,
+          subject: row.id,
+          data: { threshold, deadlineAt },
+        });
+      });
+    }
+    return warned;
+  }
 
   return {
     ...intake,
@@ -181,56 +228,31 @@ export function makeCases(d: CasesDeps) {
      * Records deadline warnings (14 and 3 days before, and overdue) into the outbox, once per case,
      * deadline and threshold: running it again, or after a crash, repeats nothing.
      */
-    async recordDeadlineWarnings(actor: Actor): Promise<{ warned: number }> {
+    async recordDeadlineWarnings(actor: Actor, batch = DEADLINE_BATCH): Promise<{ warned: number }> {
       authorize(actor, "cases:write");
       const now = d.clock.now();
       const soon = new Date(now.getTime() + 14 * 86_400_000);
-      const rows = await d.db
-        .select()
-        .from(cases)
-        .where(and(notInArray(cases.phase, [...FINISHED]), lte(cases.deadlineAt, soon)))
-        .limit(5000);
       let warned = 0;
-      for (const row of rows) {
-        const due = dueWarnings(row.phase, row.deadlineAt, now);
-        const recipient = `staff:${row.assigneeId ?? "coordinators"}`;
-        const emails = due.length ? await emailsOf(d, recipient) : [];
-        for (const threshold of due) {
-          const deadlineAt = row.deadlineAt.toISOString();
-          await d.db.transaction(async (tx) => {
-            const fresh = await notify(
-              d,
-              tx,
-              {
-                caseId: row.id,
-                kind: `deadline.${threshold}`,
-                recipient,
-                subject:
-                  threshold === "overdue"
-                    ? `Case ${row.id} is past its remediation deadline`
-                    : `Case ${row.id}: remediation deadline in ${threshold.replace("d", " days")}`,
-                body: `Case ${row.id} (${row.product}) has its remediation deadline at ${deadlineAt}.`,
-                dedupeKey: `${row.id}:${deadlineAt}:${threshold}`,
-              },
-              emails,
-            );
-            if (!fresh) return;
-            warned++;
-            await addEvent(d, tx, {
-              caseId: row.id,
-              actor,
-              kind: "deadline_warning",
-              data: { threshold, deadlineAt },
-            });
-            await d.audit.record(tx, {
-              type: "case.deadline_warned",
-              actor,
-              subject: row.id,
-              data: { threshold, deadlineAt },
-            });
-          });
-        }
-      }
+      // Every open case due within 14 days, read in pages in (deadline, id) order: none is left
+      // out however many there are.
+      let cursor: string | undefined;
+      do {
+        const rows = await d.db
+          .select()
+          .from(cases)
+          .where(
+            and(
+              notInArray(cases.phase, [...FINISHED]),
+              lte(cases.deadlineAt, soon),
+              after([cases.deadlineAt, cases.id], ["date", "string"], cursor, "asc"),
+            ),
+          )
+          .orderBy(asc(cases.deadlineAt), asc(cases.id))
+          .limit(batch + 1);
+        const page = toPage(rows, batch, (r) => [r.deadlineAt, r.id]);
+        cursor = page.nextCursor ?? undefined;
+        for (const row of page.items) warned += await warnDeadlines(actor, row, now);
+      } while (cursor);
       return { warned };
     },
 
