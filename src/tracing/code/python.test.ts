@@ -1,12 +1,25 @@
 // Every Python variant compiles and has the original's syntax tree once its renaming is undone.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { pythonProbe } from "../../../test/fixtures/poc.ts";
 import { planAdvisory, planFile } from "../plan.ts";
 import { planPython } from "./python.ts";
 import { renames, requireTool, run, variants } from "./tools.test-helpers.ts";
 
 const FIXTURE = readFileSync("test/fixtures/advisories/fw-2025-0171-harbor-sync-rce.md", "utf8");
 const POC = /```python\n([\s\S]*?)```/.exec(FIXTURE)?.[1] ?? "";
+
+// The probe the fingerprinting tests deliver (urllib.request.Request with a headers dict).
+const PROBE = pythonProbe({
+  doc: "Probe.",
+  beacon: "none",
+  path: "/api/v2/admin/status",
+  header: "X-Probe",
+  agent: "probe/1.0",
+  accept: "*/*",
+  vulnerable: "status_code == 200",
+  target: "http://127.0.0.1:8080",
+});
 
 const EXTRA = `import json
 import requests
@@ -216,6 +229,7 @@ describe("Python variants", () => {
       ["client.py", EXTRA],
       ["tricky.py", TRICKY],
       ["dicts.py", DICTS],
+      ["probe.py", PROBE],
     ] as const) {
       const plan = planFile(name, source);
       expect(plan).not.toBeNull();
@@ -302,7 +316,8 @@ describe("Python variants", () => {
       const body = normal(text).replace(/\b\w+\b/g, (w) => undo[w] ?? w);
       expect(body).toBe(normal(DICTS));
     }
-    // A name read elsewhere, a file that looks names up, a method the file defines itself.
+    // A name read elsewhere, a file that looks names up, a method the file defines itself, f-string
+    // values, an entry over two lines, bytes values, keys equal without case.
     for (const source of [
       'import requests\nH = {"a": "1", "b": "2"}\nrequests.get("u", headers=H)\nprint(H)\n',
       'import requests\nH = {"a": "1", "b": "2"}\nrequests.get("u", headers=H)\neval("H")\n',
@@ -310,9 +325,15 @@ describe("Python variants", () => {
       'class C:\n    def get(self, url, headers):\n        return list(headers)\n\nC().get("u", headers={"a": "1", "b": "2"})\n',
       'import requests\nrequests.get("u", headers={"a": f"{1}", "b": f"{2}"})\n',
       'import requests\nrequests.get("u", headers={"a":\n    "1", "b": "2"}, params={"c": b"3", "d": b"4"})\n',
+      'import requests\nrequests.get("u", headers={"Accept": "1", "accept": "2"})\n',
     ])
       expect(planPython(source).filter((e) => e.family?.includes("-dict"))).toEqual([]);
-    // The same shapes, passed only to the call, do vary.
+    // The same shapes, passed only to the call, do vary; so does the probe's headers dict.
+    expect(
+      planPython(PROBE)
+        .filter((e) => e.family?.includes("-dict"))
+        .map((e) => e.alts[0]),
+    ).toEqual(["X-Probe", "1", "User-Agent", "probe/1.0"]);
     expect(
       planPython('import requests\nH = {"a": "1", "b": "2"}\nrequests.get("u", headers=H)\n').some((e) =>
         e.family?.includes("-dict"),

@@ -293,27 +293,38 @@ function renameLocals(
 
 /** Keyword arguments of an HTTP client call whose dict becomes an unordered thing on the wire. */
 const HTTP_KEYWORDS = new Set(["headers", "params", "data", "json", "cookies"]);
-/** Methods of requests, httpx and aiohttp (modules, sessions, clients) that take those arguments. */
-const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete", "head", "options", "request"]);
+/** Methods of requests, httpx and aiohttp (modules, sessions, clients), and urllib's Request. */
+const HTTP_METHODS = new Set([
+  "get",
+  "post",
+  "put",
+  "patch",
+  "delete",
+  "head",
+  "options",
+  "request",
+  "Request",
+]);
 /** A one-line string literal without prefix, quotes, backslashes or line breaks inside. */
 const PLAIN_STRING = /^(['"])([^'"\\\n]+)\1$/;
 
 /**
  * Dict literal entries swapped in pairs, only where the order of a dict cannot be seen. A dict
- * keeps insertion order in Python 3.7+, so this is limited to a literal whose keys are distinct
- * plain string constants (no **spread, no computed key, no comment inside) and that goes straight
- * to an HTTP client call as `headers=`, `params=`, `data=`, `json=` or `cookies=` (the call is
- * `X.get(`, `X.post(` … `X.request(` and the file defines no function of that name), either
- * written in the call or assigned to a name that the file uses nowhere else than as such an
- * argument (and with no eval, exec, globals, locals, vars … anywhere). There the order only
- * changes the order on the wire, where it carries no meaning: HTTP says the order of header fields
- * of different names is not significant (RFC 9110, 5.3); a JSON object is an unordered collection
- * of names (RFC 8259, 4); servers should not rely on the order of cookies (RFC 6265, 5.4); query
+ * keeps insertion order in Python 3.7+, so this is limited to a literal whose keys are plain string
+ * constants, distinct even without case (no **spread, no computed key, no comment inside), and that
+ * goes straight to an HTTP client call as `headers=`, `params=`, `data=`, `json=` or `cookies=`
+ * (the call is `X.get(`, `X.post(` … `X.request(` or `X.Request(`, and the file defines no
+ * function of that name), either written in the call or assigned to a name that the file uses
+ * nowhere else than as such an argument (and with no eval, exec, globals, locals, vars …
+ * anywhere). There the order only changes the order on the wire, where it carries no meaning: the
+ * order of header fields of different names is not significant (RFC 9110, 5.3), and header names
+ * are case-insensitive, hence distinct without case; a JSON object is an unordered collection of
+ * names (RFC 8259, 4); servers should not rely on the order of cookies (RFC 6265, 4.2.2); query
  * and form parameters with distinct names look up the same values by name (only a server that
  * hashes or signs the raw query or body would see a difference, which a proof of concept does not
- * meet). The two entries must each be on one line and their values must be evaluated without
- * side effects whose order could show: a plain string, a number, True/False/None, a name or a
- * dotted attribute read (a pair is a plain string and a plain string, or two of the others).
+ * meet). The two entries must each be on one line and their values must be evaluated without side
+ * effects whose order could show: a plain string, a number, True/False/None, a name or a dotted
+ * attribute read (a pair is a plain string and a plain string, or two of the others).
  *
  * Keys and values that are plain strings keep their quote-style sites, split into the opening and
  * the closing quote (which stay in place) so that the swap moves only the text between them: the
@@ -393,7 +404,9 @@ function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string):
     if (entries[entries.length - 1]!.length === 0) entries.pop();
     const keys = entries.map((e) => (e[0]?.kind === "string" && e[1]?.value === ":" ? e[0] : null));
     const plainKeys = keys.map((t) => (t ? PLAIN_STRING.exec(t.value)?.[2] : undefined));
-    if (plainKeys.some((x) => x === undefined) || new Set(plainKeys).size !== plainKeys.length) continue;
+    // Header names are case-insensitive: "Accept" and "accept" are one header, the last one wins.
+    const distinct = new Set(plainKeys.map((x) => x?.toLowerCase())).size === plainKeys.length;
+    if (plainKeys.some((x) => x === undefined) || !distinct) continue;
     const kinds = entries.map((e) => {
       const value = e.slice(2);
       if (value.length === 0 || src.slice(e[0]!.start, value[value.length - 1]!.end).includes("\n"))
