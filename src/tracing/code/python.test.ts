@@ -317,7 +317,7 @@ describe("Python variants", () => {
       expect(body).toBe(normal(DICTS));
     }
     // A name read elsewhere, a file that looks names up, a method the file defines itself, f-string
-    // values, an entry over two lines, bytes values, keys equal without case.
+    // values, an entry over two lines, bytes values, keys equal without case, a class attribute.
     for (const source of [
       'import requests\nH = {"a": "1", "b": "2"}\nrequests.get("u", headers=H)\nprint(H)\n',
       'import requests\nH = {"a": "1", "b": "2"}\nrequests.get("u", headers=H)\neval("H")\n',
@@ -326,6 +326,7 @@ describe("Python variants", () => {
       'import requests\nrequests.get("u", headers={"a": f"{1}", "b": f"{2}"})\n',
       'import requests\nrequests.get("u", headers={"a":\n    "1", "b": "2"}, params={"c": b"3", "d": b"4"})\n',
       'import requests\nrequests.get("u", headers={"Accept": "1", "accept": "2"})\n',
+      'import requests\nclass P:\n    H = {"a": "1", "b": "2"}\n    def run(self):\n        print(self.H)\n        requests.get("u", headers=H)\n',
     ])
       expect(planPython(source).filter((e) => e.family?.includes("-dict"))).toEqual([]);
     // The same shapes, passed only to the call, do vary; so does the probe's headers dict.

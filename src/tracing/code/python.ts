@@ -365,7 +365,8 @@ function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string):
   const onlyAnArgument = (name: string): boolean =>
     !introspects &&
     code.every((t, k) => {
-      if (t.kind !== "name" || t.value !== name || code[k - 1]?.value === ".") return true;
+      if (t.kind !== "name" || t.value !== name) return true;
+      if (code[k - 1]?.value === ".") return false; // maybe a class attribute read as self.NAME
       if (t.lineCol >= 0 && code[k + 1]?.value === "=") return true;
       if (t.depth > 0 && code[k + 1]?.value === "=" && /^[(,]$/.test(code[k - 1]?.value ?? "")) return true; // a keyword argument's name, not the variable
       return httpArgument(k, k);

@@ -55,7 +55,8 @@ const SETS = `rule Sets_Only
 `;
 
 // Strings whose order must stay: named in the condition, in different sets, anonymous strings in
-// the rule, a value with a site of its own, a comment on the line, two definitions on one line.
+// the rule, a value with a site of its own, a comment on the line, two definitions on one line,
+// modifiers on the next line.
 const KEPT = `rule Kept_Named
 {
     strings:
@@ -89,6 +90,16 @@ rule Kept_Busy
     condition:
         any of them
 }
+
+rule Kept_Wrapped
+{
+    strings:
+        $w1 = "november"
+            nocase
+        $w2 = /oscar/
+    condition:
+        any of them
+}
 `;
 
 const xor = (s: string, k: number) => Buffer.from([...Buffer.from(s)].map((b) => b ^ k));
@@ -110,6 +121,7 @@ const SAMPLES: Record<string, Buffer> = {
   "kept-x.txt": Buffer.from("foxx golff"),
   "kept-h.txt": Buffer.from("AB"),
   "kept-l.txt": Buffer.from("mike"),
+  "kept-n.txt": Buffer.from("NOVEMBER"),
   "zip-stage.bin": Buffer.concat([
     Buffer.from("PK\x03\x04"),
     Buffer.from("....harbor-sync-stage....sh -c id"),
@@ -226,7 +238,7 @@ describe("YARA variants", () => {
     const plan = planFile("kept.yar", KEPT);
     expect(plan).not.toBeNull();
     if (!plan) return;
-    expect(values(KEPT)?.length).toBe(11);
+    expect(values(KEPT)?.length).toBe(12);
     for (const { text } of variants(plan, 10)) expect(values(text)).toEqual(values(KEPT));
   });
 

@@ -299,8 +299,11 @@ function valueSwaps(
     const nl = src.indexOf("\n", literal.start);
     const lineEnd = nl === -1 ? src.length : nl;
     if (src.slice(lineStart, t.start).trim() !== "" || literal.end > lineEnd) continue;
-    const next = body[k + 3];
-    if (next && next.start < lineEnd && (next.kind === "ident" || next.kind === "comment")) continue;
+    // Its modifiers end on the line too, and nothing else shares it.
+    let m = k + 3;
+    while (m < body.length && sectionOf[m] === "strings" && body[m]!.kind !== "ident") m++;
+    if (body.slice(k + 3, m).some((x) => x.end > lineEnd || x.kind === "comment")) continue;
+    if (body[m] && body[m]!.start < lineEnd) continue;
     const end = lineStart + src.slice(lineStart, lineEnd).trimEnd().length;
     if (busy(literal.start, literal.end)) continue;
     const sets = wildcards.map((w) => name.startsWith(w)).join();
