@@ -3,7 +3,8 @@
 //  - function-local names renamed in every use, only in a function without nested functions,
 //    lambdas, classes, global/nonlocal, or anything that can see names as data (eval, exec,
 //    globals, locals, vars, dir, inspect, frames), never parameters (callers may pass them by
-//    keyword), never a name inside an f-string, and only to a name that appears nowhere in the file.
+//    keyword), never a name inside an f-string, and only to a name that appears nowhere in the file;
+//  - two adjacent entries of a dict literal swapped where the order cannot matter (see dictSwaps).
 import { type CodeEdit, nonOverlapping, site } from "./types.ts";
 
 type Tok = {
@@ -214,7 +215,8 @@ export function planPython(src: string, familyPrefix = "py"): CodeEdit[] {
     if (body.length === 0 || body[0]!.lineCol <= col) continue; // a one-line def: leave it
     edits.push(...renameLocals(src, body, params, taken, `${familyPrefix}-f${fn++}`));
   }
-  return nonOverlapping(edits.filter((x): x is CodeEdit => x !== null));
+  const kept = edits.filter((x): x is CodeEdit => x !== null);
+  return nonOverlapping(dictSwaps(src, toks, kept, familyPrefix));
 }
 
 function quoteSite(src: string, t: Tok): CodeEdit | null {
@@ -288,3 +290,190 @@ function renameLocals(
   }
   return out;
 }
+
+/** Keyword arguments of an HTTP client call whose dict becomes an unordered thing on the wire. */
+const HTTP_KEYWORDS = new Set(["headers", "params", "data", "json", "cookies"]);
+/** Methods of requests, httpx and aiohttp (modules, sessions, clients), and urllib's Request. */
+const HTTP_METHODS = new Set([
+  "get",
+  "post",
+  "put",
+  "patch",
+  "delete",
+  "head",
+  "options",
+  "request",
+  "Request",
+]);
+/** A one-line string literal without prefix, quotes, backslashes or line breaks inside. */
+const PLAIN_STRING = /^(['"])([^'"\\\n]+)\1$/;
+
+/**
+ * Dict literal entries swapped in pairs, only where the order of a dict cannot be seen. A dict
+ * keeps insertion order in Python 3.7+, so this is limited to a literal whose keys are plain string
+ * constants, distinct even without case (no **spread, no computed key, no comment inside), and that
+ * goes straight to an HTTP client call as `headers=`, `params=`, `data=`, `json=` or `cookies=`
+ * (the call is `X.get(`, `X.post(` … `X.request(` or `X.Request(`, and the file defines no
+ * function of that name), either written in the call or assigned to a name that the file uses
+ * nowhere else than as such an argument (and with no eval, exec, globals, locals, vars …
+ * anywhere). There the order only changes the order on the wire, where it carries no meaning: the
+ * order of header fields of different names is not significant (RFC 9110, 5.3), and header names
+ * are case-insensitive, hence distinct without case; a JSON object is an unordered collection of
+ * names (RFC 8259, 4); servers should not rely on the order of cookies (RFC 6265, 4.2.2); query
+ * and form parameters with distinct names look up the same values by name (only a server that
+ * hashes or signs the raw query or body would see a difference, which a proof of concept does not
+ * meet). The two entries must each be on one line and their values must be evaluated without side
+ * effects whose order could show: a plain string, a number, True/False/None, a name or a dotted
+ * attribute read (a pair is a plain string and a plain string, or two of the others).
+ *
+ * Keys and values that are plain strings keep their quote-style sites, split into the opening and
+ * the closing quote (which stay in place) so that the swap moves only the text between them: the
+ * two compose. A value with any other site of its own (a renamed local) is never moved.
+ */
+function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string): CodeEdit[] {
+  const code = toks.filter((t) => t.kind !== "comment");
+  const defined = new Set<string>();
+  code.forEach((t, k) => {
+    if (t.value === "def" && code[k + 1]?.kind === "name") defined.add(code[k + 1]!.value);
+  });
+  const introspects = code.some((t) => t.kind === "name" && INTROSPECTION_NAMES.has(t.value));
+  // The token index of the "(" whose call a token at depth d sits in, when it is an HTTP call.
+  const httpCall = (k: number): boolean => {
+    const d = code[k]!.depth;
+    let j = k - 1;
+    while (j >= 0 && !(code[j]!.value === "(" && code[j]!.depth === d - 1)) j--;
+    const method = code[j - 1];
+    return (
+      j > 1 &&
+      method?.kind === "name" &&
+      HTTP_METHODS.has(method.value) &&
+      !defined.has(method.value) &&
+      code[j - 2]?.value === "." &&
+      (code[j - 3]?.kind === "name" || code[j - 3]?.value === ")")
+    );
+  };
+  // `KW=` + value token at k, inside an HTTP call, followed by "," or ")".
+  const httpArgument = (k: number, end: number): boolean =>
+    code[k - 1]?.value === "=" &&
+    code[k - 2]?.kind === "name" &&
+    HTTP_KEYWORDS.has(code[k - 2]!.value) &&
+    /^[(,]$/.test(code[k - 3]?.value ?? "") &&
+    code[k]!.depth > 0 &&
+    /^[,)]$/.test(code[end + 1]?.value ?? "") &&
+    httpCall(k);
+  // A name every other occurrence of which is a store at the start of a statement or such an argument.
+  const onlyAnArgument = (name: string): boolean =>
+    !introspects &&
+    code.every((t, k) => {
+      if (t.kind !== "name" || t.value !== name) return true;
+      if (code[k - 1]?.value === ".") return false; // maybe a class attribute read as self.NAME
+      if (t.lineCol >= 0 && code[k + 1]?.value === "=") return true;
+      if (t.depth > 0 && code[k + 1]?.value === "=" && /^[(,]$/.test(code[k - 1]?.value ?? "")) return true; // a keyword argument's name, not the variable
+      return httpArgument(k, k);
+    });
+
+  const dropped = new Set<CodeEdit>();
+  const added: CodeEdit[] = [];
+  const quoteSiteOf = (t: Tok) =>
+    edits.find((e) => e.start === t.start && e.end === t.end && !e.family && e.alts[0] === t.value);
+  const busy = (start: number, end: number) => edits.some((e) => e.start < end && start < e.end);
+  let n = 0;
+  for (let k = 0; k < code.length; k++) {
+    if (code[k]!.value !== "{" || code[k]!.kind !== "op") continue;
+    const depth = code[k]!.depth;
+    let close = k + 1;
+    while (close < code.length && !(code[close]!.value === "}" && code[close]!.depth === depth)) close++;
+    if (close >= code.length) break;
+    const passed =
+      httpArgument(k, close) ||
+      (code[k - 1]?.value === "=" &&
+        code[k - 2]?.kind === "name" &&
+        code[k - 2]!.lineCol >= 0 &&
+        (code[close + 1] === undefined || code[close + 1]!.lineCol >= 0) &&
+        onlyAnArgument(code[k - 2]!.value));
+    if (!passed) continue;
+    const start = code[k]!.end;
+    const end = code[close]!.start;
+    if (toks.some((t) => t.kind === "comment" && t.start > start && t.start < end)) continue;
+    // Entries at the dict's own depth, split at commas.
+    const entries: Tok[][] = [[]];
+    for (let j = k + 1; j < close; j++) {
+      const t = code[j]!;
+      if (t.value === "," && t.depth === depth + 1) entries.push([]);
+      else entries[entries.length - 1]!.push(t);
+    }
+    if (entries[entries.length - 1]!.length === 0) entries.pop();
+    const keys = entries.map((e) => (e[0]?.kind === "string" && e[1]?.value === ":" ? e[0] : null));
+    const plainKeys = keys.map((t) => (t ? PLAIN_STRING.exec(t.value)?.[2] : undefined));
+    // Header names are case-insensitive: "Accept" and "accept" are one header, the last one wins.
+    const distinct = new Set(plainKeys.map((x) => x?.toLowerCase())).size === plainKeys.length;
+    if (plainKeys.some((x) => x === undefined) || !distinct) continue;
+    const kinds = entries.map((e) => {
+      const value = e.slice(2);
+      if (value.length === 0 || src.slice(e[0]!.start, value[value.length - 1]!.end).includes("\n"))
+        return null;
+      if (value.length === 1 && PLAIN_STRING.test(value[0]!.value)) return "string";
+      const text = value.map((t) => t.value).join("");
+      const simple =
+        /^-?(?:\d[\d_]*(?:\.\d*)?|0[xX][0-9a-fA-F_]+)$/.test(text) ||
+        /^(?:True|False|None)$/.test(text) ||
+        (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text) && !KEYWORDS.has(value[0]!.value));
+      return simple && !busy(value[0]!.start, value[value.length - 1]!.end) ? "simple" : null;
+    });
+    for (let j = 0; j + 1 < entries.length; j++) {
+      const a = entries[j]!;
+      const b = entries[j + 1]!;
+      if (!kinds[j] || kinds[j] !== kinds[j + 1]) continue;
+      const f = `${prefix}-dict${n++}`;
+      const moved: [Tok, Tok][] = [[a[0]!, b[0]!]];
+      const va = a.slice(2);
+      const vb = b.slice(2);
+      const swaps: CodeEdit[] = [];
+      if (kinds[j] === "string") moved.push([va[0]!, vb[0]!]);
+      else {
+        const [sa, ea, sb, eb] = [va[0]!.start, va[va.length - 1]!.end, vb[0]!.start, vb[vb.length - 1]!.end];
+        const x = site(src, sa, ea, src.slice(sb, eb), f);
+        const y = site(src, sb, eb, src.slice(sa, ea), f);
+        if (x && y) swaps.push(x, y);
+      }
+      // Strings: the text between the quotes moves; the quotes stay, with their own site split in two.
+      for (const [ta, tb] of moved) {
+        const x = site(src, ta.start + 1, ta.end - 1, tb.value.slice(1, -1), f);
+        const y = site(src, tb.start + 1, tb.end - 1, ta.value.slice(1, -1), f);
+        if (x && y) swaps.push(x, y);
+        for (const t of [ta, tb]) {
+          const q = quoteSiteOf(t);
+          if (!q) continue;
+          dropped.add(q);
+          const other = t.value[0] === "'" ? '"' : "'";
+          for (const at of [t.start, t.end - 1]) {
+            const s = site(src, at, at + 1, other, `${prefix}-quote${t.start}`);
+            if (s) added.push(s);
+          }
+        }
+      }
+      added.push(...swaps);
+      j++; // pairs do not overlap
+    }
+  }
+  return [...edits.filter((e) => !dropped.has(e)), ...added];
+}
+
+const INTROSPECTION_NAMES = new Set([
+  "eval",
+  "exec",
+  "globals",
+  "locals",
+  "vars",
+  "dir",
+  "inspect",
+  "_getframe",
+  "f_locals",
+  "f_globals",
+  "__dict__",
+  "compile",
+  "setattr",
+  "getattr",
+  "__import__",
+  "importlib",
+]);

@@ -62,11 +62,20 @@ export function variants(plan: Plan, n: number, seed = 1): { symbols: Uint8Array
   }));
 }
 
-/** The renaming (variant name → original name) a rendering applied. */
+/**
+ * The renaming (variant name → original name) a rendering applied. A site whose variant text is the
+ * original text of another site of its point is part of a swap (two dict keys trading places), not
+ * a renaming: a fresh name never appears in the original.
+ */
 export function renames(plan: Plan, symbols: Uint8Array): Record<string, string> {
   const map: Record<string, string> = {};
+  const originals = new Map<number, Set<string>>();
   for (const s of plan.sites) {
-    if (s.layer !== "code" || !symbols[s.point]) continue;
+    if (!originals.has(s.point)) originals.set(s.point, new Set());
+    originals.get(s.point)!.add(s.alts[0]);
+  }
+  for (const s of plan.sites) {
+    if (s.layer !== "code" || !symbols[s.point] || originals.get(s.point)!.has(s.alts[1])) continue;
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.alts[0]) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(s.alts[1]))
       map[s.alts[1]] = s.alts[0];
   }

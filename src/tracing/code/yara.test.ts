@@ -36,7 +36,92 @@ rule All_Of_A_Set
 }
 `;
 
+// Strings seen only through sets: definitions trade places (private, xor and base64 included).
+const SETS = `rule Sets_Only
+{
+    strings:
+        $s1 = "cmd.exe /c" ascii wide
+        $s2 = "powershell -enc" nocase
+        $s3 = "invoke-mimikatz" wide
+        $s4 = /evil[0-9]+/ nocase
+        $s5 = /https?:\\/\\/[a-z]+\\.bad/
+        $k1 = "secret" xor(0x01-0x10) private
+        $k2 = "hidden" xor(0x01-0x10) private
+        $b1 = "payload" base64
+        $b2 = "dropper" base64
+    condition:
+        2 of ($s*) or all of ($k*) or for any of ($b*) : ( # >= 2 and @[1] < 64 )
+}
+`;
+
+// Strings whose order must stay: named in the condition, in different sets, anonymous strings in
+// the rule, a value with a site of its own, a comment on the line, two definitions on one line,
+// modifiers on the next line.
+const KEPT = `rule Kept_Named
+{
+    strings:
+        $a1 = /alpha[0-9]/
+        $a2 = /bravo[0-9]/
+        $b1 = "charlie" nocase
+        $c1 = "delta" wide
+    condition:
+        $a1 or (any of ($a*) and #b1 > 1) or any of ($c*)
+}
+
+rule Kept_Anonymous
+{
+    strings:
+        $ = "echo" nocase
+        $x1 = /fox+/
+        $x2 = /golf+/
+    condition:
+        any of them
+}
+
+rule Kept_Busy
+{
+    strings:
+        $h1 = { 41 42 }
+        $h2 = "hotel"
+        $h3 = "india" ascii wide
+        $h4 = /juliet/ // a note
+        $h5 = /kilo/
+        $y1 = /lima/ $y2 = /mike/
+    condition:
+        any of them
+}
+
+rule Kept_Wrapped
+{
+    strings:
+        $w1 = "november"
+            nocase
+        $w2 = /oscar/
+    condition:
+        any of them
+}
+`;
+
+const xor = (s: string, k: number) => Buffer.from([...Buffer.from(s)].map((b) => b ^ k));
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
 const SAMPLES: Record<string, Buffer> = {
+  "s-two.bin": Buffer.from("cmd.exe /c and EVIL42"),
+  "s-one.bin": Buffer.from("cmd.exe /c only"),
+  "s-url.bin": Buffer.from("http://www.bad POWERSHELL -ENC"),
+  "s-wide.bin": Buffer.concat([Buffer.from("invoke-mimikatz", "utf16le"), Buffer.from(" evil7")]),
+  "k-both.bin": Buffer.concat([xor("secret", 5), Buffer.from(" .. "), xor("hidden", 7)]),
+  "k-one.bin": xor("secret", 5),
+  "b-twice.bin": Buffer.from(`${b64("payload")} ${b64("xpayload")}`),
+  "b-once.bin": Buffer.from(b64("dropper")),
+  "b-late.bin": Buffer.concat([Buffer.alloc(100, 32), Buffer.from(`${b64("dropper")} ${b64("xxdropper")}`)]),
+  "kept-a.txt": Buffer.from("alpha1 bravo2 CHARLIE charlie"),
+  "kept-b.txt": Buffer.from("bravo2 charlie charlie"),
+  "kept-c.txt": Buffer.from("bravo2 charlie"),
+  "kept-x.txt": Buffer.from("foxx golff"),
+  "kept-h.txt": Buffer.from("AB"),
+  "kept-l.txt": Buffer.from("mike"),
+  "kept-n.txt": Buffer.from("NOVEMBER"),
   "zip-stage.bin": Buffer.concat([
     Buffer.from("PK\x03\x04"),
     Buffer.from("....harbor-sync-stage....sh -c id"),
@@ -104,6 +189,8 @@ describe("YARA variants", () => {
     for (const [name, source] of [
       ["fixture", FIXTURE_RULE],
       ["extra", EXTRA],
+      ["sets", SETS],
+      ["kept", KEPT],
     ] as const) {
       const plan = planFile(`${name}.yar`, source);
       expect(plan).not.toBeNull();
@@ -117,6 +204,42 @@ describe("YARA variants", () => {
         expect(matches(text, `${name}-${k}`), `${name} variant ${k}:\n${text}`).toEqual(want);
       });
     }
+  });
+
+  it("swap the values of string definitions the condition sees only through sets holding both", () => {
+    const swaps = new Map<string, string[]>();
+    for (const e of planYara(SETS))
+      if (e.family?.includes("-swap"))
+        swaps.set(e.family, [...(swaps.get(e.family) ?? []), e.alts.join(" > ")]);
+    expect([...swaps.values()]).toEqual([
+      [
+        '"powershell -enc" nocase > "invoke-mimikatz" wide',
+        '"invoke-mimikatz" wide > "powershell -enc" nocase',
+      ],
+      [
+        "/evil[0-9]+/ nocase > /https?:\\/\\/[a-z]+\\.bad/",
+        "/https?:\\/\\/[a-z]+\\.bad/ > /evil[0-9]+/ nocase",
+      ],
+      // Same modifiers: only the text moves, the modifiers stay with their position.
+      ['"secret" > "hidden"', '"hidden" > "secret"'],
+      ['"payload" > "dropper"', '"dropper" > "payload"'],
+    ]);
+    // $s1's modifiers keep their own site; every identifier is still renamed.
+    expect(planYara(SETS).map((e) => e.alts.join(" > "))).toEqual(
+      expect.arrayContaining(["ascii wide > wide ascii", "s1 > s_1", "s3 > s_3", "k2 > k_2", "b1 > b_1"]),
+    );
+    const plan = planFile("sets.yar", SETS);
+    expect(plan?.sites.length).toBe(planYara(SETS).length); // nothing dropped: all compose
+  });
+
+  it("keep the order of string definitions where it could show", () => {
+    expect(planYara(KEPT).filter((e) => e.family?.includes("-swap"))).toEqual([]);
+    const values = (src: string) => src.match(/\/[-a-z+[\]0-9]+\/|"[a-z]+" (?:nocase|wide)$/gm);
+    const plan = planFile("kept.yar", KEPT);
+    expect(plan).not.toBeNull();
+    if (!plan) return;
+    expect(values(KEPT)?.length).toBe(12);
+    for (const { text } of variants(plan, 10)) expect(values(text)).toEqual(values(KEPT));
   });
 
   it("inside an advisory copy, the rule compiles and matches the same files", () => {

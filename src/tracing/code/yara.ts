@@ -5,8 +5,11 @@
 //  - hex strings: digit case, or spacing when they have no letters;
 //  - a text string without modifiers or escapes written as the hex string of its bytes;
 //  - "any of" / "1 of"; hex integer literals' case; pairs of meta lines swapped;
-//  - a one-line comment written as // or /* */.
-// Rule names, tags, string values and conditions' structure never change.
+//  - a one-line comment written as // or /* */;
+//  - two string definitions that the condition sees only through sets holding both trade their
+//    values (the order of the definitions, see valueSwaps).
+// Rule names, tags and conditions' structure never change; a string value is only ever written as
+// hex (above) or moved whole to another definition of the same sets.
 import { type CodeEdit, nonOverlapping, pairSwaps, site } from "./types.ts";
 
 type Tok = {
@@ -246,6 +249,83 @@ function planRule(src: string, body: Tok[], family: string): (CodeEdit | null)[]
           out.push(site(src, t.start + 1, t.end, fresh, `${family}-${name}`));
       }
     }
+  }
+  if (!anonymous) out.push(...valueSwaps(src, body, sectionOf, wildcards, out, `${family}-swap`));
+  return out;
+}
+
+/**
+ * Two string definitions trade places. A true swap of two lines moves their identifiers too, and a
+ * renamed identifier is a site of its own (one text position, one point), so the two cannot share
+ * the text: instead the identifiers stay where they are and the definitions' values trade places,
+ * which is the same rule as the lines swapped and the two identifiers renamed into each other. That
+ * is only invisible to the condition when it sees neither string by name ($a, #a, @a, !a, or inside
+ * a list like ($a, $b)) and every wildcard set ($s*, them) holds both or neither; then every
+ * quantifier, count and "for … of" loop over a set is unchanged. Rules with anonymous strings are
+ * left alone. When both definitions carry the same modifiers, only the string values move and the
+ * modifiers keep their own sites; otherwise value and modifiers move together. A value that has a
+ * site of its own (hex case, text as hex, modifier order) is never moved: a swap would cost that
+ * point to gain one. Each pair is one point (a family of two sites).
+ */
+function valueSwaps(
+  src: string,
+  body: Tok[],
+  sectionOf: string[],
+  wildcards: string[],
+  taken: (CodeEdit | null)[],
+  family: string,
+): CodeEdit[] {
+  const byName = new Set(
+    body
+      .filter((t, k) => sectionOf[k] === "condition" && t.kind === "ident" && t.value.length > 1)
+      .filter((t) => !t.value.endsWith("*"))
+      .map((t) => t.value.slice(1)),
+  );
+  const busy = (start: number, end: number) =>
+    taken.some((e) => e !== null && e.start < end && start < e.end) ||
+    body.some((t) => t.kind === "comment" && t.start < end && start < t.end);
+  type Def = { literal: Tok; mods: string; modsStart: number; end: number; sets: string };
+  const out: CodeEdit[] = [];
+  const pending = new Map<string, Def>();
+  let n = 0;
+  for (let k = 0; k < body.length; k++) {
+    const t = body[k]!;
+    if (sectionOf[k] !== "strings" || t.kind !== "ident" || body[k + 1]?.value !== "=") continue;
+    const name = t.value.slice(1);
+    const literal = body[k + 2];
+    if (!literal || byName.has(name) || !["text", "hex", "regex"].includes(literal.kind)) continue;
+    // One definition on a line of its own, nothing after it but its modifiers.
+    const lineStart = src.lastIndexOf("\n", t.start - 1) + 1;
+    const nl = src.indexOf("\n", literal.start);
+    const lineEnd = nl === -1 ? src.length : nl;
+    if (src.slice(lineStart, t.start).trim() !== "" || literal.end > lineEnd) continue;
+    // Its modifiers end on the line too, and nothing else shares it.
+    let m = k + 3;
+    while (m < body.length && sectionOf[m] === "strings" && body[m]!.kind !== "ident") m++;
+    if (body.slice(k + 3, m).some((x) => x.end > lineEnd || x.kind === "comment")) continue;
+    if (body[m] && body[m]!.start < lineEnd) continue;
+    const end = lineStart + src.slice(lineStart, lineEnd).trimEnd().length;
+    if (busy(literal.start, literal.end)) continue;
+    const sets = wildcards.map((w) => name.startsWith(w)).join();
+    const def: Def = { literal, mods: src.slice(literal.end, end), modsStart: literal.end, end, sets };
+    const other = pending.get(sets);
+    if (!other) {
+      pending.set(sets, def);
+      continue;
+    }
+    const sameMods = other.mods === def.mods;
+    if (!sameMods && (busy(other.modsStart, other.end) || busy(def.modsStart, def.end))) {
+      pending.set(sets, def);
+      continue;
+    }
+    const unit = (d: Def) => [d.literal.start, sameMods ? d.literal.end : d.end] as const;
+    const [a0, a1] = unit(other);
+    const [b0, b1] = unit(def);
+    const f = `${family}${n++}`;
+    const x = site(src, a0, a1, src.slice(b0, b1), f);
+    const y = site(src, b0, b1, src.slice(a0, a1), f);
+    if (x && y) out.push(x, y);
+    pending.delete(sets);
   }
   return out;
 }
