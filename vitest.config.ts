@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { testOrder } from "./test/order.ts";
 
 export default defineConfig({
   test: {
@@ -10,8 +11,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Database-backed suites each open their own database; two cores, so keep parallelism modest.
     maxWorkers: 2,
-    // Every test must stand alone: `npx vitest run --sequence.shuffle` runs files and tests in a
-    // random order and prints the seed; `--sequence.seed=<seed>` replays it. CI keeps the written
-    // order until the whole suite has passed shuffled runs (docs/architecture.md, Tests).
+    // Every test must stand alone, so files and tests run in a shuffled order: TEST_SEED fixes it
+    // (CI derives it from the commit, so a red run replays exactly), otherwise a new one each run.
+    // Vitest prints the seed; `TEST_SEED=<seed> npm test` replays that order.
+    sequence: testOrder(),
   },
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { testOrder } from "./test/order.ts";
 
 // Browser tests: real Debian Chromium driven by playwright-core against a real server process.
 export default defineConfig({
@@ -9,7 +10,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
-    // Each test makes its own state. `--sequence.shuffle` runs them in a random order; CI keeps the
-    // written order: a full shuffled run found two browser tests that still lean on others' state.
+    // Every test must stand alone, so files and tests run in a shuffled order: TEST_SEED fixes it
+    // (CI derives it from the commit, so a red run replays exactly), otherwise a new one each run.
+    // Vitest prints the seed; `TEST_SEED=<seed> npm test` replays that order.
+    sequence: testOrder(),
   },
 });
