@@ -321,7 +321,8 @@ describe.each(engines)("accounts on %s", (engine) => {
       const h = await t.login(admin.email);
       const body = { email: "new.staff@example.org", name: "New Staff", role: "auditor", password: PASSWORD };
       expect((await post("/api/users", body, h)).statusCode).toBe(201);
-      const count = async () => (await t.app.inject({ url: "/api/users", headers: h })).json().users.length;
+      const count = async () =>
+        (await t.app.inject({ url: "/api/users?limit=200", headers: h })).json().items.length;
       const n = await count();
       const dup = await post("/api/users", { ...body, email: "NEW.staff@example.org" }, h);
       expect(dup.statusCode).toBe(409);

@@ -58,7 +58,7 @@ describe.each(engines)("the API contract (%s)", (engine) => {
     expectTypeOf(me.user.createdAt).toEqualTypeOf<string>();
 
     const org = await api.call("createOrganisation", { body: { name: "Contract Org" } });
-    const { organisations } = await api.call("listOrganisations");
+    const { items: organisations } = await api.call("listOrganisations");
     expect(organisations.map((o) => o.id)).toContain(org.organisation.id);
 
     const missing = await api
@@ -125,7 +125,7 @@ describe("types: the web and the CLI see the contract", () => {
     expectTypeOf<Advisory>().toEqualTypeOf<Output<"getAdvisory">>();
     expectTypeOf<AdvisorySummary[]>().toEqualTypeOf<Output<"listAdvisories">["items"]>();
     expectTypeOf<CaseSummary[]>().toEqualTypeOf<Output<"listCases">["items"]>();
-    expectTypeOf<PartnerListItem>().toEqualTypeOf<Output<"listPartners">["partners"][number]>();
+    expectTypeOf<PartnerListItem>().toEqualTypeOf<Output<"listPartners">["items"][number]>();
     expectTypeOf<Session>().toEqualTypeOf<Output<"getMe">>();
     expectTypeOf<StaffCase["phase"]>().toEqualTypeOf<CaseSummary["phase"]>();
     expectTypeOf<Session["user"]["role"]>().toEqualTypeOf<Role>();

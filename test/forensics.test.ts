@@ -413,7 +413,7 @@ describe.each(engines)("forensics on %s", { timeout: 180_000 }, (engine: DbKind)
     const got = (await req("GET", `/api/investigations/${id}`, inv())).json();
     expect(got.timeline.map((t: { kind: string }) => t.kind)).toEqual(["opened", "note", "closed"]);
     expect(got.timeline[1].text).toBe("Asked the partner for logs.");
-    const list = (await req("GET", "/api/investigations?status=closed", inv())).json().investigations;
+    const list = (await req("GET", "/api/investigations?status=closed&limit=200", inv())).json().items;
     expect(list.map((x: { id: string }) => x.id)).toContain(id);
   });
 
@@ -569,10 +569,10 @@ describe.each(engines)("forensics on %s", { timeout: 180_000 }, (engine: DbKind)
     const hit = { kind: "dns" as const, token, source: "127.0.0.1", detail: "[token].canary.test A" };
     expect(await s.canaries.recordHit(hit)).toMatchObject({ known: true, stored: true });
     expect(await s.canaries.recordHit(hit)).toMatchObject({ known: true, stored: true });
-    const list = (await req("GET", "/api/investigations", inv())).json() as {
-      investigations: { id: string; advisoryId: string | null }[];
+    const list = (await req("GET", "/api/investigations?limit=200", inv())).json() as {
+      items: { id: string; advisoryId: string | null }[];
     };
-    const opened = list.investigations.filter((i) => i.advisoryId === other.advisoryId);
+    const opened = list.items.filter((i) => i.advisoryId === other.advisoryId);
     expect(opened).toHaveLength(1);
     const got = (await req("GET", `/api/investigations/${opened[0]?.id}`, inv())).json();
     expect(got.timeline.map((t: { kind: string }) => t.kind)).toEqual(["opened", "canary_hit", "canary_hit"]);
@@ -594,7 +594,7 @@ describe.each(engines)("forensics on %s", { timeout: 180_000 }, (engine: DbKind)
     expect((await req("POST", "/api/investigations", coordinator.headers, { title: "x" })).statusCode).toBe(
       403,
     );
-    const list = (await req("GET", "/api/investigations", inv())).json().investigations;
+    const list = (await req("GET", "/api/investigations", inv())).json().items;
     for (const url of [
       "/api/investigations",
       `/api/investigations/${list[0].id}`,

@@ -110,7 +110,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 
 
   it("L5: the directory shows the effective tier beside the assigned one", async () => {
     await affiliateOther();
-    const list = (await req("GET", "/api/partners", coord.headers)).json().partners as {
+    const list = (await req("GET", "/api/partners?limit=200", coord.headers)).json().items as {
       id: string;
       tier: string;
       effectiveTier: string | null;
@@ -130,7 +130,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 
       },
     ]);
     expect(capped.statusCode).toBe(200);
-    const after = (await req("GET", "/api/partners", coord.headers)).json().partners as {
+    const after = (await req("GET", "/api/partners?limit=200", coord.headers)).json().items as {
       id: string;
       tier: string;
       effectiveTier: string | null;
@@ -143,7 +143,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 
       reason: "under investigation",
     });
     expect(suspended.statusCode).toBe(200);
-    const again = (await req("GET", "/api/partners", coord.headers)).json().partners as {
+    const again = (await req("GET", "/api/partners?limit=200", coord.headers)).json().items as {
       id: string;
       effectiveTier: string | null;
     }[];
@@ -259,7 +259,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 
   });
 
   it("M5: the public application answers the same for a new, an existing name and an existing e-mail", async () => {
-    const before = (await req("GET", "/api/partners", coord.headers)).json().partners.length;
+    const before = (await req("GET", "/api/partners?limit=200", coord.headers)).json().items.length;
     const answers = [];
     for (const body of [
       application("Fresh Applicant", "security@fresh.example"),
@@ -273,7 +273,7 @@ describe.each(engines)("partner programme security (issue 9) on %s", { timeout: 
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(answers[0]).toEqual({ status: 201, keys: ["partnerId", "status"], state: "applicant" });
 
-    const list = (await req("GET", "/api/partners", coord.headers)).json().partners as {
+    const list = (await req("GET", "/api/partners?limit=200", coord.headers)).json().items as {
       id: string;
       name: string;
       duplicate: { reasons: string[]; partnerId: string | null } | null;

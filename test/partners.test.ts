@@ -174,7 +174,7 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
       expect(res.json()).toEqual({ partnerId: expect.stringMatching(/^org_/), status: "applicant" });
       ids[key] = res.json().partnerId;
     }
-    const list = (await req("GET", "/api/partners", coord)).json().partners;
+    const list = (await req("GET", "/api/partners?limit=200", coord)).json().items;
     expect(list.map((p: { name: string }) => p.name)).toEqual([
       "Acme Security",
       "Bergwacht IT",
@@ -411,7 +411,7 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
 
   it("shows a partner user only its own organisation", async () => {
     await from("reinstated");
-    const list = (await req("GET", "/api/partners", partnerHeaders.cn)).json().partners;
+    const list = (await req("GET", "/api/partners?limit=200", partnerHeaders.cn)).json().items;
     expect(list.map((p: { id: string }) => p.id)).toEqual([ids.cn]);
     for (const url of [
       `/api/partners/${ids.us}`,
@@ -485,7 +485,7 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
 
   it("refuses bad applications with a clear 4xx and stores nothing", async () => {
     await from("reinstated");
-    const before = (await req("GET", "/api/partners", coord)).json().partners.length;
+    const before = (await req("GET", "/api/partners?limit=200", coord)).json().items.length;
     const unknown = await req("POST", "/api/partner-applications", {}, application("Nowhere Inc", "XX"));
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toContain("organisation.country");
@@ -507,7 +507,7 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
     );
     expect(offensive.statusCode).toBe(400);
     expect(offensive.json().error.message).toContain("noOffensiveTools");
-    expect((await req("GET", "/api/partners", coord)).json().partners.length).toBe(before);
+    expect((await req("GET", "/api/partners?limit=200", coord)).json().items.length).toBe(before);
   });
 
   const NDA_V2 = "# NDA version 2\n\nEverything in version 1, and more.";
@@ -944,11 +944,9 @@ describe.each(engines)("partner programme on %s", { timeout: 180_000 }, (engine)
     expect(
       (await req("POST", `/api/partners/${ids.de}/reinstate`, coord, { reason: "oops" })).statusCode,
     ).toBe(409);
-    expect((await req("GET", "/api/partners?status=removed,rejected", coord)).json().partners).toHaveLength(
-      6,
-    );
+    expect((await req("GET", "/api/partners?status=removed,rejected", coord)).json().items).toHaveLength(6);
     expect(
-      (await req("GET", "/api/partners?country=CN", coord)).json().partners.map((p: { id: string }) => p.id),
+      (await req("GET", "/api/partners?country=CN", coord)).json().items.map((p: { id: string }) => p.id),
     ).toEqual([ids.cn]);
   });
 });

@@ -2,6 +2,7 @@
 // holding the data folder). Kept apart from partners.ts so tasks.ts can import it without a cycle.
 import { type Actor, systemActor } from "../authz/authorize.ts";
 import { actorForEmail } from "../modules/accounts/index.ts";
+import { everyPage } from "../platform/db/page.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Task } from "./tasks.ts";
 
@@ -88,7 +89,7 @@ async function runLocal(rt: Runtime, op: Op, actor: Actor) {
   const id = op.id ?? "";
   switch (op.sub) {
     case "list":
-      return p.list(actor, op.filter ?? {});
+      return everyPage((page) => p.list(actor, { ...op.filter, ...page }));
     case "show":
       return {
         partner: await p.get(actor, id),

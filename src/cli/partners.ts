@@ -2,6 +2,7 @@
 // server (--url with --token or FOREWARN_TOKEN) or the local data folder (through the runtime).
 import type { Client } from "../contract/client.ts";
 import { idPattern } from "../contract/ids.ts";
+import { everyPage } from "../platform/db/page.ts";
 import {
   type CliIo,
   DATA_FLAG,
@@ -42,7 +43,7 @@ async function runRemote(api: Client, op: Op, io: CliIo, json: boolean): Promise
     let result: unknown;
     switch (op.sub) {
       case "list":
-        result = (await api.call("listPartners", { query: op.filter ?? {} })).partners;
+        result = await everyPage((p) => api.call("listPartners", { query: { ...op.filter, ...p } }));
         break;
       case "show":
         result = {

@@ -1,6 +1,6 @@
 // The accounts API: each route's method, path, and request and response schemas, keyed by operationId.
 import { z } from "zod";
-import { Email, errors, Name, NoContent } from "./common.ts";
+import { Email, errors, Name, NoContent, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { PASSWORD_MAX, ROLES } from "./enums.ts";
 import { idSchema } from "./ids.ts";
@@ -128,8 +128,11 @@ export const accountsApi = defineRoutes({
     method: "GET",
     url: "/api/users",
     tags: ["users"],
-    summary: "All users (admin)",
-    response: { 200: z.object({ users: z.array(UserOut) }), ...errors(401, 403) },
+    summary: "All users, oldest first (admin; paginated)",
+    description:
+      "One page of every account, pending ones included, in the order they were created (oldest first; the user ID breaks ties). Pass `nextCursor` as `cursor` for the next page.",
+    querystring: PageQuery,
+    response: { 200: page(UserOut), ...errors(400, 401, 403) },
   },
   createUser: {
     method: "POST",
@@ -183,8 +186,11 @@ export const accountsApi = defineRoutes({
     method: "GET",
     url: "/api/organisations",
     tags: ["users"],
-    summary: "Organisations users belong to (admin)",
-    response: { 200: z.object({ organisations: z.array(OrgOut) }), ...errors(401, 403) },
+    summary: "Organisations users belong to, oldest first (admin; paginated)",
+    description:
+      "One page of the organisations (the programme's own and every partner's or researcher's), in the order they were created (oldest first; the organisation ID breaks ties). Pass `nextCursor` as `cursor` for the next page.",
+    querystring: PageQuery,
+    response: { 200: page(OrgOut), ...errors(400, 401, 403) },
   },
   createOrganisation: {
     method: "POST",

@@ -42,7 +42,12 @@ export const PageQuery = z.object({
     .max(200)
     .default(50)
     .describe("Items per page, 1 to 200 (default 50)"),
-  cursor: z.string().max(500).optional().describe("nextCursor of the previous page; omit for the first page"),
+  // Room for the longest sort key a list has: a 200-character name (the partner directory) in UTF-8.
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe("nextCursor of the previous page; omit for the first page"),
 });
 
 /** The answer of every paginated list: one page of items in a stable order, and the next page's cursor. */

@@ -2,7 +2,7 @@
 // and request and response schemas keyed by operationId. Routes and the web client share them; the
 // OpenAPI document is generated from them.
 import { z } from "zod";
-import { errors, IsoDate } from "./common.ts";
+import { errors, IsoDate, PageQuery, page } from "./common.ts";
 import { defineRoutes } from "./define.ts";
 import { idSchema } from "./ids.ts";
 
@@ -40,7 +40,7 @@ export const ProposalIn = z.object({
 });
 export const NoteIn = z.object({ text: z.string().trim().min(1).max(20_000) });
 export const CloseIn = z.object({ conclusion: z.string().trim().min(1).max(20_000) });
-export const ListQuery = z.object({ status: z.enum(["open", "closed"]).optional() });
+export const ListQuery = PageQuery.extend({ status: z.enum(["open", "closed"]).optional() });
 export const PriorQuery = z.object({
   ratePerYear: z.coerce
     .number()
@@ -295,9 +295,11 @@ export const forensicsApi = defineRoutes({
     method: "GET",
     url: "/api/investigations",
     tags,
-    summary: "Investigations, newest first (investigators and coordinators)",
+    summary: "Investigations, newest first (investigators and coordinators; paginated)",
+    description:
+      "One page of the investigations (with `status`, only open or closed ones, on every page), newest first by when they were opened (the investigation ID breaks ties). Pass `nextCursor` as `cursor` for the next page.",
     querystring: ListQuery,
-    response: { 200: z.object({ investigations: z.array(InvestigationOut) }), ...errors(400, 401, 403) },
+    response: { 200: page(InvestigationOut), ...errors(400, 401, 403) },
   },
   getInvestigation: {
     method: "GET",

@@ -256,8 +256,11 @@ export const partnersApi = defineRoutes({
     method: "GET",
     url: "/api/partners",
     tags,
-    summary: "The partner directory (staff); a partner user sees only its own organisation",
-    querystring: z.object({
+    summary:
+      "The partner directory by name (staff; paginated); a partner user sees only its own organisation",
+    description:
+      "One page of the partners matching every filter given, ordered by name (the partner ID breaks ties between equal names). The filters and the caller's scope apply to every page. Pass `nextCursor` as `cursor` for the next page.",
+    querystring: PageQuery.extend({
       status: z
         .string()
         .regex(/^[a-z_]+(,[a-z_]+)*$/)
@@ -270,17 +273,15 @@ export const partnersApi = defineRoutes({
       q: z.string().max(200).optional().describe("part of the name"),
     }),
     response: {
-      200: z.object({
-        partners: z.array(
-          PartnerOut.extend({
-            approvals: z.number(),
-            effectiveTier: z
-              .string()
-              .nullable()
-              .describe("the tier the partner receives now, after policy and sanctions; null: nothing"),
-          }),
-        ),
-      }),
+      200: page(
+        PartnerOut.extend({
+          approvals: z.number(),
+          effectiveTier: z
+            .string()
+            .nullable()
+            .describe("the tier the partner receives now, after policy and sanctions; null: nothing"),
+        }),
+      ),
       ...errors(400, 401, 403),
     },
   },

@@ -137,11 +137,11 @@ describe("partner programme in the browser", () => {
     await page.getByTestId("application-done").waitFor();
     expect(await page.getByTestId("application-done").textContent()).toContain("nora@nordlicht.example");
     await expectAccessible(page, "application sent");
-    const list = await coordApi.request<{ partners: { name: string; status: string }[] }>(
+    const list = await coordApi.request<{ items: { name: string; status: string }[] }>(
       "GET",
       "/api/partners?country=DE",
     );
-    expect(list.body.partners).toEqual([
+    expect(list.body.items).toEqual([
       expect.objectContaining({ name: "Nordlicht Security", status: "applicant" }),
     ]);
   });
@@ -374,8 +374,8 @@ describe("partner programme in the browser", () => {
       await page.getByRole("option", { name: "details", exact: true }).click();
       await rule.getByLabel("Legal reference").fill("illustrative export-control clause");
       // The preview evaluates every partner not removed, those other tests made among them.
-      const all = await adminApi.request<{ partners: { status: string }[] }>("GET", "/api/partners");
-      const evaluated = all.body.partners.filter((p) => p.status !== "removed").length;
+      const all = await adminApi.request<{ items: { status: string }[] }>("GET", "/api/partners?limit=200");
+      const evaluated = all.body.items.filter((p) => p.status !== "removed").length;
       await page.getByRole("button", { name: "Preview changes" }).click();
       const preview = page.getByTestId("policy-preview");
       await preview.getByText(`1 of ${evaluated} partners would change:`).waitFor();

@@ -52,7 +52,7 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
     return reply.code(204).send(null);
   });
 
-  route(r, api.listUsers, async (req) => ({ users: await accounts.listUsers(requireActor(req)) }));
+  route(r, api.listUsers, async (req) => accounts.listUsers(requireActor(req), req.query));
 
   route(r, api.createUser, async (req, reply) =>
     reply.code(201).send({ user: await accounts.createUser(requireActor(req), req.body) }),
@@ -75,9 +75,7 @@ export function accountRoutes(app: FastifyInstance, accounts: Accounts, opts: { 
     return reply.code(204).send(null);
   });
 
-  route(r, api.listOrganisations, async (req) => ({
-    organisations: await accounts.listOrganisations(requireActor(req)),
-  }));
+  route(r, api.listOrganisations, async (req) => accounts.listOrganisations(requireActor(req), req.query));
 
   route(r, api.createOrganisation, async (req, reply) =>
     reply.code(201).send({ organisation: await accounts.createOrganisation(requireActor(req), req.body) }),

@@ -8,6 +8,7 @@ import type { Clock } from "../../platform/clock.ts";
 import { randomSecret, type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
+import { after, type Page, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
 import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
@@ -446,13 +447,36 @@ export function makeAccounts(d: Deps) {
       return loadView(row.id);
     },
 
-    async listUsers(actor: Actor): Promise<UserView[]> {
+    /** One page of the accounts, oldest first (the ID breaks ties): the admin's list. */
+    async listUsers(actor: Actor, p: PageInput = {}): Promise<Page<UserView>> {
+      authorize(actor, "users:read");
+      const limit = pageSize(p);
+      const key = [users.createdAt, users.id];
+      const rows = await db
+        .select()
+        .from(users)
+        .innerJoin(organisations, eq(organisations.id, users.organisationId))
+        .where(after(key, ["date", "string"], p.cursor, "asc"))
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      const page = toPage(rows, limit, (r) => [r.users.createdAt, r.users.id]);
+      return {
+        items: page.items.map((r) => view(r.users, r.organisations.name)),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    /**
+     * Every account at once, for the modules that name the people a record mentions or mail every
+     * coordinator (system actors); people reading the list page through listUsers.
+     */
+    async allUsers(actor: Actor): Promise<UserView[]> {
       authorize(actor, "users:read");
       const rows = await db
         .select()
         .from(users)
         .innerJoin(organisations, eq(organisations.id, users.organisationId))
-        .orderBy(asc(users.createdAt));
+        .orderBy(asc(users.createdAt), asc(users.id));
       return rows.map((r) => view(r.users, r.organisations.name));
     },
 
@@ -615,9 +639,18 @@ export function makeAccounts(d: Deps) {
       return row;
     },
 
-    async listOrganisations(actor: Actor) {
+    /** One page of the organisations, oldest first (the ID breaks ties). */
+    async listOrganisations(actor: Actor, p: PageInput = {}) {
       authorize(actor, "users:read");
-      return db.select().from(organisations).orderBy(asc(organisations.createdAt));
+      const limit = pageSize(p);
+      const key = [organisations.createdAt, organisations.id];
+      const rows = await db
+        .select()
+        .from(organisations)
+        .where(after(key, ["date", "string"], p.cursor, "asc"))
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      return toPage(rows, limit, (r) => [r.createdAt, r.id]);
     },
 
     async login(input: LoginInput) {

@@ -51,7 +51,7 @@ export type AdvisoriesDeps = ServiceDeps & {
   /** The release engine's answer to "does this advisory have a live plan?" (built before this module). */
   releasePlans?: ReleasePlanPort | undefined;
   /** Names the authors and reviewers of revisions (staff read people rather than user IDs). */
-  accounts?: Pick<Accounts, "listUsers">;
+  accounts?: Pick<Accounts, "allUsers">;
 };
 
 /**
@@ -210,7 +210,7 @@ export function makeAdvisories(d: AdvisoriesDeps) {
     const mentioned = new Set([...revisions.map((r) => r.authorId), ...reviews.map((r) => r.reviewerId)]);
     const people: Record<string, { name: string; email: string }> = {};
     if (d.accounts)
-      for (const u of await d.accounts.listUsers({ kind: "system", name: "advisories" }))
+      for (const u of await d.accounts.allUsers({ kind: "system", name: "advisories" }))
         if (mentioned.has(u.id)) people[u.id] = { name: u.name, email: u.email };
     return {
       id: a.id,

@@ -121,7 +121,7 @@ export function makeCases(d: CasesDeps) {
       const row = await loadCase(d.db, caseId);
       const view = await staffView(d.db, d.sealer, row, d.clock.now());
       // Names and e-mails of the accounts the case mentions, so staff read people rather than IDs.
-      const users = await d.accounts.listUsers({ kind: "system", name: "cases" });
+      const users = await d.accounts.allUsers({ kind: "system", name: "cases" });
       const mentioned = new Set(
         [
           row.reporterUserId,

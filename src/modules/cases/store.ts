@@ -21,7 +21,7 @@ import {
 
 export type CasesDeps = ServiceDeps & {
   sealer: Sealer;
-  accounts: Pick<Accounts, "listUsers">;
+  accounts: Pick<Accounts, "allUsers">;
   /** The shared mail outbox (partners module); notifications to people are queued there as mail. */
   mailer?: Pick<Mailer, "send"> | undefined;
   /** Days from receipt to the remediation deadline. */
@@ -75,7 +75,7 @@ export async function emailsOf(d: Pick<CasesDeps, "accounts">, recipient: string
   if (!recipient) return [];
   if (!recipient.startsWith("staff:")) return recipient.includes("@") ? [recipient] : [];
   const who = recipient.slice("staff:".length);
-  const users = await d.accounts.listUsers({ kind: "system", name: "cases" });
+  const users = await d.accounts.allUsers({ kind: "system", name: "cases" });
   return users
     .filter((u) => (who === "coordinators" ? u.role === "coordinator" : u.id === who))
     .map((u) => u.email);

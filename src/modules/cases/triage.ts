@@ -119,7 +119,7 @@ export function makeTriage(d: CasesDeps) {
       if (patch.cwe && !CWE_PATTERN.test(patch.cwe))
         throw badRequest(`cwe must look like CWE-79, not "${patch.cwe}"`);
       if (patch.assigneeId) {
-        const staff = await d.accounts.listUsers({ kind: "system", name: "cases" });
+        const staff = await d.accounts.allUsers({ kind: "system", name: "cases" });
         const u = staff.find((x) => x.id === patch.assigneeId);
         if (!u || !["admin", "coordinator", "investigator"].includes(u.role))
           throw badRequest(`assigneeId ${patch.assigneeId} is not a staff member`);

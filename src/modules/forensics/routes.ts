@@ -42,9 +42,9 @@ function register(app: FastifyInstance, forensics: Forensics) {
     ),
   );
 
-  route(r, api.listInvestigations, async (req) => ({
-    investigations: await forensics.list(requireActor(req), req.query.status),
-  }));
+  route(r, api.listInvestigations, async (req) =>
+    forensics.list(requireActor(req), req.query.status, req.query),
+  );
 
   route(r, api.getInvestigation, async (req) => forensics.get(requireActor(req), req.params.id));
 

@@ -27,9 +27,7 @@ function register(app: FastifyInstance, partners: Partners, outbox: Outbox) {
     config: { rateLimit: { max: 20, timeWindow: "1 hour" } },
   });
 
-  route(r, api.listPartners, async (req) => ({
-    partners: await partners.list(requireActor(req), req.query),
-  }));
+  route(r, api.listPartners, async (req) => partners.list(requireActor(req), req.query));
 
   route(r, api.getPartner, async (req) => partners.get(requireActor(req), req.params.id));
 

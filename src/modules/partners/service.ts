@@ -1,6 +1,6 @@
 // The partner lifecycle: public applications, the directory, two-person approval, rejection,
 // sanctions (suspend, reinstate, remove), tier changes, profile edits, the timeline and eligibility.
-import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { type Actor, can } from "../../authz/authorize.ts";
 import {
   PARTNER_KINDS,
@@ -14,6 +14,7 @@ const isPartnerStatus = (s: string): s is PartnerStatus =>
 
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
+import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
 import { AppError, conflict } from "../../platform/errors.ts";
 import { authorizeAny, type Ctx, type PartnerRow } from "./context.ts";
 import { type Compliance, evaluateEligibility, type Rule, type Tier } from "./eligibility.ts";
@@ -232,6 +233,51 @@ export function makePartnerLifecycle(c: Ctx) {
     });
   }
 
+  /** The directory's filters, and a partner user's own organisation (checks the caller may read it). */
+  function listWhere(actor: Actor, f: ListFilter): SQL[] {
+    authorizeAny(actor, "partners:read", "partner:self");
+    const where: SQL[] = [];
+    if (!can(actor, "partners:read") && actor.kind === "user")
+      where.push(eq(partners.organisationId, actor.organisationId));
+    if (f.status) where.push(inArray(partners.status, f.status.split(",").filter(isPartnerStatus)));
+    if (f.tier) where.push(eq(partners.tier, f.tier));
+    if (f.kind) where.push(eq(partners.kind, f.kind));
+    if (f.country)
+      where.push(
+        sql`(${partners.country} = ${f.country} OR ${partners.staffCountries} @> ${JSON.stringify([f.country])}::jsonb)`,
+      );
+    if (f.q) where.push(ilike(partners.name, `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`));
+    return where;
+  }
+
+  /** Directory rows as listed: the view for the caller, approvals so far and the tier received now. */
+  async function listed(actor: Actor, rows: PartnerRow[]) {
+    const approvals = rows.length
+      ? await db
+          .select({ id: partnerApprovals.partnerId, n: count() })
+          .from(partnerApprovals)
+          .where(
+            inArray(
+              partnerApprovals.partnerId,
+              rows.map((p) => p.organisationId),
+            ),
+          )
+          .groupBy(partnerApprovals.partnerId)
+      : [];
+    const byId = new Map(approvals.map((a) => [a.id, Number(a.n)]));
+    const staff = can(actor, "partners:read");
+    const effective = await evaluateRows(rows);
+    return rows.map((p) => {
+      const e = effective.get(p.organisationId);
+      return {
+        ...partnerView(p, staff),
+        approvals: byId.get(p.organisationId) ?? 0,
+        // What the partner receives now, after policy and sanctions (null: nothing).
+        effectiveTier: e?.eligible ? e.tier : null,
+      };
+    });
+  }
+
   /** Eligibility of many partners now, with one query per table. */
   async function evaluateRows(rows: PartnerRow[]) {
     const out = new Map<string, ReturnType<typeof evaluateEligibility>>();
@@ -386,40 +432,32 @@ export function makePartnerLifecycle(c: Ctx) {
       });
     },
 
-    async list(actor: Actor, f: ListFilter = {}) {
-      authorizeAny(actor, "partners:read", "partner:self");
-      const where = [];
-      if (!can(actor, "partners:read") && actor.kind === "user")
-        where.push(eq(partners.organisationId, actor.organisationId));
-      if (f.status) where.push(inArray(partners.status, f.status.split(",").filter(isPartnerStatus)));
-      if (f.tier) where.push(eq(partners.tier, f.tier));
-      if (f.kind) where.push(eq(partners.kind, f.kind));
-      if (f.country)
-        where.push(
-          sql`(${partners.country} = ${f.country} OR ${partners.staffCountries} @> ${JSON.stringify([f.country])}::jsonb)`,
-        );
-      if (f.q) where.push(ilike(partners.name, `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`));
+    /**
+     * One page of the directory, by name (the ID breaks ties between equal names): the filters and the
+     * caller's scope (a partner user sees its own organisation) apply to every page.
+     */
+    async list(actor: Actor, f: ListFilter & PageInput = {}) {
+      const where = listWhere(actor, f);
+      const limit = pageSize(f);
+      const key = [partners.name, partners.organisationId];
       const rows = await db
         .select()
         .from(partners)
-        .where(and(...where))
-        .orderBy(asc(partners.name));
-      const approvals = await db
-        .select({ id: partnerApprovals.partnerId, n: count() })
-        .from(partnerApprovals)
-        .groupBy(partnerApprovals.partnerId);
-      const byId = new Map(approvals.map((a) => [a.id, Number(a.n)]));
-      const staff = can(actor, "partners:read");
-      const effective = await evaluateRows(rows);
-      return rows.map((p) => {
-        const e = effective.get(p.organisationId);
-        return {
-          ...partnerView(p, staff),
-          approvals: byId.get(p.organisationId) ?? 0,
-          // What the partner receives now, after policy and sanctions (null: nothing).
-          effectiveTier: e?.eligible ? e.tier : null,
-        };
-      });
+        .where(and(...where, after(key, ["string", "string"], f.cursor, "asc")))
+        .orderBy(...key.map((k) => asc(k)))
+        .limit(limit + 1);
+      const page = toPage(rows, limit, (r) => [r.name, r.organisationId]);
+      return { items: await listed(actor, page.items), nextCursor: page.nextCursor };
+    },
+
+    /** Every partner matching the filters at once, by name: for the release engine, never a route. */
+    async listAll(actor: Actor, f: ListFilter = {}) {
+      const rows = await db
+        .select()
+        .from(partners)
+        .where(and(...listWhere(actor, f)))
+        .orderBy(asc(partners.name), asc(partners.organisationId));
+      return listed(actor, rows);
     },
 
     async get(actor: Actor, id: string) {

@@ -60,7 +60,7 @@ export type ReleaseDeps = {
   >;
   partners: Pick<
     Partners,
-    | "list"
+    | "listAll"
     | "get"
     | "eligibility"
     | "eligibilityMany"
@@ -203,7 +203,7 @@ export function makeReleaseContext(d: ReleaseDeps) {
 
   /** Active and suspended partners with their eligibility now (suspended ones come out ineligible). */
   async function eligibilities(): Promise<PartnerEligibility[]> {
-    const list = await d.partners.list(ENGINE, { status: "active,suspended" });
+    const list = await d.partners.listAll(ENGINE, { status: "active,suspended" });
     const all = await d.partners.eligibilityMany(
       ENGINE,
       list.map((p) => p.id),

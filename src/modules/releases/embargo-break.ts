@@ -72,7 +72,7 @@ export function makeEmbargoBreak(c: ReleaseContext, engine: Pick<Engine, "publis
     });
     await publish(planId);
     // Every partner hears that the embargo is over (one mail per member, however often this runs).
-    const partners = await d.partners.list(ENGINE, { status: "active,suspended" });
+    const partners = await d.partners.listAll(ENGINE, { status: "active,suspended" });
     // Members of 1,000 partners per query, not one query per partner.
     const membersOf = new Map<string, { id: string; email: string; disabled: boolean }[]>();
     for (let i = 0; i < partners.length; i += 1000)

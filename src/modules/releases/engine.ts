@@ -78,7 +78,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   }
 
   async function partnerName(partnerId: string): Promise<string> {
-    const [p] = await d.partners.list(ENGINE, {}).then((all) => all.filter((x) => x.id === partnerId));
+    const [p] = await d.partners.listAll(ENGINE, {}).then((all) => all.filter((x) => x.id === partnerId));
     return p?.name ?? partnerId;
   }
 
@@ -123,7 +123,7 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       return { status: "early", at: wave.at };
 
     const source = await renderSource(plan);
-    const allPartners = await d.partners.list(ENGINE, {});
+    const allPartners = await d.partners.listAll(ENGINE, {});
     const names = new Map(allPartners.map((p) => [p.id, p.name]));
     // Partners an earlier, interrupted run reached (their members committed with them), in one query.
     const reached = new Map(

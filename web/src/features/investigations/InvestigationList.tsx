@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { type Column, DataTable } from "../../app/DataTable.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import type { Investigation } from "./model.ts";
 import { OpenInvestigation } from "./OpenInvestigation.tsx";
 import { SuspicionList } from "./SuspicionList.tsx";
@@ -17,9 +17,9 @@ const COLUMNS: Column<Investigation>[] = [
 ];
 
 export function InvestigationList() {
-  const list = useApiQuery("listInvestigations");
+  const list = useApiList("listInvestigations");
   const canWrite = useCan("investigations:write");
-  const rows = list.data?.investigations ?? [];
+  const rows = list.data ?? [];
   return (
     <>
       <PageHeader

@@ -1,7 +1,7 @@
 // Shapes of the forensics API as the investigations pages use them: aliases of the contract's.
 import type { Output } from "../../../../src/contract/index.ts";
 
-export type Investigation = Output<"listInvestigations">["investigations"][number];
+export type Investigation = Output<"listInvestigations">["items"][number];
 export type Detail = Output<"getInvestigation">;
 export type Findings = Detail["findings"];
 export type Scored = Findings["recipients"][number];

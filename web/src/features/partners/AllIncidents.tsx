@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { INCIDENT_STATUSES } from "../../../../src/contract/enums.ts";
 import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
-import { useApiList, useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { IncidentCard } from "./IncidentCard.tsx";
 
 export function AllIncidents() {
@@ -16,8 +16,8 @@ export function AllIncidents() {
       status: oneOf(INCIDENT_STATUSES, status),
     },
   });
-  const partners = useApiQuery("listPartners");
-  const names = new Map((partners.data?.partners ?? []).map((p) => [p.id, p.name]));
+  const partners = useApiList("listPartners");
+  const names = new Map((partners.data ?? []).map((p) => [p.id, p.name]));
   const incidents = list.data ?? [];
   return (
     <Stack>

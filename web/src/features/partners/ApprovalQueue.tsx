@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { useCan } from "../../app/auth.tsx";
 import { ErrorAlert, Timestamp } from "../../app/components.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { StatusBadge } from "./Directory.tsx";
 import { countryName, KIND_LABELS, type PartnerListItem } from "./model.ts";
@@ -12,7 +12,7 @@ import { ReasonModal } from "./ReasonModal.tsx";
 
 export function ApprovalQueue() {
   const approver = useCan("partners:approve");
-  const queue = useApiQuery("listPartners", {
+  const queue = useApiList("listPartners", {
     query: {
       status: "applicant,under_review",
     },
@@ -39,7 +39,7 @@ export function ApprovalQueue() {
     },
   });
 
-  const list = queue.data?.partners ?? [];
+  const list = queue.data ?? [];
   return (
     <Stack>
       <Text size="sm" c="dimmed">

@@ -7,7 +7,7 @@ import { PARTNER_KINDS } from "../../../../src/contract/enums.ts";
 import { oneOf } from "../../app/choices.ts";
 import { ErrorAlert } from "../../app/components.tsx";
 import { type Column, DataTable, RecordCell } from "../../app/DataTable.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList, useApiQuery } from "../../app/query.ts";
 import {
   COUNTRY_OPTIONS,
   countryName,
@@ -83,7 +83,7 @@ export function Directory() {
   const [kind, setKind] = useState<string | null>(null);
   const [q, setQ] = useState("");
   const tiers = useApiQuery("listTiers");
-  const list = useApiQuery("listPartners", {
+  const list = useApiList("listPartners", {
     query: {
       status: status ?? undefined,
       country: country ?? undefined,
@@ -92,7 +92,7 @@ export function Directory() {
       q,
     },
   });
-  const partners = list.data?.partners ?? [];
+  const partners = list.data ?? [];
   return (
     <>
       <Group mb="md" align="flex-end" wrap="wrap">

@@ -42,7 +42,7 @@ export const ATTESTATION_LABELS: Record<keyof Attestations, string> = {
   reportLeaks: "We report any leak at once",
 };
 
-export type PartnerListItem = Output<"listPartners">["partners"][number];
+export type PartnerListItem = Output<"listPartners">["items"][number];
 export type PartnerDetail = Output<"getPartner">;
 /** A partner's record, without the list's or the detail page's extra fields. */
 export type Partner = Omit<PartnerListItem, "approvals" | "effectiveTier">;

@@ -44,7 +44,7 @@ export function PlanEditor() {
   const [previewWanted, setPreviewWanted] = useState(false);
   const [previewError, setPreviewError] = useState<unknown>(null);
   const canWrite = useCan("releases:write");
-  const partners = useApiQuery("listPartners", canWrite ? { query: { status: "active" } } : null);
+  const partners = useApiList("listPartners", canWrite ? { query: { status: "active" } } : null);
   const p = plan.data;
   /** Every change to the plan: the plan and the calendar are read again afterwards. */
   const actMutation = useApiMutation({
@@ -212,7 +212,7 @@ export function PlanEditor() {
         {editable && (
           <PlanExtras
             t0={t0}
-            partners={partners.data?.partners ?? []}
+            partners={partners.data ?? []}
             waves={extraWaves}
             exclusions={exclusions}
             errors={form.errors}

@@ -42,7 +42,7 @@ export type ExtraWaveDraft = {
   reason: string;
 };
 export type ExclusionDraft = { key: number; partnerId: string | null; reason: string };
-export type PartnerOption = Output<"listPartners">["partners"][number];
+export type PartnerOption = Output<"listPartners">["items"][number];
 
 /** An ISO instant as a `datetime-local` value in the viewer's zone (minutes). */
 export function isoToLocalInput(iso: string): string {

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import type { Output } from "../../../../src/contract/index.ts";
 import { formatLead } from "../../app/format.ts";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 
 export type Plan = Output<"getReleasePlan">;
 export type Preview = Output<"previewReleasePlan">;
@@ -12,7 +12,7 @@ export type Wave = Preview["waves"][number] &
   Partial<Pick<Plan["waves"][number], "firedAt" | "delivered" | "withheld">>;
 export type Capped = Preview["capped"];
 export type AdvisorySummary = Output<"listAdvisories">["items"][number];
-export type Partner = Output<"listPartners">["partners"][number];
+export type Partner = Output<"listPartners">["items"][number];
 
 export const STATE_COLOR: Record<string, string> = {
   draft: "gray",
@@ -25,8 +25,8 @@ export const STATE_COLOR: Record<string, string> = {
 
 /** Partner IDs to names, for the plan views (staff only: the list is not for partners). */
 export function usePartnerNames(): Map<string, string> {
-  const q = useApiQuery("listPartners");
-  return useMemo(() => new Map((q.data?.partners ?? []).map((p) => [p.id, p.name])), [q.data]);
+  const q = useApiList("listPartners");
+  return useMemo(() => new Map((q.data ?? []).map((p) => [p.id, p.name])), [q.data]);
 }
 
 /** "5 days before T0", "at T0": a wave's time against T0 in words. */

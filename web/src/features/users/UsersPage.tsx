@@ -5,18 +5,18 @@ import { useState } from "react";
 import { useCurrentUser } from "../../app/auth.tsx";
 import { ErrorAlert, PageHeader, Timestamp } from "../../app/components.tsx";
 import { EmptyTableRow } from "../../app/DataTable.tsx";
-import { useApiQuery } from "../../app/query.ts";
+import { useApiList } from "../../app/query.ts";
 import { type ListedUser, ROLE_LABELS } from "../../app/types.ts";
 import { useApiMutation } from "../../app/useApiMutation.ts";
 import { CreateUserModal } from "./CreateUserModal.tsx";
 
 export function UsersPage() {
   const me = useCurrentUser();
-  const users = useApiQuery("listUsers");
-  const organisations = useApiQuery("listOrganisations");
-  const orgName = new Map((organisations.data?.organisations ?? []).map((o) => [o.id, o.name]));
+  const users = useApiList("listUsers");
+  const organisations = useApiList("listOrganisations");
+  const orgName = new Map((organisations.data ?? []).map((o) => [o.id, o.name]));
   const [creating, setCreating] = useState(false);
-  const list = users.data?.users ?? [];
+  const list = users.data ?? [];
   const decision = useApiMutation({
     fn: ({ u, how }: { u: ListedUser; how: "confirm" | "withdraw" }, api) =>
       how === "confirm"
@@ -132,7 +132,7 @@ export function UsersPage() {
         </Table.ScrollContainer>
       </Paper>
       <CreateUserModal
-        organisations={organisations.data?.organisations ?? []}
+        organisations={organisations.data ?? []}
         opened={creating}
         onClose={() => setCreating(false)}
         onCreated={() => setCreating(false)}
