@@ -8,7 +8,7 @@ import type { Clock } from "../../platform/clock.ts";
 import { randomSecret, type Sealer, sha256Hex } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
-import { after, type Page, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { byTime, keysetPage, type Page, type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import type { IdGen, OrganisationId, UserId } from "../../platform/ids.ts";
 import { checkPasswordPolicy, type PasswordHasher } from "./passwords.ts";
@@ -450,16 +450,19 @@ export function makeAccounts(d: Deps) {
     /** One page of the accounts, oldest first (the ID breaks ties): the admin's list. */
     async listUsers(actor: Actor, p: PageInput = {}): Promise<Page<UserView>> {
       authorize(actor, "users:read");
-      const limit = pageSize(p);
-      const key = [users.createdAt, users.id];
-      const rows = await db
-        .select()
-        .from(users)
-        .innerJoin(organisations, eq(organisations.id, users.organisationId))
-        .where(after(key, ["date", "string"], p.cursor, "asc"))
-        .orderBy(...key.map((k) => asc(k)))
-        .limit(limit + 1);
-      const page = toPage(rows, limit, (r) => [r.users.createdAt, r.users.id]);
+      const page = await keysetPage(
+        p,
+        byTime(users.createdAt, users.id, "asc"),
+        (q) =>
+          db
+            .select()
+            .from(users)
+            .innerJoin(organisations, eq(organisations.id, users.organisationId))
+            .where(q.after)
+            .orderBy(...q.orderBy)
+            .limit(q.limit),
+        (r) => [r.users.createdAt, r.users.id],
+      );
       return {
         items: page.items.map((r) => view(r.users, r.organisations.name)),
         nextCursor: page.nextCursor,
@@ -642,15 +645,7 @@ export function makeAccounts(d: Deps) {
     /** One page of the organisations, oldest first (the ID breaks ties). */
     async listOrganisations(actor: Actor, p: PageInput = {}) {
       authorize(actor, "users:read");
-      const limit = pageSize(p);
-      const key = [organisations.createdAt, organisations.id];
-      const rows = await db
-        .select()
-        .from(organisations)
-        .where(after(key, ["date", "string"], p.cursor, "asc"))
-        .orderBy(...key.map((k) => asc(k)))
-        .limit(limit + 1);
-      return toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      return tablePage(db, organisations, ["createdAt", "id"], "asc", p);
     },
 
     async login(input: LoginInput) {

@@ -1,10 +1,10 @@
 // Intake: a report from anyone (with or without a researcher account) becomes a case in phase
 // `received`; an anonymous reporter gets a tracking token (only its SHA-256 is stored) that opens
 // the researcher view and the message thread.
-import { and, desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { randomSecret, safeEqual, sha256Hex } from "../../platform/crypto.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, badRequest, notFound } from "../../platform/errors.ts";
 import { makeIntakeKey } from "./pgp.ts";
 import { cases } from "./schema.ts";
@@ -138,20 +138,9 @@ export function makeIntake(d: CasesDeps) {
     async listOwn(actor: Actor, p: PageInput = {}) {
       authorize(actor, "report:own");
       if (actor.kind === "system") throw new AppError("bad_request", "the system has no reports of its own");
-      const limit = pageSize(p);
-      const rows = await d.db
-        .select()
-        .from(cases)
-        .where(
-          and(
-            eq(cases.reporterOrganisationId, actor.organisationId),
-            after([cases.receivedAt, cases.id], ["date", "string"], p.cursor, "desc"),
-          ),
-        )
-        .orderBy(desc(cases.receivedAt), desc(cases.id))
-        .limit(limit + 1);
+      const theirs = eq(cases.reporterOrganisationId, actor.organisationId);
+      const page = await tablePage(d.db, cases, ["receivedAt", "id"], "desc", p, theirs);
       const now = d.clock.now();
-      const page = toPage(rows, limit, (r) => [r.receivedAt, r.id]);
       return {
         items: page.items.map((r) => {
           const { assigneeId: _a, ...rest } = summaryView(r, now);

@@ -1,9 +1,9 @@
 // The cases module's service: intake, reading, triage, conversation and deadline warnings, each in its
 // own file, composed here into one object with narrow dependencies.
-import { and, asc, desc, eq, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { after, type PageInput, pageSize, tablePage, toPage } from "../../platform/db/page.ts";
 import { notFound } from "../../platform/errors.ts";
 import { makeConversation } from "./conversation.ts";
 import { makeIntake } from "./intake.ts";
@@ -259,20 +259,8 @@ export function makeCases(d: CasesDeps) {
     /** The notification outbox (one case's, or all), newest first, one page at a time. */
     async notifications(actor: Actor, caseId?: string, p: PageInput = {}) {
       authorize(actor, "cases:read");
-      const limit = pageSize(p);
-      const key = [caseNotifications.createdAt, caseNotifications.id];
-      const rows = await d.db
-        .select()
-        .from(caseNotifications)
-        .where(
-          and(
-            caseId ? eq(caseNotifications.caseId, caseId) : undefined,
-            after(key, ["date", "string"], p.cursor, "desc"),
-          ),
-        )
-        .orderBy(...key.map((k) => desc(k)))
-        .limit(limit + 1);
-      return toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      const mine = caseId ? eq(caseNotifications.caseId, caseId) : undefined;
+      return tablePage(d.db, caseNotifications, ["createdAt", "id"], "desc", p, mine);
     },
   };
 }

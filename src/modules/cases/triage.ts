@@ -5,7 +5,7 @@ import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import type { AuditEvents } from "../../audit/events.ts";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { isUniqueViolation } from "../../platform/db/errors.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, badRequest, conflict, notFound } from "../../platform/errors.ts";
 import { CvssError, scoreCvss } from "./cvss.ts";
 import { allowedTransitions, canTransition, type Phase } from "./phases.ts";
@@ -245,15 +245,7 @@ export function makeTriage(d: CasesDeps) {
     /** The CVE pool in the order IDs were added, one page at a time. */
     async listPool(actor: Actor, p: PageInput = {}) {
       authorize(actor, "cve:manage");
-      const limit = pageSize(p);
-      const key = [cvePool.addedAt, cvePool.cveId];
-      const rows = await d.db
-        .select()
-        .from(cvePool)
-        .where(after(key, ["date", "string"], p.cursor, "asc"))
-        .orderBy(...key.map((k) => asc(k)))
-        .limit(limit + 1);
-      return toPage(rows, limit, (r) => [r.addedAt, r.cveId]);
+      return tablePage(d.db, cvePool, ["addedAt", "cveId"], "asc", p);
     },
 
     async addNote(actor: Actor, caseId: string, body: string) {

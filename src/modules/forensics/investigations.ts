@@ -5,7 +5,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize } from "../../authz/authorize.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError } from "../../platform/errors.ts";
 import { DEFAULT_EPSILON } from "../../tracing/layers.ts";
 import type { makeAdvisoryMatch } from "./advisory-match.ts";
@@ -185,20 +185,8 @@ export function makeInvestigations(c: ForensicsContext, matcher: ReturnType<type
     /** One page of the investigations, newest first (the ID breaks ties); `status` holds on every page. */
     async list(actor: Actor, status?: "open" | "closed", p: PageInput = {}) {
       authorize(actor, "investigations:read");
-      const limit = pageSize(p);
-      const key = [investigations.createdAt, investigations.id];
-      const rows = await db
-        .select()
-        .from(investigations)
-        .where(
-          and(
-            status ? eq(investigations.status, status) : undefined,
-            after(key, ["date", "string"], p.cursor, "desc"),
-          ),
-        )
-        .orderBy(...key.map((k) => desc(k)))
-        .limit(limit + 1);
-      const page = toPage(rows, limit, (r) => [r.createdAt, r.id]);
+      const only = status ? eq(investigations.status, status) : undefined;
+      const page = await tablePage(db, investigations, ["createdAt", "id"], "desc", p, only);
       return { items: page.items.map(view), nextCursor: page.nextCursor };
     },
 

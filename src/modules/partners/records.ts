@@ -4,7 +4,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import type { IncidentStatus } from "../../contract/enums.ts";
 import { listedFile } from "../../platform/db/columns.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { openSealedFile, sealedFileValues, sniffType } from "../../platform/files.ts";
 import { authorizeAny, type Ctx, type ReleaseFigures } from "./context.ts";
@@ -190,20 +190,8 @@ export function makeRecords(c: Ctx, life: ReturnType<typeof makePartnerLifecycle
     /** Every partner's incidents, newest first, for investigators. */
     async allIncidents(actor: Actor, status?: IncidentStatus, p: PageInput = {}) {
       authorize(actor, "incidents:read");
-      const limit = pageSize(p);
-      const key = [incidents.reportedAt, incidents.id];
-      const rows = await db
-        .select()
-        .from(incidents)
-        .where(
-          and(
-            status ? eq(incidents.status, status) : undefined,
-            after(key, ["date", "string"], p.cursor, "desc"),
-          ),
-        )
-        .orderBy(...key.map((k) => desc(k)))
-        .limit(limit + 1);
-      return toPage(rows, limit, (r) => [r.reportedAt, r.id]);
+      const only = status ? eq(incidents.status, status) : undefined;
+      return tablePage(db, incidents, ["reportedAt", "id"], "desc", p, only);
     },
 
     /** Closes an open incident with its resolution; it stays on the partner's record. */

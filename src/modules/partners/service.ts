@@ -14,7 +14,7 @@ const isPartnerStatus = (s: string): s is PartnerStatus =>
 
 import { randomSecret, sha256Hex } from "../../platform/crypto.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, conflict } from "../../platform/errors.ts";
 import { authorizeAny, type Ctx, type PartnerRow } from "./context.ts";
 import { type Compliance, evaluateEligibility, type Rule, type Tier } from "./eligibility.ts";
@@ -438,15 +438,7 @@ export function makePartnerLifecycle(c: Ctx) {
      */
     async list(actor: Actor, f: ListFilter & PageInput = {}) {
       const where = listWhere(actor, f);
-      const limit = pageSize(f);
-      const key = [partners.name, partners.organisationId];
-      const rows = await db
-        .select()
-        .from(partners)
-        .where(and(...where, after(key, ["string", "string"], f.cursor, "asc")))
-        .orderBy(...key.map((k) => asc(k)))
-        .limit(limit + 1);
-      const page = toPage(rows, limit, (r) => [r.name, r.organisationId]);
+      const page = await tablePage(db, partners, ["name", "organisationId"], "asc", f, and(...where));
       return { items: await listed(actor, page.items), nextCursor: page.nextCursor };
     },
 

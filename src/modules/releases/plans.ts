@@ -1,10 +1,10 @@
 // The plan: derived from the tiers and each partner's eligibility now, approved by a second
 // coordinator, armed (its jobs scheduled), T0 moved (back to draft) or cancelled.
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { type Actor, actorRef, authorize } from "../../authz/authorize.ts";
 import type { Section } from "../../contract/enums.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
-import { after, type PageInput, pageSize, toPage } from "../../platform/db/page.ts";
+import { type PageInput, tablePage } from "../../platform/db/page.ts";
 import { AppError, conflict, forbidden, notFound } from "../../platform/errors.ts";
 import { canaryKinds } from "./canary-placeholders.ts";
 import {
@@ -278,15 +278,7 @@ export function makePlans(c: ReleaseContext, engine: Pick<Engine, "schedule">) {
     /** Release plans by public time (the calendar), one page at a time. */
     async listPlans(actor: Actor, q: PageInput = {}) {
       authorize(actor, "releases:read");
-      const limit = pageSize(q);
-      const key = [releasePlans.publicAt, releasePlans.id];
-      const plans = await db
-        .select()
-        .from(releasePlans)
-        .where(after(key, ["date", "string"], q.cursor, "asc"))
-        .orderBy(...key.map((k) => asc(k)))
-        .limit(limit + 1);
-      const page = toPage(plans, limit, (p) => [p.publicAt, p.id]);
+      const page = await tablePage(db, releasePlans, ["publicAt", "id"], "asc", q);
       const items = [];
       for (const p of page.items) items.push(await view(p));
       return { items, nextCursor: page.nextCursor };

@@ -2,12 +2,14 @@
 // last row's sort key, and one more row fetched than asked to know whether another page exists.
 // The cursor only moves the start of the page: the caller's filters (its organisation, its role)
 // apply to every page, so a cursor made up by hand can skip rows but never show foreign ones.
-import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import { badRequest } from "../errors.ts";
+import type { Db, DbOrTx } from "./client.ts";
 
 /** What a sort key of a list holds, in order; dates travel as ISO strings. */
 export type KeyKind = "date" | "string" | "number";
-type KeyValue = Date | string | number;
+export type KeyValue = Date | string | number;
 
 export type PageInput = { limit?: number | undefined; cursor?: string | undefined };
 export type Page<T> = { items: T[]; nextCursor: string | null };
@@ -87,6 +89,73 @@ export function toPage<R>(rows: R[], limit: number, key: (r: R) => KeyValue[]): 
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
+}
+
+/** A list's keyset order: its columns or expressions (the last one unique), what each holds, one way. */
+export type KeysetOrder = {
+  columns: readonly (AnyColumn | SQL)[];
+  kinds: readonly KeyKind[];
+  direction: "asc" | "desc";
+};
+
+/** The most common order: a time column, then the ID that breaks ties. */
+export function byTime(at: AnyColumn, id: AnyColumn, direction: "asc" | "desc"): KeysetOrder {
+  return { columns: [at, id], kinds: ["date", "string"], direction };
+}
+
+/**
+ * One page of a list in keyset order. `query` builds the select with `q.after` among its conditions
+ * (undefined on the first page), `q.orderBy` as its order and `q.limit` as its limit (one row more
+ * than the page, to know whether another follows); `keyOf` reads a row's sort key for the cursor.
+ * @example keysetPage(p, byTime(t.createdAt, t.id, "desc"), (q) => db.select().from(t).where(q.after).orderBy(...q.orderBy).limit(q.limit), (r) => [r.createdAt, r.id])
+ */
+export async function keysetPage<R>(
+  p: PageInput,
+  order: KeysetOrder,
+  query: (q: { after: SQL | undefined; orderBy: SQL[]; limit: number }) => Promise<R[]>,
+  keyOf: (r: R) => KeyValue[],
+): Promise<Page<R>> {
+  const limit = pageSize(p);
+  const by = order.direction === "asc" ? asc : desc;
+  const rows = await query({
+    after: after(order.columns, order.kinds, p.cursor, order.direction),
+    orderBy: order.columns.map((c) => by(c)),
+    limit: limit + 1,
+  });
+  return toPage(rows, limit, keyOf);
+}
+
+/**
+ * One page of one table's rows in the order of `keys` (its properties; the last one unique, each a
+ * date, text or number column), where `where` holds: the list routes' common case in one call.
+ * @example tablePage(db, incidents, ["reportedAt", "id"], "desc", p, eq(incidents.status, "open"))
+ */
+export async function tablePage<T extends PgTable, K extends keyof T["$inferSelect"] & string>(
+  db: DbOrTx,
+  table: T,
+  keys: readonly K[],
+  direction: "asc" | "desc",
+  p: PageInput,
+  where?: SQL,
+): Promise<Page<T["$inferSelect"]>> {
+  const all = getTableColumns(table) as Record<string, AnyColumn>;
+  const columns = keys.map((k) => all[k] as AnyColumn);
+  const kinds = columns.map((c) => {
+    if (c.dataType === "date" || c.dataType === "string" || c.dataType === "number") return c.dataType;
+    throw new Error(`column ${c.name} cannot order a page (${c.dataType})`);
+  });
+  return keysetPage(
+    p,
+    { columns, kinds, direction },
+    (q) =>
+      (db as Db)
+        .select()
+        .from(table as PgTable)
+        .where(and(where, q.after))
+        .orderBy(...q.orderBy)
+        .limit(q.limit) as Promise<T["$inferSelect"][]>,
+    (r) => keys.map((k) => (r as Record<string, KeyValue>)[k] as KeyValue),
+  );
 }
 
 /** Every item of a paginated list, page by page (the CLI's listings, which show them all). */
