@@ -371,9 +371,12 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
  * are written about 100 recipients per transaction), so the peak should not grow with the wave:
  * compare a smaller run with `--wave-partners=N`.
  */
-export async function wave100kBenchmark(partners = 20_000): Promise<string> {
+export async function wave100kBenchmark(partners = 20_000, only?: DbKind): Promise<string> {
   const pgUrl = loadConfig().TEST_DATABASE_URL;
-  const engines: DbKind[] = pgUrl ? ["pglite", "postgresql"] : ["pglite"];
+  if (only === "postgresql" && !pgUrl) throw new Error("--wave-engine=postgresql needs TEST_DATABASE_URL");
+  const engines: DbKind[] = (pgUrl ? (["pglite", "postgresql"] as const) : (["pglite"] as const)).filter(
+    (e) => !only || e === only,
+  );
   const recipients = (partners * (1 + MEMBERS)).toLocaleString("en");
   const rows: string[] = [];
   for (const engine of engines) {
@@ -385,9 +388,10 @@ export async function wave100kBenchmark(partners = 20_000): Promise<string> {
   return `## A wave of ${recipients} recipients
 
 One fingerprinted wave to ${partners.toLocaleString("en")} partners × (the partner + ${MEMBERS} members) = ${recipients}
-recipients, set up and fired as in the release engine benchmark, PGlite on disk (\`bench/releases.ts\`,
-\`npm run bench -- --wave-100k\`; \`--wave-partners=N\` for another size). Memory is this process's
-(server, engine and load generator together), sampled every 100 ms from arming to the last webhook.
+recipients, set up and fired as in the release engine benchmark, on ${engines.map((e) => (e === "pglite" ? "PGlite on disk" : "PostgreSQL")).join(" and ")} (\`bench/releases.ts\`,
+\`npm run bench -- --wave-100k\`; \`--wave-partners=N\` for another size, \`--wave-engine=pglite|postgresql\`
+for one engine). Memory is this process's (server, engine and load generator together), sampled every
+100 ms from arming to the last webhook.
 
 | benchmark | baseline | subject | note |
 | --- | --- | --- | --- |

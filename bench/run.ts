@@ -67,7 +67,10 @@ if (process.argv.includes("--wave-100k")) {
   const size = process.argv.find((a) => a.startsWith("--wave-partners="));
   const partners = size ? Number(size.slice("--wave-partners=".length)) : 20_000;
   if (!Number.isInteger(partners) || partners < 1) throw new Error("--wave-partners=N needs a whole number");
-  const section = `${await wave100kBenchmark(partners)}\nMeasured on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  const only = process.argv.find((a) => a.startsWith("--wave-engine="))?.slice("--wave-engine=".length);
+  if (only !== undefined && only !== "pglite" && only !== "postgresql")
+    throw new Error("--wave-engine= takes pglite or postgresql");
+  const section = `${await wave100kBenchmark(partners, only)}\nMeasured on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
   console.log(section);
   if (partners === 20_000) replaceSection("## A wave of 100,000 recipients", section);
   process.exit(0);
