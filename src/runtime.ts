@@ -17,7 +17,13 @@ import { makeCanaries, makeCanaryReads } from "./modules/canaries/index.ts";
 import { makeCases } from "./modules/cases/index.ts";
 import { makeDeliveredSource, makeForensics } from "./modules/forensics/index.ts";
 import { makePartners } from "./modules/partners/index.ts";
-import { httpTransport, makeReleaseReads, makeReleases, type Transport } from "./modules/releases/index.ts";
+import {
+  DELIVERY_BATCH,
+  httpTransport,
+  makeReleaseReads,
+  makeReleases,
+  type Transport,
+} from "./modules/releases/index.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { makeSealer, parseMasterKey } from "./platform/crypto.ts";
 import { type Database, openDatabase } from "./platform/db/client.ts";
@@ -137,6 +143,7 @@ export function makeServices(d: ServiceDeps) {
     mail: d.mail,
     canaryDomain: d.canaryDomain,
     plainCopiesForBenchmark: d.plainCopiesForBenchmark,
+    deliveryBatch: DELIVERY_BATCH[d.database.kind],
   });
   const forensics = makeForensics({
     db,

@@ -1,11 +1,13 @@
 // A wave streams its recipients: the engine loads the members of the next 100 partners (one query)
-// as it reaches them and delivers in transactions of about 100 recipients (one written while the
+// as it reaches them and delivers in transactions of about 100 recipients on PGlite, 200 on
+// PostgreSQL (DELIVERY_BATCH; one written while the
 // next is rendered), so what it holds undelivered at any time is bounded by those 100 partners and
 // two batches, whatever the size of the wave (the 100,000-recipient wave of `npm run bench -- --wave-100k`
 // relies on it). Measured by watching the engine's two seams: members loaded, copies recorded.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedRelease } from "../bench/releases-seed.ts";
+import { DELIVERY_BATCH } from "../src/modules/releases/index.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { makeSealer } from "../src/platform/crypto.ts";
 import type { DbKind } from "../src/platform/db/client.ts";
@@ -13,14 +15,14 @@ import { makeIds } from "../src/platform/ids.ts";
 import { makeServices, type Services } from "../src/runtime.ts";
 import { engines, PASSWORD, testDatabase, testPasswords } from "./harness.ts";
 
-const PARTNERS = 400;
+const PARTNERS = 600;
 const MEMBERS = 2;
-/** The engine's delivery transaction size (engine.ts BATCH): whole partners, so up to one partner more. */
-const BATCH = 100;
 /** Partners whose members the engine reads at once, ahead of reaching them (engine.ts PARTNERS_AHEAD). */
 const AHEAD = 100;
 
 describe.each(engines)("a wave streams its recipients on %s", (engine: DbKind) => {
+  /** The engine's delivery transaction size on this database: whole partners, so up to one partner more. */
+  const BATCH = DELIVERY_BATCH[engine];
   let db: Awaited<ReturnType<typeof testDatabase>>;
   let s: Services;
   const clock = fixedClock("2026-03-01T12:00:00Z");

@@ -12,6 +12,7 @@ import { SECTIONS } from "../../contract/enums.ts";
 import { AlreadyPublicError } from "../advisories/index.ts";
 import {
   ACK_REMINDER_AFTER_MS,
+  DELIVERY_BATCH,
   ENGINE,
   FIRE_WAVE,
   type Member,
@@ -36,14 +37,25 @@ import type { WebhookDelivery } from "./webhook-delivery.ts";
 
 export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   const { d, db, clock, audit } = c;
-  const { renderSource, secondsUntil } = c;
+  const { renderSource, secondsUntil, realMsUntil } = c;
   const { webhookSender, sendWebhook } = webhooks;
   const { prepareBatch, writeBatch, deliverOne } = makeDeliveries(c);
 
   /** Recipients per delivery transaction (whole partners: a partner and its members commit together). */
-  const BATCH = 100;
+  const BATCH = d.deliveryBatch ?? DELIVERY_BATCH.pglite;
   /** Partners whose members and webhook endpoints are read in one query each, ahead of the wave reaching them. */
   const PARTNERS_AHEAD = 100;
+
+  /**
+   * A wave's or the publication's job is queued this many seconds before its time and waits for the
+   * time in process: queued at the time itself, the queue's whole-second start times and its polling
+   * (every 2 s) made a wave start up to 3 s late. Nothing fires early either way: firing checks the
+   * time, and so does every delivery transaction.
+   */
+  const EARLY_START_S = 3;
+  /** A job that comes early by at most this much (the early start, the polling, a little slack) waits. */
+  const WAIT_FOR_TIME_MS = (EARLY_START_S + 3) * 1000;
+  const startAfter = (at: Date) => Math.max(0, secondsUntil(at) - EARLY_START_S);
 
   async function schedule(planId: string) {
     const queue = c.queue.current();
@@ -58,12 +70,12 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       await queue.send(
         FIRE_WAVE,
         { waveId: w.id, version: plan.version },
-        { startAfter: secondsUntil(w.at), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+        { startAfter: startAfter(w.at), retryLimit: 10, retryDelay: 5, retryBackoff: true },
       );
     await queue.send(
       PUBLISH,
       { planId, version: plan.version },
-      { startAfter: secondsUntil(plan.publicAt), retryLimit: 10, retryDelay: 5, retryBackoff: true },
+      { startAfter: startAfter(plan.publicAt), retryLimit: 10, retryDelay: 5, retryBackoff: true },
     );
   }
 
@@ -462,6 +474,20 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   }
 
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
+  /**
+   * Runs a wave or the publication; if that came early by no more than the early start allows, waits
+   * for its time (real time, as the queue does) and runs it once more. Still early then (a clock that
+   * does not move with real time, or moved back), the result says so and the job is queued again.
+   */
+  async function atItsTime<R extends { status: string; at?: Date | undefined }>(run: () => Promise<R>) {
+    const r = await run();
+    if (r.status !== "early" || !r.at) return r;
+    const ms = realMsUntil(r.at);
+    if (ms > WAIT_FOR_TIME_MS) return r;
+    await new Promise((done) => setTimeout(done, Math.max(0, Math.ceil(ms)) + 2));
+    return run();
+  }
+
   async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
     const queue = c.queue.current();
     if (r.status !== "early" || !r.at || !queue) return;
@@ -484,11 +510,15 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
     /** Job handler: fires the wave; a run that came early (clock behind the queue) is rescheduled. */
     async onFireJob(data: unknown) {
       const { waveId, version } = jobPayload(FIRE_WAVE, fireWavePayload, data);
-      await rescheduleIfEarly(FIRE_WAVE, { waveId, version }, await fireWave(waveId, version));
+      await rescheduleIfEarly(
+        FIRE_WAVE,
+        { waveId, version },
+        await atItsTime(() => fireWave(waveId, version)),
+      );
     },
     async onPublishJob(data: unknown) {
       const { planId, version } = jobPayload(PUBLISH, publishPayload, data);
-      await rescheduleIfEarly(PUBLISH, { planId, version }, await publish(planId, version));
+      await rescheduleIfEarly(PUBLISH, { planId, version }, await atItsTime(() => publish(planId, version)));
     },
     /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
     async onWebhookJob(data: unknown) {

@@ -1,5 +1,7 @@
 // What other modules, the composition root and the job definitions may use of the release engine.
 // The service is composed in service.ts from one file per use case; everything else stays inside.
+
+export { DELIVERY_BATCH } from "./context.ts";
 export {
   type DeliveredRecipient,
   type DeliveredSource,

@@ -1,6 +1,7 @@
 // Standard Webhooks signing and the HTTP transport for partner endpoints.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { Webhook } from "standardwebhooks";
 import { dialOptions } from "../../platform/net.ts";
 
@@ -52,10 +53,15 @@ export type Transport = (
 export function httpTransport(
   opts: { ca?: string | undefined; timeoutMs?: number; blockPrivate?: boolean } = {},
 ): Transport {
+  // One TLS context (trusted roots, or the given CA) for every request: building it per request
+  // parsed the certificates again each time, a fifth of a webhook's CPU in a wave's profile.
+  let tls: SecureContext | undefined;
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
       const u = new URL(url);
-      const send = u.protocol === "https:" ? httpsRequest : httpRequest;
+      const https = u.protocol === "https:";
+      const send = https ? httpsRequest : httpRequest;
+      if (https) tls ??= createSecureContext(opts.ca ? { ca: opts.ca } : {});
       const req = send(
         u,
         {
@@ -67,7 +73,7 @@ export function httpTransport(
             "user-agent": "Forewarn-Webhooks/1",
           },
           timeout: opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
-          ...(opts.ca ? { ca: opts.ca } : {}),
+          ...(https ? { secureContext: tls } : {}),
           // Every address dialled is checked, literals included, on a fresh connection each time;
           // without `blockPrivate` (labs) loopback and private networks pass, nothing else.
           ...dialOptions(u, { allowPrivate: !opts.blockPrivate }),
