@@ -23,6 +23,7 @@ import {
 } from "./context.ts";
 import { type DeliveryItem, makeDeliveries } from "./deliveries.ts";
 import { fireWavePayload, jobPayload, publishPayload, SEND_WEBHOOK, webhookPayload } from "./jobs.ts";
+import { atItsTime, earlyStart } from "./on-time.ts";
 import type { Recipient } from "./render.ts";
 import {
   releaseAcks,
@@ -46,16 +47,8 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   /** Partners whose members and webhook endpoints are read in one query each, ahead of the wave reaching them. */
   const PARTNERS_AHEAD = 100;
 
-  /**
-   * A wave's or the publication's job is queued this many seconds before its time and waits for the
-   * time in process: queued at the time itself, the queue's whole-second start times and its polling
-   * (every 2 s) made a wave start up to 3 s late. Nothing fires early either way: firing checks the
-   * time, and so does every delivery transaction.
-   */
-  const EARLY_START_S = 3;
-  /** A job that comes early by at most this much (the early start, the polling, a little slack) waits. */
-  const WAIT_FOR_TIME_MS = (EARLY_START_S + 3) * 1000;
-  const startAfter = (at: Date) => Math.max(0, secondsUntil(at) - EARLY_START_S);
+  /** Wave and T0 jobs are queued a few seconds early and wait for their time in process (on-time.ts). */
+  const startAfter = (at: Date) => earlyStart(secondsUntil(at));
 
   async function schedule(planId: string) {
     const queue = c.queue.current();
@@ -474,20 +467,6 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
   }
 
   /** A job that ran before its time (the queue's clock ahead of ours) goes back for when it is due. */
-  /**
-   * Runs a wave or the publication; if that came early by no more than the early start allows, waits
-   * for its time (real time, as the queue does) and runs it once more. Still early then (a clock that
-   * does not move with real time, or moved back), the result says so and the job is queued again.
-   */
-  async function atItsTime<R extends { status: string; at?: Date | undefined }>(run: () => Promise<R>) {
-    const r = await run();
-    if (r.status !== "early" || !r.at) return r;
-    const ms = realMsUntil(r.at);
-    if (ms > WAIT_FOR_TIME_MS) return r;
-    await new Promise((done) => setTimeout(done, Math.max(0, Math.ceil(ms)) + 2));
-    return run();
-  }
-
   async function rescheduleIfEarly(name: string, data: object, r: { status: string; at?: Date | undefined }) {
     const queue = c.queue.current();
     if (r.status !== "early" || !r.at || !queue) return;
@@ -513,12 +492,16 @@ export function makeEngine(c: ReleaseContext, webhooks: WebhookDelivery) {
       await rescheduleIfEarly(
         FIRE_WAVE,
         { waveId, version },
-        await atItsTime(() => fireWave(waveId, version)),
+        await atItsTime(() => fireWave(waveId, version), realMsUntil),
       );
     },
     async onPublishJob(data: unknown) {
       const { planId, version } = jobPayload(PUBLISH, publishPayload, data);
-      await rescheduleIfEarly(PUBLISH, { planId, version }, await atItsTime(() => publish(planId, version)));
+      await rescheduleIfEarly(
+        PUBLISH,
+        { planId, version },
+        await atItsTime(() => publish(planId, version), realMsUntil),
+      );
     },
     /** Job handler: one attempt; throwing hands the message back to the queue's back-off. */
     async onWebhookJob(data: unknown) {

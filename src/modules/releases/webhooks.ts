@@ -54,7 +54,7 @@ export function httpTransport(
   opts: { ca?: string | undefined; timeoutMs?: number; blockPrivate?: boolean } = {},
 ): Transport {
   // One TLS context (trusted roots, or the given CA) for every request: building it per request
-  // parsed the certificates again each time, a fifth of a webhook's CPU in a wave's profile.
+  // parsed the certificates again each time (about 1 s of CPU in a 10,000-recipient wave's profile).
   let tls: SecureContext | undefined;
   return (url, headers, body) =>
     new Promise((resolve, reject) => {
