@@ -22,7 +22,8 @@ const KEYWORDS = new Set(
     " ",
   ),
 );
-const INTROSPECTION = new Set([
+/** Names that reach variables by name at run time: renaming or reordering around them is not safe. */
+const DYNAMIC_ACCESS = [
   "eval",
   "exec",
   "globals",
@@ -33,13 +34,17 @@ const INTROSPECTION = new Set([
   "_getframe",
   "f_locals",
   "f_globals",
+  "__dict__",
+  "compile",
+];
+/** A function using any of these (or a nested scope, or a debugger) keeps its local names. */
+const INTROSPECTION = new Set([
+  ...DYNAMIC_ACCESS,
   "nonlocal",
   "global",
   "lambda",
   "def",
   "class",
-  "__dict__",
-  "compile",
   "breakpoint",
   "pdb",
 ]);
@@ -459,21 +464,5 @@ function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string):
   return [...edits.filter((e) => !dropped.has(e)), ...added];
 }
 
-const INTROSPECTION_NAMES = new Set([
-  "eval",
-  "exec",
-  "globals",
-  "locals",
-  "vars",
-  "dir",
-  "inspect",
-  "_getframe",
-  "f_locals",
-  "f_globals",
-  "__dict__",
-  "compile",
-  "setattr",
-  "getattr",
-  "__import__",
-  "importlib",
-]);
+/** In a file using any of these (attributes by name too), a dict reached through a name keeps its order. */
+const INTROSPECTION_NAMES = new Set([...DYNAMIC_ACCESS, "setattr", "getattr", "__import__", "importlib"]);
