@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../src/authz/authorize.ts";
 import type { PartnerKind } from "../src/contract/enums.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
+import { walkPages } from "./pages.ts";
 
 const SYS = systemActor("test");
 const MINUTE = 60_000;
@@ -17,28 +18,6 @@ const byTimeThenId = (rows: Row[], dir: "asc" | "desc") =>
     .sort((a, b) => (a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) * (dir === "asc" ? 1 : -1))
     .map((r) => r.id);
 
-/** Every page of `url` at `limit` per page: the items' IDs in order, the pages' sizes and the cursors. */
-async function walk(t: TestApp, url: string, headers: Record<string, string>, limit: number) {
-  const ids: string[] = [];
-  const sizes: number[] = [];
-  const cursors: string[] = [];
-  let cursor: string | null = null;
-  for (let i = 0; i < 100; i++) {
-    const sep = url.includes("?") ? "&" : "?";
-    const q = `${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const res = await t.app.inject({ url: url + q, headers });
-    expect(res.statusCode, `${url + q}: ${res.body}`).toBe(200);
-    const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-    expect(Object.keys(body).sort()).toEqual(["items", "nextCursor"]);
-    ids.push(...body.items.map((x) => x.id));
-    sizes.push(body.items.length);
-    cursor = body.nextCursor;
-    if (!cursor) return { ids, sizes, cursors };
-    cursors.push(cursor);
-  }
-  throw new Error("more than 100 pages");
-}
-
 /** Walks at several page sizes; each walk must give exactly `expected`, in order, pages within the limit. */
 async function walksExactly(
   t: TestApp,
@@ -48,7 +27,7 @@ async function walksExactly(
   limits = [1, 2, 3, 200],
 ) {
   for (const limit of limits) {
-    const { ids, sizes } = await walk(t, url, headers, limit);
+    const { ids, sizes } = await walkPages(t, url, headers, limit);
     expect(ids, `${url} at limit ${limit}`).toEqual(expected);
     expect(Math.max(0, ...sizes)).toBeLessThanOrEqual(limit);
     if (expected.length > limit) expect(sizes.length).toBe(Math.ceil(expected.length / limit));
@@ -146,7 +125,7 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
     });
 
     it("still answers only admins, on later pages too", async () => {
-      const { cursors } = await walk(t, "/api/users", admin, 5);
+      const { cursors } = await walkPages(t, "/api/users", admin, 5);
       for (const url of ["/api/users", "/api/organisations"]) {
         expect((await t.app.inject({ url, headers: coordinator })).statusCode).toBe(403);
         const later = `${url}?cursor=${encodeURIComponent(cursors[0] ?? "")}`;
@@ -258,7 +237,7 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
       ]);
       expect(names.at(-1)).toBe("Unrelated Networks");
       // The page that ends on the longest name hands back a cursor the next request takes.
-      const { cursors } = await walk(t, "/api/partners", coord, 1);
+      const { cursors } = await walkPages(t, "/api/partners", coord, 1);
       const long = cursors[all.indexOf(partners.find((p) => p.name === LONG)?.id ?? "")];
       expect(long?.length).toBeGreaterThan(500);
     });
@@ -290,7 +269,7 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
       );
       await walksExactly(t, "/api/partners?status=active", coord, [], [1]);
       // A cursor from an unfiltered walk moves the start of a filtered one, never its filter.
-      const { cursors } = await walk(t, "/api/partners", coord, 2);
+      const { cursors } = await walkPages(t, "/api/partners", coord, 2);
       const res = await t.app.inject({
         url: `/api/partners?kind=edr&limit=200&cursor=${encodeURIComponent(cursors[0] ?? "")}`,
         headers: coord,
@@ -307,7 +286,7 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
       await walksExactly(t, "/api/partners", member, [own], [1, 200]);
       // Staff's cursors: one before the partner's place keeps it, one past it leaves nothing; never another's.
       const all = directory(() => true);
-      const { cursors } = await walk(t, "/api/partners", coord, 1);
+      const { cursors } = await walkPages(t, "/api/partners", coord, 1);
       for (const [i, cursor] of cursors.entries()) {
         const res = await t.app.inject({
           url: `/api/partners?limit=1&cursor=${encodeURIComponent(cursor)}`,
@@ -345,7 +324,7 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
         (await t.app.inject({ url, headers: investigator }))
           .json()
           .items.map((i: { status: string }) => i.status);
-      const { cursors } = await walk(t, "/api/investigations?status=open", investigator, 1);
+      const { cursors } = await walkPages(t, "/api/investigations?status=open", investigator, 1);
       for (const c of cursors)
         for (const s of await statuses(`/api/investigations?status=open&cursor=${encodeURIComponent(c)}`))
           expect(s).toBe("open");
@@ -354,16 +333,16 @@ describe.each(engines)("staff list pagination on %s", (engine) => {
     it("still refuses a partner user the investigations, on later pages too", async () => {
       const own = partners[0]?.id as string;
       const member = await t.bearer((await t.user("partner_analyst", { organisationId: own })).email);
-      const { cursors } = await walk(t, "/api/investigations", investigator, 2);
+      const { cursors } = await walkPages(t, "/api/investigations", investigator, 2);
       expect((await t.app.inject({ url: "/api/investigations", headers: member })).statusCode).toBe(403);
       const later = `/api/investigations?cursor=${encodeURIComponent(cursors[0] ?? "")}`;
       expect((await t.app.inject({ url: later, headers: member })).statusCode).toBe(403);
     });
 
     it("answers 400 with a message for a cursor these lists could not have returned", async () => {
-      const investigationsCursor = (await walk(t, "/api/investigations", investigator, 1))
+      const investigationsCursor = (await walkPages(t, "/api/investigations", investigator, 1))
         .cursors[0] as string;
-      const partnersCursor = (await walk(t, "/api/partners", coord, 1)).cursors[0] as string;
+      const partnersCursor = (await walkPages(t, "/api/partners", coord, 1)).cursors[0] as string;
       // Each list's real cursor is the other's foreign shape (a time where a name goes: not an ISO date
       // where a time goes), as is one of the cases (three parts).
       const cases = b64([0, "2026-03-01T12:00:00.000Z", "cas_00000000000000000000000000"]);

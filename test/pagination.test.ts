@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contract } from "../src/contract/index.ts";
 import { engines, type TestApp, testApp } from "./harness.ts";
+import { walkPages } from "./pages.ts";
 
 const REPORT = {
   product: "Acme Gateway",
@@ -27,24 +28,8 @@ describe.each(engines)("pagination on %s", (engine) => {
     return res.json().caseId as string;
   };
 
-  /** Every page of `url` at `limit` per page: the IDs in order and the pages' sizes. */
-  const walk = async (url: string, headers: Record<string, string>, limit: number) => {
-    const ids: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | null = null;
-    for (let i = 0; i < 100; i++) {
-      const sep = url.includes("?") ? "&" : "?";
-      const q = `${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-      const res = await t.app.inject({ url: url + q, headers });
-      expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { items: { id: string }[]; nextCursor: string | null };
-      ids.push(...body.items.map((x) => x.id));
-      sizes.push(body.items.length);
-      cursor = body.nextCursor;
-      if (!cursor) return { ids, sizes };
-    }
-    throw new Error("more than 100 pages");
-  };
+  const walk = (url: string, headers: Record<string, string>, limit: number) =>
+    walkPages(t, url, headers, limit);
 
   beforeAll(async () => {
     t = await testApp(engine);
