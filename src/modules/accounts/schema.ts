@@ -4,13 +4,18 @@ import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "
 import type { Role } from "../../contract/enums.ts";
 import { createdAt, ref, textId, ts, updatedAt } from "../../platform/db/columns.ts";
 
-export const organisations = pgTable("organisations", {
-  id: textId(),
-  name: text("name").notNull(),
-  /** `programme` is the vendor running Forewarn (staff live here); partners get their own. */
-  kind: text("kind").notNull(),
-  createdAt: createdAt(),
-});
+export const organisations = pgTable(
+  "organisations",
+  {
+    id: textId(),
+    name: text("name").notNull(),
+    /** `programme` is the vendor running Forewarn (staff live here); partners get their own. */
+    kind: text("kind").notNull(),
+    createdAt: createdAt(),
+  },
+  // The admin's list pages in this order (oldest first).
+  (t) => [index("organisations_created_idx").on(t.createdAt, t.id)],
+);
 
 export const users = pgTable(
   "users",
@@ -44,6 +49,8 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
     index("users_org_idx").on(t.organisationId),
+    // The admin's list pages in this order (oldest first).
+    index("users_created_idx").on(t.createdAt, t.id),
   ],
 );
 

@@ -34,7 +34,9 @@ export const advisories = pgTable(
   (t) => [
     uniqueIndex("advisories_tracking_key").on(t.trackingId),
     index("advisories_case_idx").on(t.caseId),
-    index("advisories_published_idx").on(t.publishedAt),
+    // The public feed pages newest publication first, the staff list newest change first.
+    index("advisories_published_idx").on(t.publishedAt, t.id),
+    index("advisories_updated_idx").on(t.updatedAt, t.id),
   ],
 );
 

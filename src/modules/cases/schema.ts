@@ -1,7 +1,7 @@
 // Tables of the cases module: reported vulnerabilities (cases) through their ISO/IEC 30111 phases,
 // the case timeline, researcher messages, sealed attachments, credits, the CVE pool, the programme's
 // OpenPGP intake key and an outbox of notifications (deadline warnings, message emails).
-import { sql } from "drizzle-orm";
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -14,6 +14,17 @@ import {
 } from "drizzle-orm/pg-core";
 import type { BountyStatus, CreditType, Phase } from "../../contract/enums.ts";
 import { createdAt, ref, sealedFile, textId, ts, updatedAt } from "../../platform/db/columns.ts";
+import { FINISHED } from "./phases.ts";
+
+/**
+ * 1 for a finished case, 0 for one still open: the staff queue's first sort key. The phases are
+ * written out as literals (constants of the code, not input) so that the queue's index, which holds
+ * this same expression, matches the list's query.
+ */
+export function finishedRank(phase: AnyColumn): SQL<number> {
+  const list = sql.raw(FINISHED.map((p) => `'${p}'`).join(", "));
+  return sql<number>`(case when ${phase} in (${list}) then 1 else 0 end)`;
+}
 
 export const cases = pgTable(
   "cases",
@@ -56,7 +67,10 @@ export const cases = pgTable(
     uniqueIndex("cases_cve_key").on(t.cveId).where(sql`${t.cveId} IS NOT NULL`),
     uniqueIndex("cases_tracking_key").on(t.trackingTokenHash).where(sql`${t.trackingTokenHash} IS NOT NULL`),
     index("cases_phase_idx").on(t.phase),
-    index("cases_reporter_org_idx").on(t.reporterOrganisationId),
+    // The staff queue: open cases first, then by deadline (its list pages in this order).
+    index("cases_queue_idx").on(finishedRank(t.phase), t.deadlineAt, t.id),
+    // A reporter organisation's cases, newest first (its list pages in this order).
+    index("cases_reporter_received_idx").on(t.reporterOrganisationId, t.receivedAt, t.id),
   ],
 );
 
@@ -127,7 +141,11 @@ export const cvePool = pgTable(
     caseId: text("case_id"),
     reservedAt: ts("reserved_at"),
   },
-  (t) => [index("cve_pool_free_idx").on(t.addedAt).where(sql`${t.caseId} IS NULL`)],
+  (t) => [
+    index("cve_pool_free_idx").on(t.addedAt).where(sql`${t.caseId} IS NULL`),
+    // The pool's list pages in the order IDs were added.
+    index("cve_pool_added_idx").on(t.addedAt, t.cveId),
+  ],
 );
 
 /** Outbox of notifications. `dedupeKey` makes deadline warnings once per case and threshold. */
@@ -147,6 +165,8 @@ export const caseNotifications = pgTable(
   (t) => [
     uniqueIndex("case_notifications_dedupe_key").on(t.dedupeKey),
     index("case_notifications_unsent_idx").on(t.createdAt).where(sql`${t.sentAt} IS NULL`),
+    // The outbox pages newest first.
+    index("case_notifications_created_idx").on(t.createdAt, t.id),
   ],
 );
 

@@ -1,6 +1,6 @@
 // The cases module's service: intake, reading, triage, conversation and deadline warnings, each in its
 // own file, composed here into one object with narrow dependencies.
-import { and, asc, eq, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Actor, authorize, can } from "../../authz/authorize.ts";
 import type { DbOrTx } from "../../platform/db/client.ts";
 import { after, type PageInput, pageSize, tablePage, toPage } from "../../platform/db/page.ts";
@@ -8,7 +8,7 @@ import { notFound } from "../../platform/errors.ts";
 import { makeConversation } from "./conversation.ts";
 import { makeIntake } from "./intake.ts";
 import { dueWarnings, FINISHED, type Phase } from "./phases.ts";
-import { caseNotifications, cases } from "./schema.ts";
+import { caseNotifications, cases, finishedRank } from "./schema.ts";
 import {
   addEvent,
   type CasesDeps,
@@ -97,7 +97,7 @@ export function makeCases(d: CasesDeps) {
       const now = d.clock.now();
       if (f.status === "overdue") where.push(lte(cases.deadlineAt, now));
       if (f.status === "near") where.push(lte(cases.deadlineAt, new Date(now.getTime() + 14 * 86_400_000)));
-      const finished = sql<number>`(case when ${inArray(cases.phase, [...FINISHED])} then 1 else 0 end)`;
+      const finished = finishedRank(cases.phase);
       const key = [finished, cases.deadlineAt, cases.id];
       const next = after(key, ["number", "date", "string"], f.cursor, "asc");
       if (next) where.push(next);

@@ -21,7 +21,11 @@ export const investigations = pgTable(
     closedBy: text("closed_by"),
     closedAt: ts("closed_at"),
   },
-  (t) => [index("investigations_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("investigations_status_idx").on(t.status, t.createdAt),
+    // The list pages newest first.
+    index("investigations_created_idx").on(t.createdAt, t.id),
+  ],
 );
 
 /** The status timeline: opened, note, evidence_added, closed. Note texts are sealed. */

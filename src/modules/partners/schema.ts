@@ -49,6 +49,8 @@ export const partners = pgTable(
   (t) => [
     uniqueIndex("partners_name_key").on(sql`lower(${t.name})`).where(sql`${t.duplicate} IS NULL`),
     index("partners_status_idx").on(t.status),
+    // The directory pages by name, the organisation breaking ties.
+    index("partners_name_idx").on(t.name, t.organisationId),
   ],
 );
 
@@ -175,7 +177,11 @@ export const incidents = pgTable(
     closedAt: ts("closed_at"),
     resolution: text("resolution"),
   },
-  (t) => [index("partner_incidents_partner_idx").on(t.partnerId)],
+  (t) => [
+    index("partner_incidents_partner_idx").on(t.partnerId),
+    // Investigators' list of every incident pages newest first.
+    index("partner_incidents_reported_idx").on(t.reportedAt, t.id),
+  ],
 );
 
 export const memberKeys = pgTable(

@@ -66,6 +66,8 @@ export const releasePlans = pgTable(
   (t) => [
     uniqueIndex("release_plans_advisory_key").on(t.advisoryId),
     index("release_plans_state_idx").on(t.state, t.publicAt),
+    // The calendar pages by public time.
+    index("release_plans_public_idx").on(t.publicAt, t.id),
   ],
 );
 
