@@ -9,12 +9,17 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import pg from "pg";
 import { loadConfig } from "../src/config.ts";
 import { jobDefinitions } from "../src/jobs.ts";
 import { makePasswordHasher } from "../src/modules/accounts/passwords.ts";
-import { releaseDeliveries, releaseWaves } from "../src/modules/releases/schema.ts";
+import {
+  releaseDeliveries,
+  releaseWaves,
+  releaseWebhookAttempts,
+  releaseWebhookMessages,
+} from "../src/modules/releases/schema.ts";
 import { httpTransport } from "../src/modules/releases/webhooks.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { makeSealer } from "../src/platform/crypto.ts";
@@ -41,6 +46,8 @@ type Figures = {
   perSecond: number;
   webhooksLastMs: number;
   webhooksPerSecond: number;
+  /** The sender alone on a backlog of the wave's messages (see `backlog`); null when not measured. */
+  backlog: { perSecond: number; lastMs: number; checks: string } | null;
   checks: string;
   /** Memory of this process: before the wave, and the most while it ran (sampled every 100 ms). */
   memory: { rssBefore: number; rssPeak: number; heapBefore: number; heapPeak: number };
@@ -184,12 +191,72 @@ function advisorySections() {
   };
 }
 
+/**
+ * The webhook sender alone, not paced by a wave: the wave's messages are made unsent again (first
+ * attempt pending, made six minutes ago, as a crash would leave them) and the engine's sweep sends them
+ * as it would after a restart: the same sender as in a wave (batches of 64 POSTed at once, two batches
+ * at a time, each attempt logged), signed per Standard Webhooks. Measured from the sweep's start to the
+ * last request the sink received.
+ */
+async function backlog(
+  db: Database,
+  sweep: () => Promise<unknown>,
+  sink: { hits: { at: number; id: string }[] },
+  advisoryId: string,
+): Promise<{ perSecond: number; lastMs: number; checks: string }> {
+  const mine = eq(releaseWebhookMessages.advisoryId, advisoryId);
+  const ids = (
+    await db.db.select({ id: releaseWebhookMessages.id }).from(releaseWebhookMessages).where(mine)
+  ).map((m) => m.id);
+  await db.db.transaction(async (tx) => {
+    await tx.delete(releaseWebhookAttempts).where(inArray(releaseWebhookAttempts.messageId, ids));
+    await tx
+      .update(releaseWebhookMessages)
+      .set({
+        status: "pending",
+        attempts: 0,
+        succeededAt: null,
+        lastAttemptAt: null,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: sql`now() - interval '6 minutes'`,
+      })
+      .where(mine);
+  });
+  sink.hits.length = 0;
+  const t0 = Date.now();
+  await sweep();
+  await until(
+    async () => new Set(sink.hits.map((h) => h.id)).size >= ids.length,
+    "the backlog's webhooks",
+    WEBHOOK_LIMIT_MS,
+  );
+  const last = Math.max(...sink.hits.map((h) => h.at));
+  const [counts] = await db.db
+    .select({
+      succeeded: sql<number>`count(*) filter (where ${releaseWebhookMessages.status} = 'succeeded')::int`,
+      all: sql<number>`count(*)::int`,
+    })
+    .from(releaseWebhookMessages)
+    .where(mine);
+  const extra = sink.hits.length - ids.length;
+  return {
+    perSecond: (ids.length * 1000) / Math.max(1, last - t0),
+    lastMs: last - t0,
+    checks:
+      counts && counts.succeeded === counts.all
+        ? `${ids.length.toLocaleString("en")} webhooks, each logged as succeeded${extra > 0 ? ` (${extra} sent twice with the same webhook-id)` : ""}`
+        : `FAILED: ${counts?.succeeded} of ${counts?.all} messages logged as succeeded`,
+  };
+}
+
 async function runOne(
   engine: DbKind,
   pgUrl: string | undefined,
   partners: number,
   fingerprinted: boolean,
   onDisk = false,
+  measureBacklog = false,
 ): Promise<Figures> {
   const sink = await startSink();
   const transport = httpTransport({ ca: sink.cert });
@@ -274,6 +341,7 @@ async function runOne(
       () => false,
     );
     clearInterval(sampler);
+    const waveHits = [...sink.hits];
 
     const rows = await db.db
       .select({ at: releaseDeliveries.deliveredAt, recipient: releaseDeliveries.recipientId })
@@ -282,17 +350,21 @@ async function runOne(
     const times = rows.map((r) => r.at.getTime()).sort((a, b) => a - b);
     const first = times[0] as number;
     const last = times[times.length - 1] as number;
-    const hitTimes = sink.hits.map((h) => h.at).sort((a, b) => a - b);
+    const hitTimes = waveHits.map((h) => h.at).sort((a, b) => a - b);
     const distinct = new Set(rows.map((r) => r.recipient)).size;
     const early = times.filter((t) => t < waveAt).length;
     const problems = [
       rows.length !== seeded.recipients ? `${rows.length} copies for ${seeded.recipients} recipients` : "",
       distinct !== rows.length ? `${rows.length - distinct} duplicates` : "",
       early ? `${early} copies early` : "",
-      webhooksDone && new Set(sink.hits.map((h) => h.id)).size !== partners
-        ? `${new Set(sink.hits.map((h) => h.id)).size} webhook IDs for ${partners} events`
+      webhooksDone && new Set(waveHits.map((h) => h.id)).size !== partners
+        ? `${new Set(waveHits.map((h) => h.id)).size} webhook IDs for ${partners} events`
         : "",
     ].filter(Boolean);
+    const backlogFigures =
+      measureBacklog && webhooksDone
+        ? await backlog(db, () => s.releases.sweep(), sink, seeded.advisoryId)
+        : null;
     return {
       engine,
       fingerprinted,
@@ -304,16 +376,17 @@ async function runOne(
       webhooksLastMs: (hitTimes.at(-1) ?? Number.NaN) - waveAt,
       webhooksPerSecond: (hitTimes.length * 1000) / Math.max(1, (hitTimes.at(-1) ?? 0) - (hitTimes[0] ?? 0)),
       memory,
+      backlog: backlogFigures,
       checks: problems.length
         ? `FAILED: ${problems.join("; ")}`
         : `${rows.length.toLocaleString("en")} copies, one per recipient, none early; ${
             webhooksDone
               ? `${partners.toLocaleString("en")} webhooks, one each${
-                  sink.hits.length > partners
-                    ? ` (${sink.hits.length - partners} sent again with the same webhook-id after a timeout on our side; receivers dedupe by it)`
+                  waveHits.length > partners
+                    ? ` (${waveHits.length - partners} sent again with the same webhook-id after a timeout on our side; receivers dedupe by it)`
                     : ""
                 }`
-              : `only ${sink.hits.length.toLocaleString("en")} of ${partners.toLocaleString("en")} webhooks ${WEBHOOK_LIMIT_MS / 60_000} min after the wave`
+              : `only ${waveHits.length.toLocaleString("en")} of ${partners.toLocaleString("en")} webhooks ${WEBHOOK_LIMIT_MS / 60_000} min after the wave`
           }`,
     };
   } finally {
@@ -335,7 +408,7 @@ export async function releaseBenchmark(partners = PARTNERS): Promise<string> {
   // Per engine the same wave twice in one run: plain copies (the baseline), then fingerprinted ones.
   for (const engine of engines)
     for (const fingerprinted of [false, true])
-      figures.push(await runOne(engine, pgUrl, partners, fingerprinted));
+      figures.push(await runOne(engine, pgUrl, partners, fingerprinted, false, fingerprinted));
   const recipients = (partners * (1 + MEMBERS)).toLocaleString("en");
   const rows = figures.flatMap((f) => {
     const plain = figures.find((g) => g.engine === f.engine && !g.fingerprinted);
@@ -345,6 +418,11 @@ export async function releaseBenchmark(partners = PARTNERS): Promise<string> {
       `| ${f.engine}: fingerprinted copies to ${recipients} recipients | plain copies in the same run: first ${secs(plain.firstLateMs)} after the wave's time, last ${secs(plain.lastMs)}; ${plain.perSecond.toFixed(0)} copies/s | first ${secs(f.firstLateMs)} after the wave's time, last ${secs(f.lastMs)}; ${f.perSecond.toFixed(0)} copies/s | ${slower >= 0 ? `${slower.toFixed(0)}% slower` : `${(-slower).toFixed(0)}% faster`} than plain to the last copy; ${f.checks} |`,
       `| ${f.engine}: planning | - | ${secs(f.planMs)} (${partners.toLocaleString("en")} partners' eligibility, members counted, capacity of the advisory) | preview of the plan |`,
       `| ${f.engine}: webhooks (one per partner) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.webhooksLastMs)} after the wave's time; ${f.webhooksPerSecond.toFixed(0)} webhooks/s | ${((100 * f.webhooksPerSecond) / f.baselinePerSecond).toFixed(0)}% of the raw rate; signed and logged, first attempts in batches of 64 (two at a time), sharing the database with the wave |`,
+      ...(f.backlog
+        ? [
+            `| ${f.engine}: webhook sender on a backlog (the wave's ${partners.toLocaleString("en")} messages unsent, sent by the sweep) | ${f.baselinePerSecond.toFixed(0)} raw POSTs/s to the same sink | last ${secs(f.backlog.lastMs)} after the sweep's start; ${f.backlog.perSecond.toFixed(0)} webhooks/s | ${(f.backlog.perSecond / f.baselinePerSecond).toFixed(2)}× the raw rate; ${f.backlog.checks} |`,
+          ]
+        : []),
     ];
   });
   const before = Object.entries(BEFORE).map(([k, v]) => `- ${k}: ${v}`);
