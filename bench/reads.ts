@@ -25,7 +25,7 @@ const SECONDS = 10;
 type Load = { perSecond: number; p99: number; ok: number; errors: number };
 
 async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, workers: 1 });
   return {
     perSecond: r.requests.average,
     p99: r.latency.p99,

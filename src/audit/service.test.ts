@@ -186,6 +186,50 @@ describe.each(engines)("audit chain on %s", (engine) => {
     expect(next.prevHash).toBe(entries.at(-1)?.hash);
   });
 
+  it("stores text that array literals escape (quotes, backslashes, braces, NULL, newlines) exactly as hashed", async () => {
+    await freshChain(0);
+    const awkward = [
+      'a "quoted", {braced} value',
+      "back\\slash\\",
+      "NULL",
+      "",
+      "line\nbreak\ttab",
+      "ünï ☃ 𝄞",
+    ];
+    const user = {
+      kind: "user" as const,
+      userId: "usr_1" as never,
+      email: 'o"brien,{x}@example.org',
+      role: "admin" as const,
+      organisationId: "org_1" as never,
+      via: "session" as const,
+    };
+    const entries = await database.db.transaction((tx) =>
+      audit.appendMany(
+        tx,
+        awkward.map((text, i) => ({
+          type: "token.revoked" as const,
+          actor: i % 2 ? user : null,
+          subject: i === 3 ? null : text,
+          data: { tokenId: text, nested: { list: [text, null, 1.5] } } as never,
+        })),
+      ),
+    );
+    const rows = await database.db.select().from(auditLog).orderBy(auditLog.seq);
+    expect(rows.map((r) => r.subject)).toEqual(awkward.map((t, i) => (i === 3 ? null : t)));
+    expect(rows.map((r) => r.payload)).toEqual(
+      awkward.map((t) => ({ tokenId: t, nested: { list: [t, null, 1.5] } })),
+    );
+    expect(rows.map((r) => r.actorEmail)).toEqual(awkward.map((_, i) => (i % 2 ? user.email : null)));
+    expect(rows.map((r) => r.hash)).toEqual(entries.map((e) => e.hash));
+    expect(await audit.verifyChain()).toEqual({
+      ok: true,
+      entries: awkward.length,
+      head: entries.at(-1)?.hash,
+      broken: null,
+    });
+  });
+
   it("group-commits concurrent independent appends: few transactions, each caller gets its own durable entry", async () => {
     await freshChain(1);
     const spy = vi.spyOn(database.db, "transaction");

@@ -22,8 +22,6 @@ import { auditHead, auditLog } from "./schema.ts";
 
 export const GENESIS = "0".repeat(64);
 const APPEND_LOCK = 7_401_902;
-/** Entries per INSERT statement (10 columns each, well under PostgreSQL's 65,535 parameters). */
-const INSERT_SLICE = 1000;
 /** At most this many independent appends share one group-commit transaction. */
 const GROUP_MAX = 500;
 
@@ -124,7 +122,8 @@ export function makeAudit(d: Deps) {
 
   /**
    * Appends `inputs` in order inside `t` (which must be a transaction or savepoint): one advisory
-   * lock, one head read, one multi-row insert, one head update. The hashes are chained in memory.
+   * lock, one head read, one statement inserting every entry and moving the head. The hashes are
+   * chained in memory.
    */
   async function appendLocked(t: Tx, inputs: AuditInput<AuditType>[]): Promise<AuditEntry[]> {
     if (inputs.length === 0) return [];
@@ -139,13 +138,24 @@ export function makeAudit(d: Deps) {
       entries.push(entry);
       prev = entry.hash;
     }
-    // Large batches in slices: PostgreSQL takes at most 65,535 parameters per statement.
-    for (let i = 0; i < entries.length; i += INSERT_SLICE)
-      await t.insert(auditLog).values(entries.slice(i, i + INSERT_SLICE));
-    await t
-      .insert(auditHead)
-      .values({ id: 1, seq, hash: prev })
-      .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev } });
+    // One statement for the entries and the head: the entries as columns of `unnest` (the same ten
+    // parameters for one entry or ten thousand, so its text never changes), the head's upsert in the
+    // same statement. The payload goes as the JSON text its hash was computed over.
+    const col = (values: (string | null)[]) => sql`${sql.param(values)}::text[]`;
+    await t.execute(sql`
+      with entries as (
+        insert into ${auditLog} (seq, id, at, type, actor_id, actor_email, subject, payload, prev_hash, hash)
+        select v.seq::bigint, v.id, ${at.toISOString()}::timestamptz, v.type, v.actor_id, v.actor_email,
+          v.subject, v.payload::jsonb, v.prev_hash, v.hash
+        from unnest(${col(entries.map((e) => String(e.seq)))}, ${col(entries.map((e) => e.id))},
+          ${col(entries.map((e) => e.type))}, ${col(entries.map((e) => e.actorId))},
+          ${col(entries.map((e) => e.actorEmail))}, ${col(entries.map((e) => e.subject))},
+          ${col(entries.map((e) => JSON.stringify(e.payload)))}, ${col(entries.map((e) => e.prevHash))},
+          ${col(entries.map((e) => e.hash))})
+          as v(seq, id, type, actor_id, actor_email, subject, payload, prev_hash, hash)
+      )
+      insert into ${auditHead} (id, seq, hash) values (1, ${seq}, ${prev})
+      on conflict (id) do update set seq = excluded.seq, hash = excluded.hash`);
     return entries;
   }
 
