@@ -24,6 +24,7 @@ const SECONDS = 10;
 
 type Load = { perSecond: number; p99: number; ok: number; errors: number };
 
+/** autocannon in one worker thread: the server keeps the main thread to itself. */
 async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, workers: 1 });
   return {
@@ -151,7 +152,8 @@ export async function readBenchmark(): Promise<string> {
 
 A partner admin's API token fetching the partner's copy of an advisory (\`GET
 /api/partner/advisories/:id\`) with autocannon, ${CONNECTIONS} connections for ${SECONDS} s, against the
-app on 127.0.0.1 in the same process; the baseline is a Fastify hello-world measured the same way in
+app on 127.0.0.1 in the same process (autocannon in a worker thread of its own, so the load generator
+does not share the server's thread); the baseline is a Fastify hello-world measured the same way in
 the same run (\`bench/reads.ts\`). Every read is audited: the audit entries are counted after the
 run. A read is three round trips: the token's actor, the delivery with the partner's status, the
 plan's T0, the identifiers and the latest acknowledgement in one query, and the audit entry through
