@@ -2,13 +2,13 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import helmet from "helmet";
 import { auditRoutes } from "./audit/routes.ts";
 import type { Audit } from "./audit/service.ts";
 import { type Accounts, accountRoutes } from "./modules/accounts/index.ts";
@@ -144,7 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook("onClose", async () => stopAuditLog());
 
-  await app.register(helmet, {
+  // Security headers, built once: @fastify/helmet built the middleware again on every request
+  // (parsing the CSP each time, about 5% of a partner's copy read in the read benchmark's profile).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -162,6 +164,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: "no-referrer" },
   });
+  app.addHook("onRequest", (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)),
+  );
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
