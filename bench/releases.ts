@@ -77,6 +77,18 @@ const BEFORE_BULK: Record<string, string> = {
 };
 
 /**
+ * The same benchmark, same code but the webhook backlog row, measured alone earlier on 2026-11-29 on a
+ * faster machine of the same kind (Intel Xeon, 2 cores, 24 GiB; a Fastify hello-world answered about
+ * 27,000 req/s there in the read benchmark, against 7,000 to 23,000 on the AMD EPYC machine of the later runs).
+ */
+const FASTER_MACHINE: Record<string, string> = {
+  pglite:
+    "plain copies last 62.1 s (162 copies/s); fingerprinted copies first 0.4 s after the wave's time, last 64.3 s, 156 copies/s; webhooks 11/s, 2% of a raw rate of 608/s",
+  postgresql:
+    "plain copies last 9.3 s (1,100 copies/s); fingerprinted copies first 0.2 s after the wave's time, last 9.5 s, 1,080 copies/s; webhooks last 9.8 s after the wave's time, 213/s, 38% of a raw rate of 567/s",
+};
+
+/**
  * Measured alone on 2026-11-29 (the machine busier than for the table above) before wave jobs were
  * queued early to wait for their time in process, webhook transports shared one TLS context and
  * PostgreSQL took 200 recipients per delivery transaction.
@@ -442,10 +454,21 @@ approval). The webhook baseline is the same transport POSTing to the same sink o
 ${rows.join("\n")}
 
 Webhooks go out as their partners are delivered, so they cannot finish before the wave: on PostgreSQL
-the last one follows the last copy within a few tenths of a second, and their rate is the wave's.
+the last one follows the last copy within a few seconds at most, and their rate is the wave's.
 Against the raw rate (one POST after another, which a shared TLS context made faster too) that is
 under half; the rate a partner sees is the wave's. On PGlite the engine, the database and the sink
 share one thread, and webhooks left when the wave's first-attempt window closes wait for the queue.
+The sender's own rate is the backlog row: the wave's messages made unsent again (as a crash leaves
+them) and sent by the engine's sweep through the same sender a wave uses, signed and logged, with
+nothing else running; that is the rate the webhook path itself reaches against the raw POSTs.
+
+The same benchmark earlier the same day on a faster machine of this kind (Intel Xeon; the code then
+differed only in the audit append and had no backlog row); compare a run with its own plain-copy
+baseline, not across machines:
+
+${Object.entries(FASTER_MACHINE)
+  .map(([k, v]) => `- ${k}: ${v}`)
+  .join("\n")}
 
 Earlier the same day, before wave jobs waited for their time in process (they started up to 3 s
 late), one TLS context per webhook transport and 200-recipient transactions on PostgreSQL:

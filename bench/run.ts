@@ -19,6 +19,17 @@ import { forensicsBenchmark } from "./forensics.ts";
 import { readBenchmark } from "./reads.ts";
 import { releaseBenchmark, wave100kBenchmark } from "./releases.ts";
 
+function cpuModel(): string {
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m?.[1]) return m[1].trim();
+  } catch {}
+  return cpus()[0]?.model ?? "unknown";
+}
+
+/** The machine a run measured, stated next to every section it writes (machines differ widely). */
+const machine = `${cpuModel()}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}`;
+
 /** The forensics section of docs/benchmarks.md around its one row. */
 function forensicsSection(row: string): string {
   return `## Forensics
@@ -28,7 +39,7 @@ partners, each the organisation and 19 members); a 500-word excerpt of one membe
 format character stripped is the evidence of an investigation that names no advisory, and the
 investigation is read (\`bench/forensics.ts\`). The baseline is the tracing library alone reading and
 accusing the same evidence in memory (codewords derived from the key, no database). Target: under 5 s.
-Measured on ${new Date().toISOString().slice(0, 10)} (load average ${loadavg()[0]?.toFixed(1)} at the end; the machine is shared).
+Measured on ${new Date().toISOString().slice(0, 10)} on ${machine} (load average ${loadavg()[0]?.toFixed(1)} at the end; the machine is shared).
 
 | benchmark | baseline | subject | note |
 | --- | --- | --- | --- |
@@ -57,7 +68,7 @@ function replaceSection(heading: string, section: string): void {
 }
 
 if (process.argv.includes("--reads-only")) {
-  const section = `${await readBenchmark()}\nRe-measured alone with \`npm run bench -- --reads-only\`; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  const section = `${await readBenchmark()}\nRe-measured alone with \`npm run bench -- --reads-only\` on ${new Date().toISOString().slice(0, 10)} on ${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
   console.log(section);
   replaceSection("## Reads and the audit append", section);
   process.exit(0);
@@ -70,14 +81,14 @@ if (process.argv.includes("--wave-100k")) {
   const only = process.argv.find((a) => a.startsWith("--wave-engine="))?.slice("--wave-engine=".length);
   if (only !== undefined && only !== "pglite" && only !== "postgresql")
     throw new Error("--wave-engine= takes pglite or postgresql");
-  const section = `${await wave100kBenchmark(partners, only)}\nMeasured on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  const section = `${await wave100kBenchmark(partners, only)}\nMeasured on ${new Date().toISOString().slice(0, 10)} on ${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
   console.log(section);
   if (partners === 20_000) replaceSection("## A wave of 100,000 recipients", section);
   process.exit(0);
 }
 
 if (process.argv.includes("--releases-only")) {
-  const section = `${await releaseBenchmark()}\nRe-measured alone with \`npm run bench -- --releases-only\` on ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  const section = `${await releaseBenchmark()}\nRe-measured alone with \`npm run bench -- --releases-only\` on ${new Date().toISOString().slice(0, 10)} on ${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
   console.log(section);
   replaceSection("## Release engine", section);
   process.exit(0);
@@ -95,14 +106,6 @@ function time(fn: () => void, minMs = 1500): { perSecond: number; msEach: number
     now = performance.now();
   }
   return { perSecond: (n * 1000) / (now - start), msEach: (now - start) / n };
-}
-
-function cpuModel(): string {
-  try {
-    const m = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"));
-    if (m?.[1]) return m[1].trim();
-  } catch {}
-  return cpus()[0]?.model ?? "unknown";
 }
 
 const results: Result[] = [];
@@ -161,7 +164,6 @@ for (const n of [1000, 10000]) {
   });
 }
 
-const machine = `${cpuModel()}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
 const table = [
   "| benchmark | baseline | subject | note |",
