@@ -54,6 +54,25 @@ if (process.argv.includes("--forensics-only")) {
   process.exit(0);
 }
 
+/**
+ * Puts `row` into the table of one "## " section of docs/benchmarks.md: in place of the row starting
+ * with `prefix`, or after the table's last row.
+ */
+function addRow(heading: string, prefix: string, row: string): void {
+  const doc = readFileSync("docs/benchmarks.md", "utf8");
+  const at = doc.indexOf(heading);
+  if (at < 0) throw new Error(`docs/benchmarks.md has no section ${heading}`);
+  const end = doc.indexOf("\n## ", at + 3);
+  const lines = doc.slice(at, end < 0 ? undefined : end).split("\n");
+  const same = lines.findIndex((l) => l.startsWith(prefix));
+  if (same >= 0) lines[same] = row;
+  else lines.splice(lines.findLastIndex((l) => l.startsWith("| ")) + 1, 0, row);
+  writeFileSync(
+    "docs/benchmarks.md",
+    `${doc.slice(0, at)}${lines.join("\n")}${end < 0 ? "" : doc.slice(end)}`,
+  );
+}
+
 /** Replaces one "## " section of docs/benchmarks.md (or appends it) with a freshly measured one. */
 function replaceSection(heading: string, section: string): void {
   const doc = readFileSync("docs/benchmarks.md", "utf8");
@@ -81,9 +100,19 @@ if (process.argv.includes("--wave-100k")) {
   const only = process.argv.find((a) => a.startsWith("--wave-engine="))?.slice("--wave-engine=".length);
   if (only !== undefined && only !== "pglite" && only !== "postgresql")
     throw new Error("--wave-engine= takes pglite or postgresql");
-  const section = `${await wave100kBenchmark(partners, only)}\nMeasured on ${new Date().toISOString().slice(0, 10)} on ${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end.\n`;
+  const measured = `Measured on ${new Date().toISOString().slice(0, 10)} on ${machine}; load average ${loadavg()[0]?.toFixed(1)} at the end.`;
+  const section = `${await wave100kBenchmark(partners, only)}\n${measured}\n`;
   console.log(section);
-  if (partners === 20_000) replaceSection("## A wave of 100,000 recipients", section);
+  if (partners === 20_000 && only) {
+    // One engine: its row goes into the section's table (replacing that engine's earlier row), with
+    // when and where it was measured; the other engine's row and the notes below stay.
+    const row = section.split("\n").find((l) => l.startsWith(`| ${only}: `)) as string;
+    addRow(
+      "## A wave of 100,000 recipients",
+      `| ${only}: `,
+      row.replace(/ \|$/, ` (${measured.replace(/\.$/, "")}) |`),
+    );
+  } else if (partners === 20_000) replaceSection("## A wave of 100,000 recipients", section);
   process.exit(0);
 }
 
