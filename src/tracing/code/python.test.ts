@@ -327,8 +327,33 @@ describe("Python variants", () => {
       'import requests\nrequests.get("u", headers={"a":\n    "1", "b": "2"}, params={"c": b"3", "d": b"4"})\n',
       'import requests\nrequests.get("u", headers={"Accept": "1", "accept": "2"})\n',
       'import requests\nclass P:\n    H = {"a": "1", "b": "2"}\n    def run(self):\n        print(self.H)\n        requests.get("u", headers=H)\n',
+      // Receivers that are not an HTTP library: another library's object, a parameter, a module name
+      // or a client name bound again to something else, a module never imported.
+      'from queues import Queue\nq = Queue()\nq.post("u", json={"a": 1, "b": 2})\n',
+      'def send(session):\n    session.post("u", json={"a": 1, "b": 2})\n',
+      'import requests\nrequests = make_fake()\nrequests.post("u", json={"a": 1, "b": 2})\n',
+      'import requests\ns = requests.Session()\ns = make_fake()\ns.post("u", json={"a": 1, "b": 2})\n',
+      'import requests\ns = requests.Session()\nwrap(s)\ns.post("u", json={"a": 1, "b": 2})\n',
+      'httpx.post("u", json={"a": 1, "b": 2})\n',
+      'import requests\nmake().Session().post("u", json={"a": 1, "b": 2})\n',
     ])
-      expect(planPython(source).filter((e) => e.family?.includes("-dict"))).toEqual([]);
+      expect(
+        planPython(source).filter((e) => e.family?.includes("-dict")),
+        source,
+      ).toEqual([]);
+    // HTTP library receivers: a module (under an alias, or from `from … import`), a client bound by
+    // assignment or `with`, a client made in place.
+    for (const source of [
+      'import requests as rq\nrq.get("u", params={"a": 1, "b": 2})\n',
+      'from urllib import request\nrequest.Request("u", headers={"a": "1", "b": "2"})\n',
+      'import requests\nrequests.Session().post("u", json={"a": 1, "b": 2})\n',
+      'import httpx\nwith httpx.Client() as c:\n    c.post("u", json={"a": 1, "b": 2})\n',
+      'import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        async with s.post("u", json={"a": 1, "b": 2}) as r:\n            return r\n',
+    ])
+      expect(
+        planPython(source).some((e) => e.family?.includes("-dict")),
+        source,
+      ).toBe(true);
     // The same shapes, passed only to the call, do vary; so does the probe's headers dict.
     expect(
       planPython(PROBE)

@@ -310,6 +310,122 @@ const HTTP_METHODS = new Set([
   "request",
   "Request",
 ]);
+/** Modules whose `.get(`/`.post(`… calls send a dict argument over HTTP. */
+const HTTP_MODULES = new Set(["requests", "httpx", "aiohttp", "urllib.request"]);
+/** Their calls that make a client, whose methods send over HTTP too. */
+const HTTP_CLIENTS = new Set(["Session", "Client", "AsyncClient", "ClientSession"]);
+
+/**
+ * Which receivers of a `.get(`, `.post(` … call are an HTTP library: a module imported by `import` or
+ * `from … import` (under its name or an `as` alias), a client made from one and bound to a name
+ * (`s = requests.Session()`, `with httpx.Client() as s`, `async with aiohttp.ClientSession() as s`),
+ * or such a client made in place (`requests.Session().post(`). A name counts only where the file uses
+ * it nowhere else than in that binding or before a dot, so a parameter, a reassignment or an object
+ * of the file's own that has a `post` method is never taken for one. Returns a test of the receiver
+ * expression that ends at a token index.
+ */
+function httpReceivers(code: Tok[]): (end: number) => boolean {
+  const lineEnd = (k: number) => {
+    let e = k + 1;
+    while (e < code.length && code[e]!.lineCol < 0) e++;
+    return e;
+  };
+  // A dotted name read from token k on: its text and the index after it.
+  const dotted = (k: number): [string, number] => {
+    let text = code[k]?.kind === "name" ? code[k]!.value : "";
+    let e = k + 1;
+    while (text && code[e]?.value === "." && code[e + 1]?.kind === "name") {
+      text += `.${code[e + 1]!.value}`;
+      e += 2;
+    }
+    return [text, e];
+  };
+  const aliases = new Map<string, number[]>(); // alias → token indexes of its import statement's names
+  code.forEach((t, k) => {
+    if (t.lineCol < 0) return;
+    const end = lineEnd(k);
+    if (t.value === "import") {
+      for (let i = k + 1; i < end; ) {
+        const [path, after] = dotted(i);
+        if (!path) break;
+        const as = code[after]?.value === "as" && code[after + 1]?.kind === "name" ? after + 1 : -1;
+        if (HTTP_MODULES.has(path))
+          aliases.set(as >= 0 ? code[as]!.value : path, [i, ...(as >= 0 ? [as] : [])]);
+        i = (as >= 0 ? as + 1 : after) + 1; // past the comma
+      }
+    } else if (t.value === "from") {
+      const [from, after] = dotted(k + 1);
+      if (code[after]?.value !== "import") return;
+      for (let i = after + 1; i < end; i++) {
+        if (code[i]!.kind !== "name" || code[i - 1]?.value === "as") continue;
+        const as = code[i + 1]?.value === "as" && code[i + 2]?.kind === "name" ? i + 2 : -1;
+        if (HTTP_MODULES.has(`${from}.${code[i]!.value}`))
+          aliases.set(as >= 0 ? code[as]!.value : code[i]!.value, [i, ...(as >= 0 ? [as] : [])]);
+      }
+    }
+  });
+  // Every use of a name other than `allowed` must be followed by a dot (a module or client read).
+  const onlyDotted = (name: string, allowed: Set<number>) =>
+    code.every(
+      (t, k) => t.kind !== "name" || t.value !== name || allowed.has(k) || code[k + 1]?.value === ".",
+    );
+  for (const [alias, at] of aliases) {
+    const root = alias.split(".")[0]!;
+    if (!onlyDotted(root, new Set(at))) aliases.delete(alias);
+  }
+  // A client-making call `alias.Client(` starting at k: the index of its "(", or -1.
+  const clientCall = (k: number) => {
+    const [path, after] = dotted(k);
+    const dot = path.lastIndexOf(".");
+    return dot > 0 &&
+      aliases.has(path.slice(0, dot)) &&
+      HTTP_CLIENTS.has(path.slice(dot + 1)) &&
+      code[after]?.value === "("
+      ? after
+      : -1;
+  };
+  const closing = (open: number) => {
+    let e = open + 1;
+    while (e < code.length && !(code[e]!.value === ")" && code[e]!.depth === code[open]!.depth)) e++;
+    return e;
+  };
+  const bound = new Map<string, Set<number>>();
+  const bind = (k: number) => bound.set(code[k]!.value, new Set([...(bound.get(code[k]!.value) ?? []), k]));
+  code.forEach((t, k) => {
+    if (t.kind === "name" && t.lineCol >= 0 && code[k + 1]?.value === "=" && clientCall(k + 2) >= 0) {
+      const end = closing(clientCall(k + 2));
+      if (code[end + 1] === undefined || code[end + 1]!.lineCol >= 0) bind(k);
+    }
+    if (t.value === "with" && clientCall(k + 1) >= 0) {
+      const end = closing(clientCall(k + 1));
+      if (
+        code[end + 1]?.value === "as" &&
+        code[end + 2]?.kind === "name" &&
+        /^[:,]$/.test(code[end + 3]?.value ?? "")
+      )
+        bind(end + 2);
+    }
+  });
+  const clients = new Set([...bound].filter(([name, at]) => onlyDotted(name, at)).map(([name]) => name));
+  return (end: number) => {
+    if (code[end]?.value === ")") {
+      let open = end - 1;
+      while (open >= 0 && !(code[open]!.value === "(" && code[open]!.depth === code[end]!.depth)) open--;
+      let start = open - 1;
+      while (start >= 2 && code[start - 1]?.value === "." && code[start - 2]?.kind === "name") start -= 2;
+      return open > 0 && clientCall(start) === open;
+    }
+    let start = end;
+    while (start >= 2 && code[start - 1]?.value === "." && code[start - 2]?.kind === "name") start -= 2;
+    if (code[start - 1]?.value === ".") return false; // part of a longer expression
+    const path = code
+      .slice(start, end + 1)
+      .map((t) => t.value)
+      .join("");
+    return code[end]?.kind === "name" && (aliases.has(path) || clients.has(path));
+  };
+}
+
 /** A one-line string literal without prefix, quotes, backslashes or line breaks inside. */
 const PLAIN_STRING = /^(['"])([^'"\\\n]+)\1$/;
 
@@ -318,8 +434,8 @@ const PLAIN_STRING = /^(['"])([^'"\\\n]+)\1$/;
  * keeps insertion order in Python 3.7+, so this is limited to a literal whose keys are plain string
  * constants, distinct even without case (no **spread, no computed key, no comment inside), and that
  * goes straight to an HTTP client call as `headers=`, `params=`, `data=`, `json=` or `cookies=`
- * (the call is `X.get(`, `X.post(` … `X.request(` or `X.Request(`, and the file defines no
- * function of that name), either written in the call or assigned to a name that the file uses
+ * (the call is `X.get(`, `X.post(` … `X.request(` or `X.Request(` where `X` is an HTTP library's
+ * module or client, see httpReceivers, and the file defines no function of that name), either written in the call or assigned to a name that the file uses
  * nowhere else than as such an argument (and with no eval, exec, globals, locals, vars …
  * anywhere). There the order only changes the order on the wire, where it carries no meaning: the
  * order of header fields of different names is not significant (RFC 9110, 5.3), and header names
@@ -342,6 +458,7 @@ function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string):
     if (t.value === "def" && code[k + 1]?.kind === "name") defined.add(code[k + 1]!.value);
   });
   const introspects = code.some((t) => t.kind === "name" && INTROSPECTION_NAMES.has(t.value));
+  const httpReceiver = httpReceivers(code);
   // The token index of the "(" whose call a token at depth d sits in, when it is an HTTP call.
   const httpCall = (k: number): boolean => {
     const d = code[k]!.depth;
@@ -354,7 +471,7 @@ function dictSwaps(src: string, toks: Tok[], edits: CodeEdit[], prefix: string):
       HTTP_METHODS.has(method.value) &&
       !defined.has(method.value) &&
       code[j - 2]?.value === "." &&
-      (code[j - 3]?.kind === "name" || code[j - 3]?.value === ")")
+      httpReceiver(j - 3)
     );
   };
   // `KW=` + value token at k, inside an HTTP call, followed by "," or ")".
