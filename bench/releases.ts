@@ -31,8 +31,12 @@ import { seedRelease } from "./releases-seed.ts";
 
 const PARTNERS = 2000;
 const MEMBERS = 4;
-/** The wave must be done in this time, and the webhooks this long after it; then the figures say so. */
+/**
+ * The wave must be done in this time (at least 15 minutes, more for a big wave: 30 recipients a
+ * second), and the webhooks this long after it; then the figures say so.
+ */
 export const LIMIT_MS = 15 * 60_000;
+const waveLimitMs = (recipients: number) => Math.max(LIMIT_MS, (recipients / 30) * 1000);
 const WEBHOOK_LIMIT_MS = 3 * 60_000;
 const PASSWORD = "correct horse battery staple";
 
@@ -340,10 +344,26 @@ async function runOne(
       memory.heapPeak = Math.max(memory.heapPeak, m.heapUsed);
     }, 100);
 
-    await until(async () => {
-      const [w] = await db.db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
-      return Boolean(w?.firedAt);
-    }, "the wave");
+    // Progress every 30 s on stderr: copies delivered so far (a big wave on PGlite takes many minutes).
+    let nextProgress = Date.now() + 30_000;
+    await until(
+      async () => {
+        const [w] = await db.db.select().from(releaseWaves).where(eq(releaseWaves.id, waveId));
+        if (!w?.firedAt && Date.now() >= nextProgress) {
+          nextProgress = Date.now() + 30_000;
+          const [c] = await db.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(releaseDeliveries)
+            .where(eq(releaseDeliveries.waveId, waveId));
+          console.error(
+            `${engine}: ${(c?.n ?? 0).toLocaleString("en")} of ${seeded.recipients.toLocaleString("en")} copies ${((Date.now() - waveAt) / 1000).toFixed(0)} s after the wave's time`,
+          );
+        }
+        return Boolean(w?.firedAt);
+      },
+      "the wave",
+      waveLimitMs(seeded.recipients),
+    );
     const webhooksDone = await until(
       async () => new Set(sink.hits.map((h) => h.id)).size >= partners,
       "the webhooks",
