@@ -418,7 +418,7 @@ async function runOne(
                     ? ` (${waveHits.length - partners} sent again with the same webhook-id after a timeout on our side; receivers dedupe by it)`
                     : ""
                 }`
-              : `only ${waveHits.length.toLocaleString("en")} of ${partners.toLocaleString("en")} webhooks ${WEBHOOK_LIMIT_MS / 60_000} min after the wave`
+              : `only ${new Set(waveHits.map((h) => h.id)).size.toLocaleString("en")} of ${partners.toLocaleString("en")} webhooks (${waveHits.length.toLocaleString("en")} requests, retries included) ${WEBHOOK_LIMIT_MS / 60_000} min after the wave`
           }`,
     };
   } finally {
