@@ -104,6 +104,12 @@ const BEFORE_ON_TIME: Record<string, string> = {
     "planning 0.9 s; first copy 2.2 s after the wave's time, last 25.6 s, 426 copies/s; webhooks: last 26.0 s after the wave's time, 85/s, 39% of a raw rate of 220/s",
 };
 
+/** Earlier figures per engine as a markdown list, one line each. */
+const bullets = (figures: Record<string, string>) =>
+  Object.entries(figures)
+    .map(([k, v]) => `- ${k}: ${v}`)
+    .join("\n");
+
 function certificate() {
   const dir = mkdtempSync(join(tmpdir(), "fw-bench-sink-"));
   execFileSync(
@@ -457,7 +463,7 @@ export async function releaseBenchmark(partners = PARTNERS): Promise<string> {
         : []),
     ];
   });
-  const before = Object.entries(BEFORE).map(([k, v]) => `- ${k}: ${v}`);
+  const before = bullets(BEFORE);
   return `## Release engine
 
 One wave to ${partners.toLocaleString("en")} partners × (the partner + ${MEMBERS} members) = ${recipients}
@@ -486,25 +492,19 @@ The same benchmark earlier the same day on a faster machine of this kind (Intel 
 differed only in the audit append and had no backlog row); compare a run with its own plain-copy
 baseline, not across machines:
 
-${Object.entries(FASTER_MACHINE)
-  .map(([k, v]) => `- ${k}: ${v}`)
-  .join("\n")}
+${bullets(FASTER_MACHINE)}
 
 Earlier the same day, before wave jobs waited for their time in process (they started up to 3 s
 late), one TLS context per webhook transport and 200-recipient transactions on PostgreSQL:
 
-${Object.entries(BEFORE_ON_TIME)
-  .map(([k, v]) => `- ${k}: ${v}`)
-  .join("\n")}
+${bullets(BEFORE_ON_TIME)}
 
 Before that, before reading members 100 partners per query, one unnest insert per batch of
 copies (sealed before its transaction, the next batch rendered while one is written) and one insert
 for a batch's mail jobs (fingerprinted copies; same benchmark and machine):
 
-${Object.entries(BEFORE_BULK)
-  .map(([k, v]) => `- ${k}: ${v}`)
-  .join("\n")}
-${before.length ? `\nBefore the bulk eligibility call, batched deliveries and first webhook attempts at once (same benchmark and machine, run on 2026-11-25):\n\n${before.join("\n")}\n` : ""}`;
+${bullets(BEFORE_BULK)}
+${before ? `\nBefore the bulk eligibility call, batched deliveries and first webhook attempts at once (same benchmark and machine, run on 2026-11-25):\n\n${before}\n` : ""}`;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
