@@ -23,10 +23,31 @@ const SORTS_ON_PURPOSE: Record<string, string> = {
   "/api/partner/advisories": "one recipient's copies, picked per advisory",
 };
 
-/** The list routes: GET, paginated (`cursor` in the query), no path parameters. */
+/**
+ * Lists under a resource: how to make one (as an anonymous reporter would, for a case) and the URL to
+ * call, and the column the resource's ID is matched on. Such a list must find its rows through an index
+ * on that column: an index in the list's order alone would walk every resource's rows and filter them.
+ * A new list with path parameters needs an entry.
+ */
+const PATHS: Record<string, { column: string; url: (t: TestApp) => Promise<string> }> = {
+  "/api/cases/:id/notifications": {
+    column: "case_id",
+    url: async (t) => {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/reports",
+        payload: { product: "Acme Gateway", version: "4.2.1", title: "Index check", description: "Steps." },
+      });
+      if (res.statusCode !== 201) throw new Error(`could not file a report: ${res.body}`);
+      return `/api/cases/${res.json().caseId}/notifications`;
+    },
+  },
+};
+
+/** The list routes: GET, paginated (`cursor` in the query). */
 const routes = Object.values(contract as Record<string, RouteDef & { operationId: string }>).filter((r) => {
   const q = r.querystring as { shape?: Record<string, unknown> } | undefined;
-  return r.method === "GET" && q?.shape && "cursor" in q.shape && !r.url.includes(":");
+  return r.method === "GET" && q?.shape && "cursor" in q.shape;
 });
 const lists = routes.filter((r) => !(r.url in SORTS_ON_PURPOSE));
 
@@ -68,6 +89,9 @@ describe("list pages read in an index's order", () => {
   it("finds the list routes", () => {
     const urls = routes.map((r) => r.url);
     for (const url of Object.keys(SORTS_ON_PURPOSE)) expect(urls).toContain(url);
+    for (const url of Object.keys(PATHS)) expect(urls).toContain(url);
+    // Every list under a resource says how to make one.
+    expect(urls.filter((u) => u.includes(":")).sort()).toEqual(Object.keys(PATHS).sort());
     expect(urls).toEqual(
       expect.arrayContaining(["/api/users", "/api/organisations", "/api/partners", "/api/investigations"]),
     );
@@ -76,10 +100,12 @@ describe("list pages read in an index's order", () => {
   it.each(lists.map((r) => [r.url, r] as const))("%s", async (url, route) => {
     // The first caller whose role may read the list; each request's queries are captured alone.
     let ordered: Captured[] = [];
+    const under = PATHS[url];
+    const path = under ? await under.url(t) : url;
     for (const headers of callers) {
       captured.length = 0;
       capturing = true;
-      const res = await t.app.inject({ method: "GET", url: `${url}?limit=2`, headers });
+      const res = await t.app.inject({ method: "GET", url: `${path}?limit=2`, headers });
       capturing = false;
       if (res.statusCode !== 200) continue;
       ordered = captured.filter((q) => /\border by\b/i.test(q.sql) && /\blimit\b/i.test(q.sql));
@@ -100,6 +126,10 @@ describe("list pages read in an index's order", () => {
           text,
           `${route.operationId} sorts instead of reading an index:\n${q.sql}\n${text}`,
         ).not.toMatch(/\bSort\b/);
+        if (under)
+          expect(text, `${route.operationId} does not find its rows by ${under.column}:\n${text}`).toMatch(
+            new RegExp(`Index Cond: .*\\b${under.column} = `),
+          );
       } finally {
         await pg.exec("RESET enable_seqscan; RESET enable_sort");
       }

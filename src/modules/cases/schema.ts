@@ -165,8 +165,9 @@ export const caseNotifications = pgTable(
   (t) => [
     uniqueIndex("case_notifications_dedupe_key").on(t.dedupeKey),
     index("case_notifications_unsent_idx").on(t.createdAt).where(sql`${t.sentAt} IS NULL`),
-    // The outbox pages newest first.
+    // The outbox pages newest first, all of it or one case's.
     index("case_notifications_created_idx").on(t.createdAt, t.id),
+    index("case_notifications_case_idx").on(t.caseId, t.createdAt, t.id),
   ],
 );
 

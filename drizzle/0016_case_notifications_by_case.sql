@@ -1,0 +1,1 @@
+CREATE INDEX "case_notifications_case_idx" ON "case_notifications" USING btree ("case_id","created_at","id");
