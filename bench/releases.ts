@@ -81,15 +81,20 @@ const BEFORE_BULK: Record<string, string> = {
 };
 
 /**
- * The same benchmark, same code but the webhook backlog row, measured alone earlier on 2026-11-29 on a
- * faster machine of the same kind (Intel Xeon, 2 cores, 24 GiB; a Fastify hello-world answered about
- * 27,000 req/s there in the read benchmark, against 7,000 to 23,000 on the AMD EPYC machine of the later runs).
+ * The same benchmark measured alone earlier on 2026-11-29 on two other machines of the same kind: an
+ * Intel Xeon (same code but the webhook backlog row and the single-statement audit append; a Fastify
+ * hello-world answered about 27,000 req/s there in the read benchmark) and a much slower AMD EPYC (same
+ * code as now; hello-world about 13,000 req/s).
  */
-const FASTER_MACHINE: Record<string, string> = {
-  pglite:
+const OTHER_MACHINES: Record<string, string> = {
+  "pglite, Intel Xeon":
     "plain copies last 62.1 s (162 copies/s); fingerprinted copies first 0.4 s after the wave's time, last 64.3 s, 156 copies/s; webhooks 11/s, 2% of a raw rate of 608/s",
-  postgresql:
+  "postgresql, Intel Xeon":
     "plain copies last 9.3 s (1,100 copies/s); fingerprinted copies first 0.2 s after the wave's time, last 9.5 s, 1,080 copies/s; webhooks last 9.8 s after the wave's time, 213/s, 38% of a raw rate of 567/s",
+  "pglite, slower AMD EPYC":
+    "plain copies last 118.3 s (85 copies/s); fingerprinted copies first 0.8 s after the wave's time, last 116.6 s, 86 copies/s; webhooks during the wave 9/s, 2% of a raw rate of 402/s; sender on a backlog 226/s, 0.56× the raw rate",
+  "postgresql, slower AMD EPYC":
+    "plain copies last 14.4 s (718 copies/s); fingerprinted copies first 0.5 s after the wave's time, last 17.5 s, 590 copies/s; webhooks during the wave 108/s, 39% of a raw rate of 275/s; sender on a backlog 178/s, 0.65× the raw rate",
 };
 
 /**
@@ -488,11 +493,10 @@ The sender's own rate is the backlog row: the wave's messages made unsent again 
 them) and sent by the engine's sweep through the same sender a wave uses, signed and logged, with
 nothing else running; that is the rate the webhook path itself reaches against the raw POSTs.
 
-The same benchmark earlier the same day on a faster machine of this kind (Intel Xeon; the code then
-differed only in the audit append and had no backlog row); compare a run with its own plain-copy
-baseline, not across machines:
+The same benchmark earlier the same day on two other machines of this kind; compare a run with its
+own plain-copy baseline, not across machines:
 
-${bullets(FASTER_MACHINE)}
+${bullets(OTHER_MACHINES)}
 
 Earlier the same day, before wave jobs waited for their time in process (they started up to 3 s
 late), one TLS context per webhook transport and 200-recipient transactions on PostgreSQL:
