@@ -151,7 +151,7 @@ async function runCapacity(argv: string[], io: CliIo): Promise<number> {
   }
   io.out("");
   io.out(
-    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection); no run accuses on fewer than ${MIN_OBSERVED_POINTS}`,
+    `single leaker: ${cap.singleLeakerPoints} observed points needed (likelihood decoder, 90% detection), ${cap.singleLeakerPointsWithoutInvisible} if they are all visible (bias 1/2); no run accuses on fewer than ${MIN_OBSERVED_POINTS}`,
   );
   return 0;
 }

@@ -137,7 +137,13 @@ export const advisoriesApi = defineRoutes({
         needed: z.array(
           z.object({
             leakers: z.number(),
-            points: z.number(),
+            points: z.number().describe("Points whole copies need with every mark"),
+            pointsWithoutInvisible: z
+              .number()
+              .nullable()
+              .describe(
+                "Wording points alone need once invisible marks are stripped (null: no number is enough against every strategy)",
+              ),
             met: z.boolean(),
             metWithoutInvisible: z.boolean(),
           }),

@@ -32,6 +32,11 @@ export const TracingOut = z
         recipients: z.number().describe("Partners and their members who get a copy in this wave"),
         points: Points,
         singleLeakerPoints: z.number().describe("Observed points a single leaker's evidence needs"),
+        singleLeakerPointsWithoutInvisible: z
+          .number()
+          .describe(
+            "Observed points a single leaker's evidence needs from wording and file variants alone (bias 1/2 there, so fewer), once invisible marks are stripped",
+          ),
         singleLeakerExcerptWords: z
           .number()
           .nullable()
@@ -39,7 +44,7 @@ export const TracingOut = z
             "Words of a leaked excerpt that carry enough points to name a single leaker (null: not even the whole copy)",
           ),
         singleLeakerExcerptWordsWithoutInvisible: z.number().nullable(),
-        colludersWholeCopy: z.number().describe("Colluders whole copies can trace (Tardos bound)"),
+        colludersWholeCopy: z.number().describe("Colluders whole copies can trace against any strategy"),
         colludersWholeCopyWithoutInvisible: z.number(),
         epsilon: z.number().describe("Bound on accusing one innocent recipient"),
         populationBound: z.number().describe("Bound on accusing any innocent recipient of the wave"),

@@ -4,7 +4,7 @@
 // Accepted alternatives are points like any other; they never reach a public rendering
 // (resolveAuthorMarkup shows the first wording, as renderPlain does).
 import { DECODER_WEIGHTS } from "./accuse.ts";
-import { singleLeakerPointsNeeded, tardosPoints } from "./capacity.ts";
+import { colludersTraced, singleLeakerNeeds, tardosPoints, twoColludersAtHalf } from "./capacity.ts";
 import { DEFAULT_EPSILON } from "./layers.ts";
 import { type Layer, PlanError, planAdvisory, plannedSpans, VISIBLE_LAYERS } from "./plan.ts";
 import { renderPlain } from "./render.ts";
@@ -226,15 +226,20 @@ export type AuthorMeter = {
   words: number;
   points: { total: number; visible: number; invisible: number; author: number };
   /**
-   * Points whole copies need to name 1, 2 or 3 leakers at ε₁ (1: the likelihood decoder at 90%
-   * detection; 2 and 3: the Tardos bound), and whether the text has them with every mark and once
-   * every invisible mark is stripped.
+   * Points whole copies need to name 1, 2 or 3 leakers at ε₁ against any strategy, with every mark
+   * (`points`) and from the wording alone once every invisible mark is stripped
+   * (`pointsWithoutInvisible`, null where no number of wording points is enough), and whether the
+   * text has them. See colludersTraced in capacity.ts.
    */
-  needed: { leakers: number; points: number; met: boolean; metWithoutInvisible: boolean }[];
+  needed: {
+    leakers: number;
+    points: number;
+    pointsWithoutInvisible: number | null;
+    met: boolean;
+    metWithoutInvisible: boolean;
+  }[];
   epsilon: number;
 };
-
-const singleNeeded = new Map<number, number>();
 
 /**
  * What a text traces as written, for the editor's meter.
@@ -253,14 +258,17 @@ export function authorMeter(markdown: string, epsilon = DEFAULT_EPSILON): Author
       if (p.layer === "author") counts.author++;
     }
   }
-  let single = singleNeeded.get(epsilon);
-  if (single === undefined) {
-    single = singleLeakerPointsNeeded(epsilon);
-    singleNeeded.set(epsilon, single);
-  }
+  const [single, singleVisible] = singleLeakerNeeds(epsilon);
+  const traced = colludersTraced(counts.visible, counts.invisible, epsilon, [single, singleVisible]);
+  const wording = colludersTraced(counts.visible, 0, epsilon, [single, singleVisible]);
   const needed = [1, 2, 3].map((c) => {
-    const points = c === 1 ? single : tardosPoints(c, epsilon * DECODER_WEIGHTS.tardos);
-    return { leakers: c, points, met: counts.total >= points, metWithoutInvisible: counts.visible >= points };
+    return {
+      leakers: c,
+      points: c === 1 ? single : tardosPoints(c, epsilon * DECODER_WEIGHTS.tardos),
+      pointsWithoutInvisible: c === 1 ? singleVisible : c === 2 ? twoColludersAtHalf(epsilon) : null,
+      met: counts.total > 0 && traced >= c,
+      metWithoutInvisible: counts.visible > 0 && wording >= c,
+    };
   });
   return { words, points: counts, needed, epsilon };
 }

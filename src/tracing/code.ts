@@ -8,11 +8,17 @@ import { createHash, createHmac, hash, randomBytes } from "node:crypto";
  */
 export const DEFAULT_CUTOFF = 0.05;
 /**
- * Cutoff for points that survive normalisation (visible layers). They are few and carry the
- * single-leaker case once invisible marks are stripped, so their biases stay nearer 1/2, where a
- * point says most about one recipient.
+ * Cutoff for points that survive normalisation (visible layers): 1/2, so every visible point has
+ * bias exactly 1/2. They are few and carry the single-leaker case once invisible marks are stripped;
+ * a point at bias p tells at most its entropy about one recipient, which is largest (ln 2) at 1/2, so
+ * a stripped copy needs the fewest points there (22 instead of 30 at t = 0.15, `trace capacity`).
+ * Against two colluders who pick between their wordings, their two symmetric scores at bias 1/2 sum
+ * to the number of points where they agree, so one of them scores at least half the points whatever
+ * they pick. What 1/2 gives up is the Tardos guarantee against three or more colluders (a minority
+ * vote scores zero on these points); the invisible layer, dense enough for that, keeps t = 0.05.
+ * Key files record the value they were made with (0.15 before this change) and are read with it.
  */
-export const VISIBLE_CUTOFF = 0.15;
+export const VISIBLE_CUTOFF = 0.5;
 
 /**
  * A fresh 32-byte secret, or a deterministic one from a seed (tests and demos only).
@@ -96,8 +102,8 @@ export function prngFor(key: Uint8Array, label: string): Prng {
 }
 
 /**
- * Biases per point: p = sin²(r), r uniform on [r_t, π/2 − r_t], placed on points through a keyed
- * permutation of codeword positions.
+ * Biases per point: p = sin²(r), r uniform on [r_t, π/2 − r_t] (p = 1/2 where t = 1/2), placed on
+ * points through a keyed permutation of codeword positions.
  * @example deriveBiases(newKey("x"), 3).every((p) => p >= 0.01 && p <= 0.99) // true
  */
 export function deriveBiases(
@@ -111,7 +117,13 @@ export function deriveBiases(
   const perm = derivePermutation(key, points);
   const out = new Float64Array(points);
   for (let i = 0; i < points; i++) {
-    const rt = Math.asin(Math.sqrt(typeof cutoff === "number" ? cutoff : cutoff(i)));
+    const t = typeof cutoff === "number" ? cutoff : cutoff(i);
+    // t = 1/2 leaves no interval: the bias is exactly 1/2 (the formula would give 1/2 ± rounding).
+    if (t >= 0.5) {
+      out[i] = 0.5;
+      continue;
+    }
+    const rt = Math.asin(Math.sqrt(t));
     out[i] = Math.sin(rt + byPosition[perm[i]!]! * (Math.PI / 2 - 2 * rt)) ** 2;
   }
   return out;

@@ -9,7 +9,7 @@ import * as attacks from "./attacks/index.ts";
 import { capacity } from "./capacity.ts";
 import { codeword, codewords, defaultRecipientIds, newKey, Prng } from "./code.ts";
 import { createKeyFile, loadKey, traceEvidence } from "./keyfile.ts";
-import { accuseLayers } from "./layers.ts";
+import { accuseLayers, MIN_OBSERVED_POINTS } from "./layers.ts";
 import { INVISIBLE_ALPHABET, normalizeText } from "./normalize.ts";
 import { readEvidence } from "./read.ts";
 import { render } from "./render.ts";
@@ -160,10 +160,14 @@ describe("layers scored separately", () => {
     expect(both.layers.map((l) => l.name)).toEqual(["all", "code", "invisible", "invisible-relabelled"]);
     expect(both.populationBound).toBeCloseTo(1e-6 * ids.length);
     const few = new Int8Array(plan.points.length).fill(-1);
-    for (let i = 0; i < 20; i++) few[i] = words[5]?.[i] ?? 0;
+    // One point short of the minimum, and an ε₁ loose enough that the bound alone would accuse.
+    for (let i = 0; i < MIN_OBSERVED_POINTS - 1; i++) few[i] = words[5]?.[i] ?? 0;
     const none = accuseLayers(ids, words, loaded.biases, few, layers, { epsilon: 0.4 });
     expect(none.accused).toEqual([]);
-    expect(none.observedPoints).toBe(20);
+    expect(none.observedPoints).toBe(MIN_OBSERVED_POINTS - 1);
+    expect(
+      accuseLayers(ids, words, loaded.biases, few, layers, { epsilon: 0.4, minObservedPoints: 1 }).accused,
+    ).toContain(ids[5]);
   });
 });
 

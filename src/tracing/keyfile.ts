@@ -153,7 +153,7 @@ export function loadKey(json: unknown): LoadedKey {
   const key = Buffer.from(f.key, "hex");
   const cutoff = typeof f.cutoff === "number" ? f.cutoff : DEFAULT_CUTOFF;
   const visibleCutoff = typeof f.visibleCutoff === "number" ? f.visibleCutoff : VISIBLE_CUTOFF;
-  if (!(cutoff > 0 && cutoff < 0.5 && visibleCutoff > 0 && visibleCutoff < 0.5))
+  if (!(cutoff > 0 && cutoff < 0.5 && visibleCutoff > 0 && visibleCutoff <= 0.5))
     throw new KeyFileError("the key file's bias cutoffs are out of range");
   const files = Array.isArray(f.files) ? f.files : [];
   let offset = plan.points.length;

@@ -10,7 +10,15 @@
 // weights depend only on which points were observed, never on an innocent's codeword, so the
 // bound holds whatever the leakers did. A corrupted layer (flipped or random symbols) can then
 // bury at most its own run and the joint one, never an intact layer's.
-import { type Accusation, type AccuseOptions, accuse, type RecipientResult, singleTerms } from "./accuse.ts";
+import {
+  type Accusation,
+  type AccuseOptions,
+  accuse,
+  type RecipientResult,
+  singleTerms,
+  type Terms,
+  tardosTerms,
+} from "./accuse.ts";
 
 /**
  * Layer group of each plan layer. A layer that is not listed (for example a new "code" layer)
@@ -46,8 +54,13 @@ export const MARK_GROUPS: readonly string[] = ["invisible"];
 export const ALL_WEIGHT = 0.5;
 /** Default ε₁ per innocent recipient. */
 export const DEFAULT_EPSILON = 1e-6;
-/** No run accuses anybody on fewer observed points than this (policy; the bound holds regardless). */
-export const MIN_OBSERVED_POINTS = 30;
+/**
+ * No run accuses anybody on fewer observed points than this (policy; the bound holds regardless). It
+ * keeps a run from resting on a handful of rare invisible symbols (at bias 0.05 one matching point
+ * weighs ln 20 ≈ 3 nats); a run of visible points at bias 1/2, ln 2 each at most, needs about 22
+ * matching points for the bound anyway (`trace capacity`), so the minimum sits just below that.
+ */
+export const MIN_OBSERVED_POINTS = 20;
 
 export type LayerRun = {
   name: string;
@@ -221,6 +234,32 @@ export const QUOTE_WORDS = 250;
 const FORENSIC_NOISE = 0.05;
 
 /**
+ * Maximum-sum window of one recipient's per-point evidence (points in evidence order): where its
+ * evidence concentrates, the window's sum and the sum over all points.
+ */
+function bestWindow(
+  terms: Terms,
+  x: Uint8Array,
+  pts: readonly number[],
+): { start: number; end: number; sum: number; total: number } {
+  let best = { start: 0, end: -1, sum: 0 };
+  let sum = 0;
+  let start = 0;
+  let total = 0;
+  for (let k = 0; k < pts.length; k++) {
+    const v = x[pts[k]!] ? terms.f1[k]! : terms.f0[k]!;
+    total += v;
+    if (sum <= 0) {
+      sum = 0;
+      start = k;
+    }
+    sum += v;
+    if (sum > best.sum) best = { start, end: k, sum };
+  }
+  return { ...best, total };
+}
+
+/**
  * Where the accusing points lie and whether the evidence looks stitched or mixed.
  * @example forensics(result, reading, ids, words, biases, advisoryWords)
  */
@@ -251,32 +290,22 @@ export function forensics(
   const windows: Forensics["windows"] = [];
   let stitched = false;
   const terms = singleTerms(reading.symbols, biases, FORENSIC_NOISE, pts);
+  // The symmetric Tardos score has mean zero for a copy independent of the evidence and a positive
+  // mean for anyone whose copy went into it, a colluder included; the likelihood score above is
+  // negative for a colluder whose partner's wording won half the differing points.
+  const symmetric = tardosTerms(reading.symbols, biases, pts);
+  // Words spanned by a recipient's window under the symmetric score: a quote stays short there too,
+  // a colluder's evidence spreads over the copy.
+  const symmetricSpan = (x: Uint8Array) => {
+    const w = bestWindow(symmetric, x, pts);
+    return w.end < 0 ? 0 : reading.pointWord[pts[w.end]!]! + 1 - reading.pointWord[pts[w.start]!]!;
+  };
   const complete = reading.locatedWords >= Math.max(100, 0.5 * advisoryWords);
   for (const id of result.accused) {
     const j = ids.indexOf(id);
     const x = codewords[j];
     if (!x) continue;
-    // Maximum-sum window of the accused's per-point evidence, in evidence order.
-    let bestSum = 0;
-    let bestStart = 0;
-    let bestEnd = -1;
-    let sum = 0;
-    let start = 0;
-    let total = 0;
-    for (let k = 0; k < pts.length; k++) {
-      const v = x[pts[k]!] ? terms.f1[k] : terms.f0[k];
-      total += v!;
-      if (sum <= 0) {
-        sum = 0;
-        start = k;
-      }
-      sum += v!;
-      if (sum > bestSum) {
-        bestSum = sum;
-        bestStart = start;
-        bestEnd = k;
-      }
-    }
+    const { start: bestStart, end: bestEnd, sum: bestSum, total } = bestWindow(terms, x, pts);
     if (bestEnd < 0) continue;
     const startWord = reading.pointWord[pts[bestStart]!];
     const endWord = reading.pointWord[pts[bestEnd]!]! + 1;
@@ -307,7 +336,7 @@ export function forensics(
       warnings.push(
         `stitched: the evidence against ${id} lies only in words ${startWord}–${endWord} of an otherwise complete copy whose other marks do not point at ${id}; it may be a quoted excerpt of ${id}'s copy planted by others`,
       );
-    } else if (endWord - startWord! <= QUOTE_WORDS) {
+    } else if (endWord - startWord! <= QUOTE_WORDS && symmetricSpan(x) <= QUOTE_WORDS) {
       stitched = true;
       warnings.push(
         `stitched: the evidence against ${id} lies within ${endWord - startWord!} words (words ${startWord}–${endWord}), no longer than a quote; a quoted excerpt of ${id}'s copy planted by others would look the same`,

@@ -13,8 +13,7 @@ import { SECTIONS, type Section } from "../../contract/enums.ts";
 import type { Sealer } from "../../platform/crypto.ts";
 import type { Db, DbOrTx } from "../../platform/db/client.ts";
 import type { IdGen } from "../../platform/ids.ts";
-import { DECODER_WEIGHTS } from "../../tracing/accuse.ts";
-import { singleLeakerPointsNeeded, tardosPoints } from "../../tracing/capacity.ts";
+import { colludersTraced, singleLeakerNeeds } from "../../tracing/capacity.ts";
 import { codeword } from "../../tracing/code.ts";
 import { createKeyFile, type KeyFile, KeyFileError } from "../../tracing/keyfile.ts";
 import { DEFAULT_EPSILON, layerGroup } from "../../tracing/layers.ts";
@@ -152,11 +151,13 @@ export type WaveCapacity = {
   points: { visible: number; invisible: number; files: number; total: number };
   /** Observed points a single leaker's evidence needs at ε₁ (90% detection). */
   singleLeakerPoints: number;
+  /** The same from wording and file variants alone (bias 1/2, so fewer), once invisible marks are stripped. */
+  singleLeakerPointsWithoutInvisible: number;
   /** Words of an excerpt of the text that carry that many points (null: not even the whole text). */
   singleLeakerExcerptWords: number | null;
   /** The same once every invisible mark is stripped. */
   singleLeakerExcerptWordsWithoutInvisible: number | null;
-  /** Colluders whole copies trace by the Tardos bound, with and without the invisible layer. */
+  /** Colluders whole copies trace against any strategy, with and without the invisible layer. */
   colludersWholeCopy: number;
   colludersWholeCopyWithoutInvisible: number;
   epsilon: number;
@@ -173,12 +174,6 @@ export type TracingCapacity = {
   unvariedFiles: string[];
   waves: WaveCapacity[];
   warnings: string[];
-};
-
-let SINGLE: number | null = null;
-const singleNeeded = () => {
-  SINGLE ??= singleLeakerPointsNeeded(DEFAULT_EPSILON);
-  return SINGLE;
 };
 
 /** The section of every site of the key's text plan (from the marker lines in its fixed text). */
@@ -232,14 +227,9 @@ export function tracingCapacity(
       .reduce((a, b) => a + b, 0);
     return { pts, words };
   };
-  const single = singleNeeded();
-  const colluders = (m: number) => {
-    let c = 0;
-    while (tardosPoints(c + 1, DEFAULT_EPSILON * DECODER_WEIGHTS.tardos) <= m) c++;
-    return c;
-  };
-  const excerpt = (points: number, words: number) =>
-    points >= single && words > 0 ? Math.ceil((single * words) / points) : null;
+  const [single, singleVisible] = singleLeakerNeeds(DEFAULT_EPSILON);
+  const excerpt = (points: number, words: number, need = single) =>
+    points >= need && words > 0 ? Math.ceil((need * words) / points) : null;
   const all = count(null).pts;
   return {
     points: all,
@@ -256,19 +246,20 @@ export function tracingCapacity(
         warnings.push(
           `low tracing capacity: copies of this wave carry ${pts.total} points, a single leaker's whole copy needs about ${single}`,
         );
-      else if (stripped < single)
+      else if (stripped < singleVisible)
         warnings.push(
-          `low tracing capacity: once invisible marks are stripped, copies of this wave carry ${stripped} points, a single leaker needs about ${single}`,
+          `low tracing capacity: once invisible marks are stripped, copies of this wave carry ${stripped} points, a single leaker needs about ${singleVisible}`,
         );
       return {
         sections: [...w.sections],
         recipients: w.recipients,
         points: pts,
         singleLeakerPoints: single,
+        singleLeakerPointsWithoutInvisible: singleVisible,
         singleLeakerExcerptWords: excerpt(pts.total, words),
-        singleLeakerExcerptWordsWithoutInvisible: excerpt(stripped, words),
-        colludersWholeCopy: colluders(pts.total),
-        colludersWholeCopyWithoutInvisible: colluders(stripped),
+        singleLeakerExcerptWordsWithoutInvisible: excerpt(stripped, words, singleVisible),
+        colludersWholeCopy: colludersTraced(stripped, pts.invisible, DEFAULT_EPSILON),
+        colludersWholeCopyWithoutInvisible: colludersTraced(stripped, 0, DEFAULT_EPSILON),
         epsilon: DEFAULT_EPSILON,
         populationBound: DEFAULT_EPSILON * w.recipients,
         warnings,

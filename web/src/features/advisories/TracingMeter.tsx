@@ -71,28 +71,48 @@ export function TracingMeter({
               Points whole copies need to name the leakers (ε₁ = {m.epsilon.toExponential(0)})
             </Table.Caption>
             <ColumnHeads
-              names={["Leakers", "Points needed", "Wording alone (marks stripped)", "With invisible marks"]}
+              names={[
+                "Leakers",
+                "Points needed (wording alone / with marks)",
+                "Wording alone (marks stripped)",
+                "With invisible marks",
+              ]}
             />
             <Table.Tbody>
               {m.needed.map((n) => (
                 <Table.Tr key={n.leakers}>
                   <Table.Th scope="row">{n.leakers}</Table.Th>
-                  <Table.Td>{n.points}</Table.Td>
                   <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Progress
-                        w={120}
-                        value={Math.min(100, (100 * m.points.visible) / n.points)}
-                        color={n.metWithoutInvisible ? "teal" : "orange"}
-                        aria-label={`wording: ${m.points.visible} of ${n.points} points for ${n.leakers} leaker${n.leakers > 1 ? "s" : ""}`}
-                      />
-                      <Text size="sm">
-                        {n.metWithoutInvisible ? "enough" : `${n.points - m.points.visible} short`}
-                      </Text>
-                    </Group>
+                    {n.pointsWithoutInvisible ?? "—"} / {n.points}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{n.met ? "enough" : `${n.points - m.points.total} short`}</Text>
+                    {n.pointsWithoutInvisible === null ? (
+                      <Text size="sm">
+                        never: wording alone cannot name {n.leakers} leakers against every strategy
+                      </Text>
+                    ) : (
+                      <Group gap="xs" wrap="nowrap">
+                        <Progress
+                          w={120}
+                          value={Math.min(100, (100 * m.points.visible) / n.pointsWithoutInvisible)}
+                          color={n.metWithoutInvisible ? "teal" : "orange"}
+                          aria-label={`wording: ${m.points.visible} of ${n.pointsWithoutInvisible} points for ${n.leakers} leaker${n.leakers > 1 ? "s" : ""}`}
+                        />
+                        <Text size="sm">
+                          {n.metWithoutInvisible
+                            ? "enough"
+                            : `${n.pointsWithoutInvisible - m.points.visible} short`}
+                        </Text>
+                      </Group>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      {n.met
+                        ? "enough"
+                        : // Where the wording cannot count (3+ leakers), only invisible marks do.
+                          `${n.points - (n.pointsWithoutInvisible === null ? m.points.invisible : m.points.total)} short`}
+                    </Text>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -75,8 +75,10 @@ export function PlanCapacity({ tracing }: { tracing: TracingCapacity | null | un
       </Table>
       {tracing.waves[0] && (
         <Text size="xs" c="dimmed" mt="xs">
-          A single leaker needs about {tracing.waves[0].singleLeakerPoints} observed points. An innocent
-          recipient is accused with probability at most {tracing.waves[0].epsilon.toExponential(0)} each.
+          A single leaker needs about {tracing.waves[0].singleLeakerPoints} observed points (
+          {tracing.waves[0].singleLeakerPointsWithoutInvisible} from the wording and file variants alone, once
+          invisible marks are stripped). An innocent recipient is accused with probability at most{" "}
+          {tracing.waves[0].epsilon.toExponential(0)} each.
         </Text>
       )}
       {warnings.length > 0 && (
