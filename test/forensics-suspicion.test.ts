@@ -78,11 +78,13 @@ describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 },
 
   /**
    * The longest excerpt of the recipient's copy (from word 30, growing by 10 words) on which the
-   * per-investigation test (all recipients, as the findings run it) accuses nobody even at
-   * ε₁ = 1e-5, ten times looser than the findings' 1e-6: a leaker who knows the design and stays
-   * safely under the threshold of one incident. It must also be long enough for the shingle index to
-   * name its advisory (an excerpt of 20 words whose copy varies many of them may share too few
-   * 5-word shingles with the plain text): the tests open it without naming the advisory.
+   * per-investigation test (all recipients, as the findings run it) accuses nobody at the findings'
+   * ε₁ = 1e-6: a leaker who knows the design and stays under the threshold of one incident. (At a
+   * looser 1e-5, with the 20-point minimum, the excerpts shrank to 13–23 observed points and two
+   * of them sometimes fell just short together: in 2 of 14 runs on both engines.) It must also be
+   * long enough for the shingle index to name its advisory (an excerpt of 20 words whose copy
+   * varies many of them may share too few 5-word shingles with the plain text): the tests open it
+   * without naming the advisory.
    */
   function longestInconclusive(t: Traced, recipientId: string): string {
     const words = t.copy(recipientId).split(/\s+/);
@@ -101,7 +103,7 @@ describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 },
       } catch {
         continue;
       }
-      const r = accuseLayers(ids, x, t.loaded.biases, symbols, layers, { bounds: false, epsilon: 1e-5 });
+      const r = accuseLayers(ids, x, t.loaded.biases, symbols, layers, { bounds: false, epsilon: 1e-6 });
       if (r.accused.length) break;
       const mine = shingleHashes(text, shingleKey);
       const shared = mine.filter((h) => indexed.has(h)).length;
@@ -220,7 +222,8 @@ describe.each(engines)("suspicion across incidents on %s", { timeout: 180_000 },
     const rows = body.partners as PartnerRow[];
     expect(rows[0]?.partnerId).toBe(leaker);
     const top = rows[0] as PartnerRow;
-    expect(top.accused).toBe(true);
+    // The figures say why if this fails: observed points, score against threshold, bound.
+    expect(top.accused, JSON.stringify({ combined: top.combined, perAdvisory: top.perAdvisory })).toBe(true);
     expect(top.advisoriesCounted).toBe(2);
     expect(top.combined.bound).toBeLessThanOrEqual(1e-6);
     expect(top.combined.score).toBeGreaterThanOrEqual(top.combined.threshold);

@@ -36,6 +36,11 @@ function protectedTokens(md: string): string[] {
   return out;
 }
 
+/** The text without fenced code in a language whose planner varies it (its tokens may change). */
+function withoutVariedCode(md: string): string {
+  return md.replace(/```[\s\S]*?```/g, (f) => (languageOfInfo(/^```(.*)/.exec(f)?.[1] ?? "") ? " " : f));
+}
+
 function count(haystack: string, needle: string): number {
   let n = 0;
   for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) n++;
@@ -63,7 +68,9 @@ describe("planAdvisory", () => {
               plan,
               bits.map((b) => b & 1),
             );
-            for (const t of tokens) expect(count(copy, t)).toBeGreaterThanOrEqual(count(md, t));
+            // A YARA "1 of them" may read "any of them": count outside the code that varies.
+            const [inCopy, inMd] = [withoutVariedCode(copy), withoutVariedCode(md)];
+            for (const t of tokens) expect(count(inCopy, t)).toBeGreaterThanOrEqual(count(inMd, t));
           },
         ),
         { numRuns: 10 },
