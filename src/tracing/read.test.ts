@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { codeword, defaultRecipientIds, newKey, Prng } from "./code.ts";
 import { createKeyFile, KeyFileError, loadKey, traceEvidence } from "./keyfile.ts";
 import { normalizeText, tokenize } from "./normalize.ts";
-import { EvidenceError, readEvidence } from "./read.ts";
+import { planAdvisory } from "./plan.ts";
+import { compileReader, EvidenceError, readEvidence } from "./read.ts";
 import { render } from "./render.ts";
 import { excerpt, normaliseAttack } from "./simulate.ts";
 
@@ -66,6 +67,46 @@ describe("readEvidence", () => {
     expect(() => readEvidence(loaded.reader, other)).toThrow(/does not come from this advisory/);
     expect(() => readEvidence(loaded.reader, "\u0000\u0001binary")).toThrow(EvidenceError);
     expect(() => readEvidence(loaded.reader, "too short")).toThrow(/too short/);
+  });
+});
+
+describe("reading reworded alternatives", () => {
+  const orrery = readFileSync("test/fixtures/advisories/heldout-orrery-appserver-deserialization.md", "utf8");
+  const op = planAdvisory(orrery, { invisible: "off" });
+  const reader = compileReader(op);
+  const siteOf = (first: string) => op.sites.findIndex((x) => x.alts[0].startsWith(first));
+  const copy = (b: number) => render(op, new Uint8Array(op.points.length).fill(b));
+
+  it("reads a phrase or a list order with a word of it replaced, where the other wording is further off", () => {
+    const phrase = siteOf("an unauthenticated remote attacker");
+    const list = siteOf("- log entries containing");
+    expect(phrase).toBeGreaterThanOrEqual(0);
+    expect(op.sites[list]?.layer).toBe("list");
+    for (const b of [0, 1]) {
+      const edited = copy(b)
+        .replace("remote attacker to", "remote adversary to")
+        .replace("unauthenticated attacker to", "unauthenticated adversary to")
+        .replace("log entries containing", "log records containing")
+        .replace("outbound connections from", "outbound traffic from");
+      expect(edited).not.toBe(copy(b));
+      const r = readEvidence(reader, edited);
+      expect(r.siteSymbols[phrase], `phrase, symbol ${b}`).toBe(b);
+      expect(r.siteSymbols[list], `list, symbol ${b}`).toBe(b);
+    }
+  });
+
+  it("leaves a site unread where the replaced word makes both wordings equally far", () => {
+    const site = siteOf("execute arbitrary code");
+    expect(op.sites[site]?.alts[1]).toBe("run arbitrary code");
+    for (const b of [0, 1]) {
+      const text = copy(b);
+      const said = b ? "run arbitrary code" : "execute arbitrary code";
+      expect(text).toContain(said);
+      const r = readEvidence(reader, text.replace(said, "perform arbitrary code"));
+      expect(r.siteSymbols[site]).toBe(-1);
+      // The same copy unedited reads it, so the erasure is the edit's.
+      expect(readEvidence(reader, text).siteSymbols[site]).toBe(b);
+    }
   });
 });
 

@@ -327,26 +327,39 @@ function walk(
       i++;
       continue;
     }
-    const alts = r.siteAlts[site!];
+    const alts = r.siteAlts[site!]!;
+    const misses = [mismatches(alts[0]!, E, e), mismatches(alts[1]!, E, e)];
+    // An alternative as written, or (second pass) with some of its words replaced (one in two to
+    // eleven tokens, one more per six tokens beyond) where the other alternative is further off:
+    // "an unauthenticated remote attackers" still reads as "an unauthenticated remote attacker",
+    // not as "a remote unauthenticated attacker", and two list items in their order still read
+    // after a word of each was reworded. Equally far is an erasure.
+    const fuzzy =
+      misses[0] !== 0 && misses[1] !== 0 && slack > 0
+        ? ([0, 1] as const).filter(
+            (b) =>
+              alts[b]!.length >= 2 &&
+              misses[b]! <= Math.max(1, Math.floor(alts[b]!.length / 6)) &&
+              misses[1 - b]! > misses[b]!,
+          )
+        : [];
     for (let b = 0; b < 2; b++) {
-      const alt = alts![b];
-      let ok = e + alt!.length <= E.length;
-      for (let k = 0; ok && k < alt!.length; k++) ok = E[e + k] === alt![k];
-      if (!ok) continue;
+      const alt = alts[b]!;
+      if (misses[b] !== 0 && !(fuzzy as readonly number[]).includes(b)) continue;
       const isTarget = site === target;
-      const gained = i > r.siteItem[target]! ? alt!.length : 0;
+      const gained = i > r.siteItem[target]! ? alt.length : 0;
       walk(
         r,
         E,
         gaps,
         i + 1,
-        e + alt!.length,
+        e + alt.length,
         target,
         isTarget ? b : sym,
         isTarget ? e : at,
-        isTarget ? e + alt!.length : after,
+        isTarget ? e + alt.length : after,
         right + gained,
-        slack,
+        misses[b] === 0 ? slack : slack - 1,
         found,
         budget,
       );
@@ -359,6 +372,14 @@ function walk(
     if (!prev) found.set(at, { site: target, sym, at, after, context: 0 });
     else if (prev.sym !== sym) prev.sym = -2; // two readings at one place: ambiguous
   }
+}
+
+/** Tokens of `alt` that differ from the evidence at e (its length + 1 when the evidence ends first). */
+function mismatches(alt: readonly string[], E: readonly string[], e: number): number {
+  if (e + alt.length > E.length) return alt.length + 1;
+  let n = 0;
+  for (let k = 0; k < alt.length; k++) if (E[e + k] !== alt[k]) n++;
+  return n;
 }
 
 /** Tokens of template context that match the evidence around a site read at [at, after). */
