@@ -246,6 +246,6 @@ point); plain rendering joins the same segments without a codeword. Accusation t
 key, scoring every decoder and, in the first figure, a Chernoff bound for every recipient.
 `,
 );
-replaceSection("## Release engine", `${releases}\n`);
-replaceSection("## Forensics", `${forensics}\n`);
-replaceSection("## Reads and the audit append", `${reads}\n${load}\n`);
+replaceSection("## Release engine", `${releases.trimEnd()}\n`);
+replaceSection("## Forensics", `${forensics.trimEnd()}\n`);
+replaceSection("## Reads and the audit append", `${reads.trimEnd()}\n\n${load}\n`);
