@@ -67,6 +67,38 @@ describe("Chernoff bound", () => {
     );
   });
 
+  it("is the exact binomial tail where every bias is 1/2: valid, tight, and never above Chernoff's", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 14 }),
+        fc.string(),
+        fc.double({ min: 0.0001, max: 0.5, noNaN: true }),
+        (m, seed, eps) => {
+          const rng = rngOf(seed);
+          const p = new Float64Array(m).fill(0.5);
+          const y = Int8Array.from({ length: m }, () => (rng.next() < 0.5 ? 1 : 0));
+          for (const t of [tardosTerms(y, p), singleTerms(y, p, 0.01), singleTerms(y, p, 0.2)]) {
+            const z = chernoffThreshold(t, eps);
+            const step = Math.abs(t.f1[0]! - t.f0[0]!);
+            // Valid, and one match fewer would not be: the threshold is the exact quantile.
+            expect(exactTail(t, z)).toBeLessThanOrEqual(eps * (1 + 1e-9));
+            if (Number.isFinite(z) && z - step >= Math.min(t.f0[0]!, t.f1[0]!) * m - 1e-9)
+              expect(exactTail(t, z - step)).toBeGreaterThan(eps * (1 - 1e-9));
+            // The bound at a score is the exact tail there.
+            for (const s of [z - step, z, z + step])
+              expect(Math.exp(chernoffLogBound(t, s))).toBeCloseTo(Math.min(1, exactTail(t, s)), 12);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+    // At arcsine biases it stays the Chernoff bound (at or above the exact tail).
+    const { p, y } = randomCase(rngOf("mixed"), 12);
+    const t = tardosTerms(y, p);
+    const z = chernoffThreshold(t, 0.01);
+    expect(Math.exp(chernoffLogBound(t, z))).toBeGreaterThan(exactTail(t, z));
+  });
+
   it("holds empirically: innocents pass a loose threshold no more often than ε", () => {
     const rng = rngOf("empirical");
     const m = 60;

@@ -68,12 +68,79 @@ function goldenMin(fn: (x: number) => number, lo: number, hi: number, iterations
 }
 
 /**
+ * Where every observed point has bias exactly 1/2 (the visible layers) and takes the same two values
+ * everywhere (a match `hi`, a mismatch `lo`: the symmetric Tardos, single and robust decoders), an
+ * innocent's score is hi·M + lo·(m − M) with M ~ Binomial(m, 1/2) exactly: its tail needs no bound.
+ * Null otherwise (arcsine biases, or terms that differ by point such as the conditional decoder's).
+ */
+function halfBinomial(t: Terms): { hi: number; lo: number } | null {
+  const m = t.p.length;
+  if (m === 0) return null;
+  const hi = Math.max(t.f0[0]!, t.f1[0]!);
+  const lo = Math.min(t.f0[0]!, t.f1[0]!);
+  if (!(hi > lo)) return null;
+  const tol = 1e-12 * (Math.abs(hi) + Math.abs(lo) + 1);
+  for (let i = 0; i < m; i++) {
+    if (t.p[i] !== 0.5) return null;
+    const a = Math.max(t.f0[i]!, t.f1[i]!);
+    const b = Math.min(t.f0[i]!, t.f1[i]!);
+    if (Math.abs(a - hi) > tol || Math.abs(b - lo) > tol) return null;
+  }
+  return { hi, lo };
+}
+
+/** ln(e^a + e^b), stable. */
+function logAdd(a: number, b: number): number {
+  if (a === Number.NEGATIVE_INFINITY) return b;
+  const hi = Math.max(a, b);
+  return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+}
+
+/**
+ * ln P(Binomial(m, 1/2) ≥ k), summed from the top in logs (exact up to rounding).
+ * @example Math.exp(logHalfBinomialTail(3, 2)) // 0.5
+ */
+export function logHalfBinomialTail(m: number, k: number): number {
+  if (k <= 0) return 0;
+  if (k > m) return Number.NEGATIVE_INFINITY;
+  let logTerm = -m * Math.LN2; // ln P(M = m)
+  let tail = logTerm;
+  for (let j = m; j > k; j--) {
+    logTerm += Math.log(j / (m - j + 1)); // ln P(M = j − 1)
+    tail = logAdd(tail, logTerm);
+  }
+  return Math.min(0, tail);
+}
+
+/**
  * Smallest Z the Chernoff bound certifies: P(innocent score ≥ Z) ≤ ε. Any λ gives a valid Z; we
- * search for the best one.
+ * search for the best one. Where every bias is 1/2 the exact binomial tail gives Z instead (never
+ * larger; see halfBinomial).
  * @example chernoffThreshold(tardosTerms(y, p), 1e-6)
  */
 export function chernoffThreshold(t: Terms, epsilon: number): number {
   if (t.p.length === 0) return Number.POSITIVE_INFINITY;
+  const half = halfBinomial(t);
+  if (half) {
+    // Smallest k with P(M ≥ k) ≤ ε, from the top: a score reaching hi·k + lo·(m − k) has M ≥ k.
+    const m = t.p.length;
+    const logEps = Math.log(epsilon);
+    let logTerm = -m * Math.LN2;
+    let tail = logTerm;
+    if (tail <= logEps) {
+      let k = m;
+      while (k > 0) {
+        logTerm += Math.log(k / (m - k + 1)); // ln P(M = k − 1)
+        const next = logAdd(tail, logTerm);
+        if (next > logEps) break;
+        tail = next;
+        k--;
+      }
+      // Scores lie on the lattice hi·M + lo·(m − M): half a step below k matches is reached only
+      // with M ≥ k, and a sum that rounds a hair below the lattice value still passes.
+      return half.hi * k + half.lo * (m - k) - (half.hi - half.lo) / 2;
+    }
+  }
   const L = -Math.log(epsilon);
   const z = (u: number) => {
     const lambda = Math.exp(u);
@@ -83,11 +150,19 @@ export function chernoffThreshold(t: Terms, epsilon: number): number {
 }
 
 /**
- * Natural log of the Chernoff bound on P(innocent score ≥ score); 0 means no evidence.
+ * Natural log of the Chernoff bound on P(innocent score ≥ score); 0 means no evidence. Where every
+ * bias is 1/2, the exact binomial tail instead.
  * @example Math.exp(chernoffLogBound(terms, 12.5)) // ≤ 1
  */
 export function chernoffLogBound(t: Terms, score: number): number {
   if (t.p.length === 0) return 0;
+  const half = halfBinomial(t);
+  if (half) {
+    // The fewest matches M that give this score (with a little room for rounding in the sum).
+    const m = t.p.length;
+    const k = Math.ceil((score - half.lo * m) / (half.hi - half.lo) - 1e-6);
+    return Math.min(0, logHalfBinomialTail(m, k));
+  }
   const h = (u: number) => {
     const lambda = Math.exp(u);
     return logMgf(t, lambda) - lambda * score;

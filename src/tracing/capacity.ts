@@ -101,11 +101,11 @@ const twoCache = new Map<number, number>();
  * leaks whatever they do. Their symmetric scores there are ±1 and sum to twice the number of points
  * where their copies agree (both +1 there; where they differ, whoever's wording was kept gains what
  * the other loses), so one scores at least that number. An innocent's score is a sum of fair ±1; the
- * decoder's threshold Z at ε₁ times the Tardos decoder's share is the Chernoff bound's, and the
- * agreeing points are Binomial(m, 1/2): the answer is the smallest m with P(agree ≥ Z) ≥ 0.9. At
- * ε₁ = 1e-6: about 150. Against three or more, points at 1/2 promise nothing (a minority vote scores
- * zero on them).
- * @example twoColludersAtHalf(1e-6) // about 150
+ * decoder's threshold Z at ε₁ times the Tardos decoder's share is the exact binomial quantile
+ * (chernoffThreshold), and the agreeing points are Binomial(m, 1/2): the answer is the smallest m
+ * with P(agree ≥ Z) ≥ 0.9. At ε₁ = 1e-6: 128. Against three or more, points at 1/2 promise nothing
+ * (a minority vote scores zero on them).
+ * @example twoColludersAtHalf(1e-6) // 128
  */
 export function twoColludersAtHalf(epsilon: number): number {
   const cached = twoCache.get(epsilon);
