@@ -97,19 +97,28 @@ function logAdd(a: number, b: number): number {
 }
 
 /**
- * ln P(Binomial(m, 1/2) ≥ k), summed from the top in logs (exact up to rounding).
- * @example Math.exp(logHalfBinomialTail(3, 2)) // 0.5
+ * ln P(Binomial(m, 1/2) ≥ k) for every k = 0..m, summed from the top in logs (exact up to rounding).
+ * @example Math.exp(logHalfBinomialTails(3)[2]!) // 0.5
  */
+export function logHalfBinomialTails(m: number): Float64Array {
+  const out = new Float64Array(m + 1);
+  let logTerm = -m * Math.LN2; // ln P(M = m)
+  let tail = logTerm;
+  out[m] = tail;
+  for (let k = m; k > 0; k--) {
+    logTerm += Math.log(k / (m - k + 1)); // ln P(M = k − 1)
+    tail = logAdd(tail, logTerm);
+    out[k - 1] = Math.min(0, tail);
+  }
+  out[0] = 0;
+  return out;
+}
+
+/** ln P(Binomial(m, 1/2) ≥ k). @example Math.exp(logHalfBinomialTail(3, 2)) // 0.5 */
 export function logHalfBinomialTail(m: number, k: number): number {
   if (k <= 0) return 0;
   if (k > m) return Number.NEGATIVE_INFINITY;
-  let logTerm = -m * Math.LN2; // ln P(M = m)
-  let tail = logTerm;
-  for (let j = m; j > k; j--) {
-    logTerm += Math.log(j / (m - j + 1)); // ln P(M = j − 1)
-    tail = logAdd(tail, logTerm);
-  }
-  return Math.min(0, tail);
+  return logHalfBinomialTails(m)[k]!;
 }
 
 /**
@@ -122,20 +131,13 @@ export function chernoffThreshold(t: Terms, epsilon: number): number {
   if (t.p.length === 0) return Number.POSITIVE_INFINITY;
   const half = halfBinomial(t);
   if (half) {
-    // Smallest k with P(M ≥ k) ≤ ε, from the top: a score reaching hi·k + lo·(m − k) has M ≥ k.
+    // Smallest k with P(M ≥ k) ≤ ε: a score reaching hi·k + lo·(m − k) has M ≥ k.
     const m = t.p.length;
     const logEps = Math.log(epsilon);
-    let logTerm = -m * Math.LN2;
-    let tail = logTerm;
-    if (tail <= logEps) {
-      let k = m;
-      while (k > 0) {
-        logTerm += Math.log(k / (m - k + 1)); // ln P(M = k − 1)
-        const next = logAdd(tail, logTerm);
-        if (next > logEps) break;
-        tail = next;
-        k--;
-      }
+    const tails = logHalfBinomialTails(m);
+    let k = m + 1;
+    while (k > 0 && tails[k - 1]! <= logEps) k--;
+    if (k <= m) {
       // Scores lie on the lattice hi·M + lo·(m − M): half a step below k matches is reached only
       // with M ≥ k, and a sum that rounds a hair below the lattice value still passes.
       return half.hi * k + half.lo * (m - k) - (half.hi - half.lo) / 2;

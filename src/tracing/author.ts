@@ -266,8 +266,8 @@ export function authorMeter(markdown: string, epsilon = DEFAULT_EPSILON): Author
       leakers: c,
       points: c === 1 ? single : tardosPoints(c, epsilon * DECODER_WEIGHTS.tardos),
       pointsWithoutInvisible: c === 1 ? singleVisible : c === 2 ? twoColludersAtHalf(epsilon) : null,
-      met: counts.total > 0 && traced >= c,
-      metWithoutInvisible: counts.visible > 0 && wording >= c,
+      met: traced >= c,
+      metWithoutInvisible: wording >= c,
     };
   });
   return { words, points: counts, needed, epsilon };

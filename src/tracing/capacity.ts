@@ -1,5 +1,11 @@
 // Tracing capacity: points per layer and what they buy at a given ε₁.
-import { chernoffThreshold, DECODER_WEIGHTS, SINGLE_NOISE, singleTerms } from "./accuse.ts";
+import {
+  chernoffThreshold,
+  DECODER_WEIGHTS,
+  logHalfBinomialTail,
+  SINGLE_NOISE,
+  singleTerms,
+} from "./accuse.ts";
 import { DEFAULT_CUTOFF, Prng, VISIBLE_CUTOFF } from "./code.ts";
 import { layerGroup } from "./layers.ts";
 import { LAYERS, type Layer, type Plan, planAdvisory, VISIBLE_LAYERS } from "./plan.ts";
@@ -116,15 +122,7 @@ export function twoColludersAtHalf(epsilon: number): number {
       { f0: new Float64Array(m).fill(-1), f1: new Float64Array(m).fill(1), p: new Float64Array(m).fill(0.5) },
       epsilon * DECODER_WEIGHTS.tardos,
     );
-    if (z > m) continue;
-    // P(Binomial(m, 1/2) ≥ z), summed from the top in logs.
-    let logTerm = -m * Math.LN2; // P(agree = m)
-    let tail = 0;
-    for (let k = m; k >= Math.ceil(z); k--) {
-      tail += Math.exp(logTerm);
-      logTerm += Math.log(k / (m - k + 1));
-    }
-    if (tail >= 0.9) break;
+    if (z <= m && Math.exp(logHalfBinomialTail(m, Math.ceil(z))) >= 0.9) break;
   }
   twoCache.set(epsilon, m);
   return m;

@@ -13,8 +13,8 @@ export const DEFAULT_CUTOFF = 0.05;
  * a point at bias p tells at most its entropy about one recipient, which is largest (ln 2) at 1/2, so
  * a stripped copy needs the fewest points there (22 instead of 30 at t = 0.15, `trace capacity`).
  * Against two colluders who pick between their wordings, their two symmetric scores at bias 1/2 sum
- * to the number of points where they agree, so one of them scores at least half the points whatever
- * they pick. What 1/2 gives up is the Tardos guarantee against three or more colluders (a minority
+ * to twice the number of points where their copies agree, so one of them scores at least that number
+ * whatever they pick (twoColludersAtHalf in capacity.ts). What 1/2 gives up is the Tardos guarantee against three or more colluders (a minority
  * vote scores zero on these points); the invisible layer, dense enough for that, keeps t = 0.05.
  * Key files record the value they were made with (0.15 before this change) and are read with it.
  */
